@@ -1,0 +1,297 @@
+//! The owner's settings, parsed once into a typed [`Config`].
+//!
+//! The loader merges the script tag's `data-*` attributes and `window.alloSettings` into one
+//! JSON object (camelCase keys, as `dataset` gives them); [`Config::parse`] turns that into
+//! types. A missing or unusable required value is one [`ConfigError`] whose message names the
+//! setting and the fix; any other bad value becomes a [`Warning`] and its default, so a typo
+//! never takes the widget (or the shop's page) down.
+use serde_json::{Map, Value};
+
+use crate::color::{Rgb, DEFAULT_ACCENT};
+use crate::submission::{Kind, Metric};
+
+/// Which corner the launcher sits in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Position {
+    /// Bottom right (the default).
+    #[default]
+    BottomRight,
+    /// Bottom left.
+    BottomLeft,
+}
+
+impl Position {
+    /// The CSS modifier class suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Position::BottomRight => "bottom-right",
+            Position::BottomLeft => "bottom-left",
+        }
+    }
+}
+
+/// Everything the widget needs to know about the owner's choices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Where submissions are POSTed: an absolute http(s) URL or a path on the shop's origin.
+    pub endpoint: String,
+    /// The owner's language choice, if any (negotiated later with the page and browser).
+    pub locale: Option<String>,
+    /// Launcher corner.
+    pub position: Position,
+    /// Accent colour of the launcher and primary buttons.
+    pub accent: Rgb,
+    /// The forms offered, in the order given; never empty.
+    pub kinds: Vec<Kind>,
+    /// The rating scale of the feedback form.
+    pub metric: Metric,
+    /// Whether page and browser metadata go into submissions.
+    pub capture_metadata: bool,
+}
+
+/// A required setting is missing or unusable: the widget does not start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The settings were not an object at all.
+    NotAnObject,
+    /// No `endpoint`.
+    MissingEndpoint,
+    /// `endpoint` is not an http(s) URL or a path.
+    BadEndpoint(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::NotAnObject => write!(
+                f,
+                "Allo: window.alloSettings must be an object, e.g. {{ endpoint: \"https://your-shop.example/api/allo\" }}. The widget is not shown."
+            ),
+            ConfigError::MissingEndpoint => write!(
+                f,
+                "Allo: the endpoint setting is missing. Add data-endpoint=\"https://your-shop.example/api/allo\" to the Allo <script> tag (or set window.alloSettings.endpoint). The widget is not shown."
+            ),
+            ConfigError::BadEndpoint(v) => write!(
+                f,
+                "Allo: data-endpoint {v:?} is not an http(s) URL or a path starting with \"/\". Use e.g. data-endpoint=\"https://your-shop.example/api/allo\". The widget is not shown."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A setting that was ignored in favour of its default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The setting's name as the owner wrote it.
+    pub setting: String,
+    /// What was wrong and what is used instead.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Allo: setting {:?}: {}", self.setting, self.detail)
+    }
+}
+
+/// Settings Allo knows; anything else earns a warning (most often a typo).
+const KNOWN: &[&str] = &["endpoint", "locale", "position", "accent", "kinds", "metric", "metadata"];
+
+/// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
+/// with commas (so `kinds: ["feedback"]` and `data-kinds="feedback"` read the same).
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => Some(items.iter().filter_map(text).collect::<Vec<_>>().join(",")),
+        _ => None,
+    }
+}
+
+fn is_endpoint(s: &str) -> bool {
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    let host_after = |prefix: &str| {
+        lower.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty() && !rest.starts_with('/') && !rest.starts_with('?') && !rest.starts_with('#')
+        })
+    };
+    host_after("https://") || host_after("http://") || host_after("//") || (s.starts_with('/') && !s.starts_with("//"))
+}
+
+impl Config {
+    /// Parses the merged raw settings. Returns the config and the warnings to log.
+    pub fn parse(raw: &Value) -> Result<(Config, Vec<Warning>), ConfigError> {
+        let empty = Map::new();
+        let map = match raw {
+            Value::Object(m) => m,
+            Value::Null => &empty,
+            _ => return Err(ConfigError::NotAnObject),
+        };
+        let mut warnings = Vec::new();
+        let mut warn = |setting: &str, detail: String| {
+            warnings.push(Warning { setting: setting.to_owned(), detail })
+        };
+        for key in map.keys() {
+            if !KNOWN.contains(&key.as_str()) {
+                warn(key, format!("unknown setting, ignored (known settings: {})", KNOWN.join(", ")));
+            }
+        }
+        let get = |k: &str| map.get(k).and_then(text).filter(|s| !s.is_empty());
+
+        let endpoint = get("endpoint").ok_or(ConfigError::MissingEndpoint)?;
+        if !is_endpoint(&endpoint) {
+            return Err(ConfigError::BadEndpoint(endpoint));
+        }
+
+        let position = match get("position").as_deref() {
+            None | Some("bottom-right") => Position::BottomRight,
+            Some("bottom-left") => Position::BottomLeft,
+            Some(other) => {
+                warn("position", format!("{other:?} is not bottom-right or bottom-left; using bottom-right"));
+                Position::BottomRight
+            }
+        };
+
+        let accent = match get("accent") {
+            None => DEFAULT_ACCENT,
+            Some(v) => Rgb::parse_hex(&v).unwrap_or_else(|| {
+                warn("accent", format!("{v:?} is not a #rgb or #rrggbb colour; using {}", DEFAULT_ACCENT.to_hex()));
+                DEFAULT_ACCENT
+            }),
+        };
+
+        let mut kinds = Vec::new();
+        if let Some(list) = get("kinds") {
+            for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let kind = match item {
+                    "feedback" => Kind::Feedback,
+                    "callback" => Kind::Callback,
+                    other => {
+                        warn("kinds", format!("{other:?} is not feedback or callback; ignored"));
+                        continue;
+                    }
+                };
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            if kinds.is_empty() {
+                warn("kinds", "no usable kind given; offering feedback and callback".to_owned());
+            }
+        }
+        if kinds.is_empty() {
+            kinds = vec![Kind::Feedback, Kind::Callback];
+        }
+
+        let metric = match get("metric").as_deref() {
+            None | Some("csat") => Metric::Csat,
+            Some("nps") => Metric::Nps,
+            Some("ces") => Metric::Ces,
+            Some(other) => {
+                warn("metric", format!("{other:?} is not csat, nps or ces; using csat"));
+                Metric::Csat
+            }
+        };
+
+        let capture_metadata = match get("metadata").as_deref() {
+            None | Some("true" | "on" | "yes") => true,
+            Some("false" | "off" | "no") => false,
+            Some(other) => {
+                warn("metadata", format!("{other:?} is not true or false; capturing metadata"));
+                true
+            }
+        };
+
+        let locale = get("locale");
+        Ok((Config { endpoint, locale, position, accent, kinds, metric, capture_metadata }, warnings))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn minimal_settings_get_defaults() {
+        let (c, w) = Config::parse(&json!({ "endpoint": "https://shop.example/api/allo" })).unwrap();
+        assert!(w.is_empty());
+        assert_eq!(c.endpoint, "https://shop.example/api/allo");
+        assert_eq!(c.position, Position::BottomRight);
+        assert_eq!(c.accent, DEFAULT_ACCENT);
+        assert_eq!(c.kinds, [Kind::Feedback, Kind::Callback]);
+        assert_eq!(c.metric, Metric::Csat);
+        assert!(c.capture_metadata);
+        assert_eq!(c.locale, None);
+    }
+
+    #[test]
+    fn endpoint_errors_are_fatal_and_name_the_fix() {
+        let cases = [
+            (json!({}), ConfigError::MissingEndpoint),
+            (json!(null), ConfigError::MissingEndpoint),
+            (json!({ "endpoint": "   " }), ConfigError::MissingEndpoint),
+            (json!({ "endpoint": "javascript:alert(1)" }), ConfigError::BadEndpoint("javascript:alert(1)".into())),
+            (json!({ "endpoint": "https://" }), ConfigError::BadEndpoint("https://".into())),
+            (json!({ "endpoint": "api/allo" }), ConfigError::BadEndpoint("api/allo".into())),
+            (json!({ "endpoint": "https://a b" }), ConfigError::BadEndpoint("https://a b".into())),
+            (json!("https://shop.example"), ConfigError::NotAnObject),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(Config::parse(&raw).unwrap_err(), want, "{raw}");
+        }
+        let msg = ConfigError::MissingEndpoint.to_string();
+        assert!(msg.contains("data-endpoint") && msg.contains("not shown"), "{msg}");
+    }
+
+    #[test]
+    fn accepted_endpoints() {
+        for ok in ["https://x.example/api", "http://localhost:8080/v1/submissions", "/api/allo", "//cdn.example/a"] {
+            assert!(Config::parse(&json!({ "endpoint": ok })).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn bad_optional_values_warn_and_fall_back() {
+        let raw = json!({
+            "endpoint": "/api/allo",
+            "position": "top-left",
+            "accent": "blue",
+            "kinds": "feedback, chat",
+            "metric": "stars",
+            "metadata": "maybe",
+            "endpont": "typo",
+        });
+        let (c, w) = Config::parse(&raw).unwrap();
+        assert_eq!(c.position, Position::BottomRight);
+        assert_eq!(c.accent, DEFAULT_ACCENT);
+        assert_eq!(c.kinds, [Kind::Feedback]);
+        assert_eq!(c.metric, Metric::Csat);
+        assert!(c.capture_metadata);
+        let mut named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
+        named.sort();
+        assert_eq!(named, ["accent", "endpont", "kinds", "metadata", "metric", "position"]);
+    }
+
+    #[test]
+    fn data_attribute_and_object_forms_read_the_same() {
+        let a = Config::parse(&json!({ "endpoint": "/e", "kinds": "callback,feedback", "metadata": "false" })).unwrap().0;
+        let b = Config::parse(&json!({ "endpoint": "/e", "kinds": ["callback", "feedback"], "metadata": false })).unwrap().0;
+        assert_eq!(a, b);
+        assert_eq!(a.kinds, [Kind::Callback, Kind::Feedback]);
+        assert!(!a.capture_metadata);
+    }
+
+    #[test]
+    fn only_unknown_kinds_fall_back_to_both() {
+        let (c, w) = Config::parse(&json!({ "endpoint": "/e", "kinds": "chat" })).unwrap();
+        assert_eq!(c.kinds, [Kind::Feedback, Kind::Callback]);
+        assert_eq!(w.len(), 2);
+    }
+}

@@ -1,0 +1,18 @@
+//! Allo's pure core: everything the widget and the collector decide without a browser.
+//!
+//! Nothing here touches `web-sys`, `yew` or the network, so every rule (config parsing, the
+//! submission contract, validation, translations, colour contrast) is tested with plain
+//! `cargo test` on the host, and the collector validates submissions with the very same code
+//! the widget uses: the server never has to trust the client, and the two cannot drift apart.
+#![deny(missing_docs)]
+
+pub mod color;
+pub mod config;
+pub mod form;
+pub mod i18n;
+pub mod id;
+pub mod submission;
+pub mod validate;
+
+/// The widget's version, sent with every submission so the shop can tell old clients apart.
+pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
