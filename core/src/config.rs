@@ -97,7 +97,9 @@ impl std::fmt::Display for Warning {
 }
 
 /// Settings Allo knows; anything else earns a warning (most often a typo).
-const KNOWN: &[&str] = &["endpoint", "locale", "position", "accent", "kinds", "metric", "metadata"];
+const KNOWN: &[&str] = &[
+    "endpoint", "locale", "position", "accent", "kinds", "metric", "metadata",
+];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
 /// with commas (so `kinds: ["feedback"]` and `data-kinds="feedback"` read the same).
@@ -118,10 +120,16 @@ fn is_endpoint(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     let host_after = |prefix: &str| {
         lower.strip_prefix(prefix).is_some_and(|rest| {
-            !rest.is_empty() && !rest.starts_with('/') && !rest.starts_with('?') && !rest.starts_with('#')
+            !rest.is_empty()
+                && !rest.starts_with('/')
+                && !rest.starts_with('?')
+                && !rest.starts_with('#')
         })
     };
-    host_after("https://") || host_after("http://") || host_after("//") || (s.starts_with('/') && !s.starts_with("//"))
+    host_after("https://")
+        || host_after("http://")
+        || host_after("//")
+        || (s.starts_with('/') && !s.starts_with("//"))
 }
 
 impl Config {
@@ -135,11 +143,20 @@ impl Config {
         };
         let mut warnings = Vec::new();
         let mut warn = |setting: &str, detail: String| {
-            warnings.push(Warning { setting: setting.to_owned(), detail })
+            warnings.push(Warning {
+                setting: setting.to_owned(),
+                detail,
+            })
         };
         for key in map.keys() {
             if !KNOWN.contains(&key.as_str()) {
-                warn(key, format!("unknown setting, ignored (known settings: {})", KNOWN.join(", ")));
+                warn(
+                    key,
+                    format!(
+                        "unknown setting, ignored (known settings: {})",
+                        KNOWN.join(", ")
+                    ),
+                );
             }
         }
         let get = |k: &str| map.get(k).and_then(text).filter(|s| !s.is_empty());
@@ -153,7 +170,10 @@ impl Config {
             None | Some("bottom-right") => Position::BottomRight,
             Some("bottom-left") => Position::BottomLeft,
             Some(other) => {
-                warn("position", format!("{other:?} is not bottom-right or bottom-left; using bottom-right"));
+                warn(
+                    "position",
+                    format!("{other:?} is not bottom-right or bottom-left; using bottom-right"),
+                );
                 Position::BottomRight
             }
         };
@@ -161,7 +181,13 @@ impl Config {
         let accent = match get("accent") {
             None => DEFAULT_ACCENT,
             Some(v) => Rgb::parse_hex(&v).unwrap_or_else(|| {
-                warn("accent", format!("{v:?} is not a #rgb or #rrggbb colour; using {}", DEFAULT_ACCENT.to_hex()));
+                warn(
+                    "accent",
+                    format!(
+                        "{v:?} is not a #rgb or #rrggbb colour; using {}",
+                        DEFAULT_ACCENT.to_hex()
+                    ),
+                );
                 DEFAULT_ACCENT
             }),
         };
@@ -173,7 +199,10 @@ impl Config {
                     "feedback" => Kind::Feedback,
                     "callback" => Kind::Callback,
                     other => {
-                        warn("kinds", format!("{other:?} is not feedback or callback; ignored"));
+                        warn(
+                            "kinds",
+                            format!("{other:?} is not feedback or callback; ignored"),
+                        );
                         continue;
                     }
                 };
@@ -182,7 +211,10 @@ impl Config {
                 }
             }
             if kinds.is_empty() {
-                warn("kinds", "no usable kind given; offering feedback and callback".to_owned());
+                warn(
+                    "kinds",
+                    "no usable kind given; offering feedback and callback".to_owned(),
+                );
             }
         }
         if kinds.is_empty() {
@@ -194,7 +226,10 @@ impl Config {
             Some("nps") => Metric::Nps,
             Some("ces") => Metric::Ces,
             Some(other) => {
-                warn("metric", format!("{other:?} is not csat, nps or ces; using csat"));
+                warn(
+                    "metric",
+                    format!("{other:?} is not csat, nps or ces; using csat"),
+                );
                 Metric::Csat
             }
         };
@@ -203,13 +238,27 @@ impl Config {
             None | Some("true" | "on" | "yes") => true,
             Some("false" | "off" | "no") => false,
             Some(other) => {
-                warn("metadata", format!("{other:?} is not true or false; capturing metadata"));
+                warn(
+                    "metadata",
+                    format!("{other:?} is not true or false; capturing metadata"),
+                );
                 true
             }
         };
 
         let locale = get("locale");
-        Ok((Config { endpoint, locale, position, accent, kinds, metric, capture_metadata }, warnings))
+        Ok((
+            Config {
+                endpoint,
+                locale,
+                position,
+                accent,
+                kinds,
+                metric,
+                capture_metadata,
+            },
+            warnings,
+        ))
     }
 }
 
@@ -220,7 +269,8 @@ mod tests {
 
     #[test]
     fn minimal_settings_get_defaults() {
-        let (c, w) = Config::parse(&json!({ "endpoint": "https://shop.example/api/allo" })).unwrap();
+        let (c, w) =
+            Config::parse(&json!({ "endpoint": "https://shop.example/api/allo" })).unwrap();
         assert!(w.is_empty());
         assert_eq!(c.endpoint, "https://shop.example/api/allo");
         assert_eq!(c.position, Position::BottomRight);
@@ -237,22 +287,42 @@ mod tests {
             (json!({}), ConfigError::MissingEndpoint),
             (json!(null), ConfigError::MissingEndpoint),
             (json!({ "endpoint": "   " }), ConfigError::MissingEndpoint),
-            (json!({ "endpoint": "javascript:alert(1)" }), ConfigError::BadEndpoint("javascript:alert(1)".into())),
-            (json!({ "endpoint": "https://" }), ConfigError::BadEndpoint("https://".into())),
-            (json!({ "endpoint": "api/allo" }), ConfigError::BadEndpoint("api/allo".into())),
-            (json!({ "endpoint": "https://a b" }), ConfigError::BadEndpoint("https://a b".into())),
+            (
+                json!({ "endpoint": "javascript:alert(1)" }),
+                ConfigError::BadEndpoint("javascript:alert(1)".into()),
+            ),
+            (
+                json!({ "endpoint": "https://" }),
+                ConfigError::BadEndpoint("https://".into()),
+            ),
+            (
+                json!({ "endpoint": "api/allo" }),
+                ConfigError::BadEndpoint("api/allo".into()),
+            ),
+            (
+                json!({ "endpoint": "https://a b" }),
+                ConfigError::BadEndpoint("https://a b".into()),
+            ),
             (json!("https://shop.example"), ConfigError::NotAnObject),
         ];
         for (raw, want) in cases {
             assert_eq!(Config::parse(&raw).unwrap_err(), want, "{raw}");
         }
         let msg = ConfigError::MissingEndpoint.to_string();
-        assert!(msg.contains("data-endpoint") && msg.contains("not shown"), "{msg}");
+        assert!(
+            msg.contains("data-endpoint") && msg.contains("not shown"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn accepted_endpoints() {
-        for ok in ["https://x.example/api", "http://localhost:8080/v1/submissions", "/api/allo", "//cdn.example/a"] {
+        for ok in [
+            "https://x.example/api",
+            "http://localhost:8080/v1/submissions",
+            "/api/allo",
+            "//cdn.example/a",
+        ] {
             assert!(Config::parse(&json!({ "endpoint": ok })).is_ok(), "{ok}");
         }
     }
@@ -276,13 +346,24 @@ mod tests {
         assert!(c.capture_metadata);
         let mut named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
         named.sort();
-        assert_eq!(named, ["accent", "endpont", "kinds", "metadata", "metric", "position"]);
+        assert_eq!(
+            named,
+            ["accent", "endpont", "kinds", "metadata", "metric", "position"]
+        );
     }
 
     #[test]
     fn data_attribute_and_object_forms_read_the_same() {
-        let a = Config::parse(&json!({ "endpoint": "/e", "kinds": "callback,feedback", "metadata": "false" })).unwrap().0;
-        let b = Config::parse(&json!({ "endpoint": "/e", "kinds": ["callback", "feedback"], "metadata": false })).unwrap().0;
+        let a = Config::parse(
+            &json!({ "endpoint": "/e", "kinds": "callback,feedback", "metadata": "false" }),
+        )
+        .unwrap()
+        .0;
+        let b = Config::parse(
+            &json!({ "endpoint": "/e", "kinds": ["callback", "feedback"], "metadata": false }),
+        )
+        .unwrap()
+        .0;
         assert_eq!(a, b);
         assert_eq!(a.kinds, [Kind::Callback, Kind::Feedback]);
         assert!(!a.capture_metadata);

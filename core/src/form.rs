@@ -68,7 +68,10 @@ pub enum Action {
 impl FeedbackForm {
     /// A fresh form on the given scale.
     pub fn new(metric: Metric) -> Self {
-        FeedbackForm { metric, ..Default::default() }
+        FeedbackForm {
+            metric,
+            ..Default::default()
+        }
     }
 
     /// Every problem with what has been entered so far.
@@ -76,10 +79,16 @@ impl FeedbackForm {
         let mut out = Vec::new();
         let (lo, hi) = self.metric.range();
         if !self.score.is_some_and(|s| (lo..=hi).contains(&s)) {
-            out.push(Problem { field: "feedback.score", code: Code::Required });
+            out.push(Problem {
+                field: "feedback.score",
+                code: Code::Required,
+            });
         }
         if self.message.chars().count() > MESSAGE_MAX {
-            out.push(Problem { field: "feedback.message", code: Code::TooLong { max: MESSAGE_MAX } });
+            out.push(Problem {
+                field: "feedback.message",
+                code: Code::TooLong { max: MESSAGE_MAX },
+            });
         }
         out
     }
@@ -118,11 +127,17 @@ impl FeedbackForm {
             Action::Submit if busy => {}
             Action::Submit => {
                 self.problems = self.validate();
-                self.status = if self.problems.is_empty() { Status::Sending } else { Status::Editing };
+                self.status = if self.problems.is_empty() {
+                    Status::Sending
+                } else {
+                    Status::Editing
+                };
             }
             Action::Sent(id) => {
                 self = FeedbackForm::new(self.metric);
-                self.status = Status::Sent { reference: crate::id::reference(&id) };
+                self.status = Status::Sent {
+                    reference: crate::id::reference(&id),
+                };
             }
             Action::Failed(f) => self.status = Status::Failed(f),
             Action::Reset => self = FeedbackForm::new(self.metric),
@@ -136,7 +151,9 @@ mod tests {
     use super::*;
 
     fn run(actions: Vec<Action>) -> FeedbackForm {
-        actions.into_iter().fold(FeedbackForm::new(Metric::Csat), FeedbackForm::reduce)
+        actions
+            .into_iter()
+            .fold(FeedbackForm::new(Metric::Csat), FeedbackForm::reduce)
     }
 
     #[test]
@@ -151,24 +168,48 @@ mod tests {
 
     #[test]
     fn valid_submit_sends_and_freezes_inputs() {
-        let f = run(vec![Action::Score(5), Action::Message("Lovely".into()), Action::Submit]);
+        let f = run(vec![
+            Action::Score(5),
+            Action::Message("Lovely".into()),
+            Action::Submit,
+        ]);
         assert_eq!(f.status, Status::Sending);
-        let f = f.reduce(Action::Message("changed".into())).reduce(Action::Score(1)).reduce(Action::Submit);
-        assert_eq!((f.score, f.message.as_str(), &f.status), (Some(5), "Lovely", &Status::Sending));
+        let f = f
+            .reduce(Action::Message("changed".into()))
+            .reduce(Action::Score(1))
+            .reduce(Action::Submit);
+        assert_eq!(
+            (f.score, f.message.as_str(), &f.status),
+            (Some(5), "Lovely", &Status::Sending)
+        );
         assert_eq!(f.feedback().unwrap().message, "Lovely");
     }
 
     #[test]
     fn success_clears_the_form_and_gives_a_reference() {
-        let f = run(vec![Action::Score(2), Action::Submit, Action::Sent("3f2504e0-4f89-41d3-9a0c-0305e82c3301".into())]);
-        assert_eq!(f.status, Status::Sent { reference: "3F25-04E0".into() });
+        let f = run(vec![
+            Action::Score(2),
+            Action::Submit,
+            Action::Sent("3f2504e0-4f89-41d3-9a0c-0305e82c3301".into()),
+        ]);
+        assert_eq!(
+            f.status,
+            Status::Sent {
+                reference: "3F25-04E0".into()
+            }
+        );
         assert_eq!(f.score, None);
         assert_eq!(run(vec![Action::Reset]).status, Status::Editing);
     }
 
     #[test]
     fn failure_keeps_what_the_visitor_typed() {
-        let f = run(vec![Action::Score(3), Action::Message("keep me".into()), Action::Submit, Action::Failed(SendFailure::Network)]);
+        let f = run(vec![
+            Action::Score(3),
+            Action::Message("keep me".into()),
+            Action::Submit,
+            Action::Failed(SendFailure::Network),
+        ]);
         assert_eq!(f.status, Status::Failed(SendFailure::Network));
         assert_eq!(f.message, "keep me");
         // And they can try again.
@@ -177,8 +218,15 @@ mod tests {
 
     #[test]
     fn too_long_message_is_a_problem() {
-        let f = run(vec![Action::Score(3), Action::Message("x".repeat(MESSAGE_MAX + 1)), Action::Submit]);
-        assert_eq!(f.problem("feedback.message").unwrap().code, Code::TooLong { max: MESSAGE_MAX });
+        let f = run(vec![
+            Action::Score(3),
+            Action::Message("x".repeat(MESSAGE_MAX + 1)),
+            Action::Submit,
+        ]);
+        assert_eq!(
+            f.problem("feedback.message").unwrap().code,
+            Code::TooLong { max: MESSAGE_MAX }
+        );
         let f = f.reduce(Action::Message("short".into()));
         assert!(f.problems.is_empty());
     }

@@ -43,7 +43,10 @@ impl Lang {
     /// The first supported language among `candidates` (owner setting, page `lang`, browser
     /// languages, in that order), else English.
     pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Lang {
-        candidates.into_iter().find_map(Lang::from_tag).unwrap_or(Lang::En)
+        candidates
+            .into_iter()
+            .find_map(Lang::from_tag)
+            .unwrap_or(Lang::En)
     }
 
     /// The two-letter code.
@@ -275,7 +278,9 @@ pub static ES: Strings = Strings {
     err_rating_required: t("Elija una valoración."),
     err_message_required: t("Escriba un mensaje."),
     err_message_too_long: t("El mensaje debe tener menos de {max} caracteres."),
-    err_network: t("No hemos podido contactar con la tienda. Compruebe su conexión e inténtelo de nuevo."),
+    err_network: t(
+        "No hemos podido contactar con la tienda. Compruebe su conexión e inténtelo de nuevo.",
+    ),
     err_rejected: t("La tienda no ha podido aceptar este mensaje: {detail}"),
     err_server: t("Algo ha fallado en la tienda. Inténtelo de nuevo en un momento."),
     retry: t("Reintentar"),
@@ -335,7 +340,9 @@ pub static NL: Strings = Strings {
     err_rating_required: t("Kies een beoordeling."),
     err_message_required: t("Schrijf een bericht."),
     err_message_too_long: t("Houd uw bericht korter dan {max} tekens."),
-    err_network: t("We kunnen de winkel niet bereiken. Controleer uw verbinding en probeer het opnieuw."),
+    err_network: t(
+        "We kunnen de winkel niet bereiken. Controleer uw verbinding en probeer het opnieuw.",
+    ),
     err_rejected: t("De winkel kon dit bericht niet aannemen: {detail}"),
     err_server: t("Er ging iets mis bij de winkel. Probeer het zo opnieuw."),
     retry: t("Opnieuw proberen"),
@@ -380,7 +387,11 @@ mod tests {
                 // Placeholders must survive translation.
                 for ph in ["{ref}", "{max}", "{detail}"] {
                     let en = EN.get(key).unwrap();
-                    assert_eq!(en.contains(ph), value.contains(ph), "{lang:?}.{key} and {ph}");
+                    assert_eq!(
+                        en.contains(ph),
+                        value.contains(ph),
+                        "{lang:?}.{key} and {ph}"
+                    );
                 }
             }
             if lang != Lang::En {

@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn reference_is_first_eight_digits() {
-        assert_eq!(reference("3f2504e0-4f89-41d3-9a0c-0305e82c3301"), "3F25-04E0");
+        assert_eq!(
+            reference("3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+            "3F25-04E0"
+        );
         assert_eq!(reference("ab"), "AB");
     }
 }

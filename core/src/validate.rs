@@ -69,7 +69,9 @@ impl Problem {
             Code::TooLong { max } => format!("{} is longer than {max} characters", self.field),
             Code::OutOfRange => format!("{} is outside the metric's scale", self.field),
             Code::Invalid => format!("{} is not valid", self.field),
-            Code::Unexpected => format!("{} does not belong to this kind of submission", self.field),
+            Code::Unexpected => {
+                format!("{} does not belong to this kind of submission", self.field)
+            }
         }
     }
 
@@ -109,12 +111,15 @@ pub fn is_email(s: &str) -> bool {
 /// (`YYYY-MM-DDTHH:MM:SS[.fff]Z`), with plausible field values.
 pub fn is_utc_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() < 20 || b[b.len() - 1] != b'Z' {
+    // ASCII only: the checks below slice by byte, and a timestamp is never anything else.
+    if !s.is_ascii() || b.len() < 20 || b[b.len() - 1] != b'Z' {
         return false;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = s.get(r)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let shape = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
     let fraction = match &s[19..s.len() - 1] {
@@ -144,24 +149,51 @@ pub fn validate_submission(sub: &Submission) -> Vec<Problem> {
     };
     check(sub.schema != SCHEMA, "schema", Code::Invalid);
     check(!is_uuid_v4(&sub.id), "id", Code::Invalid);
-    check(!is_utc_timestamp(&sub.created_at), "created_at", Code::Invalid);
+    check(
+        !is_utc_timestamp(&sub.created_at),
+        "created_at",
+        Code::Invalid,
+    );
     let locale_ok = !sub.locale.is_empty()
         && sub.locale.len() <= 35
-        && sub.locale.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+        && sub
+            .locale
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
     check(!locale_ok, "locale", Code::Invalid);
     if let Some(page) = &sub.page {
-        check(too_long(&page.url, URL_MAX), "page.url", Code::TooLong { max: URL_MAX });
-        check(too_long(&page.title, SHORT_MAX), "page.title", Code::TooLong { max: SHORT_MAX });
-        check(too_long(&page.referrer, URL_MAX), "page.referrer", Code::TooLong { max: URL_MAX });
+        check(
+            too_long(&page.url, URL_MAX),
+            "page.url",
+            Code::TooLong { max: URL_MAX },
+        );
+        check(
+            too_long(&page.title, SHORT_MAX),
+            "page.title",
+            Code::TooLong { max: SHORT_MAX },
+        );
+        check(
+            too_long(&page.referrer, URL_MAX),
+            "page.referrer",
+            Code::TooLong { max: URL_MAX },
+        );
     }
     if let Some(name) = &sub.visitor.name {
-        check(too_long(name, NAME_MAX), "visitor.name", Code::TooLong { max: NAME_MAX });
+        check(
+            too_long(name, NAME_MAX),
+            "visitor.name",
+            Code::TooLong { max: NAME_MAX },
+        );
     }
     if let Some(email) = &sub.visitor.email {
         check(!is_email(email), "visitor.email", Code::Invalid);
     }
     if let Some(phone) = &sub.visitor.phone {
-        check(too_long(phone, 40), "visitor.phone", Code::TooLong { max: 40 });
+        check(
+            too_long(phone, 40),
+            "visitor.phone",
+            Code::TooLong { max: 40 },
+        );
     }
     match sub.kind {
         Kind::Feedback => {
@@ -175,11 +207,23 @@ pub fn validate_submission(sub: &Submission) -> Vec<Problem> {
     }
     if let Some(f) = &sub.feedback {
         let (lo, hi) = f.metric.range();
-        check(!(lo..=hi).contains(&f.score), "feedback.score", Code::OutOfRange);
-        check(too_long(&f.message, MESSAGE_MAX), "feedback.message", Code::TooLong { max: MESSAGE_MAX });
+        check(
+            !(lo..=hi).contains(&f.score),
+            "feedback.score",
+            Code::OutOfRange,
+        );
+        check(
+            too_long(&f.message, MESSAGE_MAX),
+            "feedback.message",
+            Code::TooLong { max: MESSAGE_MAX },
+        );
         if let Some(c) = &f.category {
             check(c.trim().is_empty(), "feedback.category", Code::Invalid);
-            check(too_long(c, SHORT_MAX), "feedback.category", Code::TooLong { max: SHORT_MAX });
+            check(
+                too_long(c, SHORT_MAX),
+                "feedback.category",
+                Code::TooLong { max: SHORT_MAX },
+            );
         }
     }
     if let Some(c) = &sub.callback {
@@ -189,32 +233,96 @@ pub fn validate_submission(sub: &Submission) -> Vec<Problem> {
             && c.phone_e164[1..].bytes().all(|d| d.is_ascii_digit())
             && !c.phone_e164[1..].starts_with('0');
         check(!e164_ok, "callback.phone_e164", Code::Invalid);
-        check(c.phone_raw.trim().is_empty(), "callback.phone_raw", Code::Required);
-        check(too_long(&c.phone_raw, 40), "callback.phone_raw", Code::TooLong { max: 40 });
+        check(
+            c.phone_raw.trim().is_empty(),
+            "callback.phone_raw",
+            Code::Required,
+        );
+        check(
+            too_long(&c.phone_raw, 40),
+            "callback.phone_raw",
+            Code::TooLong { max: 40 },
+        );
         let country_ok = c.country.len() == 2 && c.country.bytes().all(|b| b.is_ascii_uppercase());
         check(!country_ok, "callback.country", Code::Invalid);
-        check(c.timezone.trim().is_empty(), "callback.timezone", Code::Required);
-        check(too_long(&c.timezone, 64), "callback.timezone", Code::TooLong { max: 64 });
-        check(too_long(&c.reason, SHORT_MAX), "callback.reason", Code::TooLong { max: SHORT_MAX });
+        check(
+            c.timezone.trim().is_empty(),
+            "callback.timezone",
+            Code::Required,
+        );
+        check(
+            too_long(&c.timezone, 64),
+            "callback.timezone",
+            Code::TooLong { max: 64 },
+        );
+        check(
+            too_long(&c.reason, SHORT_MAX),
+            "callback.reason",
+            Code::TooLong { max: SHORT_MAX },
+        );
         if let When::Slot { from, to } = &c.when {
             let ok = is_utc_timestamp(from) && is_utc_timestamp(to) && from < to;
             check(!ok, "callback.when", Code::Invalid);
         }
-        check(c.promise.text.trim().is_empty(), "callback.promise.text", Code::Required);
-        check(too_long(&c.promise.text, SHORT_MAX), "callback.promise.text", Code::TooLong { max: SHORT_MAX });
-        check(!is_utc_timestamp(&c.promise.due_by), "callback.promise.due_by", Code::Invalid);
-        check(sub.visitor.name.as_deref().unwrap_or("").trim().is_empty(), "visitor.name", Code::Required);
+        check(
+            c.promise.text.trim().is_empty(),
+            "callback.promise.text",
+            Code::Required,
+        );
+        check(
+            too_long(&c.promise.text, SHORT_MAX),
+            "callback.promise.text",
+            Code::TooLong { max: SHORT_MAX },
+        );
+        check(
+            !is_utc_timestamp(&c.promise.due_by),
+            "callback.promise.due_by",
+            Code::Invalid,
+        );
+        check(
+            sub.visitor.name.as_deref().unwrap_or("").trim().is_empty(),
+            "visitor.name",
+            Code::Required,
+        );
     }
     if let Some(consent) = &sub.consent {
-        check(!is_utc_timestamp(&consent.given_at), "consent.given_at", Code::Invalid);
-        check(consent.text.trim().is_empty(), "consent.text", Code::Required);
-        check(too_long(&consent.text, 2000), "consent.text", Code::TooLong { max: 2000 });
-        check(too_long(&consent.version, 64), "consent.version", Code::TooLong { max: 64 });
+        check(
+            !is_utc_timestamp(&consent.given_at),
+            "consent.given_at",
+            Code::Invalid,
+        );
+        check(
+            consent.text.trim().is_empty(),
+            "consent.text",
+            Code::Required,
+        );
+        check(
+            too_long(&consent.text, 2000),
+            "consent.text",
+            Code::TooLong { max: 2000 },
+        );
+        check(
+            too_long(&consent.version, 64),
+            "consent.version",
+            Code::TooLong { max: 64 },
+        );
     }
     if let Some(client) = &sub.client {
-        check(too_long(&client.widget_version, 32), "client.widget_version", Code::TooLong { max: 32 });
-        check(too_long(&client.user_agent, SHORT_MAX), "client.user_agent", Code::TooLong { max: SHORT_MAX });
-        check(too_long(&client.viewport, 32), "client.viewport", Code::TooLong { max: 32 });
+        check(
+            too_long(&client.widget_version, 32),
+            "client.widget_version",
+            Code::TooLong { max: 32 },
+        );
+        check(
+            too_long(&client.user_agent, SHORT_MAX),
+            "client.user_agent",
+            Code::TooLong { max: SHORT_MAX },
+        );
+        check(
+            too_long(&client.viewport, 32),
+            "client.viewport",
+            Code::TooLong { max: 32 },
+        );
     }
     out
 }
@@ -231,9 +339,17 @@ mod tests {
             kind: Kind::Feedback,
             created_at: "2026-11-23T18:00:00.000Z".into(),
             locale: "fr-FR".into(),
-            page: Some(Page { url: "https://shop.example/".into(), ..Page::default() }),
+            page: Some(Page {
+                url: "https://shop.example/".into(),
+                ..Page::default()
+            }),
             visitor: Visitor::default(),
-            feedback: Some(Feedback { metric: Metric::Csat, score, category: None, message: message.into() }),
+            feedback: Some(Feedback {
+                metric: Metric::Csat,
+                score,
+                category: None,
+                message: message.into(),
+            }),
             callback: None,
             consent: None,
             client: None,
@@ -241,7 +357,10 @@ mod tests {
     }
 
     fn fields(sub: &Submission) -> Vec<&'static str> {
-        validate_submission(sub).into_iter().map(|p| p.field).collect()
+        validate_submission(sub)
+            .into_iter()
+            .map(|p| p.field)
+            .collect()
     }
 
     #[test]
@@ -259,7 +378,14 @@ mod tests {
         s.visitor.email = Some("not an email".into());
         assert_eq!(
             fields(&s),
-            ["schema", "id", "created_at", "visitor.email", "feedback.score", "feedback.message"]
+            [
+                "schema",
+                "id",
+                "created_at",
+                "visitor.email",
+                "feedback.score",
+                "feedback.message"
+            ]
         );
     }
 
@@ -292,7 +418,11 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        for ok in ["2026-11-23T18:00:00Z", "2026-11-23T18:00:00.123Z", "1999-01-01T00:00:60Z"] {
+        for ok in [
+            "2026-11-23T18:00:00Z",
+            "2026-11-23T18:00:00.123Z",
+            "1999-01-01T00:00:60Z",
+        ] {
             assert!(is_utc_timestamp(ok), "{ok}");
         }
         for bad in [
@@ -304,6 +434,7 @@ mod tests {
             "2026-11-23T24:00:00Z",
             "2026-11-23T18:00:00.Z",
             "２026-11-23T18:00:00Z",
+            "aaaaaaaaaaaaaaaaaaéZ",
         ] {
             assert!(!is_utc_timestamp(bad), "{bad}");
         }
@@ -314,7 +445,9 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@shop.example"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@b.co ", "a b@c.de", "a@@b.co", "a@.co", "a@b."] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@b.co ", "a b@c.de", "a@@b.co", "a@.co", "a@b.",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }
@@ -322,7 +455,13 @@ mod tests {
     #[test]
     fn problems_have_localized_messages() {
         let p = Problem::new("feedback.message", Code::TooLong { max: 10 });
-        assert_eq!(p.message(crate::i18n::Lang::Fr.strings()), "Votre message doit faire moins de 10 caractères.");
-        assert_eq!(Problem::new("feedback.score", Code::Required).message(&crate::i18n::EN), "Please choose a rating.");
+        assert_eq!(
+            p.message(crate::i18n::Lang::Fr.strings()),
+            "Votre message doit faire moins de 10 caractères."
+        );
+        assert_eq!(
+            Problem::new("feedback.score", Code::Required).message(&crate::i18n::EN),
+            "Please choose a rating."
+        );
     }
 }

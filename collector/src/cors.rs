@@ -1,0 +1,66 @@
+//! Cross-origin access for the widget embedded on shop pages.
+//!
+//! A small middleware rather than `tower_http::cors`: that layer answers every `OPTIONS` with
+//! `Access-Control-Allow-Methods`/`-Headers`/`-Max-Age` even for origins it does not allow,
+//! while this API promises disallowed origins no CORS header at all. The rules are few:
+//! an allowed origin is echoed back (never `*`, so answers stay per-origin cacheable with
+//! `Vary: Origin`), only `POST` with `Content-Type` and `Idempotency-Key` is offered, and a
+//! preflight is cached by the browser for a day.
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::config::OriginPolicy;
+
+/// Methods offered to cross-origin callers.
+pub const ALLOW_METHODS: &str = "POST";
+/// Request headers offered to cross-origin callers.
+pub const ALLOW_HEADERS: &str = "content-type, idempotency-key";
+/// How long (seconds) a browser may reuse a preflight answer.
+pub const MAX_AGE: &str = "86400";
+
+/// The middleware; mount with `axum::middleware::from_fn_with_state(Arc<OriginPolicy>, cors)`.
+pub async fn cors(State(policy): State<Arc<OriginPolicy>>, req: Request, next: Next) -> Response {
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let allowed = origin.filter(|o| o.to_str().is_ok_and(|o| policy.allows(o)));
+    let preflight = req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+
+    let mut response = if preflight {
+        // Answered here, never by a handler: a preflight carries no body and must not reach
+        // the routes (which would answer 405).
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        if allowed.is_some() {
+            let h = response.headers_mut();
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static(ALLOW_METHODS),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static(ALLOW_HEADERS),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static(MAX_AGE),
+            );
+        }
+        response
+    } else {
+        next.run(req).await
+    };
+
+    let h = response.headers_mut();
+    if let Some(origin) = allowed {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    // The answer depends on the Origin header whether or not this one was allowed: caches
+    // must not hand one origin's answer to another.
+    h.append(header::VARY, HeaderValue::from_static("origin"));
+    response
+}

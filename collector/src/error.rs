@@ -1,0 +1,173 @@
+//! Typed API errors and their JSON answers.
+//!
+//! Every failure a client can cause maps to one variant, and every variant to one status and
+//! one stable `error` code, so API clients (the widget first) branch on the code and show or
+//! log the `message`. Server-side faults are logged here in full and answered without detail.
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use allo_core::validate::Problem;
+
+/// One field problem as the API reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProblemBody {
+    /// The field's path in the submission, e.g. `feedback.score`.
+    pub field: &'static str,
+    /// A stable code: `required`, `too_long`, `out_of_range`, `invalid` or `unexpected`.
+    pub code: &'static str,
+    /// An English sentence for people reading logs.
+    pub message: String,
+}
+
+impl From<&Problem> for ProblemBody {
+    fn from(p: &Problem) -> ProblemBody {
+        ProblemBody {
+            field: p.field,
+            code: p.code.as_str(),
+            message: p.describe(),
+        }
+    }
+}
+
+/// Why a request was not served.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The body is over the limit (413).
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body is not declared as JSON (415).
+    UnsupportedMediaType,
+    /// The body is not a valid submission (400): a JSON/shape error (no problems) or the
+    /// validation problems, all of them.
+    Invalid {
+        /// One sentence: the parser's message, or `N problems`.
+        message: String,
+        /// Every field problem found; empty when the JSON itself was unusable.
+        problems: Vec<ProblemBody>,
+    },
+    /// The `Idempotency-Key` header names another id than the body (400).
+    IdempotencyMismatch,
+    /// The client stopped sending or sent a broken body stream (400).
+    BadBody,
+    /// No such endpoint (404).
+    NotFound,
+    /// The endpoint exists but not with this method (405).
+    MethodNotAllowed {
+        /// The `Allow` header value.
+        allow: &'static str,
+    },
+    /// The database failed (503); the detail goes to the log, not to the client.
+    Storage(String),
+}
+
+impl ApiError {
+    /// Builds the 400 for validation problems.
+    pub fn from_problems(problems: &[Problem]) -> ApiError {
+        let message = match problems.len() {
+            1 => "1 problem".to_owned(),
+            n => format!("{n} problems"),
+        };
+        ApiError::Invalid {
+            message,
+            problems: problems.iter().map(ProblemBody::from).collect(),
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid { .. } | ApiError::IdempotencyMismatch | ApiError::BadBody => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable machine-readable code sent as `error`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::IdempotencyMismatch => "idempotency_key_mismatch",
+            ApiError::BadBody => "bad_body",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::Storage(_) => "unavailable",
+        }
+    }
+}
+
+/// The JSON body of every error answer.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'static str,
+    message: &'a str,
+    // Only `invalid` carries the list, always (even empty) so clients can rely on it there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a [ProblemBody]>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let code = self.code();
+        let owned;
+        let (message, problems) = match &self {
+            ApiError::TooLarge { limit } => {
+                owned = format!("the body is larger than {limit} bytes");
+                (owned.as_str(), None)
+            }
+            ApiError::UnsupportedMediaType => ("the body must be sent as application/json", None),
+            ApiError::Invalid { message, problems } => {
+                (message.as_str(), Some(problems.as_slice()))
+            }
+            ApiError::IdempotencyMismatch => (
+                "the Idempotency-Key header does not match the submission id",
+                None,
+            ),
+            ApiError::BadBody => ("the request body could not be read", None),
+            ApiError::NotFound => ("no such endpoint", None),
+            ApiError::MethodNotAllowed { .. } => ("method not allowed on this endpoint", None),
+            ApiError::Storage(detail) => {
+                tracing::error!(%detail, "storage failure");
+                (
+                    "the submission could not be stored right now; retry later",
+                    None,
+                )
+            }
+        };
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: code,
+                message,
+                problems,
+            }),
+        )
+            .into_response();
+        match self {
+            ApiError::MethodNotAllowed { allow } => {
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            // Tell well-behaved clients (the widget retries) when to come back.
+            ApiError::Storage(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
+        response
+    }
+}

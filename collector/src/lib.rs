@@ -1,0 +1,212 @@
+//! `allo-collector`: Allo's reference endpoint.
+//!
+//! It receives the widget's submissions (`POST /v1/submissions`), validates them with the
+//! widget's own rules from `allo-core`, stores them durably in SQLite and answers with the
+//! short reference the visitor sees. It can also serve the built widget and its demo page
+//! (`--site`), so one process is enough to try Allo end to end.
+//!
+//! The binary is a thin shell over this library so tests run the very same server in-process:
+//! [`Collector::bind`] opens the database and the socket, [`Collector::serve`] runs until a
+//! shutdown future resolves, and [`run`] adds the runtime, the start-up line and signals.
+#![deny(missing_docs)]
+
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod intake;
+pub mod routes;
+pub mod static_files;
+pub mod store;
+
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::{middleware, Router};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+pub use config::Config;
+use config::OriginPolicy;
+use routes::AppState;
+use store::{SqliteStore, Store};
+
+/// Builds the whole application: API (with CORS), optional static site, shared headers.
+pub fn app(store: Arc<dyn Store>, origins: OriginPolicy, site: Option<&Path>) -> Router {
+    let api = routes::router(AppState { store })
+        .layer(middleware::from_fn_with_state(
+            Arc::new(origins),
+            cors::cors,
+        ))
+        // Outside CORS so preflights get it too. Submissions carry personal data: no proxy
+        // or browser cache may keep a copy of any API answer.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let app = match site {
+        Some(dir) => api.merge(static_files::router(dir)),
+        None => api.fallback(routes::not_found),
+    };
+    app.layer(CompressionLayer::new())
+        // Headers every answer carries, static or API: no MIME sniffing (an uploaded-looking
+        // text must never run as script) and no full URLs (with their query) leaked to
+        // other sites in Referer.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+}
+
+/// A start-up failure: bad configuration or an unusable resource. One line, for stderr.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A collector with its database open and its socket bound, ready to serve.
+pub struct Collector {
+    listener: tokio::net::TcpListener,
+    app: Router,
+    db: PathBuf,
+}
+
+impl Collector {
+    /// Checks `--site`, binds the address and opens (and migrates) the database.
+    ///
+    /// Everything that can be wrong with the configuration fails here, before serving.
+    pub async fn bind(config: &Config) -> Result<Collector, StartError> {
+        if let Some(site) = &config.site {
+            if !site.is_dir() {
+                return Err(StartError(format!(
+                    "--site {}: not a readable directory",
+                    site.display()
+                )));
+            }
+        }
+        // The socket first: a port in use is then reported before the database file is
+        // created or migrated.
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
+        let db = config.db.clone();
+        // Opening may create the file and run migrations: blocking work.
+        let store = tokio::task::spawn_blocking(move || SqliteStore::open(&db))
+            .await
+            .map_err(|e| StartError(format!("opening the database failed: {e}")))?
+            .map_err(|e| StartError(e.to_string()))?;
+        let app = app(
+            Arc::new(store),
+            config.origin_policy(),
+            config.site.as_deref(),
+        );
+        Ok(Collector {
+            listener,
+            app,
+            db: config.db.clone(),
+        })
+    }
+
+    /// The address actually bound (the real port when the configuration said 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        // A bound listener always has an address; the fallback only satisfies the type.
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)))
+    }
+
+    /// The start-up line: `Allo collector listening on http://ADDR/ (database: PATH)`.
+    pub fn banner(&self) -> String {
+        format!(
+            "Allo collector listening on http://{}/ (database: {})",
+            self.local_addr(),
+            self.db.display()
+        )
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, containers).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        // If the handler cannot be installed, never resolve rather than stop at once.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// Logs to stderr (stdout is kept for the start-up line) at the given level.
+pub fn init_tracing(level: tracing::Level) {
+    // `try_init`: a second call (tests, embedding) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Runs the collector as the binary does: runtime, bind, start-up line, serve until a signal.
+pub fn run(config: Config) -> Result<(), StartError> {
+    init_tracing(config.log);
+    // Two workers are plenty for a form endpoint, and the build machines have two cores;
+    // SQLite work goes to the blocking pool anyway.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| StartError(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let collector = Collector::bind(&config).await?;
+        println!("{}", collector.banner());
+        collector
+            .serve(shutdown_signal())
+            .await
+            .map_err(|e| StartError(format!("server failed: {e}")))
+    })
+}

@@ -1,0 +1,278 @@
+//! Test support: a real collector on 127.0.0.1:0 with a throwaway SQLite file, and a tiny
+//! HTTP/1.1 client over `std::net::TcpStream`. Hand-rolled on purpose: it sends exactly the
+//! bytes a test writes (oversized, chunked, malformed), which polished clients refuse to do.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use allo_collector::{Collector, Config};
+
+/// A directory under the system temp dir, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("allo-collector-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A collector running in-process on its own runtime thread.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    pub banner: String,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        TestServer::start_with(|_| {})
+    }
+
+    /// Starts a server after `configure` adjusted the default test configuration.
+    pub fn start_with(configure: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = TempDir::new("api");
+        let db = dir.path().join("allo.sqlite");
+        let mut config = Config::new(&db);
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        configure(&mut config);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let collector = match Collector::bind(&config).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tx.send(Err(e.to_string())).unwrap();
+                        return;
+                    }
+                };
+                tx.send(Ok((collector.local_addr(), collector.banner())))
+                    .unwrap();
+                // Runs until the test process exits.
+                collector.serve(std::future::pending()).await.unwrap();
+            });
+        });
+        let (addr, banner) = rx.recv_timeout(Duration::from_secs(60)).unwrap().unwrap();
+        TestServer {
+            addr,
+            db,
+            banner,
+            _dir: dir,
+        }
+    }
+
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        send(self.addr, "GET", path, headers, b"")
+    }
+
+    /// POSTs `body` as `application/json`.
+    pub fn post_json(&self, body: &[u8], headers: &[(&str, &str)]) -> Response {
+        let mut all = vec![("Content-Type", "application/json")];
+        all.extend_from_slice(headers);
+        send(self.addr, "POST", "/v1/submissions", &all, body)
+    }
+
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).unwrap()
+    }
+
+    pub fn row_count(&self) -> i64 {
+        self.db()
+            .query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))
+            .unwrap()
+    }
+}
+
+/// A parsed HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first value of a header (names compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn has_header(&self, name: &str) -> bool {
+        self.header(name).is_some()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+/// Sends one request on a fresh connection (`Connection: close`) and reads the answer.
+pub fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Response {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
+    {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    let mut raw = head.into_bytes();
+    raw.extend_from_slice(body);
+    send_raw(addr, &raw).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+/// Writes `raw` as is and parses whatever comes back.
+pub fn send_raw(addr: SocketAddr, raw: &[u8]) -> std::io::Result<Response> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
+    // The server may answer (413) and close before reading everything: a failed write is
+    // fine as long as the answer arrives.
+    let write_result = stream.write_all(raw);
+    let mut buf = Vec::new();
+    match stream.read_to_end(&mut buf) {
+        Ok(_) => {}
+        // A reset after the answer arrived (the server closed with our bytes unread).
+        Err(e) if !buf.is_empty() && e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => return Err(e),
+    }
+    if buf.is_empty() {
+        write_result?;
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "no answer",
+        ));
+    }
+    parse_response(&buf)
+}
+
+fn parse_response(buf: &[u8]) -> std::io::Result<Response> {
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+    let end = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| bad("no end of headers"))?;
+    let head = std::str::from_utf8(&buf[..end]).map_err(|_| bad("head is not UTF-8"))?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or("");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad(status_line))?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut body = buf[end + 4..].to_vec();
+    let chunked = headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        body = dechunk(&body).ok_or_else(|| bad("bad chunked body"))?;
+    }
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        data = &data[line_end + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(data.get(..size)?);
+        data = data.get(size + 2..)?;
+    }
+}
+
+/// A valid feedback submission with the given id.
+pub fn feedback(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "allo.submission/1",
+        "id": id,
+        "kind": "feedback",
+        "created_at": "2026-11-23T18:00:00.000Z",
+        "locale": "fr-FR",
+        "page": { "url": "https://shop.example/checkout?step=2", "title": "Paiement", "referrer": "" },
+        "visitor": { "name": "Ada", "email": "ada@example.com" },
+        "feedback": { "metric": "nps", "score": 9, "category": "Livraison", "message": "Très bien" },
+        "consent": { "given_at": "2026-11-23T17:59:58.000Z", "text": "J'accepte d'être recontacté", "version": "2026-01" },
+        "client": { "widget_version": "0.1.0", "user_agent": "test", "viewport": "1280x720" }
+    })
+}
+
+/// A valid callback submission (slot, urgent) with the given id.
+pub fn callback(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "allo.submission/1",
+        "id": id,
+        "kind": "callback",
+        "created_at": "2026-11-23T18:00:00.000Z",
+        "locale": "en",
+        "visitor": { "name": "Grace", "phone": "06 12 34 56 78" },
+        "callback": {
+            "phone_e164": "+33612345678",
+            "phone_raw": "06 12 34 56 78",
+            "country": "FR",
+            "when": { "mode": "slot", "from": "2026-11-24T09:00:00.000Z", "to": "2026-11-24T10:00:00.000Z" },
+            "timezone": "Europe/Paris",
+            "reason": "Order 1234",
+            "urgent": true,
+            "promise": { "text": "We will call you tomorrow between 10:00 and 11:00.", "due_by": "2026-11-24T10:00:00.000Z" }
+        }
+    })
+}
+
+/// A UUID v4 made from a counter, unique within a test run.
+pub fn uuid(n: u64) -> String {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&n.to_be_bytes());
+    bytes[8..].copy_from_slice(&(std::process::id() as u64).to_be_bytes());
+    allo_core::id::uuid_v4(bytes)
+}

@@ -1,0 +1,2 @@
+//! Hooks own every side effect (network, storage, timers); components only render and call.
+pub mod use_feedback;

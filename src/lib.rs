@@ -1,0 +1,66 @@
+//! Allo's widget: boots the Yew app inside the shadow root the loader made.
+//!
+//! This file only wires things together: raw settings → typed [`Config`] (in `allo-core`),
+//! the visitor's language, the styles, and the root component. The loader (`loader/allo.js`)
+//! calls [`boot`]; everything visible lives in `view/`, side effects in `hooks/`, the network
+//! in `transport`, browser storage in `storage`.
+#![deny(missing_docs)]
+
+pub mod browser;
+pub mod context;
+pub mod hooks;
+pub mod state;
+pub mod storage;
+pub mod styles;
+pub mod transport;
+pub mod view;
+
+use std::rc::Rc;
+
+use allo_core::config::Config;
+use wasm_bindgen::prelude::*;
+use web_sys::ShadowRoot;
+
+use crate::context::Ctx;
+use crate::view::app::{App, AppProps};
+
+/// Starts the widget in `root` with the owner's raw settings (script `data-*` attributes and
+/// `window.alloSettings`, merged by the loader). Returns false, after one `console.error`
+/// naming the setting and the fix, when the settings are unusable; the loader then removes the
+/// host element so no broken launcher is left on the page.
+#[wasm_bindgen]
+pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
+    let config = match Config::parse(&browser::to_json(&raw)) {
+        Ok((config, warnings)) => {
+            for w in warnings {
+                browser::warn(&w.to_string());
+            }
+            config
+        }
+        Err(e) => {
+            browser::error(&e.to_string());
+            return false;
+        }
+    };
+    let Some(mount) = mount_point(&root) else {
+        browser::error("Allo: could not create the widget's elements; it is not shown.");
+        return false;
+    };
+    styles::apply(&root, &config);
+    let ctx = Ctx::new(config, &browser::language_candidates());
+    yew::Renderer::<App>::with_root_and_props(
+        mount,
+        AppProps {
+            ctx: Rc::new(ctx).into(),
+        },
+    )
+    .render();
+    true
+}
+
+fn mount_point(root: &ShadowRoot) -> Option<web_sys::Element> {
+    let el = browser::document()?.create_element("div").ok()?;
+    el.set_class_name("allo");
+    root.append_child(&el).ok()?;
+    Some(el)
+}

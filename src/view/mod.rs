@@ -1,0 +1,16 @@
+//! Components: one small component per file. They render props and context and report
+//! through callbacks; side effects live in `crate::hooks`.
+pub mod app;
+pub mod feedback_form;
+pub mod icons;
+pub mod launcher;
+pub mod panel;
+pub mod rating;
+pub mod thanks;
+
+/// Focuses `node` if it is an element (focus failures are harmless and ignored).
+pub(crate) fn focus(node: &yew::NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}

@@ -1,0 +1,36 @@
+//! The thank-you state: what happened, a reference to quote, and what happens next.
+use allo_core::i18n::fill;
+use yew::prelude::*;
+
+use crate::context::AppContext;
+
+/// Props of [`Thanks`].
+#[derive(Properties, PartialEq)]
+pub struct ThanksProps {
+    /// The short reference of the accepted submission.
+    pub reference: AttrValue,
+    /// Starts a new message.
+    pub onagain: Callback<()>,
+}
+
+/// The thank-you message. Its heading takes focus so screen readers announce it.
+#[component]
+pub fn Thanks(props: &ThanksProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let s = &ctx.strings;
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with((), move |_| crate::view::focus(&heading));
+    }
+    html! {
+        <div class="allo-thanks" role="status">
+            <h3 class="allo-thanks__title" tabindex="-1" ref={heading}>{ &*s.thanks_title }</h3>
+            <p>{ &*s.thanks_next }</p>
+            <p class="allo-thanks__ref">{ fill(&s.thanks_reference, &[("ref", &props.reference)]) }</p>
+            <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
+                { &*s.send_another }
+            </button>
+        </div>
+    }
+}
