@@ -1,0 +1,129 @@
+// Shared set-up for the end-to-end tests: a real allo-collector process, a real static server
+// for third-party host pages, and Debian's Chromium driven by playwright-core.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+const COLLECTOR = process.env.ALLO_COLLECTOR_BIN || path.join(ROOT, 'target/debug/allo-collector');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** Starts allo-collector on a free port with a fresh SQLite file. */
+export async function startCollector({ site = DIST, allowOrigins = [], args = [] } = {}) {
+  if (!existsSync(COLLECTOR)) throw new Error(`no collector binary at ${COLLECTOR}: run scripts/test.sh`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'allo-e2e-'));
+  const db = path.join(dir, 'allo.sqlite');
+  const argv = ['--listen', '127.0.0.1:0', '--db', db, '--log', 'warn', ...args];
+  if (site) argv.push('--site', site);
+  for (const o of allowOrigins) argv.push('--allow-origin', o);
+  const child = spawn(COLLECTOR, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('collector did not start: ' + out)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+?)\/? /);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`collector exited ${code}: ${out}`)); });
+  });
+  return {
+    url,
+    db,
+    /** Rows of `sql` read straight from the SQLite file with Debian's sqlite3. */
+    rows(sql) {
+      const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });
+      return out.trim() ? JSON.parse(out) : [];
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+/**
+ * A plain static server standing in for a shop nobody here wrote: pages registered by the
+ * test, Allo's built files under /cdn/allo/ (a CDN-like sub-path), and custom routes.
+ */
+export async function startStatic() {
+  const pages = new Map();
+  const routes = new Map();
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (routes.has(url.pathname)) return routes.get(url.pathname)(req, res);
+    if (pages.has(url.pathname)) {
+      res.writeHead(200, { 'content-type': TYPES['.html'] });
+      return res.end(pages.get(url.pathname));
+    }
+    if (url.pathname.startsWith('/cdn/allo/')) {
+      const file = path.join(DIST, path.normalize(url.pathname.slice('/cdn/allo/'.length)));
+      if (file.startsWith(DIST) && existsSync(file)) {
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+        return res.end(readFileSync(file));
+      }
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url,
+    page(p, html) { pages.set(p, html); return url + p; },
+    route(p, handler) { routes.set(p, handler); return url + p; },
+    stop: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}
+
+/** A shop page embedding Allo with the given script attributes. */
+export function shopPage({ loader, attrs = '', before = '', lang = 'en', body = '' }) {
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Test shop</title></head>
+<body><h1>Test shop</h1><p id="content">Welcome.</p>${body}${before}
+<script src="${loader}" ${attrs} defer></script></body></html>`;
+}
+
+/** Debian's Chromium, headless; never a downloaded browser. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Collects console messages and uncaught page errors. */
+export function watch(page) {
+  const log = { errors: [], warnings: [], pageErrors: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') log.errors.push(m.text());
+    if (m.type() === 'warning') log.warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => log.pageErrors.push(String(e)));
+  return log;
+}
+
+/** Polls `fn` until it returns a truthy value (no fixed sleeps). */
+export async function until(fn, { timeout = 10000, interval = 50, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
