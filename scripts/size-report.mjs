@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Size report: raw, gzip -9 and brotli (quality 11) sizes of everything the browser loads
+// for Allo, read from dist/ after a release build. `--check` fails when a budget is exceeded
+// (sizes are deterministic for a given toolchain, so this is a real check, not a timed test).
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const KB = 1024;
+// Budgets from docs/product.md (gzip bytes).
+const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
+
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const fmt = (n) => (n / KB).toFixed(1).padStart(7) + ' KB';
+
+const files = [
+  ['loader', 'allo.js', 'loaded with the page'],
+  ['glue', 'allo-widget.js', 'loaded by the loader'],
+  ['wasm', 'allo-widget_bg.wasm', 'loaded by the loader'],
+];
+const css = readdirSync(path.join(root, 'styles')).filter((f) => f.endsWith('.css')).sort()
+  .map((f) => readFileSync(path.join(root, 'styles', f))).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0));
+
+const rows = files.map(([part, file, note]) => {
+  const bytes = readFileSync(path.join(dist, file));
+  return { part, file, note, raw: bytes.length, gzip: gz(bytes), brotli: br(bytes) };
+});
+rows.push({ part: 'css', file: 'styles/*.css', note: 'inside the wasm (include_str!), counted there', raw: css.length, gzip: gz(css), brotli: br(css) });
+
+console.log('part    file                  raw        gzip -9    brotli 11  note');
+for (const r of rows) {
+  console.log(`${r.part.padEnd(7)} ${r.file.padEnd(20)} ${fmt(r.raw)} ${fmt(r.gzip)} ${fmt(r.brotli)}  ${r.note}`);
+}
+const loaded = rows.filter((r) => r.part !== 'css');
+const sum = (k) => loaded.reduce((a, r) => a + r[k], 0);
+console.log(`${'total'.padEnd(7)} ${'(loader+glue+wasm)'.padEnd(20)} ${fmt(sum('raw'))} ${fmt(sum('gzip'))} ${fmt(sum('brotli'))}`);
+
+const widget = rows.filter((r) => r.part === 'glue' || r.part === 'wasm').reduce((a, r) => a + r.gzip, 0);
+const loader = rows.find((r) => r.part === 'loader').gzip;
+const verdicts = [
+  ['loader before first use', loader, BUDGETS.loader],
+  ['widget (glue + wasm, CSS inside)', widget, BUDGETS.widget],
+];
+let over = false;
+for (const [what, size, budget] of verdicts) {
+  const ok = size <= budget;
+  over ||= !ok;
+  console.log(`budget  ${what}: ${fmt(size).trim()} gzip of ${fmt(budget).trim()} ${ok ? 'ok' : 'OVER BUDGET'}`);
+}
+if (process.argv.includes('--check') && over) process.exit(1);

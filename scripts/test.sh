@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, host tests, browser tests, release build,
+# end-to-end tests, size report. Every tier runs against real things: real Chromium, a real
+# collector process, a real SQLite file.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+"$ROOT/scripts/setup.sh"
+. "$ROOT/scripts/env.sh"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+tier() { printf '\n== test: %s\n' "$*"; }
+
+tier "1/4 host unit and integration tests (allo-core, allo-collector)"
+cargo test -p allo-core -p allo-collector
+
+tier "2/4 browser tests (wasm-bindgen-test in headless Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  wasm_env cargo test -p allo-widget --target wasm32-unknown-unknown --tests
+
+tier "3/4 release build of the widget and the demo page"
+"$ROOT/scripts/build.sh"
+cargo build -p allo-collector
+
+tier "4/4 end-to-end tests (Playwright + Debian Chromium + allo-collector)"
+(cd e2e && node --test --test-concurrency=1 tests/)
+
+tier "size report"
+node scripts/size-report.mjs
