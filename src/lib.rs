@@ -8,6 +8,7 @@
 
 pub mod browser;
 pub mod context;
+pub mod delivery;
 pub mod hooks;
 pub mod state;
 pub mod storage;

@@ -29,6 +29,12 @@ pub enum Status {
         /// Short reference derived from the submission id.
         reference: String,
     },
+    /// Not delivered yet but safely stored in the outbox: it goes out when the visitor (or
+    /// the endpoint) is back. Not an error: nothing was lost.
+    Queued {
+        /// Short reference derived from the submission id.
+        reference: String,
+    },
     /// The last send failed; the visitor's text is still in the form.
     Failed(SendFailure),
 }
@@ -59,6 +65,8 @@ pub enum Action {
     Submit,
     /// The endpoint accepted the submission with this id.
     Sent(String),
+    /// The submission with this id is stored in the outbox, to be sent later.
+    Queued(String),
     /// The send failed.
     Failed(SendFailure),
     /// Start over after a success.
@@ -139,6 +147,10 @@ impl FeedbackForm {
                     reference: crate::id::reference(&id),
                 };
             }
+            Action::Queued(id) => {
+                self = FeedbackForm::new(self.metric);
+                self.status = Status::Queued { reference: crate::id::reference(&id) };
+            }
             Action::Failed(f) => self.status = Status::Failed(f),
             Action::Reset => self = FeedbackForm::new(self.metric),
         }
@@ -200,6 +212,13 @@ mod tests {
         );
         assert_eq!(f.score, None);
         assert_eq!(run(vec![Action::Reset]).status, Status::Editing);
+    }
+
+    #[test]
+    fn queued_is_a_success_for_the_visitor() {
+        let f = run(vec![Action::Score(2), Action::Message("m".into()), Action::Submit, Action::Queued("ab12cd34-0000-4000-8000-000000000000".into())]);
+        assert_eq!(f.status, Status::Queued { reference: "AB12-CD34".into() });
+        assert_eq!(f.message, "");
     }
 
     #[test]

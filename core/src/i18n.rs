@@ -158,6 +158,10 @@ catalog! {
     err_server,
     /// Button to try a failed send again.
     retry,
+    /// Heading when a submission is stored to be sent later (offline).
+    queued_title,
+    /// Explanation under `queued_title`.
+    queued_body,
 }
 
 const fn t(s: &'static str) -> Cow<'static, str> {
@@ -192,6 +196,8 @@ pub static EN: Strings = Strings {
     err_rejected: t("The shop couldn't accept this message: {detail}"),
     err_server: t("Something went wrong on the shop's side. Please try again in a moment."),
     retry: t("Try again"),
+    queued_title: t("Saved"),
+    queued_body: t("We'll send it as soon as you're back online. You can close this window."),
 };
 
 /// French.
@@ -222,6 +228,8 @@ pub static FR: Strings = Strings {
     err_rejected: t("La boutique n'a pas pu accepter ce message : {detail}"),
     err_server: t("Un problème est survenu du côté de la boutique. Réessayez dans un instant."),
     retry: t("Réessayer"),
+    queued_title: t("Enregistré"),
+    queued_body: t("Nous l'enverrons dès que vous serez de nouveau en ligne. Vous pouvez fermer cette fenêtre."),
 };
 
 /// German.
@@ -252,6 +260,8 @@ pub static DE: Strings = Strings {
     err_rejected: t("Der Shop konnte diese Nachricht nicht annehmen: {detail}"),
     err_server: t("Beim Shop ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal."),
     retry: t("Erneut versuchen"),
+    queued_title: t("Gespeichert"),
+    queued_body: t("Wir senden es, sobald Sie wieder online sind. Sie können dieses Fenster schließen."),
 };
 
 /// Spanish.
@@ -284,6 +294,8 @@ pub static ES: Strings = Strings {
     err_rejected: t("La tienda no ha podido aceptar este mensaje: {detail}"),
     err_server: t("Algo ha fallado en la tienda. Inténtelo de nuevo en un momento."),
     retry: t("Reintentar"),
+    queued_title: t("Guardado"),
+    queued_body: t("Lo enviaremos en cuanto vuelva a tener conexión. Puede cerrar esta ventana."),
 };
 
 /// Italian.
@@ -314,6 +326,8 @@ pub static IT: Strings = Strings {
     err_rejected: t("Il negozio non ha potuto accettare questo messaggio: {detail}"),
     err_server: t("Si è verificato un problema da parte del negozio. Riprova tra un momento."),
     retry: t("Riprova"),
+    queued_title: t("Salvato"),
+    queued_body: t("Lo invieremo appena sarai di nuovo online. Puoi chiudere questa finestra."),
 };
 
 /// Dutch.
@@ -346,6 +360,8 @@ pub static NL: Strings = Strings {
     err_rejected: t("De winkel kon dit bericht niet aannemen: {detail}"),
     err_server: t("Er ging iets mis bij de winkel. Probeer het zo opnieuw."),
     retry: t("Opnieuw proberen"),
+    queued_title: t("Opgeslagen"),
+    queued_body: t("We versturen het zodra u weer online bent. U kunt dit venster sluiten."),
 };
 
 /// Replaces each `{name}` in `template` with its value.

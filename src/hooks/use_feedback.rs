@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use crate::context::AppContext;
 use crate::state::FeedbackState;
-use crate::{browser, storage, transport};
+use crate::delivery::{deliver, Outcome};
+use crate::{browser, storage};
 
 const DRAFT_KEY: &str = "draft:feedback";
 
@@ -46,7 +47,7 @@ pub fn use_feedback() -> UseReducerHandle<FeedbackState> {
             score: state.score,
             message: state.message.clone(),
         };
-        let sent = matches!(state.status, Status::Sent { .. });
+        let sent = matches!(state.status, Status::Sent { .. } | Status::Queued { .. });
         use_effect_with((draft, sent), |(draft, sent)| {
             if *sent || *draft == Draft::default() {
                 storage::remove(DRAFT_KEY);
@@ -96,12 +97,16 @@ fn send(
     };
     let endpoint = ctx.config.endpoint.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        match transport::send(&endpoint, &sub).await {
-            Ok(_) => {
+        match deliver(&endpoint, &sub).await {
+            Outcome::Delivered => {
                 pending_id.borrow_mut().take();
                 state.dispatch(Action::Sent(id));
             }
-            Err(e) => state.dispatch(Action::Failed(e.failure())),
+            Outcome::Queued => {
+                pending_id.borrow_mut().take();
+                state.dispatch(Action::Queued(id));
+            }
+            Outcome::Failed(f) => state.dispatch(Action::Failed(f)),
         }
     });
 }

@@ -51,12 +51,13 @@ pub fn FeedbackForm() -> Html {
         });
     }
 
-    if let Status::Sent { reference } = &form.status {
+    if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
         let onagain = {
             let form = form.clone();
             Callback::from(move |()| form.dispatch(Action::Reset))
         };
-        return html! { <Thanks reference={AttrValue::from(reference.clone())} {onagain} /> };
+        let queued = matches!(form.status, Status::Queued { .. });
+        return html! { <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} /> };
     }
 
     let sending = form.status == Status::Sending;

@@ -1,4 +1,5 @@
-//! The thank-you state: what happened, a reference to quote, and what happens next.
+//! The thank-you state: what happened (delivered, or saved to go out later), a reference to
+//! quote, and what happens next.
 use allo_core::i18n::fill;
 use yew::prelude::*;
 
@@ -9,6 +10,9 @@ use crate::context::AppContext;
 pub struct ThanksProps {
     /// The short reference of the accepted submission.
     pub reference: AttrValue,
+    /// True when the submission waits in the outbox rather than having been delivered.
+    #[prop_or_default]
+    pub queued: bool,
     /// Starts a new message.
     pub onagain: Callback<()>,
 }
@@ -25,8 +29,10 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     }
     html! {
         <div class="allo-thanks" role="status">
-            <h3 class="allo-thanks__title" tabindex="-1" ref={heading}>{ &*s.thanks_title }</h3>
-            <p>{ &*s.thanks_next }</p>
+            <h3 class="allo-thanks__title" tabindex="-1" ref={heading}>
+                { if props.queued { &*s.queued_title } else { &*s.thanks_title } }
+            </h3>
+            <p>{ if props.queued { &*s.queued_body } else { &*s.thanks_next } }</p>
             <p class="allo-thanks__ref">{ fill(&s.thanks_reference, &[("ref", &props.reference)]) }</p>
             <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
                 { &*s.send_another }
