@@ -30,6 +30,43 @@ impl Position {
     }
 }
 
+/// Whether a form field is shown, and whether it must be filled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldRule {
+    /// Shown, may stay empty.
+    #[default]
+    Optional,
+    /// Shown and must be filled.
+    Required,
+    /// Not shown at all.
+    Hidden,
+}
+
+impl FieldRule {
+    fn parse(v: &str) -> Option<FieldRule> {
+        match v {
+            "optional" => Some(FieldRule::Optional),
+            "required" => Some(FieldRule::Required),
+            "hidden" => Some(FieldRule::Hidden),
+            _ => None,
+        }
+    }
+}
+
+/// Who the owner says the visitor is (a logged-in customer): prefills the forms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prefill {
+    /// The visitor's name.
+    pub name: Option<String>,
+    /// The visitor's email.
+    pub email: Option<String>,
+    /// The visitor's phone number.
+    pub phone: Option<String>,
+}
+
+/// The default feedback categories (each has a translated label in the catalog).
+pub const DEFAULT_CATEGORIES: [&str; 5] = ["problem", "idea", "praise", "question", "other"];
+
 /// Everything the widget needs to know about the owner's choices.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -47,6 +84,18 @@ pub struct Config {
     pub metric: Metric,
     /// Whether page and browser metadata go into submissions.
     pub capture_metadata: bool,
+    /// Feedback categories offered, in order; empty hides the category field.
+    pub categories: Vec<String>,
+    /// The feedback message field.
+    pub message: FieldRule,
+    /// The name field of the feedback form (the callback form always asks for a name).
+    pub name: FieldRule,
+    /// The email field of the feedback form.
+    pub email: FieldRule,
+    /// Values the owner knows about the visitor.
+    pub prefill: Prefill,
+    /// The owner's string overrides: (language code or `*` for all, key, text).
+    pub strings: Vec<(String, String, String)>,
 }
 
 /// A required setting is missing or unusable: the widget does not start.
@@ -99,6 +148,7 @@ impl std::fmt::Display for Warning {
 /// Settings Allo knows; anything else earns a warning (most often a typo).
 const KNOWN: &[&str] = &[
     "endpoint", "locale", "position", "accent", "kinds", "metric", "metadata",
+    "categories", "message", "name", "email", "visitor", "visitorName", "visitorEmail", "visitorPhone", "strings",
 ];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
@@ -246,19 +296,84 @@ impl Config {
             }
         };
 
+        let categories = match map.get("categories") {
+            None => DEFAULT_CATEGORIES.iter().map(|c| (*c).to_owned()).collect(),
+            Some(v) => text(v)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .take(12)
+                .map(|c| c.chars().take(60).collect())
+                .collect(),
+        };
+
+        let mut rule = |key: &str, default: FieldRule| match get(key) {
+            None => default,
+            Some(v) => FieldRule::parse(&v).unwrap_or_else(|| {
+                warn(key, format!("{v:?} is not optional, required or hidden; using the default"));
+                default
+            }),
+        };
+        let message = rule("message", FieldRule::Optional);
+        let name = rule("name", FieldRule::Optional);
+        let email = rule("email", FieldRule::Optional);
+
+        let visitor = map.get("visitor").and_then(Value::as_object);
+        let from_visitor = |k: &str, flat: &str| {
+            visitor.and_then(|v| v.get(k)).and_then(text).or_else(|| get(flat)).filter(|s| !s.is_empty())
+        };
+        let prefill = Prefill {
+            name: from_visitor("name", "visitorName").map(|s| s.chars().take(crate::validate::NAME_MAX).collect()),
+            email: from_visitor("email", "visitorEmail").filter(|e| crate::validate::is_email(e)),
+            phone: from_visitor("phone", "visitorPhone").map(|s| s.chars().take(40).collect()),
+        };
+
+        let mut strings = Vec::new();
+        if let Some(v) = map.get("strings") {
+            match v.as_object() {
+                Some(obj) => overrides(obj, &mut strings, &mut warn),
+                None => warn("strings", "must be an object such as { fr: { launcher_label: \"…\" } }; ignored".to_owned()),
+            }
+        }
+
         let locale = get("locale");
-        Ok((
-            Config {
-                endpoint,
-                locale,
-                position,
-                accent,
-                kinds,
-                metric,
-                capture_metadata,
-            },
-            warnings,
-        ))
+        let config = Config {
+            endpoint,
+            locale,
+            position,
+            accent,
+            kinds,
+            metric,
+            capture_metadata,
+            categories,
+            message,
+            name,
+            email,
+            prefill,
+            strings,
+        };
+        Ok((config, warnings))
+    }
+}
+
+/// Reads `strings`: `{ "fr": { "key": "text" } }` per language, or `{ "key": "text" }` for all.
+fn overrides(obj: &Map<String, Value>, out: &mut Vec<(String, String, String)>, warn: &mut impl FnMut(&str, String)) {
+    use crate::i18n::{Lang, Strings};
+    for (k, v) in obj {
+        match v {
+            Value::String(text) if Strings::KEYS.contains(&k.as_str()) => out.push(("*".into(), k.clone(), text.clone())),
+            Value::Object(per) if Lang::from_tag(k).is_some() => {
+                let lang = Lang::from_tag(k).map(Lang::code).unwrap_or("en");
+                for (key, text) in per {
+                    match (Strings::KEYS.contains(&key.as_str()), text.as_str()) {
+                        (true, Some(t)) => out.push((lang.into(), key.clone(), t.to_owned())),
+                        _ => warn("strings", format!("{k}.{key} is not a known string key with a text value; ignored")),
+                    }
+                }
+            }
+            _ => warn("strings", format!("{k:?} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored")),
+        }
     }
 }
 
@@ -367,6 +482,34 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a.kinds, [Kind::Callback, Kind::Feedback]);
         assert!(!a.capture_metadata);
+    }
+
+    #[test]
+    fn form_fields_prefill_and_overrides() {
+        let raw = json!({
+            "endpoint": "/e",
+            "categories": "delivery, product, ",
+            "message": "required",
+            "email": "hidden",
+            "name": "sometimes",
+            "visitor": { "name": "Ana", "email": "not-an-email" },
+            "visitorPhone": "06 12 34 56 78",
+            "strings": { "thanks_next": "We answer within a day.", "fr": { "send": "Valider", "nope": "x" }, "xx": 1 },
+        });
+        let (c, w) = Config::parse(&raw).unwrap();
+        assert_eq!(c.categories, ["delivery", "product"]);
+        assert_eq!((c.message, c.name, c.email), (FieldRule::Required, FieldRule::Optional, FieldRule::Hidden));
+        assert_eq!(c.prefill, Prefill { name: Some("Ana".into()), email: None, phone: Some("06 12 34 56 78".into()) });
+        assert_eq!(
+            c.strings,
+            // Keys come sorted (serde_json's map), so the order is stable.
+            [("fr".to_owned(), "send".to_owned(), "Valider".to_owned()), ("*".into(), "thanks_next".into(), "We answer within a day.".into())]
+        );
+        let named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
+        assert_eq!(named, ["name", "strings", "strings"]);
+        let defaults = Config::parse(&json!({ "endpoint": "/e" })).unwrap().0;
+        assert_eq!(defaults.categories, DEFAULT_CATEGORIES);
+        assert_eq!(Config::parse(&json!({ "endpoint": "/e", "categories": "" })).unwrap().0.categories, Vec::<String>::new());
     }
 
     #[test]
