@@ -7,9 +7,11 @@
 #![deny(missing_docs)]
 
 pub mod browser;
+pub mod clock;
 pub mod context;
 pub mod delivery;
 pub mod hooks;
+pub mod memory;
 pub mod state;
 pub mod storage;
 pub mod styles;

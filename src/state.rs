@@ -1,25 +1,39 @@
-//! Thin Yew adapters over the pure reducers in `allo_core`.
+//! Thin Yew adapters over the pure reducers in `allo_core`: all logic lives in
+//! [`FeedbackForm::reduce`] and [`CallbackForm::reduce`]; these only move it behind an `Rc`.
 use std::rc::Rc;
 
-use allo_core::form::{Action, FeedbackForm};
+use allo_core::callback::{self, CallbackForm};
+use allo_core::form::{self, FeedbackForm};
 use yew::Reducible;
 
-/// The feedback form state as Yew's `use_reducer` wants it. All the logic is in
-/// [`FeedbackForm::reduce`]; this only moves it behind an `Rc`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FeedbackState(pub FeedbackForm);
+macro_rules! adapter {
+    ($(#[$doc:meta])* $name:ident, $form:ty, $action:ty) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct $name(pub $form);
 
-impl Reducible for FeedbackState {
-    type Action = Action;
+        impl Reducible for $name {
+            type Action = $action;
 
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(FeedbackState(self.0.clone().reduce(action)))
-    }
+            fn reduce(self: Rc<Self>, action: $action) -> Rc<Self> {
+                Rc::new($name(self.0.clone().reduce(action)))
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $form;
+            fn deref(&self) -> &$form {
+                &self.0
+            }
+        }
+    };
 }
 
-impl std::ops::Deref for FeedbackState {
-    type Target = FeedbackForm;
-    fn deref(&self) -> &FeedbackForm {
-        &self.0
-    }
-}
+adapter!(
+    /// The feedback form as Yew's `use_reducer` wants it.
+    FeedbackState, FeedbackForm, form::Action
+);
+adapter!(
+    /// The callback form as Yew's `use_reducer` wants it.
+    CallbackState, CallbackForm, callback::Action
+);

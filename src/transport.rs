@@ -46,6 +46,7 @@ impl TransportError {
             {
                 SendFailure::Server
             }
+            TransportError::Http { status: 409, .. } => SendFailure::Duplicate,
             TransportError::Http { message, .. } => SendFailure::Rejected(message.clone()),
         }
     }

@@ -96,6 +96,36 @@ pub struct Config {
     pub prefill: Prefill,
     /// The owner's string overrides: (language code or `*` for all, key, text).
     pub strings: Vec<(String, String, String)>,
+    /// How submissions travel: body format, extra headers, timeout, outbox lifetime.
+    pub delivery: crate::delivery::Settings,
+    /// The callback settings.
+    pub callback: CallbackConfig,
+}
+
+/// What the callback form needs to know: when the shop can call, and what it promises.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallbackConfig {
+    /// Opening hours in the shop's zone; empty when none were given (promises then stay vague
+    /// rather than wrong).
+    pub hours: crate::hours::OpeningHours,
+    /// Dates the shop is closed all day.
+    pub closed: crate::hours::ClosedDates,
+    /// The shop's IANA time zone; `None` means the visitor's own (checked in the browser).
+    pub timezone: Option<String>,
+    /// "We'll call you within N minutes" when open.
+    pub within_minutes: u32,
+    /// Slots are offered this many days ahead.
+    pub slot_days: u16,
+    /// Default country for phone numbers (ISO alpha-2), if the owner set one.
+    pub country: Option<String>,
+    /// The consent text; `None` uses the catalog's.
+    pub consent_text: Option<String>,
+    /// The owner's version label of the consent text.
+    pub consent_version: String,
+    /// The privacy policy linked next to the consent box.
+    pub privacy_url: Option<String>,
+    /// One request per browser per this many minutes.
+    pub cooldown_minutes: u32,
 }
 
 /// A required setting is missing or unusable: the widget does not start.
@@ -147,8 +177,11 @@ impl std::fmt::Display for Warning {
 
 /// Settings Allo knows; anything else earns a warning (most often a typo).
 const KNOWN: &[&str] = &[
+    "format", "headers", "outboxTtl", "timeoutMs", "retryBaseMs",
     "endpoint", "locale", "position", "accent", "kinds", "metric", "metadata",
     "categories", "message", "name", "email", "visitor", "visitorName", "visitorEmail", "visitorPhone", "strings",
+    "hours", "timezone", "closed", "callbackWithin", "slotDays", "country", "consentText", "consentVersion",
+    "privacyUrl", "cooldownMinutes",
 ];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
@@ -337,8 +370,64 @@ impl Config {
             }
         }
 
+        let mut number = |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| match get(key) {
+            None => default,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if range.contains(&n) => n,
+                _ => {
+                    warn(key, format!("{v:?} is not a whole number from {} to {}; using {default}", range.start(), range.end()));
+                    default
+                }
+            },
+        };
+        let within_minutes = number("callbackWithin", 15, 1..=1440);
+        let slot_days = number("slotDays", 7, 1..=60) as u16;
+        let cooldown_minutes = number("cooldownMinutes", 5, 0..=1440);
+        let hours = match get("hours") {
+            None => crate::hours::OpeningHours::default(),
+            Some(spec) => crate::hours::OpeningHours::parse(&spec).unwrap_or_else(|e| {
+                warn("hours", format!("{e}; promises will not name a time until this is fixed"));
+                crate::hours::OpeningHours::default()
+            }),
+        };
+        let closed = match get("closed") {
+            None => crate::hours::ClosedDates::default(),
+            Some(list) => crate::hours::ClosedDates::parse(&list).unwrap_or_else(|e| {
+                warn("closed", format!("{e}; ignored"));
+                crate::hours::ClosedDates::default()
+            }),
+        };
+        let country = get("country").map(|c| c.to_ascii_uppercase()).filter(|c| {
+            let known = crate::phone::country(c).is_some();
+            if !known {
+                warn("country", format!("{c:?} is not a country Allo knows; using the visitor's"));
+            }
+            known
+        });
+        let privacy_url = get("privacyUrl").filter(|u| {
+            let ok = u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/');
+            if !ok {
+                warn("privacyUrl", format!("{u:?} is not an http(s) URL or a path; no link shown"));
+            }
+            ok
+        });
+        let callback = CallbackConfig {
+            hours,
+            closed,
+            timezone: get("timezone"),
+            within_minutes,
+            slot_days,
+            country,
+            consent_text: get("consentText"),
+            consent_version: get("consentVersion").unwrap_or_else(|| "1".to_owned()),
+            privacy_url,
+            cooldown_minutes,
+        };
+
+        let delivery = crate::delivery::Settings::parse(map, &mut warn);
         let locale = get("locale");
         let config = Config {
+            callback,
             endpoint,
             locale,
             position,
@@ -352,6 +441,7 @@ impl Config {
             email,
             prefill,
             strings,
+            delivery,
         };
         Ok((config, warnings))
     }
@@ -510,6 +600,30 @@ mod tests {
         let defaults = Config::parse(&json!({ "endpoint": "/e" })).unwrap().0;
         assert_eq!(defaults.categories, DEFAULT_CATEGORIES);
         assert_eq!(Config::parse(&json!({ "endpoint": "/e", "categories": "" })).unwrap().0.categories, Vec::<String>::new());
+    }
+
+    #[test]
+    fn callback_settings() {
+        let raw = json!({
+            "endpoint": "/e", "hours": "Mo-Fr 09:00-18:00; Sa 10:00-13:00", "timezone": "Europe/Paris",
+            "closed": "2026-12-25", "callbackWithin": "30", "country": "be", "privacyUrl": "/privacy",
+            "consentVersion": "2026-01",
+        });
+        let (c, w) = Config::parse(&raw).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let cb = c.callback;
+        assert_eq!(cb.hours.weekday(0).len(), 1);
+        assert_eq!((cb.within_minutes, cb.slot_days, cb.cooldown_minutes), (30, 7, 5));
+        assert_eq!((cb.country.as_deref(), cb.timezone.as_deref()), (Some("BE"), Some("Europe/Paris")));
+        assert_eq!((cb.privacy_url.as_deref(), cb.consent_version.as_str()), (Some("/privacy"), "2026-01"));
+
+        let bad = json!({ "endpoint": "/e", "hours": "Mo-Fx 09:00-18:00", "callbackWithin": "0", "country": "XX", "privacyUrl": "javascript:x" });
+        let (c, w) = Config::parse(&bad).unwrap();
+        assert!(c.callback.hours.is_empty());
+        let mut named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
+        named.sort();
+        assert_eq!(named, ["callbackWithin", "country", "hours", "privacyUrl"]);
+        assert!(w.iter().any(|w| w.detail.contains("Fx")), "{w:?}");
     }
 
     #[test]

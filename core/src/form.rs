@@ -16,6 +16,8 @@ pub enum SendFailure {
     Server,
     /// The endpoint refused it for good (4xx), with its message when it sent one.
     Rejected(Option<String>),
+    /// The endpoint already has an open request like this one (409): reassure, don't alarm.
+    Duplicate,
 }
 
 /// Where a form is in its life.

@@ -270,6 +270,18 @@ catalog! {
     err_cooldown,
     /// The endpoint already has this request.
     err_duplicate,
+    /// Promise, open now; `{minutes}`.
+    promise_open,
+    /// Promise, closed, opens later today; `{time}`.
+    promise_closed_today,
+    /// Promise, closed, opens tomorrow; `{time}`.
+    promise_closed_tomorrow,
+    /// Promise, closed, opens on a later day; `{day}` (weekday or date) and `{time}`.
+    promise_closed_day,
+    /// Promise for a chosen slot; `{date}`, `{from}` and `{to}`.
+    promise_slot,
+    /// Promise when the shop set no opening hours.
+    promise_no_hours,
 }
 
 const fn t(s: &'static str) -> Cow<'static, str> {
@@ -360,6 +372,12 @@ pub static EN: Strings = Strings {
     err_too_fast: t("That was very fast. Please check your details and send again."),
     err_cooldown: t("You've just sent a request. You can send another in {minutes} min."),
     err_duplicate: t("We already have your request — we'll call you as promised."),
+    promise_open: t("We'll call you within {minutes} minutes."),
+    promise_closed_today: t("We're closed right now. We'll call you today from {time}."),
+    promise_closed_tomorrow: t("We're closed right now. We'll call you tomorrow from {time}."),
+    promise_closed_day: t("We're closed right now. We'll call you on {day} from {time}."),
+    promise_slot: t("We'll call you on {date} between {from} and {to}."),
+    promise_no_hours: t("We'll call you back as soon as we can."),
 };
 
 /// French.
@@ -446,6 +464,18 @@ pub static FR: Strings = Strings {
     err_too_fast: t("C'était très rapide. Vérifiez vos informations et renvoyez."),
     err_cooldown: t("Vous venez d'envoyer une demande. Vous pourrez en envoyer une autre dans {minutes} min."),
     err_duplicate: t("Nous avons déjà votre demande — nous vous appellerons comme promis."),
+    promise_open: t("Nous vous appellerons dans les {minutes} minutes."),
+    promise_closed_today: t(
+        "Nous sommes fermés pour le moment. Nous vous appellerons aujourd'hui à partir de {time}.",
+    ),
+    promise_closed_tomorrow: t(
+        "Nous sommes fermés pour le moment. Nous vous appellerons demain à partir de {time}.",
+    ),
+    promise_closed_day: t(
+        "Nous sommes fermés pour le moment. Nous vous appellerons {day} à partir de {time}.",
+    ),
+    promise_slot: t("Nous vous appellerons le {date} entre {from} et {to}."),
+    promise_no_hours: t("Nous vous rappellerons dès que possible."),
 };
 
 /// German.
@@ -532,6 +562,12 @@ pub static DE: Strings = Strings {
     err_too_fast: t("Das ging sehr schnell. Bitte prüfen Sie Ihre Angaben und senden Sie erneut."),
     err_cooldown: t("Sie haben gerade eine Anfrage gesendet. Eine weitere ist in {minutes} Min. möglich."),
     err_duplicate: t("Ihre Anfrage liegt uns bereits vor — wir rufen Sie wie versprochen an."),
+    promise_open: t("Wir rufen Sie innerhalb von {minutes} Minuten an."),
+    promise_closed_today: t("Wir haben gerade geschlossen. Wir rufen Sie heute ab {time} an."),
+    promise_closed_tomorrow: t("Wir haben gerade geschlossen. Wir rufen Sie morgen ab {time} an."),
+    promise_closed_day: t("Wir haben gerade geschlossen. Wir rufen Sie am {day} ab {time} an."),
+    promise_slot: t("Wir rufen Sie am {date} zwischen {from} und {to} an."),
+    promise_no_hours: t("Wir rufen Sie so bald wie möglich zurück."),
 };
 
 /// Spanish.
@@ -620,6 +656,18 @@ pub static ES: Strings = Strings {
     err_too_fast: t("Ha sido muy rápido. Revise sus datos y vuelva a enviar."),
     err_cooldown: t("Acaba de enviar una solicitud. Podrá enviar otra en {minutes} min."),
     err_duplicate: t("Ya tenemos su solicitud: le llamaremos como prometimos."),
+    promise_open: t("Le llamaremos en los próximos {minutes} minutos."),
+    promise_closed_today: t(
+        "Ahora mismo estamos cerrados. Le llamaremos hoy a partir de las {time}.",
+    ),
+    promise_closed_tomorrow: t(
+        "Ahora mismo estamos cerrados. Le llamaremos mañana a partir de las {time}.",
+    ),
+    promise_closed_day: t(
+        "Ahora mismo estamos cerrados. Le llamaremos el {day} a partir de las {time}.",
+    ),
+    promise_slot: t("Le llamaremos el {date} entre las {from} y las {to}."),
+    promise_no_hours: t("Le devolveremos la llamada lo antes posible."),
 };
 
 /// Italian.
@@ -706,6 +754,12 @@ pub static IT: Strings = Strings {
     err_too_fast: t("È stato molto veloce. Controlla i dati e invia di nuovo."),
     err_cooldown: t("Hai appena inviato una richiesta. Potrai inviarne un'altra tra {minutes} min."),
     err_duplicate: t("Abbiamo già la tua richiesta: ti chiameremo come promesso."),
+    promise_open: t("Ti chiameremo entro {minutes} minuti."),
+    promise_closed_today: t("Al momento siamo chiusi. Ti chiameremo oggi dalle {time}."),
+    promise_closed_tomorrow: t("Al momento siamo chiusi. Ti chiameremo domani dalle {time}."),
+    promise_closed_day: t("Al momento siamo chiusi. Ti chiameremo {day} dalle {time}."),
+    promise_slot: t("Ti chiameremo {date} tra le {from} e le {to}."),
+    promise_no_hours: t("Ti richiameremo il prima possibile."),
 };
 
 /// Dutch.
@@ -794,6 +848,12 @@ pub static NL: Strings = Strings {
     err_too_fast: t("Dat ging erg snel. Controleer uw gegevens en verstuur opnieuw."),
     err_cooldown: t("U heeft net een verzoek verstuurd. Over {minutes} min kunt u er nog een sturen."),
     err_duplicate: t("We hebben uw verzoek al — we bellen u zoals beloofd."),
+    promise_open: t("We bellen u binnen {minutes} minuten."),
+    promise_closed_today: t("We zijn nu gesloten. We bellen u vandaag vanaf {time}."),
+    promise_closed_tomorrow: t("We zijn nu gesloten. We bellen u morgen vanaf {time}."),
+    promise_closed_day: t("We zijn nu gesloten. We bellen u op {day} vanaf {time}."),
+    promise_slot: t("We bellen u op {date} tussen {from} en {to}."),
+    promise_no_hours: t("We bellen u zo snel mogelijk terug."),
 };
 
 /// Replaces each `{name}` in `template` with its value.
@@ -833,7 +893,19 @@ mod tests {
                 let value = s.get(key).unwrap();
                 assert!(!value.trim().is_empty(), "{lang:?}.{key} is empty");
                 // Placeholders must survive translation.
-                for ph in ["{ref}", "{max}", "{detail}", "{n}", "{name}", "{minutes}"] {
+                for ph in [
+                    "{ref}",
+                    "{max}",
+                    "{detail}",
+                    "{n}",
+                    "{name}",
+                    "{minutes}",
+                    "{time}",
+                    "{day}",
+                    "{date}",
+                    "{from}",
+                    "{to}",
+                ] {
                     let en = EN.get(key).unwrap();
                     assert_eq!(
                         en.contains(ph),

@@ -6,13 +6,22 @@
 //! the widget uses: the server never has to trust the client, and the two cannot drift apart.
 #![deny(missing_docs)]
 
+pub mod callback;
 pub mod color;
 pub mod config;
+pub mod delivery;
 pub mod form;
+pub mod hours;
 pub mod i18n;
 pub mod id;
+pub mod outbox;
+pub mod phone;
+pub mod promise;
+pub mod retry;
+pub mod slots;
 pub mod submission;
 pub mod validate;
+pub mod zone;
 
 /// The widget's version, sent with every submission so the shop can tell old clients apart.
 pub const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -83,6 +83,15 @@ impl Problem {
                 fill(&s.err_message_too_long, &[("max", &max.to_string())])
             }
             ("feedback.message", _) => s.err_message_required.to_string(),
+            ("visitor.name", Code::TooLong { max }) => fill(&s.err_name_too_long, &[("max", &max.to_string())]),
+            ("visitor.name", _) => s.err_name_required.to_string(),
+            ("visitor.email", Code::Required) => s.err_email_required.to_string(),
+            ("visitor.email", _) => s.err_email_invalid.to_string(),
+            ("callback.phone_raw", Code::Required) => s.err_phone_required.to_string(),
+            ("callback.phone_raw" | "callback.phone_e164", _) => s.err_phone_invalid.to_string(),
+            ("callback.when", _) => s.err_slot_required.to_string(),
+            ("consent", _) => s.err_consent_required.to_string(),
+            ("callback.reason", Code::TooLong { max }) => fill(&s.err_reason_too_long, &[("max", &max.to_string())]),
             _ => fill(&s.err_rejected, &[("detail", &self.describe())]),
         }
     }

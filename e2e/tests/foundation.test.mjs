@@ -20,7 +20,8 @@ test('demo page: feedback goes from the widget into SQLite', async () => {
     await page.goto(collector.url + '/');
     await openWidget(page);
     await page.getByRole('radio', { name: 'Satisfied', exact: true }).check();
-    await page.getByLabel('Your message').fill('Lovely beans, quick delivery.');
+    // A high score asks what went well.
+    await page.getByLabel('What did we do well?').fill('Lovely beans, quick delivery.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
     const shown = await page.getByText(/Your reference: /).textContent();
@@ -165,12 +166,12 @@ test('an endpoint that refuses: the visitor sees its message and keeps their tex
     await page.goto(shop.page('/refuse.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${endpoint}"` })));
     await openWidget(page);
     await page.getByRole('radio', { name: 'Dissatisfied', exact: true }).check();
-    await page.getByLabel('Your message').fill('Please keep this text');
+    await page.getByLabel('What went wrong?').fill('Please keep this text');
     await page.getByRole('button', { name: 'Send' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.equal(await alert.textContent(), "The shop couldn't accept this message: The shop is closed for the holidays.");
-    assert.equal(await page.getByLabel('Your message').inputValue(), 'Please keep this text');
+    assert.equal(await page.getByLabel('What went wrong?').inputValue(), 'Please keep this text');
   } finally {
     await page.close();
     await shop.stop();
@@ -185,10 +186,10 @@ test('an unreachable endpoint: a clear network message, text kept', async () => 
     await page.goto(shop.page('/down.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: 'data-endpoint="http://127.0.0.1:9/v1/submissions"' })));
     await openWidget(page);
     await page.getByRole('radio', { name: 'Satisfied', exact: true }).check();
-    await page.getByLabel('Your message').fill('Still here');
+    await page.getByLabel('What did we do well?').fill('Still here');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText("We couldn't reach the shop.", { exact: false }).waitFor();
-    assert.equal(await page.getByLabel('Your message').inputValue(), 'Still here');
+    assert.equal(await page.getByLabel('What did we do well?').inputValue(), 'Still here');
     assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
   } finally {
     await page.close();

@@ -1,2 +1,3 @@
 //! Hooks own every side effect (network, storage, timers); components only render and call.
+pub mod use_callback;
 pub mod use_feedback;

@@ -2,56 +2,89 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use allo_core::form::{Action, FeedbackForm, Status};
-use allo_core::submission::{Kind, Submission, Visitor, SCHEMA};
+use allo_core::form::{Action, FeedbackForm, Rules, Status};
+use allo_core::submission::{Kind, Submission, SCHEMA};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::context::AppContext;
-use crate::state::FeedbackState;
 use crate::delivery::{deliver, Outcome};
-use crate::{browser, storage};
+use crate::state::FeedbackState;
+use crate::{browser, memory, storage};
 
 const DRAFT_KEY: &str = "draft:feedback";
 
-/// What survives a reload: only what the visitor typed or chose.
-#[derive(Serialize, Deserialize, Default, PartialEq)]
+/// What survives closing the panel and reloading the page: only what the visitor typed or chose.
+#[derive(Clone, Serialize, Deserialize, Default, PartialEq)]
 struct Draft {
     score: Option<u8>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
     message: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+}
+
+impl Draft {
+    fn of(f: &FeedbackForm) -> Draft {
+        Draft { score: f.score, category: f.category.clone(), message: f.message.clone(), name: f.name.clone(), email: f.email.clone() }
+    }
+}
+
+/// The form as it first appears: the owner's prefill, else what a visitor who opted in to be
+/// remembered told us, then their unsent draft on top.
+fn initial(ctx: &AppContext) -> FeedbackForm {
+    let c = &ctx.config;
+    let mut form = FeedbackForm::new(c.metric, Rules { message: c.message, name: c.name, email: c.email });
+    let remembered = memory::load();
+    form.remember = remembered.is_some();
+    let r = remembered.unwrap_or_default();
+    form.name = c.prefill.name.clone().unwrap_or(r.name);
+    form.email = c.prefill.email.clone().unwrap_or(r.email);
+    if let Some(d) = storage::load::<Draft>(DRAFT_KEY) {
+        let (lo, hi) = c.metric.range();
+        form.score = d.score.filter(|s| (lo..=hi).contains(s));
+        form.category = d.category.filter(|cat| c.categories.contains(cat));
+        form.message = d.message;
+        if !d.name.is_empty() {
+            form.name = d.name;
+        }
+        if !d.email.is_empty() {
+            form.email = d.email;
+        }
+    }
+    form
 }
 
 /// The form's state and a dispatcher. Dispatching `Action::Submit` validates; a valid form
-/// moves to `Sending`, which this hook turns into one network attempt.
+/// moves to `Sending`, which this hook turns into one delivery.
 #[hook]
 pub fn use_feedback() -> UseReducerHandle<FeedbackState> {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
-    let metric = ctx.config.metric;
-    let state = use_reducer(move || {
-        let mut form = FeedbackForm::new(metric);
-        if let Some(d) = storage::load::<Draft>(DRAFT_KEY) {
-            form.score = d
-                .score
-                .filter(|s| (metric.range().0..=metric.range().1).contains(s));
-            form.message = d.message;
-        }
-        FeedbackState(form)
+    let state = {
+        let ctx = ctx.clone();
+        use_reducer(move || FeedbackState(initial(&ctx)))
+    };
+    // What the form looked like before the visitor touched it: the draft is written only once
+    // they have changed something (private by default: no storage before interaction).
+    let pristine = use_memo((), {
+        let state = state.clone();
+        move |_| Draft::of(&state)
     });
     // The id is made once per message and reused by every retry, so the endpoint can tell a
     // retry from a new message (it is also the Idempotency-Key).
     let pending_id = use_mut_ref(|| None::<String>);
 
-    // Draft safety: persist what the visitor typed; nothing is written before they type.
     {
-        let draft = Draft {
-            score: state.score,
-            message: state.message.clone(),
-        };
-        let sent = matches!(state.status, Status::Sent { .. } | Status::Queued { .. });
-        use_effect_with((draft, sent), |(draft, sent)| {
-            if *sent || *draft == Draft::default() {
+        let draft = Draft::of(&state);
+        let done = matches!(state.status, Status::Sent { .. } | Status::Queued { .. });
+        use_effect_with((draft, done), move |(draft, done)| {
+            if *done {
                 storage::remove(DRAFT_KEY);
-            } else if storage::load::<Draft>(DRAFT_KEY).as_ref() != Some(draft) {
+            } else if draft != &*pristine && storage::load::<Draft>(DRAFT_KEY).as_ref() != Some(draft) {
                 storage::save(DRAFT_KEY, draft);
             }
         });
@@ -69,14 +102,8 @@ pub fn use_feedback() -> UseReducerHandle<FeedbackState> {
     state
 }
 
-fn send(
-    ctx: AppContext,
-    state: UseReducerHandle<FeedbackState>,
-    pending_id: Rc<RefCell<Option<String>>>,
-) {
-    let Some(feedback) = state.feedback() else {
-        return;
-    };
+fn send(ctx: AppContext, state: UseReducerHandle<FeedbackState>, pending_id: Rc<RefCell<Option<String>>>) {
+    let Some(feedback) = state.feedback() else { return };
     let id = pending_id
         .borrow_mut()
         .get_or_insert_with(|| allo_core::id::uuid_v4(browser::random_bytes()))
@@ -89,24 +116,24 @@ fn send(
         created_at: browser::now_iso(),
         locale: ctx.locale.clone(),
         page: meta.then(browser::page),
-        visitor: Visitor::default(),
+        visitor: state.visitor(),
         feedback: Some(feedback),
         callback: None,
         consent: None,
         client: meta.then(browser::client),
     };
     let endpoint = ctx.config.endpoint.clone();
+    let (remember, name, email) = (state.remember, state.name.clone(), state.email.clone());
     wasm_bindgen_futures::spawn_local(async move {
-        match deliver(&endpoint, &sub).await {
-            Outcome::Delivered => {
-                pending_id.borrow_mut().take();
-                state.dispatch(Action::Sent(id));
-            }
-            Outcome::Queued => {
-                pending_id.borrow_mut().take();
-                state.dispatch(Action::Queued(id));
-            }
-            Outcome::Failed(f) => state.dispatch(Action::Failed(f)),
+        let outcome = deliver(&endpoint, &sub).await;
+        if matches!(outcome, Outcome::Delivered | Outcome::Queued) {
+            pending_id.borrow_mut().take();
+            memory::update(remember, &name, &email, "");
         }
+        state.dispatch(match outcome {
+            Outcome::Delivered => Action::Sent(id),
+            Outcome::Queued => Action::Queued(id),
+            Outcome::Failed(f) => Action::Failed(f),
+        });
     });
 }

@@ -1,55 +1,60 @@
-//! The feedback form: a rating and a message, validated in `allo_core`, sent by `use_feedback`.
-use allo_core::form::{Action, SendFailure, Status};
-use allo_core::i18n::{fill, Strings};
-use web_sys::HtmlTextAreaElement;
+//! The feedback form: rating, follow-up message, category, and who the visitor is. Validated
+//! in `allo_core`, sent by `use_feedback`.
+use allo_core::config::FieldRule;
+use allo_core::form::{fields, Action, Sentiment, Status};
+use allo_core::i18n::fill;
+use allo_core::submission::Kind;
+use allo_core::validate::MESSAGE_MAX;
 use yew::prelude::*;
 
 use crate::context::AppContext;
 use crate::hooks::use_feedback::use_feedback;
+use crate::view::category::Category;
+use crate::view::checkbox::Checkbox;
+use crate::view::field::TextField;
 use crate::view::rating::Rating;
+use crate::view::send_status::{failure_text, SendButton};
 use crate::view::thanks::Thanks;
 
-fn failure_text(s: &Strings, f: &SendFailure) -> String {
-    match f {
-        SendFailure::Network => s.err_network.to_string(),
-        SendFailure::Server => s.err_server.to_string(),
-        SendFailure::Rejected(Some(detail)) => fill(&s.err_rejected, &[("detail", detail)]),
-        SendFailure::Rejected(None) => {
-            fill(&s.err_rejected, &[("detail", "")])
-                .trim_end_matches([' ', ':'])
-                .to_owned()
-                + "."
+/// The counter appears this close to the limit: earlier it is only noise.
+const COUNTER_FROM: usize = 400;
+
+/// Props of [`FeedbackForm`].
+#[derive(Properties, PartialEq)]
+pub struct FeedbackFormProps {
+    /// Switches to the callback form carrying the message over; absent when the owner offers
+    /// no callbacks.
+    #[prop_or_default]
+    pub onswitch: Option<Callback<String>>,
+}
+
+/// Moves focus to the first field with a problem (after a submit that found some).
+#[hook]
+pub fn use_focus_first_problem(form_ref: NodeRef, first: Option<&'static str>) {
+    use_effect_with(first, move |first| {
+        let selector = match first {
+            Some(fields::SCORE) => "input[name='allo-score']".to_owned(),
+            Some(field) => format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
+            None => return,
+        };
+        if let Some(el) = form_ref
+            .cast::<web_sys::Element>()
+            .and_then(|f| f.query_selector(&selector).ok().flatten())
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
         }
-    }
+    });
 }
 
 /// The feedback form, or its thank-you state once sent.
 #[component]
-pub fn FeedbackForm() -> Html {
+pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let s = &ctx.strings;
     let form = use_feedback();
     let form_ref = use_node_ref();
-
-    // After a submit that found problems, move focus to the first field in error.
-    {
-        let form_ref = form_ref.clone();
-        let first = form.problems.first().map(|p| p.field);
-        use_effect_with(first, move |first| {
-            let target = match first {
-                Some("feedback.score") => "input[name='allo-score']",
-                Some("feedback.message") => "#allo-message",
-                _ => return,
-            };
-            if let Some(el) = form_ref
-                .cast::<web_sys::Element>()
-                .and_then(|f| f.query_selector(target).ok().flatten())
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-            {
-                let _ = el.focus();
-            }
-        });
-    }
+    use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field));
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
         let onagain = {
@@ -61,17 +66,21 @@ pub fn FeedbackForm() -> Html {
     }
 
     let sending = form.status == Status::Sending;
+    let dispatch = |f: fn(String) -> Action| {
+        let form = form.clone();
+        Callback::from(move |v: String| form.dispatch(f(v)))
+    };
     let onscore = {
         let form = form.clone();
         Callback::from(move |score| form.dispatch(Action::Score(score)))
     };
-    let oninput = {
+    let oncategory = {
         let form = form.clone();
-        Callback::from(move |e: InputEvent| {
-            form.dispatch(Action::Message(
-                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-            ))
-        })
+        Callback::from(move |c| form.dispatch(Action::Category(c)))
+    };
+    let onremember = {
+        let form = form.clone();
+        Callback::from(move |r| form.dispatch(Action::Remember(r)))
     };
     let onsubmit = {
         let form = form.clone();
@@ -80,36 +89,69 @@ pub fn FeedbackForm() -> Html {
             form.dispatch(Action::Submit);
         })
     };
-    let score_error = form
-        .problem("feedback.score")
-        .map(|p| AttrValue::from(p.message(s)));
-    let message_error = form.problem("feedback.message").map(|p| p.message(s));
+    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(p.message(s)));
+    let message_label = match form.sentiment() {
+        Some(Sentiment::Low) => &s.followup_low,
+        Some(Sentiment::Neutral) => &s.followup_neutral,
+        Some(Sentiment::High) => &s.followup_high,
+        None => &s.message_label,
+    };
+    let left = MESSAGE_MAX.saturating_sub(form.message.chars().count());
+    let counter = (left <= COUNTER_FROM).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &left.to_string())])));
+    let offer = match (&props.onswitch, form.sentiment()) {
+        (Some(onswitch), Some(Sentiment::Low)) if ctx.config.kinds.contains(&Kind::Callback) => {
+            let onclick = {
+                let (onswitch, message) = (onswitch.clone(), form.message.clone());
+                Callback::from(move |_: MouseEvent| onswitch.emit(message.clone()))
+            };
+            html! {
+                <div class="allo-offer">
+                    <p class="allo-offer__text">{ &*s.offer_callback }</p>
+                    <button type="button" class="allo-button allo-button--quiet" {onclick}>{ &*s.offer_callback_button }</button>
+                </div>
+            }
+        }
+        _ => html! {},
+    };
     let failed = match &form.status {
         Status::Failed(f) => Some(failure_text(s, f)),
         _ => None,
     };
+    let rules = form.rules;
     html! {
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
-            <Rating value={form.score} onchange={onscore} error={score_error} />
-            <div class="allo-field">
-                <label class="allo-label" for="allo-message">
-                    { &*s.message_label }{" "}<span class="allo-hint">{ format!("({})", s.optional) }</span>
-                </label>
-                <textarea id="allo-message" class="allo-textarea" value={form.message.clone()} {oninput}
-                    readonly={sending}
-                    aria-invalid={message_error.is_some().then_some("true")}
-                    aria-describedby={message_error.is_some().then_some("allo-message-error")} />
-                if let Some(err) = message_error {
-                    <p id="allo-message-error" class="allo-error">{ err }</p>
-                }
+            <Rating value={form.score} onchange={onscore} error={error(fields::SCORE)} readonly={sending} />
+            { offer }
+            <div data-field={fields::MESSAGE}>
+                <TextField id="allo-message" label={AttrValue::from(message_label.to_string())} multiline=true
+                    value={AttrValue::from(form.message.clone())} oninput={dispatch(Action::Message)}
+                    required={rules.message == FieldRule::Required} readonly={sending}
+                    error={error(fields::MESSAGE)} hint={counter} />
             </div>
+            if !ctx.config.categories.is_empty() {
+                <Category value={form.category.clone()} onchange={oncategory} />
+            }
+            if rules.name != FieldRule::Hidden {
+                <div data-field={fields::NAME}>
+                    <TextField id="allo-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name"
+                        value={AttrValue::from(form.name.clone())} oninput={dispatch(Action::Name)}
+                        required={rules.name == FieldRule::Required} readonly={sending} error={error(fields::NAME)} />
+                </div>
+            }
+            if rules.email != FieldRule::Hidden {
+                <div data-field={fields::EMAIL}>
+                    <TextField id="allo-email" label={AttrValue::from(s.email_label.to_string())} kind="email" autocomplete="email"
+                        value={AttrValue::from(form.email.clone())} oninput={dispatch(Action::Email)}
+                        required={rules.email == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)} />
+                </div>
+            }
+            if rules.name != FieldRule::Hidden || rules.email != FieldRule::Hidden {
+                <Checkbox id="allo-remember" label={AttrValue::from(s.remember_me.to_string())} checked={form.remember} onchange={onremember} />
+            }
             if let Some(text) = failed {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <button type="submit" class="allo-button" aria-disabled={sending.then_some("true")}>
-                { if sending { &*s.sending } else if form.status == Status::Editing { &*s.send } else { &*s.retry } }
-            </button>
-            <p class="allo-status" role="status">{ if sending { s.sending.to_string() } else { String::new() } }</p>
+            <SendButton label={AttrValue::from(s.send.to_string())} status={form.status.clone()} />
         </form>
     }
 }

@@ -1,6 +1,11 @@
 //! Components: one small component per file. They render props and context and report
 //! through callbacks; side effects live in `crate::hooks`.
 pub mod app;
+pub mod callback_form;
+pub mod category;
+pub mod checkbox;
+pub mod field;
+pub mod send_status;
 pub mod feedback_form;
 pub mod icons;
 pub mod launcher;

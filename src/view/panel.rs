@@ -1,11 +1,16 @@
 //! The panel: a modal dialog with a title, a close button, and the form.
 //!
 //! Focus moves into it on open, Tab and Shift+Tab cycle inside it, Esc closes it (the app
-//! then returns focus to the launcher).
+//! then returns focus to the launcher). With both kinds enabled it shows two tabs; both forms
+//! stay mounted (the hidden one keeps what the visitor typed).
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use allo_core::i18n::fill;
+use allo_core::submission::Kind;
+
 use crate::context::AppContext;
+use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::CloseIcon;
 
@@ -25,6 +30,8 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     };
     (0..list.length())
         .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        // Elements of the hidden tab cannot take focus.
+        .filter(|el| el.closest("[hidden]").ok().flatten().is_none())
         // A radio group is one tab stop: only its checked (or, if none is, first) radio counts.
         .filter(|el| match el.dyn_ref::<web_sys::HtmlInputElement>() {
             Some(input) if input.type_() == "radio" => {
@@ -49,10 +56,10 @@ pub fn Panel(props: &PanelProps) -> Html {
         let panel_ref = panel_ref.clone();
         use_effect_with((), move |_| {
             if let Some(panel) = panel_ref.cast::<web_sys::Element>() {
-                let body = panel
-                    .query_selector(".allo-panel__body")
-                    .ok()
-                    .flatten()
+                // Start in the visible form (past the tabs): the fastest path for everyone.
+                let body = ["allo-tabpanel:not([hidden])", "allo-panel__body"]
+                    .iter()
+                    .find_map(|c| panel.query_selector(&format!(".{c}")).ok().flatten())
                     .unwrap_or(panel.clone());
                 if let Some(first) = focusables(&body)
                     .into_iter()
@@ -98,10 +105,82 @@ pub fn Panel(props: &PanelProps) -> Html {
             _ => {}
         }
     };
-    let class = classes!(
-        "allo-panel",
-        format!("allo-panel--{}", ctx.config.position.as_str())
-    );
+    let kinds = ctx.config.kinds.clone();
+    let active = use_state(|| kinds[0]);
+    // A message carried from a low rating into the callback form's reason.
+    let carried = use_state(|| None::<String>);
+    let greeting = use_memo((), |_| crate::memory::load().map(|r| r.name).filter(|n| !n.is_empty()));
+    let tab_refs = [use_node_ref(), use_node_ref()];
+
+    let select = {
+        let active = active.clone();
+        let tab_refs = tab_refs.clone();
+        let kinds = kinds.clone();
+        Callback::from(move |(kind, focus): (Kind, bool)| {
+            active.set(kind);
+            if focus {
+                if let Some(i) = kinds.iter().position(|k| *k == kind) {
+                    crate::view::focus(&tab_refs[i]);
+                }
+            }
+        })
+    };
+    let onswitch = kinds.contains(&Kind::Callback).then(|| {
+        let (carried, select) = (carried.clone(), select.clone());
+        Callback::from(move |message: String| {
+            carried.set(Some(message));
+            select.emit((Kind::Callback, true));
+        })
+    });
+    let tab_label = |k: Kind| match k {
+        Kind::Feedback => ctx.strings.feedback_tab.to_string(),
+        Kind::Callback => ctx.strings.callback_tab.to_string(),
+    };
+    let tabs = (kinds.len() > 1).then(|| {
+        let onkeydown = {
+            let (select, kinds, active) = (select.clone(), kinds.clone(), *active);
+            move |e: KeyboardEvent| {
+                let i = kinds.iter().position(|k| *k == active).unwrap_or(0);
+                let next = match e.key().as_str() {
+                    "ArrowRight" | "ArrowDown" => (i + 1) % kinds.len(),
+                    "ArrowLeft" | "ArrowUp" => (i + kinds.len() - 1) % kinds.len(),
+                    "Home" => 0,
+                    "End" => kinds.len() - 1,
+                    _ => return,
+                };
+                e.prevent_default();
+                select.emit((kinds[next], true));
+            }
+        };
+        html! {
+            <div class="allo-tabs" role="tablist" aria-label={ctx.strings.panel_title.to_string()} {onkeydown}>
+                { for kinds.iter().enumerate().map(|(i, k)| {
+                    let selected = *active == *k;
+                    let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false) });
+                    html! {
+                        <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
+                            id={format!("allo-tab-{}", k.as_str())} aria-selected={selected.to_string()}
+                            aria-controls={format!("allo-tabpanel-{}", k.as_str())}
+                            tabindex={if selected { "0" } else { "-1" }} {onclick}>
+                            { tab_label(*k) }
+                        </button>
+                    }
+                }) }
+            </div>
+        }
+    });
+    let has_tabs = tabs.is_some();
+    let section = |k: Kind, body: Html| {
+        let hidden = *active != k;
+        html! {
+            <div id={format!("allo-tabpanel-{}", k.as_str())} class="allo-tabpanel" hidden={hidden}
+                role={has_tabs.then_some("tabpanel")}
+                aria-labelledby={has_tabs.then(|| format!("allo-tab-{}", k.as_str()))}>
+                { body }
+            </div>
+        }
+    };
+    let class = classes!("allo-panel", format!("allo-panel--{}", ctx.config.position.as_str()));
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
         <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title" {onkeydown}>
@@ -112,7 +191,14 @@ pub fn Panel(props: &PanelProps) -> Html {
                 </button>
             </div>
             <div class="allo-panel__body">
-                <FeedbackForm />
+                if let Some(name) = &*greeting {
+                    <p class="allo-greeting">{ fill(&ctx.strings.greeting, &[("name", name)]) }</p>
+                }
+                { tabs.unwrap_or_default() }
+                { for kinds.iter().map(|k| match k {
+                    Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} /> }),
+                    Kind::Callback => section(*k, html! { <CallbackForm reason={(*carried).clone()} /> }),
+                }) }
             </div>
         </div>
     }

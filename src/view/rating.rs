@@ -1,9 +1,12 @@
 //! The rating scale as a native radio group: arrow keys move between options and every
-//! option has an accessible name, with no scripting needed for either.
+//! option has an accessible name, with no scripting needed for either. CSAT is drawn as
+//! faces, NPS (0–10) and CES (1–7) as numbered choices with labelled ends.
+use allo_core::i18n::{fill, Strings};
 use allo_core::submission::Metric;
 use yew::prelude::*;
 
 use crate::context::AppContext;
+use crate::view::icons::Face;
 
 /// Props of [`Rating`].
 #[derive(Properties, PartialEq)]
@@ -14,44 +17,75 @@ pub struct RatingProps {
     pub onchange: Callback<u8>,
     /// The localized problem to show under the group, if any.
     pub error: Option<AttrValue>,
+    /// Read-only while sending.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
-const CSAT_FACES: [&str; 5] = ["😠", "🙁", "😐", "🙂", "😄"];
+/// The question, and each option's accessible name, for a metric.
+fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, String)) {
+    match metric {
+        Metric::Csat => {
+            let names = [&s.csat_1, &s.csat_2, &s.csat_3, &s.csat_4, &s.csat_5];
+            let options = (1..=5).map(|n| (n, names[usize::from(n - 1)].to_string())).collect();
+            (s.csat_question.to_string(), options, (s.csat_1.to_string(), s.csat_5.to_string()))
+        }
+        Metric::Nps => {
+            let options = (0..=10)
+                .map(|n| {
+                    let name = fill(&s.nps_option, &[("n", &n.to_string())]);
+                    // The ends carry their meaning in the name too, for screen-reader users.
+                    let name = match n {
+                        0 => format!("{name}, {}", s.nps_low),
+                        10 => format!("{name}, {}", s.nps_high),
+                        _ => name,
+                    };
+                    (n, name)
+                })
+                .collect();
+            (s.nps_question.to_string(), options, (s.nps_low.to_string(), s.nps_high.to_string()))
+        }
+        Metric::Ces => {
+            let names = [&s.ces_1, &s.ces_2, &s.ces_3, &s.ces_4, &s.ces_5, &s.ces_6, &s.ces_7];
+            let options = (1..=7).map(|n| (n, format!("{n}, {}", names[usize::from(n - 1)]))).collect();
+            (s.ces_question.to_string(), options, (s.ces_1.to_string(), s.ces_7.to_string()))
+        }
+    }
+}
 
 /// The rating group for the widget's metric.
 #[component]
 pub fn Rating(props: &RatingProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
-    let s = &ctx.strings;
-    // Only CSAT is drawn so far; other metrics fall back to it until they get their own scale.
-    let _metric: Metric = ctx.config.metric;
-    let labels = [&s.csat_1, &s.csat_2, &s.csat_3, &s.csat_4, &s.csat_5];
-    let described = props
-        .error
-        .as_ref()
-        .map(|_| AttrValue::from("allo-score-error"));
+    let metric = ctx.config.metric;
+    let (question, options, (low, high)) = scale(metric, &ctx.strings);
+    let described = props.error.as_ref().map(|_| AttrValue::from("allo-score-error"));
     let invalid = props.error.is_some().then_some("true");
+    let class = classes!("allo-rating", format!("allo-rating--{}", metric.as_str()));
     html! {
-        <fieldset class="allo-field" aria-describedby={described.clone()}>
-            <legend class="allo-legend">{ &*s.csat_question }</legend>
-            <div class="allo-rating">
-                { for (1u8..=5).map(|score| {
+        <fieldset class="allo-field" aria-describedby={described}>
+            <legend class="allo-legend">{ question }</legend>
+            <div {class}>
+                { for options.into_iter().map(|(score, name)| {
                     let onchange = props.onchange.reform(move |_: Event| score);
-                    let label = labels[usize::from(score - 1)].to_string();
+                    let face = match metric {
+                        Metric::Csat => html! { <Face level={score} /> },
+                        _ => html! { { score } },
+                    };
                     html! {
                         <label class="allo-rating__option">
                             <input type="radio" class="allo-rating__input" name="allo-score"
-                                id={format!("allo-score-{score}")}
                                 value={score.to_string()} checked={props.value == Some(score)}
+                                disabled={props.readonly && props.value != Some(score)}
                                 aria-invalid={invalid} {onchange} />
-                            <span class="allo-rating__face" aria-hidden="true">{ CSAT_FACES[usize::from(score - 1)] }</span>
-                            <span class="allo-visually-hidden">{ label }</span>
+                            <span class="allo-rating__face" aria-hidden="true">{ face }</span>
+                            <span class="allo-visually-hidden">{ name }</span>
                         </label>
                     }
                 }) }
             </div>
             <div class="allo-rating__ends" aria-hidden="true">
-                <span>{ &*s.csat_1 }</span><span>{ &*s.csat_5 }</span>
+                <span>{ low }</span><span>{ high }</span>
             </div>
             if let Some(err) = &props.error {
                 <p id="allo-score-error" class="allo-error">{ err.clone() }</p>

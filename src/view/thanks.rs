@@ -13,6 +13,12 @@ pub struct ThanksProps {
     /// True when the submission waits in the outbox rather than having been delivered.
     #[prop_or_default]
     pub queued: bool,
+    /// Replaces the heading of a delivered submission.
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
+    /// Replaces the "what happens next" line (the callback form puts its promise here).
+    #[prop_or_default]
+    pub next: Option<AttrValue>,
     /// Starts a new message.
     pub onagain: Callback<()>,
 }
@@ -30,10 +36,17 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     html! {
         <div class="allo-thanks" role="status">
             <h3 class="allo-thanks__title" tabindex="-1" ref={heading}>
-                { if props.queued { &*s.queued_title } else { &*s.thanks_title } }
+                { if props.queued { s.queued_title.to_string() } else { props.title.as_deref().unwrap_or(&s.thanks_title).to_string() } }
             </h3>
-            <p>{ if props.queued { &*s.queued_body } else { &*s.thanks_next } }</p>
+            // Queued means the shop does not have it yet: no "reached the team", no promise.
+            if props.queued {
+                <p>{ &*s.queued_body }</p>
+            } else {
+                <p>{ props.next.as_deref().unwrap_or(&s.thanks_next).to_string() }</p>
+            }
+            if !props.reference.is_empty() {
             <p class="allo-thanks__ref">{ fill(&s.thanks_reference, &[("ref", &props.reference)]) }</p>
+            }
             <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
                 { &*s.send_another }
             </button>

@@ -1,0 +1,485 @@
+//! How submissions travel: the owner's delivery settings (body format, extra headers,
+//! timeout, outbox lifetime) and the form encoding, all pure.
+//!
+//! `Config::parse` hands the raw settings object to [`Settings::parse`]; the widget's
+//! transport and outbox read the result. Every bad value is a warning and its default, like
+//! every other optional setting.
+use serde_json::{Map, Value};
+
+use crate::submission::Submission;
+
+/// Setting keys read here (added to the config's list of known settings).
+pub const KEYS: &[&str] = &["format", "headers", "outboxTtl", "timeoutMs", "retryBaseMs"];
+
+/// Default time an undelivered submission is kept: 7 days.
+pub const DEFAULT_OUTBOX_TTL_MS: u64 = 7 * DAY_MS;
+/// Shortest accepted `outboxTtl`: one hour.
+pub const MIN_OUTBOX_TTL_MS: u64 = HOUR_MS;
+/// Longest accepted `outboxTtl`: 30 days (it is the visitor's text sitting in their browser).
+pub const MAX_OUTBOX_TTL_MS: u64 = 30 * DAY_MS;
+/// Default per-attempt timeout.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+/// Accepted `timeoutMs` range.
+pub const TIMEOUT_RANGE_MS: (u32, u32) = (500, 120_000);
+/// Accepted `retryBaseMs` range (a test-only knob; the default is the retry policy's).
+pub const RETRY_BASE_RANGE_MS: (u64, u64) = (10, 60_000);
+/// At most this many extra headers are kept.
+pub const MAX_HEADERS: usize = 16;
+/// Longest header value kept, in characters.
+pub const MAX_HEADER_VALUE: usize = 2_048;
+
+const HOUR_MS: u64 = 3_600_000;
+const DAY_MS: u64 = 24 * HOUR_MS;
+
+/// The body format of the POST.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// `application/json`: the submission document as is (the default).
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`, nested fields flattened to dotted keys
+    /// (`feedback.score=4`), for form services that only take form posts.
+    Form,
+}
+
+impl Format {
+    /// The `Content-Type` sent with this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Form => "application/x-www-form-urlencoded;charset=UTF-8",
+        }
+    }
+}
+
+/// The owner's delivery settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Body format (`format`: `json` or `form`).
+    pub format: Format,
+    /// Extra request headers (`headers`, an object in `window.alloSettings`), validated.
+    pub headers: Vec<(String, String)>,
+    /// How long an undelivered submission is kept and retried (`outboxTtl`: `"36h"`, `"7d"`,
+    /// or a number of days).
+    pub outbox_ttl_ms: u64,
+    /// Each attempt is aborted after this long (`timeoutMs`).
+    pub timeout_ms: u32,
+    /// The retry policy's base delay (`retryBaseMs`; for tests, documented as such).
+    pub retry_base_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            format: Format::Json,
+            headers: Vec::new(),
+            outbox_ttl_ms: DEFAULT_OUTBOX_TTL_MS,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            retry_base_ms: crate::retry::BASE_DELAY_MS,
+        }
+    }
+}
+
+/// A scalar setting as trimmed text (strings as they are, numbers printed).
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Header names the browser will not let a page set, or that Allo sets itself.
+fn reserved(name: &str) -> Option<&'static str> {
+    const BROWSER: &[&str] = &[
+        "accept-charset", "accept-encoding", "access-control-request-headers",
+        "access-control-request-method", "connection", "content-length", "cookie", "cookie2",
+        "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie", "te",
+        "trailer", "transfer-encoding", "upgrade", "via", "x-http-method",
+        "x-http-method-override", "x-method-override",
+    ];
+    let lower = name.to_ascii_lowercase();
+    if lower == "content-type" || lower == "idempotency-key" {
+        Some("is set by Allo itself")
+    } else if BROWSER.contains(&lower.as_str())
+        || lower.starts_with("proxy-")
+        || lower.starts_with("sec-")
+    {
+        Some("is controlled by the browser and cannot be set by a page")
+    } else {
+        None
+    }
+}
+
+/// An HTTP token (RFC 9110 `tchar`s), the only characters a header name may have.
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// A value `fetch` accepts: Latin-1 without line breaks or NUL (other characters would make
+/// the browser throw, or worse, split the header).
+fn is_header_value(s: &str) -> bool {
+    s.chars().all(|c| (c as u32) <= 0xFF && c != '\r' && c != '\n' && c != '\0')
+        && s.chars().count() <= MAX_HEADER_VALUE
+}
+
+/// Parses `outboxTtl`: `"36h"`, `"7d"`, or a bare number of days.
+pub fn parse_ttl(s: &str) -> Option<u64> {
+    let s = s.trim().to_ascii_lowercase();
+    let (num, unit) = match s.strip_suffix('h') {
+        Some(n) => (n, HOUR_MS),
+        None => (s.strip_suffix('d').unwrap_or(&s), DAY_MS),
+    };
+    let n: f64 = num.trim().parse().ok()?;
+    (n.is_finite() && n > 0.0).then(|| (n * unit as f64).round() as u64)
+}
+
+impl Settings {
+    /// Reads the delivery settings out of the raw settings object; `warn(setting, detail)`
+    /// is called for each value ignored in favour of its default.
+    pub fn parse(map: &Map<String, Value>, warn: &mut impl FnMut(&str, String)) -> Settings {
+        let mut s = Settings::default();
+        let get = |k: &str| map.get(k).and_then(scalar).filter(|v| !v.is_empty());
+
+        s.format = match get("format").as_deref() {
+            None | Some("json") => Format::Json,
+            Some("form") => Format::Form,
+            Some(other) => {
+                warn("format", format!("{other:?} is not json or form; using json"));
+                Format::Json
+            }
+        };
+
+        match map.get("headers") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(h)) => s.headers = headers(h, warn),
+            Some(_) => warn(
+                "headers",
+                "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
+                    .to_owned(),
+            ),
+        }
+
+        if let Some(v) = get("outboxTtl") {
+            match parse_ttl(&v).filter(|t| (MIN_OUTBOX_TTL_MS..=MAX_OUTBOX_TTL_MS).contains(t)) {
+                Some(t) => s.outbox_ttl_ms = t,
+                None => warn(
+                    "outboxTtl",
+                    format!("{v:?} is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\"); using 7 days"),
+                ),
+            }
+        }
+
+        if let Some(v) = get("timeoutMs") {
+            let (lo, hi) = TIMEOUT_RANGE_MS;
+            match v.parse::<u32>().ok().filter(|t| (lo..=hi).contains(t)) {
+                Some(t) => s.timeout_ms = t,
+                None => warn(
+                    "timeoutMs",
+                    format!("{v:?} is not a whole number of milliseconds between {lo} and {hi}; using {DEFAULT_TIMEOUT_MS}"),
+                ),
+            }
+        }
+
+        if let Some(v) = get("retryBaseMs") {
+            let (lo, hi) = RETRY_BASE_RANGE_MS;
+            match v.parse::<u64>().ok().filter(|t| (lo..=hi).contains(t)) {
+                Some(t) => s.retry_base_ms = t,
+                None => warn(
+                    "retryBaseMs",
+                    format!("{v:?} is not a whole number of milliseconds between {lo} and {hi}; using {}", crate::retry::BASE_DELAY_MS),
+                ),
+            }
+        }
+        s
+    }
+}
+
+/// Validates the `headers` object: each bad entry is dropped with a warning naming it.
+fn headers(obj: &Map<String, Value>, warn: &mut impl FnMut(&str, String)) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in obj {
+        let name = name.trim();
+        let problem = if !is_token(name) {
+            Some("is not a valid header name".to_owned())
+        } else if let Some(why) = reserved(name) {
+            Some(why.to_owned())
+        } else if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some("is given twice".to_owned())
+        } else if out.len() == MAX_HEADERS {
+            Some(format!("is one header too many (at most {MAX_HEADERS})"))
+        } else {
+            match scalar(value) {
+                None => Some("must have a text value".to_owned()),
+                Some(v) if !is_header_value(&v) => Some(format!(
+                    "has a value with line breaks, characters outside Latin-1, or over {MAX_HEADER_VALUE} characters"
+                )),
+                Some(v) => {
+                    out.push((name.to_owned(), v));
+                    None
+                }
+            }
+        };
+        if let Some(p) = problem {
+            warn("headers", format!("{name:?} {p}; dropped"));
+        }
+    }
+    out
+}
+
+/// The submission as `(dotted key, value)` pairs: nested objects joined with `.`, array
+/// entries by index, `null` left out, booleans as `true`/`false`.
+pub fn form_pairs(sub: &Submission) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(sub) {
+        flatten("", &v, &mut out);
+    }
+    out
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    let join = |k: &str| {
+        if prefix.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => out.push((prefix.to_owned(), b.to_string())),
+        Value::Number(n) => out.push((prefix.to_owned(), n.to_string())),
+        Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(&join(&i.to_string()), item, out);
+            }
+        }
+        Value::Object(m) => {
+            for (k, item) in m {
+                flatten(&join(k), item, out);
+            }
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` serialisation of `pairs`, byte for byte what the
+/// browser's `URLSearchParams` produces (UTF-8, `*-._` and alphanumerics kept, space as `+`).
+pub fn urlencode(pairs: &[(String, String)]) -> String {
+    fn enc(s: &str, out: &mut String) {
+        for b in s.bytes() {
+            match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                    out.push(b as char)
+                }
+                b' ' => out.push('+'),
+                _ => out.push_str(&format!("%{b:02X}")),
+            }
+        }
+    }
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        enc(k, &mut out);
+        out.push('=');
+        enc(v, &mut out);
+    }
+    out
+}
+
+/// The body of one POST in `format`.
+pub fn body(sub: &Submission, format: Format) -> Result<String, serde_json::Error> {
+    match format {
+        Format::Json => serde_json::to_string(sub),
+        Format::Form => Ok(urlencode(&form_pairs(sub))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submission::{Feedback, Kind, Metric, Page, Visitor, SCHEMA};
+    use serde_json::json;
+
+    fn parse(v: Value) -> (Settings, Vec<(String, String)>) {
+        let mut warnings = Vec::new();
+        let s = Settings::parse(v.as_object().unwrap(), &mut |k: &str, d: String| {
+            warnings.push((k.to_owned(), d))
+        });
+        (s, warnings)
+    }
+
+    #[test]
+    fn defaults() {
+        let (s, w) = parse(json!({}));
+        assert_eq!(s, Settings::default());
+        assert!(w.is_empty());
+        assert_eq!(s.outbox_ttl_ms, 7 * 24 * 3_600_000);
+        assert_eq!((s.timeout_ms, s.retry_base_ms, s.format), (15_000, 1_000, Format::Json));
+    }
+
+    #[test]
+    fn values_that_parse() {
+        let cases = [
+            (json!({"format": "form"}), Settings { format: Format::Form, ..Default::default() }),
+            (json!({"format": " json "}), Settings::default()),
+            (json!({"outboxTtl": "36h"}), Settings { outbox_ttl_ms: 36 * HOUR_MS, ..Default::default() }),
+            (json!({"outboxTtl": "2d"}), Settings { outbox_ttl_ms: 2 * DAY_MS, ..Default::default() }),
+            (json!({"outboxTtl": 3}), Settings { outbox_ttl_ms: 3 * DAY_MS, ..Default::default() }),
+            (json!({"outboxTtl": "1H"}), Settings { outbox_ttl_ms: HOUR_MS, ..Default::default() }),
+            (json!({"timeoutMs": "1500"}), Settings { timeout_ms: 1_500, ..Default::default() }),
+            (json!({"retryBaseMs": 50}), Settings { retry_base_ms: 50, ..Default::default() }),
+        ];
+        for (raw, want) in cases {
+            let (s, w) = parse(raw.clone());
+            assert_eq!((s, w.len()), (want, 0), "{raw}");
+        }
+    }
+
+    #[test]
+    fn bad_values_warn_and_fall_back() {
+        let cases = [
+            json!({"format": "xml"}),
+            json!({"outboxTtl": "forever"}),
+            json!({"outboxTtl": "10m"}),
+            json!({"outboxTtl": "30m"}),
+            json!({"outboxTtl": "31d"}),
+            json!({"outboxTtl": "-1d"}),
+            json!({"timeoutMs": 100}),
+            json!({"timeoutMs": "1.5"}),
+            json!({"retryBaseMs": 0}),
+            json!({"headers": "X-Api-Key: 1"}),
+        ];
+        for raw in cases {
+            let (s, w) = parse(raw.clone());
+            assert_eq!((s, w.len()), (Settings::default(), 1), "{raw}");
+            assert_eq!(&w[0].0, raw.as_object().unwrap().keys().next().unwrap());
+        }
+    }
+
+    #[test]
+    fn headers_are_validated_one_by_one() {
+        let (s, w) = parse(json!({ "headers": {
+            "X-Api-Key": "k-123",
+            "Authorization": "Bearer abc",
+            "X-Count": 3,
+            "Bad Name": "x",
+            "": "x",
+            "X-Split": "a\r\nInjected: 1",
+            "X-Emoji": "🙂",
+            "X-Obj": { "a": 1 },
+            "Cookie": "a=b",
+            "Sec-Fetch-Mode": "cors",
+            "Proxy-Authorization": "x",
+            "content-type": "text/plain",
+            "Idempotency-Key": "mine",
+            "x-api-key": "again",
+        }}));
+        assert_eq!(
+            s.headers,
+            [("Authorization".into(), "Bearer abc".into()), ("X-Api-Key".into(), "k-123".into()), ("X-Count".into(), "3".into())]
+        );
+        let dropped: Vec<&str> = w.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(dropped.len(), 11, "{w:?}");
+        assert!(dropped.iter().all(|k| *k == "headers"));
+        assert!(w.iter().any(|(_, d)| d.contains("\"x-api-key\" is given twice")), "{w:?}");
+        assert!(w.iter().any(|(_, d)| d.contains("\"Cookie\" is controlled by the browser")), "{w:?}");
+        assert!(w.iter().any(|(_, d)| d.contains("\"Idempotency-Key\" is set by Allo")), "{w:?}");
+    }
+
+    #[test]
+    fn too_many_headers_are_cut() {
+        let mut h = Map::new();
+        for i in 0..20 {
+            h.insert(format!("X-H{i:02}"), json!("v"));
+        }
+        let (s, w) = parse(json!({ "headers": h }));
+        assert_eq!((s.headers.len(), w.len()), (MAX_HEADERS, 4));
+    }
+
+    #[test]
+    fn the_config_knows_these_settings() {
+        let raw = json!({ "endpoint": "/e", "format": "form", "headers": { "X-A": "1" },
+            "outboxTtl": "2d", "timeoutMs": 2000, "retryBaseMs": 20 });
+        let (c, w) = crate::config::Config::parse(&raw).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            c.delivery,
+            Settings { format: Format::Form, headers: vec![("X-A".into(), "1".into())], outbox_ttl_ms: 2 * DAY_MS, timeout_ms: 2_000, retry_base_ms: 20 }
+        );
+    }
+
+    fn submission() -> Submission {
+        Submission {
+            schema: SCHEMA.into(),
+            id: "3f2504e0-4f89-41d3-9a0c-0305e82c3301".into(),
+            kind: Kind::Feedback,
+            created_at: "2026-11-23T18:00:00.000Z".into(),
+            locale: "fr-FR".into(),
+            page: Some(Page { url: "https://shop.example/a?b=c&d=e".into(), title: "Café & co".into(), referrer: String::new() }),
+            visitor: Visitor::default(),
+            feedback: Some(Feedback { metric: Metric::Csat, score: 4, category: None, message: "Très bien, 100% + merci!\n".into() }),
+            callback: None,
+            consent: None,
+            client: None,
+        }
+    }
+
+    #[test]
+    fn form_pairs_flatten_with_dotted_keys() {
+        let pairs = form_pairs(&submission());
+        let want: Vec<(String, String)> = [
+            ("created_at", "2026-11-23T18:00:00.000Z"),
+            ("feedback.message", "Très bien, 100% + merci!\n"),
+            ("feedback.metric", "csat"),
+            ("feedback.score", "4"),
+            ("id", "3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
+            ("kind", "feedback"),
+            ("locale", "fr-FR"),
+            ("page.referrer", ""),
+            ("page.title", "Café & co"),
+            ("page.url", "https://shop.example/a?b=c&d=e"),
+            ("schema", "allo.submission/1"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        assert_eq!(pairs, want);
+    }
+
+    #[test]
+    fn flatten_table() {
+        let cases = [
+            (json!({"a": {"b": {"c": 1}}}), vec![("a.b.c", "1")]),
+            (json!({"a": [true, null, "x"]}), vec![("a.0", "true"), ("a.2", "x")]),
+            (json!({"a": {}, "b": null, "c": 1.5}), vec![("c", "1.5")]),
+        ];
+        for (v, want) in cases {
+            let mut out = Vec::new();
+            flatten("", &v, &mut out);
+            let want: Vec<(String, String)> = want.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+            assert_eq!(out, want, "{v}");
+        }
+    }
+
+    #[test]
+    fn urlencoding_matches_the_browser() {
+        let cases = [
+            (vec![("a", "b")], "a=b"),
+            (vec![("a.b", "x y"), ("c", "")], "a.b=x+y&c="),
+            (vec![("m", "100% + ok&=?/")], "m=100%25+%2B+ok%26%3D%3F%2F"),
+            (vec![("t", "Café\n*-._~")], "t=Caf%C3%A9%0A*-._%7E"),
+        ];
+        for (pairs, want) in cases {
+            let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+            assert_eq!(urlencode(&pairs), want);
+        }
+        let form = body(&submission(), Format::Form).unwrap();
+        assert!(form.contains("&feedback.score=4&"), "{form}");
+        assert!(body(&submission(), Format::Json).unwrap().starts_with("{\"schema\""));
+        assert_eq!(Format::Form.content_type(), "application/x-www-form-urlencoded;charset=UTF-8");
+    }
+}

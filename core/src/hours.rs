@@ -1,0 +1,618 @@
+//! Opening hours and closed dates: the owner's spec parsed into a weekly model.
+//!
+//! The syntax is a small, forgiving subset of OpenStreetMap's `opening_hours`, which many owners
+//! already know: `Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-13:00; Su off`. Rules are read in
+//! order and a later rule replaces the earlier ones for the days it names (as in OSM), which is
+//! what makes `Mo-Sa 09:00-18:00; We 09:00-12:00` and `…; Su off` work. Errors name the rule and
+//! say what was expected, because the owner reads them in the console and fixes them by hand.
+//!
+//! Everything here is in the shop's local wall-clock time; [`crate::zone`] turns it into
+//! instants.
+use crate::zone::{local_to_utc, Date, Zone, MINUTE_MS};
+
+/// Minutes in a (wall-clock) day.
+pub const DAY_MINUTES: u16 = 24 * 60;
+
+/// Day abbreviations, Monday first (the index is the weekday of [`Date::weekday`]).
+const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+
+/// One opening, in local minutes from 00:00 of the day it starts on.
+///
+/// An opening that crosses midnight (`Fr 22:00-02:00`) belongs to the day it starts on and has
+/// `end > DAY_MINUTES` (here 1320..1560): it is one shift, so slots stay on one grid through
+/// midnight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interval {
+    /// Opening time, 0 to 1439.
+    pub start: u16,
+    /// Closing time, after `start`; above 1440 when the opening ends the next day.
+    pub end: u16,
+}
+
+impl Interval {
+    /// The instants this opening starts and ends when it starts on `date` in `zone`.
+    pub fn to_utc(self, date: Date, zone: &dyn Zone) -> (i64, i64) {
+        let at =
+            |minutes: u16| local_to_utc(zone, date.midnight_ms() + i64::from(minutes) * MINUTE_MS);
+        (at(self.start), at(self.end))
+    }
+}
+
+impl std::fmt::Display for Interval {
+    /// `09:00-18:00`, `22:00-02:00`, `18:00-24:00`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let end = match self.end {
+            DAY_MINUTES => DAY_MINUTES,
+            e => e % DAY_MINUTES,
+        };
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.start / 60,
+            self.start % 60,
+            end / 60,
+            end % 60
+        )
+    }
+}
+
+/// The shop's weekly opening hours.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpeningHours {
+    /// Openings starting on each weekday (Monday first), sorted, not overlapping each other.
+    week: [Vec<Interval>; 7],
+}
+
+impl OpeningHours {
+    /// Parses the owner's spec.
+    ///
+    /// Rules are separated by `;` or new lines. A rule is a day list (`Mo-Fr`, `Mo,We,Fr`,
+    /// `Fr-Mo` wrapping over the weekend; none means every day) followed by time ranges
+    /// separated by `,` (`09:00-12:00,14:00-18:00`; `24:00` may end a range; an end before the
+    /// start crosses midnight), or by `off` / `closed`. An empty spec gives empty hours.
+    pub fn parse(spec: &str) -> Result<OpeningHours, HoursError> {
+        let mut week: [Vec<Interval>; 7] = Default::default();
+        for rule in spec.split([';', '\n']).map(str::trim) {
+            if rule.is_empty() {
+                continue;
+            }
+            let err = |problem| HoursError {
+                part: rule.to_owned(),
+                problem,
+            };
+            // The day list is the leading words made of letters, commas and dashes (so
+            // `Mo, We` and `Mo - Fr` work), stopping at a keyword or anything with digits.
+            let mut words = rule.split_whitespace().peekable();
+            let mut day_words = Vec::new();
+            while let Some(word) = words.next_if(|w| {
+                !is_off(w)
+                    && w.bytes()
+                        .all(|b| b.is_ascii_alphabetic() || b == b',' || b == b'-')
+            }) {
+                day_words.push(word);
+            }
+            let days_text = day_words.join(" ");
+            let rest: Vec<&str> = words.collect();
+            let days = if days_text.is_empty() {
+                [true; 7]
+            } else {
+                parse_days(&days_text).map_err(err)?
+            };
+            let intervals = match rest.as_slice() {
+                [] => return Err(err(HoursProblem::MissingTimes)),
+                [word] if is_off(word) => Vec::new(),
+                [word, after @ ..] if is_off(word) => {
+                    return Err(err(HoursProblem::AfterOff(after.join(" "))))
+                }
+                _ => parse_times(&rest.join(" ")).map_err(err)?,
+            };
+            for (day, on) in week.iter_mut().zip(days) {
+                if on {
+                    day.clone_from(&intervals);
+                }
+            }
+        }
+        Ok(OpeningHours { week })
+    }
+
+    /// True when the shop never opens (no spec, or every day off).
+    pub fn is_empty(&self) -> bool {
+        self.week.iter().all(Vec::is_empty)
+    }
+
+    /// The openings starting on a weekday (0 = Monday), as written in the rules.
+    pub fn weekday(&self, weekday: u8) -> &[Interval] {
+        self.week
+            .get(usize::from(weekday))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The openings starting on the shop-local `date`, in order.
+    ///
+    /// A closed date has none. When the *next* date is closed, an opening crossing midnight is
+    /// cut at midnight: "closed on the 25th" means closed all that day, whoever's shift it is.
+    pub fn on(&self, date: Date, closed: &ClosedDates) -> Vec<Interval> {
+        if closed.contains(date) {
+            return Vec::new();
+        }
+        let cut = closed.contains(date.add_days(1));
+        self.weekday(date.weekday())
+            .iter()
+            .map(|iv| Interval {
+                start: iv.start,
+                end: if cut { iv.end.min(DAY_MINUTES) } else { iv.end },
+            })
+            .filter(|iv| iv.end > iv.start)
+            .collect()
+    }
+
+    /// Every opening starting on the `days` shop-local dates from `first`, as UTC instants
+    /// `(from, to)` in order of start, computed lazily (a caller looking for the next opening
+    /// stops after a day or two, and each conversion costs `Intl` calls in the browser).
+    /// Openings that a DST change makes empty are dropped.
+    pub(crate) fn openings_utc<'a>(
+        &'a self,
+        closed: &'a ClosedDates,
+        zone: &'a dyn Zone,
+        first: Date,
+        days: i64,
+    ) -> impl Iterator<Item = (i64, i64)> + 'a {
+        (0..days).flat_map(move |n| {
+            let date = first.add_days(n);
+            let mut day: Vec<(i64, i64)> = self
+                .on(date, closed)
+                .into_iter()
+                .map(|iv| iv.to_utc(date, zone))
+                .filter(|(from, to)| to > from)
+                .collect();
+            // Already in order, except for an opening placed in a DST gap.
+            day.sort_by_key(|&(from, _)| from);
+            day
+        })
+    }
+}
+
+fn is_off(word: &str) -> bool {
+    word.eq_ignore_ascii_case("off") || word.eq_ignore_ascii_case("closed")
+}
+
+fn parse_days(text: &str) -> Result<[bool; 7], HoursProblem> {
+    let day = |name: &str, item: &str| {
+        let name = name.trim();
+        if name.is_empty() {
+            // "Mo-" or "Mo,,We": show the whole item rather than an empty name.
+            return Err(HoursProblem::UnknownDay(item.to_owned()));
+        }
+        DAYS.iter()
+            .position(|d| d.eq_ignore_ascii_case(name))
+            .ok_or_else(|| HoursProblem::UnknownDay(name.to_owned()))
+    };
+    let mut set = [false; 7];
+    for item in text.split(',').map(str::trim) {
+        match item.split_once('-') {
+            Some((a, b)) => {
+                let (mut d, last) = (day(a, item)?, day(b, item)?);
+                // Walk forward and wrap, so `Fr-Mo` is Friday to Monday.
+                loop {
+                    set[d] = true;
+                    if d == last {
+                        break;
+                    }
+                    d = (d + 1) % 7;
+                }
+            }
+            None => set[day(item, text)?] = true,
+        }
+    }
+    Ok(set)
+}
+
+fn parse_times(text: &str) -> Result<Vec<Interval>, HoursProblem> {
+    let mut parsed: Vec<(Interval, &str)> = Vec::new();
+    for range in text.split(',').map(str::trim) {
+        let bad_range = || HoursProblem::BadRange(range.to_owned());
+        let (a, b) = range.split_once('-').ok_or_else(bad_range)?;
+        if b.contains('-') {
+            return Err(bad_range());
+        }
+        let (start, end) = (parse_time(a.trim())?, parse_time(b.trim())?);
+        if start == DAY_MINUTES {
+            return Err(HoursProblem::StartsAt24(range.to_owned()));
+        }
+        if start == end {
+            return Err(HoursProblem::EmptyRange(range.to_owned()));
+        }
+        let end = if end < start { end + DAY_MINUTES } else { end };
+        parsed.push((Interval { start, end }, range));
+    }
+    parsed.sort_by_key(|(iv, _)| iv.start);
+    for pair in parsed.windows(2) {
+        if pair[1].0.start < pair[0].0.end {
+            return Err(HoursProblem::Overlap(
+                pair[0].1.to_owned(),
+                pair[1].1.to_owned(),
+            ));
+        }
+    }
+    Ok(parsed.into_iter().map(|(iv, _)| iv).collect())
+}
+
+/// `H:MM` or `HH:MM`, 00:00 to 24:00, as minutes.
+fn parse_time(text: &str) -> Result<u16, HoursProblem> {
+    let bad = || HoursProblem::BadTime(text.to_owned());
+    let (h, m) = text.split_once(':').ok_or_else(bad)?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || h.len() > 2 || !digits(m) || m.len() != 2 {
+        return Err(bad());
+    }
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m > 59 || h > 24 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+/// Dates the shop is closed all day whatever its weekly hours (holidays, stock-taking).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClosedDates(Vec<Date>);
+
+impl ClosedDates {
+    /// Parses a list of `YYYY-MM-DD` dates separated by commas, semicolons or spaces, such as
+    /// `2026-12-25, 2026-12-26, 2027-01-01`. An empty list is fine.
+    pub fn parse(list: &str) -> Result<ClosedDates, HoursError> {
+        let dates = list
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                Date::parse(s).ok_or_else(|| HoursError {
+                    part: s.to_owned(),
+                    problem: HoursProblem::BadDate,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ClosedDates::new(dates))
+    }
+
+    /// The closed dates given, in any order.
+    pub fn new(dates: impl IntoIterator<Item = Date>) -> ClosedDates {
+        let mut dates: Vec<Date> = dates.into_iter().collect();
+        dates.sort_unstable();
+        dates.dedup();
+        ClosedDates(dates)
+    }
+
+    /// True when the shop is closed all of `date` (its local date).
+    pub fn contains(&self, date: Date) -> bool {
+        self.0.binary_search(&date).is_ok()
+    }
+
+    /// The dates, sorted, without repeats.
+    pub fn dates(&self) -> &[Date] {
+        &self.0
+    }
+}
+
+/// A part of the owner's hours or closed dates that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoursError {
+    /// The offending rule (or date), as written.
+    pub part: String,
+    /// What is wrong with it.
+    pub problem: HoursProblem,
+}
+
+/// What is wrong with a rule or date; `Display` says what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HoursProblem {
+    /// A day name that is not one of `Mo Tu We Th Fr Sa Su`.
+    UnknownDay(String),
+    /// Days without times or `off`.
+    MissingTimes,
+    /// Something that is not `start-end`.
+    BadRange(String),
+    /// Something that is not a time from 00:00 to 24:00.
+    BadTime(String),
+    /// A range that closes when it opens.
+    EmptyRange(String),
+    /// A range starting at 24:00.
+    StartsAt24(String),
+    /// Two ranges of one rule that overlap.
+    Overlap(String, String),
+    /// Words after `off` / `closed`.
+    AfterOff(String),
+    /// A closed date that is not a valid `YYYY-MM-DD` date.
+    BadDate,
+}
+
+impl std::fmt::Display for HoursProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HoursProblem::UnknownDay(d) => {
+                write!(f, "unknown day {d:?} (use {})", DAYS.join(" "))
+            }
+            HoursProblem::MissingTimes => write!(
+                f,
+                "no opening times (expected e.g. \"Mo-Fr 09:00-18:00\", or \"Su off\")"
+            ),
+            HoursProblem::BadRange(r) => write!(
+                f,
+                "{r:?} is not a time range (expected start-end, e.g. 09:00-18:00)"
+            ),
+            HoursProblem::BadTime(t) => write!(
+                f,
+                "{t:?} is not a time (expected HH:MM from 00:00 to 24:00)"
+            ),
+            HoursProblem::EmptyRange(r) => {
+                write!(
+                    f,
+                    "{r:?} closes when it opens (the end must differ from the start)"
+                )
+            }
+            HoursProblem::StartsAt24(r) => {
+                write!(f, "{r:?} starts at 24:00 (start at 00:00 instead)")
+            }
+            HoursProblem::Overlap(a, b) => {
+                write!(f, "{a:?} and {b:?} overlap (merge them into one range)")
+            }
+            HoursProblem::AfterOff(rest) => write!(
+                f,
+                "unexpected {rest:?} after \"off\" (give a day either times or off, not both)"
+            ),
+            HoursProblem::BadDate => {
+                write!(f, "not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for HoursError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.part, self.problem)
+    }
+}
+
+impl std::error::Error for HoursError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each weekday's openings as text, `-` for none.
+    fn week(spec: &str) -> Vec<String> {
+        let hours = OpeningHours::parse(spec).unwrap();
+        (0..7)
+            .map(|d| {
+                let day = hours.weekday(d);
+                if day.is_empty() {
+                    "-".to_owned()
+                } else {
+                    day.iter()
+                        .map(Interval::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_good_specs() {
+        let nine_six = "09:00-18:00";
+        let split = "09:00-12:00,14:00-18:00";
+        let cases: &[(&str, [&str; 7])] = &[
+            (
+                "Mo-Fr 09:00-18:00; Sa 10:00-13:00",
+                [
+                    nine_six,
+                    nine_six,
+                    nine_six,
+                    nine_six,
+                    nine_six,
+                    "10:00-13:00",
+                    "-",
+                ],
+            ),
+            (
+                "Mo-Fr 09:00-12:00,14:00-18:00",
+                [split, split, split, split, split, "-", "-"],
+            ),
+            (
+                "Mo,We,Fr 9:00-17:30",
+                [
+                    "09:00-17:30",
+                    "-",
+                    "09:00-17:30",
+                    "-",
+                    "09:00-17:30",
+                    "-",
+                    "-",
+                ],
+            ),
+            (
+                "Fr 22:00-02:00; Sa 18:00-24:00",
+                ["-", "-", "-", "-", "22:00-02:00", "18:00-24:00", "-"],
+            ),
+            // Later rules replace earlier ones; off clears.
+            (
+                "Mo-Sa 09:00-18:00; We 09:00-12:00; Sa off",
+                [
+                    nine_six,
+                    nine_six,
+                    "09:00-12:00",
+                    nine_six,
+                    nine_six,
+                    "-",
+                    "-",
+                ],
+            ),
+            (
+                "09:00-18:00; Su closed",
+                [
+                    nine_six, nine_six, nine_six, nine_six, nine_six, nine_six, "-",
+                ],
+            ),
+            // Wrapping ranges, lists with spaces, case, new lines and stray separators.
+            (
+                "fr-mo 10:00 - 16:00 ;\n Tu, Th 08:00-12:00 , 13:00-17:00;;",
+                [
+                    "10:00-16:00",
+                    "08:00-12:00,13:00-17:00",
+                    "-",
+                    "08:00-12:00,13:00-17:00",
+                    "10:00-16:00",
+                    "10:00-16:00",
+                    "10:00-16:00",
+                ],
+            ),
+            (
+                "Mo 00:00-24:00; Tu 14:00-12:00",
+                ["00:00-24:00", "14:00-12:00", "-", "-", "-", "-", "-"],
+            ),
+            ("", ["-"; 7]),
+            ("Mo-Fr 09:00-18:00; off", ["-"; 7]),
+        ];
+        for (spec, want) in cases {
+            assert_eq!(week(spec), want.to_vec(), "{spec:?}");
+        }
+        let hours = OpeningHours::parse("Fr 22:00-02:00").unwrap();
+        assert_eq!(
+            hours.weekday(4),
+            [Interval {
+                start: 1320,
+                end: 1560
+            }]
+        );
+        assert!(hours.weekday(9).is_empty());
+        assert!(OpeningHours::parse("Su off").unwrap().is_empty());
+        assert!(!hours.is_empty());
+    }
+
+    #[test]
+    fn explains_bad_specs() {
+        let cases = [
+            (
+                "Mo-Fx 09:00-18:00",
+                r#""Mo-Fx 09:00-18:00": unknown day "Fx" (use Mo Tu We Th Fr Sa Su)"#,
+            ),
+            (
+                "Mo-Fr 09:00-18:00; Sunday off",
+                r#""Sunday off": unknown day "Sunday" (use Mo Tu We Th Fr Sa Su)"#,
+            ),
+            (
+                "Mo Fr 09:00-18:00",
+                r#""Mo Fr 09:00-18:00": unknown day "Mo Fr" (use Mo Tu We Th Fr Sa Su)"#,
+            ),
+            (
+                "Mo-Fr from 09:00-18:00",
+                r#""Mo-Fr from 09:00-18:00": unknown day "Fr from" (use Mo Tu We Th Fr Sa Su)"#,
+            ),
+            (
+                "Mo- 09:00-18:00",
+                r#""Mo- 09:00-18:00": unknown day "Mo-" (use Mo Tu We Th Fr Sa Su)"#,
+            ),
+            (
+                "Mo-Fr",
+                r#""Mo-Fr": no opening times (expected e.g. "Mo-Fr 09:00-18:00", or "Su off")"#,
+            ),
+            (
+                "Mo 09:00",
+                r#""Mo 09:00": "09:00" is not a time range (expected start-end, e.g. 09:00-18:00)"#,
+            ),
+            (
+                "Mo 09:00-12:00-14:00",
+                r#""Mo 09:00-12:00-14:00": "09:00-12:00-14:00" is not a time range (expected start-end, e.g. 09:00-18:00)"#,
+            ),
+            (
+                "Mo 09:00-12:00,",
+                r#""Mo 09:00-12:00,": "" is not a time range (expected start-end, e.g. 09:00-18:00)"#,
+            ),
+            (
+                "Mo-Fr 0900-1800",
+                r#""Mo-Fr 0900-1800": "0900" is not a time (expected HH:MM from 00:00 to 24:00)"#,
+            ),
+            (
+                "Mo 9-18",
+                r#""Mo 9-18": "9" is not a time (expected HH:MM from 00:00 to 24:00)"#,
+            ),
+            (
+                "Mo 25:00-26:00",
+                r#""Mo 25:00-26:00": "25:00" is not a time (expected HH:MM from 00:00 to 24:00)"#,
+            ),
+            (
+                "Mo 09:60-10:00",
+                r#""Mo 09:60-10:00": "09:60" is not a time (expected HH:MM from 00:00 to 24:00)"#,
+            ),
+            (
+                "Mo 09:00-24:30",
+                r#""Mo 09:00-24:30": "24:30" is not a time (expected HH:MM from 00:00 to 24:00)"#,
+            ),
+            (
+                "Mo 09:00-09:00",
+                r#""Mo 09:00-09:00": "09:00-09:00" closes when it opens (the end must differ from the start)"#,
+            ),
+            (
+                "Mo 24:00-02:00",
+                r#""Mo 24:00-02:00": "24:00-02:00" starts at 24:00 (start at 00:00 instead)"#,
+            ),
+            (
+                "Mo 09:00-12:00,11:00-14:00",
+                r#""Mo 09:00-12:00,11:00-14:00": "09:00-12:00" and "11:00-14:00" overlap (merge them into one range)"#,
+            ),
+            (
+                "Mo 23:00-23:30,22:00-02:00",
+                r#""Mo 23:00-23:30,22:00-02:00": "22:00-02:00" and "23:00-23:30" overlap (merge them into one range)"#,
+            ),
+            (
+                "Su off 10:00-12:00",
+                r#""Su off 10:00-12:00": unexpected "10:00-12:00" after "off" (give a day either times or off, not both)"#,
+            ),
+        ];
+        for (spec, want) in cases {
+            let err = OpeningHours::parse(spec).unwrap_err();
+            assert_eq!(err.to_string(), want, "{spec:?}");
+        }
+    }
+
+    #[test]
+    fn closed_dates() {
+        let closed = ClosedDates::parse("2027-01-01, 2026-12-25,2026-12-26 2026-12-25").unwrap();
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(
+            closed.dates(),
+            [d(2026, 12, 25), d(2026, 12, 26), d(2027, 1, 1)]
+        );
+        assert!(closed.contains(d(2026, 12, 26)));
+        assert!(!closed.contains(d(2026, 12, 27)));
+        assert_eq!(ClosedDates::parse(" ").unwrap(), ClosedDates::default());
+        for (list, want) in [
+            (
+                "2026-12-25, 2026-02-30",
+                r#""2026-02-30": not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)"#,
+            ),
+            (
+                "25/12/2026",
+                r#""25/12/2026": not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)"#,
+            ),
+        ] {
+            assert_eq!(ClosedDates::parse(list).unwrap_err().to_string(), want);
+        }
+    }
+
+    #[test]
+    fn openings_of_a_date_skip_closed_dates() {
+        let hours =
+            OpeningHours::parse("Mo-Fr 09:00-18:00; Fr 22:00-02:00; Sa 10:00-13:00").unwrap();
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        let iv = |start, end| Interval { start, end };
+        // 2026-12-25 is a Friday, the 26th a Saturday.
+        let none = ClosedDates::default();
+        assert_eq!(hours.on(d(2026, 12, 25), &none), [iv(1320, 1560)]);
+        let xmas = ClosedDates::parse("2026-12-25").unwrap();
+        assert!(hours.on(d(2026, 12, 25), &xmas).is_empty());
+        assert_eq!(hours.on(d(2026, 12, 26), &xmas), [iv(600, 780)]);
+        // Closed on the Saturday: Friday night's shift stops at midnight.
+        let boxing = ClosedDates::parse("2026-12-26").unwrap();
+        assert_eq!(hours.on(d(2026, 12, 25), &boxing), [iv(1320, 1440)]);
+        assert!(hours.on(d(2026, 12, 26), &boxing).is_empty());
+    }
+}

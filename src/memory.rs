@@ -1,0 +1,44 @@
+//! What Allo remembers about a visitor who ticked "remember me" — and only then.
+//!
+//! Stored under one key so "forget me" is one removal. Read at boot to greet the visitor by
+//! name and prefill the forms; written only after a successful send with the box ticked.
+use serde::{Deserialize, Serialize};
+
+use crate::storage;
+
+const KEY: &str = "visitor";
+
+/// The remembered visitor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remembered {
+    /// Their name.
+    #[serde(default)]
+    pub name: String,
+    /// Their email.
+    #[serde(default)]
+    pub email: String,
+    /// Their phone number as typed.
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// The remembered visitor, if they opted in on this device.
+pub fn load() -> Option<Remembered> {
+    storage::load(KEY)
+}
+
+/// Remembers the visitor (merging with what was known) when `remember` is set, and forgets
+/// them entirely when it is not: unticking the box is how a visitor says "forget me".
+pub fn update(remember: bool, name: &str, email: &str, phone: &str) {
+    if !remember {
+        storage::remove(KEY);
+        return;
+    }
+    let mut r = load().unwrap_or_default();
+    for (slot, value) in [(&mut r.name, name), (&mut r.email, email), (&mut r.phone, phone)] {
+        if !value.trim().is_empty() {
+            *slot = value.trim().to_owned();
+        }
+    }
+    storage::save(KEY, &r);
+}

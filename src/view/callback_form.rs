@@ -1,0 +1,212 @@
+//! The callback form: phone with country, name, reason, urgency, when (ASAP or a slot inside
+//! opening hours), consent — and, before sending, the honest promise of when the call comes.
+use allo_core::callback::{fields, Action, Notice, WhenChoice};
+use allo_core::form::Status;
+use allo_core::i18n::fill;
+use allo_core::phone::COUNTRIES;
+use allo_core::validate::SHORT_MAX;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::clock::{self, CountryNames};
+use crate::context::AppContext;
+use crate::hooks::use_callback::{last_sent_ms, use_callback_request};
+use crate::view::checkbox::Checkbox;
+use crate::view::feedback_form::use_focus_first_problem;
+use crate::view::field::TextField;
+use crate::view::send_status::{failure_text, SendButton};
+use crate::view::thanks::Thanks;
+
+/// Props of [`CallbackForm`].
+#[derive(Properties, PartialEq)]
+pub struct CallbackFormProps {
+    /// Text carried over from the feedback form, used as the reason.
+    #[prop_or_default]
+    pub reason: Option<String>,
+}
+
+/// The callback form, or its confirmation once sent.
+#[component]
+pub fn CallbackForm(props: &CallbackFormProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let s = &ctx.strings;
+    let view = use_callback_request(props.reason.clone());
+    let form = view.form.clone();
+    let form_ref = use_node_ref();
+    use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field));
+    let countries = use_memo((), {
+        let locale = ctx.locale.clone();
+        move |_| {
+            let names = CountryNames::new(&locale);
+            let mut list: Vec<(&'static str, String, &'static str)> =
+                COUNTRIES.iter().map(|c| (c.iso, names.name(c.iso), c.calling_code)).collect();
+            list.sort_by(|a, b| a.1.cmp(&b.1));
+            list
+        }
+    });
+
+    if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
+        let onagain = {
+            let form = form.clone();
+            Callback::from(move |()| form.dispatch(Action::Reset))
+        };
+        let queued = matches!(form.status, Status::Queued { .. });
+        return html! {
+            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain}
+                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())} />
+        };
+    }
+
+    let sending = form.status == Status::Sending;
+    let send = |f: fn(String) -> Action| {
+        let form = form.clone();
+        Callback::from(move |v: String| {
+            form.dispatch(Action::Touch(clock::now_ms()));
+            form.dispatch(f(v));
+        })
+    };
+    let toggle = |f: fn(bool) -> Action| {
+        let form = form.clone();
+        Callback::from(move |v: bool| form.dispatch(f(v)))
+    };
+    let onconsent = {
+        let form = form.clone();
+        Callback::from(move |on: bool| form.dispatch(Action::Consent(on.then(|| clock::iso(clock::now_ms())))))
+    };
+    let oncountry = {
+        let form = form.clone();
+        Callback::from(move |e: Event| form.dispatch(Action::Country(e.target_unchecked_into::<HtmlSelectElement>().value())))
+    };
+    let onmode = |slot: bool| {
+        let form = form.clone();
+        Callback::from(move |_: Event| form.dispatch(Action::When(if slot { WhenChoice::Slot(None) } else { WhenChoice::Asap })))
+    };
+    let onslot = {
+        let (form, slots) = (form.clone(), view.slots.clone());
+        Callback::from(move |e: Event| {
+            let i: Option<usize> = e.target_unchecked_into::<HtmlSelectElement>().value().parse().ok();
+            let chosen = i.and_then(|i| slots.get(i)).map(|s| (s.from_utc_ms, s.to_utc_ms));
+            form.dispatch(Action::When(WhenChoice::Slot(chosen)));
+        })
+    };
+    let onhoneypot = {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| form.dispatch(Action::Honeypot(e.target_unchecked_into::<HtmlInputElement>().value())))
+    };
+    let onsubmit = {
+        let form = form.clone();
+        let cooldown_ms = i64::from(ctx.config.callback.cooldown_minutes) * 60_000;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            form.dispatch(Action::Submit { now_ms: clock::now_ms(), last_sent_ms: last_sent_ms(), cooldown_ms });
+        })
+    };
+    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(p.message(s)));
+    let phone_error = error(fields::PHONE);
+    let notice = form.notice.map(|n| match n {
+        Notice::TooFast => s.err_too_fast.to_string(),
+        Notice::Cooldown { minutes } => fill(&s.err_cooldown, &[("minutes", &minutes.to_string())]),
+    });
+    let failed = match &form.status {
+        Status::Failed(f) => Some(failure_text(s, f)),
+        _ => None,
+    };
+    let slot_mode = matches!(form.when, WhenChoice::Slot(_));
+    let chosen = match form.when {
+        WhenChoice::Slot(Some((from, _))) => view.slots.iter().position(|s| s.from_utc_ms == from),
+        _ => None,
+    };
+    // Slots grouped by the visitor's day.
+    let mut days: Vec<(String, Vec<(usize, String)>)> = Vec::new();
+    for (i, slot) in view.slots.iter().enumerate() {
+        let day = view.formatter.date(slot.from_utc_ms);
+        let label = format!("{} – {}", view.formatter.time(slot.from_utc_ms), view.formatter.time(slot.to_utc_ms));
+        match days.last_mut() {
+            Some((d, items)) if *d == day => items.push((i, label)),
+            _ => days.push((day, vec![(i, label)])),
+        }
+    }
+    let cb = &ctx.config.callback;
+    let consent_text = cb.consent_text.clone().unwrap_or_else(|| s.consent_text.to_string());
+    let privacy = cb.privacy_url.clone().map(|u| (AttrValue::from(s.privacy_link.to_string()), AttrValue::from(u)));
+    let phone_described = phone_error.as_ref().map(|_| "allo-phone-error");
+    html! {
+        <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
+            <div class="allo-field" data-field={fields::PHONE}>
+                <label class="allo-label" for="allo-phone">{ &*s.phone_label }</label>
+                <div class="allo-phone">
+                    <label class="allo-visually-hidden" for="allo-country">{ &*s.country_label }</label>
+                    <select id="allo-country" class="allo-input allo-select allo-phone__country" onchange={oncountry} autocomplete="tel-country-code">
+                        { for countries.iter().map(|(iso, name, code)| html! {
+                            <option value={*iso} selected={form.country == *iso}>{ format!("{name} (+{code})") }</option>
+                        }) }
+                    </select>
+                    <input id="allo-phone" class="allo-input allo-phone__number" type="tel" autocomplete="tel" inputmode="tel"
+                        value={form.phone.clone()} readonly={sending} required=true
+                        aria-invalid={phone_error.is_some().then_some("true")} aria-describedby={phone_described}
+                        oninput={send(Action::Phone).reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value())} />
+                </div>
+                if let Some(err) = phone_error {
+                    <p id="allo-phone-error" class="allo-error">{ err }</p>
+                }
+            </div>
+            <div data-field={fields::NAME}>
+                <TextField id="allo-cb-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name" required=true
+                    value={AttrValue::from(form.name.clone())} oninput={send(Action::Name)} readonly={sending} error={error(fields::NAME)} />
+            </div>
+            <div data-field={fields::REASON}>
+                <TextField id="allo-reason" label={AttrValue::from(s.reason_label.to_string())} multiline=true
+                    value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}
+                    error={error(fields::REASON)}
+                    hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &SHORT_MAX.saturating_sub(form.reason.chars().count()).to_string())])))} />
+            </div>
+            <Checkbox id="allo-urgent" label={AttrValue::from(s.urgent_label.to_string())} checked={form.urgent} onchange={toggle(Action::Urgent)} />
+            <fieldset class="allo-field" data-field={fields::WHEN}>
+                <legend class="allo-legend">{ &*s.when_label }</legend>
+                <div class="allo-choice">
+                    <input type="radio" id="allo-when-asap" name="allo-when" checked={!slot_mode} onchange={onmode(false)} />
+                    <label for="allo-when-asap">{ &*s.when_asap }</label>
+                </div>
+                if !view.slots.is_empty() {
+                    <div class="allo-choice">
+                        <input type="radio" id="allo-when-slot" name="allo-when" checked={slot_mode} onchange={onmode(true)} />
+                        <label for="allo-when-slot">{ &*s.when_slot }</label>
+                    </div>
+                }
+                if slot_mode {
+                    <label class="allo-label" for="allo-slot">{ &*s.slot_label }</label>
+                    <select id="allo-slot" class="allo-input allo-select" onchange={onslot}
+                        aria-invalid={form.problem(fields::WHEN).is_some().then_some("true")}
+                        aria-describedby={form.problem(fields::WHEN).is_some().then_some("allo-slot-error")}>
+                        <option value="" selected={chosen.is_none()}>{ &*s.slot_label }</option>
+                        { for days.into_iter().map(|(day, items)| html! {
+                            <optgroup label={day}>
+                                { for items.into_iter().map(|(i, label)| html! {
+                                    <option value={i.to_string()} selected={chosen == Some(i)}>{ label }</option>
+                                }) }
+                            </optgroup>
+                        }) }
+                    </select>
+                    if let Some(err) = error(fields::WHEN) {
+                        <p id="allo-slot-error" class="allo-error">{ err }</p>
+                    }
+                }
+                <p class="allo-promise" aria-live="polite">{ view.promise.clone() }</p>
+            </fieldset>
+            <div data-field={fields::CONSENT}>
+                <Checkbox id="allo-consent" label={AttrValue::from(consent_text)} checked={form.consent_at.is_some()}
+                    onchange={onconsent} link={privacy} error={error(fields::CONSENT)} required=true />
+            </div>
+            <Checkbox id="allo-cb-remember" label={AttrValue::from(s.remember_me.to_string())} checked={form.remember} onchange={toggle(Action::Remember)} />
+            // A field people never see or reach; bots that fill every input give themselves away.
+            <div class="allo-hp" aria-hidden="true">
+                <label for="allo-website">{ "Website" }</label>
+                <input id="allo-website" name="website" type="text" tabindex="-1" autocomplete="off" value={form.honeypot.clone()} oninput={onhoneypot} />
+            </div>
+            if let Some(text) = notice.or(failed) {
+                <p class="allo-alert" role="alert">{ text }</p>
+            }
+            <SendButton label={AttrValue::from(s.callback_send.to_string())} status={form.status.clone()} />
+        </form>
+    }
+}

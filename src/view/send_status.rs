@@ -1,0 +1,49 @@
+//! The submit button and the status line shared by both forms: "Sending…" is announced, a
+//! failure turns the button into "Try again".
+use allo_core::form::{SendFailure, Status};
+use allo_core::i18n::{fill, Strings};
+use yew::prelude::*;
+
+use crate::context::AppContext;
+
+/// The visitor-facing sentence for a failed send.
+pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
+    match f {
+        SendFailure::Network => s.err_network.to_string(),
+        SendFailure::Server => s.err_server.to_string(),
+        SendFailure::Duplicate => s.err_duplicate.to_string(),
+        SendFailure::Rejected(Some(detail)) => fill(&s.err_rejected, &[("detail", detail)]),
+        SendFailure::Rejected(None) => {
+            fill(&s.err_rejected, &[("detail", "")]).trim_end_matches([' ', ':', '\u{a0}']).to_owned() + "."
+        }
+    }
+}
+
+/// Props of [`SendButton`].
+#[derive(Properties, PartialEq)]
+pub struct SendButtonProps {
+    /// The idle label ("Send", "Call me back").
+    pub label: AttrValue,
+    /// The form's status.
+    pub status: Status,
+}
+
+/// The submit button plus a polite live region.
+#[component]
+pub fn SendButton(props: &SendButtonProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let s = &ctx.strings;
+    let sending = props.status == Status::Sending;
+    let label = match props.status {
+        Status::Sending => s.sending.to_string(),
+        Status::Failed(_) => s.retry.to_string(),
+        _ => props.label.to_string(),
+    };
+    html! {
+        <>
+            // aria-disabled rather than disabled: the button keeps focus while sending.
+            <button type="submit" class="allo-button" aria-disabled={sending.then_some("true")}>{ label }</button>
+            <p class="allo-status" role="status">{ if sending { s.sending.to_string() } else { String::new() } }</p>
+        </>
+    }
+}
