@@ -10,7 +10,12 @@ cd "$ROOT"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 tier() { printf '\n== test: %s\n' "$*"; }
 
-tier "1/4 host unit and integration tests (allo-core, allo-collector)"
+tier "1/4 host unit and integration tests (allo-core, allo-collector on SQLite and PostgreSQL)"
+# A throwaway PostgreSQL cluster on loopback (installed from Debian if missing) so the
+# collector's storage tests run against both databases.
+ALLO_TEST_DATABASE_URL=$(collector/tests/start-postgres.sh)
+export ALLO_TEST_DATABASE_URL
+trap 'collector/tests/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
 cargo test -p allo-core -p allo-collector
 
 tier "2/4 browser tests (wasm-bindgen-test in headless Chromium)"

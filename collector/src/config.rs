@@ -7,18 +7,30 @@ use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use clap::Parser;
+
+use crate::time::parse_duration;
+use crate::webhook::{WebhookFormat, WebhookSecret};
 
 /// The collector's configuration.
 #[derive(Clone, Debug, Parser)]
 #[command(
     name = "allo-collector",
     version,
-    about = "Allo's reference endpoint: receives widget submissions and stores them in SQLite.",
+    about = "Allo's reference endpoint: receives widget submissions, stores them (SQLite or PostgreSQL), \
+             shows them in an owner's inbox and forwards them to webhooks.",
     long_about = "Allo's reference endpoint: receives widget submissions on POST /v1/submissions, \
-                  validates them with the widget's own rules and stores them in a SQLite file. \
-                  Optionally serves the built widget (and its demo page) from --site."
+                  validates them with the widget's own rules and stores them in a SQLite file \
+                  (or PostgreSQL with --database-url). Limits floods per client address and per \
+                  phone number, refuses duplicate callback requests, serves a password-protected \
+                  inbox at /inbox (with --inbox-token) with CSV/JSON export, forwards each new \
+                  submission to signed webhooks (--webhook-url) and optionally serves the built \
+                  widget (and its demo page) from --site.",
+    after_help = "Every option can also be set through the environment variable shown with it. \
+                  DATABASE_URL is read too when ALLO_DATABASE_URL is not set (postgres:// URLs only). \
+                  Durations take a unit: 500ms, 90s, 10m, 1h, 2d. Bad values exit with status 2."
 )]
 pub struct Config {
     /// Address to listen on, `HOST:PORT`; port 0 picks a free port (the real one is printed).
@@ -28,6 +40,12 @@ pub struct Config {
     /// Path of the SQLite database file; created (with its tables) when missing.
     #[arg(long, env = "ALLO_DB", default_value = "allo.sqlite")]
     pub db: PathBuf,
+
+    /// Database URL: `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` stores in PostgreSQL instead
+    /// of --db (plain TCP, no TLS: keep the database on the same host or a private network);
+    /// `sqlite:PATH` is the same as --db PATH. Tables are created or migrated at start.
+    #[arg(long, env = "ALLO_DATABASE_URL", value_name = "URL", value_parser = parse_database_url, hide_env_values = true)]
+    pub database_url: Option<DatabaseUrl>,
 
     /// Directory served at `/` as static files, e.g. the widget's built `dist/` with its demo page.
     #[arg(long, env = "ALLO_SITE", value_name = "DIR")]
@@ -44,9 +62,152 @@ pub struct Config {
     )]
     pub allow_origins: Vec<OriginRule>,
 
+    /// Submissions accepted per minute from one client address (token bucket); 0 turns the
+    /// per-address limit off. Over the limit: 429 with Retry-After.
+    #[arg(
+        long,
+        env = "ALLO_RATE_LIMIT",
+        default_value_t = 20,
+        value_name = "PER_MINUTE"
+    )]
+    pub rate_limit: u32,
+
+    /// How many submissions one client address may send at once before --rate-limit applies.
+    #[arg(long, env = "ALLO_RATE_BURST", default_value_t = 10, value_name = "N")]
+    pub rate_burst: u32,
+
+    /// Take the client address from the last X-Forwarded-For hop (only behind a reverse proxy
+    /// that sets it; otherwise visitors could forge it). Also trusts X-Forwarded-Proto for
+    /// the inbox cookie's Secure flag.
+    #[arg(long, env = "ALLO_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
+    /// Callback requests accepted per phone number (E.164) per hour; 0 turns it off.
+    /// Over the limit: 429 with Retry-After.
+    #[arg(
+        long,
+        env = "ALLO_PHONE_LIMIT",
+        default_value_t = 3,
+        value_name = "PER_HOUR"
+    )]
+    pub phone_limit: u32,
+
+    /// A callback request for a number that already has an open request (not called back or
+    /// handled) received within this window is refused with 409 `duplicate`; 0 turns it off.
+    #[arg(long, env = "ALLO_DUPLICATE_WINDOW", default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
+    pub duplicate_window: Duration,
+
+    /// Secret that opens the owner's inbox at /inbox (at least 16 characters), sent as
+    /// `Authorization: Bearer TOKEN` or typed into the inbox's login form. Without it the
+    /// inbox is disabled (404).
+    #[arg(long, env = "ALLO_INBOX_TOKEN", value_name = "TOKEN", value_parser = parse_inbox_token, hide_env_values = true)]
+    pub inbox_token: Option<String>,
+
+    /// URL that receives every new submission as a signed POST (Standard Webhooks); repeat
+    /// the flag or separate with commas. http:// only in this build (no TLS): for an https
+    /// receiver such as Slack, point it at a local TLS-terminating relay. Deliveries are queued
+    /// in the database and retried with exponential backoff, also across restarts.
+    #[arg(long = "webhook-url", env = "ALLO_WEBHOOK_URLS", value_name = "URL", value_delimiter = ',', value_parser = parse_webhook_url)]
+    pub webhook_urls: Vec<String>,
+
+    /// Signing secret for webhooks in the Standard Webhooks format `whsec_<base64>`; adds the
+    /// `webhook-signature` header. Without it deliveries are unsigned.
+    #[arg(
+        long,
+        env = "ALLO_WEBHOOK_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<WebhookSecret>,
+
+    /// Webhook body: `standard` (JSON event with the whole submission) or `slack`
+    /// (`{"text": …}` for Slack-compatible incoming webhooks).
+    #[arg(long, env = "ALLO_WEBHOOK_FORMAT", value_enum, default_value_t = WebhookFormat::Standard, value_name = "FORMAT")]
+    pub webhook_format: WebhookFormat,
+
+    /// Delay before the first webhook retry; it doubles per attempt up to an hour, and a
+    /// delivery is abandoned after 30 attempts (about a day).
+    #[arg(long, env = "ALLO_WEBHOOK_RETRY", default_value = "5s", value_name = "DURATION", value_parser = parse_duration)]
+    pub webhook_retry: Duration,
+
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
+}
+
+/// Where submissions are stored.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A PostgreSQL connection URL (checked to parse).
+    Postgres(String),
+    /// A SQLite file.
+    Sqlite(PathBuf),
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // Never print the password, not even in debug output.
+            DatabaseUrl::Postgres(url) => match url.parse::<tokio_postgres::Config>() {
+                Ok(c) => write!(f, "Postgres({})", crate::store::postgres::redact(&c)),
+                Err(_) => f.write_str("Postgres(…)"),
+            },
+            DatabaseUrl::Sqlite(p) => write!(f, "Sqlite({})", p.display()),
+        }
+    }
+}
+
+/// Parses `--database-url`.
+pub fn parse_database_url(s: &str) -> Result<DatabaseUrl, String> {
+    let s = s.trim();
+    if crate::store::postgres::is_postgres_url(s) {
+        s.parse::<tokio_postgres::Config>()
+            .map_err(|e| format!("not a usable PostgreSQL URL: {e}"))?;
+        return Ok(DatabaseUrl::Postgres(s.to_owned()));
+    }
+    if let Some(path) = s
+        .strip_prefix("sqlite://")
+        .or_else(|| s.strip_prefix("sqlite:"))
+    {
+        if path.is_empty() {
+            return Err("sqlite: needs a file path, e.g. sqlite:allo.sqlite".into());
+        }
+        return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+    }
+    Err("use postgres://USER@HOST:PORT/DB (or sqlite:PATH)".into())
+}
+
+/// The shortest inbox token accepted: long enough that guessing it over HTTP is hopeless.
+pub const INBOX_TOKEN_MIN: usize = 16;
+
+fn parse_inbox_token(s: &str) -> Result<String, String> {
+    if s.chars().count() < INBOX_TOKEN_MIN || s.trim() != s {
+        return Err(format!(
+            "the inbox token must be at least {INBOX_TOKEN_MIN} characters without surrounding spaces \
+             (e.g. the output of `openssl rand -hex 16`)"
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// Checks a webhook URL: absolute `http://host[:port][/path]`.
+pub fn parse_webhook_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let uri: axum::http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+    match uri.scheme_str() {
+        Some("http") => {}
+        Some("https") => {
+            return Err(format!(
+                "`{s}`: https webhooks are not supported by this build (no TLS library); \
+                 send to an http:// relay on this host or network that forwards over TLS"
+            ))
+        }
+        _ => return Err(format!("`{s}` must start with http://")),
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(format!("`{s}` has no host"));
+    }
+    Ok(s.to_owned())
 }
 
 impl Config {
@@ -57,8 +218,40 @@ impl Config {
             db: db.into(),
             site: None,
             allow_origins: Vec::new(),
+            database_url: None,
+            rate_limit: 20,
+            rate_burst: 10,
+            trust_proxy: false,
+            phone_limit: 3,
+            duplicate_window: Duration::from_secs(600),
+            inbox_token: None,
+            webhook_urls: Vec::new(),
+            webhook_secret: None,
+            webhook_format: WebhookFormat::Standard,
+            webhook_retry: Duration::from_secs(5),
             log: tracing::Level::INFO,
         }
+    }
+
+    /// Fills `database_url` from `DATABASE_URL` when neither the flag nor
+    /// `ALLO_DATABASE_URL` set it. Only PostgreSQL URLs are taken from there: the variable is
+    /// common, and one meant for another program must not silently redirect this one.
+    pub fn with_env_fallbacks(mut self) -> Config {
+        if self.database_url.is_none() {
+            if let Ok(url) = std::env::var("DATABASE_URL") {
+                if crate::store::postgres::is_postgres_url(&url) {
+                    self.database_url = parse_database_url(&url).ok();
+                }
+            }
+        }
+        self
+    }
+
+    /// Where submissions are stored, after `--database-url` and `--db`.
+    pub fn database(&self) -> DatabaseUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::Sqlite(self.db.clone()))
     }
 
     /// The origins as one policy, ready for the CORS middleware.
@@ -261,6 +454,80 @@ mod tests {
                 parse(&["--allow-origin", bad]).is_err(),
                 "{bad:?} should fail the command line"
             );
+        }
+    }
+
+    #[test]
+    fn new_flags_defaults_and_values() {
+        let c = parse(&[]).unwrap();
+        assert_eq!((c.rate_limit, c.rate_burst, c.phone_limit), (20, 10, 3));
+        assert_eq!(c.duplicate_window, Duration::from_secs(600));
+        assert!(!c.trust_proxy && c.inbox_token.is_none() && c.webhook_urls.is_empty());
+        assert_eq!(c.database(), DatabaseUrl::Sqlite("allo.sqlite".into()));
+        let d = Config::new("allo.sqlite");
+        assert_eq!(
+            (
+                d.rate_limit,
+                d.rate_burst,
+                d.phone_limit,
+                d.duplicate_window
+            ),
+            (
+                c.rate_limit,
+                c.rate_burst,
+                c.phone_limit,
+                c.duplicate_window
+            ),
+            "Config::new mirrors the command-line defaults"
+        );
+
+        let c = parse(&[
+            "--database-url",
+            "postgres://allo@127.0.0.1:5433/allo",
+            "--rate-limit=0",
+            "--trust-proxy",
+            "--duplicate-window",
+            "90s",
+            "--inbox-token",
+            "0123456789abcdef",
+            "--webhook-url",
+            "http://127.0.0.1:9000/hook,http://hooks.internal/x",
+            "--webhook-format",
+            "slack",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.database(),
+            DatabaseUrl::Postgres("postgres://allo@127.0.0.1:5433/allo".into())
+        );
+        assert_eq!(c.rate_limit, 0);
+        assert!(c.trust_proxy);
+        assert_eq!(c.duplicate_window, Duration::from_secs(90));
+        assert_eq!(c.webhook_urls.len(), 2);
+        assert_eq!(c.webhook_format, WebhookFormat::Slack);
+        assert_eq!(
+            parse(&["--database-url", "sqlite:x.db"])
+                .unwrap()
+                .database(),
+            DatabaseUrl::Sqlite("x.db".into())
+        );
+    }
+
+    #[test]
+    fn bad_new_values_are_rejected() {
+        for args in [
+            &["--database-url", "mysql://x@y/z"][..],
+            &["--database-url", "postgres://x@y:notaport/z"],
+            &["--inbox-token", "short"],
+            &["--webhook-url", "https://hooks.slack.com/services/x"],
+            &["--webhook-url", "ftp://x.example/"],
+            &["--webhook-url", "not a url"],
+            &["--webhook-secret", "not-whsec"],
+            &["--webhook-secret", "whsec_!!!"],
+            &["--duplicate-window", "soon"],
+            &["--rate-limit", "-1"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?} should be rejected");
         }
     }
 

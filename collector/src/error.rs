@@ -60,9 +60,25 @@ pub enum ApiError {
         /// The `Allow` header value.
         allow: &'static str,
     },
+    /// Too many requests from one client address or for one phone number (429).
+    RateLimited {
+        /// Seconds until a retry can succeed, sent as `Retry-After`.
+        retry_after: u64,
+        /// What was limited, in one sentence.
+        message: &'static str,
+    },
+    /// A callback request for a number with an open request already waiting (409).
+    DuplicateCallback {
+        /// The waiting request's reference.
+        reference: String,
+    },
     /// The database failed (503); the detail goes to the log, not to the client.
     Storage(String),
 }
+
+/// The message of a refused duplicate callback request; the widget shows it to the visitor.
+pub const DUPLICATE_MESSAGE: &str =
+    "We already have your request for a call back to this number and will call you as promised.";
 
 impl ApiError {
     /// Builds the 400 for validation problems.
@@ -87,6 +103,8 @@ impl ApiError {
             }
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::DuplicateCallback { .. } => StatusCode::CONFLICT,
             ApiError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -101,6 +119,8 @@ impl ApiError {
             ApiError::BadBody => "bad_body",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::DuplicateCallback { .. } => "duplicate",
             ApiError::Storage(_) => "unavailable",
         }
     }
@@ -114,6 +134,9 @@ struct ErrorBody<'a> {
     // Only `invalid` carries the list, always (even empty) so clients can rely on it there.
     #[serde(skip_serializing_if = "Option::is_none")]
     problems: Option<&'a [ProblemBody]>,
+    // Only `duplicate` carries it: the reference of the request already waiting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<&'a str>,
 }
 
 impl IntoResponse for ApiError {
@@ -121,6 +144,10 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let code = self.code();
         let owned;
+        let reference = match &self {
+            ApiError::DuplicateCallback { reference } => Some(reference.as_str()),
+            _ => None,
+        };
         let (message, problems) = match &self {
             ApiError::TooLarge { limit } => {
                 owned = format!("the body is larger than {limit} bytes");
@@ -137,6 +164,8 @@ impl IntoResponse for ApiError {
             ApiError::BadBody => ("the request body could not be read", None),
             ApiError::NotFound => ("no such endpoint", None),
             ApiError::MethodNotAllowed { .. } => ("method not allowed on this endpoint", None),
+            ApiError::RateLimited { message, .. } => (*message, None),
+            ApiError::DuplicateCallback { .. } => (DUPLICATE_MESSAGE, None),
             ApiError::Storage(detail) => {
                 tracing::error!(%detail, "storage failure");
                 (
@@ -151,6 +180,7 @@ impl IntoResponse for ApiError {
                 error: code,
                 message,
                 problems,
+                reference,
             }),
         )
             .into_response();
@@ -165,6 +195,11 @@ impl IntoResponse for ApiError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            ApiError::RateLimited { retry_after, .. } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
             }
             _ => {}
         }

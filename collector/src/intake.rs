@@ -3,12 +3,16 @@
 //! The rules themselves live in `allo-core` (the widget runs the same ones before sending);
 //! this module only adapts them to HTTP: what counts as JSON, how problems are reported,
 //! and the server's own clock.
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use allo_core::submission::Submission;
 use allo_core::validate::validate_submission;
 
 use crate::error::ApiError;
+use crate::store::Guard;
+use crate::time;
+
+pub use crate::time::now_rfc3339;
 
 /// Largest accepted body. A submission tops out near 20 KiB (4000-character message, long
 /// URLs), so 64 KiB leaves room without letting anyone park megabytes in the database.
@@ -39,40 +43,36 @@ pub fn parse(body: &[u8]) -> Result<Submission, ApiError> {
     }
 }
 
-/// The current UTC time as RFC 3339 with milliseconds, like the widget's timestamps.
-pub fn now_rfc3339() -> String {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    rfc3339(since.as_secs(), since.subsec_millis())
+/// How many callback requests one number may make per hour, and when a second one is a
+/// duplicate. Applied by the store atomically with the insert (see [`Guard`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallbackPolicy {
+    /// Requests per hour per number; 0 means no limit.
+    pub per_hour: u32,
+    /// An open request received within this window makes a new one a duplicate; zero: off.
+    pub duplicate_window: Duration,
 }
 
-/// Formats seconds since the Unix epoch (plus milliseconds) as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-fn rfc3339(secs: u64, millis: u32) -> String {
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
+/// The per-number limit's window.
+pub const PHONE_WINDOW: Duration = Duration::from_secs(3600);
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm); a few
-/// lines here instead of a date crate for one timestamp.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+impl CallbackPolicy {
+    /// The guard for a callback received at `now_ms` (the store ignores it for feedback).
+    pub fn guard(&self, now_ms: u64) -> Guard {
+        let since = |d: Duration| time::format_millis(now_ms.saturating_sub(d.as_millis() as u64));
+        Guard {
+            duplicate_since: (!self.duplicate_window.is_zero())
+                .then(|| since(self.duplicate_window)),
+            phone_limit: (self.per_hour > 0).then(|| (since(PHONE_WINDOW), self.per_hour)),
+        }
+    }
+
+    /// Seconds until the number's oldest counted request leaves the window (at least 1).
+    pub fn phone_retry_after(&self, oldest: &str, now_ms: u64) -> u64 {
+        let frees_at =
+            time::parse_millis(oldest).unwrap_or(now_ms) + PHONE_WINDOW.as_millis() as u64;
+        frees_at.saturating_sub(now_ms).div_ceil(1000).max(1)
+    }
 }
 
 #[cfg(test)]
@@ -101,10 +101,28 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_rfc3339_utc() {
-        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(951_782_400, 5), "2000-02-29T00:00:00.005Z");
-        assert_eq!(rfc3339(1_795_456_800, 123), "2026-11-23T18:00:00.123Z");
+    fn callback_policy() {
+        let p = CallbackPolicy {
+            per_hour: 3,
+            duplicate_window: Duration::from_secs(600),
+        };
+        let now = 1_795_456_800_000; // 2026-11-23T18:00:00Z
+        let g = p.guard(now);
+        assert_eq!(
+            g.duplicate_since.as_deref(),
+            Some("2026-11-23T17:50:00.000Z")
+        );
+        assert_eq!(
+            g.phone_limit,
+            Some(("2026-11-23T17:00:00.000Z".to_owned(), 3))
+        );
+        assert_eq!(p.phone_retry_after("2026-11-23T17:30:00.000Z", now), 1800);
+        assert_eq!(p.phone_retry_after("2026-11-23T17:00:00.000Z", now), 1);
+        let off = CallbackPolicy {
+            per_hour: 0,
+            duplicate_window: Duration::ZERO,
+        };
+        assert_eq!(off.guard(now), Guard::default());
         assert!(is_utc_timestamp(&now_rfc3339()));
     }
 

@@ -1,43 +1,68 @@
 //! `allo-collector`: Allo's reference endpoint.
 //!
 //! It receives the widget's submissions (`POST /v1/submissions`), validates them with the
-//! widget's own rules from `allo-core`, stores them durably in SQLite and answers with the
-//! short reference the visitor sees. It can also serve the built widget and its demo page
-//! (`--site`), so one process is enough to try Allo end to end.
+//! widget's own rules from `allo-core`, stores them durably (SQLite, or PostgreSQL with
+//! `--database-url`) and answers with the short reference the visitor sees. Floods are
+//! limited per client address and per phone number, duplicate callback requests refused.
+//! The shop owner reads and works through submissions in a server-rendered inbox (`/inbox`,
+//! with `--inbox-token`), exports them as CSV or JSON, and can have each new one forwarded
+//! to signed webhooks from a durable outbox. It can also serve the built widget and its demo
+//! page (`--site`), so one process is enough to try Allo end to end.
 //!
 //! The binary is a thin shell over this library so tests run the very same server in-process:
 //! [`Collector::bind`] opens the database and the socket, [`Collector::serve`] runs until a
 //! shutdown future resolves, and [`run`] adds the runtime, the start-up line and signals.
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod config;
 pub mod cors;
 pub mod error;
+pub mod export;
+pub mod html;
+pub mod inbox;
 pub mod intake;
+pub mod ratelimit;
 pub mod routes;
 pub mod static_files;
+pub mod status;
 pub mod store;
+pub mod time;
+pub mod webhook;
 
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
 use axum::{middleware, Router};
+use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 pub use config::Config;
-use config::OriginPolicy;
-use routes::AppState;
-use store::{SqliteStore, Store};
+use config::{DatabaseUrl, OriginPolicy};
+use inbox::InboxState;
+use ratelimit::{Limiter, Rate};
+use routes::{AppState, Limits, Webhooks};
+use store::{PgStore, SqliteStore, Store};
+use webhook::Forwarder;
 
-/// Builds the whole application: API (with CORS), optional static site, shared headers.
-pub fn app(store: Arc<dyn Store>, origins: OriginPolicy, site: Option<&Path>) -> Router {
-    let api = routes::router(AppState { store })
+/// The API's Content-Security-Policy: JSON is never a document, so nothing may load or frame.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Builds the whole application: API (with CORS), the inbox when configured, the optional
+/// static site, shared headers.
+pub fn app(
+    state: AppState,
+    inbox: Option<InboxState>,
+    origins: OriginPolicy,
+    site: Option<&Path>,
+) -> Router {
+    let api = routes::router(state)
         .layer(middleware::from_fn_with_state(
             Arc::new(origins),
             cors::cors,
@@ -47,12 +72,33 @@ pub fn app(store: Arc<dyn Store>, origins: OriginPolicy, site: Option<&Path>) ->
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
         ));
+    // Not mounted at all without a token: /inbox is then an ordinary 404.
+    let api = match inbox {
+        Some(inbox) => api.merge(inbox::router(inbox)),
+        None => api,
+    };
     let app = match site {
         Some(dir) => api.merge(static_files::router(dir)),
-        None => api.fallback(routes::not_found),
+        // Without a site every answer is JSON, the 404 included.
+        None => api
+            .fallback(routes::not_found)
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(API_CSP),
+            )),
     };
     app.layer(CompressionLayer::new())
+        // Nothing this server answers is meant to be framed by another site (clickjacking
+        // of the inbox's forms above all); the widget is a script, not a frame.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         // Headers every answer carries, static or API: no MIME sniffing (an uploaded-looking
         // text must never run as script) and no full URLs (with their query) leaked to
         // other sites in Referer.
@@ -87,7 +133,28 @@ impl std::error::Error for StartError {}
 pub struct Collector {
     listener: tokio::net::TcpListener,
     app: Router,
-    db: PathBuf,
+    db: String,
+    forwarder: Option<Forwarder>,
+}
+
+/// Opens the configured database, creating and migrating its tables.
+pub async fn open_store(database: &DatabaseUrl) -> Result<Arc<dyn Store>, StartError> {
+    Ok(match database {
+        DatabaseUrl::Sqlite(path) => {
+            let path = path.clone();
+            // Opening may create the file and run migrations: blocking work.
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
+                .await
+                .map_err(|e| StartError(format!("opening the database failed: {e}")))?
+                .map_err(|e| StartError(e.to_string()))?;
+            Arc::new(store)
+        }
+        DatabaseUrl::Postgres(url) => Arc::new(
+            PgStore::open(url)
+                .await
+                .map_err(|e| StartError(e.to_string()))?,
+        ),
+    })
 }
 
 impl Collector {
@@ -108,21 +175,62 @@ impl Collector {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
-        let db = config.db.clone();
-        // Opening may create the file and run migrations: blocking work.
-        let store = tokio::task::spawn_blocking(move || SqliteStore::open(&db))
-            .await
-            .map_err(|e| StartError(format!("opening the database failed: {e}")))?
-            .map_err(|e| StartError(e.to_string()))?;
-        let app = app(
-            Arc::new(store),
-            config.origin_policy(),
-            config.site.as_deref(),
-        );
+        let database = config.database();
+        let store = open_store(&database).await?;
+        let db = match &database {
+            DatabaseUrl::Sqlite(path) => path.display().to_string(),
+            DatabaseUrl::Postgres(url) => url
+                .parse::<tokio_postgres::Config>()
+                .map(|c| store::postgres::redact(&c))
+                .unwrap_or_else(|_| "postgres".into()),
+        };
+        let per_ip = (config.rate_limit > 0 && config.rate_burst > 0).then(|| {
+            Limiter::new(Rate {
+                per_minute: config.rate_limit,
+                burst: config.rate_burst,
+            })
+        });
+        let wake = Arc::new(Notify::new());
+        let state = AppState {
+            store: Arc::clone(&store),
+            limits: Arc::new(Limits {
+                per_ip,
+                trust_proxy: config.trust_proxy,
+                callbacks: intake::CallbackPolicy {
+                    per_hour: config.phone_limit,
+                    duplicate_window: config.duplicate_window,
+                },
+            }),
+            webhooks: Arc::new(Webhooks {
+                urls: config.webhook_urls.clone(),
+                format: config.webhook_format,
+                wake: Arc::clone(&wake),
+            }),
+        };
+        let inbox = config
+            .inbox_token
+            .as_deref()
+            .map(|token| InboxState::new(Arc::clone(&store), token, config.trust_proxy));
+        if inbox.is_none() {
+            tracing::info!("no --inbox-token: the inbox is disabled");
+        }
+        let forwarder = (!config.webhook_urls.is_empty()).then(|| {
+            if config.webhook_secret.is_none() {
+                tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");
+            }
+            Forwarder::new(
+                Arc::clone(&store),
+                config.webhook_secret.clone(),
+                config.webhook_retry,
+                wake,
+            )
+        });
+        let app = app(state, inbox, config.origin_policy(), config.site.as_deref());
         Ok(Collector {
             listener,
             app,
-            db: config.db.clone(),
+            db,
+            forwarder,
         })
     }
 
@@ -139,18 +247,29 @@ impl Collector {
         format!(
             "Allo collector listening on http://{}/ (database: {})",
             self.local_addr(),
-            self.db.display()
+            self.db
         )
     }
 
-    /// Serves until `shutdown` resolves, then lets requests in flight finish.
+    /// Serves until `shutdown` resolves, then lets requests in flight finish. The webhook
+    /// forwarder runs alongside and stops with the server; a delivery it was making is
+    /// retried on the next start (the outbox row is still pending).
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let forwarder = self.forwarder.map(|f| tokio::spawn(f.run()));
+        // Connect info gives the rate limiter the peer address.
+        let result = axum::serve(
+            self.listener,
+            self.app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        if let Some(task) = forwarder {
+            task.abort();
+        }
+        result
     }
 }
 

@@ -5,7 +5,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     // clap prints its own message and exits with 2 for a bad command line.
-    let config = allo_collector::Config::parse();
+    let config = allo_collector::Config::parse().with_env_fallbacks();
     match allo_collector::run(config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -5,26 +5,57 @@
 //! | POST   | `/v1/submissions` | 201 `{id, reference}` new, 200 same for a repeated id    |
 //! | GET    | `/healthz`        | 200 `{"status":"ok"}` once the database answered         |
 //!
-//! Errors are [`ApiError`]s: JSON `{error, message}` (plus `problems` for `invalid`).
+//! Errors are [`ApiError`]s: JSON `{error, message}` (plus `problems` for `invalid`,
+//! `reference` for `duplicate`). Floods get 429 with `Retry-After`: per client address
+//! before the body is read, per phone number when the callback is stored.
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
+use tokio::sync::Notify;
 
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
+use crate::ratelimit::{self, Limiter};
 use crate::store::{Inserted, Record, Store};
+use crate::webhook::{self, WebhookFormat};
 
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
     /// Where submissions go.
     pub store: Arc<dyn Store>,
+    /// Flood and duplicate protection.
+    pub limits: Arc<Limits>,
+    /// Where new submissions are forwarded.
+    pub webhooks: Arc<Webhooks>,
+}
+
+/// The submission endpoint's protections.
+pub struct Limits {
+    /// Per client address; `None` when turned off.
+    pub per_ip: Option<Limiter<IpAddr>>,
+    /// Whether `X-Forwarded-For` names the client.
+    pub trust_proxy: bool,
+    /// The callback rules checked when storing.
+    pub callbacks: intake::CallbackPolicy,
+}
+
+/// Forwarding settings the submit handler needs to queue deliveries.
+pub struct Webhooks {
+    /// Receivers; empty when forwarding is off.
+    pub urls: Vec<String>,
+    /// Body format.
+    pub format: WebhookFormat,
+    /// Wakes the forwarder when something was queued.
+    pub wake: Arc<Notify>,
 }
 
 /// The answer to an accepted submission (201 first time, 200 on a retry).
@@ -71,6 +102,23 @@ async fn submit(
     State(state): State<AppState>,
     req: Request,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    // The flood check first: it costs a map lookup, and a refused client sends no more bytes
+    // to parse.
+    if let Some(limiter) = &state.limits.per_ip {
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        if let Some(ip) = ratelimit::client_ip(peer, req.headers(), state.limits.trust_proxy) {
+            if let Err(wait) = limiter.check(&ip, Instant::now()) {
+                tracing::info!(%ip, "rate limited");
+                return Err(ApiError::RateLimited {
+                    retry_after: ratelimit::retry_after_secs(wait),
+                    message: "too many submissions from this address; retry later",
+                });
+            }
+        }
+    }
     // Cheap checks on the headers first, so an oversized or mistyped body is refused without
     // reading it.
     let headers = req.headers();
@@ -110,12 +158,15 @@ async fn submit(
 
     // serde_json only accepts UTF-8, so this conversion cannot fail for a parsed body.
     let body = String::from_utf8_lossy(&bytes).into_owned();
-    let record = Record::new(&sub, body, intake::now_rfc3339());
-    let store = Arc::clone(&state.store);
-    // rusqlite blocks (and fsyncs): keep it off the async workers.
-    let inserted = tokio::task::spawn_blocking(move || store.insert(&record))
+    let now = crate::time::now_millis();
+    let record = Record::new(&sub, body, crate::time::format_millis(now));
+    let guard = state.limits.callbacks.guard(now);
+    let outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format);
+    let queued = !outbox.is_empty();
+    let inserted = state
+        .store
+        .insert(record, guard, outbox)
         .await
-        .map_err(|e| ApiError::Storage(format!("insert task failed: {e}")))?
         .map_err(|e| ApiError::Storage(e.to_string()))?;
 
     let receipt = Receipt {
@@ -125,11 +176,25 @@ async fn submit(
     let status = match inserted {
         Inserted::New => {
             tracing::info!(id = %receipt.id, kind = sub.kind.as_str(), "submission stored");
+            if queued {
+                state.webhooks.wake.notify_one();
+            }
             StatusCode::CREATED
         }
         Inserted::Duplicate => {
             tracing::info!(id = %receipt.id, "submission already stored (retry)");
             StatusCode::OK
+        }
+        Inserted::OpenCallback { reference } => {
+            tracing::info!(id = %receipt.id, %reference, "duplicate callback request refused");
+            return Err(ApiError::DuplicateCallback { reference });
+        }
+        Inserted::PhoneLimited { oldest } => {
+            tracing::info!(id = %receipt.id, "callback requests for this number limited");
+            return Err(ApiError::RateLimited {
+                retry_after: state.limits.callbacks.phone_retry_after(&oldest, now),
+                message: "too many callback requests for this number; retry later",
+            });
         }
     };
     Ok((status, Json(receipt)))
@@ -148,10 +213,10 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 
 /// `GET /healthz`: proves the process serves and the database answers.
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let store = Arc::clone(&state.store);
-    tokio::task::spawn_blocking(move || store.ping())
+    state
+        .store
+        .ping()
         .await
-        .map_err(|e| ApiError::Storage(format!("health task failed: {e}")))?
         .map_err(|e| ApiError::Storage(e.to_string()))?;
     Ok(Json(Health { status: "ok" }))
 }

@@ -1,25 +1,40 @@
-//! Where submissions are kept: the [`Store`] trait and its SQLite implementation.
+//! Where submissions are kept: the [`Store`] trait, its types, and two implementations.
 //!
-//! The trait is deliberately small and blocking (callers run it on the blocking pool) so
-//! another backend, say Postgres or a mail relay, only has to implement two methods.
-//! SQLite is the default because a single file needs no server and survives restarts:
-//! WAL with `synchronous=FULL` means a row is on disk once `insert` returns.
+//! [`sqlite::SqliteStore`] (the default: a single file, no server) and
+//! [`postgres::PgStore`] (`--database-url postgres://…`) keep the same schema semantics:
+//! a submission is stored once per id, callbacks are guarded against duplicates and floods
+//! in the same transaction that stores them, every status change lands in a history table
+//! with who, when and a note, and webhook deliveries wait in an outbox table written in that
+//! same transaction, so nothing acknowledged with a 201 is ever lost or left unforwarded.
+//!
+//! Instants are RFC 3339 UTC strings (see [`crate::time`]) on both backends, so the same
+//! comparisons hold and exports read the same.
+pub mod postgres;
+pub mod sqlite;
+
 use std::fmt;
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 
 use allo_core::submission::{Submission, When};
-use rusqlite::{params, Connection, OpenFlags};
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::status::Status;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 
 /// One submission as stored: the raw JSON plus the columns shops query by.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Record {
     /// The submission id (UUID v4 from the browser), the primary key.
     pub id: String,
     /// The short reference shown to the visitor (`XXXX-XXXX`).
     pub reference: String,
     /// `feedback` or `callback`.
-    pub kind: &'static str,
+    pub kind: String,
+    /// Where the owner's work on it stands.
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
     /// When the visitor pressed send (client clock).
     pub created_at: String,
     /// When the collector received it (server clock, UTC RFC 3339).
@@ -37,7 +52,7 @@ pub struct Record {
     /// Visitor's phone as typed.
     pub visitor_phone: Option<String>,
     /// `csat`, `nps` or `ces`.
-    pub feedback_metric: Option<&'static str>,
+    pub feedback_metric: Option<String>,
     /// The score.
     pub feedback_score: Option<u8>,
     /// The chosen category.
@@ -49,7 +64,7 @@ pub struct Record {
     /// ISO country of the number.
     pub callback_country: Option<String>,
     /// `asap` or `slot`.
-    pub callback_when_mode: Option<&'static str>,
+    pub callback_when_mode: Option<String>,
     /// Slot start.
     pub callback_slot_from: Option<String>,
     /// Slot end.
@@ -71,11 +86,16 @@ pub struct Record {
     /// The owner's consent version label.
     pub consent_version: Option<String>,
     /// The request body exactly as received.
+    #[serde(skip)]
     pub body: String,
 }
 
+fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(status.as_str())
+}
+
 impl Record {
-    /// Flattens a validated submission into its row.
+    /// Flattens a validated submission into its row (status `new`).
     pub fn new(sub: &Submission, body: String, received_at: String) -> Record {
         let page = sub.page.as_ref();
         let fb = sub.feedback.as_ref();
@@ -88,7 +108,8 @@ impl Record {
         Record {
             id: sub.id.clone(),
             reference: allo_core::id::reference(&sub.id),
-            kind: sub.kind.as_str(),
+            kind: sub.kind.as_str().to_owned(),
+            status: Status::New,
             created_at: sub.created_at.clone(),
             received_at,
             locale: sub.locale.clone(),
@@ -97,15 +118,18 @@ impl Record {
             visitor_name: sub.visitor.name.clone(),
             visitor_email: sub.visitor.email.clone(),
             visitor_phone: sub.visitor.phone.clone(),
-            feedback_metric: fb.map(|f| f.metric.as_str()),
+            feedback_metric: fb.map(|f| f.metric.as_str().to_owned()),
             feedback_score: fb.map(|f| f.score),
             feedback_category: fb.and_then(|f| f.category.clone()),
             feedback_message: fb.map(|f| f.message.clone()),
             callback_phone_e164: cb.map(|c| c.phone_e164.clone()),
             callback_country: cb.map(|c| c.country.clone()),
-            callback_when_mode: cb.map(|c| match c.when {
-                When::Asap => "asap",
-                When::Slot { .. } => "slot",
+            callback_when_mode: cb.map(|c| {
+                match c.when {
+                    When::Asap => "asap",
+                    When::Slot { .. } => "slot",
+                }
+                .to_owned()
             }),
             callback_slot_from: slot.as_ref().map(|s| s.0.clone()),
             callback_slot_to: slot.map(|s| s.1),
@@ -120,15 +144,135 @@ impl Record {
             body,
         }
     }
+
+    /// True for a callback request.
+    pub fn is_callback(&self) -> bool {
+        self.kind == "callback"
+    }
+}
+
+/// Checks made atomically with storing a callback request (both are about its phone number).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Guard {
+    /// Refuse when a callback for the same number, still open, was received at or after this
+    /// instant (the duplicate window).
+    pub duplicate_since: Option<String>,
+    /// Refuse when this many callbacks for the same number were received at or after `.0`.
+    pub phone_limit: Option<(String, u32)>,
 }
 
 /// What [`Store::insert`] did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Inserted {
     /// A new row was written and committed.
     New,
     /// A row with this id already existed; nothing was written (an idempotent retry).
     Duplicate,
+    /// Refused: an open callback for this number is already waiting.
+    OpenCallback {
+        /// The waiting request's reference, to quote back to the visitor.
+        reference: String,
+    },
+    /// Refused: the number reached its limit of callback requests.
+    PhoneLimited {
+        /// When the oldest request counted was received (the limit frees up a window after).
+        oldest: String,
+    },
+}
+
+/// Which statuses a listing includes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// All of them.
+    #[default]
+    Any,
+    /// Only [`Status::is_open`] ones.
+    Open,
+    /// Exactly this one.
+    Only(Status),
+}
+
+/// How a listing is sorted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest received first.
+    #[default]
+    Newest,
+    /// Urgent first, then by the promised time, earliest first (the callbacks view).
+    Urgency,
+}
+
+/// What to list; `None` fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// `feedback` or `callback`.
+    pub kind: Option<String>,
+    /// Which statuses.
+    pub status: StatusFilter,
+    /// Received at or after this instant.
+    pub received_from: Option<String>,
+    /// Received at or before this instant.
+    pub received_to: Option<String>,
+    /// The sort order.
+    pub order: Order,
+    /// At most this many rows.
+    pub limit: Option<u32>,
+}
+
+/// A status change to record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The new status (may equal the current one: then it only adds a note).
+    pub status: Status,
+    /// Who made the change.
+    pub by: String,
+    /// Why, or what was agreed; may be empty.
+    pub note: String,
+    /// When (server clock).
+    pub at: String,
+}
+
+/// One line of a submission's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusEvent {
+    /// When.
+    pub at: String,
+    /// Who.
+    pub by: String,
+    /// The status before.
+    #[serde(serialize_with = "status_name")]
+    pub from: Status,
+    /// The status after.
+    #[serde(serialize_with = "status_name")]
+    pub to: Status,
+    /// The note, possibly empty.
+    pub note: String,
+}
+
+/// A webhook delivery to queue with a new submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Where to POST it.
+    pub url: String,
+    /// The Standard Webhooks message id (the same on every retry).
+    pub message_id: String,
+    /// The exact body to send.
+    pub payload: String,
+}
+
+/// A queued delivery claimed for sending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// The queue row.
+    pub id: i64,
+    /// Where to POST it.
+    pub url: String,
+    /// The Standard Webhooks message id.
+    pub message_id: String,
+    /// The body.
+    pub payload: String,
+    /// Attempts made before this one.
+    pub attempts: u32,
 }
 
 /// A storage failure, with a message fit for the log.
@@ -143,258 +287,160 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> StoreError {
-        StoreError(e.to_string())
-    }
-}
-
-/// A place to keep submissions. Methods block; call them off the async runtime.
+/// A place to keep submissions.
+///
+/// Async so PostgreSQL's driver runs natively; the SQLite implementation moves its blocking
+/// calls to the blocking pool itself. Every write is durable when its future returns `Ok`.
+#[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Stores the record unless its id is already stored; durable when it returns `Ok`.
-    fn insert(&self, record: &Record) -> Result<Inserted, StoreError>;
+    /// Stores the record unless its id is already stored or, for a callback, the guard
+    /// refuses it; queues `outbox` in the same transaction when (and only when) it is new.
+    async fn insert(
+        &self,
+        record: Record,
+        guard: Guard,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<Inserted, StoreError>;
+
     /// A trivial round trip proving the store answers, for `/healthz`.
-    fn ping(&self) -> Result<(), StoreError>;
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The submissions matching `filter`, in its order.
+    async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError>;
+
+    /// One submission with its status history (oldest first), if stored.
+    async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError>;
+
+    /// Sets the status and appends the history line in one transaction; `false` when no
+    /// submission has this id.
+    async fn change_status(&self, id: String, change: StatusChange) -> Result<bool, StoreError>;
+
+    /// Claims up to `limit` deliveries due at `now`: they are pushed to `lease_until` so a
+    /// crash mid-delivery (or a second collector on the same database) retries them later
+    /// instead of losing or doubling them.
+    async fn claim_outbox(
+        &self,
+        now: String,
+        lease_until: String,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError>;
+
+    /// Marks a delivery done.
+    async fn outbox_delivered(&self, id: i64, at: String) -> Result<(), StoreError>;
+
+    /// Records a failed attempt: retry at `next_at`, or give up for good when `None`.
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_at: Option<String>,
+        error: String,
+    ) -> Result<(), StoreError>;
+
+    /// When the next pending delivery is due, if any.
+    async fn next_outbox_due(&self) -> Result<Option<String>, StoreError>;
 }
 
-/// The schema, one step per entry: entry `n` takes `user_version` from `n` to `n + 1`.
-/// Append new steps; never edit a released one, databases in the field already ran it.
-const MIGRATIONS: &[&str] = &[
-    // 1: the submissions table.
-    "CREATE TABLE submissions (
-        id                    TEXT PRIMARY KEY NOT NULL,
-        reference             TEXT NOT NULL,
-        kind                  TEXT NOT NULL CHECK (kind IN ('feedback', 'callback')),
-        created_at            TEXT NOT NULL,
-        received_at           TEXT NOT NULL,
-        locale                TEXT NOT NULL,
-        page_url              TEXT,
-        page_title            TEXT,
-        visitor_name          TEXT,
-        visitor_email         TEXT,
-        visitor_phone         TEXT,
-        feedback_metric       TEXT,
-        feedback_score        INTEGER,
-        feedback_category     TEXT,
-        feedback_message      TEXT,
-        callback_phone_e164   TEXT,
-        callback_country      TEXT,
-        callback_when_mode    TEXT,
-        callback_slot_from    TEXT,
-        callback_slot_to      TEXT,
-        callback_timezone     TEXT,
-        callback_reason       TEXT,
-        callback_urgent       INTEGER,
-        callback_promise_text TEXT,
-        callback_due_by       TEXT,
-        consent_given_at      TEXT,
-        consent_text          TEXT,
-        consent_version       TEXT,
-        status                TEXT NOT NULL DEFAULT 'new',
-        body                  TEXT NOT NULL
-    );
-    -- The shop's usual questions: what is new, what is due, and 'my reference is 3F25-04E0'.
-    CREATE INDEX submissions_status_received ON submissions (status, received_at);
-    CREATE INDEX submissions_kind_received ON submissions (kind, received_at);
-    CREATE INDEX submissions_due_by ON submissions (callback_due_by) WHERE callback_due_by IS NOT NULL;
-    CREATE INDEX submissions_reference ON submissions (reference);",
-];
+/// The columns of `submissions` in [`Record`] order, for `SELECT`s (both backends).
+pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
+    page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
+    feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
+    callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
+    callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
+    consent_version, body";
 
-/// The schema version this build creates and understands.
-pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
-
-/// Submissions in one SQLite file.
-pub struct SqliteStore {
-    // One connection behind a mutex: SQLite serialises writers anyway, and the widget's
-    // traffic (a few submissions a minute) is nowhere near what one connection can do.
-    conn: Mutex<Connection>,
-    path: PathBuf,
+/// The `INSERT` of a record, with placeholders written by `ph(n)` (1-based), both backends.
+pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
+    let values: Vec<String> = (1..=30).map(&ph).collect();
+    format!(
+        "INSERT INTO submissions ({COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
+        values.join(", ")
+    )
 }
 
-impl SqliteStore {
-    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| StoreError(format!("cannot open database {}: {e}", path.display())))?;
-        Self::prepare(&conn)
-            .map_err(|e| StoreError(format!("cannot use database {}: {e}", path.display())))?;
-        Ok(SqliteStore {
-            conn: Mutex::new(conn),
-            path: path.to_owned(),
-        })
+/// A `SELECT` for `filter` with placeholders written by `ph(n)`, and the values they stand for.
+pub(crate) fn list_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let mut bind = |clause: &str, value: String| {
+        values.push(value);
+        clauses.push(clause.replace('?', &ph(values.len())));
+    };
+    if let Some(kind) = &filter.kind {
+        bind("kind = ?", kind.clone());
     }
-
-    /// The database file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
+    if let StatusFilter::Only(s) = filter.status {
+        bind("status = ?", s.as_str().to_owned());
     }
-
-    fn prepare(conn: &Connection) -> Result<(), StoreError> {
-        // Another process (a shop's admin script) may hold the lock for a moment: wait for it
-        // rather than failing a visitor's submission.
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // WAL lets readers (exports, dashboards) run while the collector writes; FULL syncs the
-        // WAL on every commit so a 201 survives a power cut, not only a crash.
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(%mode, "SQLite refused WAL mode (network filesystem?); continuing");
+    if let Some(from) = &filter.received_from {
+        bind("received_at >= ?", from.clone());
+    }
+    if let Some(to) = &filter.received_to {
+        bind("received_at <= ?", to.clone());
+    }
+    if filter.status == StatusFilter::Open {
+        // Fixed names from the code, not user input: safe to inline.
+        let names: Vec<String> = Status::open_names().map(|n| format!("'{n}'")).collect();
+        clauses.push(format!("status IN ({})", names.join(", ")));
+    }
+    let mut sql = format!("SELECT {COLUMNS} FROM submissions");
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(match filter.order {
+        Order::Newest => " ORDER BY received_at DESC, id DESC",
+        Order::Urgency => {
+            " ORDER BY callback_urgent DESC, callback_due_by ASC, received_at ASC, id ASC"
         }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        migrate(conn)
+    });
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
     }
-
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave a half transaction behind (SQLite rolls
-        // back an unfinished one), so a poisoned lock is still safe to use.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+    (sql, values)
 }
 
-/// Runs every migration newer than the database's `user_version`, each in its own transaction.
-fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let current = usize::try_from(current).unwrap_or(usize::MAX);
-    if current > SCHEMA_VERSION {
-        return Err(StoreError(format!(
-            "its schema version {current} is newer than this collector's ({SCHEMA_VERSION}); upgrade allo-collector"
-        )));
-    }
-    for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-        let version = step + 1;
-        // `user_version` is set inside the same transaction, so a crash mid-migration leaves
-        // the old version and the step simply runs again.
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-        ))
-        .inspect_err(|_| {
-            let _ = conn.execute_batch("ROLLBACK");
-        })?;
-        tracing::info!(version, "database migrated");
-    }
-    Ok(())
+/// The duplicate-callback check (both backends): an open callback for the number since `?2`.
+pub(crate) fn open_callback_sql(ph: impl Fn(usize) -> String) -> String {
+    let names: Vec<String> = Status::open_names().map(|n| format!("'{n}'")).collect();
+    format!(
+        "SELECT reference FROM submissions WHERE kind = 'callback' AND callback_phone_e164 = {} \
+         AND received_at >= {} AND status IN ({}) ORDER BY received_at DESC LIMIT 1",
+        ph(1),
+        ph(2),
+        names.join(", ")
+    )
 }
 
-impl Store for SqliteStore {
-    fn insert(&self, r: &Record) -> Result<Inserted, StoreError> {
-        let conn = self.lock();
-        // ON CONFLICT DO NOTHING makes "is it new?" and "store it" one atomic statement, so two
-        // concurrent retries of the same submission cannot both get a 201. Autocommit: the row
-        // is committed (and, with synchronous=FULL, synced) when `execute` returns.
-        let changed = conn
-            .prepare_cached(
-                "INSERT INTO submissions (
-                    id, reference, kind, created_at, received_at, locale, page_url, page_title,
-                    visitor_name, visitor_email, visitor_phone,
-                    feedback_metric, feedback_score, feedback_category, feedback_message,
-                    callback_phone_e164, callback_country, callback_when_mode, callback_slot_from,
-                    callback_slot_to, callback_timezone, callback_reason, callback_urgent,
-                    callback_promise_text, callback_due_by,
-                    consent_given_at, consent_text, consent_version, body
-                ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                          ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
-                ON CONFLICT (id) DO NOTHING",
-            )?
-            .execute(params![
-                r.id,
-                r.reference,
-                r.kind,
-                r.created_at,
-                r.received_at,
-                r.locale,
-                r.page_url,
-                r.page_title,
-                r.visitor_name,
-                r.visitor_email,
-                r.visitor_phone,
-                r.feedback_metric,
-                r.feedback_score,
-                r.feedback_category,
-                r.feedback_message,
-                r.callback_phone_e164,
-                r.callback_country,
-                r.callback_when_mode,
-                r.callback_slot_from,
-                r.callback_slot_to,
-                r.callback_timezone,
-                r.callback_reason,
-                r.callback_urgent,
-                r.callback_promise_text,
-                r.callback_due_by,
-                r.consent_given_at,
-                r.consent_text,
-                r.consent_version,
-                r.body,
-            ])?;
-        Ok(if changed == 1 {
-            Inserted::New
-        } else {
-            Inserted::Duplicate
-        })
-    }
+/// The per-number count (both backends): callbacks for the number since `?2`, and the oldest.
+pub(crate) fn phone_count_sql(ph: impl Fn(usize) -> String) -> String {
+    format!(
+        "SELECT COUNT(*), MIN(received_at) FROM submissions WHERE kind = 'callback' \
+         AND callback_phone_e164 = {} AND received_at >= {}",
+        ph(1),
+        ph(2)
+    )
+}
 
-    fn ping(&self) -> Result<(), StoreError> {
-        let one: i64 = self.lock().query_row("SELECT 1", [], |row| row.get(0))?;
-        if one == 1 {
-            Ok(())
-        } else {
-            Err(StoreError("SELECT 1 returned something else".into()))
+/// Interprets the guard's two query results: `open` is the open duplicate's reference,
+/// `count`/`oldest` the per-number tally. Pure, so both backends decide identically.
+pub(crate) fn judge(
+    guard: &Guard,
+    open: Option<String>,
+    count: i64,
+    oldest: Option<String>,
+) -> Option<Inserted> {
+    if guard.duplicate_since.is_some() {
+        if let Some(reference) = open {
+            return Some(Inserted::OpenCallback { reference });
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn temp_db(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("allo-store-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join("db.sqlite")
-    }
-
-    #[test]
-    fn migrations_run_once_and_set_user_version() {
-        let path = temp_db("migrate");
-        drop(SqliteStore::open(&path).unwrap());
-        // Reopening must not try to create the table again.
-        let store = SqliteStore::open(&path).unwrap();
-        let conn = store.lock();
-        let v: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(v as usize, SCHEMA_VERSION);
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(mode, "wal");
-        let sync: i64 = conn
-            .query_row("PRAGMA synchronous", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(sync, 2, "synchronous=FULL");
-    }
-
-    #[test]
-    fn refuses_a_newer_schema() {
-        let path = temp_db("newer");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    if let Some((_, max)) = &guard.phone_limit {
+        if count >= i64::from(*max) {
+            return Some(Inserted::PhoneLimited {
+                oldest: oldest.unwrap_or_default(),
+            });
         }
-        let err = SqliteStore::open(&path).err().unwrap();
-        assert!(err.0.contains("newer"), "{err}");
     }
-
-    #[test]
-    fn unopenable_path_names_the_path() {
-        let err = SqliteStore::open(Path::new("/nonexistent-dir/x.sqlite"))
-            .err()
-            .unwrap();
-        assert!(err.0.contains("/nonexistent-dir/x.sqlite"), "{err}");
-    }
+    None
 }

@@ -15,6 +15,18 @@ fn collector() -> Command {
         "ALLO_SITE",
         "ALLO_ALLOW_ORIGINS",
         "ALLO_LOG",
+        "ALLO_DATABASE_URL",
+        "DATABASE_URL",
+        "ALLO_RATE_LIMIT",
+        "ALLO_RATE_BURST",
+        "ALLO_TRUST_PROXY",
+        "ALLO_PHONE_LIMIT",
+        "ALLO_DUPLICATE_WINDOW",
+        "ALLO_INBOX_TOKEN",
+        "ALLO_WEBHOOK_URLS",
+        "ALLO_WEBHOOK_SECRET",
+        "ALLO_WEBHOOK_FORMAT",
+        "ALLO_WEBHOOK_RETRY",
     ] {
         cmd.env_remove(var);
     }
@@ -102,6 +114,21 @@ fn help_documents_flags_and_env() {
         "ALLO_SITE",
         "--allow-origin",
         "ALLO_ALLOW_ORIGINS",
+        "--database-url",
+        "ALLO_DATABASE_URL",
+        "DATABASE_URL",
+        "--rate-limit",
+        "--rate-burst",
+        "--trust-proxy",
+        "--phone-limit",
+        "--duplicate-window",
+        "--inbox-token",
+        "ALLO_INBOX_TOKEN",
+        "--webhook-url",
+        "--webhook-secret",
+        "--webhook-format",
+        "--webhook-retry",
+        "--log",
     ] {
         assert!(
             help.contains(needle),
@@ -173,4 +200,111 @@ fn serves_prints_the_bound_port_and_stops_on_sigterm() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn bad_new_configuration_exits_2() {
+    expect_config_error(&["--database-url", "mysql://u@h/db"], "--database-url");
+    expect_config_error(
+        &["--database-url", "postgres://u@h:port/db"],
+        "--database-url",
+    );
+    expect_config_error(&["--inbox-token", "short"], "at least 16 characters");
+    expect_config_error(
+        &["--webhook-url", "https://hooks.slack.com/services/T/B/X"],
+        "https webhooks are not supported",
+    );
+    expect_config_error(&["--webhook-secret", "plain-secret"], "whsec_");
+    expect_config_error(&["--duplicate-window", "soon"], "--duplicate-window");
+}
+
+#[test]
+fn unreachable_postgres_exits_2() {
+    // Port 1 on loopback: connection refused at once.
+    let stderr = expect_config_error(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://allo:secret-password@127.0.0.1:1/allo",
+        ],
+        "cannot use database postgres://allo@127.0.0.1:1/allo",
+    );
+    assert!(
+        !stderr.contains("secret-password"),
+        "the password never shows: {stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr:?}");
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish() {
+    use std::io::{Read, Write};
+    let dir = common::TempDir::new("bin-graceful");
+    let db = dir.path().join("g.sqlite");
+    let mut child = collector()
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--log",
+            "warn",
+            "--db",
+            db.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .strip_prefix("Allo collector listening on http://")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(a, _)| a.parse().unwrap())
+        .unwrap();
+    let id = common::uuid(4242);
+    let body = serde_json::to_vec(&common::feedback(&id)).unwrap();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let head = format!(
+        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body[..body.len() / 2]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // Stop while the request is half sent; it must still be answered and stored.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    stream.write_all(&body[body.len() / 2..]).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no exit after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM submissions WHERE id = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
 }

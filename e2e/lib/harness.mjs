@@ -25,7 +25,9 @@ export async function startCollector({ site = DIST, allowOrigins = [], args = []
   if (!existsSync(COLLECTOR)) throw new Error(`no collector binary at ${COLLECTOR}: run scripts/test.sh`);
   const dir = mkdtempSync(path.join(tmpdir(), 'allo-e2e-'));
   const db = path.join(dir, 'allo.sqlite');
-  const argv = ['--listen', '127.0.0.1:0', '--db', db, '--log', 'warn', ...args];
+  // Every test visitor comes from 127.0.0.1: the per-address limit (tested in the collector's
+  // own suite) would otherwise throttle the whole run.
+  const argv = ['--listen', '127.0.0.1:0', '--db', db, '--log', 'warn', '--rate-limit', '0', ...args];
   if (site) argv.push('--site', site);
   for (const o of allowOrigins) argv.push('--allow-origin', o);
   const child = spawn(COLLECTOR, argv, { stdio: ['ignore', 'pipe', 'inherit'] });

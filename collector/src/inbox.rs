@@ -1,0 +1,554 @@
+//! The owner's inbox at `/inbox`: thin handlers over the store, `auth` and `html`/`export`.
+//!
+//! | method | path                        | what                                            |
+//! |--------|-----------------------------|-------------------------------------------------|
+//! | GET    | `/inbox`                    | list, filters `kind`, `status`, `from`, `to`, `view=callbacks` |
+//! | GET    | `/inbox/item/{id}`          | one submission, its history, the status form    |
+//! | POST   | `/inbox/item/{id}/status`   | form `csrf`, `status`, `note`, `by` → 303       |
+//! | GET    | `/inbox/export.csv`, `.json`| the list's rows with the same filters           |
+//! | GET/POST | `/inbox/login`            | login form / form `token`, `name` → cookie, 303 |
+//! | POST   | `/inbox/logout`             | form `csrf` → cookie cleared, 303               |
+//!
+//! Everything but the login page and the stylesheet answers 401 without credentials. Only
+//! mounted when `--inbox-token` is set; otherwise `/inbox` is a plain 404.
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use serde::Deserialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::auth::{self, InboxAuth, Owner};
+use crate::export;
+use crate::html::{self, Shown};
+use crate::ratelimit::{self, Limiter, Rate};
+use crate::status::Status;
+use crate::store::{Filter, Order, StatusChange, StatusFilter, Store};
+use crate::time;
+
+/// Most rows the list page shows (exports have no such cut, up to [`EXPORT_MAX`]).
+pub const LIST_MAX: u32 = 500;
+/// Most rows one export returns.
+pub const EXPORT_MAX: u32 = 100_000;
+/// Longest note kept.
+pub const NOTE_MAX: usize = 2000;
+/// Longest name kept in the history.
+pub const NAME_MAX: usize = 100;
+
+/// What the inbox handlers share.
+#[derive(Clone)]
+pub struct InboxState {
+    /// The submissions.
+    pub store: Arc<dyn Store>,
+    /// The token and sessions.
+    pub auth: Arc<InboxAuth>,
+    /// Login attempts per client address (slows down token guessing).
+    pub logins: Arc<Limiter<IpAddr>>,
+    /// Whether `X-Forwarded-*` headers are believed.
+    pub trust_proxy: bool,
+}
+
+impl InboxState {
+    /// The inbox for `token`.
+    pub fn new(store: Arc<dyn Store>, token: &str, trust_proxy: bool) -> InboxState {
+        InboxState {
+            store,
+            auth: Arc::new(InboxAuth::new(token)),
+            logins: Arc::new(Limiter::new(Rate {
+                per_minute: 10,
+                burst: 10,
+            })),
+            trust_proxy,
+        }
+    }
+}
+
+/// The inbox routes, with their own CSP and no caching.
+pub fn router(state: InboxState) -> Router {
+    Router::new()
+        .route("/inbox", get(list))
+        .route("/inbox/", get(list))
+        .route("/inbox/inbox.css", get(css))
+        .route("/inbox/login", get(login_page).post(login))
+        .route("/inbox/logout", post(logout))
+        .route("/inbox/item/{id}", get(item))
+        .route("/inbox/item/{id}/status", post(set_status))
+        .route("/inbox/export.csv", get(export_csv))
+        .route("/inbox/export.json", get(export_json))
+        .route("/inbox/{*rest}", axum::routing::any(not_found))
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(html::INBOX_CSP),
+        ))
+        // Personal data: no cache may keep a page or an export.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// Answers 401 with the login form (and the Bearer challenge for scripts).
+fn unauthorized(error: Option<&str>) -> Response {
+    let mut r = (StatusCode::UNAUTHORIZED, Html(html::login(error))).into_response();
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"allo-inbox\""),
+    );
+    r
+}
+
+fn page_error(status: StatusCode, title: &str, text: &str, owner: &Owner) -> Response {
+    (status, Html(html::message(title, text, Some(owner.csrf())))).into_response()
+}
+
+fn storage_error(e: impl std::fmt::Display) -> Response {
+    tracing::error!(detail = %e, "storage failure in the inbox");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html(html::message(
+            "Unavailable",
+            "The database did not answer; try again in a moment.",
+            None,
+        )),
+    )
+        .into_response()
+}
+
+impl FromRequestParts<InboxState> for Owner {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &InboxState) -> Result<Owner, Response> {
+        state
+            .auth
+            .authenticate(&parts.headers, Instant::now())
+            .ok_or_else(|| {
+                let tried = parts.headers.contains_key(header::AUTHORIZATION);
+                unauthorized(tried.then_some("That token is not valid."))
+            })
+    }
+}
+
+/// The list's query parameters, as sent by the filter form or a link.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// `callbacks` for the urgency-sorted callbacks view.
+    #[serde(default)]
+    pub view: String,
+    /// `feedback` or `callback`.
+    #[serde(default)]
+    pub kind: String,
+    /// A status name, `open` or `any`.
+    #[serde(default)]
+    pub status: String,
+    /// First day received, `YYYY-MM-DD` (UTC).
+    #[serde(default)]
+    pub from: String,
+    /// Last day received, `YYYY-MM-DD` (UTC), inclusive.
+    #[serde(default)]
+    pub to: String,
+}
+
+impl ListQuery {
+    /// The store filter and the filters to show back, or what is wrong with them.
+    pub fn filter(&self) -> Result<(Filter, Shown), String> {
+        let callbacks = match self.view.as_str() {
+            "" | "all" => false,
+            "callbacks" => true,
+            other => return Err(format!("unknown view `{other}`; use callbacks")),
+        };
+        let kind = match (callbacks, self.kind.as_str()) {
+            (true, _) => Some("callback".to_owned()),
+            (false, "") => None,
+            (false, k @ ("feedback" | "callback")) => Some(k.to_owned()),
+            (false, other) => {
+                return Err(format!("unknown kind `{other}`; use feedback or callback"))
+            }
+        };
+        let status = match self.status.as_str() {
+            // The callbacks view is a to-do list: open ones unless asked otherwise.
+            "" if callbacks => StatusFilter::Open,
+            "" | "any" => StatusFilter::Any,
+            "open" => StatusFilter::Open,
+            name => StatusFilter::Only(name.parse::<Status>()?),
+        };
+        for (name, value) in [("from", &self.from), ("to", &self.to)] {
+            if !value.is_empty() && !time::is_date(value) {
+                return Err(format!("`{name}` must be a date like 2026-11-23"));
+            }
+        }
+        let filter = Filter {
+            kind,
+            status,
+            received_from: (!self.from.is_empty()).then(|| format!("{}T00:00:00.000Z", self.from)),
+            received_to: (!self.to.is_empty()).then(|| format!("{}T23:59:59.999Z", self.to)),
+            order: if callbacks {
+                Order::Urgency
+            } else {
+                Order::Newest
+            },
+            limit: None,
+        };
+        let shown = Shown {
+            view: if callbacks {
+                "callbacks".into()
+            } else {
+                String::new()
+            },
+            kind: if callbacks {
+                String::new()
+            } else {
+                self.kind.clone()
+            },
+            status: self.status.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        };
+        Ok((filter, shown))
+    }
+}
+
+async fn css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        html::CSS,
+    )
+        .into_response()
+}
+
+async fn not_found(owner: Owner) -> Response {
+    page_error(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no such page in the inbox.",
+        &owner,
+    )
+}
+
+async fn list(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let (mut filter, shown) = match q.filter() {
+        Ok(f) => f,
+        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
+    };
+    // One more than shown, to know whether the list was cut.
+    filter.limit = Some(LIST_MAX + 1);
+    match state.store.list(filter).await {
+        Ok(mut records) => {
+            let truncated = records.len() > LIST_MAX as usize;
+            records.truncate(LIST_MAX as usize);
+            Html(html::list(
+                &records,
+                &shown,
+                owner.csrf(),
+                &time::now_rfc3339(),
+                truncated,
+            ))
+            .into_response()
+        }
+        Err(e) => storage_error(e),
+    }
+}
+
+async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<String>) -> Response {
+    match state.store.get(id).await {
+        Ok(Some((record, history))) => Html(html::item(
+            &record,
+            &history,
+            owner.csrf(),
+            owner.name(),
+            &time::now_rfc3339(),
+        ))
+        .into_response(),
+        Ok(None) => page_error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No submission has this id.",
+            &owner,
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+/// The status form.
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    by: String,
+}
+
+async fn set_status(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    if !owner.csrf_ok(&form.csrf) {
+        return page_error(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "Reload the page and try again.",
+            &owner,
+        );
+    }
+    let status: Status = match form.status.parse() {
+        Ok(s) => s,
+        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad status", &e, &owner),
+    };
+    let note = form.note.trim();
+    if note.chars().count() > NOTE_MAX {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Note too long",
+            &format!("Keep notes under {NOTE_MAX} characters."),
+            &owner,
+        );
+    }
+    let by: String = match form.by.trim() {
+        "" => owner.name().to_owned(),
+        name => name.chars().take(NAME_MAX).collect(),
+    };
+    let change = StatusChange {
+        status,
+        by: if by.is_empty() { "owner".into() } else { by },
+        note: note.to_owned(),
+        at: time::now_rfc3339(),
+    };
+    match state.store.change_status(id.clone(), change).await {
+        Ok(true) => {
+            tracing::info!(%id, status = status.as_str(), "status changed");
+            Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
+        }
+        Ok(false) => page_error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No submission has this id.",
+            &owner,
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+/// Keeps only characters that are safe in a path segment (ids are UUIDs; anything else was
+/// refused by the store already, this only keeps a Location header well-formed).
+fn url_segment(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+async fn exported(
+    state: &InboxState,
+    q: &ListQuery,
+) -> Result<Vec<crate::store::Record>, Response> {
+    let (mut filter, _) = q
+        .filter()
+        .map_err(|e| (StatusCode::BAD_REQUEST, e).into_response())?;
+    filter.limit = Some(EXPORT_MAX);
+    state.store.list(filter).await.map_err(storage_error)
+}
+
+fn attachment(content_type: &'static str, name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn export_csv(
+    State(state): State<InboxState>,
+    _owner: Owner,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    match exported(&state, &q).await {
+        Ok(records) => attachment(
+            "text/csv; charset=utf-8",
+            "allo-submissions.csv",
+            export::csv(&records),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn export_json(
+    State(state): State<InboxState>,
+    _owner: Owner,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    match exported(&state, &q).await {
+        Ok(records) => attachment(
+            "application/json",
+            "allo-submissions.json",
+            export::json(&records),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn login_page(State(state): State<InboxState>, headers: HeaderMap) -> Response {
+    // Already logged in: straight to the list.
+    if state.auth.authenticate(&headers, Instant::now()).is_some() {
+        return Redirect::to("/inbox").into_response();
+    }
+    Html(html::login(None)).into_response()
+}
+
+/// The login form.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn login(
+    State(state): State<InboxState>,
+    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let ip = ratelimit::client_ip(connect.map(|c| (c.0).0), &headers, state.trust_proxy);
+    if let Some(ip) = ip {
+        if let Err(wait) = state.logins.check(&ip, Instant::now()) {
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                Html(html::login(Some(
+                    "Too many attempts; wait a minute and try again.",
+                ))),
+            )
+                .into_response();
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(ratelimit::retry_after_secs(wait)),
+            );
+            return r;
+        }
+    }
+    if !state.auth.token_matches(&form.token) {
+        tracing::warn!(ip = ?ip, "inbox login refused");
+        return unauthorized(Some("That token is not valid."));
+    }
+    let name: String = form.name.trim().chars().take(NAME_MAX).collect();
+    let name = if name.is_empty() {
+        "owner".to_owned()
+    } else {
+        name
+    };
+    let id = match state.auth.login(&name, Instant::now()) {
+        Ok(id) => id,
+        Err(e) => return storage_error(format!("no randomness for a session id: {e}")),
+    };
+    let secure = state.trust_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let mut r = Redirect::to("/inbox").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&id, secure)) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// The logout form.
+#[derive(Debug, Default, Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if !owner.csrf_ok(&form.csrf) {
+        return page_error(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "Reload the page and try again.",
+            &owner,
+        );
+    }
+    if let Owner::Session { id, .. } = &owner {
+        state.auth.logout(id);
+    }
+    let mut r = Redirect::to("/inbox/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie()) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(view: &str, kind: &str, status: &str, from: &str, to: &str) -> ListQuery {
+        ListQuery {
+            view: view.into(),
+            kind: kind.into(),
+            status: status.into(),
+            from: from.into(),
+            to: to.into(),
+        }
+    }
+
+    #[test]
+    fn filters_from_the_query() {
+        let (f, shown) = q("", "", "", "", "").filter().unwrap();
+        assert_eq!(f, Filter::default());
+        assert_eq!(shown.query(), "");
+
+        let (f, _) = q("callbacks", "feedback", "", "2026-11-01", "2026-11-30")
+            .filter()
+            .unwrap();
+        assert_eq!(
+            f.kind.as_deref(),
+            Some("callback"),
+            "the view wins over kind"
+        );
+        assert_eq!(f.status, StatusFilter::Open);
+        assert_eq!(f.order, Order::Urgency);
+        assert_eq!(f.received_from.as_deref(), Some("2026-11-01T00:00:00.000Z"));
+        assert_eq!(f.received_to.as_deref(), Some("2026-11-30T23:59:59.999Z"));
+
+        let (f, _) = q("callbacks", "", "any", "", "").filter().unwrap();
+        assert_eq!(f.status, StatusFilter::Any);
+        let (f, _) = q("", "feedback", "handled", "", "").filter().unwrap();
+        assert_eq!(f.status, StatusFilter::Only(Status::Handled));
+
+        for bad in [
+            q("x", "", "", "", ""),
+            q("", "mail", "", "", ""),
+            q("", "", "done", "", ""),
+            q("", "", "", "yesterday", ""),
+            q("", "", "", "", "2026-13-01"),
+        ] {
+            assert!(bad.filter().is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,580 @@
+//! The PostgreSQL store (`--database-url postgres://…`), on `tokio-postgres` with a
+//! `deadpool` pool.
+//!
+//! Same schema semantics as SQLite (see the parent module), with PostgreSQL's own tools for
+//! the races SQLite avoids by having one writer: a transaction-scoped advisory lock per phone
+//! number serialises the callback guard, `ON CONFLICT` settles concurrent retries of one id,
+//! and `FOR UPDATE SKIP LOCKED` lets several collectors share one outbox. Commits are durable
+//! under PostgreSQL's default `synchronous_commit = on`.
+//!
+//! Connections are plain TCP (no TLS in this build, to keep the dependency tree lean): use a
+//! database on the same host or private network, or a TLS tunnel in front of it.
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row};
+
+use super::{
+    insert_sql, judge, list_sql, open_callback_sql, phone_count_sql, Filter, Guard, Inserted,
+    OutboxItem, OutboxMessage, Record, StatusChange, StatusEvent, Store, StoreError, COLUMNS,
+};
+use crate::status::Status;
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> StoreError {
+        // The driver's Display is terse ("db error"); the source carries the server's message.
+        match std::error::Error::source(&e) {
+            Some(source) => StoreError(format!("{e}: {source}")),
+            None => StoreError(e.to_string()),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> StoreError {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            other => StoreError(format!("database pool: {other}")),
+        }
+    }
+}
+
+/// The schema, one step per entry, like SQLite's: entry `n` takes the version from `n` to
+/// `n + 1`. Column types differ only where PostgreSQL has a better one (BOOLEAN, BIGSERIAL).
+const MIGRATIONS: &[&str] = &[
+    // 1: the submissions table.
+    "CREATE TABLE submissions (
+        id                    TEXT PRIMARY KEY NOT NULL,
+        reference             TEXT NOT NULL,
+        kind                  TEXT NOT NULL CHECK (kind IN ('feedback', 'callback')),
+        created_at            TEXT NOT NULL,
+        received_at           TEXT NOT NULL,
+        locale                TEXT NOT NULL,
+        page_url              TEXT,
+        page_title            TEXT,
+        visitor_name          TEXT,
+        visitor_email         TEXT,
+        visitor_phone         TEXT,
+        feedback_metric       TEXT,
+        feedback_score        INTEGER,
+        feedback_category     TEXT,
+        feedback_message      TEXT,
+        callback_phone_e164   TEXT,
+        callback_country      TEXT,
+        callback_when_mode    TEXT,
+        callback_slot_from    TEXT,
+        callback_slot_to      TEXT,
+        callback_timezone     TEXT,
+        callback_reason       TEXT,
+        callback_urgent       BOOLEAN,
+        callback_promise_text TEXT,
+        callback_due_by       TEXT,
+        consent_given_at      TEXT,
+        consent_text          TEXT,
+        consent_version       TEXT,
+        status                TEXT NOT NULL DEFAULT 'new',
+        body                  TEXT NOT NULL
+    );
+    CREATE INDEX submissions_status_received ON submissions (status, received_at);
+    CREATE INDEX submissions_kind_received ON submissions (kind, received_at);
+    CREATE INDEX submissions_due_by ON submissions (callback_due_by) WHERE callback_due_by IS NOT NULL;
+    CREATE INDEX submissions_reference ON submissions (reference);",
+    // 2: status history, the per-number callback checks, the webhook outbox.
+    "CREATE TABLE status_history (
+        id            BIGSERIAL PRIMARY KEY,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        changed_at    TEXT NOT NULL,
+        changed_by    TEXT NOT NULL,
+        from_status   TEXT NOT NULL,
+        to_status     TEXT NOT NULL,
+        note          TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX status_history_submission ON status_history (submission_id, id);
+    CREATE INDEX submissions_callback_phone ON submissions (callback_phone_e164, received_at)
+        WHERE callback_phone_e164 IS NOT NULL;
+    CREATE TABLE outbox (
+        id              BIGSERIAL PRIMARY KEY,
+        submission_id   TEXT NOT NULL,
+        url             TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        delivered_at    TEXT,
+        failed_at       TEXT,
+        last_error      TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox (next_attempt_at)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;",
+];
+
+/// The schema version this build creates and understands.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// Advisory lock namespace (first key) for this crate's locks: "AL" "LO".
+const LOCK_NAMESPACE: i32 = 0x414c_4c4f;
+/// Second key of the migration lock.
+const MIGRATION_LOCK: i32 = 0;
+
+/// Submissions in a PostgreSQL database.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+    display: String,
+}
+
+/// True for a URL this store handles (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// The URL without its password, for logs and the start-up line.
+pub fn redact(config: &tokio_postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("");
+    let db = config.get_dbname().unwrap_or(user);
+    let at = if user.is_empty() {
+        String::new()
+    } else {
+        format!("{user}@")
+    };
+    format!("postgres://{at}{host}:{port}/{db}")
+}
+
+impl PgStore {
+    /// Connects to `url`, checks the server answers and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<PgStore, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError(format!("bad database URL: {e}")))?;
+        let display = redact(&config);
+        let mut config = config;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("allo-collector");
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        // A few connections cover a form endpoint plus the inbox and the outbox worker; the
+        // timeouts turn an unreachable server into a prompt 503 instead of a hung request.
+        let pool = Pool::builder(manager)
+            .max_size(8)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(Duration::from_secs(10)))
+            .create_timeout(Some(Duration::from_secs(5)))
+            .recycle_timeout(Some(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| StoreError(format!("database pool: {e}")))?;
+        let store = PgStore { pool, display };
+        store
+            .migrate()
+            .await
+            .map_err(|e| StoreError(format!("cannot use database {}: {e}", store.display)))?;
+        Ok(store)
+    }
+
+    /// The database as shown in logs: `postgres://user@host:port/db`, never the password.
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // Two collectors starting at once must not both run a step: the second waits here.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            &[&LOCK_NAMESPACE, &MIGRATION_LOCK],
+        )
+        .await?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS allo_schema_version (version INTEGER NOT NULL)",
+        )
+        .await?;
+        let current: Option<i32> = tx
+            .query_one("SELECT MAX(version) FROM allo_schema_version", &[])
+            .await?
+            .get(0);
+        let current = usize::try_from(current.unwrap_or(0)).unwrap_or(usize::MAX);
+        if current > SCHEMA_VERSION {
+            return Err(StoreError(format!(
+                "its schema version {current} is newer than this collector's ({SCHEMA_VERSION}); upgrade allo-collector"
+            )));
+        }
+        for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+            tx.batch_execute(sql).await?;
+            let version = (step + 1) as i32;
+            tx.execute("DELETE FROM allo_schema_version", &[]).await?;
+            tx.execute(
+                "INSERT INTO allo_schema_version (version) VALUES ($1)",
+                &[&version],
+            )
+            .await?;
+            tracing::info!(version, "database migrated");
+        }
+        // DDL is transactional here: a crash leaves the old version whole.
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn placeholder(n: usize) -> String {
+    format!("${n}")
+}
+
+fn record_from_row(row: &Row) -> Result<Record, StoreError> {
+    let status: String = row.try_get(3)?;
+    let score: Option<i32> = row.try_get(13)?;
+    Ok(Record {
+        id: row.try_get(0)?,
+        reference: row.try_get(1)?,
+        kind: row.try_get(2)?,
+        status: status.parse().map_err(StoreError)?,
+        created_at: row.try_get(4)?,
+        received_at: row.try_get(5)?,
+        locale: row.try_get(6)?,
+        page_url: row.try_get(7)?,
+        page_title: row.try_get(8)?,
+        visitor_name: row.try_get(9)?,
+        visitor_email: row.try_get(10)?,
+        visitor_phone: row.try_get(11)?,
+        feedback_metric: row.try_get(12)?,
+        feedback_score: score.and_then(|s| u8::try_from(s).ok()),
+        feedback_category: row.try_get(14)?,
+        feedback_message: row.try_get(15)?,
+        callback_phone_e164: row.try_get(16)?,
+        callback_country: row.try_get(17)?,
+        callback_when_mode: row.try_get(18)?,
+        callback_slot_from: row.try_get(19)?,
+        callback_slot_to: row.try_get(20)?,
+        callback_timezone: row.try_get(21)?,
+        callback_reason: row.try_get(22)?,
+        callback_urgent: row.try_get(23)?,
+        callback_promise_text: row.try_get(24)?,
+        callback_due_by: row.try_get(25)?,
+        consent_given_at: row.try_get(26)?,
+        consent_text: row.try_get(27)?,
+        consent_version: row.try_get(28)?,
+        body: row.try_get(29)?,
+    })
+}
+
+fn status_at(row: &Row, i: usize) -> Result<Status, StoreError> {
+    let s: String = row.try_get(i)?;
+    s.parse().map_err(StoreError)
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn insert(
+        &self,
+        r: Record,
+        guard: Guard,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<Inserted, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let phone = r.callback_phone_e164.clone().filter(|_| r.is_callback());
+        if let Some(phone) = &phone {
+            // Serialises requests for one number (and only that number) until commit, so two
+            // concurrent requests cannot both pass the duplicate check.
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                &[&LOCK_NAMESPACE, phone],
+            )
+            .await?;
+        }
+        let exists = tx
+            .query_opt("SELECT 1 FROM submissions WHERE id = $1", &[&r.id])
+            .await?
+            .is_some();
+        if exists {
+            return Ok(Inserted::Duplicate);
+        }
+        if let Some(phone) = &phone {
+            let open = match &guard.duplicate_since {
+                Some(since) => tx
+                    .query_opt(&open_callback_sql(placeholder), &[phone, since])
+                    .await?
+                    .map(|row| row.try_get(0))
+                    .transpose()?,
+                None => None,
+            };
+            let (count, oldest) = match &guard.phone_limit {
+                Some((since, _)) => {
+                    let row = tx
+                        .query_one(&phone_count_sql(placeholder), &[phone, since])
+                        .await?;
+                    (row.try_get::<_, i64>(0)?, row.try_get(1)?)
+                }
+                None => (0, None),
+            };
+            if let Some(refused) = judge(&guard, open, count, oldest) {
+                return Ok(refused);
+            }
+        }
+        let status = r.status.as_str();
+        let score = r.feedback_score.map(i32::from);
+        let params: [&(dyn ToSql + Sync); 30] = [
+            &r.id,
+            &r.reference,
+            &r.kind,
+            &status,
+            &r.created_at,
+            &r.received_at,
+            &r.locale,
+            &r.page_url,
+            &r.page_title,
+            &r.visitor_name,
+            &r.visitor_email,
+            &r.visitor_phone,
+            &r.feedback_metric,
+            &score,
+            &r.feedback_category,
+            &r.feedback_message,
+            &r.callback_phone_e164,
+            &r.callback_country,
+            &r.callback_when_mode,
+            &r.callback_slot_from,
+            &r.callback_slot_to,
+            &r.callback_timezone,
+            &r.callback_reason,
+            &r.callback_urgent,
+            &r.callback_promise_text,
+            &r.callback_due_by,
+            &r.consent_given_at,
+            &r.consent_text,
+            &r.consent_version,
+            &r.body,
+        ];
+        let stmt = tx.prepare_cached(&insert_sql(placeholder)).await?;
+        let changed = tx.execute(&stmt, &params).await?;
+        if changed == 0 {
+            // A concurrent retry of the same id committed between our check and insert.
+            return Ok(Inserted::Duplicate);
+        }
+        for m in &outbox {
+            tx.execute(
+                "INSERT INTO outbox (submission_id, url, message_id, payload, created_at, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, $5, $5)",
+                &[&r.id, &m.url, &m.message_id, &m.payload, &r.received_at],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Inserted::New)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        let one: i32 = client.query_one("SELECT 1", &[]).await?.try_get(0)?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError("SELECT 1 returned something else".into()))
+        }
+    }
+
+    async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError> {
+        let client = self.pool.get().await?;
+        let (sql, values) = list_sql(&filter, placeholder);
+        let params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        let rows = client.query(&sql, &params).await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError> {
+        let client = self.pool.get().await?;
+        let Some(row) = client
+            .query_opt(
+                &format!("SELECT {COLUMNS} FROM submissions WHERE id = $1"),
+                &[&id],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let record = record_from_row(&row)?;
+        let history = client
+            .query(
+                "SELECT changed_at, changed_by, from_status, to_status, note FROM status_history
+                 WHERE submission_id = $1 ORDER BY id",
+                &[&id],
+            )
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(StatusEvent {
+                    at: row.try_get(0)?,
+                    by: row.try_get(1)?,
+                    from: status_at(row, 2)?,
+                    to: status_at(row, 3)?,
+                    note: row.try_get(4)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some((record, history)))
+    }
+
+    async fn change_status(&self, id: String, change: StatusChange) -> Result<bool, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // FOR UPDATE: two owners changing the same item get a consistent "from" each.
+        let Some(row) = tx
+            .query_opt(
+                "SELECT status FROM submissions WHERE id = $1 FOR UPDATE",
+                &[&id],
+            )
+            .await?
+        else {
+            return Ok(false);
+        };
+        let from: String = row.try_get(0)?;
+        let to = change.status.as_str();
+        tx.execute(
+            "UPDATE submissions SET status = $2 WHERE id = $1",
+            &[&id, &to],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&id, &change.at, &change.by, &from, &to, &change.note],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: String,
+        lease_until: String,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "UPDATE outbox SET next_attempt_at = $2 WHERE id IN (
+                        SELECT id FROM outbox
+                        WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+                        ORDER BY next_attempt_at, id LIMIT {limit}
+                        FOR UPDATE SKIP LOCKED)
+                     RETURNING id, url, message_id, payload, attempts"
+                ),
+                &[&now, &lease_until],
+            )
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                let attempts: i32 = row.try_get(4)?;
+                Ok(OutboxItem {
+                    id: row.try_get(0)?,
+                    url: row.try_get(1)?,
+                    message_id: row.try_get(2)?,
+                    payload: row.try_get(3)?,
+                    attempts: u32::try_from(attempts).unwrap_or(0),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // RETURNING has no order; deliver oldest first like SQLite.
+        items.sort_by_key(|i| i.id);
+        Ok(items)
+    }
+
+    async fn outbox_delivered(&self, id: i64, at: String) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "UPDATE outbox SET delivered_at = $2, attempts = attempts + 1 WHERE id = $1",
+                &[&id, &at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_at: Option<String>,
+        error: String,
+    ) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
+        match next_at {
+            Some(next) => {
+                client
+                    .execute(
+                        "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4
+                         WHERE id = $1",
+                        &[&id, &attempts, &next, &error],
+                    )
+                    .await?
+            }
+            None => {
+                client
+                    .execute(
+                        "UPDATE outbox SET attempts = $2, failed_at = $3, last_error = $4
+                         WHERE id = $1",
+                        &[&id, &attempts, &crate::time::now_rfc3339(), &error],
+                    )
+                    .await?
+            }
+        };
+        Ok(())
+    }
+
+    async fn next_outbox_due(&self) -> Result<Option<String>, StoreError> {
+        let client = self.pool.get().await?;
+        Ok(client
+            .query_one(
+                "SELECT MIN(next_attempt_at) FROM outbox
+                 WHERE delivered_at IS NULL AND failed_at IS NULL",
+                &[],
+            )
+            .await?
+            .try_get(0)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_recognised_and_redacted() {
+        assert!(is_postgres_url("postgres://u@h/db"));
+        assert!(is_postgres_url("PostgreSQL://u@h/db"));
+        assert!(!is_postgres_url("sqlite:x.db"));
+        let c: tokio_postgres::Config = "postgres://ada:s3cret@db.example:6543/allo"
+            .parse()
+            .unwrap();
+        let shown = redact(&c);
+        assert_eq!(shown, "postgres://ada@db.example:6543/allo");
+        assert!(!shown.contains("s3cret"));
+    }
+}

@@ -1,0 +1,572 @@
+//! The SQLite store: one file, no server, durable on commit.
+//!
+//! WAL with `synchronous=FULL` means a row is on disk once its transaction commits. One
+//! connection behind a mutex: SQLite serialises writers anyway, and holding the mutex for a
+//! whole check-then-insert transaction is what makes the callback guard race-free.
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use rusqlite::{
+    params, params_from_iter, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior,
+};
+
+use super::{
+    insert_sql, judge, list_sql, open_callback_sql, phone_count_sql, Filter, Guard, Inserted,
+    OutboxItem, OutboxMessage, Record, StatusChange, StatusEvent, Store, StoreError,
+};
+use crate::status::Status;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError(e.to_string())
+    }
+}
+
+/// The schema, one step per entry: entry `n` takes `user_version` from `n` to `n + 1`.
+/// Append new steps; never edit a released one, databases in the field already ran it.
+const MIGRATIONS: &[&str] = &[
+    // 1: the submissions table.
+    "CREATE TABLE submissions (
+        id                    TEXT PRIMARY KEY NOT NULL,
+        reference             TEXT NOT NULL,
+        kind                  TEXT NOT NULL CHECK (kind IN ('feedback', 'callback')),
+        created_at            TEXT NOT NULL,
+        received_at           TEXT NOT NULL,
+        locale                TEXT NOT NULL,
+        page_url              TEXT,
+        page_title            TEXT,
+        visitor_name          TEXT,
+        visitor_email         TEXT,
+        visitor_phone         TEXT,
+        feedback_metric       TEXT,
+        feedback_score        INTEGER,
+        feedback_category     TEXT,
+        feedback_message      TEXT,
+        callback_phone_e164   TEXT,
+        callback_country      TEXT,
+        callback_when_mode    TEXT,
+        callback_slot_from    TEXT,
+        callback_slot_to      TEXT,
+        callback_timezone     TEXT,
+        callback_reason       TEXT,
+        callback_urgent       INTEGER,
+        callback_promise_text TEXT,
+        callback_due_by       TEXT,
+        consent_given_at      TEXT,
+        consent_text          TEXT,
+        consent_version       TEXT,
+        status                TEXT NOT NULL DEFAULT 'new',
+        body                  TEXT NOT NULL
+    );
+    -- The shop's usual questions: what is new, what is due, and 'my reference is 3F25-04E0'.
+    CREATE INDEX submissions_status_received ON submissions (status, received_at);
+    CREATE INDEX submissions_kind_received ON submissions (kind, received_at);
+    CREATE INDEX submissions_due_by ON submissions (callback_due_by) WHERE callback_due_by IS NOT NULL;
+    CREATE INDEX submissions_reference ON submissions (reference);",
+    // 2: status history, the per-number callback checks, the webhook outbox.
+    "CREATE TABLE status_history (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        changed_at    TEXT NOT NULL,
+        changed_by    TEXT NOT NULL,
+        from_status   TEXT NOT NULL,
+        to_status     TEXT NOT NULL,
+        note          TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX status_history_submission ON status_history (submission_id, id);
+    CREATE INDEX submissions_callback_phone ON submissions (callback_phone_e164, received_at)
+        WHERE callback_phone_e164 IS NOT NULL;
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        submission_id   TEXT NOT NULL,
+        url             TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        delivered_at    TEXT,
+        failed_at       TEXT,
+        last_error      TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox (next_attempt_at)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;",
+];
+
+/// The schema version this build creates and understands.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+struct Inner {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+/// Submissions in one SQLite file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    /// Blocking: call it before serving or on the blocking pool.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| StoreError(format!("cannot open database {}: {e}", path.display())))?;
+        Self::prepare(&conn)
+            .map_err(|e| StoreError(format!("cannot use database {}: {e}", path.display())))?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                conn: Mutex::new(conn),
+                path: path.to_owned(),
+            }),
+        })
+    }
+
+    /// The database file's path.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    fn prepare(conn: &Connection) -> Result<(), StoreError> {
+        // Another process (a shop's admin script) may hold the lock for a moment: wait for it
+        // rather than failing a visitor's submission.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL lets readers (exports, dashboards) run while the collector writes; FULL syncs the
+        // WAL on every commit so a 201 survives a power cut, not only a crash.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "SQLite refused WAL mode (network filesystem?); continuing");
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(conn)
+    }
+
+    #[cfg(test)]
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.inner)
+    }
+
+    /// Runs `f` with the connection on the blocking pool (rusqlite blocks and fsyncs).
+    async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || f(&mut lock(&inner)))
+            .await
+            .map_err(|e| StoreError(format!("database task failed: {e}")))?
+    }
+}
+
+fn lock(inner: &Inner) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave a half transaction behind (SQLite rolls
+    // back an unfinished one when the transaction guard drops), so a poisoned lock is safe.
+    inner
+        .conn
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs every migration newer than the database's `user_version`, each in its own transaction.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let current = usize::try_from(current).unwrap_or(usize::MAX);
+    if current > SCHEMA_VERSION {
+        return Err(StoreError(format!(
+            "its schema version {current} is newer than this collector's ({SCHEMA_VERSION}); upgrade allo-collector"
+        )));
+    }
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let version = step + 1;
+        // `user_version` is set inside the same transaction, so a crash mid-migration leaves
+        // the old version and the step simply runs again.
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+        tracing::info!(version, "database migrated");
+    }
+    Ok(())
+}
+
+fn placeholder(n: usize) -> String {
+    format!("?{n}")
+}
+
+fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
+    let status: String = row.get(3)?;
+    Ok(Record {
+        id: row.get(0)?,
+        reference: row.get(1)?,
+        kind: row.get(2)?,
+        status: status.parse().map_err(|e: String| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into())
+        })?,
+        created_at: row.get(4)?,
+        received_at: row.get(5)?,
+        locale: row.get(6)?,
+        page_url: row.get(7)?,
+        page_title: row.get(8)?,
+        visitor_name: row.get(9)?,
+        visitor_email: row.get(10)?,
+        visitor_phone: row.get(11)?,
+        feedback_metric: row.get(12)?,
+        feedback_score: row.get(13)?,
+        feedback_category: row.get(14)?,
+        feedback_message: row.get(15)?,
+        callback_phone_e164: row.get(16)?,
+        callback_country: row.get(17)?,
+        callback_when_mode: row.get(18)?,
+        callback_slot_from: row.get(19)?,
+        callback_slot_to: row.get(20)?,
+        callback_timezone: row.get(21)?,
+        callback_reason: row.get(22)?,
+        callback_urgent: row.get(23)?,
+        callback_promise_text: row.get(24)?,
+        callback_due_by: row.get(25)?,
+        consent_given_at: row.get(26)?,
+        consent_text: row.get(27)?,
+        consent_version: row.get(28)?,
+        body: row.get(29)?,
+    })
+}
+
+fn parse_status(s: String) -> rusqlite::Result<Status> {
+    s.parse().map_err(|e: String| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+    })
+}
+
+fn insert_tx(
+    conn: &mut Connection,
+    r: &Record,
+    guard: &Guard,
+    outbox: &[OutboxMessage],
+) -> Result<Inserted, StoreError> {
+    // IMMEDIATE takes the write lock up front: the checks below and the insert see one state.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists = tx
+        .prepare_cached("SELECT 1 FROM submissions WHERE id = ?1")?
+        .exists([&r.id])?;
+    if exists {
+        return Ok(Inserted::Duplicate);
+    }
+    if let (true, Some(phone)) = (r.is_callback(), &r.callback_phone_e164) {
+        let open = match &guard.duplicate_since {
+            Some(since) => tx
+                .prepare_cached(&open_callback_sql(placeholder))?
+                .query_row(params![phone, since], |row| row.get(0))
+                .optional()?,
+            None => None,
+        };
+        let (count, oldest) = match &guard.phone_limit {
+            Some((since, _)) => tx
+                .prepare_cached(&phone_count_sql(placeholder))?
+                .query_row(params![phone, since], |row| Ok((row.get(0)?, row.get(1)?)))?,
+            None => (0, None),
+        };
+        if let Some(refused) = judge(guard, open, count, oldest) {
+            return Ok(refused);
+        }
+    }
+    tx.prepare_cached(&insert_sql(placeholder))?
+        .execute(params![
+            r.id,
+            r.reference,
+            r.kind,
+            r.status.as_str(),
+            r.created_at,
+            r.received_at,
+            r.locale,
+            r.page_url,
+            r.page_title,
+            r.visitor_name,
+            r.visitor_email,
+            r.visitor_phone,
+            r.feedback_metric,
+            r.feedback_score,
+            r.feedback_category,
+            r.feedback_message,
+            r.callback_phone_e164,
+            r.callback_country,
+            r.callback_when_mode,
+            r.callback_slot_from,
+            r.callback_slot_to,
+            r.callback_timezone,
+            r.callback_reason,
+            r.callback_urgent,
+            r.callback_promise_text,
+            r.callback_due_by,
+            r.consent_given_at,
+            r.consent_text,
+            r.consent_version,
+            r.body,
+        ])?;
+    for m in outbox {
+        tx.prepare_cached(
+            "INSERT INTO outbox (submission_id, url, message_id, payload, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        )?
+        .execute(params![r.id, m.url, m.message_id, m.payload, r.received_at])?;
+    }
+    // With synchronous=FULL the commit returns once the WAL is on disk.
+    tx.commit()?;
+    Ok(Inserted::New)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn insert(
+        &self,
+        record: Record,
+        guard: Guard,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<Inserted, StoreError> {
+        self.run(move |conn| insert_tx(conn, &record, &guard, &outbox))
+            .await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let one: i64 = self
+            .run(|conn| Ok(conn.query_row("SELECT 1", [], |row| row.get(0))?))
+            .await?;
+        if one == 1 {
+            Ok(())
+        } else {
+            Err(StoreError("SELECT 1 returned something else".into()))
+        }
+    }
+
+    async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError> {
+        self.run(move |conn| {
+            let (sql, values) = list_sql(&filter, placeholder);
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(values.iter()), record_from_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError> {
+        self.run(move |conn| {
+            let record = conn
+                .prepare_cached(&format!(
+                    "SELECT {} FROM submissions WHERE id = ?1",
+                    super::COLUMNS
+                ))?
+                .query_row([&id], record_from_row)
+                .optional()?;
+            let Some(record) = record else {
+                return Ok(None);
+            };
+            let mut stmt = conn.prepare_cached(
+                "SELECT changed_at, changed_by, from_status, to_status, note FROM status_history
+                 WHERE submission_id = ?1 ORDER BY id",
+            )?;
+            let history = stmt
+                .query_map([&id], |row| {
+                    Ok(StatusEvent {
+                        at: row.get(0)?,
+                        by: row.get(1)?,
+                        from: parse_status(row.get(2)?)?,
+                        to: parse_status(row.get(3)?)?,
+                        note: row.get(4)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some((record, history)))
+        })
+        .await
+    }
+
+    async fn change_status(&self, id: String, change: StatusChange) -> Result<bool, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let from: Option<String> = tx
+                .prepare_cached("SELECT status FROM submissions WHERE id = ?1")?
+                .query_row([&id], |row| row.get(0))
+                .optional()?;
+            let Some(from) = from else {
+                return Ok(false);
+            };
+            tx.prepare_cached("UPDATE submissions SET status = ?2 WHERE id = ?1")?
+                .execute(params![id, change.status.as_str()])?;
+            tx.prepare_cached(
+                "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                change.at,
+                change.by,
+                from,
+                change.status.as_str(),
+                change.note
+            ])?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: String,
+        lease_until: String,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let items = tx
+                .prepare_cached(
+                    "SELECT id, url, message_id, payload, attempts FROM outbox
+                     WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at, id LIMIT ?2",
+                )?
+                .query_map(params![now, limit], |row| {
+                    Ok(OutboxItem {
+                        id: row.get(0)?,
+                        url: row.get(1)?,
+                        message_id: row.get(2)?,
+                        payload: row.get(3)?,
+                        attempts: row.get(4)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            for item in &items {
+                tx.prepare_cached("UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1")?
+                    .execute(params![item.id, lease_until])?;
+            }
+            tx.commit()?;
+            Ok(items)
+        })
+        .await
+    }
+
+    async fn outbox_delivered(&self, id: i64, at: String) -> Result<(), StoreError> {
+        self.run(move |conn| {
+            conn.prepare_cached(
+                "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+            )?
+            .execute(params![id, at])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_at: Option<String>,
+        error: String,
+    ) -> Result<(), StoreError> {
+        self.run(move |conn| {
+            match next_at {
+                Some(next) => conn
+                    .prepare_cached(
+                        "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, attempts, next, error])?,
+                None => conn
+                    .prepare_cached(
+                        "UPDATE outbox SET attempts = ?2, failed_at = ?3, last_error = ?4
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, attempts, crate::time::now_rfc3339(), error])?,
+            };
+            Ok(())
+        })
+        .await
+    }
+
+    async fn next_outbox_due(&self) -> Result<Option<String>, StoreError> {
+        self.run(|conn| {
+            Ok(conn.query_row(
+                "SELECT MIN(next_attempt_at) FROM outbox
+                 WHERE delivered_at IS NULL AND failed_at IS NULL",
+                [],
+                |row| row.get(0),
+            )?)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("allo-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("db.sqlite")
+    }
+
+    #[test]
+    fn migrations_run_once_and_set_user_version() {
+        let path = temp_db("migrate");
+        drop(SqliteStore::open(&path).unwrap());
+        // Reopening must not try to create the tables again.
+        let store = SqliteStore::open(&path).unwrap();
+        let conn = store.lock();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, SCHEMA_VERSION);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous=FULL");
+    }
+
+    #[test]
+    fn a_version_1_database_is_upgraded() {
+        let path = temp_db("upgrade");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(&format!("{}\nPRAGMA user_version = 1;", MIGRATIONS[0]))
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let n: i64 = store
+            .lock()
+            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let path = temp_db("newer");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        }
+        let err = SqliteStore::open(&path).err().unwrap();
+        assert!(err.0.contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn unopenable_path_names_the_path() {
+        let err = SqliteStore::open(Path::new("/nonexistent-dir/x.sqlite"))
+            .err()
+            .unwrap();
+        assert!(err.0.contains("/nonexistent-dir/x.sqlite"), "{err}");
+    }
+}

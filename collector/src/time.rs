@@ -1,0 +1,160 @@
+//! The server's clock as the database sees it: RFC 3339 UTC strings with milliseconds.
+//!
+//! Every instant the collector stores is written `YYYY-MM-DDTHH:MM:SS.mmmZ`, the same shape
+//! the widget sends, so instants compare correctly as plain strings in SQLite and PostgreSQL
+//! alike (no time-zone or driver type surprises). A few lines of calendar arithmetic here
+//! spare a date crate.
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
+}
+
+/// The current UTC time as RFC 3339 with milliseconds, like the widget's timestamps.
+pub fn now_rfc3339() -> String {
+    format_millis(now_millis())
+}
+
+/// The instant `d` before now, formatted (saturating at the epoch).
+pub fn ago(d: Duration) -> String {
+    format_millis(now_millis().saturating_sub(d.as_millis() as u64))
+}
+
+/// Formats milliseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn format_millis(ms: u64) -> String {
+    let secs = ms / 1000;
+    let millis = ms % 1000;
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Parses the UTC timestamps this crate and the widget write (`…Z`, fraction optional) back
+/// to milliseconds since the epoch; `None` for anything else.
+pub fn parse_millis(s: &str) -> Option<u64> {
+    if !allo_core::validate::is_utc_timestamp(s) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let days = days_from_civil(num(0..4)?, num(5..7)? as u32, num(8..10)? as u32);
+    let secs = days * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
+    // The fraction, read as milliseconds (first three digits, right-padded).
+    let frac = &s[19..s.len() - 1];
+    let millis = frac
+        .strip_prefix('.')
+        .map(|f| {
+            let digits: String = f.chars().chain("000".chars()).take(3).collect();
+            digits.parse::<i64>().unwrap_or(0)
+        })
+        .unwrap_or(0);
+    u64::try_from(secs * 1000 + millis).ok()
+}
+
+/// True for a calendar date `YYYY-MM-DD` (as HTML date inputs send it).
+pub fn is_date(s: &str) -> bool {
+    s.len() == 10 && allo_core::validate::is_utc_timestamp(&format!("{s}T00:00:00Z"))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// The inverse of [`civil_from_days`].
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses a human duration: a number followed by `ms`, `s`, `m`, `h` or `d` (`10m`, `90s`);
+/// a bare number is seconds. Used by the command line.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 10m, 90s or 500ms"))?;
+    let ms = match unit {
+        "ms" => n,
+        "" | "s" => n.saturating_mul(1000),
+        "m" => n.saturating_mul(60_000),
+        "h" => n.saturating_mul(3_600_000),
+        "d" => n.saturating_mul(86_400_000),
+        _ => {
+            return Err(format!(
+                "`{s}`: unknown unit `{unit}` (use ms, s, m, h or d)"
+            ))
+        }
+    };
+    Ok(Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use allo_core::validate::is_utc_timestamp;
+
+    #[test]
+    fn formats_and_parses_back() {
+        assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_millis(951_782_400_005), "2000-02-29T00:00:00.005Z");
+        assert_eq!(format_millis(1_795_456_800_123), "2026-11-23T18:00:00.123Z");
+        for ms in [0, 951_782_400_005, 1_795_456_800_123, 4_102_444_799_999] {
+            assert_eq!(parse_millis(&format_millis(ms)), Some(ms));
+        }
+        assert_eq!(
+            parse_millis("2026-11-23T18:00:00Z"),
+            Some(1_795_456_800_000)
+        );
+        assert_eq!(
+            parse_millis("2026-11-23T18:00:00.1Z"),
+            Some(1_795_456_800_100)
+        );
+        assert_eq!(parse_millis("2026-11-23"), None);
+        assert!(is_utc_timestamp(&now_rfc3339()));
+    }
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2026-11-23"));
+        for bad in ["", "2026-11", "2026-13-01", "23/11/2026", "2026-11-23T00"] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5w").is_err());
+    }
+}

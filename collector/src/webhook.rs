@@ -1,0 +1,431 @@
+//! Forwarding: each new submission is POSTed to the owner's webhooks, signed per Standard
+//! Webhooks (<https://www.standardwebhooks.com/>), from a durable outbox.
+//!
+//! The submission and its deliveries are written in one transaction (see `store`), so a
+//! delivery can be late but never lost: the [`Forwarder`] task claims due rows, sends them
+//! and records the outcome; a failure is retried with exponential backoff, also after a
+//! restart. Receivers may see a message twice (at-least-once) and deduplicate by the
+//! `webhook-id` header, which stays the same across retries.
+//!
+//! Plain http only: TLS would add a crypto library to a build that otherwise has none (see
+//! the `--webhook-url` help for https receivers).
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::json;
+use sha2::Sha256;
+use tokio::sync::Notify;
+
+use crate::store::{OutboxItem, OutboxMessage, Record, Store};
+use crate::time;
+
+/// The Standard Webhooks secret prefix.
+pub const SECRET_PREFIX: &str = "whsec_";
+/// The event type of a new submission.
+pub const EVENT_CREATED: &str = "submission.created";
+/// Attempts before a delivery is abandoned.
+pub const MAX_ATTEMPTS: u32 = 30;
+/// The longest wait between two attempts.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+/// How long one attempt may take.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A claimed delivery is retried after this long if its sender vanished (crash, kill -9).
+pub const LEASE: Duration = Duration::from_secs(60);
+
+/// A signing secret, decoded. Its `Debug` never shows the bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(Vec<u8>);
+
+impl WebhookSecret {
+    /// The key bytes HMAC is computed with.
+    pub fn key(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WebhookSecret(…)")
+    }
+}
+
+impl FromStr for WebhookSecret {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<WebhookSecret, String> {
+        let encoded = s.trim().strip_prefix(SECRET_PREFIX).ok_or_else(|| {
+            format!("the secret must look like {SECRET_PREFIX}<base64>, as Standard Webhooks tools generate it")
+        })?;
+        let key = BASE64
+            .decode(encoded)
+            .map_err(|e| format!("the part after {SECRET_PREFIX} is not base64: {e}"))?;
+        // Standard Webhooks asks for 24 to 64 random bytes; refuse obviously weak keys.
+        if key.len() < 16 {
+            return Err(format!(
+                "the secret is {} bytes; use at least 16 (24 to 64 recommended)",
+                key.len()
+            ));
+        }
+        Ok(WebhookSecret(key))
+    }
+}
+
+/// What the webhook body looks like.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum WebhookFormat {
+    /// `{"type": "submission.created", "timestamp": …, "data": {…}}`.
+    #[default]
+    Standard,
+    /// `{"text": "…"}` for Slack-compatible incoming webhooks.
+    Slack,
+}
+
+/// The `webhook-signature` value: `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")).
+pub fn sign(key: &[u8], message_id: &str, timestamp: u64, body: &[u8]) -> String {
+    // HMAC accepts keys of any length; this cannot fail.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message_id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()))
+}
+
+/// The message id of a submission's creation event: stable, so retries carry the same one.
+pub fn message_id(record: &Record) -> String {
+    format!("msg_{}", record.id)
+}
+
+/// The body sent for a new submission.
+pub fn payload(record: &Record, format: WebhookFormat) -> String {
+    match format {
+        WebhookFormat::Standard => {
+            let mut data = serde_json::to_value(record).unwrap_or_else(|_| json!({}));
+            // The submission exactly as the widget sent it, for receivers that want it all.
+            let original: serde_json::Value =
+                serde_json::from_str(&record.body).unwrap_or(serde_json::Value::Null);
+            data["submission"] = original;
+            json!({ "type": EVENT_CREATED, "timestamp": record.received_at, "data": data })
+                .to_string()
+        }
+        WebhookFormat::Slack => json!({ "text": slack_text(record) }).to_string(),
+    }
+}
+
+/// Slack's mrkdwn needs only these three escaped; the visitor's text stays text.
+fn slack_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn slack_text(r: &Record) -> String {
+    let name = r.visitor_name.as_deref().unwrap_or("a visitor");
+    let mut text = if r.is_callback() {
+        let mut t = format!(
+            "{}New callback request {} from {} ({})",
+            if r.callback_urgent == Some(true) {
+                "URGENT: "
+            } else {
+                ""
+            },
+            r.reference,
+            name,
+            r.callback_phone_e164.as_deref().unwrap_or("?"),
+        );
+        if let Some(due) = &r.callback_due_by {
+            t.push_str(&format!(", due by {due}"));
+        }
+        if let Some(promise) = &r.callback_promise_text {
+            t.push_str(&format!("\nPromised: {promise}"));
+        }
+        if let Some(reason) = r.callback_reason.as_deref().filter(|s| !s.is_empty()) {
+            t.push_str(&format!("\nReason: {reason}"));
+        }
+        t
+    } else {
+        let mut t = format!(
+            "New feedback {} from {}: {} {}",
+            r.reference,
+            name,
+            r.feedback_metric.as_deref().unwrap_or("score"),
+            r.feedback_score.map(|s| s.to_string()).unwrap_or_default(),
+        );
+        if let Some(msg) = r.feedback_message.as_deref().filter(|s| !s.is_empty()) {
+            t.push_str(&format!("\n{msg}"));
+        }
+        t
+    };
+    if let Some(url) = &r.page_url {
+        text.push_str(&format!("\nPage: {url}"));
+    }
+    slack_escape(&text)
+}
+
+/// The outbox rows for a new submission: one per URL.
+pub fn outbox_messages(
+    record: &Record,
+    urls: &[String],
+    format: WebhookFormat,
+) -> Vec<OutboxMessage> {
+    if urls.is_empty() {
+        return Vec::new();
+    }
+    let body = payload(record, format);
+    urls.iter()
+        .map(|url| OutboxMessage {
+            url: url.clone(),
+            message_id: message_id(record),
+            payload: body.clone(),
+        })
+        .collect()
+}
+
+/// The wait after `attempts` failed attempts: `initial`, doubling, capped at [`MAX_BACKOFF`];
+/// `None` once [`MAX_ATTEMPTS`] are used up.
+pub fn backoff(initial: Duration, attempts: u32) -> Option<Duration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let factor = 1u32 << attempts.saturating_sub(1).min(20);
+    Some(initial.saturating_mul(factor).min(MAX_BACKOFF))
+}
+
+/// The background task that empties the outbox.
+pub struct Forwarder {
+    store: Arc<dyn Store>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    secret: Option<WebhookSecret>,
+    retry: Duration,
+    wake: Arc<Notify>,
+}
+
+impl Forwarder {
+    /// A forwarder over `store`; `wake` is notified whenever a delivery is queued.
+    pub fn new(
+        store: Arc<dyn Store>,
+        secret: Option<WebhookSecret>,
+        retry: Duration,
+        wake: Arc<Notify>,
+    ) -> Forwarder {
+        let mut connector = HttpConnector::new();
+        connector.set_connect_timeout(Some(Duration::from_secs(5)));
+        connector.set_nodelay(true);
+        Forwarder {
+            store,
+            client: Client::builder(TokioExecutor::new()).build(connector),
+            secret,
+            retry,
+            wake,
+        }
+    }
+
+    /// Delivers until the task is dropped or aborted. Deliveries cut short by that are
+    /// retried once their lease ends.
+    pub async fn run(self) {
+        loop {
+            let now = time::now_millis();
+            let claimed = self
+                .store
+                .claim_outbox(
+                    time::format_millis(now),
+                    time::format_millis(now + LEASE.as_millis() as u64),
+                    16,
+                )
+                .await;
+            match claimed {
+                Ok(items) if !items.is_empty() => {
+                    // Concurrently: one slow receiver must not hold up the others.
+                    let mut tasks = tokio::task::JoinSet::new();
+                    for item in items {
+                        let this = self.clone_parts();
+                        tasks.spawn(async move { this.attempt(item).await });
+                    }
+                    while tasks.join_next().await.is_some() {}
+                }
+                Ok(_) => self.idle().await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook outbox unavailable; retrying");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+        }
+    }
+
+    fn clone_parts(&self) -> Forwarder {
+        Forwarder {
+            store: Arc::clone(&self.store),
+            client: self.client.clone(),
+            secret: self.secret.clone(),
+            retry: self.retry,
+            wake: Arc::clone(&self.wake),
+        }
+    }
+
+    /// Waits for a new delivery or the next retry, whichever comes first (at most a minute,
+    /// which also picks up rows another collector or a crashed run left behind).
+    async fn idle(&self) {
+        let wait = match self.store.next_outbox_due().await {
+            Ok(Some(due)) => {
+                let due = time::parse_millis(&due).unwrap_or(0);
+                Duration::from_millis(due.saturating_sub(time::now_millis()))
+            }
+            _ => Duration::from_secs(60),
+        }
+        .clamp(Duration::from_millis(10), Duration::from_secs(60));
+        tokio::select! {
+            () = self.wake.notified() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+
+    async fn attempt(&self, item: OutboxItem) {
+        let attempts = item.attempts + 1;
+        let outcome = tokio::time::timeout(ATTEMPT_TIMEOUT, self.send(&item))
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {}s", ATTEMPT_TIMEOUT.as_secs())));
+        let recorded = match outcome {
+            Ok(()) => {
+                tracing::info!(url = %item.url, id = %item.message_id, attempts, "webhook delivered");
+                self.store
+                    .outbox_delivered(item.id, time::now_rfc3339())
+                    .await
+            }
+            Err(error) => {
+                let next = backoff(self.retry, attempts);
+                match next {
+                    Some(wait) => {
+                        tracing::warn!(url = %item.url, id = %item.message_id, attempts, %error,
+                        retry_in_ms = wait.as_millis() as u64, "webhook delivery failed")
+                    }
+                    None => {
+                        tracing::error!(url = %item.url, id = %item.message_id, attempts, %error,
+                        "webhook delivery abandoned")
+                    }
+                }
+                let next_at =
+                    next.map(|w| time::format_millis(time::now_millis() + w.as_millis() as u64));
+                self.store
+                    .outbox_failed(item.id, attempts, next_at, error)
+                    .await
+            }
+        };
+        if let Err(e) = recorded {
+            // The lease runs out and the delivery is tried again: at-least-once.
+            tracing::warn!(error = %e, "could not record a webhook outcome");
+        }
+    }
+
+    async fn send(&self, item: &OutboxItem) -> Result<(), String> {
+        let timestamp = time::now_millis() / 1000;
+        let mut request = axum::http::Request::post(&item.url)
+            .header("content-type", "application/json")
+            .header(
+                "user-agent",
+                concat!("allo-collector/", env!("CARGO_PKG_VERSION")),
+            )
+            .header("webhook-id", &item.message_id)
+            .header("webhook-timestamp", timestamp.to_string());
+        if let Some(secret) = &self.secret {
+            request = request.header(
+                "webhook-signature",
+                sign(
+                    secret.key(),
+                    &item.message_id,
+                    timestamp,
+                    item.payload.as_bytes(),
+                ),
+            );
+        }
+        let request = request
+            .body(Full::new(Bytes::from(item.payload.clone())))
+            .map_err(|e| format!("bad request: {e}"))?;
+        let response = self.client.request(request).await.map_err(|e| {
+            format!(
+                "{e}: {}",
+                std::error::Error::source(&e)
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )
+        })?;
+        let status = response.status();
+        // Read the (small) answer so the connection can be reused.
+        let _ = response.into_body().collect().await;
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("answered {status}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_matches_the_standard_webhooks_example() {
+        // The reference example from the Standard Webhooks specification's test vectors.
+        let secret: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse().unwrap();
+        let sig = sign(
+            secret.key(),
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+        );
+        assert_eq!(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    }
+
+    #[test]
+    fn secrets_are_checked_and_never_printed() {
+        assert!("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+            .parse::<WebhookSecret>()
+            .is_err());
+        assert!("whsec_%%%".parse::<WebhookSecret>().is_err());
+        assert!(
+            "whsec_c2hvcnQ=".parse::<WebhookSecret>().is_err(),
+            "5 bytes"
+        );
+        let s: WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse().unwrap();
+        assert_eq!(format!("{s:?}"), "WebhookSecret(…)");
+    }
+
+    #[test]
+    fn backoff_doubles_caps_and_gives_up() {
+        let s = Duration::from_secs(5);
+        assert_eq!(backoff(s, 1), Some(Duration::from_secs(5)));
+        assert_eq!(backoff(s, 2), Some(Duration::from_secs(10)));
+        assert_eq!(backoff(s, 4), Some(Duration::from_secs(40)));
+        assert_eq!(backoff(s, 15), Some(MAX_BACKOFF));
+        assert_eq!(backoff(s, MAX_ATTEMPTS), None);
+    }
+
+    #[test]
+    fn slack_text_is_escaped() {
+        let sub: allo_core::submission::Submission = serde_json::from_value(json!({
+            "schema": "allo.submission/1", "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+            "kind": "feedback", "created_at": "2026-11-23T18:00:00.000Z", "locale": "en",
+            "visitor": { "name": "<b>Eve</b> & co" },
+            "feedback": { "metric": "csat", "score": 2, "message": "<!channel> help" }
+        }))
+        .unwrap();
+        let r = Record::new(&sub, String::new(), "2026-11-23T18:00:01.000Z".into());
+        let body: serde_json::Value =
+            serde_json::from_str(&payload(&r, WebhookFormat::Slack)).unwrap();
+        let text = body["text"].as_str().unwrap();
+        assert!(text.contains("&lt;b&gt;Eve&lt;/b&gt; &amp; co"), "{text}");
+        assert!(text.contains("&lt;!channel&gt; help"), "{text}");
+        assert!(text.contains("3F25-04E0"), "{text}");
+    }
+}

@@ -1,0 +1,427 @@
+//! The `Store` contract, checked directly (no HTTP) on SQLite and PostgreSQL alike:
+//! idempotency by id, the callback guard, listing filters and orders, the status history
+//! and the webhook outbox's lease and retry bookkeeping.
+mod common;
+
+use std::sync::Arc;
+
+use allo_collector::status::Status;
+use allo_collector::store::{
+    Filter, Guard, Inserted, Order, OutboxMessage, Record, StatusChange, StatusFilter, Store,
+};
+use common::pg::block_on;
+use common::{callback_for, feedback, uuid, Backend, TestDb};
+
+on_both_backends!(
+    inserts_are_idempotent_and_durable,
+    the_callback_guard_refuses_duplicates_and_floods,
+    listing_filters_and_orders,
+    status_changes_are_recorded_in_order,
+    outbox_claims_lease_and_retry,
+);
+
+/// A store on a fresh database (kept alive by the returned `TestDb`).
+async fn open(backend: &Backend) -> (Arc<dyn Store>, TestDb) {
+    let db = TestDb::new(backend);
+    let mut config = allo_collector::Config::new(&db.path);
+    db.configure(&mut config);
+    let store = allo_collector::open_store(&config.database())
+        .await
+        .unwrap();
+    (store, db)
+}
+
+fn record(json: serde_json::Value, received_at: &str) -> Record {
+    let body = json.to_string();
+    let sub = serde_json::from_value(json).unwrap();
+    Record::new(&sub, body, received_at.to_owned())
+}
+
+fn guard(dup_since: &str, limit_since: &str, max: u32) -> Guard {
+    Guard {
+        duplicate_since: Some(dup_since.to_owned()),
+        phone_limit: Some((limit_since.to_owned(), max)),
+    }
+}
+
+fn inserts_are_idempotent_and_durable(backend: Backend) {
+    block_on(async {
+        let db = TestDb::new(&backend);
+        let mut config = allo_collector::Config::new(&db.path);
+        db.configure(&mut config);
+        let store = allo_collector::open_store(&config.database())
+            .await
+            .unwrap();
+        store.ping().await.unwrap();
+        let r = record(feedback(&uuid(1)), "2026-11-23T18:00:00.000Z");
+        assert_eq!(
+            store
+                .insert(r.clone(), Guard::default(), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+        assert_eq!(
+            store
+                .insert(r.clone(), Guard::default(), vec![])
+                .await
+                .unwrap(),
+            Inserted::Duplicate
+        );
+        drop(store);
+        // Reopening (and re-running migrations) keeps the row, byte for byte.
+        let store = allo_collector::open_store(&config.database())
+            .await
+            .unwrap();
+        let (back, history) = store.get(r.id.clone()).await.unwrap().unwrap();
+        assert_eq!(back, r);
+        assert!(history.is_empty());
+        assert!(store.get(uuid(2)).await.unwrap().is_none());
+    });
+}
+
+fn the_callback_guard_refuses_duplicates_and_floods(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let phone = "+33612345678";
+        let due = "2030-01-01T00:00:00.000Z";
+        let at = |m: u32| format!("2026-11-23T18:{m:02}:00.000Z");
+        let first = record(callback_for(&uuid(10), phone, false, due), &at(0));
+        let g = guard(&at(0), &at(0), 3);
+        assert_eq!(
+            store
+                .insert(first.clone(), g.clone(), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+        // Same number within the window while open: refused with the waiting reference.
+        let second = record(callback_for(&uuid(11), phone, false, due), &at(5));
+        assert_eq!(
+            store
+                .insert(second.clone(), guard(&at(0), &at(0), 3), vec![])
+                .await
+                .unwrap(),
+            Inserted::OpenCallback {
+                reference: first.reference.clone()
+            }
+        );
+        // The same id is a retry before anything else.
+        assert_eq!(
+            store
+                .insert(first.clone(), g.clone(), vec![])
+                .await
+                .unwrap(),
+            Inserted::Duplicate
+        );
+        // Outside the duplicate window it passes.
+        assert_eq!(
+            store
+                .insert(second, guard(&at(1), &at(0), 3), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+        // Closed statuses do not count as open.
+        for id in [10, 11] {
+            let change = StatusChange {
+                status: Status::CalledBack,
+                by: "t".into(),
+                note: String::new(),
+                at: at(6),
+            };
+            assert!(store.change_status(uuid(id), change).await.unwrap());
+        }
+        let third = record(callback_for(&uuid(12), phone, false, due), &at(7));
+        assert_eq!(
+            store
+                .insert(third, guard(&at(0), &at(0), 3), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+        // Three in the hour: the fourth is limited, with the oldest counted.
+        let fourth = record(callback_for(&uuid(13), phone, false, due), &at(8));
+        assert_eq!(
+            store
+                .insert(fourth.clone(), guard(&at(8), &at(0), 3), vec![])
+                .await
+                .unwrap(),
+            Inserted::PhoneLimited { oldest: at(0) }
+        );
+        // Another number, feedback and an unguarded insert pass.
+        let other = record(callback_for(&uuid(14), "+33699999999", false, due), &at(8));
+        assert_eq!(
+            store
+                .insert(other, guard(&at(0), &at(0), 3), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+        let fb = record(feedback(&uuid(15)), &at(8));
+        assert_eq!(
+            store
+                .insert(fb, guard(&at(0), &at(0), 0), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+        assert_eq!(
+            store
+                .insert(fourth, Guard::default(), vec![])
+                .await
+                .unwrap(),
+            Inserted::New
+        );
+    });
+}
+
+fn listing_filters_and_orders(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let rows = [
+            record(feedback(&uuid(20)), "2026-11-01T08:00:00.000Z"),
+            record(
+                callback_for(&uuid(21), "+33600000001", false, "2026-11-02T09:00:00.000Z"),
+                "2026-11-02T08:00:00.000Z",
+            ),
+            record(
+                callback_for(&uuid(22), "+33600000002", true, "2026-11-03T12:00:00.000Z"),
+                "2026-11-03T08:00:00.000Z",
+            ),
+            record(
+                callback_for(&uuid(23), "+33600000003", true, "2026-11-03T10:00:00.000Z"),
+                "2026-11-03T09:00:00.000Z",
+            ),
+            record(feedback(&uuid(24)), "2026-11-30T23:59:59.999Z"),
+        ];
+        for r in &rows {
+            assert_eq!(
+                store
+                    .insert(r.clone(), Guard::default(), vec![])
+                    .await
+                    .unwrap(),
+                Inserted::New
+            );
+        }
+        let change = StatusChange {
+            status: Status::Handled,
+            by: "t".into(),
+            note: String::new(),
+            at: "2026-12-01T00:00:00.000Z".into(),
+        };
+        assert!(store.change_status(uuid(22), change).await.unwrap());
+        let ids = |v: Vec<Record>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
+        let list = |f: Filter| {
+            let store = Arc::clone(&store);
+            async move { ids(store.list(f).await.unwrap()) }
+        };
+        assert_eq!(
+            list(Filter::default()).await,
+            [uuid(24), uuid(23), uuid(22), uuid(21), uuid(20)]
+        );
+        assert_eq!(
+            list(Filter {
+                kind: Some("feedback".into()),
+                ..Filter::default()
+            })
+            .await,
+            [uuid(24), uuid(20)]
+        );
+        assert_eq!(
+            list(Filter {
+                status: StatusFilter::Only(Status::Handled),
+                ..Filter::default()
+            })
+            .await,
+            [uuid(22)]
+        );
+        assert_eq!(
+            list(Filter {
+                received_from: Some("2026-11-02T00:00:00.000Z".into()),
+                received_to: Some("2026-11-30T23:59:59.999Z".into()),
+                ..Filter::default()
+            })
+            .await,
+            [uuid(24), uuid(23), uuid(22), uuid(21)],
+            "both bounds inclusive"
+        );
+        assert_eq!(
+            list(Filter {
+                kind: Some("callback".into()),
+                order: Order::Urgency,
+                ..Filter::default()
+            })
+            .await,
+            [uuid(23), uuid(22), uuid(21)],
+            "urgent first, then earliest due"
+        );
+        assert_eq!(
+            list(Filter {
+                kind: Some("callback".into()),
+                status: StatusFilter::Open,
+                order: Order::Urgency,
+                ..Filter::default()
+            })
+            .await,
+            [uuid(23), uuid(21)]
+        );
+        assert_eq!(
+            list(Filter {
+                limit: Some(2),
+                ..Filter::default()
+            })
+            .await,
+            [uuid(24), uuid(23)]
+        );
+        let all = store.list(Filter::default()).await.unwrap();
+        let back = all.iter().find(|r| r.id == uuid(21)).unwrap();
+        assert_eq!(back, &rows[1], "every column round-trips");
+    });
+}
+
+fn status_changes_are_recorded_in_order(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let r = record(
+            callback_for(&uuid(30), "+33600000030", false, "2030-01-01T00:00:00.000Z"),
+            "2026-11-23T18:00:00.000Z",
+        );
+        store.insert(r, Guard::default(), vec![]).await.unwrap();
+        let changes = [
+            (Status::Scheduled, "Ada", "tomorrow 10:00"),
+            (Status::Scheduled, "Ada", "only a note"),
+            (Status::Delayed, "Grace", "line busy"),
+            (Status::Handled, "api", ""),
+        ];
+        for (i, (status, by, note)) in changes.iter().enumerate() {
+            let change = StatusChange {
+                status: *status,
+                by: (*by).into(),
+                note: (*note).into(),
+                at: format!("2026-11-23T19:0{i}:00.000Z"),
+            };
+            assert!(store.change_status(uuid(30), change).await.unwrap());
+        }
+        let missing = StatusChange {
+            status: Status::Handled,
+            by: "x".into(),
+            note: String::new(),
+            at: "2026-11-23T20:00:00.000Z".into(),
+        };
+        assert!(!store.change_status(uuid(31), missing).await.unwrap());
+        let (record, history) = store.get(uuid(30)).await.unwrap().unwrap();
+        assert_eq!(record.status, Status::Handled);
+        let summary: Vec<(Status, Status, &str, &str, &str)> = history
+            .iter()
+            .map(|e| (e.from, e.to, e.by.as_str(), e.note.as_str(), e.at.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    Status::New,
+                    Status::Scheduled,
+                    "Ada",
+                    "tomorrow 10:00",
+                    "2026-11-23T19:00:00.000Z"
+                ),
+                (
+                    Status::Scheduled,
+                    Status::Scheduled,
+                    "Ada",
+                    "only a note",
+                    "2026-11-23T19:01:00.000Z"
+                ),
+                (
+                    Status::Scheduled,
+                    Status::Delayed,
+                    "Grace",
+                    "line busy",
+                    "2026-11-23T19:02:00.000Z"
+                ),
+                (
+                    Status::Delayed,
+                    Status::Handled,
+                    "api",
+                    "",
+                    "2026-11-23T19:03:00.000Z"
+                ),
+            ]
+        );
+    });
+}
+
+fn outbox_claims_lease_and_retry(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        assert_eq!(store.next_outbox_due().await.unwrap(), None);
+        let r = record(feedback(&uuid(40)), "2026-11-23T18:00:00.000Z");
+        let msgs = ["http://a.example/h", "http://b.example/h"].map(|url| OutboxMessage {
+            url: url.into(),
+            message_id: format!("msg_{}", uuid(40)),
+            payload: "{\"x\":1}".into(),
+        });
+        store
+            .insert(r.clone(), Guard::default(), msgs.to_vec())
+            .await
+            .unwrap();
+        // A retry queues nothing more; a refused insert queues nothing at all.
+        store
+            .insert(r, Guard::default(), msgs.to_vec())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.next_outbox_due().await.unwrap().as_deref(),
+            Some("2026-11-23T18:00:00.000Z")
+        );
+
+        let now = "2026-11-23T18:00:01.000Z".to_owned();
+        let lease = "2026-11-23T18:01:01.000Z".to_owned();
+        let claimed = store
+            .claim_outbox(now.clone(), lease.clone(), 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 2);
+        assert_eq!(claimed[0].url, "http://a.example/h");
+        assert_eq!(claimed[0].payload, "{\"x\":1}");
+        assert_eq!(claimed[0].attempts, 0);
+        // Leased: nobody else gets them now.
+        assert!(store
+            .claim_outbox(now.clone(), lease.clone(), 10)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.next_outbox_due().await.unwrap(), Some(lease.clone()));
+
+        store
+            .outbox_delivered(claimed[0].id, now.clone())
+            .await
+            .unwrap();
+        store
+            .outbox_failed(
+                claimed[1].id,
+                1,
+                Some("2026-11-23T18:00:05.000Z".into()),
+                "refused".into(),
+            )
+            .await
+            .unwrap();
+        let again = store
+            .claim_outbox("2026-11-23T18:00:06.000Z".into(), lease.clone(), 10)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 1, "only the failed one comes back");
+        assert_eq!((again[0].id, again[0].attempts), (claimed[1].id, 1));
+        store
+            .outbox_failed(again[0].id, 2, None, "gave up".into())
+            .await
+            .unwrap();
+        assert_eq!(store.next_outbox_due().await.unwrap(), None);
+        assert!(store
+            .claim_outbox("2099-01-01T00:00:00.000Z".into(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty());
+    });
+}
