@@ -26,12 +26,16 @@ impl Ctx {
             .chain(candidates.iter().map(String::as_str))
             .find_map(|tag| Lang::from_tag(tag).map(|l| (l, tag.trim().to_owned())))
             .unwrap_or((Lang::En, "en".to_owned()));
-        Ctx {
-            strings: lang.strings().clone(),
-            config,
-            lang,
-            locale,
+        let mut strings = lang.strings().clone();
+        // The owner's overrides: first those for every language, then this language's own.
+        for scope in ["*", lang.code()] {
+            for (l, key, text) in &config.strings {
+                if l == scope {
+                    strings.set(key, text.clone());
+                }
+            }
         }
+        Ctx { strings, config, lang, locale }
     }
 }
 

@@ -119,3 +119,14 @@ async fn speaks_the_owners_language() {
     click(&one(&root, ".allo-launcher")).await;
     assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider ?");
 }
+
+#[wasm_bindgen_test]
+async fn owner_overrides_single_strings_per_language() {
+    let root = booted(r#"{"endpoint":"/e","locale":"fr","strings":{"send":"Go","fr":{"launcher_label":"Une question ?"},"de":{"launcher_label":"Fragen?"}}}"#).await;
+    assert_eq!(one(&root, ".allo-launcher").text_content().unwrap().trim(), "Une question ?");
+    click(&one(&root, ".allo-launcher")).await;
+    let send = all(&root, "button[type=submit]");
+    assert_eq!(send[0].text_content().unwrap(), "Go");
+    // Untouched strings stay translated.
+    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider ?");
+}
