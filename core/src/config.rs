@@ -30,6 +30,77 @@ impl Position {
     }
 }
 
+/// Which colours the widget uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheme {
+    /// Follow the visitor's system (`prefers-color-scheme`), the default.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Scheme {
+    /// The setting's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::System => "system",
+            Scheme::Light => "light",
+            Scheme::Dark => "dark",
+        }
+    }
+}
+
+/// Whether Allo shows its own launcher button.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LauncherMode {
+    /// The round button in the corner (the default).
+    #[default]
+    Shown,
+    /// No launcher: the panel opens only from the owner's own buttons (through the JS API).
+    Hidden,
+}
+
+/// A CSS length the owner gave for the launcher's offsets: a non-negative number and a unit,
+/// checked so that nothing else can reach the stylesheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CssLength(String);
+
+impl CssLength {
+    /// Units an offset may use (a bare number means pixels).
+    pub const UNITS: [&'static str; 12] = ["px", "rem", "em", "%", "vw", "vh", "dvw", "dvh", "svw", "svh", "lvw", "lvh"];
+
+    /// `24`, `24px`, `1.5rem`, `5%`…; `None` for anything else (negative, `calc()`, other text).
+    pub fn parse(s: &str) -> Option<CssLength> {
+        let s = s.trim().to_ascii_lowercase();
+        let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+        let (number, unit) = s.split_at(split);
+        let value: f64 = number.parse().ok()?;
+        // A digit on each side of the dot, and a size that stays on any screen's scale.
+        let well_formed = !number.starts_with('.') && !number.ends_with('.') && number.len() <= 10;
+        if !well_formed || !(0.0..=10_000.0).contains(&value) {
+            return None;
+        }
+        match unit {
+            "" => Some(CssLength(format!("{number}px"))),
+            u if CssLength::UNITS.contains(&u) => Some(CssLength(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// The length as CSS.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The launcher's and panel's default stacking order: above nearly anything a shop has.
+pub const DEFAULT_Z_INDEX: i32 = 2_147_483_000;
+/// The default distance of the launcher from the viewport's edges.
+pub const DEFAULT_OFFSET: &str = "20px";
+
 /// Whether a form field is shown, and whether it must be filled.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum FieldRule {
@@ -78,6 +149,16 @@ pub struct Config {
     pub position: Position,
     /// Accent colour of the launcher and primary buttons.
     pub accent: Rgb,
+    /// Light, dark, or the visitor's system setting.
+    pub scheme: Scheme,
+    /// Whether the launcher is shown.
+    pub launcher: LauncherMode,
+    /// The CSS `z-index` of the launcher and panel.
+    pub z_index: i32,
+    /// Distance of the launcher from the left or right edge.
+    pub offset_x: CssLength,
+    /// Distance of the launcher from the bottom edge.
+    pub offset_y: CssLength,
     /// The forms offered, in the order given; never empty.
     pub kinds: Vec<Kind>,
     /// The rating scale of the feedback form.
@@ -118,8 +199,6 @@ pub struct CallbackConfig {
     pub slot_days: u16,
     /// Default country for phone numbers (ISO alpha-2), if the owner set one.
     pub country: Option<String>,
-    /// The consent text; `None` uses the catalog's.
-    pub consent_text: Option<String>,
     /// The owner's version label of the consent text.
     pub consent_version: String,
     /// The privacy policy linked next to the consent box.
@@ -178,7 +257,8 @@ impl std::fmt::Display for Warning {
 /// Settings Allo knows; anything else earns a warning (most often a typo).
 const KNOWN: &[&str] = &[
     "format", "headers", "outboxTtl", "timeoutMs", "retryBaseMs",
-    "endpoint", "locale", "position", "accent", "kinds", "metric", "metadata",
+    "endpoint", "locale", "position", "accent", "scheme", "launcher", "zIndex", "offsetX", "offsetY",
+    "kinds", "metric", "metadata",
     "categories", "message", "name", "email", "visitor", "visitorName", "visitorEmail", "visitorPhone", "strings",
     "hours", "timezone", "closed", "callbackWithin", "slotDays", "country", "consentText", "consentVersion",
     "privacyUrl", "cooldownMinutes",
@@ -275,6 +355,42 @@ impl Config {
             }),
         };
 
+        let scheme = match get("scheme").as_deref() {
+            None | Some("system" | "auto") => Scheme::System,
+            Some("light") => Scheme::Light,
+            Some("dark") => Scheme::Dark,
+            Some(other) => {
+                warn("scheme", format!("{other:?} is not light, dark or system; following the visitor's system"));
+                Scheme::System
+            }
+        };
+
+        let launcher = match get("launcher").as_deref() {
+            None | Some("shown" | "visible" | "true") => LauncherMode::Shown,
+            Some("hidden" | "false" | "none") => LauncherMode::Hidden,
+            Some(other) => {
+                warn("launcher", format!("{other:?} is not shown or hidden; showing the launcher"));
+                LauncherMode::Shown
+            }
+        };
+
+        let z_index = match get("zIndex") {
+            None => DEFAULT_Z_INDEX,
+            Some(v) => v.parse::<i32>().unwrap_or_else(|_| {
+                warn("zIndex", format!("{v:?} is not a whole number; using {DEFAULT_Z_INDEX}"));
+                DEFAULT_Z_INDEX
+            }),
+        };
+        let mut offset = |key: &str| match get(key) {
+            None => CssLength(DEFAULT_OFFSET.to_owned()),
+            Some(v) => CssLength::parse(&v).unwrap_or_else(|| {
+                warn(key, format!("{v:?} is not a length such as 24px, 1.5rem or 5vw; using {DEFAULT_OFFSET}"));
+                CssLength(DEFAULT_OFFSET.to_owned())
+            }),
+        };
+        let offset_x = offset("offsetX");
+        let offset_y = offset("offsetY");
+
         let mut kinds = Vec::new();
         if let Some(list) = get("kinds") {
             for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -363,6 +479,11 @@ impl Config {
         };
 
         let mut strings = Vec::new();
+        // The consent text is a string like any other (so it is shown and recorded the same way
+        // in every language); `strings`, read next, may still override it per language.
+        if let Some(text) = get("consentText") {
+            strings.push(("*".to_owned(), "consent_text".to_owned(), text));
+        }
         if let Some(v) = map.get("strings") {
             match v.as_object() {
                 Some(obj) => overrides(obj, &mut strings, &mut warn),
@@ -418,7 +539,6 @@ impl Config {
             within_minutes,
             slot_days,
             country,
-            consent_text: get("consentText"),
             consent_version: get("consentVersion").unwrap_or_else(|| "1".to_owned()),
             privacy_url,
             cooldown_minutes,
@@ -432,6 +552,11 @@ impl Config {
             locale,
             position,
             accent,
+            scheme,
+            launcher,
+            z_index,
+            offset_x,
+            offset_y,
             kinds,
             metric,
             capture_metadata,
@@ -624,6 +749,69 @@ mod tests {
         named.sort();
         assert_eq!(named, ["callbackWithin", "country", "hours", "privacyUrl"]);
         assert!(w.iter().any(|w| w.detail.contains("Fx")), "{w:?}");
+    }
+
+    #[test]
+    fn theming_settings() {
+        let (c, w) = Config::parse(&json!({ "endpoint": "/e" })).unwrap();
+        assert!(w.is_empty());
+        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::System, LauncherMode::Shown, DEFAULT_Z_INDEX));
+        assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("20px", "20px"));
+
+        // The data-attribute forms (dataset turns data-z-index into zIndex) and the object forms.
+        let raw = json!({ "endpoint": "/e", "scheme": "dark", "launcher": "hidden", "zIndex": "10", "offsetX": "96px", "offsetY": "5.5rem" });
+        let (c, w) = Config::parse(&raw).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::Dark, LauncherMode::Hidden, 10));
+        assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("96px", "5.5rem"));
+        let raw = json!({ "endpoint": "/e", "scheme": "light", "launcher": false, "zIndex": -1, "offsetX": 24, "offsetY": 0 });
+        let (c, w) = Config::parse(&raw).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::Light, LauncherMode::Hidden, -1));
+        assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("24px", "0px"));
+
+        let bad = json!({ "endpoint": "/e", "scheme": "blue", "launcher": "maybe", "zIndex": "top", "offsetX": "-5px", "offsetY": "1px;color:red" });
+        let (c, w) = Config::parse(&bad).unwrap();
+        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::System, LauncherMode::Shown, DEFAULT_Z_INDEX));
+        assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("20px", "20px"));
+        let named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
+        assert_eq!(named, ["scheme", "launcher", "zIndex", "offsetX", "offsetY"]);
+    }
+
+    #[test]
+    fn css_lengths_are_checked() {
+        let cases = [
+            ("24", Some("24px")),
+            (" 24PX ", Some("24px")),
+            ("1.5rem", Some("1.5rem")),
+            ("5%", Some("5%")),
+            ("2dvh", Some("2dvh")),
+            ("0", Some("0px")),
+            ("-4px", None),
+            ("4 px", None),
+            (".5rem", None),
+            ("5.", None),
+            ("1e3px", None),
+            ("calc(10px + 2vw)", None),
+            ("10px;}body{display:none", None),
+            ("99999px", None),
+            ("", None),
+            ("px", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(CssLength::parse(input).as_ref().map(CssLength::as_str), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn consent_text_setting_is_a_string_override_that_strings_can_refine() {
+        let raw = json!({ "endpoint": "/e", "consentText": "Call me.", "strings": { "de": { "consent_text": "Ruf mich an." } } });
+        let (c, w) = Config::parse(&raw).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            c.strings,
+            [("*".to_owned(), "consent_text".to_owned(), "Call me.".to_owned()), ("de".into(), "consent_text".into(), "Ruf mich an.".into())]
+        );
     }
 
     #[test]

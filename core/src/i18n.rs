@@ -43,10 +43,16 @@ impl Lang {
     /// The first supported language among `candidates` (owner setting, page `lang`, browser
     /// languages, in that order), else English.
     pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Lang {
-        candidates
-            .into_iter()
-            .find_map(Lang::from_tag)
-            .unwrap_or(Lang::En)
+        negotiate_locale(candidates).0
+    }
+
+    /// The writing direction, for the widget's `dir` attribute. Every language Allo speaks is
+    /// written left to right; saying so explicitly keeps a right-to-left shop page from
+    /// mirroring the widget.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::En | Lang::Fr | Lang::De | Lang::Es | Lang::It | Lang::Nl => "ltr",
+        }
     }
 
     /// The two-letter code.
@@ -282,6 +288,10 @@ catalog! {
     promise_slot,
     /// Promise when the shop set no opening hours.
     promise_no_hours,
+    /// Announced after a submit that found one problem; `{list}` is its message.
+    problems_one,
+    /// Announced after a submit that found several; `{n}` and `{list}` (the messages in order).
+    problems_many,
 }
 
 const fn t(s: &'static str) -> Cow<'static, str> {
@@ -311,7 +321,7 @@ pub static EN: Strings = Strings {
     send_another: t("Send another message"),
     err_rating_required: t("Please choose a rating."),
     err_message_required: t("Please write a message."),
-    err_message_too_long: t("Please keep your message under {max} characters."),
+    err_message_too_long: t("Please keep your message to {max} characters or fewer."),
     err_network: t("We couldn't reach the shop. Please check your connection and try again."),
     err_rejected: t("The shop couldn't accept this message: {detail}"),
     err_server: t("Something went wrong on the shop's side. Please try again in a moment."),
@@ -348,7 +358,7 @@ pub static EN: Strings = Strings {
     remember_me: t("Remember me on this device"),
     greeting: t("Welcome back, {name}!"),
     err_name_required: t("Please enter your name."),
-    err_name_too_long: t("Please keep your name under {max} characters."),
+    err_name_too_long: t("Please keep your name to {max} characters or fewer."),
     err_email_required: t("Please enter your email address."),
     err_email_invalid: t("Please enter a valid email address, like name@example.com."),
     phone_label: t("Phone number"),
@@ -368,7 +378,7 @@ pub static EN: Strings = Strings {
     err_phone_invalid: t("This doesn't look like a phone number. Check the digits and the country."),
     err_slot_required: t("Please choose a time."),
     err_consent_required: t("Please tick the box so that we may call you."),
-    err_reason_too_long: t("Please keep this under {max} characters."),
+    err_reason_too_long: t("Please keep this to {max} characters or fewer."),
     err_too_fast: t("That was very fast. Please check your details and send again."),
     err_cooldown: t("You've just sent a request. You can send another in {minutes} min."),
     err_duplicate: t("We already have your request — we'll call you as promised."),
@@ -378,16 +388,18 @@ pub static EN: Strings = Strings {
     promise_closed_day: t("We're closed right now. We'll call you on {day} from {time}."),
     promise_slot: t("We'll call you on {date} between {from} and {to}."),
     promise_no_hours: t("We'll call you back as soon as we can."),
+    problems_one: t("1 problem: {list}"),
+    problems_many: t("{n} problems: {list}"),
 };
 
 /// French.
 pub static FR: Strings = Strings {
     launcher_label: t("Nous contacter"),
-    panel_title: t("Comment pouvons-nous vous aider ?"),
+    panel_title: t("Comment pouvons-nous vous aider\u{a0}?"),
     close_label: t("Fermer"),
-    feedback_tab: t("Donner votre avis"),
-    callback_tab: t("Être rappelé"),
-    csat_question: t("Dans quelle mesure êtes-vous satisfait de votre expérience ?"),
+    feedback_tab: t("Donner mon avis"),
+    callback_tab: t("Demander un rappel"),
+    csat_question: t("Dans quelle mesure êtes-vous satisfait de votre expérience\u{a0}?"),
     csat_1: t("Très insatisfait"),
     csat_2: t("Insatisfait"),
     csat_3: t("Ni satisfait ni insatisfait"),
@@ -397,24 +409,24 @@ pub static FR: Strings = Strings {
     optional: t("facultatif"),
     send: t("Envoyer"),
     sending: t("Envoi en cours…"),
-    thanks_title: t("Merci !"),
+    thanks_title: t("Merci\u{a0}!"),
     thanks_next: t("Votre message est bien parvenu à l'équipe de la boutique."),
-    thanks_reference: t("Votre référence : {ref}"),
+    thanks_reference: t("Votre référence\u{a0}: {ref}"),
     send_another: t("Envoyer un autre message"),
     err_rating_required: t("Veuillez choisir une note."),
     err_message_required: t("Veuillez écrire un message."),
-    err_message_too_long: t("Votre message doit faire moins de {max} caractères."),
+    err_message_too_long: t("Votre message ne doit pas dépasser {max} caractères."),
     err_network: t("Impossible de joindre la boutique. Vérifiez votre connexion et réessayez."),
-    err_rejected: t("La boutique n'a pas pu accepter ce message : {detail}"),
+    err_rejected: t("La boutique n'a pas pu accepter ce message\u{a0}: {detail}"),
     err_server: t("Un problème est survenu du côté de la boutique. Réessayez dans un instant."),
     retry: t("Réessayer"),
     queued_title: t("Enregistré"),
     queued_body: t("Nous l'enverrons dès que vous serez de nouveau en ligne. Vous pouvez fermer cette fenêtre."),
-    nps_question: t("Quelle est la probabilité que vous recommandiez notre boutique à un ami ou à un collègue ?"),
+    nps_question: t("Quelle est la probabilité que vous recommandiez notre boutique à un ami ou à un collègue\u{a0}?"),
     nps_low: t("Pas du tout probable"),
     nps_high: t("Très probable"),
     nps_option: t("{n} sur 10"),
-    ces_question: t("La boutique m'a facilité la tâche pour faire ce que je voulais."),
+    ces_question: t("La boutique m'a permis de faire facilement ce que je voulais."),
     ces_1: t("Pas du tout d'accord"),
     ces_2: t("Pas d'accord"),
     ces_3: t("Plutôt pas d'accord"),
@@ -422,10 +434,10 @@ pub static FR: Strings = Strings {
     ces_5: t("Plutôt d'accord"),
     ces_6: t("D'accord"),
     ces_7: t("Tout à fait d'accord"),
-    followup_low: t("Qu'est-ce qui n'a pas fonctionné ?"),
-    followup_neutral: t("Que pourrions-nous améliorer ?"),
-    followup_high: t("Qu'avons-nous bien fait ?"),
-    offer_callback: t("Voulez-vous que nous vous appelions ?"),
+    followup_low: t("Qu'est-ce qui n'a pas fonctionné\u{a0}?"),
+    followup_neutral: t("Que pourrions-nous améliorer\u{a0}?"),
+    followup_high: t("Qu'avons-nous bien fait\u{a0}?"),
+    offer_callback: t("Voulez-vous que nous vous appelions\u{a0}?"),
     offer_callback_button: t("Oui, rappelez-moi"),
     category_label: t("Sujet"),
     category_none: t("Choisissez un sujet"),
@@ -436,20 +448,20 @@ pub static FR: Strings = Strings {
     cat_other: t("Autre chose"),
     chars_left: t("{n} caractères restants"),
     name_label: t("Votre nom"),
-    email_label: t("Votre e-mail"),
+    email_label: t("Votre adresse e-mail"),
     remember_me: t("Se souvenir de moi sur cet appareil"),
-    greeting: t("Bon retour parmi nous, {name} !"),
+    greeting: t("Ravis de vous revoir, {name}\u{a0}!"),
     err_name_required: t("Veuillez indiquer votre nom."),
-    err_name_too_long: t("Votre nom doit faire moins de {max} caractères."),
+    err_name_too_long: t("Votre nom ne doit pas dépasser {max} caractères."),
     err_email_required: t("Veuillez indiquer votre adresse e-mail."),
     err_email_invalid: t("Veuillez saisir une adresse e-mail valide, par exemple nom@exemple.fr."),
     phone_label: t("Numéro de téléphone"),
     country_label: t("Pays"),
-    reason_label: t("À quel sujet ?"),
+    reason_label: t("À quel sujet\u{a0}?"),
     urgent_label: t("C'est urgent"),
-    when_label: t("Quand devons-nous vous appeler ?"),
+    when_label: t("Quand pouvons-nous vous appeler\u{a0}?"),
     when_asap: t("Dès que possible"),
-    when_slot: t("À un moment qui me convient"),
+    when_slot: t("À l'heure de mon choix"),
     slot_label: t("Choisissez un créneau"),
     slot_none: t("Aucun créneau n'est disponible dans les prochains jours."),
     consent_text: t("J'accepte que la boutique m'appelle au sujet de cette demande et conserve mon numéro à cette fin."),
@@ -460,8 +472,8 @@ pub static FR: Strings = Strings {
     err_phone_invalid: t("Ce numéro ne semble pas valide. Vérifiez les chiffres et le pays."),
     err_slot_required: t("Veuillez choisir un créneau."),
     err_consent_required: t("Veuillez cocher la case pour que nous puissions vous appeler."),
-    err_reason_too_long: t("Merci de rester sous {max} caractères."),
-    err_too_fast: t("C'était très rapide. Vérifiez vos informations et renvoyez."),
+    err_reason_too_long: t("Merci de ne pas dépasser {max} caractères."),
+    err_too_fast: t("C'était très rapide. Vérifiez vos informations, puis envoyez à nouveau."),
     err_cooldown: t("Vous venez d'envoyer une demande. Vous pourrez en envoyer une autre dans {minutes} min."),
     err_duplicate: t("Nous avons déjà votre demande — nous vous appellerons comme promis."),
     promise_open: t("Nous vous appellerons dans les {minutes} minutes."),
@@ -476,6 +488,8 @@ pub static FR: Strings = Strings {
     ),
     promise_slot: t("Nous vous appellerons le {date} entre {from} et {to}."),
     promise_no_hours: t("Nous vous rappellerons dès que possible."),
+    problems_one: t("1 problème\u{a0}: {list}"),
+    problems_many: t("{n} problèmes\u{a0}: {list}"),
 };
 
 /// German.
@@ -485,7 +499,7 @@ pub static DE: Strings = Strings {
     close_label: t("Schließen"),
     feedback_tab: t("Feedback geben"),
     callback_tab: t("Rückruf anfordern"),
-    csat_question: t("Wie zufrieden sind Sie mit Ihrer Erfahrung?"),
+    csat_question: t("Wie zufrieden sind Sie insgesamt?"),
     csat_1: t("Sehr unzufrieden"),
     csat_2: t("Unzufrieden"),
     csat_3: t("Weder zufrieden noch unzufrieden"),
@@ -497,17 +511,17 @@ pub static DE: Strings = Strings {
     sending: t("Wird gesendet…"),
     thanks_title: t("Vielen Dank!"),
     thanks_next: t("Ihre Nachricht ist beim Team des Shops angekommen."),
-    thanks_reference: t("Ihre Referenz: {ref}"),
+    thanks_reference: t("Ihre Referenznummer: {ref}"),
     send_another: t("Weitere Nachricht senden"),
     err_rating_required: t("Bitte wählen Sie eine Bewertung."),
     err_message_required: t("Bitte schreiben Sie eine Nachricht."),
-    err_message_too_long: t("Bitte fassen Sie sich kürzer als {max} Zeichen."),
+    err_message_too_long: t("Ihre Nachricht darf höchstens {max} Zeichen lang sein."),
     err_network: t("Der Shop ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut."),
     err_rejected: t("Der Shop konnte diese Nachricht nicht annehmen: {detail}"),
     err_server: t("Beim Shop ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal."),
     retry: t("Erneut versuchen"),
     queued_title: t("Gespeichert"),
-    queued_body: t("Wir senden es, sobald Sie wieder online sind. Sie können dieses Fenster schließen."),
+    queued_body: t("Wir senden alles ab, sobald Sie wieder online sind. Sie können dieses Fenster schließen."),
     nps_question: t("Wie wahrscheinlich ist es, dass Sie uns einem Freund oder Kollegen weiterempfehlen?"),
     nps_low: t("Überhaupt nicht wahrscheinlich"),
     nps_high: t("Äußerst wahrscheinlich"),
@@ -516,7 +530,7 @@ pub static DE: Strings = Strings {
     ces_1: t("Stimme überhaupt nicht zu"),
     ces_2: t("Stimme nicht zu"),
     ces_3: t("Stimme eher nicht zu"),
-    ces_4: t("Weder noch"),
+    ces_4: t("Neutral"),
     ces_5: t("Stimme eher zu"),
     ces_6: t("Stimme zu"),
     ces_7: t("Stimme voll und ganz zu"),
@@ -535,7 +549,7 @@ pub static DE: Strings = Strings {
     chars_left: t("Noch {n} Zeichen"),
     name_label: t("Ihr Name"),
     email_label: t("Ihre E-Mail-Adresse"),
-    remember_me: t("Auf diesem Gerät merken"),
+    remember_me: t("Meine Angaben auf diesem Gerät speichern"),
     greeting: t("Willkommen zurück, {name}!"),
     err_name_required: t("Bitte geben Sie Ihren Namen ein."),
     err_name_too_long: t("Der Name darf höchstens {max} Zeichen lang sein."),
@@ -545,17 +559,17 @@ pub static DE: Strings = Strings {
     country_label: t("Land"),
     reason_label: t("Worum geht es?"),
     urgent_label: t("Es ist dringend"),
-    when_label: t("Wann sollen wir anrufen?"),
+    when_label: t("Wann dürfen wir Sie anrufen?"),
     when_asap: t("So bald wie möglich"),
-    when_slot: t("Zu einer Zeit, die mir passt"),
-    slot_label: t("Zeit wählen"),
+    when_slot: t("Zu einer Wunschzeit"),
+    slot_label: t("Uhrzeit wählen"),
     slot_none: t("In den nächsten Tagen sind keine Zeiten frei."),
     consent_text: t("Ich bin einverstanden, dass der Shop mich zu dieser Anfrage anruft und meine Nummer dafür speichert."),
     privacy_link: t("Datenschutzerklärung"),
     callback_send: t("Rückruf anfordern"),
     callback_thanks_title: t("Anfrage erhalten"),
     err_phone_required: t("Bitte geben Sie Ihre Telefonnummer ein."),
-    err_phone_invalid: t("Das sieht nicht wie eine Telefonnummer aus. Bitte Ziffern und Land prüfen."),
+    err_phone_invalid: t("Das sieht nicht nach einer Telefonnummer aus. Bitte prüfen Sie die Ziffern und das Land."),
     err_slot_required: t("Bitte wählen Sie eine Zeit."),
     err_consent_required: t("Bitte setzen Sie das Häkchen, damit wir Sie anrufen dürfen."),
     err_reason_too_long: t("Bitte höchstens {max} Zeichen."),
@@ -568,6 +582,8 @@ pub static DE: Strings = Strings {
     promise_closed_day: t("Wir haben gerade geschlossen. Wir rufen Sie am {day} ab {time} an."),
     promise_slot: t("Wir rufen Sie am {date} zwischen {from} und {to} an."),
     promise_no_hours: t("Wir rufen Sie so bald wie möglich zurück."),
+    problems_one: t("1 Fehler: {list}"),
+    problems_many: t("{n} Fehler: {list}"),
 };
 
 /// Spanish.
@@ -575,7 +591,7 @@ pub static ES: Strings = Strings {
     launcher_label: t("Contáctenos"),
     panel_title: t("¿Cómo podemos ayudarle?"),
     close_label: t("Cerrar"),
-    feedback_tab: t("Dar su opinión"),
+    feedback_tab: t("Dar mi opinión"),
     callback_tab: t("Que me llamen"),
     csat_question: t("¿Qué grado de satisfacción tiene con su experiencia?"),
     csat_1: t("Muy insatisfecho"),
@@ -593,13 +609,13 @@ pub static ES: Strings = Strings {
     send_another: t("Enviar otro mensaje"),
     err_rating_required: t("Elija una valoración."),
     err_message_required: t("Escriba un mensaje."),
-    err_message_too_long: t("El mensaje debe tener menos de {max} caracteres."),
+    err_message_too_long: t("El mensaje no puede superar los {max} caracteres."),
     err_network: t(
         "No hemos podido contactar con la tienda. Compruebe su conexión e inténtelo de nuevo.",
     ),
     err_rejected: t("La tienda no ha podido aceptar este mensaje: {detail}"),
-    err_server: t("Algo ha fallado en la tienda. Inténtelo de nuevo en un momento."),
-    retry: t("Reintentar"),
+    err_server: t("Se ha producido un error en la tienda. Inténtelo de nuevo en un momento."),
+    retry: t("Volver a intentarlo"),
     queued_title: t("Guardado"),
     queued_body: t("Lo enviaremos en cuanto vuelva a tener conexión. Puede cerrar esta ventana."),
     nps_question: t("¿Qué probabilidad hay de que nos recomiende a un amigo o colega?"),
@@ -632,7 +648,7 @@ pub static ES: Strings = Strings {
     remember_me: t("Recordarme en este dispositivo"),
     greeting: t("¡Hola de nuevo, {name}!"),
     err_name_required: t("Indique su nombre."),
-    err_name_too_long: t("El nombre debe tener menos de {max} caracteres."),
+    err_name_too_long: t("El nombre no puede superar los {max} caracteres."),
     err_email_required: t("Indique su correo electrónico."),
     err_email_invalid: t("Introduzca un correo válido, por ejemplo nombre@ejemplo.es."),
     phone_label: t("Número de teléfono"),
@@ -653,7 +669,7 @@ pub static ES: Strings = Strings {
     err_slot_required: t("Elija una hora."),
     err_consent_required: t("Marque la casilla para que podamos llamarle."),
     err_reason_too_long: t("Máximo {max} caracteres."),
-    err_too_fast: t("Ha sido muy rápido. Revise sus datos y vuelva a enviar."),
+    err_too_fast: t("Ha sido muy rápido. Revise sus datos y vuelva a enviarlos."),
     err_cooldown: t("Acaba de enviar una solicitud. Podrá enviar otra en {minutes} min."),
     err_duplicate: t("Ya tenemos su solicitud: le llamaremos como prometimos."),
     promise_open: t("Le llamaremos en los próximos {minutes} minutos."),
@@ -668,6 +684,8 @@ pub static ES: Strings = Strings {
     ),
     promise_slot: t("Le llamaremos el {date} entre las {from} y las {to}."),
     promise_no_hours: t("Le devolveremos la llamada lo antes posible."),
+    problems_one: t("1 problema: {list}"),
+    problems_many: t("{n} problemas: {list}"),
 };
 
 /// Italian.
@@ -676,7 +694,7 @@ pub static IT: Strings = Strings {
     panel_title: t("Come possiamo aiutarti?"),
     close_label: t("Chiudi"),
     feedback_tab: t("Lascia un parere"),
-    callback_tab: t("Richiamami"),
+    callback_tab: t("Fatti richiamare"),
     csat_question: t("Quanto sei soddisfatto della tua esperienza?"),
     csat_1: t("Molto insoddisfatto"),
     csat_2: t("Insoddisfatto"),
@@ -689,30 +707,30 @@ pub static IT: Strings = Strings {
     sending: t("Invio in corso…"),
     thanks_title: t("Grazie!"),
     thanks_next: t("Il tuo messaggio è arrivato al team del negozio."),
-    thanks_reference: t("Il tuo riferimento: {ref}"),
+    thanks_reference: t("Codice di riferimento: {ref}"),
     send_another: t("Invia un altro messaggio"),
     err_rating_required: t("Scegli una valutazione."),
     err_message_required: t("Scrivi un messaggio."),
-    err_message_too_long: t("Il messaggio deve avere meno di {max} caratteri."),
+    err_message_too_long: t("Il messaggio non può superare i {max} caratteri."),
     err_network: t("Impossibile raggiungere il negozio. Controlla la connessione e riprova."),
     err_rejected: t("Il negozio non ha potuto accettare questo messaggio: {detail}"),
     err_server: t("Si è verificato un problema da parte del negozio. Riprova tra un momento."),
     retry: t("Riprova"),
     queued_title: t("Salvato"),
     queued_body: t("Lo invieremo appena sarai di nuovo online. Puoi chiudere questa finestra."),
-    nps_question: t("Quanto è probabile che ci consiglieresti a un amico o a un collega?"),
+    nps_question: t("Quanto è probabile che tu ci consigli a un amico o a un collega?"),
     nps_low: t("Per niente probabile"),
     nps_high: t("Estremamente probabile"),
     nps_option: t("{n} su 10"),
-    ces_question: t("Il negozio mi ha reso facile fare ciò che volevo."),
+    ces_question: t("Il negozio mi ha permesso di fare facilmente ciò che volevo."),
     ces_1: t("Per niente d'accordo"),
     ces_2: t("In disaccordo"),
-    ces_3: t("Abbastanza in disaccordo"),
+    ces_3: t("Leggermente in disaccordo"),
     ces_4: t("Né d'accordo né in disaccordo"),
-    ces_5: t("Abbastanza d'accordo"),
+    ces_5: t("Leggermente d'accordo"),
     ces_6: t("D'accordo"),
     ces_7: t("Completamente d'accordo"),
-    followup_low: t("Che cosa non è andato?"),
+    followup_low: t("Che cosa non è andato bene?"),
     followup_neutral: t("Che cosa potremmo fare meglio?"),
     followup_high: t("Che cosa abbiamo fatto bene?"),
     offer_callback: t("Vuoi che ti chiamiamo?"),
@@ -728,18 +746,18 @@ pub static IT: Strings = Strings {
     name_label: t("Il tuo nome"),
     email_label: t("La tua email"),
     remember_me: t("Ricordami su questo dispositivo"),
-    greeting: t("Bentornato, {name}!"),
+    greeting: t("Felici di rivederti, {name}!"),
     err_name_required: t("Inserisci il tuo nome."),
-    err_name_too_long: t("Il nome deve avere meno di {max} caratteri."),
+    err_name_too_long: t("Il nome non può superare i {max} caratteri."),
     err_email_required: t("Inserisci il tuo indirizzo email."),
     err_email_invalid: t("Inserisci un indirizzo email valido, ad esempio nome@esempio.it."),
     phone_label: t("Numero di telefono"),
     country_label: t("Paese"),
     reason_label: t("Di che cosa si tratta?"),
     urgent_label: t("È urgente"),
-    when_label: t("Quando dobbiamo chiamarti?"),
+    when_label: t("Quando possiamo chiamarti?"),
     when_asap: t("Il prima possibile"),
-    when_slot: t("In un momento a me comodo"),
+    when_slot: t("All'orario che preferisco"),
     slot_label: t("Scegli un orario"),
     slot_none: t("Nessun orario disponibile nei prossimi giorni."),
     consent_text: t("Accetto che il negozio mi chiami per questa richiesta e conservi il mio numero a tale scopo."),
@@ -751,24 +769,26 @@ pub static IT: Strings = Strings {
     err_slot_required: t("Scegli un orario."),
     err_consent_required: t("Spunta la casella per permetterci di chiamarti."),
     err_reason_too_long: t("Massimo {max} caratteri."),
-    err_too_fast: t("È stato molto veloce. Controlla i dati e invia di nuovo."),
+    err_too_fast: t("Hai fatto molto in fretta. Controlla i dati e invia di nuovo."),
     err_cooldown: t("Hai appena inviato una richiesta. Potrai inviarne un'altra tra {minutes} min."),
     err_duplicate: t("Abbiamo già la tua richiesta: ti chiameremo come promesso."),
     promise_open: t("Ti chiameremo entro {minutes} minuti."),
     promise_closed_today: t("Al momento siamo chiusi. Ti chiameremo oggi dalle {time}."),
     promise_closed_tomorrow: t("Al momento siamo chiusi. Ti chiameremo domani dalle {time}."),
     promise_closed_day: t("Al momento siamo chiusi. Ti chiameremo {day} dalle {time}."),
-    promise_slot: t("Ti chiameremo {date} tra le {from} e le {to}."),
+    promise_slot: t("Ti chiameremo {date} dalle {from} alle {to}."),
     promise_no_hours: t("Ti richiameremo il prima possibile."),
+    problems_one: t("1 problema: {list}"),
+    problems_many: t("{n} problemi: {list}"),
 };
 
 /// Dutch.
 pub static NL: Strings = Strings {
     launcher_label: t("Contact"),
-    panel_title: t("Waarmee kunnen we helpen?"),
+    panel_title: t("Waarmee kunnen we u helpen?"),
     close_label: t("Sluiten"),
     feedback_tab: t("Feedback geven"),
-    callback_tab: t("Bel mij terug"),
+    callback_tab: t("Bel me terug"),
     csat_question: t("Hoe tevreden bent u over uw ervaring?"),
     csat_1: t("Zeer ontevreden"),
     csat_2: t("Ontevreden"),
@@ -778,14 +798,14 @@ pub static NL: Strings = Strings {
     message_label: t("Uw bericht"),
     optional: t("optioneel"),
     send: t("Versturen"),
-    sending: t("Bezig met versturen…"),
+    sending: t("Wordt verstuurd…"),
     thanks_title: t("Bedankt!"),
     thanks_next: t("Uw bericht is aangekomen bij het team van de winkel."),
-    thanks_reference: t("Uw referentie: {ref}"),
+    thanks_reference: t("Uw referentienummer: {ref}"),
     send_another: t("Nog een bericht sturen"),
     err_rating_required: t("Kies een beoordeling."),
     err_message_required: t("Schrijf een bericht."),
-    err_message_too_long: t("Houd uw bericht korter dan {max} tekens."),
+    err_message_too_long: t("Uw bericht mag maximaal {max} tekens lang zijn."),
     err_network: t(
         "We kunnen de winkel niet bereiken. Controleer uw verbinding en probeer het opnieuw.",
     ),
@@ -824,16 +844,16 @@ pub static NL: Strings = Strings {
     remember_me: t("Onthoud mij op dit apparaat"),
     greeting: t("Welkom terug, {name}!"),
     err_name_required: t("Vul uw naam in."),
-    err_name_too_long: t("Uw naam mag maximaal {max} tekens hebben."),
+    err_name_too_long: t("Uw naam mag maximaal {max} tekens lang zijn."),
     err_email_required: t("Vul uw e-mailadres in."),
     err_email_invalid: t("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
     phone_label: t("Telefoonnummer"),
     country_label: t("Land"),
     reason_label: t("Waar gaat het over?"),
     urgent_label: t("Het is dringend"),
-    when_label: t("Wanneer zullen we bellen?"),
+    when_label: t("Wanneer mogen we u bellen?"),
     when_asap: t("Zo snel mogelijk"),
-    when_slot: t("Op een moment dat mij past"),
+    when_slot: t("Op een moment dat mij uitkomt"),
     slot_label: t("Kies een tijd"),
     slot_none: t("Er zijn de komende dagen geen tijden beschikbaar."),
     consent_text: t("Ik ga ermee akkoord dat de winkel mij over dit verzoek belt en mijn nummer daarvoor bewaart."),
@@ -845,7 +865,7 @@ pub static NL: Strings = Strings {
     err_slot_required: t("Kies een tijd."),
     err_consent_required: t("Vink het vakje aan zodat we u mogen bellen."),
     err_reason_too_long: t("Maximaal {max} tekens."),
-    err_too_fast: t("Dat ging erg snel. Controleer uw gegevens en verstuur opnieuw."),
+    err_too_fast: t("Dat ging erg snel. Controleer uw gegevens en verstuur het opnieuw."),
     err_cooldown: t("U heeft net een verzoek verstuurd. Over {minutes} min kunt u er nog een sturen."),
     err_duplicate: t("We hebben uw verzoek al — we bellen u zoals beloofd."),
     promise_open: t("We bellen u binnen {minutes} minuten."),
@@ -854,7 +874,73 @@ pub static NL: Strings = Strings {
     promise_closed_day: t("We zijn nu gesloten. We bellen u op {day} vanaf {time}."),
     promise_slot: t("We bellen u op {date} tussen {from} en {to}."),
     promise_no_hours: t("We bellen u zo snel mogelijk terug."),
+    problems_one: t("1 probleem: {list}"),
+    problems_many: t("{n} problemen: {list}"),
 };
+
+impl Strings {
+    /// `lang`'s catalog with the owner's `overrides` (language code or `*`, key, text, as
+    /// [`Config::strings`](crate::config::Config::strings) holds them): first those for every
+    /// language, then `lang`'s own, so `{ fr: { send: … } }` beats `{ send: … }` in French.
+    pub fn localized(lang: Lang, overrides: &[(String, String, String)]) -> Strings {
+        let mut strings = lang.strings().clone();
+        for scope in ["*", lang.code()] {
+            for (l, key, text) in overrides {
+                if l == scope {
+                    strings.set(key, text.clone());
+                }
+            }
+        }
+        strings
+    }
+}
+
+/// The visitor's language and the tag to format dates and report submissions with: the first of
+/// `candidates` (the owner's setting, the page's `<html lang>`, the browser's languages, in
+/// that order) whose language Allo speaks, else English. The tag keeps its region, so `fr-CA`
+/// speaks French and formats dates the way Canadians read them.
+pub fn negotiate_locale<'a>(candidates: impl IntoIterator<Item = &'a str>) -> (Lang, String) {
+    candidates
+        .into_iter()
+        .find_map(|tag| Some((Lang::from_tag(tag)?, canonical_tag(tag))))
+        .unwrap_or((Lang::En, "en".to_owned()))
+}
+
+/// A tag in the form `Intl` accepts: `fr_ca` → `fr-CA`, `zh-hant-tw` → `zh-Hant-TW`.
+/// Only language, script and region are kept; anything after them (variants, extensions,
+/// private use, or a malformed subtag) is dropped, because `Intl` throws a `RangeError` on
+/// tags it cannot parse and the language alone still formats correctly.
+pub fn canonical_tag(tag: &str) -> String {
+    let mut parts = tag.trim().split(['-', '_']);
+    let mut out = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let mut have_script = false;
+    for part in parts {
+        let alpha = part.bytes().all(|b| b.is_ascii_alphabetic());
+        if part.len() == 4 && alpha && !have_script {
+            have_script = true;
+            out.push('-');
+            out.push_str(&part[..1].to_ascii_uppercase());
+            out.push_str(&part[1..].to_ascii_lowercase());
+        } else if (part.len() == 2 && alpha) || (part.len() == 3 && part.bytes().all(|b| b.is_ascii_digit())) {
+            out.push('-');
+            out.push_str(&part.to_ascii_uppercase());
+            break;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// What the live region says after a submit that found problems: "2 problems: Please enter
+/// your phone number. Please enter your name." (`messages` in the order the fields are shown).
+pub fn problems_summary(s: &Strings, messages: &[String]) -> String {
+    match messages {
+        [] => String::new(),
+        [one] => fill(&s.problems_one, &[("list", one)]),
+        many => fill(&s.problems_many, &[("n", &many.len().to_string()), ("list", &many.join(" "))]),
+    }
+}
 
 /// Replaces each `{name}` in `template` with its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -905,6 +991,7 @@ mod tests {
                     "{date}",
                     "{from}",
                     "{to}",
+                    "{list}",
                 ] {
                     let en = EN.get(key).unwrap();
                     assert_eq!(
@@ -918,6 +1005,67 @@ mod tests {
                 assert_ne!(s.send, EN.send, "{lang:?} looks untranslated");
             }
         }
+    }
+
+    #[test]
+    fn negotiation_keeps_the_winning_tag_in_intl_form() {
+        let cases: &[(&[&str], Lang, &str)] = &[
+            // The owner's setting, then the page, then the browser: the first Allo speaks wins.
+            (&["de-AT", "fr", "en-US"], Lang::De, "de-AT"),
+            (&["pt-BR", "fr-CA", "en-US"], Lang::Fr, "fr-CA"),
+            (&["", "nl_be"], Lang::Nl, "nl-BE"),
+            (&["  ES "], Lang::Es, "es"),
+            (&["it-CH-u-ca-gregory"], Lang::It, "it-CH"),
+            (&["en-Latn-GB-oed"], Lang::En, "en-Latn-GB"),
+            (&["es-419"], Lang::Es, "es-419"),
+            (&["fr-x-shop"], Lang::Fr, "fr"),
+            (&["de-!!"], Lang::De, "de"),
+            // Unknown everywhere: English.
+            (&["ja", "zh-Hant-TW", "x-klingon"], Lang::En, "en"),
+            (&[], Lang::En, "en"),
+        ];
+        for (tags, lang, tag) in cases {
+            assert_eq!(negotiate_locale(tags.iter().copied()), (*lang, (*tag).to_owned()), "{tags:?}");
+        }
+        assert_eq!(canonical_tag("zh_hant_tw"), "zh-Hant-TW");
+        for lang in Lang::ALL {
+            assert_eq!(lang.dir(), "ltr");
+        }
+    }
+
+    #[test]
+    fn problems_are_summarised_with_their_count() {
+        let m = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(problems_summary(&EN, &[]), "");
+        assert_eq!(problems_summary(&EN, &m(&["Please choose a rating."])), "1 problem: Please choose a rating.");
+        assert_eq!(
+            problems_summary(&EN, &m(&["Please enter your phone number.", "Please enter your name."])),
+            "2 problems: Please enter your phone number. Please enter your name."
+        );
+        assert_eq!(problems_summary(&DE, &m(&["a", "b", "c"])), "3 Fehler: a b c");
+        assert_eq!(problems_summary(&FR, &m(&["a", "b"])), "2 problèmes\u{a0}: a b");
+    }
+
+    #[test]
+    fn french_punctuation_never_starts_a_line() {
+        // French sets a space before ? ! : ; a plain one lets the mark wrap onto its own line.
+        for key in Strings::KEYS {
+            let v = FR.get(key).unwrap();
+            for mark in [" ?", " !", " :"] {
+                assert!(!v.contains(mark), "FR.{key} has a breaking space before {mark:?}: {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn owner_overrides_apply_everywhere_then_per_language() {
+        let o = |l: &str, k: &str, t: &str| (l.to_owned(), k.to_owned(), t.to_owned());
+        let overrides = [o("de", "send", "Abschicken"), o("*", "send", "Go"), o("*", "consent_text", "OK to call."), o("fr", "close_label", "Fermer la fenêtre")];
+        let de = Strings::localized(Lang::De, &overrides);
+        assert_eq!((&*de.send, &*de.consent_text, &*de.close_label), ("Abschicken", "OK to call.", "Schließen"));
+        let fr = Strings::localized(Lang::Fr, &overrides);
+        assert_eq!((&*fr.send, &*fr.close_label, &*fr.launcher_label), ("Go", "Fermer la fenêtre", "Nous contacter"));
+        assert_eq!(Strings::localized(Lang::It, &[]), IT);
     }
 
     #[test]

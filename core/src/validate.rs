@@ -466,7 +466,7 @@ mod tests {
         let p = Problem::new("feedback.message", Code::TooLong { max: 10 });
         assert_eq!(
             p.message(crate::i18n::Lang::Fr.strings()),
-            "Votre message doit faire moins de 10 caractères."
+            "Votre message ne doit pas dépasser 10 caractères."
         );
         assert_eq!(
             Problem::new("feedback.score", Code::Required).message(&crate::i18n::EN),
