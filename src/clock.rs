@@ -131,6 +131,13 @@ pub fn iso(ms: i64) -> String {
     Date::new(&JsValue::from_f64(ms as f64)).to_iso_string().into()
 }
 
+/// Compares two texts in `locale`'s alphabetical order (`String.prototype.localeCompare`, which
+/// uses `Intl.Collator`), so lists sort the way the visitor reads them.
+pub fn collate(locale: &str, a: &str, b: &str) -> std::cmp::Ordering {
+    let locales = Array::of1(&JsValue::from_str(locale));
+    js_sys::JsString::from(a).locale_compare(b, &locales, &Object::new()).cmp(&0)
+}
+
 /// Country names in the visitor's language (`Intl.DisplayNames`), falling back to the code.
 pub struct CountryNames(Option<Object>);
 

@@ -2,7 +2,7 @@
 use std::rc::Rc;
 
 use allo_core::config::Config;
-use allo_core::i18n::{Lang, Strings};
+use allo_core::i18n::{negotiate_locale, Lang, Strings};
 
 /// The config plus the language chosen for this visitor.
 #[derive(Debug)]
@@ -11,7 +11,8 @@ pub struct Ctx {
     pub config: Config,
     /// The language the widget speaks.
     pub lang: Lang,
-    /// The BCP 47 tag sent with submissions (the most specific tag that picked `lang`).
+    /// The BCP 47 tag that picked `lang`, in the form `Intl` accepts: dates and numbers are
+    /// formatted with it, and it is sent with submissions.
     pub locale: String,
     /// The strings shown, with the owner's overrides applied.
     pub strings: Strings,
@@ -19,22 +20,11 @@ pub struct Ctx {
 
 impl Ctx {
     /// Chooses the language from the owner's setting first, then the `candidates`
-    /// (page `lang`, then the browser's languages).
+    /// (page `lang`, then the browser's languages); see [`negotiate_locale`].
     pub fn new(config: Config, candidates: &[String]) -> Ctx {
         let owner = config.locale.iter().map(String::as_str);
-        let (lang, locale) = owner
-            .chain(candidates.iter().map(String::as_str))
-            .find_map(|tag| Lang::from_tag(tag).map(|l| (l, tag.trim().to_owned())))
-            .unwrap_or((Lang::En, "en".to_owned()));
-        let mut strings = lang.strings().clone();
-        // The owner's overrides: first those for every language, then this language's own.
-        for scope in ["*", lang.code()] {
-            for (l, key, text) in &config.strings {
-                if l == scope {
-                    strings.set(key, text.clone());
-                }
-            }
-        }
+        let (lang, locale) = negotiate_locale(owner.chain(candidates.iter().map(String::as_str)));
+        let strings = Strings::localized(lang, &config.strings);
         Ctx { strings, config, lang, locale }
     }
 }

@@ -4,8 +4,13 @@
 //! fewer, and no stylesheet URL for a CDN or CSP to get wrong. They are applied as a
 //! constructed stylesheet (`adoptedStyleSheets`), which a strict `style-src` CSP does not
 //! block; browsers without it get a `<style>` element instead.
-use allo_core::color::text_on;
-use allo_core::config::Config;
+//!
+//! Every colour is a `--allo-*` custom property on `:host`, written here from the palettes in
+//! `allo_core::color` (where tests check their contrast) and the owner's accent, so the CSS
+//! files never name a colour of their own. The owner's `scheme` decides which palette applies:
+//! always light, always dark, or the dark one inside `prefers-color-scheme: dark`.
+use allo_core::color::{text_on, Palette, DARK, LIGHT};
+use allo_core::config::{Config, Scheme};
 use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
@@ -18,13 +23,42 @@ const CSS: &[&str] = &[
     include_str!("../styles/rating.css"),
 ];
 
+/// One palette, with the accent made readable on it, as custom property declarations.
+fn palette(p: &Palette, config: &Config) -> String {
+    let vars = [
+        ("bg", p.bg),
+        ("fg", p.fg),
+        ("muted", p.muted),
+        ("border", p.border),
+        ("control", p.control),
+        ("field", p.field),
+        ("subtle", p.subtle),
+        ("error", p.error),
+        ("success", p.success),
+        ("focus", p.focus),
+        ("accent-ink", p.accent_ink(config.accent)),
+    ];
+    let mut css: String = vars.iter().map(|(name, c)| format!("--allo-{name}:{};", c.to_hex())).collect();
+    css.push_str(&format!("--allo-color-scheme:{};", p.name));
+    css
+}
+
 /// The owner's theme as custom properties on `:host`.
 pub fn theme(config: &Config) -> String {
-    format!(
-        ":host{{--allo-accent:{};--allo-on-accent:{};}}",
+    let base = if config.scheme == Scheme::Dark { &DARK } else { &LIGHT };
+    let mut css = format!(
+        ":host{{{}--allo-accent:{};--allo-on-accent:{};--allo-z:{};--allo-offset-x:{};--allo-offset-y:{};}}",
+        palette(base, config),
         config.accent.to_hex(),
-        text_on(config.accent).to_hex()
-    )
+        text_on(config.accent).to_hex(),
+        config.z_index,
+        config.offset_x.as_str(),
+        config.offset_y.as_str(),
+    );
+    if config.scheme == Scheme::System {
+        css.push_str(&format!("@media (prefers-color-scheme: dark){{:host{{{}}}}}", palette(&DARK, config)));
+    }
+    css
 }
 
 /// Applies theme and styles to `root`.

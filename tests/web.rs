@@ -2,10 +2,16 @@
 //! shadow root, let Yew render, and assert on the DOM a visitor and a screen reader get.
 #![cfg(target_arch = "wasm32")]
 
+use std::rc::Rc;
+
+use allo_core::config::Config;
 use allo_widget::boot;
+use allo_widget::context::{AppContext, Ctx};
+use allo_widget::view::panel::Panel;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -117,7 +123,7 @@ async fn speaks_the_owners_language() {
     let root = booted(r#"{"endpoint":"/v1/submissions","locale":"fr-CA"}"#).await;
     assert_eq!(one(&root, ".allo-launcher").text_content().unwrap().trim(), "Nous contacter");
     click(&one(&root, ".allo-launcher")).await;
-    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider ?");
+    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider\u{a0}?");
 }
 
 #[wasm_bindgen_test]
@@ -128,5 +134,133 @@ async fn owner_overrides_single_strings_per_language() {
     let send = all(&root, "button[type=submit]");
     assert_eq!(send[0].text_content().unwrap(), "Go");
     // Untouched strings stay translated.
-    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider ?");
+    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider\u{a0}?");
+}
+
+fn style_of(el: &Element, property: &str) -> String {
+    web_sys::window().unwrap().get_computed_style(el).unwrap().unwrap().get_property_value(property).unwrap()
+}
+
+fn live_region(root: &ShadowRoot) -> Element {
+    let regions = all(root, "[role=status][aria-live=polite]");
+    let visible: Vec<_> = regions.into_iter().filter(|r| r.closest("[hidden]").unwrap().is_none()).collect();
+    assert_eq!(visible.len(), 1, "one live region in the visible form");
+    visible.into_iter().next().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_submit_is_summarised_in_a_live_region_and_refocuses_the_first_problem() {
+    // Earlier tests leave a draft (with a score) behind.
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    let root = booted(r#"{"endpoint":"/v1/submissions","kinds":"feedback","email":"required"}"#).await;
+    click(&one(&root, ".allo-launcher")).await;
+    let region = live_region(&root);
+    assert_eq!(region.text_content().unwrap(), "");
+    click(&one(&root, "button[type=submit]")).await;
+    yew::scheduler::flush().await;
+    assert_eq!(region.text_content().unwrap(), "2 problems: Please choose a rating. Please enter your email address.");
+    // The same problems again are a change of text (a trailing no-break space), so they are
+    // spoken again; focus goes back to the first of them.
+    one(&root, "#allo-message").dyn_into::<HtmlElement>().unwrap().focus().unwrap();
+    click(&one(&root, "button[type=submit]")).await;
+    yew::scheduler::flush().await;
+    assert_eq!(region.text_content().unwrap(), "2 problems: Please choose a rating. Please enter your email address.\u{a0}");
+    assert_eq!(root.active_element().unwrap().get_attribute("name").as_deref(), Some("allo-score"));
+    // Fixing one problem neither re-announces nor moves focus.
+    click(&all(&root, "input[name=allo-score]")[4]).await;
+    assert_eq!(root.active_element().unwrap().get_attribute("name").as_deref(), Some("allo-score"));
+    assert!(region.text_content().unwrap().starts_with("2 problems"));
+    assert!(region.is_connected());
+}
+
+#[wasm_bindgen_test]
+async fn launcher_and_panel_carry_the_widget_language_and_direction() {
+    let root = booted(r#"{"endpoint":"/e","locale":"de_at"}"#).await;
+    let launcher = one(&root, ".allo-launcher");
+    assert_eq!(launcher.get_attribute("lang").as_deref(), Some("de-AT"));
+    assert_eq!(launcher.get_attribute("dir").as_deref(), Some("ltr"));
+    assert_eq!(launcher.get_attribute("aria-controls"), None, "nothing to point at while closed");
+    click(&launcher).await;
+    let dialog = one(&root, "[role=dialog]");
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("de-AT"));
+    assert_eq!(dialog.get_attribute("dir").as_deref(), Some("ltr"));
+    assert_eq!(launcher.get_attribute("aria-controls").as_deref(), Some("allo-panel"));
+    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Wie können wir helfen?");
+}
+
+#[wasm_bindgen_test]
+async fn theme_settings_reach_the_css() {
+    let root = booted(r##"{"endpoint":"/e","scheme":"dark","accent":"#7c2d12","zIndex":"42","offsetX":"96px","offsetY":"2rem","position":"bottom-left"}"##).await;
+    let launcher = one(&root, ".allo-launcher");
+    assert_eq!(style_of(&launcher, "z-index"), "42");
+    assert_eq!(style_of(&launcher, "left"), "96px");
+    assert_eq!(style_of(&launcher, "bottom"), "32px");
+    assert_eq!(style_of(&launcher, "background-color"), "rgb(124, 45, 18)");
+    click(&launcher).await;
+    let panel = one(&root, "[role=dialog]");
+    // The dark palette, whatever the system says, and the accent lifted to stay readable on it.
+    assert_eq!(style_of(&panel, "background-color"), "rgb(31, 41, 55)");
+    let ink = style_of(&panel, "--allo-accent-ink");
+    assert_ne!(ink.trim(), "#7c2d12", "{ink}");
+    assert_eq!(style_of(&one(&root, ".allo"), "color-scheme"), "dark");
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_launcher_renders_nothing() {
+    let root = booted(r#"{"endpoint":"/e","launcher":"hidden"}"#).await;
+    assert!(root.query_selector("button").unwrap().is_none());
+    assert!(root.query_selector("[role=dialog]").unwrap().is_none());
+}
+
+#[derive(Properties, PartialEq)]
+struct OpenedProps {
+    ctx: AppContext,
+}
+
+/// What the owner's own button does with the launcher hidden: the panel, open, and closed by it.
+#[component]
+fn Opened(props: &OpenedProps) -> Html {
+    let open = use_state(|| true);
+    let onclose = {
+        let open = open.clone();
+        Callback::from(move |()| open.set(false))
+    };
+    html! {
+        <ContextProvider<AppContext> context={props.ctx.clone()}>
+            if *open { <Panel {onclose} /> }
+        </ContextProvider<AppContext>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_a_launcher_the_panel_works_and_gives_focus_back_to_the_owners_button() {
+    let own = document().create_element("button").unwrap();
+    own.set_text_content(Some("Ask us"));
+    document().body().unwrap().append_child(&own).unwrap();
+    own.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+
+    let root = fresh_root();
+    let config = Config::parse(&serde_json::json!({ "endpoint": "/e", "launcher": "hidden" })).unwrap().0;
+    allo_widget::styles::apply(&root, &config);
+    let mount = document().create_element("div").unwrap();
+    mount.set_class_name("allo");
+    root.append_child(&mount).unwrap();
+    let ctx: AppContext = Rc::new(Ctx::new(config, &[])).into();
+    yew::Renderer::<Opened>::with_root_and_props(mount, OpenedProps { ctx }).render();
+    yew::scheduler::flush().await;
+
+    // Focus moved into the dialog (the first rating option).
+    let active = root.active_element().expect("focus is inside the widget");
+    assert_eq!(active.get_attribute("name").as_deref(), Some("allo-score"));
+    // Esc closes it, and focus returns to the button that opened it.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    init.set_composed(true);
+    let esc = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    active.dispatch_event(&esc).unwrap();
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("[role=dialog]").unwrap().is_none());
+    assert_eq!(document().active_element().as_ref(), Some(&own));
+    own.remove();
 }

@@ -108,9 +108,9 @@ test('validation: every problem at once, next to its field, in the visitor langu
   const { ctx, p, f } = await callbackForm(TUESDAY_10H_PARIS);
   await f.getByLabel('Phone number').fill('12ab');
   await f.getByRole('button', { name: 'Call me back' }).click();
-  await p.getByText("This doesn't look like a phone number. Check the digits and the country.").waitFor();
-  await p.getByText('Please enter your name.').waitFor();
-  await p.getByText('Please tick the box so that we may call you.').waitFor();
+  await p.getByText("This doesn't look like a phone number. Check the digits and the country.", { exact: true }).waitFor();
+  await p.getByText('Please enter your name.', { exact: true }).waitFor();
+  await p.getByText('Please tick the box so that we may call you.', { exact: true }).waitFor();
   assert.equal(await f.getByLabel('Phone number').getAttribute('aria-invalid'), 'true');
   assert.equal(collector.rows("select count(*) n from submissions where visitor_phone = '12ab'")[0].n, 0);
   await ctx.close();

@@ -65,7 +65,7 @@ test('category, name and email are stored; a bad email is caught next to its fie
   await p.getByLabel('Your name').fill('Ana Martin');
   await p.getByLabel('Your email').fill('ana@');
   await p.getByRole('button', { name: 'Send' }).click();
-  const err = p.getByText('Please enter a valid email address, like name@example.com.');
+  const err = p.getByText('Please enter a valid email address, like name@example.com.', { exact: true });
   await err.waitFor();
   assert.equal(await p.getByLabel('Your email').getAttribute('aria-describedby'), await err.getAttribute('id'));
   await p.getByLabel('Your email').fill('ana@example.com');

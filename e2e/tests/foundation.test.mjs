@@ -56,7 +56,8 @@ test('sending without a rating shows the problem next to the field and focuses i
     await page.goto(collector.url + '/');
     await openWidget(page);
     await page.getByRole('button', { name: 'Send' }).click();
-    const error = page.getByText('Please choose a rating.');
+    // Exact: the live region's summary ("1 problem: Please choose a rating.") holds the words too.
+    const error = page.getByText('Please choose a rating.', { exact: true });
     await error.waitFor();
     const group = page.getByRole('group', { name: 'How satisfied are you with your experience?' });
     assert.equal(await group.getAttribute('aria-describedby'), await error.getAttribute('id'));

@@ -172,7 +172,7 @@ fn send(
         WhenChoice::Slot(Some((from, to))) => sub::When::Slot { from: clock::iso(from), to: clock::iso(to) },
         _ => sub::When::Asap,
     };
-    let consent_text = cb.consent_text.clone().unwrap_or_else(|| ctx.strings.consent_text.to_string());
+    let consent_text = ctx.strings.consent_text.to_string();
     let meta = ctx.config.capture_metadata;
     let submission = Submission {
         schema: SCHEMA.to_owned(),

@@ -12,9 +12,10 @@ use crate::clock::{self, CountryNames};
 use crate::context::AppContext;
 use crate::hooks::use_callback::{last_sent_ms, use_callback_request};
 use crate::view::checkbox::Checkbox;
-use crate::view::feedback_form::use_focus_first_problem;
+use crate::view::announcer::Announcer;
+use crate::view::feedback_form::{use_focus_after_thanks, use_focus_first_problem, Attempts};
 use crate::view::field::TextField;
-use crate::view::send_status::{failure_text, SendButton};
+use crate::view::send_status::{announcement, failure_text, SendButton};
 use crate::view::thanks::Thanks;
 
 /// Props of [`CallbackForm`].
@@ -33,14 +34,25 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let view = use_callback_request(props.reason.clone());
     let form = view.form.clone();
     let form_ref = use_node_ref();
-    use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field));
+    let attempts = use_state(Attempts::default);
+    use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field), attempts.count);
+    let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
+    use_focus_after_thanks(form_ref.clone(), done);
+    let said = announcement(
+        s,
+        &form.status,
+        Some(&s.callback_thanks_title),
+        &attempts.spoken(!form.problems.is_empty()),
+    );
+    let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
     let countries = use_memo((), {
         let locale = ctx.locale.clone();
         move |_| {
             let names = CountryNames::new(&locale);
             let mut list: Vec<(&'static str, String, &'static str)> =
                 COUNTRIES.iter().map(|c| (c.iso, names.name(c.iso), c.calling_code)).collect();
-            list.sort_by(|a, b| a.1.cmp(&b.1));
+            // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
+            list.sort_by(|a, b| clock::collate(&locale, &a.1, &b.1));
             list
         }
     });
@@ -52,8 +64,11 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         };
         let queued = matches!(form.status, Status::Queued { .. });
         return html! {
-            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain}
+            <>
+            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} id="allo-cb-thanks"
                 title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())} />
+            { announcer }
+            </>
         };
     }
 
@@ -94,10 +109,13 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Callback::from(move |e: InputEvent| form.dispatch(Action::Honeypot(e.target_unchecked_into::<HtmlInputElement>().value())))
     };
     let onsubmit = {
-        let form = form.clone();
+        let (form, attempts, ctx) = (form.clone(), attempts.clone(), ctx.clone());
         let cooldown_ms = i64::from(ctx.config.callback.cooldown_minutes) * 60_000;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            // The reducer validates the same state, so these are the problems it will show.
+            let messages: Vec<String> = form.validate().iter().map(|p| p.message(&ctx.strings)).collect();
+            attempts.set(attempts.next(&ctx.strings, &messages));
             form.dispatch(Action::Submit { now_ms: clock::now_ms(), last_sent_ms: last_sent_ms(), cooldown_ms });
         })
     };
@@ -127,10 +145,11 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         }
     }
     let cb = &ctx.config.callback;
-    let consent_text = cb.consent_text.clone().unwrap_or_else(|| s.consent_text.to_string());
+    let consent_text = s.consent_text.to_string();
     let privacy = cb.privacy_url.clone().map(|u| (AttrValue::from(s.privacy_link.to_string()), AttrValue::from(u)));
     let phone_described = phone_error.as_ref().map(|_| "allo-phone-error");
     html! {
+        <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
             <div class="allo-field" data-field={fields::PHONE}>
                 <label class="allo-label" for="allo-phone">{ &*s.phone_label }</label>
@@ -208,5 +227,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             }
             <SendButton label={AttrValue::from(s.callback_send.to_string())} status={form.status.clone()} />
         </form>
+        { announcer }
+        </>
     }
 }

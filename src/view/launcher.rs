@@ -1,4 +1,6 @@
-//! The launcher: the button in the corner that opens and closes the panel.
+//! The launcher: the button in the corner that opens and closes the panel, or nothing at all
+//! when the owner opens Allo from buttons of their own (`launcher: "hidden"`).
+use allo_core::config::LauncherMode;
 use yew::prelude::*;
 
 use crate::context::AppContext;
@@ -15,10 +17,14 @@ pub struct LauncherProps {
     pub onclick: Callback<()>,
 }
 
-/// The launcher button.
+/// The launcher button. Its visible text is its accessible name, in the widget's language
+/// (`lang`), and it is laid out left to right whatever the page's direction (`dir`).
 #[component]
 pub fn Launcher(props: &LauncherProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    if ctx.config.launcher == LauncherMode::Hidden {
+        return html! {};
+    }
     let class = classes!(
         "allo-launcher",
         format!("allo-launcher--{}", ctx.config.position.as_str())
@@ -26,7 +32,9 @@ pub fn Launcher(props: &LauncherProps) -> Html {
     let onclick = props.onclick.reform(|_: MouseEvent| ());
     html! {
         <button type="button" ref={props.launcher_ref.clone()} {class} {onclick}
-            aria-haspopup="dialog" aria-expanded={props.expanded.to_string()} aria-controls="allo-panel">
+            lang={ctx.locale.clone()} dir={ctx.lang.dir()}
+            aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
+            aria-controls={props.expanded.then_some("allo-panel")}>
             <ChatIcon />
             <span>{ &*ctx.strings.launcher_label }</span>
         </button>

@@ -1,5 +1,6 @@
 //! Components: one small component per file. They render props and context and report
 //! through callbacks; side effects live in `crate::hooks`.
+pub mod announcer;
 pub mod app;
 pub mod callback_form;
 pub mod category;

@@ -1,8 +1,10 @@
 //! The panel: a modal dialog with a title, a close button, and the form.
 //!
 //! Focus moves into it on open, Tab and Shift+Tab cycle inside it, Esc closes it (the app
-//! then returns focus to the launcher). With both kinds enabled it shows two tabs; both forms
-//! stay mounted (the hidden one keeps what the visitor typed).
+//! then returns focus to the launcher; opened from a button of the shop's own, focus goes back
+//! to that button). With both kinds enabled it shows two tabs; both forms stay mounted (the
+//! hidden one keeps what the visitor typed). It carries the widget's `lang` and `dir`, so a
+//! screen reader pronounces it in the right language and an RTL page does not mirror it.
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -10,6 +12,7 @@ use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
 use crate::context::AppContext;
+use crate::hooks::use_keyboard_inset::use_keyboard_inset;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::CloseIcon;
@@ -52,9 +55,23 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 pub fn Panel(props: &PanelProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let panel_ref = use_node_ref();
+    use_keyboard_inset(panel_ref.clone());
     {
         let panel_ref = panel_ref.clone();
         use_effect_with((), move |_| {
+            // Who had focus in the page before: a button of the shop's own that opened the
+            // panel (with or without Allo's launcher) gets it back on close. When it was the
+            // launcher, the page's active element is the widget's host, and the app refocuses
+            // the launcher itself.
+            let host = panel_ref
+                .cast::<web_sys::Node>()
+                .and_then(|p| p.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok())
+                .map(|r| r.host());
+            let opener = crate::browser::document()
+                .and_then(|d| d.active_element())
+                .filter(|a| host.as_ref() != Some(a))
+                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+                .filter(|a| crate::browser::document().and_then(|d| d.body()).as_ref() != Some(a));
             if let Some(panel) = panel_ref.cast::<web_sys::Element>() {
                 // Start in the visible form (past the tabs): the fastest path for everyone.
                 let body = ["allo-tabpanel:not([hidden])", "allo-panel__body"]
@@ -67,6 +84,11 @@ pub fn Panel(props: &PanelProps) -> Html {
                     .or_else(|| focusables(&panel).into_iter().next())
                 {
                     let _ = first.focus();
+                }
+            }
+            move || {
+                if let Some(opener) = opener.filter(|o| o.is_connected()) {
+                    let _ = opener.focus();
                 }
             }
         });
@@ -183,7 +205,8 @@ pub fn Panel(props: &PanelProps) -> Html {
     let class = classes!("allo-panel", format!("allo-panel--{}", ctx.config.position.as_str()));
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
-        <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title" {onkeydown}>
+        <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
+            lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
             <div class="allo-panel__header">
                 <h2 id="allo-title" class="allo-panel__title">{ &*ctx.strings.panel_title }</h2>
                 <button type="button" class="allo-panel__close" aria-label={ctx.strings.close_label.to_string()} onclick={close}>

@@ -1,5 +1,5 @@
-//! The submit button and the status line shared by both forms: "Sending…" is announced, a
-//! failure turns the button into "Try again".
+//! What both forms share about sending: the submit button (a failure turns it into "Try
+//! again"), the failure sentence, and what the live region announces.
 use allo_core::form::{SendFailure, Status};
 use allo_core::i18n::{fill, Strings};
 use yew::prelude::*;
@@ -19,6 +19,19 @@ pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
     }
 }
 
+/// What the form's live region says: "Sending…" while sending; once done, the thank-you
+/// title (`thanks_title` replaces the default, as the callback form does: its heading, which
+/// takes focus, carries the details as its description); otherwise `problems`, the last
+/// submit's summary.
+pub fn announcement(s: &Strings, status: &Status, thanks_title: Option<&str>, problems: &str) -> String {
+    match status {
+        Status::Sending => s.sending.to_string(),
+        Status::Queued { .. } => s.queued_title.to_string(),
+        Status::Sent { .. } => thanks_title.unwrap_or(&s.thanks_title).to_owned(),
+        _ => problems.to_owned(),
+    }
+}
+
 /// Props of [`SendButton`].
 #[derive(Properties, PartialEq)]
 pub struct SendButtonProps {
@@ -28,7 +41,7 @@ pub struct SendButtonProps {
     pub status: Status,
 }
 
-/// The submit button plus a polite live region.
+/// The submit button. It keeps focus while sending (the form's live region says "Sending…").
 #[component]
 pub fn SendButton(props: &SendButtonProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
@@ -40,10 +53,7 @@ pub fn SendButton(props: &SendButtonProps) -> Html {
         _ => props.label.to_string(),
     };
     html! {
-        <>
-            // aria-disabled rather than disabled: the button keeps focus while sending.
-            <button type="submit" class="allo-button" aria-disabled={sending.then_some("true")}>{ label }</button>
-            <p class="allo-status" role="status">{ if sending { s.sending.to_string() } else { String::new() } }</p>
-        </>
+        // aria-disabled rather than disabled: the button keeps focus while sending.
+        <button type="submit" class="allo-button" aria-disabled={sending.then_some("true")}>{ label }</button>
     }
 }

@@ -21,9 +21,14 @@ pub struct ThanksProps {
     pub next: Option<AttrValue>,
     /// Starts a new message.
     pub onagain: Callback<()>,
+    /// Prefix of the ids inside, unique per form (both forms stay mounted).
+    #[prop_or(AttrValue::Static("allo-thanks"))]
+    pub id: AttrValue,
 }
 
-/// The thank-you message. Its heading takes focus so screen readers announce it.
+/// The thank-you message. Its heading takes focus (the send button that had it is gone) and is
+/// described by the rest, so a screen reader reads the whole message; the form's live region
+/// announces the title too, for screen readers that stay quiet on a focus move.
 #[component]
 pub fn Thanks(props: &ThanksProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
@@ -33,19 +38,22 @@ pub fn Thanks(props: &ThanksProps) -> Html {
         let heading = heading.clone();
         use_effect_with((), move |_| crate::view::focus(&heading));
     }
+    // Read out with the heading when it takes focus: what happens next, and the reference.
+    let (next_id, ref_id) = (format!("{}-next", props.id), format!("{}-ref", props.id));
+    let described = if props.reference.is_empty() { next_id.clone() } else { format!("{next_id} {ref_id}") };
     html! {
-        <div class="allo-thanks" role="status">
-            <h3 class="allo-thanks__title" tabindex="-1" ref={heading}>
+        <div class="allo-thanks">
+            <h3 class="allo-thanks__title" tabindex="-1" ref={heading} aria-describedby={described}>
                 { if props.queued { s.queued_title.to_string() } else { props.title.as_deref().unwrap_or(&s.thanks_title).to_string() } }
             </h3>
             // Queued means the shop does not have it yet: no "reached the team", no promise.
             if props.queued {
-                <p>{ &*s.queued_body }</p>
+                <p id={next_id.clone()}>{ &*s.queued_body }</p>
             } else {
-                <p>{ props.next.as_deref().unwrap_or(&s.thanks_next).to_string() }</p>
+                <p id={next_id.clone()}>{ props.next.as_deref().unwrap_or(&s.thanks_next).to_string() }</p>
             }
             if !props.reference.is_empty() {
-            <p class="allo-thanks__ref">{ fill(&s.thanks_reference, &[("ref", &props.reference)]) }</p>
+                <p id={ref_id} class="allo-thanks__ref">{ fill(&s.thanks_reference, &[("ref", &props.reference)]) }</p>
             }
             <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
                 { &*s.send_another }
