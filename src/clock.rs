@@ -131,6 +131,11 @@ pub fn iso(ms: i64) -> String {
     Date::new(&JsValue::from_f64(ms as f64)).to_iso_string().into()
 }
 
+/// A whole number as `locale` writes it ("4,000", "4 000", "4.000"), by `Intl.NumberFormat`.
+pub fn number(locale: &str, n: usize) -> String {
+    js_sys::Number::from(n as f64).to_locale_string(locale).into()
+}
+
 /// Compares two texts in `locale`'s alphabetical order (`String.prototype.localeCompare`, which
 /// uses `Intl.Collator`), so lists sort the way the visitor reads them.
 pub fn collate(locale: &str, a: &str, b: &str) -> std::cmp::Ordering {

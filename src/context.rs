@@ -27,6 +27,16 @@ impl Ctx {
         let strings = Strings::localized(lang, &config.strings);
         Ctx { strings, config, lang, locale }
     }
+
+    /// A whole number as the visitor writes it ("4,000" in English, "4.000" in German).
+    pub fn number(&self, n: usize) -> String {
+        crate::clock::number(&self.locale, n)
+    }
+
+    /// The localized message of a form problem, its limits written as the visitor writes them.
+    pub fn problem_message(&self, p: &allo_core::validate::Problem) -> String {
+        p.message_with(&self.strings, &|n| self.number(n))
+    }
 }
 
 /// The context value handed down the component tree. Compared by pointer: it never changes

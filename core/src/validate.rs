@@ -77,13 +77,20 @@ impl Problem {
 
     /// The visitor-facing message for this problem in the widget's language.
     pub fn message(&self, s: &Strings) -> String {
+        self.message_with(s, &|n| n.to_string())
+    }
+
+    /// [`message`](Problem::message) with limits written by `number` (the widget passes the
+    /// browser's `Intl`, so German reads "4.000 Zeichen" and French "4 000 caractères").
+    pub fn message_with(&self, s: &Strings, number: &dyn Fn(usize) -> String) -> String {
+        let max = |max: usize| number(max);
         match (self.field, self.code) {
             ("feedback.score", _) => s.err_rating_required.to_string(),
-            ("feedback.message", Code::TooLong { max }) => {
-                fill(&s.err_message_too_long, &[("max", &max.to_string())])
+            ("feedback.message", Code::TooLong { max: m }) => {
+                fill(&s.err_message_too_long, &[("max", &max(m))])
             }
             ("feedback.message", _) => s.err_message_required.to_string(),
-            ("visitor.name", Code::TooLong { max }) => fill(&s.err_name_too_long, &[("max", &max.to_string())]),
+            ("visitor.name", Code::TooLong { max: m }) => fill(&s.err_name_too_long, &[("max", &max(m))]),
             ("visitor.name", _) => s.err_name_required.to_string(),
             ("visitor.email", Code::Required) => s.err_email_required.to_string(),
             ("visitor.email", _) => s.err_email_invalid.to_string(),
@@ -91,7 +98,7 @@ impl Problem {
             ("callback.phone_raw" | "callback.phone_e164", _) => s.err_phone_invalid.to_string(),
             ("callback.when", _) => s.err_slot_required.to_string(),
             ("consent", _) => s.err_consent_required.to_string(),
-            ("callback.reason", Code::TooLong { max }) => fill(&s.err_reason_too_long, &[("max", &max.to_string())]),
+            ("callback.reason", Code::TooLong { max: m }) => fill(&s.err_reason_too_long, &[("max", &max(m))]),
             _ => fill(&s.err_rejected, &[("detail", &self.describe())]),
         }
     }
@@ -471,6 +478,11 @@ mod tests {
         assert_eq!(
             Problem::new("feedback.score", Code::Required).message(&crate::i18n::EN),
             "Please choose a rating."
+        );
+        let dotted = |n: usize| format!("{}.{:03}", n / 1000, n % 1000);
+        assert_eq!(
+            Problem::new("feedback.message", Code::TooLong { max: 4000 }).message_with(crate::i18n::Lang::De.strings(), &dotted),
+            "Ihre Nachricht darf höchstens 4.000 Zeichen lang sein."
         );
     }
 }

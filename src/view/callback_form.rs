@@ -114,16 +114,16 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form.validate().iter().map(|p| p.message(&ctx.strings)).collect();
+            let messages: Vec<String> = form.validate().iter().map(|p| ctx.problem_message(p)).collect();
             attempts.set(attempts.next(&ctx.strings, &messages));
             form.dispatch(Action::Submit { now_ms: clock::now_ms(), last_sent_ms: last_sent_ms(), cooldown_ms });
         })
     };
-    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(p.message(s)));
+    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(ctx.problem_message(p)));
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => s.err_too_fast.to_string(),
-        Notice::Cooldown { minutes } => fill(&s.err_cooldown, &[("minutes", &minutes.to_string())]),
+        Notice::Cooldown { minutes } => fill(&s.err_cooldown, &[("minutes", &ctx.number(minutes.max(0) as usize))]),
     });
     let failed = match &form.status {
         Status::Failed(f) => Some(failure_text(s, f)),
@@ -177,7 +177,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <TextField id="allo-reason" label={AttrValue::from(s.reason_label.to_string())} multiline=true
                     value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}
                     error={error(fields::REASON)}
-                    hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &SHORT_MAX.saturating_sub(form.reason.chars().count()).to_string())])))} />
+                    hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &ctx.number(SHORT_MAX.saturating_sub(form.reason.chars().count())))])))} />
             </div>
             <Checkbox id="allo-urgent" label={AttrValue::from(s.urgent_label.to_string())} checked={form.urgent} onchange={toggle(Action::Urgent)} />
             <fieldset class="allo-field" data-field={fields::WHEN}>

@@ -145,12 +145,12 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form.validate().iter().map(|p| p.message(&ctx.strings)).collect();
+            let messages: Vec<String> = form.validate().iter().map(|p| ctx.problem_message(p)).collect();
             attempts.set(attempts.next(&ctx.strings, &messages));
             form.dispatch(Action::Submit);
         })
     };
-    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(p.message(s)));
+    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(ctx.problem_message(p)));
     let message_label = match form.sentiment() {
         Some(Sentiment::Low) => &s.followup_low,
         Some(Sentiment::Neutral) => &s.followup_neutral,
@@ -158,7 +158,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         None => &s.message_label,
     };
     let left = MESSAGE_MAX.saturating_sub(form.message.chars().count());
-    let counter = (left <= COUNTER_FROM).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &left.to_string())])));
+    let counter = (left <= COUNTER_FROM).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &ctx.number(left))])));
     let offer = match (&props.onswitch, form.sentiment()) {
         (Some(onswitch), Some(Sentiment::Low)) if ctx.config.kinds.contains(&Kind::Callback) => {
             let onclick = {

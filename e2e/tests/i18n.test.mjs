@@ -1,0 +1,184 @@
+// Languages: the visitor's language chosen from the owner's setting, the page and the browser;
+// French and German pages in full (times, dates, numbers and country order from the browser's
+// Intl); long German strings that do not break the layout; owner overrides of any string.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startCollector, startStatic, shopPage, launch, watch } from '../lib/harness.mjs';
+
+let browser, shop, collector;
+before(async () => {
+  browser = await launch();
+  shop = await startStatic();
+  collector = await startCollector({ site: null, allowOrigins: [shop.url] });
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+  await shop?.stop();
+});
+
+const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
+const SATURDAY_15H_PARIS = new Date('2026-11-28T14:00:00Z');
+const LYON = 'data-hours="Mo-Fr 09:00-18:00; Sa 10:00-13:00" data-timezone="Europe/Paris" data-country="FR"';
+
+async function shot(p, name) {
+  if (!process.env.ALLO_SHOTS) return;
+  mkdirSync(process.env.ALLO_SHOTS, { recursive: true });
+  await p.screenshot({ path: path.join(process.env.ALLO_SHOTS, `${name}.png`) });
+}
+
+function page(file, { lang, attrs = '', before = '' }) {
+  return shop.page(file, shopPage({
+    loader: '/cdn/allo/allo.js', lang, before,
+    attrs: `data-endpoint="${collector.url}/v1/submissions" ${LYON} ${attrs}`,
+  }));
+}
+
+/** A page in a fresh context with the visitor's clock, zone and browser language set. */
+async function visit(url, { at = TUESDAY_10H_PARIS, locale = 'en-US', viewport } = {}) {
+  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris', locale, viewport });
+  const p = await ctx.newPage();
+  const log = watch(p);
+  await p.clock.setFixedTime(at);
+  await p.goto(url);
+  return { ctx, p, log };
+}
+
+const launcherText = (p) => p.evaluate(() => new Promise((resolve) => {
+  const read = () => document.querySelector('allo-widget')?.shadowRoot?.querySelector('.allo-launcher')?.textContent.trim();
+  const poll = () => (read() ? resolve(read()) : setTimeout(poll, 20));
+  poll();
+}));
+
+test('the language: owner setting, else the page, else the browser; regions fall back; unknown is English', async () => {
+  const cases = [
+    { lang: 'fr-CA', locale: 'en-US', want: 'Nous contacter', why: 'the page, region fallback' },
+    { lang: 'de', locale: 'fr-FR', attrs: 'data-locale="es"', want: 'Contáctenos', why: 'the owner beats the page' },
+    { lang: 'pt-BR', locale: 'it-IT', want: 'Contattaci', why: 'an unknown page language: the browser' },
+    { lang: 'ja', locale: 'ja-JP', want: 'Contact us', why: 'nothing known: English' },
+    { lang: 'nl_BE', locale: 'en-US', want: 'Contact', why: 'an underscore tag' },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const { ctx, p, log } = await visit(page(`/neg-${i}.html`, c), { locale: c.locale });
+    assert.equal(await launcherText(p), c.want, c.why);
+    assert.deepEqual(log.pageErrors, []);
+    await ctx.close();
+  }
+});
+
+test('a French page: French words, French times and dates, French country order, French numbers', async () => {
+  const { ctx, p } = await visit(page('/fr.html', { lang: 'fr-FR' }));
+  await p.getByRole('button', { name: 'Nous contacter' }).click();
+  await p.getByRole('dialog', { name: /Comment pouvons-nous vous aider/ }).waitFor();
+  await p.getByRole('group', { name: /Dans quelle mesure êtes-vous satisfait/ }).waitFor();
+  await p.getByRole('tab', { name: 'Demander un rappel' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Demander un rappel' });
+  await f.getByText('Nous vous appellerons dans les 15 minutes.', { exact: true }).waitFor();
+  await f.getByLabel("À l'heure de mon choix").check();
+  const slot = f.getByLabel('Choisissez un créneau');
+  assert.equal(await slot.locator('optgroup').first().getAttribute('label'), 'mardi 24 novembre');
+  assert.equal((await slot.locator('option').nth(1).textContent()), '10:30 – 11:00');
+  await slot.selectOption({ index: 1 });
+  await f.getByText('Nous vous appellerons le mardi 24 novembre entre 10:30 et 11:00.', { exact: true }).waitFor();
+  const countries = await f.getByLabel('Pays').locator('option').allTextContents();
+  const at = (name) => countries.findIndex((c) => c.startsWith(name));
+  assert.ok(at('Espagne') < at('États-Unis') && at('États-Unis') < at('Finlande'), countries.join(' | '));
+  assert.equal(await f.getByLabel('Pays').inputValue(), 'FR');
+  await shot(p, 'fr-callback');
+
+  // Feedback: a message over the limit names the limit the French way (4 000).
+  await p.getByRole('tab', { name: 'Donner mon avis' }).click();
+  await p.getByRole('radio', { name: 'Satisfait', exact: true }).check();
+  const message = p.getByLabel("Qu'avons-nous bien fait", { exact: false });
+  await message.fill('x'.repeat(4001));
+  await p.getByRole('button', { name: 'Envoyer' }).click();
+  const err = p.locator('#allo-message-error');
+  await err.waitFor();
+  assert.equal((await err.textContent()).replace(/\s/g, ' '), 'Votre message ne doit pas dépasser 4 000 caractères.');
+  await message.fill('Très bon café');
+  await p.getByRole('button', { name: 'Envoyer' }).click();
+  await p.getByRole('heading', { name: /Merci/ }).waitFor();
+  const [row] = collector.rows("select locale from submissions where feedback_message = 'Très bon café'");
+  assert.equal(row.locale, 'fr-FR');
+  await ctx.close();
+
+  const closed = await visit(page('/fr-closed.html', { lang: 'fr' }), { at: SATURDAY_15H_PARIS });
+  await closed.p.getByRole('button', { name: 'Nous contacter' }).click();
+  await closed.p.getByRole('tab', { name: 'Demander un rappel' }).click();
+  await closed.p.getByText('Nous sommes fermés pour le moment. Nous vous appellerons lundi à partir de 9:00.', { exact: true }).waitFor();
+  await closed.ctx.close();
+});
+
+test('a German page: German words, dates, times, numbers and country order, and long words that fit', async () => {
+  const { ctx, p } = await visit(page('/de.html', { lang: 'de-DE' }));
+  await p.getByRole('button', { name: 'Kontakt' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Wie können wir helfen?' });
+  await dialog.waitFor();
+  await shot(p, 'de-feedback');
+  await p.getByRole('tab', { name: 'Rückruf anfordern' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Rückruf anfordern' });
+  await f.getByText('Wir rufen Sie innerhalb von 15 Minuten an.', { exact: true }).waitFor();
+  await f.getByLabel('Zu einer Wunschzeit').check();
+  const slot = f.getByLabel('Uhrzeit wählen');
+  assert.equal(await slot.locator('optgroup').first().getAttribute('label'), 'Dienstag, 24. November');
+  await slot.selectOption({ index: 1 });
+  await f.getByText('Wir rufen Sie am Dienstag, 24. November zwischen 10:30 und 11:00 an.', { exact: true }).waitFor();
+  const countries = await f.getByLabel('Land').locator('option').allTextContents();
+  const at = (name) => countries.findIndex((c) => c.startsWith(name));
+  assert.ok(at('Norwegen') < at('Österreich') && at('Österreich') < at('Polen'), countries.join(' | '));
+  // Nothing is cut off or pushes the panel sideways.
+  const overflow = await dialog.evaluate((el) => {
+    const wide = [el, ...el.querySelectorAll('.allo-tab, .allo-label, .allo-legend, .allo-button, .allo-check__label, .allo-choice label')]
+      .filter((e) => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1);
+    return wide.map((e) => e.className || e.tagName);
+  });
+  assert.deepEqual(overflow, []);
+  await shot(p, 'de-callback');
+
+  await p.getByRole('tab', { name: 'Feedback geben' }).click();
+  await p.getByRole('radio', { name: 'Zufrieden', exact: true }).check();
+  const message = p.getByLabel('Was haben wir gut gemacht?');
+  await message.fill('x'.repeat(4001));
+  await p.getByRole('button', { name: 'Senden' }).click();
+  assert.equal(await p.locator('#allo-message-error').textContent(), 'Ihre Nachricht darf höchstens 4.000 Zeichen lang sein.');
+  assert.equal(await p.getByRole('status').first().textContent(), '1 Fehler: Ihre Nachricht darf höchstens 4.000 Zeichen lang sein.');
+  await ctx.close();
+
+  const closed = await visit(page('/de-closed.html', { lang: 'de' }), { at: SATURDAY_15H_PARIS });
+  await closed.p.getByRole('button', { name: 'Kontakt' }).click();
+  await closed.p.getByRole('tab', { name: 'Rückruf anfordern' }).click();
+  await closed.p.getByText('Wir haben gerade geschlossen. Wir rufen Sie am Montag ab 9:00 an.', { exact: true }).waitFor();
+  await closed.ctx.close();
+
+  // On a phone too.
+  const phone = await visit(page('/de-phone.html', { lang: 'de' }), { viewport: { width: 375, height: 667 } });
+  await phone.p.getByRole('button', { name: 'Kontakt' }).click();
+  await phone.p.getByRole('tab', { name: 'Rückruf anfordern' }).click();
+  const fits = await phone.p.getByRole('dialog').evaluate((el) => el.scrollWidth <= el.clientWidth);
+  assert.ok(fits, 'the German callback form fits a 375px screen');
+  await shot(phone.p, 'de-mobile-callback');
+  await phone.ctx.close();
+});
+
+test('the owner overrides any string, accessible names and the consent text included', async () => {
+  const settings = `<script>window.alloSettings = {
+    consentText: "OK pour m'appeler au sujet de ma demande.",
+    strings: { fr: { close_label: 'Fermer la fenêtre', launcher_label: 'Une question ?' }, callback_tab: 'Rappel' }
+  };</script>`;
+  const { ctx, p } = await visit(page('/overrides.html', { lang: 'fr', before: settings }));
+  await p.getByRole('button', { name: 'Une question ?' }).click();
+  await p.getByRole('button', { name: 'Fermer la fenêtre' }).waitFor();
+  await p.getByRole('tab', { name: 'Rappel', exact: true }).click();
+  const f = p.getByRole('tabpanel', { name: 'Rappel' });
+  await f.getByLabel('Numéro de téléphone').fill('06 20 00 00 01');
+  await f.getByLabel('Votre nom').fill('Owen Override');
+  await f.getByLabel("OK pour m'appeler au sujet de ma demande.").check();
+  await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
+  await f.getByRole('button', { name: 'Rappelez-moi' }).click();
+  await p.getByRole('heading', { name: 'Demande reçue' }).waitFor();
+  const [row] = collector.rows("select consent_text from submissions where visitor_name = 'Owen Override'");
+  assert.equal(row.consent_text, "OK pour m'appeler au sujet de ma demande.");
+  await ctx.close();
+});
