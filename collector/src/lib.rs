@@ -252,13 +252,14 @@ impl Collector {
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish. The webhook
-    /// forwarder runs alongside and stops with the server; a delivery it was making is
-    /// retried on the next start (the outbox row is still pending).
+    /// forwarder runs alongside and stops with the server after finishing the deliveries it
+    /// was making; one cut short anyway is retried on a later start (the row is still pending).
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let forwarder = self.forwarder.map(|f| tokio::spawn(f.run()));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let forwarder = self.forwarder.map(|f| tokio::spawn(f.run(stopped)));
         // Connect info gives the rate limiter the peer address.
         let result = axum::serve(
             self.listener,
@@ -266,8 +267,13 @@ impl Collector {
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        if let Some(task) = forwarder {
-            task.abort();
+        if let Some(mut task) = forwarder {
+            let _ = stop.send(true);
+            // Let the batch under way finish so nothing stays leased; never wait forever.
+            let grace = webhook::ATTEMPT_TIMEOUT + std::time::Duration::from_secs(1);
+            if tokio::time::timeout(grace, &mut task).await.is_err() {
+                task.abort();
+            }
         }
         result
     }

@@ -231,10 +231,15 @@ impl Forwarder {
         }
     }
 
-    /// Delivers until the task is dropped or aborted. Deliveries cut short by that are
-    /// retried once their lease ends.
-    pub async fn run(self) {
+    /// Delivers until `stop` turns true. A batch under way is finished first (each attempt is
+    /// bounded by [`ATTEMPT_TIMEOUT`]), so a graceful shutdown leaves no row leased: the next
+    /// start delivers at once instead of waiting out a lease. Deliveries cut short by an abort
+    /// or a crash are still retried once their lease ends.
+    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
         loop {
+            if *stop.borrow() {
+                return;
+            }
             let now = time::now_millis();
             let claimed = self
                 .store
@@ -254,7 +259,12 @@ impl Forwarder {
                     }
                     while tasks.join_next().await.is_some() {}
                 }
-                Ok(_) => self.idle().await,
+                Ok(_) => {
+                    tokio::select! {
+                        () = self.idle() => {}
+                        _ = stop.changed() => {}
+                    }
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "webhook outbox unavailable; retrying");
                     tokio::time::sleep(Duration::from_secs(5)).await;
