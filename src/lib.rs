@@ -50,6 +50,8 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
         return false;
     };
     styles::apply(&root, &config);
+    // Retries anything an earlier page left in the outbox (reads only when it is empty).
+    delivery::start(&config);
     let ctx = Ctx::new(config, &browser::language_candidates());
     yew::Renderer::<App>::with_root_and_props(
         mount,
