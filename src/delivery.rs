@@ -36,8 +36,8 @@ use crate::{browser, storage};
 /// What happened to a submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The endpoint accepted it.
-    Delivered,
+    /// The endpoint accepted it, with the token that reads its status if the endpoint gave one.
+    Delivered(Option<String>),
     /// Stored to be sent later (the visitor or the endpoint is offline).
     Queued,
     /// It did not go through and will not be retried automatically.
@@ -445,9 +445,9 @@ pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
     let mut quick_retry_used = false;
     loop {
         let err = match transport::send(&route.target, sub).await {
-            Ok(_) => {
+            Ok(receipt) => {
                 storage::remove(&key);
-                return Outcome::Delivered;
+                return Outcome::Delivered(receipt.status_token);
             }
             Err(e) => e,
         };

@@ -15,6 +15,7 @@ pub mod memory;
 pub mod state;
 pub mod storage;
 pub mod styles;
+pub mod tracking;
 pub mod transport;
 pub mod view;
 

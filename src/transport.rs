@@ -48,6 +48,9 @@ impl Target {
 pub struct Receipt {
     /// The HTTP status (201 for new, 200 for a repeat the endpoint already had).
     pub status: u16,
+    /// The token that reads this submission's status, when the endpoint offers one (the
+    /// collector does; other endpoints simply don't, and the widget then offers no status).
+    pub status_token: Option<String>,
 }
 
 /// Why an attempt did not succeed.
@@ -159,7 +162,7 @@ pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, Transpor
         };
     let status = response.status();
     if response.ok() {
-        return Ok(Receipt { status });
+        return Ok(Receipt { status, status_token: status_token(&response).await });
     }
     let retry_after_ms = response
         .headers()
@@ -210,4 +213,43 @@ async fn error_message(response: &Response) -> Option<String> {
     let msg = v.get("message")?.as_str()?.trim();
     // An endpoint's message is shown to the visitor: keep it to one short line.
     (!msg.is_empty()).then(|| msg.chars().take(200).collect())
+}
+
+/// The `status_token` of a JSON success body, if there is one.
+async fn status_token(response: &Response) -> Option<String> {
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let token = v.get("status_token")?.as_str()?;
+    // A token is opaque but short and URL-safe; anything else is not one.
+    let ok = (16..=200).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| token.to_owned())
+}
+
+/// Reads a status document with a plain GET (no custom headers, so no CORS preflight; no
+/// cookies), aborting after `timeout_ms`.
+pub async fn get_json(url: &str, timeout_ms: u32) -> Result<serde_json::Value, TransportError> {
+    let window = web_sys::window().ok_or(TransportError::Setup)?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Omit);
+    let controller = AbortController::new().ok();
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let _deadline = controller.map(|c| Timeout::new(timeout_ms, move || c.abort()));
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| TransportError::Network)?
+        .unchecked_into::<Response>();
+    if !response.ok() {
+        return Err(TransportError::Http { status: response.status(), message: None, retry_after_ms: None });
+    }
+    let text = JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
+        .await
+        .map_err(|_| TransportError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|_| TransportError::Network)
 }

@@ -53,7 +53,8 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         let queued = matches!(form.status, Status::Queued { .. });
         return html! {
             <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain}
-                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())} />
+                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())}
+                tracked={(*view.tracked).clone()} />
         };
     }
 

@@ -52,7 +52,7 @@ pub fn use_focus_first_problem(form_ref: NodeRef, first: Option<&'static str>) {
 pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let s = &ctx.strings;
-    let form = use_feedback();
+    let (form, tracked) = use_feedback();
     let form_ref = use_node_ref();
     use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field));
 
@@ -62,7 +62,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             Callback::from(move |()| form.dispatch(Action::Reset))
         };
         let queued = matches!(form.status, Status::Queued { .. });
-        return html! { <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} /> };
+        return html! { <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} tracked={(*tracked).clone()} /> };
     }
 
     let sending = form.status == Status::Sending;
