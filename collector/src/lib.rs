@@ -189,6 +189,7 @@ impl Collector {
                 )));
             }
         }
+        let mail = config.mail().map_err(StartError)?;
         // The socket first: a port in use is then reported before the database file is
         // created or migrated.
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -209,7 +210,6 @@ impl Collector {
                 burst: config.rate_burst,
             })
         });
-        let mail = config.mail().map_err(StartError)?;
         let status_key = status_key(&store).await?;
         let wake = Arc::new(Notify::new());
         let state = AppState {
