@@ -173,6 +173,11 @@ pub struct Config {
     #[arg(long, env = "ALLO_SMTP_STARTTLS")]
     pub smtp_starttls: bool,
 
+    /// PEM file of extra CA certificates trusted for --smtp-starttls (a private relay's own
+    /// CA), beside the bundled Mozilla roots.
+    #[arg(long, env = "ALLO_SMTP_CA_FILE", value_name = "PATH")]
+    pub smtp_ca_file: Option<PathBuf>,
+
     /// Delay before the first notification retry; it doubles per attempt up to an hour, and
     /// a notification is abandoned after 30 attempts.
     #[arg(long, env = "ALLO_SMTP_RETRY", default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
@@ -304,6 +309,7 @@ impl Config {
             smtp_username: None,
             smtp_password: None,
             smtp_starttls: false,
+            smtp_ca_file: None,
             smtp_retry: Duration::from_secs(30),
             public_url: None,
             log: tracing::Level::INFO,
@@ -350,6 +356,9 @@ impl Config {
         if self.smtp_to.is_empty() {
             return Err("--smtp-host needs at least one --smtp-to (who gets notified)".into());
         }
+        if self.smtp_ca_file.is_some() && !self.smtp_starttls {
+            return Err("--smtp-ca-file is only used with --smtp-starttls".into());
+        }
         if self.smtp_username.is_some() != self.smtp_password.is_some() {
             return Err("--smtp-username and --smtp-password go together".into());
         }
@@ -365,6 +374,7 @@ impl Config {
                 password: self.smtp_password.clone(),
                 starttls: self.smtp_starttls,
                 helo,
+                ca_file: self.smtp_ca_file.clone(),
             },
             crate::mail::MailSettings {
                 from,

@@ -246,6 +246,15 @@ impl Collector {
         if !config.webhook_urls.is_empty() && config.webhook_secret.is_none() {
             tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");
         }
+        let tls = match &mail {
+            Some((server, _)) if server.starttls => {
+                Some(smtp::tls_config(server.ca_file.as_deref()).map_err(StartError)?)
+            }
+            _ => None,
+        };
+        // The numbering-plan metadata loads on first use: do it now, not in a visitor's
+        // request.
+        let _warm_up = tokio::task::spawn_blocking(|| phone::check("+33612345678"));
         let mailer = mail.map(|(server, settings)| {
             if server.username.is_some() && !server.starttls && !is_loopback(&server.host) {
                 tracing::warn!(host = %server.host,
@@ -257,6 +266,7 @@ impl Collector {
                 server,
                 from: settings.from,
                 retry: config.smtp_retry,
+                tls,
             }
         });
         let forwarder = (!config.webhook_urls.is_empty() || mailer.is_some()).then(|| {

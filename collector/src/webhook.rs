@@ -217,6 +217,8 @@ pub struct Mailer {
     pub from: String,
     /// Delay before the first retry (doubling like webhooks').
     pub retry: Duration,
+    /// The TLS settings when the server uses `STARTTLS`.
+    pub tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
 
 /// The background task that empties the outbox.
@@ -372,7 +374,14 @@ impl Forwarder {
     async fn deliver(&self, item: &OutboxItem) -> Result<(), String> {
         match (item.kind, &self.mailer) {
             (Some(DeliveryKind::Email), Some(mailer)) => {
-                crate::smtp::send(&mailer.server, &mailer.from, &item.url, &item.payload).await
+                crate::smtp::send(
+                    &mailer.server,
+                    mailer.tls.as_ref(),
+                    &mailer.from,
+                    &item.url,
+                    &item.payload,
+                )
+                .await
             }
             _ => self.send(item).await,
         }

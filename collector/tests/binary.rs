@@ -35,6 +35,7 @@ fn collector() -> Command {
         "ALLO_SMTP_USERNAME",
         "ALLO_SMTP_PASSWORD",
         "ALLO_SMTP_STARTTLS",
+        "ALLO_SMTP_CA_FILE",
         "ALLO_SMTP_RETRY",
         "ALLO_PUBLIC_URL",
     ] {
@@ -148,6 +149,7 @@ fn help_documents_flags_and_env() {
         "--smtp-username",
         "--smtp-password",
         "--smtp-starttls",
+        "--smtp-ca-file",
         "--smtp-retry",
         "--public-url",
         "ALLO_PUBLIC_URL",

@@ -2,13 +2,15 @@
 """A real SMTP server for allo-collector's notification tests (aiosmtpd).
 
     smtp_server.py --port PORT --dir DIR [--user NAME --password SECRET]
+                   [--tls-cert PEM --tls-key PEM]
 
 Listens on 127.0.0.1:PORT and stores every accepted message in DIR as two files written
 atomically (temporary name, then rename): NNNN.eml, the raw message as received, and
 NNNN.json, what Python's own email parser makes of it ({mail_from, rcpt_tos, subject,
 headers, body}), so the Rust tests check the collector's MIME encoding against an
 independent decoder instead of a mock. With --user/--password, AUTH (PLAIN and LOGIN) is
-required before MAIL. Prints "ready" on stdout once it accepts connections and runs until
+required before MAIL. With --tls-cert/--tls-key, STARTTLS is offered and required before
+anything else. Prints "ready" on stdout once it accepts connections and runs until
 stdin closes or it is killed.
 """
 import argparse
@@ -16,6 +18,7 @@ import email
 import email.policy
 import json
 import os
+import ssl
 import sys
 import logging
 import threading
@@ -61,6 +64,8 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
@@ -77,6 +82,11 @@ def main():
         logging.getLogger("mail.log").setLevel(logging.ERROR)
         kwargs.update(authenticator=authenticator, auth_require_tls=False,
                       auth_required=True)
+
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        kwargs.update(tls_context=context, require_starttls=True)
 
     controller = Controller(Saver(args.dir), hostname="127.0.0.1", port=args.port,
                             **kwargs)

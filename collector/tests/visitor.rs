@@ -440,3 +440,53 @@ fn phone_numbers_must_be_valid_for_their_country() {
         .collect();
     assert_eq!(fields, ["callback.timezone", "callback.phone_e164"], "{body}");
 }
+
+#[test]
+fn starttls_is_required_and_the_certificate_checked() {
+    let (_certs, ca, cert, key) = common::smtp::test_certificates();
+    let smtp = SmtpServer::start_with(
+        common::free_port(),
+        Some(("shop", "s3cret")),
+        Some((&cert, &key)),
+    );
+    let tls = |c: &mut allo_collector::Config| {
+        with_mail(c, smtp.port);
+        c.smtp_to = vec![OWNER.into()];
+        c.smtp_username = Some("shop".into());
+        c.smtp_password = Some("s3cret".into());
+        c.smtp_starttls = true;
+    };
+    // Trusted through --smtp-ca-file: upgraded, logged in, delivered.
+    let good = TestServer::start_with(|c| {
+        tls(c);
+        c.smtp_ca_file = Some(ca.clone());
+    });
+    assert_eq!(post(&good, &feedback(&uuid(70))).status, 201);
+    let mails = smtp.wait_for(1, Duration::from_secs(20));
+    assert!(mails[0].body.contains(&uuid(70)));
+
+    // The same server without its CA: the certificate is refused, nothing is sent.
+    let untrusted = TestServer::start_with(tls);
+    let id = uuid(71);
+    assert_eq!(post(&untrusted, &feedback(&id)).status, 201);
+    let page = wait_for(Duration::from_secs(15), "the TLS failure in the inbox", || {
+        let page = inbox(&untrusted, &format!("/inbox/item/{id}"));
+        page.contains("TLS with 127.0.0.1").then_some(page)
+    });
+    assert!(page.to_ascii_lowercase().contains("certificate"), "{page}");
+
+    // Without --smtp-starttls the server refuses to go on in plain text.
+    let plain = TestServer::start_with(|c| {
+        tls(c);
+        c.smtp_starttls = false;
+    });
+    let id = uuid(72);
+    assert_eq!(post(&plain, &feedback(&id)).status, 201);
+    wait_for(Duration::from_secs(15), "the refusal in the inbox", || {
+        inbox(&plain, &format!("/inbox/item/{id}"))
+            .contains(">retrying</span>")
+            .then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(smtp.received().len(), 1, "only the trusted one went through");
+}

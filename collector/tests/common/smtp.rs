@@ -80,6 +80,11 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts the server on `port`, optionally requiring AUTH with `(user, password)`.
     pub fn start_on(port: u16, auth: Option<(&str, &str)>) -> SmtpServer {
+        SmtpServer::start_with(port, auth, None)
+    }
+
+    /// Like [`SmtpServer::start_on`], requiring STARTTLS with `(cert, key)` PEM files.
+    pub fn start_with(port: u16, auth: Option<(&str, &str)>, tls: Option<(&Path, &Path)>) -> SmtpServer {
         let dir = TempDir::new("smtp");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
         let mut cmd = Command::new("python3");
@@ -92,6 +97,9 @@ impl SmtpServer {
             .stdout(Stdio::piped());
         if let Some((user, password)) = auth {
             cmd.args(["--user", user, "--password", password]);
+        }
+        if let Some((cert, key)) = tls {
+            cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
         }
         if let Some(path) = python_path() {
             cmd.env("PYTHONPATH", path);
@@ -149,4 +157,33 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A throwaway CA and a certificate it signed for `localhost` and `127.0.0.1`, made with the
+/// `openssl` command: `(dir, ca.pem, leaf.pem, leaf.key)`.
+pub fn test_certificates() -> (TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = TempDir::new("tls");
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .output()
+            .expect("the openssl command is needed for the STARTTLS test");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    run(&[&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Allo test CA"]].concat());
+    run(&[&["req"][..], &ec, &["-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost"]].concat());
+    std::fs::write(
+        d.join("leaf.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext",
+    ]);
+    let (ca, cert, key) = (d.join("ca.pem"), d.join("leaf.pem"), d.join("leaf.key"));
+    (dir, ca, cert, key)
 }
