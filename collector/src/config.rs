@@ -26,8 +26,10 @@ use crate::webhook::{WebhookFormat, WebhookSecret};
                   (or PostgreSQL with --database-url). Limits floods per client address and per \
                   phone number, refuses duplicate callback requests, serves a password-protected \
                   inbox at /inbox (with --inbox-token) with CSV/JSON export, forwards each new \
-                  submission to signed webhooks (--webhook-url) and optionally serves the built \
-                  widget (and its demo page) from --site.",
+                  submission to signed webhooks (--webhook-url) and by email to the owner \
+                  (--smtp-host), answers visitors' status requests on \
+                  GET /v1/submissions/{id}/status with the token each submission's answer \
+                  carries, and optionally serves the built widget (and its demo page) from --site.",
     after_help = "Every option can also be set through the environment variable shown with it. \
                   DATABASE_URL is read too when ALLO_DATABASE_URL is not set (postgres:// URLs only). \
                   Durations take a unit: 500ms, 90s, 10m, 1h, 2d. Bad values exit with status 2."
