@@ -151,7 +151,12 @@ pub struct Config {
 
     /// SMTP port: 25 for a local relay, 587 for a provider's submission port (with
     /// --smtp-starttls).
-    #[arg(long, env = "ALLO_SMTP_PORT", default_value_t = 25, value_name = "PORT")]
+    #[arg(
+        long,
+        env = "ALLO_SMTP_PORT",
+        default_value_t = 25,
+        value_name = "PORT"
+    )]
     pub smtp_port: u16,
 
     /// Sender address of notifications (`From:` and envelope sender).
@@ -167,7 +172,12 @@ pub struct Config {
     pub smtp_username: Option<String>,
 
     /// SMTP password for --smtp-username.
-    #[arg(long, env = "ALLO_SMTP_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ALLO_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub smtp_password: Option<String>,
 
     /// Upgrade the SMTP connection with STARTTLS before logging in or sending; the server's
@@ -341,7 +351,9 @@ impl Config {
 
     /// The email notification settings: `None` when notifications are off, an error naming
     /// the missing or contradictory flag when they are half configured.
-    pub fn mail(&self) -> Result<Option<(crate::smtp::SmtpServer, crate::mail::MailSettings)>, String> {
+    pub fn mail(
+        &self,
+    ) -> Result<Option<(crate::smtp::SmtpServer, crate::mail::MailSettings)>, String> {
         let Some(host) = self.smtp_host.as_deref().map(str::trim) else {
             if self.smtp_from.is_some() || !self.smtp_to.is_empty() {
                 return Err("--smtp-from/--smtp-to need --smtp-host".into());

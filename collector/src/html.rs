@@ -279,7 +279,11 @@ pub fn list(
                     esc(r.callback_phone_e164.as_deref().unwrap_or("")),
                     esc(r.callback_promise_text.as_deref().unwrap_or("")),
                     esc(&when(r.due_by().unwrap_or(""))),
-                    if r.rescheduled_due_by.is_some() { " (moved)" } else { "" }
+                    if r.rescheduled_due_by.is_some() {
+                        " (moved)"
+                    } else {
+                        ""
+                    }
                 );
                 if let Some(reason) = r.callback_reason.as_deref().filter(|s| !s.is_empty()) {
                     let _ = write!(
@@ -462,7 +466,11 @@ pub fn item(
              <input type=\"datetime-local\" name=\"due_by\" value=\"{}\"></label>",
             esc(r.visitor_message.as_deref().unwrap_or("")),
             esc(&when(r.callback_due_by.as_deref().unwrap_or(""))),
-            esc(r.rescheduled_due_by.as_deref().and_then(|d| d.get(..16)).unwrap_or(""))
+            esc(r
+                .rescheduled_due_by
+                .as_deref()
+                .and_then(|d| d.get(..16))
+                .unwrap_or(""))
         )
     } else {
         format!(
@@ -502,8 +510,14 @@ fn deliveries_table(deliveries: &[Delivery]) -> String {
             None => d.target.clone(),
         };
         let state = match (&d.delivered_at, &d.failed_at) {
-            (Some(at), _) => format!("<span class=\"badge status-handled\">delivered</span> {}", esc(&when(at))),
-            (None, Some(at)) => format!("<span class=\"badge failing\">failed</span> gave up {}", esc(&when(at))),
+            (Some(at), _) => format!(
+                "<span class=\"badge status-handled\">delivered</span> {}",
+                esc(&when(at))
+            ),
+            (None, Some(at)) => format!(
+                "<span class=\"badge failing\">failed</span> gave up {}",
+                esc(&when(at))
+            ),
             (None, None) if d.attempts == 0 => "queued".to_owned(),
             (None, None) => format!(
                 "<span class=\"badge failing\">retrying</span> next attempt {}",

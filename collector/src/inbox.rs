@@ -345,7 +345,10 @@ async fn set_status(
             &owner,
         );
     }
-    let visitor_message = form.visitor_message.as_deref().map(|m| m.trim().replace("\r\n", "\n"));
+    let visitor_message = form
+        .visitor_message
+        .as_deref()
+        .map(|m| m.trim().replace("\r\n", "\n"));
     if visitor_message
         .as_deref()
         .is_some_and(|m| m.chars().count() > VISITOR_MESSAGE_MAX)

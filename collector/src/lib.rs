@@ -57,8 +57,8 @@ use config::{DatabaseUrl, OriginPolicy};
 use inbox::InboxState;
 use ratelimit::{Limiter, Rate};
 use routes::{AppState, Limits, Webhooks};
-use store::{PgStore, SqliteStore, Store};
 use status_token::StatusKey;
+use store::{PgStore, SqliteStore, Store};
 use webhook::{Forwarder, Mailer};
 
 /// The API's Content-Security-Policy: JSON is never a document, so nothing may load or frame.
@@ -233,7 +233,9 @@ impl Collector {
                 format: config.webhook_format,
                 wake: Arc::clone(&wake),
             }),
-            mail: mail.as_ref().map(|(_, settings)| Arc::new(settings.clone())),
+            mail: mail
+                .as_ref()
+                .map(|(_, settings)| Arc::new(settings.clone())),
             status_key: Arc::new(status_key),
         };
         let inbox = config

@@ -33,18 +33,27 @@ pub fn parse_address(s: &str) -> Result<String, String> {
     let s = s.trim();
     let ok = s.len() <= 254
         && s.bytes().all(|b| {
-            b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'(' | b')' | b',' | b';' | b':' | b'"' | b'[' | b']' | b'\\')
+            b.is_ascii_graphic()
+                && !matches!(
+                    b,
+                    b'<' | b'>' | b'(' | b')' | b',' | b';' | b':' | b'"' | b'[' | b']' | b'\\'
+                )
         })
         && match s.rsplit_once('@') {
             Some((local, domain)) => {
-                !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !local.contains('@')
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && !domain.contains('@')
+                    && !local.contains('@')
             }
             None => false,
         };
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(format!("`{s}` is not an email address like shop@example.com"))
+        Err(format!(
+            "`{s}` is not an email address like shop@example.com"
+        ))
     }
 }
 
@@ -92,7 +101,11 @@ pub fn subject(r: &Record) -> String {
     } else {
         let score = match (r.feedback_metric.as_deref(), r.feedback_score) {
             (Some(metric), Some(score)) => {
-                format!(" {} {score}/{}", metric.to_ascii_uppercase(), scale_top(metric))
+                format!(
+                    " {} {score}/{}",
+                    metric.to_ascii_uppercase(),
+                    scale_top(metric)
+                )
             }
             _ => String::new(),
         };
@@ -272,7 +285,8 @@ pub fn quoted_printable(text: &str) -> String {
         for (i, &b) in bytes.iter().enumerate() {
             let last = i + 1 == bytes.len();
             // Trailing whitespace would be stripped in transit: encode it.
-            let literal = (b'!'..=b'~').contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !last;
+            let literal =
+                (b'!'..=b'~').contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !last;
             // A line starting with "." or "From " is left to SMTP's dot-stuffing; "F" at
             // column 0 is encoded so no mbox reader mistakes it for a separator.
             let literal = literal && !(width == 0 && b == b'F');

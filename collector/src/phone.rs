@@ -48,24 +48,24 @@ mod tests {
     #[test]
     fn real_numbers_pass_and_impossible_ones_do_not() {
         for ok in [
-            "+33612345678",  // FR mobile
-            "+33123456789",  // FR Paris landline
-            "+32470123456",  // BE mobile
-            "+3225551234",   // BE Brussels landline
-            "+12015550123",  // US (New Jersey)
-            "+14155552671",  // US (San Francisco)
-            "+447400123456", // GB mobile
+            "+33612345678",   // FR mobile
+            "+33123456789",   // FR Paris landline
+            "+32470123456",   // BE mobile
+            "+3225551234",    // BE Brussels landline
+            "+12015550123",   // US (New Jersey)
+            "+14155552671",   // US (San Francisco)
+            "+447400123456",  // GB mobile
             "+4915123456789", // DE mobile
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
         for bad in [
-            "+3361234567",    // FR: one digit short
-            "+336123456789",  // FR: one digit too many
-            "+33012345678",   // FR: national trunk 0 kept
-            "+12011234567",   // US: exchange cannot start with 1
-            "+10015550123",   // US: area code cannot start with 0
-            "+999123456789",  // no such calling code
+            "+3361234567",   // FR: one digit short
+            "+336123456789", // FR: one digit too many
+            "+33012345678",  // FR: national trunk 0 kept
+            "+12011234567",  // US: exchange cannot start with 1
+            "+10015550123",  // US: area code cannot start with 0
+            "+999123456789", // no such calling code
         ] {
             let err = check(bad).expect_err(bad);
             assert_eq!((err.field, err.code), (FIELD, "invalid"), "{bad}");

@@ -24,8 +24,8 @@ use tokio::sync::Notify;
 
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
-use crate::ratelimit::{self, Limiter};
 use crate::mail::MailSettings;
+use crate::ratelimit::{self, Limiter};
 use crate::status::Status;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
@@ -227,8 +227,7 @@ async fn submit(
     let now = crate::time::now_millis();
     let record = Record::new(&sub, body, crate::time::format_millis(now));
     let guard = state.limits.callbacks.guard(now);
-    let mut outbox =
-        webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format);
+    let mut outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format);
     if let Some(mail) = &state.mail {
         outbox.extend(crate::mail::outbox_messages(&record, mail));
     }
@@ -314,7 +313,10 @@ async fn status(
         .await
         .map_err(|e| ApiError::Storage(e.to_string()))?
         .ok_or(ApiError::UnknownSubmission)?;
-    Ok(Json(VisitorStatus::of(&record, &crate::time::now_rfc3339())))
+    Ok(Json(VisitorStatus::of(
+        &record,
+        &crate::time::now_rfc3339(),
+    )))
 }
 
 /// The `Content-Length` the client announced, if any and well-formed.

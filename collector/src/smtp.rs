@@ -199,7 +199,12 @@ pub async fn send(
     let address = format!("{}:{}", server.host, server.port);
     let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(&address))
         .await
-        .map_err(|_| format!("connecting to {address}: no answer within {}s", CONNECT_TIMEOUT.as_secs()))?
+        .map_err(|_| {
+            format!(
+                "connecting to {address}: no answer within {}s",
+                CONNECT_TIMEOUT.as_secs()
+            )
+        })?
         .map_err(|e| format!("connecting to {address}: {e}"))?;
     let _ = tcp.set_nodelay(true);
     let mut conn = Conn {
@@ -216,7 +221,9 @@ pub async fn send(
     let mut caps = extensions(&conn.command(&ehlo, "EHLO", &[250]).await?);
     if server.starttls {
         if !caps.contains("STARTTLS") {
-            return Err(format!("{address} does not offer STARTTLS (--smtp-starttls is set)"));
+            return Err(format!(
+                "{address} does not offer STARTTLS (--smtp-starttls is set)"
+            ));
         }
         let config = tls.ok_or("STARTTLS is set but no TLS configuration was built")?;
         conn.command("STARTTLS", "STARTTLS", &[220]).await?;
@@ -236,10 +243,18 @@ pub async fn send(
                 .await?;
         }
     }
-    conn.command(&format!("MAIL FROM:<{from}>"), &format!("MAIL FROM:<{from}>"), &[250])
-        .await?;
-    conn.command(&format!("RCPT TO:<{to}>"), &format!("RCPT TO:<{to}>"), &[250, 251])
-        .await?;
+    conn.command(
+        &format!("MAIL FROM:<{from}>"),
+        &format!("MAIL FROM:<{from}>"),
+        &[250],
+    )
+    .await?;
+    conn.command(
+        &format!("RCPT TO:<{to}>"),
+        &format!("RCPT TO:<{to}>"),
+        &[250, 251],
+    )
+    .await?;
     conn.command("DATA", "DATA", &[354]).await?;
     let data = dot_stuff(message);
     // The terminating ".\r\n" is part of `data`: send it without the extra line end.
@@ -265,7 +280,11 @@ pub async fn send(
 }
 
 /// Wraps the connection in TLS after the server's `220` to `STARTTLS`.
-async fn upgrade(conn: Conn, host: &str, config: &Arc<rustls::ClientConfig>) -> Result<Conn, String> {
+async fn upgrade(
+    conn: Conn,
+    host: &str,
+    config: &Arc<rustls::ClientConfig>,
+) -> Result<Conn, String> {
     // Bytes the server sent before the handshake would be trusted as if they came through
     // TLS (the STARTTLS command-injection attack): refuse.
     if !conn.io.buffer().is_empty() {

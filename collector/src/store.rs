@@ -169,7 +169,9 @@ impl Record {
 
     /// When the status last changed, or when the submission arrived.
     pub fn updated_at(&self) -> &str {
-        self.status_updated_at.as_deref().unwrap_or(&self.received_at)
+        self.status_updated_at
+            .as_deref()
+            .unwrap_or(&self.received_at)
     }
 
     /// True when a callback's promised time passed at `now` and the shop has not answered

@@ -322,8 +322,13 @@ impl Forwarder {
             // Email without SMTP settings (they were removed since it was queued), or a kind
             // from a newer collector: not ours to send; look again in an hour.
             (kind, _) => {
-                tracing::warn!(id = item.id, ?kind, "outbox row this collector cannot send; left queued");
-                let later = time::format_millis(time::now_millis() + MAX_BACKOFF.as_millis() as u64);
+                tracing::warn!(
+                    id = item.id,
+                    ?kind,
+                    "outbox row this collector cannot send; left queued"
+                );
+                let later =
+                    time::format_millis(time::now_millis() + MAX_BACKOFF.as_millis() as u64);
                 let _ = self
                     .store
                     .outbox_failed(

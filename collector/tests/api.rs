@@ -37,7 +37,10 @@ fn feedback_is_stored_with_queryable_columns() {
     let r = server.post_json(&body, &[("Idempotency-Key", ID)]);
     assert_eq!(r.status, 201, "{r:?}");
     let receipt = r.json();
-    let token = receipt["status_token"].as_str().expect("a status token").to_owned();
+    let token = receipt["status_token"]
+        .as_str()
+        .expect("a status token")
+        .to_owned();
     assert_eq!(token.len(), 32, "192 bits, base64url: {token}");
     assert_eq!(
         receipt,

@@ -253,8 +253,14 @@ fn half_configured_notifications_exit_2() {
     let db = db.to_str().unwrap();
     let base = ["--listen", "127.0.0.1:0", "--db", db];
     for (extra, expected) in [
-        (&["--smtp-host", "127.0.0.1", "--smtp-to", "o@shop.example"][..], "--smtp-from"),
-        (&["--smtp-host", "127.0.0.1", "--smtp-from", "a@shop.example"][..], "--smtp-to"),
+        (
+            &["--smtp-host", "127.0.0.1", "--smtp-to", "o@shop.example"][..],
+            "--smtp-from",
+        ),
+        (
+            &["--smtp-host", "127.0.0.1", "--smtp-from", "a@shop.example"][..],
+            "--smtp-to",
+        ),
         (&["--smtp-to", "o@shop.example"][..], "--smtp-host"),
         (
             &[

@@ -454,8 +454,15 @@ fn visitor_messages_new_times_and_overdue(backend: Backend) {
     block_on(async {
         let (store, _db) = open(&backend).await;
         let due = "2026-11-24T10:00:00.000Z";
-        for (n, phone) in [(50, "+33600000050"), (51, "+33600000051"), (52, "+33600000052")] {
-            let r = record(callback_for(&uuid(n), phone, false, due), "2026-11-23T18:00:00.000Z");
+        for (n, phone) in [
+            (50, "+33600000050"),
+            (51, "+33600000051"),
+            (52, "+33600000052"),
+        ] {
+            let r = record(
+                callback_for(&uuid(n), phone, false, due),
+                "2026-11-23T18:00:00.000Z",
+            );
             store.insert(r, Guard::default(), vec![]).await.unwrap();
         }
         store
@@ -474,8 +481,13 @@ fn visitor_messages_new_times_and_overdue(backend: Backend) {
                     overdue_at: Some(now.clone()),
                     ..Filter::default()
                 };
-                let mut ids: Vec<String> =
-                    store.list(filter).await.unwrap().into_iter().map(|r| r.id).collect();
+                let mut ids: Vec<String> = store
+                    .list(filter)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
                 ids.sort();
                 // The SQL filter and the Rust rule agree.
                 let mut by_rule: Vec<String> = store
@@ -510,11 +522,17 @@ fn visitor_messages_new_times_and_overdue(backend: Backend) {
             .await
             .unwrap());
         assert!(store
-            .change_status(uuid(51), change(Status::Scheduled, "2026-11-24T09:31:00.000Z", None, None))
+            .change_status(
+                uuid(51),
+                change(Status::Scheduled, "2026-11-24T09:31:00.000Z", None, None)
+            )
             .await
             .unwrap());
         assert!(store
-            .change_status(uuid(52), change(Status::CalledBack, "2026-11-24T09:32:00.000Z", None, None))
+            .change_status(
+                uuid(52),
+                change(Status::CalledBack, "2026-11-24T09:32:00.000Z", None, None)
+            )
             .await
             .unwrap());
         assert_eq!(overdue_at("2026-11-24T10:00:01.000Z").await, [uuid(51)]);
@@ -527,15 +545,28 @@ fn visitor_messages_new_times_and_overdue(backend: Backend) {
             r.visitor_message.as_deref(),
             Some("We're running late, we'll call you at 15:30 instead")
         );
-        assert_eq!(r.rescheduled_due_by.as_deref(), Some("2026-11-24T14:30:00.000Z"));
+        assert_eq!(
+            r.rescheduled_due_by.as_deref(),
+            Some("2026-11-24T14:30:00.000Z")
+        );
         assert_eq!(r.due_by(), Some("2026-11-24T14:30:00.000Z"));
-        assert_eq!(r.callback_due_by.as_deref(), Some(due), "the original is kept");
+        assert_eq!(
+            r.callback_due_by.as_deref(),
+            Some(due),
+            "the original is kept"
+        );
         assert_eq!(r.updated_at(), "2026-11-24T09:30:00.000Z");
-        assert_eq!(history[0].due_by.as_deref(), Some("2026-11-24T14:30:00.000Z"));
+        assert_eq!(
+            history[0].due_by.as_deref(),
+            Some("2026-11-24T14:30:00.000Z")
+        );
 
         // A note-only change keeps message and time; empty values clear them.
         assert!(store
-            .change_status(uuid(50), change(Status::Delayed, "2026-11-24T09:40:00.000Z", None, None))
+            .change_status(
+                uuid(50),
+                change(Status::Delayed, "2026-11-24T09:40:00.000Z", None, None)
+            )
             .await
             .unwrap());
         let (r, _) = store.get(uuid(50)).await.unwrap().unwrap();
@@ -543,7 +574,12 @@ fn visitor_messages_new_times_and_overdue(backend: Backend) {
         assert!(store
             .change_status(
                 uuid(50),
-                change(Status::Scheduled, "2026-11-24T09:50:00.000Z", Some(""), Some(""))
+                change(
+                    Status::Scheduled,
+                    "2026-11-24T09:50:00.000Z",
+                    Some(""),
+                    Some("")
+                )
             )
             .await
             .unwrap());
@@ -581,7 +617,11 @@ fn email_rows_and_delivery_problems(backend: Backend) {
             .unwrap();
         store.insert(other, Guard::default(), vec![]).await.unwrap();
         let claimed = store
-            .claim_outbox("2026-11-23T18:00:01.000Z".into(), "2026-11-23T18:01:01.000Z".into(), 10)
+            .claim_outbox(
+                "2026-11-23T18:00:01.000Z".into(),
+                "2026-11-23T18:01:01.000Z".into(),
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -589,13 +629,21 @@ fn email_rows_and_delivery_problems(backend: Backend) {
             [Some(DeliveryKind::Email), Some(DeliveryKind::Webhook)]
         );
         assert_eq!(claimed[0].payload, mail.payload);
-        assert!(store
-            .delivery_problems(vec![uuid(60), uuid(61)])
-            .await
-            .unwrap()
-            .is_empty(), "nothing failed yet");
+        assert!(
+            store
+                .delivery_problems(vec![uuid(60), uuid(61)])
+                .await
+                .unwrap()
+                .is_empty(),
+            "nothing failed yet"
+        );
         store
-            .outbox_failed(claimed[0].id, 1, Some("2026-11-23T18:00:31.000Z".into()), "connection refused".into())
+            .outbox_failed(
+                claimed[0].id,
+                1,
+                Some("2026-11-23T18:00:31.000Z".into()),
+                "connection refused".into(),
+            )
             .await
             .unwrap();
         store
@@ -603,7 +651,10 @@ fn email_rows_and_delivery_problems(backend: Backend) {
             .await
             .unwrap();
         assert_eq!(
-            store.delivery_problems(vec![uuid(60), uuid(61)]).await.unwrap(),
+            store
+                .delivery_problems(vec![uuid(60), uuid(61)])
+                .await
+                .unwrap(),
             [(uuid(60), false)]
         );
         let d = store.deliveries(uuid(60)).await.unwrap();
@@ -613,7 +664,10 @@ fn email_rows_and_delivery_problems(backend: Backend) {
         assert_eq!(d[0].attempts, 1);
         assert_eq!(d[0].last_error.as_deref(), Some("connection refused"));
         assert_eq!(d[0].next_attempt_at, "2026-11-23T18:00:31.000Z");
-        assert_eq!(d[1].delivered_at.as_deref(), Some("2026-11-23T18:00:02.000Z"));
+        assert_eq!(
+            d[1].delivered_at.as_deref(),
+            Some("2026-11-23T18:00:02.000Z")
+        );
         store
             .outbox_failed(claimed[0].id, 30, None, "gave up".into())
             .await

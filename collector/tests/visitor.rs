@@ -74,7 +74,11 @@ fn notifications_carry_the_request_promise_urgency_and_link(backend: Backend) {
     fb["feedback"]["message"] = json!("Très bien.\n.A line starting with a dot\nFrom here on");
     assert_eq!(post(&server, &fb).status, 201);
     let cid = uuid(2);
-    assert_eq!(post(&server, &callback(&cid)).status, 201, "urgent callback");
+    assert_eq!(
+        post(&server, &callback(&cid)).status,
+        201,
+        "urgent callback"
+    );
     // A retry of an accepted submission sends nothing more.
     assert_eq!(post(&server, &fb).status, 200);
 
@@ -95,7 +99,10 @@ fn notifications_carry_the_request_promise_urgency_and_link(backend: Backend) {
         assert_eq!(m.header("to"), Some(&*format!("{OWNER}, {SECOND}")));
         assert_eq!(m.subject, "Feedback 0000-0000 NPS 9/10 from Ada");
         assert_eq!(m.header("reply-to"), Some("ada@example.com"));
-        assert_eq!(m.header("message-id"), Some(&*format!("<allo.{fid}@shop.example>")));
+        assert_eq!(
+            m.header("message-id"),
+            Some(&*format!("<allo.{fid}@shop.example>"))
+        );
         assert!(m.header("importance").is_none(), "feedback is not urgent");
         for needle in [
             "Feedback from:  Ada <ada@example.com>",
@@ -111,7 +118,9 @@ fn notifications_carry_the_request_promise_urgency_and_link(backend: Backend) {
         }
         // Plain 7-bit on the wire (quoted-printable), lines within SMTP's limits.
         assert!(m.raw.is_ascii(), "7-bit transfer");
-        assert!(String::from_utf8_lossy(&m.raw).lines().all(|l| l.len() <= 78));
+        assert!(String::from_utf8_lossy(&m.raw)
+            .lines()
+            .all(|l| l.len() <= 78));
 
         let m = of(&cid, to);
         assert_eq!(
@@ -128,7 +137,11 @@ fn notifications_carry_the_request_promise_urgency_and_link(backend: Backend) {
             "Reason:         Order 1234",
             &format!("https://shop.example/inbox/item/{cid}"),
         ] {
-            assert!(m.body.contains(needle), "{needle:?} missing from\n{}", m.body);
+            assert!(
+                m.body.contains(needle),
+                "{needle:?} missing from\n{}",
+                m.body
+            );
         }
     }
     // A non-urgent callback says so nowhere.
@@ -137,7 +150,12 @@ fn notifications_carry_the_request_promise_urgency_and_link(backend: Backend) {
     assert_eq!(post(&server, &sub).status, 201);
     let mails = smtp.wait_for(6, Duration::from_secs(20));
     let m = mails.iter().find(|m| m.body.contains(&calm)).unwrap();
-    assert!(m.subject.starts_with("Callback request 0000-0000 from Grace"), "{}", m.subject);
+    assert!(
+        m.subject
+            .starts_with("Callback request 0000-0000 from Grace"),
+        "{}",
+        m.subject
+    );
     assert!(!m.body.contains("URGENT"));
 
     // The inbox shows each notification as delivered.
@@ -156,10 +174,14 @@ fn notifications_are_retried_until_the_smtp_server_is_up(backend: Backend) {
     let r = post(&server, &callback_for(&id, "+33611111111", true, FUTURE));
     assert_eq!(r.status, 201, "storing never waits for the mail server");
     // Down: the failures are recorded and visible in the inbox, item and list.
-    let page = wait_for(Duration::from_secs(15), "a failed attempt in the inbox", || {
-        let page = inbox(&server, &format!("/inbox/item/{id}"));
-        page.contains(">retrying</span>").then_some(page)
-    });
+    let page = wait_for(
+        Duration::from_secs(15),
+        "a failed attempt in the inbox",
+        || {
+            let page = inbox(&server, &format!("/inbox/item/{id}"));
+            page.contains(">retrying</span>").then_some(page)
+        },
+    );
     assert!(page.contains("Email to owner@shop.example"), "{page}");
     assert!(
         page.to_ascii_lowercase().contains("connection refused"),
@@ -203,10 +225,14 @@ fn smtp_login_is_used_and_a_refused_one_is_shown() {
     });
     let id = uuid(21);
     assert_eq!(post(&bad, &feedback(&id)).status, 201);
-    let page = wait_for(Duration::from_secs(15), "the refused login in the inbox", || {
-        let page = inbox(&bad, &format!("/inbox/item/{id}"));
-        page.contains("AUTH").then_some(page)
-    });
+    let page = wait_for(
+        Duration::from_secs(15),
+        "the refused login in the inbox",
+        || {
+            let page = inbox(&bad, &format!("/inbox/item/{id}"));
+            page.contains("AUTH").then_some(page)
+        },
+    );
     assert!(page.contains("535"), "the server's answer is shown: {page}");
     assert!(!page.contains("wrong"), "never the password: {page}");
     assert_eq!(smtp.received().len(), 1);
@@ -235,7 +261,9 @@ fn status_endpoint_needs_the_right_token(backend: Backend) {
             "updated_at": body["updated_at"],
         })
     );
-    assert!(allo_core::validate::is_utc_timestamp(body["updated_at"].as_str().unwrap()));
+    assert!(allo_core::validate::is_utc_timestamp(
+        body["updated_at"].as_str().unwrap()
+    ));
     let text = html(&r);
     for personal in ["Grace", "+33622222222", "06 12 34 56 78", "Order 1234"] {
         assert!(!text.contains(personal), "{personal} leaked: {text}");
@@ -279,7 +307,13 @@ fn status_endpoint_needs_the_right_token(backend: Backend) {
         assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
     }
     // Read-only.
-    let r = send(server.addr, "POST", &format!("/v1/submissions/{id}/status?token={token}"), &[], b"");
+    let r = send(
+        server.addr,
+        "POST",
+        &format!("/v1/submissions/{id}/status?token={token}"),
+        &[],
+        b"",
+    );
     assert_eq!(r.status, 405);
 
     // Feedback has no promise.
@@ -292,7 +326,10 @@ fn status_endpoint_needs_the_right_token(backend: Backend) {
         &format!("/v1/submissions/{id}/status?token={token}"),
         &[("Origin", "https://shop.example")],
     );
-    assert_eq!(r.header("access-control-allow-origin"), Some("https://shop.example"));
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://shop.example")
+    );
     let pre = send(
         server.addr,
         "OPTIONS",
@@ -304,8 +341,14 @@ fn status_endpoint_needs_the_right_token(backend: Backend) {
         ],
         b"",
     );
-    assert!(pre.header("access-control-allow-methods").unwrap().contains("GET"));
-    assert!(pre.header("access-control-allow-headers").unwrap().contains("authorization"));
+    assert!(pre
+        .header("access-control-allow-methods")
+        .unwrap()
+        .contains("GET"));
+    assert!(pre
+        .header("access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
     let r = server.get(
         &format!("/v1/submissions/{id}/status?token={token}"),
         &[("Origin", "https://evil.example")],
@@ -338,11 +381,17 @@ fn overdue_and_delayed_messages_reach_the_visitor(backend: Backend) {
     let r = post(&server, &callback_for(&late, "+33600000050", false, PAST));
     let token = r.json()["status_token"].as_str().unwrap().to_owned();
     let fine = uuid(51);
-    assert_eq!(post(&server, &callback_for(&fine, "+33600000051", false, FUTURE)).status, 201);
+    assert_eq!(
+        post(&server, &callback_for(&fine, "+33600000051", false, FUTURE)).status,
+        201
+    );
 
     // The promise passed and nobody answered for it: the visitor is told, the inbox flags it.
     let s = status(&server, &late, &token).json();
-    assert_eq!((s["status"].clone(), s["overdue"].clone()), (json!("received"), json!(true)));
+    assert_eq!(
+        (s["status"].clone(), s["overdue"].clone()),
+        (json!("received"), json!(true))
+    );
     let list = inbox(&server, "/inbox?status=overdue");
     assert!(list.contains(&late) && !list.contains(&fine), "{list}");
     assert!(list.contains("badge overdue"));
@@ -371,25 +420,42 @@ fn overdue_and_delayed_messages_reach_the_visitor(backend: Backend) {
     assert_eq!(s["promise"]["due_by"], "2099-01-01T15:30:00.000Z");
     assert_eq!(s["overdue"], false);
     assert_ne!(s["updated_at"], json!(null));
-    assert!(!s.to_string().contains("internal"), "the note stays internal: {s}");
+    assert!(
+        !s.to_string().contains("internal"),
+        "the note stays internal: {s}"
+    );
     assert!(!inbox(&server, "/inbox?status=overdue").contains(&late));
     let item = inbox(&server, &format!("/inbox/item/{late}"));
     assert!(item.contains("We&#39;re running late"), "{item}");
     assert!(item.contains("moved from 2020-01-01 10:00 UTC"), "{item}");
 
     // A new time that also passes is overdue again.
-    set_status(&server, &late, &[("status", "delayed"), ("due_by", "2020-06-01T10:00")]);
+    set_status(
+        &server,
+        &late,
+        &[("status", "delayed"), ("due_by", "2020-06-01T10:00")],
+    );
     let s = status(&server, &late, &token).json();
-    assert_eq!((s["overdue"].clone(), s["message"].clone()), (json!(true), json!(message)));
+    assert_eq!(
+        (s["overdue"].clone(), s["message"].clone()),
+        (json!(true), json!(message))
+    );
     // Called back: done, whatever the clock says; the message can be cleared.
-    set_status(&server, &late, &[("status", "called_back"), ("visitor_message", "")]);
+    set_status(
+        &server,
+        &late,
+        &[("status", "called_back"), ("visitor_message", "")],
+    );
     let s = status(&server, &late, &token).json();
     assert_eq!(s["status"], "called_back");
     assert_eq!(s["overdue"], false);
     assert_eq!(s["message"], serde_json::Value::Null);
 
     // Bad owner input is refused with a page, nothing changes.
-    for (field, value) in [("due_by", "tomorrow"), ("visitor_message", &*"x".repeat(501))] {
+    for (field, value) in [
+        ("due_by", "tomorrow"),
+        ("visitor_message", &*"x".repeat(501)),
+    ] {
         let r = post_form(
             server.addr,
             &format!("/inbox/item/{late}/status"),
@@ -398,7 +464,10 @@ fn overdue_and_delayed_messages_reach_the_visitor(backend: Backend) {
         );
         assert_eq!(r.status, 400, "{field}");
     }
-    assert_eq!(status(&server, &late, &token).json()["status"], "called_back");
+    assert_eq!(
+        status(&server, &late, &token).json()["status"],
+        "called_back"
+    );
 }
 
 #[test]
@@ -416,7 +485,12 @@ fn phone_numbers_must_be_valid_for_their_country() {
         let r = post(&server, &sub);
         assert_eq!(r.status, 201, "{phone}: {r:?}");
     }
-    for phone in ["+33612345", "+3361234567890", "+12011234567", "+99912345678"] {
+    for phone in [
+        "+33612345",
+        "+3361234567890",
+        "+12011234567",
+        "+99912345678",
+    ] {
         let r = post(&server, &callback_for(&uuid(64), phone, false, FUTURE));
         assert_eq!(r.status, 400, "{phone}: {r:?}");
         let body = r.json();
@@ -426,7 +500,10 @@ fn phone_numbers_must_be_valid_for_their_country() {
         assert_eq!(problems[0]["field"], "callback.phone_e164");
         assert_eq!(problems[0]["code"], "invalid");
         let message = problems[0]["message"].as_str().unwrap();
-        assert!(message.contains("not a valid number") || message.contains("not a phone number"), "{message}");
+        assert!(
+            message.contains("not a valid number") || message.contains("not a phone number"),
+            "{message}"
+        );
     }
     // Listed together with the widget's own rules.
     let mut sub = callback_for(&uuid(65), "+33612345", false, FUTURE);
@@ -438,7 +515,11 @@ fn phone_numbers_must_be_valid_for_their_country() {
         .iter()
         .map(|p| p["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["callback.timezone", "callback.phone_e164"], "{body}");
+    assert_eq!(
+        fields,
+        ["callback.timezone", "callback.phone_e164"],
+        "{body}"
+    );
 }
 
 #[test]
@@ -469,10 +550,14 @@ fn starttls_is_required_and_the_certificate_checked() {
     let untrusted = TestServer::start_with(tls);
     let id = uuid(71);
     assert_eq!(post(&untrusted, &feedback(&id)).status, 201);
-    let page = wait_for(Duration::from_secs(15), "the TLS failure in the inbox", || {
-        let page = inbox(&untrusted, &format!("/inbox/item/{id}"));
-        page.contains("TLS with 127.0.0.1").then_some(page)
-    });
+    let page = wait_for(
+        Duration::from_secs(15),
+        "the TLS failure in the inbox",
+        || {
+            let page = inbox(&untrusted, &format!("/inbox/item/{id}"));
+            page.contains("TLS with 127.0.0.1").then_some(page)
+        },
+    );
     assert!(page.to_ascii_lowercase().contains("certificate"), "{page}");
 
     // Without --smtp-starttls the server refuses to go on in plain text.
@@ -488,5 +573,9 @@ fn starttls_is_required_and_the_certificate_checked() {
             .then_some(())
     });
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(smtp.received().len(), 1, "only the trusted one went through");
+    assert_eq!(
+        smtp.received().len(),
+        1,
+        "only the trusted one went through"
+    );
 }

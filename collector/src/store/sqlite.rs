@@ -580,9 +580,11 @@ impl Store for SqliteStore {
                 "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
             )?
             .execute(params![name, candidate])?;
-            Ok(conn.query_row("SELECT value FROM settings WHERE name = ?1", [&name], |row| {
-                row.get(0)
-            })?)
+            Ok(conn.query_row(
+                "SELECT value FROM settings WHERE name = ?1",
+                [&name],
+                |row| row.get(0),
+            )?)
         })
         .await
     }

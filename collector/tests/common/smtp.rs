@@ -35,13 +35,23 @@ fn python_path() -> &'static Option<PathBuf> {
         let partial = dir.with_extension(format!("partial-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&partial);
         let status = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
             .arg("--target")
             .arg(&partial)
             .arg("aiosmtpd")
             .status()
             .expect("python3 is needed for the SMTP tests");
-        assert!(status.success(), "pip install --target {} aiosmtpd failed", partial.display());
+        assert!(
+            status.success(),
+            "pip install --target {} aiosmtpd failed",
+            partial.display()
+        );
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::rename(&partial, &dir).unwrap();
         assert!(has(Some(&dir)), "aiosmtpd installed but not importable");
@@ -84,7 +94,11 @@ impl SmtpServer {
     }
 
     /// Like [`SmtpServer::start_on`], requiring STARTTLS with `(cert, key)` PEM files.
-    pub fn start_with(port: u16, auth: Option<(&str, &str)>, tls: Option<(&Path, &Path)>) -> SmtpServer {
+    pub fn start_with(
+        port: u16,
+        auth: Option<(&str, &str)>,
+        tls: Option<(&Path, &Path)>,
+    ) -> SmtpServer {
         let dir = TempDir::new("smtp");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
         let mut cmd = Command::new("python3");
@@ -170,19 +184,68 @@ pub fn test_certificates() -> (TempDir, PathBuf, PathBuf, PathBuf) {
             .current_dir(d)
             .output()
             .expect("the openssl command is needed for the STARTTLS test");
-        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    run(&[&["req", "-x509"][..], &ec, &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Allo test CA"]].concat());
-    run(&[&["req"][..], &ec, &["-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost"]].concat());
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    run(&[
+        &["req", "-x509"][..],
+        &ec,
+        &[
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Allo test CA",
+        ],
+    ]
+    .concat());
+    run(&[
+        &["req"][..],
+        &ec,
+        &[
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    ]
+    .concat());
     std::fs::write(
         d.join("leaf.ext"),
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
     run(&[
-        "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext",
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "leaf.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
     ]);
     let (ca, cert, key) = (d.join("ca.pem"), d.join("leaf.pem"), d.join("leaf.key"));
     (dir, ca, cert, key)
