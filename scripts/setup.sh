@@ -31,8 +31,9 @@ apt_install() {
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || apt_install nodejs npm
 
-# Browsers for the browser and end-to-end tests, sqlite3 to read the demo database.
-apt_install chromium chromium-driver sqlite3
+# Browsers for the browser and end-to-end tests, sqlite3 to read the demo database, openssl
+# for the collector's STARTTLS test (it makes a throwaway CA).
+apt_install chromium chromium-driver sqlite3 openssl
 
 # 1. The wasm32 target.
 mkdir -p target
