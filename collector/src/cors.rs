@@ -59,6 +59,11 @@ pub async fn cors(State(policy): State<Arc<OriginPolicy>>, req: Request, next: N
     let h = response.headers_mut();
     if let Some(origin) = allowed {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        // The widget honours Retry-After on 429/503; cross-origin it can only read it if told.
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after"),
+        );
     }
     // The answer depends on the Origin header whether or not this one was allowed: caches
     // must not hand one origin's answer to another.
