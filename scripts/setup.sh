@@ -56,7 +56,14 @@ else
     mode=debian
   fi
 fi
-echo "ALLO_WASM_MODE=$mode" > "$ENV_FILE"
+# The standard library's source lets release builds rebuild std for size (see env.sh); Debian's
+# rust-web-src has it, rustup needs the rust-src component.
+build_std=1
+if [ "$mode" = rustup ] && ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  step "rustup component add rust-src (up to 45 s)"
+  timeout 45 rustup component add rust-src || build_std=0
+fi
+printf 'ALLO_WASM_MODE=%s\nALLO_BUILD_STD=%s\n' "$mode" "$build_std" > "$ENV_FILE"
 
 # 2. Cargo-installed tools. They are build tools, not the product: a quick, unoptimised-ish
 #    build of them halves the install time on a fresh machine.
