@@ -3,4 +3,4 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ALLO_ROOT"
-wasm_env trunk build --release --offline "$@"
+wasm_release_env trunk build --release --offline "$@"

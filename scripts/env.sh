@@ -14,3 +14,16 @@ wasm_env() {
     "$@"
   fi
 }
+
+# Runs a release build of the widget: where the std source is available, std is rebuilt
+# optimised for size and panics abort without formatting a message (no panic machinery in
+# the bundle). Measured: -8.5 % gzip on the wasm (README, Size).
+wasm_release_env() {
+  if [ "${ALLO_BUILD_STD:-0}" = 1 ]; then
+    wasm_env env RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+      CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+      RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" "$@"
+  else
+    wasm_env "$@"
+  fi
+}

@@ -31,8 +31,9 @@ apt_install() {
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 command -v npm >/dev/null || apt_install nodejs npm
 
-# Browsers for the browser and end-to-end tests, sqlite3 to read the demo database.
-apt_install chromium chromium-driver sqlite3
+# Browsers for the browser and end-to-end tests, sqlite3 to read the demo database, openssl
+# for the collector's STARTTLS test (it makes a throwaway CA).
+apt_install chromium chromium-driver sqlite3 openssl
 
 # 1. The wasm32 target.
 mkdir -p target
@@ -55,7 +56,14 @@ else
     mode=debian
   fi
 fi
-echo "ALLO_WASM_MODE=$mode" > "$ENV_FILE"
+# The standard library's source lets release builds rebuild std for size (see env.sh); Debian's
+# rust-web-src has it, rustup needs the rust-src component.
+build_std=1
+if [ "$mode" = rustup ] && ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  step "rustup component add rust-src (up to 45 s)"
+  timeout 45 rustup component add rust-src || build_std=0
+fi
+printf 'ALLO_WASM_MODE=%s\nALLO_BUILD_STD=%s\n' "$mode" "$build_std" > "$ENV_FILE"
 
 # 2. Cargo-installed tools. They are build tools, not the product: a quick, unoptimised-ish
 #    build of them halves the install time on a fresh machine.

@@ -1,26 +1,595 @@
 //! Delivery: hands a finished submission to the transport and reports what the visitor
 //! should be told. Forms call [`deliver`] and never the transport directly, so how hard Allo
 //! tries (retries, the outbox) is decided in one place.
-use allo_core::form::SendFailure;
-use allo_core::submission::Submission;
+//!
+//! The outbox: before the first attempt the submission is written to `localStorage`
+//! (`allo:outbox:<id>`, rules in `allo_core::outbox`), and it is removed only after a 2xx or a
+//! permanent refusal. Whatever is left is sent again by a small worker that [`start`] wires up
+//! at boot: once at page load (reading only — nothing is written while the outbox is empty),
+//! on the browser's `online` event, on a timer set from the retry policy's delays, and one
+//! last time with `fetch(…, { keepalive: true })` when the page is hidden. Items older than
+//! the owner's `outboxTtl` are dropped with a `console.warn` naming their reference.
+//!
+//! Tabs: every send of an item happens under the Web Lock `allo-outbox:<id>` (one lock per
+//! item, so the visitor's own send never queues behind another tab's retries) and after
+//! writing a lease into the item; a tab that finds the lock taken or a live lease leaves the
+//! item alone. Where Web Locks are missing (plain-http pages, old browsers) the lease alone
+//! decides, verified by reading it back after a short settle. The endpoint's idempotency by
+//! id is the final backstop.
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-use crate::transport;
+use allo_core::config::Config;
+use allo_core::delivery::{Settings, DEFAULT_OUTBOX_TTL_MS};
+use allo_core::form::SendFailure;
+use allo_core::outbox::{self, Item, LEASE_MARGIN_MS};
+use allo_core::retry::{self, Decision, Policy};
+use allo_core::submission::Submission;
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::transport::{self, Target, TransportError};
+use crate::{browser, storage};
 
 /// What happened to a submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The endpoint accepted it.
-    Delivered,
+    /// The endpoint accepted it, with the token that reads its status if the endpoint gave one.
+    Delivered(Option<String>),
     /// Stored to be sent later (the visitor or the endpoint is offline).
     Queued,
     /// It did not go through and will not be retried automatically.
     Failed(SendFailure),
 }
 
-/// Sends `sub` to `endpoint`.
+/// How long a tab waits after writing its lease before reading it back to see whether
+/// another tab's write won: `localStorage` reaches other tabs asynchronously. It matters
+/// without Web Locks, and against a tab being closed (which sends without a lock).
+const CLAIM_SETTLE_MS: u32 = 100;
+
+/// How the outbox sends to one endpoint (one per widget booted on the page).
+#[derive(Clone, Debug)]
+struct Route {
+    target: Target,
+    policy: Policy,
+    ttl_ms: u64,
+}
+
+impl Route {
+    fn new(endpoint: &str, settings: &Settings) -> Route {
+        Route {
+            target: Target::new(endpoint, settings),
+            policy: Policy::with_base(settings.retry_base_ms),
+            ttl_ms: settings.outbox_ttl_ms,
+        }
+    }
+
+    /// How long a claim lasts: one attempt plus a margin.
+    fn lease_ms(&self) -> u64 {
+        u64::from(self.target.timeout_ms) + LEASE_MARGIN_MS
+    }
+
+    /// How long the claim of a last-chance `keepalive` send lasts.
+    fn exit_lease_ms(&self) -> u64 {
+        outbox::exit_lease_ms(u64::from(self.target.timeout_ms))
+    }
+}
+
+/// The page's outbox worker.
+#[derive(Default)]
+struct Worker {
+    routes: HashMap<String, Route>,
+    tab: String,
+    claims: u64,
+    listening: bool,
+    flushing: bool,
+    again: bool,
+    timer: Option<(u64, Timeout)>,
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
+
+fn now() -> u64 {
+    browser::now_ms() as u64
+}
+
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// A fresh lease owner: this tab's random id plus a counter, so two sends in one tab (the
+/// form's and the worker's) also tell each other apart.
+fn claimant() -> String {
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.tab.is_empty() {
+            w.tab = browser::random_bytes()[..6]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+        }
+        w.claims += 1;
+        format!("{}-{}", w.tab, w.claims)
+    })
+}
+
+/// The route for `endpoint`, registering the defaults when no widget on the page set it up.
+fn route(endpoint: &str) -> Route {
+    let (route, fresh) = WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let fresh = !w.routes.contains_key(endpoint);
+        let r = w
+            .routes
+            .entry(endpoint.to_owned())
+            .or_insert_with(|| Route::new(endpoint, &Settings::default()))
+            .clone();
+        (r, fresh)
+    });
+    if fresh {
+        listen();
+    }
+    route
+}
+
+fn served_ttl(endpoint: &str) -> Option<u64> {
+    WORKER.with(|w| w.borrow().routes.get(endpoint).map(|r| r.ttl_ms))
+}
+
+/// The gap a waiting tab keeps between looks: the smallest retry base on the page.
+fn min_gap() -> u64 {
+    WORKER.with(|w| {
+        w.borrow()
+            .routes
+            .values()
+            .map(|r| r.policy.base_ms)
+            .min()
+            .unwrap_or(retry::BASE_DELAY_MS)
+    })
+}
+
+/// Starts delivery for a booted widget: registers its endpoint and settings and, the first
+/// time on this page, listens for `online`, `pagehide` and other tabs' outbox writes, then
+/// looks at the outbox once (reading only).
+pub fn start(config: &Config) {
+    WORKER.with(|w| {
+        w.borrow_mut().routes.insert(
+            config.endpoint.clone(),
+            Route::new(&config.endpoint, &config.delivery),
+        )
+    });
+    listen();
+    kick();
+}
+
+fn listen() {
+    let first = WORKER.with(|w| !std::mem::replace(&mut w.borrow_mut().listening, true));
+    let Some(window) = web_sys::window().filter(|_| first) else {
+        return;
+    };
+    // Listeners live as long as the page: leaking them is the intent.
+    let on_online = Closure::<dyn Fn()>::new(kick);
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
+    let on_hide = Closure::<dyn Fn()>::new(on_page_hide);
+    let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    on_hide.forget();
+    // Another tab queued or cleared something: re-plan (reads only).
+    let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
+        let ours = e
+            .key()
+            .as_deref()
+            .and_then(storage::own_key)
+            .is_some_and(|k| k.starts_with(outbox::KEY_PREFIX));
+        if ours {
+            schedule();
+        }
+    });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    on_storage.forget();
+}
+
+/// Runs a pass over the outbox soon.
+fn kick() {
+    wasm_bindgen_futures::spawn_local(flush());
+}
+
+/// Every item in the outbox; unreadable records are dropped with a warning.
+fn read_all() -> Vec<Item> {
+    let mut out = Vec::new();
+    for key in storage::keys(outbox::KEY_PREFIX) {
+        match storage::load::<Item>(&key) {
+            Some(item) => out.push(item),
+            None if storage::contains(&key) => {
+                storage::remove(&key);
+                browser::warn(&format!(
+                    "Allo: an unreadable saved message (allo:{key}) was discarded."
+                ));
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// `ttl` in words for a console message: whole days when it is whole days, else hours.
+fn duration(ms: u64) -> String {
+    const HOUR: u64 = 3_600_000;
+    let (n, unit) = if ms % (24 * HOUR) == 0 {
+        (ms / (24 * HOUR), "day")
+    } else {
+        (ms.div_ceil(HOUR), "hour")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+fn reference(item: &Item) -> String {
+    allo_core::id::reference(&item.submission.id)
+}
+
+/// Sets the timer for the next pass from what the outbox holds now, keeping an earlier timer.
+fn schedule() {
+    let now = now();
+    let gap = min_gap();
+    let plan = outbox::plan(&read_all(), now, "", served_ttl, DEFAULT_OUTBOX_TTL_MS, gap);
+    let at = if plan.due.is_empty() && plan.expired.is_empty() {
+        plan.wake_at_ms
+    } else {
+        Some(now + gap)
+    };
+    let Some(at) = at else { return };
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.timer.as_ref().is_some_and(|(t, _)| *t <= at) {
+            return;
+        }
+        let delay = at.saturating_sub(now).min(i32::MAX as u64) as u32;
+        let timer = Timeout::new(delay, || {
+            WORKER.with(|w| w.borrow_mut().timer = None);
+            kick();
+        });
+        w.timer = Some((at, timer));
+    });
+}
+
+/// One pass: drop what expired, send what is due (oldest first), then set the next timer.
+async fn flush() {
+    let busy = WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.again = w.flushing;
+        std::mem::replace(&mut w.flushing, true)
+    });
+    if busy {
+        return;
+    }
+    loop {
+        let now = now();
+        let items = read_all();
+        let plan = outbox::plan(
+            &items,
+            now,
+            "",
+            served_ttl,
+            DEFAULT_OUTBOX_TTL_MS,
+            min_gap(),
+        );
+        for id in &plan.expired {
+            if let Some(item) = items.iter().find(|i| &i.submission.id == id) {
+                storage::remove(&item.key());
+                let ttl = served_ttl(&item.endpoint).unwrap_or(DEFAULT_OUTBOX_TTL_MS);
+                browser::warn(&format!(
+                    "Allo: a message saved on {} (reference {}) could not be delivered to {} within {} and was discarded (outboxTtl).",
+                    item.submission.created_at,
+                    reference(item),
+                    item.endpoint,
+                    duration(ttl),
+                ));
+            }
+        }
+        for id in &plan.due {
+            let Some(item) = items.iter().find(|i| &i.submission.id == id) else {
+                continue;
+            };
+            if let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) {
+                send_saved(&route, id).await;
+            }
+        }
+        let again = WORKER.with(|w| {
+            let mut w = w.borrow_mut();
+            let again = std::mem::take(&mut w.again);
+            w.flushing = again;
+            again
+        });
+        if !again {
+            break;
+        }
+    }
+    schedule();
+}
+
+/// Sends one saved item, if this tab can claim it.
+async fn send_saved(route: &Route, id: &str) {
+    let key = outbox::key(id);
+    let lock = lock::acquire(&lock::name(id), false).await;
+    if matches!(lock, lock::Lock::Busy) {
+        return;
+    }
+    let me = claimant();
+    let Some(mut item) = storage::load::<Item>(&key) else {
+        return; // delivered by another tab meanwhile
+    };
+    if !item.sendable_by(&me, now()) {
+        return;
+    }
+    item.claim(&me, now(), route.lease_ms() + u64::from(CLAIM_SETTLE_MS));
+    let _ = storage::try_save(&key, &item);
+    // Even under the lock: a tab being closed sends without one, and its lease may still be
+    // on its way to this tab. Whoever's lease is read back after the settle sends.
+    TimeoutFuture::new(CLAIM_SETTLE_MS).await;
+    let still_mine = storage::load::<Item>(&key)
+        .and_then(|i| i.lease)
+        .is_some_and(|l| l.owner == me);
+    if !still_mine {
+        return;
+    }
+    let result = transport::send(&route.target, &item.submission).await;
+    match result {
+        Ok(_) => storage::remove(&key),
+        Err(e) => {
+            let (failure, retry_after) = e.retry_input();
+            let decision = route.policy.next_delay(
+                item.attempts,
+                failure,
+                retry_after,
+                js_sys::Math::random(),
+            );
+            // Gone meanwhile (a last-chance send from a closing tab got through): keep it gone.
+            if !storage::contains(&key) {
+                return;
+            }
+            let asked = failure.honours_retry_after() && retry_after.is_some();
+            if item.record_failure(now(), decision, asked) {
+                let _ = storage::try_save(&key, &item);
+            } else {
+                storage::remove(&key);
+                browser::warn(&format!(
+                    "Allo: {} refused the saved message (reference {}){}; it was discarded.",
+                    item.endpoint,
+                    reference(&item),
+                    refusal_detail(&e),
+                ));
+            }
+        }
+    }
+    drop(lock);
+}
+
+fn refusal_detail(e: &TransportError) -> String {
+    match e {
+        TransportError::Http {
+            status,
+            message: Some(m),
+            ..
+        } => format!(" with {status}: {m}"),
+        TransportError::Http { status, .. } => format!(" with {status}"),
+        _ => String::new(),
+    }
+}
+
+/// The page is being hidden (closed, navigated away, or put in the back/forward cache): send
+/// what may go now with `keepalive`, which outlives the page. Each item is leased first so
+/// other tabs wait for this request instead of racing it; if it fails, the lease lapses and
+/// the next page (or tab) takes over.
+fn on_page_hide() {
+    let now = now();
+    let items = read_all();
+    let mut sized = Vec::new();
+    for item in &items {
+        let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) else {
+            continue;
+        };
+        if let Ok(body) = transport::body(&route.target, &item.submission) {
+            sized.push((item, body.len(), route, body));
+        }
+    }
+    let pairs: Vec<(&Item, usize)> = sized.iter().map(|(i, n, _, _)| (*i, *n)).collect();
+    let batch = outbox::exit_batch(&pairs, now, served_ttl);
+    for (item, _, route, body) in &sized {
+        if !batch.contains(&item.submission.id) {
+            continue;
+        }
+        let key = item.key();
+        let mut claimed = (*item).clone();
+        claimed.claim(&claimant(), now, route.exit_lease_ms());
+        let _ = storage::try_save(&key, &claimed);
+        let Some(request) = transport::send_keepalive(&route.target, &item.submission, body) else {
+            continue;
+        };
+        // If the page survives (back/forward cache), learn the answer; otherwise the next
+        // page sends it again and the endpoint recognises the id.
+        let on_answer = Closure::once_into_js(move |r: JsValue| {
+            if r.dyn_ref::<web_sys::Response>().is_some_and(|r| r.ok()) {
+                storage::remove(&key);
+            }
+        });
+        let on_error = Closure::once_into_js(|_: JsValue| {});
+        lock::then(&request, &on_answer, &on_error);
+    }
+}
+
+/// Sends `sub` to `endpoint`: saved to the outbox first, then one attempt and, when that
+/// fails in a way that may pass and the wait is short, one quick retry while the visitor
+/// watches. Still failing, it stays in the outbox ([`Outcome::Queued`]); a permanent refusal
+/// (4xx other than 408/429) removes it and is reported ([`Outcome::Failed`]). When the outbox
+/// cannot be written (storage disabled or full) nothing can be promised for later, so a
+/// failure is reported as [`Outcome::Failed`] instead of `Queued`.
 pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
-    match transport::send(endpoint, sub).await {
-        Ok(_) => Outcome::Delivered,
-        Err(e) => Outcome::Failed(e.failure()),
+    let route = route(endpoint);
+    let key = outbox::key(&sub.id);
+    let me = claimant();
+    let mut item = Item::new(endpoint, sub.clone(), now(), &me, route.lease_ms());
+    // Write before send: from here on the message survives a crash, a closed tab, a reload.
+    let saved = storage::try_save(&key, &item).is_ok();
+    let _lock = lock::acquire(&lock::name(&sub.id), true).await;
+
+    if saved && !online() {
+        item.lease = None;
+        let _ = storage::try_save(&key, &item);
+        schedule();
+        return Outcome::Queued;
+    }
+
+    let mut quick_retry_used = false;
+    loop {
+        let err = match transport::send(&route.target, sub).await {
+            Ok(receipt) => {
+                storage::remove(&key);
+                return Outcome::Delivered(receipt.status_token);
+            }
+            Err(e) => e,
+        };
+        let (failure, retry_after) = err.retry_input();
+        let decision =
+            route
+                .policy
+                .next_delay(item.attempts, failure, retry_after, js_sys::Math::random());
+        let Decision::RetryAfter(delay) = decision else {
+            storage::remove(&key);
+            return Outcome::Failed(err.failure());
+        };
+        if !quick_retry_used && retry::worth_waiting(failure, delay) && online() {
+            quick_retry_used = true;
+            item.attempts += 1;
+            // Keep the claim through the wait and the next attempt.
+            item.claim(&me, now(), delay + route.lease_ms());
+            if saved {
+                let _ = storage::try_save(&key, &item);
+            }
+            TimeoutFuture::new(delay as u32).await;
+            continue;
+        }
+        let asked = failure.honours_retry_after() && retry_after.is_some();
+        item.record_failure(now(), decision, asked);
+        if saved && storage::try_save(&key, &item).is_ok() {
+            schedule();
+            return Outcome::Queued;
+        }
+        storage::remove(&key);
+        return Outcome::Failed(err.failure());
+    }
+}
+
+/// Web Locks through `navigator.locks` (web-sys exposes it only behind an unstable cfg, so
+/// the two calls needed are bound here).
+mod lock {
+    use js_sys::{Function, Object, Promise, Reflect};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `navigator.locks`.
+        type LockManager;
+        #[wasm_bindgen(method, catch, js_name = request)]
+        fn request(
+            this: &LockManager,
+            name: &str,
+            options: &JsValue,
+            callback: &Function,
+        ) -> Result<Promise, JsValue>;
+    }
+
+    /// The result of asking for a lock.
+    pub enum Lock {
+        /// Held until dropped.
+        Held {
+            /// Dropping it releases the lock.
+            _release: Release,
+        },
+        /// Another holder has it (only when not waiting).
+        Busy,
+        /// No Web Locks here: fall back to leases.
+        Unsupported,
+    }
+
+    /// Releases the lock when dropped.
+    pub struct Release(Function);
+
+    impl Drop for Release {
+        fn drop(&mut self) {
+            let _ = self.0.call0(&JsValue::UNDEFINED);
+        }
+    }
+
+    /// `promise.then(on_ok, on_err)` with plain JS callbacks (`Closure::once_into_js`), which
+    /// free themselves when called.
+    pub fn then(promise: &Promise, on_ok: &JsValue, on_err: &JsValue) {
+        if let Ok(then) = Reflect::get(promise, &JsValue::from_str("then")) {
+            if let Some(then) = then.dyn_ref::<Function>() {
+                let _ = then.call2(promise, on_ok, on_err);
+            }
+        }
+    }
+
+    /// The lock guarding one outbox item.
+    pub fn name(id: &str) -> String {
+        format!("allo-outbox:{id}")
+    }
+
+    fn manager() -> Option<LockManager> {
+        let nav = web_sys::window()?.navigator();
+        let locks = Reflect::get(&nav, &JsValue::from_str("locks")).ok()?;
+        (locks.is_object()).then(|| locks.unchecked_into())
+    }
+
+    /// A promise and the function that resolves it.
+    fn deferred() -> (Promise, Function) {
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
+        // The executor runs synchronously inside `new Promise`.
+        (
+            promise,
+            resolve.unwrap_or_else(|| Function::new_no_args("")),
+        )
+    }
+
+    /// Takes the exclusive lock `name`, waiting for it when `wait`, else answering
+    /// [`Lock::Busy`] at once when someone holds it.
+    pub async fn acquire(name: &str, wait: bool) -> Lock {
+        let Some(locks) = manager() else {
+            return Lock::Unsupported;
+        };
+        let (held, release) = deferred();
+        let (granted, grant) = deferred();
+        let on_grant = grant.clone();
+        // The lock stays held until the promise this callback returns settles.
+        let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+            let _ = on_grant.call1(&JsValue::UNDEFINED, &JsValue::from_bool(!lock.is_null()));
+            held.into()
+        });
+        let options = Object::new();
+        let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::from_bool(!wait));
+        let Ok(request) = locks.request(name, &options, callback.unchecked_ref()) else {
+            return Lock::Unsupported;
+        };
+        // A refused request (e.g. a sandboxed frame) must not leave us waiting forever.
+        let on_error = Closure::once_into_js(move |_: JsValue| {
+            let _ = grant.call1(&JsValue::UNDEFINED, &JsValue::from_str("error"));
+        });
+        then(&request, &JsValue::UNDEFINED, &on_error);
+        match JsFuture::from(granted).await.ok().and_then(|v| v.as_bool()) {
+            Some(true) => Lock::Held {
+                _release: Release(release),
+            },
+            Some(false) => {
+                let _ = release.call0(&JsValue::UNDEFINED);
+                Lock::Busy
+            }
+            None => Lock::Unsupported,
+        }
     }
 }

@@ -15,6 +15,7 @@ pub mod memory;
 pub mod state;
 pub mod storage;
 pub mod styles;
+pub mod tracking;
 pub mod transport;
 pub mod view;
 
@@ -50,6 +51,8 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
         return false;
     };
     styles::apply(&root, &config);
+    // Retries anything an earlier page left in the outbox (reads only when it is empty).
+    delivery::start(&config);
     let ctx = Ctx::new(config, &browser::language_candidates());
     yew::Renderer::<App>::with_root_and_props(
         mount,

@@ -1,12 +1,37 @@
 //! The one place Allo touches browser storage (`localStorage`, keys prefixed `allo:`).
 //!
-//! Nothing is written until the visitor has interacted (callers only save after an input),
-//! and every failure (storage disabled, quota, sandboxed iframe) is swallowed with a warning:
-//! storage makes Allo kinder, it must never make it break.
+//! Nothing is written until the visitor has interacted (callers only save after an input or a
+//! send; reading, including listing the outbox at boot, writes nothing), and every failure
+//! (storage disabled, quota, sandboxed iframe) is contained: the draft's [`save`] warns and
+//! carries on, while the outbox uses [`try_save`] because it must know whether a submission
+//! is really safe before telling the visitor "saved".
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 const PREFIX: &str = "allo:";
+
+/// Why a value could not be stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// No `localStorage` here (disabled, sandboxed, or blocked by privacy settings).
+    Unavailable,
+    /// The value could not be encoded as JSON.
+    Encode,
+    /// The browser refused the write (usually the quota).
+    Write,
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StorageError::Unavailable => "browser storage is unavailable",
+            StorageError::Encode => "the value could not be encoded",
+            StorageError::Write => "the browser refused to store it (storage full?)",
+        })
+    }
+}
+
+impl std::error::Error for StorageError {}
 
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -18,13 +43,26 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     serde_json::from_str(&raw).ok()
 }
 
-/// Stores `value` under `key`.
+/// True when something is stored under `key` (decodable or not).
+pub fn contains(key: &str) -> bool {
+    local()
+        .and_then(|s| s.get_item(&format!("{PREFIX}{key}")).ok().flatten())
+        .is_some()
+}
+
+/// Stores `value` under `key`, reporting failure.
+pub fn try_save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageError> {
+    let json = serde_json::to_string(value).map_err(|_| StorageError::Encode)?;
+    local()
+        .ok_or(StorageError::Unavailable)?
+        .set_item(&format!("{PREFIX}{key}"), &json)
+        .map_err(|_| StorageError::Write)
+}
+
+/// Stores `value` under `key`; a failure only warns (for values that are a comfort, such as
+/// the draft).
 pub fn save<T: Serialize>(key: &str, value: &T) {
-    let Ok(json) = serde_json::to_string(value) else {
-        return;
-    };
-    let stored = local().is_some_and(|s| s.set_item(&format!("{PREFIX}{key}"), &json).is_ok());
-    if !stored {
+    if try_save(key, value).is_err() {
         crate::browser::warn(
             "Allo: browser storage is unavailable; your draft will not survive a reload.",
         );
@@ -36,4 +74,24 @@ pub fn remove(key: &str) {
     if let Some(s) = local() {
         let _ = s.remove_item(&format!("{PREFIX}{key}"));
     }
+}
+
+/// The keys (without `allo:`) that start with `prefix`, in storage order. Reads only.
+pub fn keys(prefix: &str) -> Vec<String> {
+    let Some(s) = local() else {
+        return Vec::new();
+    };
+    let full = format!("{PREFIX}{prefix}");
+    let n = s.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&full))
+        .map(|k| k[PREFIX.len()..].to_owned())
+        .collect()
+}
+
+/// Turns a key from a `storage` event (another tab wrote) into Allo's key, if it is one of
+/// Allo's.
+pub fn own_key(full: &str) -> Option<&str> {
+    full.strip_prefix(PREFIX)
 }

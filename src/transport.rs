@@ -1,38 +1,75 @@
 //! The one network path: POST a submission to the owner's endpoint and classify the outcome.
 //!
-//! Written on `web_sys::fetch` directly rather than a wrapper crate because later delivery work
-//! needs every knob (`keepalive`, abort signals, `credentials: omit`) and the wrapper's bytes
-//! buy nothing here. Every outcome maps to a [`TransportError`] the UI turns into a message.
+//! Written on `web_sys::fetch` directly rather than a wrapper crate because delivery needs
+//! every knob (`keepalive`, abort signals, `credentials: omit`) and the wrapper's bytes buy
+//! nothing here. Every attempt carries the submission id twice, in the body and as the
+//! `Idempotency-Key` header, so an endpoint can recognise a retry of something it already
+//! stored. Every outcome maps to a [`TransportError`]; whether to try again is decided by
+//! `allo_core::retry`, not here.
+use allo_core::delivery::{self, Format, Settings};
 use allo_core::form::SendFailure;
+use allo_core::retry::Failure;
 use allo_core::submission::Submission;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
 
-/// How long one attempt may take before it is aborted.
-pub const ATTEMPT_TIMEOUT_MS: u32 = 15_000;
+/// How long one attempt may take before it is aborted, unless the owner set `timeoutMs`.
+pub const ATTEMPT_TIMEOUT_MS: u32 = delivery::DEFAULT_TIMEOUT_MS;
+
+/// Where and how to send: the endpoint plus the owner's delivery settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The endpoint URL (absolute or a path on the page's origin).
+    pub endpoint: String,
+    /// Body format.
+    pub format: Format,
+    /// Extra headers, already validated by `allo_core::delivery`.
+    pub headers: Vec<(String, String)>,
+    /// Per-attempt timeout in milliseconds.
+    pub timeout_ms: u32,
+}
+
+impl Target {
+    /// The target for `endpoint` with the owner's `settings`.
+    pub fn new(endpoint: &str, settings: &Settings) -> Target {
+        Target {
+            endpoint: endpoint.to_owned(),
+            format: settings.format,
+            headers: settings.headers.clone(),
+            timeout_ms: settings.timeout_ms,
+        }
+    }
+}
 
 /// What the endpoint said when it accepted the submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
     /// The HTTP status (201 for new, 200 for a repeat the endpoint already had).
     pub status: u16,
+    /// The token that reads this submission's status, when the endpoint offers one (the
+    /// collector does; other endpoints simply don't, and the widget then offers no status).
+    pub status_token: Option<String>,
 }
 
 /// Why an attempt did not succeed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportError {
+    /// The request could not even be built (no `window`, an unencodable body).
+    Setup,
     /// No HTTP answer: offline, DNS, connection refused, or blocked by CORS.
     Network,
-    /// The attempt took longer than [`ATTEMPT_TIMEOUT_MS`].
+    /// The attempt took longer than its timeout.
     Timeout,
-    /// The endpoint answered with a non-2xx status, and its `message` if it sent JSON with one.
+    /// The endpoint answered with a non-2xx status.
     Http {
         /// The status code.
         status: u16,
-        /// The endpoint's own explanation.
+        /// The endpoint's own explanation (`message` of a JSON body), if any.
         message: Option<String>,
+        /// Its `Retry-After`, in milliseconds from now, if it sent one Allo could read.
+        retry_after_ms: Option<u64>,
     },
 }
 
@@ -40,65 +77,130 @@ impl TransportError {
     /// What the visitor is told.
     pub fn failure(&self) -> SendFailure {
         match self {
-            TransportError::Network | TransportError::Timeout => SendFailure::Network,
+            TransportError::Setup | TransportError::Network | TransportError::Timeout => {
+                SendFailure::Network
+            }
             TransportError::Http { status, .. }
                 if *status >= 500 || *status == 408 || *status == 429 =>
             {
                 SendFailure::Server
             }
+            // The collector's "we already have your request": reassure, in the visitor's language.
             TransportError::Http { status: 409, .. } => SendFailure::Duplicate,
             TransportError::Http { message, .. } => SendFailure::Rejected(message.clone()),
         }
     }
+
+    /// The retry policy's view of it: the failure and the endpoint's `Retry-After`.
+    pub fn retry_input(&self) -> (Failure, Option<u64>) {
+        match self {
+            // A request that cannot be built will not build next time either, but it is
+            // never the endpoint's verdict: keep it (the outbox expires it eventually).
+            TransportError::Setup | TransportError::Network => (Failure::Network, None),
+            TransportError::Timeout => (Failure::Timeout, None),
+            TransportError::Http {
+                status,
+                retry_after_ms,
+                ..
+            } => (Failure::Status(*status), *retry_after_ms),
+        }
+    }
 }
 
-/// Sends `sub` as JSON to `endpoint`, with its id as the `Idempotency-Key`.
-pub async fn send(endpoint: &str, sub: &Submission) -> Result<Receipt, TransportError> {
-    let body = serde_json::to_string(sub).map_err(|_| TransportError::Network)?;
-    let window = web_sys::window().ok_or(TransportError::Network)?;
-    let headers = Headers::new().map_err(|_| TransportError::Network)?;
+/// The encoded body of `sub` for `target` (its size decides what fits a `keepalive` batch).
+pub fn body(target: &Target, sub: &Submission) -> Result<String, TransportError> {
+    delivery::body(sub, target.format).map_err(|_| TransportError::Setup)
+}
+
+fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit, TransportError> {
+    let headers = Headers::new().map_err(|_| TransportError::Setup)?;
+    // The owner's headers first, so Allo's own always win (they were validated not to clash).
+    for (name, value) in &target.headers {
+        let _ = headers.set(name, value);
+    }
     headers
-        .set("Content-Type", "application/json")
-        .map_err(|_| TransportError::Network)?;
+        .set("Content-Type", target.format.content_type())
+        .map_err(|_| TransportError::Setup)?;
     headers
         .set("Idempotency-Key", &sub.id)
-        .map_err(|_| TransportError::Network)?;
-
+        .map_err(|_| TransportError::Setup)?;
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body));
+    init.set_body(&JsValue::from_str(body));
     init.set_headers(&headers);
     init.set_mode(RequestMode::Cors);
     // No cookies, ever: the endpoint is often another origin and Allo is private by default.
     init.set_credentials(RequestCredentials::Omit);
+    Ok(init)
+}
+
+/// Sends `sub` to `target` once, aborting after the target's timeout.
+pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, TransportError> {
+    let body = body(target, sub)?;
+    let window = web_sys::window().ok_or(TransportError::Setup)?;
+    let init = request(target, sub, &body)?;
     let controller = AbortController::new().ok();
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
     // Dropping the timer (when this function returns) cancels it.
-    let _deadline = controller.map(|c| Timeout::new(ATTEMPT_TIMEOUT_MS, move || c.abort()));
+    let _deadline = controller.map(|c| Timeout::new(target.timeout_ms, move || c.abort()));
 
-    let response = match JsFuture::from(window.fetch_with_str_and_init(endpoint, &init)).await {
-        Ok(r) => r.unchecked_into::<Response>(),
-        Err(e) => {
-            let aborted = e
-                .dyn_ref::<web_sys::DomException>()
-                .is_some_and(|d| d.name() == "AbortError");
-            return Err(if aborted {
-                TransportError::Timeout
-            } else {
-                TransportError::Network
-            });
-        }
-    };
+    let response =
+        match JsFuture::from(window.fetch_with_str_and_init(&target.endpoint, &init)).await {
+            Ok(r) => r.unchecked_into::<Response>(),
+            Err(e) => {
+                let aborted = e
+                    .dyn_ref::<web_sys::DomException>()
+                    .is_some_and(|d| d.name() == "AbortError");
+                return Err(if aborted {
+                    TransportError::Timeout
+                } else {
+                    TransportError::Network
+                });
+            }
+        };
     let status = response.status();
     if response.ok() {
-        return Ok(Receipt { status });
+        return Ok(Receipt { status, status_token: status_token(&response).await });
     }
+    let retry_after_ms = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|v| parse_retry_after(&v, crate::browser::now_ms()));
     Err(TransportError::Http {
         status,
         message: error_message(&response).await,
+        retry_after_ms,
     })
+}
+
+/// Fires a last-chance `keepalive` request that outlives the page (used on `pagehide`;
+/// `sendBeacon` cannot carry the `Idempotency-Key` header). Returns the fetch promise so a
+/// page that survives (back/forward cache) can still learn the answer.
+pub fn send_keepalive(target: &Target, sub: &Submission, body: &str) -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let init = request(target, sub, body).ok()?;
+    // Not in web-sys's RequestInit yet; a plain property on the init dictionary.
+    js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE).ok()?;
+    Some(window.fetch_with_str_and_init(&target.endpoint, &init))
+}
+
+/// A `Retry-After` value in milliseconds from `now_ms`: delay-seconds or an HTTP-date.
+/// Unreadable values count as absent (the backoff alone then decides).
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(secs.saturating_mul(1_000));
+    }
+    // Only something that looks like a date: `Date.parse` is lenient with odd strings.
+    if !v.contains(' ') {
+        return None;
+    }
+    let at = js_sys::Date::parse(v);
+    at.is_finite().then(|| (at - now_ms).max(0.0) as u64)
 }
 
 /// The `message` field of a JSON error body, if there is one.
@@ -111,4 +213,43 @@ async fn error_message(response: &Response) -> Option<String> {
     let msg = v.get("message")?.as_str()?.trim();
     // An endpoint's message is shown to the visitor: keep it to one short line.
     (!msg.is_empty()).then(|| msg.chars().take(200).collect())
+}
+
+/// The `status_token` of a JSON success body, if there is one.
+async fn status_token(response: &Response) -> Option<String> {
+    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let token = v.get("status_token")?.as_str()?;
+    // A token is opaque but short and URL-safe; anything else is not one.
+    let ok = (16..=200).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| token.to_owned())
+}
+
+/// Reads a status document with a plain GET (no custom headers, so no CORS preflight; no
+/// cookies), aborting after `timeout_ms`.
+pub async fn get_json(url: &str, timeout_ms: u32) -> Result<serde_json::Value, TransportError> {
+    let window = web_sys::window().ok_or(TransportError::Setup)?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Omit);
+    let controller = AbortController::new().ok();
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let _deadline = controller.map(|c| Timeout::new(timeout_ms, move || c.abort()));
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| TransportError::Network)?
+        .unchecked_into::<Response>();
+    if !response.ok() {
+        return Err(TransportError::Http { status: response.status(), message: None, retry_after_ms: None });
+    }
+    let text = JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
+        .await
+        .map_err(|_| TransportError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|_| TransportError::Network)
 }

@@ -149,8 +149,10 @@ fn body(id: &str, callback_phone: Option<u64>) -> String {
             r#"{{"schema":"allo.submission/1","id":"{id}","kind":"feedback","created_at":"2026-11-23T18:00:00.000Z","locale":"fr-FR","page":{{"url":"https://shop.example/checkout","title":"Paiement","referrer":""}},"visitor":{{"name":"Ada","email":"ada@example.com"}},"feedback":{{"metric":"nps","score":9,"category":"Livraison","message":"Très bien, livraison rapide et emballage soigné."}},"client":{{"widget_version":"0.1.0","user_agent":"load","viewport":"1280x720"}}}}"#
         ),
         Some(n) => format!(
-            r#"{{"schema":"allo.submission/1","id":"{id}","kind":"callback","created_at":"2026-11-23T18:00:00.000Z","locale":"en","visitor":{{"name":"Grace"}},"callback":{{"phone_e164":"+336{:08}","phone_raw":"06 00 00 00 00","country":"FR","when":{{"mode":"asap"}},"timezone":"Europe/Paris","reason":"Order","urgent":false,"promise":{{"text":"We will call you within 2 hours.","due_by":"2026-11-23T20:00:00.000Z"}}}}}}"#,
-            n % 100_000_000
+            r#"{{"schema":"allo.submission/1","id":"{id}","kind":"callback","created_at":"2026-11-23T18:00:00.000Z","locale":"en","visitor":{{"name":"Grace"}},"callback":{{"phone_e164":"+3361{:07}","phone_raw":"06 00 00 00 00","country":"FR","when":{{"mode":"asap"}},"timezone":"Europe/Paris","reason":"Order","urgent":false,"promise":{{"text":"We will call you within 2 hours.","due_by":"2026-11-23T20:00:00.000Z"}}}}}}"#,
+            // 061… numbers: all assigned to mobiles in the numbering plan, so every one
+            // passes the collector's full phone validation.
+            n % 10_000_000
         ),
     }
 }
@@ -205,7 +207,7 @@ fn main() {
         .as_nanos() as u64
         ^ u64::from(std::process::id());
     let stop = Arc::new(AtomicBool::new(false));
-    let phone = Arc::new(AtomicU64::new(nonce % 50_000_000));
+    let phone = Arc::new(AtomicU64::new(nonce % 5_000_000));
     let acks = Arc::new(Mutex::new(Vec::<String>::new()));
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(args.seconds);

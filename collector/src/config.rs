@@ -26,8 +26,10 @@ use crate::webhook::{WebhookFormat, WebhookSecret};
                   (or PostgreSQL with --database-url). Limits floods per client address and per \
                   phone number, refuses duplicate callback requests, serves a password-protected \
                   inbox at /inbox (with --inbox-token) with CSV/JSON export, forwards each new \
-                  submission to signed webhooks (--webhook-url) and optionally serves the built \
-                  widget (and its demo page) from --site.",
+                  submission to signed webhooks (--webhook-url) and by email to the owner \
+                  (--smtp-host), answers visitors' status requests on \
+                  GET /v1/submissions/{id}/status with the token each submission's answer \
+                  carries, and optionally serves the built widget (and its demo page) from --site.",
     after_help = "Every option can also be set through the environment variable shown with it. \
                   DATABASE_URL is read too when ALLO_DATABASE_URL is not set (postgres:// URLs only). \
                   Durations take a unit: 500ms, 90s, 10m, 1h, 2d. Bad values exit with status 2."
@@ -130,9 +132,91 @@ pub struct Config {
     #[arg(long, env = "ALLO_WEBHOOK_RETRY", default_value = "5s", value_name = "DURATION", value_parser = parse_duration)]
     pub webhook_retry: Duration,
 
+    /// Status requests (`GET /v1/submissions/{id}/status`) accepted per minute from one
+    /// client address, after a burst of as many; 0 turns the limit off. Over it: 429.
+    #[arg(
+        long,
+        env = "ALLO_STATUS_RATE_LIMIT",
+        default_value_t = 60,
+        value_name = "PER_MINUTE"
+    )]
+    pub status_rate_limit: u32,
+
+    /// SMTP server for owner notifications: with --smtp-from and --smtp-to, every new
+    /// submission is emailed (plain text: the request, its promise and due time, urgency in
+    /// the subject, a link to the inbox item with --public-url). Queued in the database with
+    /// the submission and retried with backoff; failures show in the inbox.
+    #[arg(long, env = "ALLO_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port: 25 for a local relay, 587 for a provider's submission port (with
+    /// --smtp-starttls).
+    #[arg(
+        long,
+        env = "ALLO_SMTP_PORT",
+        default_value_t = 25,
+        value_name = "PORT"
+    )]
+    pub smtp_port: u16,
+
+    /// Sender address of notifications (`From:` and envelope sender).
+    #[arg(long, env = "ALLO_SMTP_FROM", value_name = "ADDRESS", value_parser = crate::mail::parse_address)]
+    pub smtp_from: Option<String>,
+
+    /// Recipient of notifications; repeat the flag or separate with commas.
+    #[arg(long = "smtp-to", env = "ALLO_SMTP_TO", value_name = "ADDRESS", value_delimiter = ',', value_parser = crate::mail::parse_address)]
+    pub smtp_to: Vec<String>,
+
+    /// SMTP login (AUTH PLAIN, or LOGIN when only that is offered); needs --smtp-password.
+    #[arg(long, env = "ALLO_SMTP_USERNAME", value_name = "USER")]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password for --smtp-username.
+    #[arg(
+        long,
+        env = "ALLO_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+
+    /// Upgrade the SMTP connection with STARTTLS before logging in or sending; the server's
+    /// certificate is checked against the bundled Mozilla roots (and --smtp-ca-file).
+    #[arg(long, env = "ALLO_SMTP_STARTTLS")]
+    pub smtp_starttls: bool,
+
+    /// PEM file of extra CA certificates trusted for --smtp-starttls (a private relay's own
+    /// CA), beside the bundled Mozilla roots.
+    #[arg(long, env = "ALLO_SMTP_CA_FILE", value_name = "PATH")]
+    pub smtp_ca_file: Option<PathBuf>,
+
+    /// Delay before the first notification retry; it doubles per attempt up to an hour, and
+    /// a notification is abandoned after 30 attempts.
+    #[arg(long, env = "ALLO_SMTP_RETRY", default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
+    pub smtp_retry: Duration,
+
+    /// Public base URL of this collector's inbox, e.g. `https://shop.example` (behind a
+    /// proxy) or `http://127.0.0.1:8080`; notifications link to `URL/inbox/item/ID`.
+    #[arg(long, env = "ALLO_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
+}
+
+/// Checks `--public-url`: an absolute `http(s)://host[:port][/path]`, kept without a trailing
+/// slash.
+pub fn parse_public_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let uri: axum::http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none_or(str::is_empty) {
+        return Err(format!("`{s}` must be an absolute http:// or https:// URL"));
+    }
+    if uri.query().is_some() || s.contains('#') {
+        return Err(format!("`{s}`: a base URL has no query or fragment"));
+    }
+    Ok(s.trim_end_matches('/').to_owned())
 }
 
 /// Where submissions are stored.
@@ -229,6 +313,17 @@ impl Config {
             webhook_secret: None,
             webhook_format: WebhookFormat::Standard,
             webhook_retry: Duration::from_secs(5),
+            status_rate_limit: 60,
+            smtp_host: None,
+            smtp_port: 25,
+            smtp_from: None,
+            smtp_to: Vec::new(),
+            smtp_username: None,
+            smtp_password: None,
+            smtp_starttls: false,
+            smtp_ca_file: None,
+            smtp_retry: Duration::from_secs(30),
+            public_url: None,
             log: tracing::Level::INFO,
         }
     }
@@ -252,6 +347,55 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| DatabaseUrl::Sqlite(self.db.clone()))
+    }
+
+    /// The email notification settings: `None` when notifications are off, an error naming
+    /// the missing or contradictory flag when they are half configured.
+    pub fn mail(
+        &self,
+    ) -> Result<Option<(crate::smtp::SmtpServer, crate::mail::MailSettings)>, String> {
+        let Some(host) = self.smtp_host.as_deref().map(str::trim) else {
+            if self.smtp_from.is_some() || !self.smtp_to.is_empty() {
+                return Err("--smtp-from/--smtp-to need --smtp-host".into());
+            }
+            return Ok(None);
+        };
+        if host.is_empty() {
+            return Err("--smtp-host is empty".into());
+        }
+        let from = self
+            .smtp_from
+            .clone()
+            .ok_or("--smtp-host needs --smtp-from (the sender address)")?;
+        if self.smtp_to.is_empty() {
+            return Err("--smtp-host needs at least one --smtp-to (who gets notified)".into());
+        }
+        if self.smtp_ca_file.is_some() && !self.smtp_starttls {
+            return Err("--smtp-ca-file is only used with --smtp-starttls".into());
+        }
+        if self.smtp_username.is_some() != self.smtp_password.is_some() {
+            return Err("--smtp-username and --smtp-password go together".into());
+        }
+        let helo = from
+            .rsplit_once('@')
+            .map_or("localhost", |(_, domain)| domain)
+            .to_owned();
+        Ok(Some((
+            crate::smtp::SmtpServer {
+                host: host.to_owned(),
+                port: self.smtp_port,
+                username: self.smtp_username.clone(),
+                password: self.smtp_password.clone(),
+                starttls: self.smtp_starttls,
+                helo,
+                ca_file: self.smtp_ca_file.clone(),
+            },
+            crate::mail::MailSettings {
+                from,
+                to: self.smtp_to.clone(),
+                public_url: self.public_url.clone(),
+            },
+        )))
     }
 
     /// The origins as one policy, ready for the CORS middleware.

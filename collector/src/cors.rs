@@ -4,8 +4,9 @@
 //! `Access-Control-Allow-Methods`/`-Headers`/`-Max-Age` even for origins it does not allow,
 //! while this API promises disallowed origins no CORS header at all. The rules are few:
 //! an allowed origin is echoed back (never `*`, so answers stay per-origin cacheable with
-//! `Vary: Origin`), only `POST` with `Content-Type` and `Idempotency-Key` is offered, and a
-//! preflight is cached by the browser for a day.
+//! `Vary: Origin`), `POST` (submissions) and `GET` (a submission's status) with
+//! `Content-Type`, `Idempotency-Key` and `Authorization` (the status token) are offered, and
+//! a preflight is cached by the browser for a day. Credentials (cookies) are never allowed.
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -16,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use crate::config::OriginPolicy;
 
 /// Methods offered to cross-origin callers.
-pub const ALLOW_METHODS: &str = "POST";
+pub const ALLOW_METHODS: &str = "GET, POST";
 /// Request headers offered to cross-origin callers.
-pub const ALLOW_HEADERS: &str = "content-type, idempotency-key";
+pub const ALLOW_HEADERS: &str = "content-type, idempotency-key, authorization";
 /// How long (seconds) a browser may reuse a preflight answer.
 pub const MAX_AGE: &str = "86400";
 
@@ -58,6 +59,11 @@ pub async fn cors(State(policy): State<Arc<OriginPolicy>>, req: Request, next: N
     let h = response.headers_mut();
     if let Some(origin) = allowed {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        // The widget honours Retry-After on 429/503; cross-origin it can only read it if told.
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("retry-after"),
+        );
     }
     // The answer depends on the Origin header whether or not this one was allowed: caches
     // must not hand one origin's answer to another.

@@ -55,6 +55,11 @@ pub enum ApiError {
     BadBody,
     /// No such endpoint (404).
     NotFound,
+    /// No submission with this id and status token (404): a wrong token and an unknown id
+    /// get the same answer, so it reveals nothing about which ids exist.
+    UnknownSubmission,
+    /// The status endpoint was called without a token (401).
+    TokenRequired,
     /// The endpoint exists but not with this method (405).
     MethodNotAllowed {
         /// The `Allow` header value.
@@ -101,7 +106,8 @@ impl ApiError {
             ApiError::Invalid { .. } | ApiError::IdempotencyMismatch | ApiError::BadBody => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::UnknownSubmission => StatusCode::NOT_FOUND,
+            ApiError::TokenRequired => StatusCode::UNAUTHORIZED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::DuplicateCallback { .. } => StatusCode::CONFLICT,
@@ -117,7 +123,8 @@ impl ApiError {
             ApiError::Invalid { .. } => "invalid",
             ApiError::IdempotencyMismatch => "idempotency_key_mismatch",
             ApiError::BadBody => "bad_body",
-            ApiError::NotFound => "not_found",
+            ApiError::NotFound | ApiError::UnknownSubmission => "not_found",
+            ApiError::TokenRequired => "token_required",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::DuplicateCallback { .. } => "duplicate",
@@ -163,6 +170,11 @@ impl IntoResponse for ApiError {
             ),
             ApiError::BadBody => ("the request body could not be read", None),
             ApiError::NotFound => ("no such endpoint", None),
+            ApiError::UnknownSubmission => ("no submission with this id and token", None),
+            ApiError::TokenRequired => (
+                "send the status token from the submission's answer, as ?token= or Authorization: Bearer",
+                None,
+            ),
             ApiError::MethodNotAllowed { .. } => ("method not allowed on this endpoint", None),
             ApiError::RateLimited { message, .. } => (*message, None),
             ApiError::DuplicateCallback { .. } => (DUPLICATE_MESSAGE, None),
@@ -189,6 +201,12 @@ impl IntoResponse for ApiError {
                 response
                     .headers_mut()
                     .insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            ApiError::TokenRequired => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"allo-status\""),
+                );
             }
             // Tell well-behaved clients (the widget retries) when to come back.
             ApiError::Storage(_) => {

@@ -9,7 +9,7 @@
 use crate::store::{Record, StatusEvent};
 
 /// The CSV header, one name per column, in [`csv_row`] order.
-pub const CSV_COLUMNS: [&str; 29] = [
+pub const CSV_COLUMNS: [&str; 31] = [
     "id",
     "reference",
     "kind",
@@ -39,6 +39,8 @@ pub const CSV_COLUMNS: [&str; 29] = [
     "consent_given_at",
     "consent_text",
     "consent_version",
+    "visitor_message",
+    "rescheduled_due_by",
 ];
 
 /// One CSV cell, defused and quoted as needed.
@@ -60,7 +62,7 @@ fn opt(v: &Option<String>) -> &str {
 }
 
 /// The record's cells in [`CSV_COLUMNS`] order, raw (not yet defused or quoted).
-pub fn csv_row(r: &Record) -> [String; 29] {
+pub fn csv_row(r: &Record) -> [String; 31] {
     [
         r.id.clone(),
         r.reference.clone(),
@@ -91,6 +93,8 @@ pub fn csv_row(r: &Record) -> [String; 29] {
         opt(&r.consent_given_at).to_owned(),
         opt(&r.consent_text).to_owned(),
         opt(&r.consent_version).to_owned(),
+        opt(&r.visitor_message).to_owned(),
+        opt(&r.rescheduled_due_by).to_owned(),
     ]
 }
 

@@ -4,10 +4,11 @@
 //! messages, URLs and the promise text may contain markup and must show as text. Pages need
 //! no script at all (forms and links only), so the inbox's Content-Security-Policy forbids
 //! scripts outright and a missed escape still could not run one.
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::status::Status;
-use crate::store::{Record, StatusEvent};
+use crate::store::{Delivery, DeliveryKind, Record, StatusEvent};
 
 /// The inbox's Content-Security-Policy: its own stylesheet and forms, nothing else.
 pub const INBOX_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
@@ -29,7 +30,7 @@ input,select,textarea,button{font:inherit;padding:.3rem .4rem}
 textarea{width:100%;min-height:5rem;box-sizing:border-box}
 main form:not(.filters){max-width:40rem}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;background:#e3e6eb}
-.urgent,.overdue{background:#c62828;color:#fff}
+.urgent,.overdue,.failing{background:#c62828;color:#fff}
 .status-new{background:#1565c0;color:#fff}.status-delayed{background:#ef6c00;color:#fff}
 .status-handled,.status-called_back{background:#2e7d32;color:#fff}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;background:#fff;padding:1rem}
@@ -133,9 +134,18 @@ fn status_badge(s: Status) -> String {
     )
 }
 
-/// True when a callback is still open after its promised time.
+/// True when a callback's promise passed unanswered (see [`Record::is_overdue`]).
 pub fn is_overdue(r: &Record, now: &str) -> bool {
-    r.status.is_open() && r.callback_due_by.as_deref().is_some_and(|due| due < now)
+    r.is_overdue(now)
+}
+
+/// The badge of a submission whose notification or webhook is failing (`true`: abandoned).
+fn delivery_badge(abandoned: bool) -> &'static str {
+    if abandoned {
+        "<span class=\"badge failing\">notification failed</span> "
+    } else {
+        "<span class=\"badge failing\">notification retrying</span> "
+    }
 }
 
 /// The filters a listing was made with, as the form shows them (already validated).
@@ -181,8 +191,15 @@ fn option(value: &str, label: &str, selected: &str) -> String {
     )
 }
 
-/// The listing page.
-pub fn list(records: &[Record], shown: &Shown, csrf: &str, now: &str, truncated: bool) -> String {
+/// The listing page; `problems` maps ids with a failing delivery to whether it was abandoned.
+pub fn list(
+    records: &[Record],
+    shown: &Shown,
+    csrf: &str,
+    now: &str,
+    truncated: bool,
+    problems: &HashMap<String, bool>,
+) -> String {
     let mut body = String::new();
     let callbacks = shown.view == "callbacks";
     let _ = write!(
@@ -211,6 +228,7 @@ pub fn list(records: &[Record], shown: &Shown, csrf: &str, now: &str, truncated:
         if callbacks { "Any" } else { "Open" },
         &shown.status,
     ));
+    statuses.push_str(&option("overdue", "Overdue callbacks", &shown.status));
     for s in Status::ALL {
         statuses.push_str(&option(s.as_str(), s.label(), &shown.status));
     }
@@ -257,10 +275,15 @@ pub fn list(records: &[Record], shown: &Shown, csrf: &str, now: &str, truncated:
                 }
                 let _ = write!(
                     d,
-                    "{}<br>Promised: {}<br>Due by {}",
+                    "{}<br>Promised: {}<br>Due by {}{}",
                     esc(r.callback_phone_e164.as_deref().unwrap_or("")),
                     esc(r.callback_promise_text.as_deref().unwrap_or("")),
-                    esc(&when(r.callback_due_by.as_deref().unwrap_or("")))
+                    esc(&when(r.due_by().unwrap_or(""))),
+                    if r.rescheduled_due_by.is_some() {
+                        " (moved)"
+                    } else {
+                        ""
+                    }
                 );
                 if let Some(reason) = r.callback_reason.as_deref().filter(|s| !s.is_empty()) {
                     let _ = write!(
@@ -284,11 +307,12 @@ pub fn list(records: &[Record], shown: &Shown, csrf: &str, now: &str, truncated:
             };
             let _ = write!(
                 body,
-                "<tr><td>{}</td><td><a href=\"/inbox/item/{}\">{}</a></td><td>{}</td><td>{who}</td><td>{details}</td></tr>",
+                "<tr><td>{}</td><td><a href=\"/inbox/item/{}\">{}</a></td><td>{} {}</td><td>{who}</td><td>{details}</td></tr>",
                 esc(&when(&r.received_at)),
                 esc(&r.id),
                 esc(&r.reference),
                 status_badge(r.status),
+                problems.get(&r.id).map(|&a| delivery_badge(a)).unwrap_or(""),
             );
         }
         body.push_str("</tbody></table>");
@@ -304,8 +328,15 @@ pub fn list(records: &[Record], shown: &Shown, csrf: &str, now: &str, truncated:
     )
 }
 
-/// One submission with its history and the status form.
-pub fn item(r: &Record, history: &[StatusEvent], csrf: &str, by: &str, now: &str) -> String {
+/// One submission with its history, its deliveries and the status form.
+pub fn item(
+    r: &Record,
+    history: &[StatusEvent],
+    deliveries: &[Delivery],
+    csrf: &str,
+    by: &str,
+    now: &str,
+) -> String {
     let mut body = String::new();
     let _ = write!(
         body,
@@ -336,10 +367,14 @@ pub fn item(r: &Record, history: &[StatusEvent], csrf: &str, by: &str, now: &str
             r.callback_urgent.map(|u| if u { "yes" } else { "no" }),
         );
         row("Promised", r.callback_promise_text.as_deref());
-        let due = r.callback_due_by.as_deref().map(|d| {
+        let due = r.due_by().map(|d| {
             format!(
-                "{}{}",
+                "{}{}{}",
                 when(d),
+                match (&r.rescheduled_due_by, &r.callback_due_by) {
+                    (Some(_), Some(original)) => format!(" (moved from {})", when(original)),
+                    _ => String::new(),
+                },
                 if is_overdue(r, now) { " (overdue)" } else { "" }
             )
         });
@@ -378,7 +413,10 @@ pub fn item(r: &Record, history: &[StatusEvent], csrf: &str, by: &str, now: &str
     });
     row("Consent given", consent_meta.as_deref());
     row("Id", Some(&r.id));
-    body.push_str("</dl><h3>History</h3>");
+    row("Told the visitor", r.visitor_message.as_deref());
+    body.push_str("</dl>");
+    body.push_str(&deliveries_table(deliveries));
+    body.push_str("<h3>History</h3>");
     if history.is_empty() {
         body.push_str("<p class=\"muted\">No change yet.</p>");
     } else {
@@ -389,13 +427,27 @@ pub fn item(r: &Record, history: &[StatusEvent], csrf: &str, by: &str, now: &str
             } else {
                 format!("{} → {}", e.from.label(), e.to.label())
             };
+            let mut note = esc(&e.note);
+            match e.visitor_message.as_deref() {
+                Some("") => note.push_str("<br><em>Message to the visitor removed.</em>"),
+                Some(m) => {
+                    let _ = write!(note, "<br><em>To the visitor:</em> {}", esc(m));
+                }
+                None => {}
+            }
+            match e.due_by.as_deref() {
+                Some("") => note.push_str("<br><em>Back to the original promised time.</em>"),
+                Some(d) => {
+                    let _ = write!(note, "<br><em>New promised time:</em> {}", esc(&when(d)));
+                }
+                None => {}
+            }
             let _ = write!(
                 body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"msg\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"msg\">{note}</td></tr>",
                 esc(&when(&e.at)),
                 esc(&e.by),
                 esc(&change),
-                esc(&e.note)
             );
         }
         body.push_str("</tbody></table>");
@@ -404,12 +456,36 @@ pub fn item(r: &Record, history: &[StatusEvent], csrf: &str, by: &str, now: &str
     for s in Status::ALL {
         options.push_str(&option(s.as_str(), s.label(), r.status.as_str()));
     }
+    // The visitor-facing fields: what the widget's status view shows (see the README's
+    // status endpoint). Pre-filled, so saving without touching them keeps them.
+    let visitor_fields = if r.is_callback() {
+        format!(
+            "<label>Message to the visitor (shown in the widget; leave empty for none)\
+             <textarea name=\"visitor_message\" maxlength=\"500\">{}</textarea></label>\
+             <label>New promised time, UTC (empty: the original {})\
+             <input type=\"datetime-local\" name=\"due_by\" value=\"{}\"></label>",
+            esc(r.visitor_message.as_deref().unwrap_or("")),
+            esc(&when(r.callback_due_by.as_deref().unwrap_or(""))),
+            esc(r
+                .rescheduled_due_by
+                .as_deref()
+                .and_then(|d| d.get(..16))
+                .unwrap_or(""))
+        )
+    } else {
+        format!(
+            "<label>Message to the visitor (leave empty for none)\
+             <textarea name=\"visitor_message\" maxlength=\"500\">{}</textarea></label>",
+            esc(r.visitor_message.as_deref().unwrap_or(""))
+        )
+    };
     let _ = write!(
         body,
         "<h3>Update</h3><form method=\"post\" action=\"/inbox/item/{}/status\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label>Status<select name=\"status\">{options}</select></label>\
-         <label>Note<textarea name=\"note\" maxlength=\"2000\"></textarea></label>\
+         {visitor_fields}\
+         <label>Internal note (never shown to the visitor)<textarea name=\"note\" maxlength=\"2000\"></textarea></label>\
          <label>Your name<input name=\"by\" maxlength=\"100\" value=\"{}\"></label>\
          <p><button>Save</button></p></form>",
         esc(&r.id),
@@ -417,6 +493,47 @@ pub fn item(r: &Record, history: &[StatusEvent], csrf: &str, by: &str, now: &str
         esc(by)
     );
     page(&format!("{} {}", r.kind, r.reference), Some(csrf), &body)
+}
+
+/// The item page's deliveries: each notification and webhook with its state and last error.
+fn deliveries_table(deliveries: &[Delivery]) -> String {
+    let mut out = String::from("<h3>Notifications</h3>");
+    if deliveries.is_empty() {
+        out.push_str("<p class=\"muted\">None sent for this submission.</p>");
+        return out;
+    }
+    out.push_str("<table><thead><tr><th>To</th><th>State</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>");
+    for d in deliveries {
+        let to = match d.kind {
+            Some(DeliveryKind::Email) => format!("Email to {}", d.target),
+            Some(DeliveryKind::Webhook) => format!("Webhook {}", d.target),
+            None => d.target.clone(),
+        };
+        let state = match (&d.delivered_at, &d.failed_at) {
+            (Some(at), _) => format!(
+                "<span class=\"badge status-handled\">delivered</span> {}",
+                esc(&when(at))
+            ),
+            (None, Some(at)) => format!(
+                "<span class=\"badge failing\">failed</span> gave up {}",
+                esc(&when(at))
+            ),
+            (None, None) if d.attempts == 0 => "queued".to_owned(),
+            (None, None) => format!(
+                "<span class=\"badge failing\">retrying</span> next attempt {}",
+                esc(&when(&d.next_attempt_at))
+            ),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{state}</td><td>{}</td><td class=\"msg\">{}</td></tr>",
+            esc(&to),
+            d.attempts,
+            esc(d.last_error.as_deref().unwrap_or(""))
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
 }
 
 #[cfg(test)]

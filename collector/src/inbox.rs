@@ -2,9 +2,9 @@
 //!
 //! | method | path                        | what                                            |
 //! |--------|-----------------------------|-------------------------------------------------|
-//! | GET    | `/inbox`                    | list, filters `kind`, `status`, `from`, `to`, `view=callbacks` |
-//! | GET    | `/inbox/item/{id}`          | one submission, its history, the status form    |
-//! | POST   | `/inbox/item/{id}/status`   | form `csrf`, `status`, `note`, `by` → 303       |
+//! | GET    | `/inbox`                    | list, filters `kind`, `status` (a status, `open`, `overdue`), `from`, `to`, `view=callbacks` |
+//! | GET    | `/inbox/item/{id}`          | one submission, its history, deliveries, the status form |
+//! | POST   | `/inbox/item/{id}/status`   | form `csrf`, `status`, `note`, `by`, `visitor_message`, `due_by` → 303 |
 //! | GET    | `/inbox/export.csv`, `.json`| the list's rows with the same filters           |
 //! | GET/POST | `/inbox/login`            | login form / form `token`, `name` → cookie, 303 |
 //! | POST   | `/inbox/logout`             | form `csrf` → cookie cleared, 303               |
@@ -40,6 +40,8 @@ pub const EXPORT_MAX: u32 = 100_000;
 pub const NOTE_MAX: usize = 2000;
 /// Longest name kept in the history.
 pub const NAME_MAX: usize = 100;
+/// Longest message to the visitor (the widget shows it in a small panel).
+pub const VISITOR_MESSAGE_MAX: usize = 500;
 
 /// What the inbox handlers share.
 #[derive(Clone)]
@@ -144,7 +146,7 @@ pub struct ListQuery {
     /// `feedback` or `callback`.
     #[serde(default)]
     pub kind: String,
-    /// A status name, `open` or `any`.
+    /// A status name, `open`, `overdue` or `any`.
     #[serde(default)]
     pub status: String,
     /// First day received, `YYYY-MM-DD` (UTC).
@@ -158,6 +160,11 @@ pub struct ListQuery {
 impl ListQuery {
     /// The store filter and the filters to show back, or what is wrong with them.
     pub fn filter(&self) -> Result<(Filter, Shown), String> {
+        self.filter_at(&time::now_rfc3339())
+    }
+
+    /// [`ListQuery::filter`] with the clock given (`overdue` is relative to `now`).
+    pub fn filter_at(&self, now: &str) -> Result<(Filter, Shown), String> {
         let callbacks = match self.view.as_str() {
             "" | "all" => false,
             "callbacks" => true,
@@ -175,9 +182,10 @@ impl ListQuery {
             // The callbacks view is a to-do list: open ones unless asked otherwise.
             "" if callbacks => StatusFilter::Open,
             "" | "any" => StatusFilter::Any,
-            "open" => StatusFilter::Open,
+            "open" | "overdue" => StatusFilter::Open,
             name => StatusFilter::Only(name.parse::<Status>()?),
         };
+        let overdue_at = (self.status == "overdue").then(|| now.to_owned());
         for (name, value) in [("from", &self.from), ("to", &self.to)] {
             if !value.is_empty() && !time::is_date(value) {
                 return Err(format!("`{name}` must be a date like 2026-11-23"));
@@ -193,6 +201,7 @@ impl ListQuery {
             } else {
                 Order::Newest
             },
+            overdue_at,
             limit: None,
         };
         let shown = Shown {
@@ -242,28 +251,38 @@ async fn list(
     };
     // One more than shown, to know whether the list was cut.
     filter.limit = Some(LIST_MAX + 1);
-    match state.store.list(filter).await {
-        Ok(mut records) => {
-            let truncated = records.len() > LIST_MAX as usize;
-            records.truncate(LIST_MAX as usize);
-            Html(html::list(
-                &records,
-                &shown,
-                owner.csrf(),
-                &time::now_rfc3339(),
-                truncated,
-            ))
-            .into_response()
-        }
-        Err(e) => storage_error(e),
-    }
+    let mut records = match state.store.list(filter).await {
+        Ok(records) => records,
+        Err(e) => return storage_error(e),
+    };
+    let truncated = records.len() > LIST_MAX as usize;
+    records.truncate(LIST_MAX as usize);
+    let ids = records.iter().map(|r| r.id.clone()).collect();
+    let problems = match state.store.delivery_problems(ids).await {
+        Ok(p) => p.into_iter().collect(),
+        Err(e) => return storage_error(e),
+    };
+    Html(html::list(
+        &records,
+        &shown,
+        owner.csrf(),
+        &time::now_rfc3339(),
+        truncated,
+        &problems,
+    ))
+    .into_response()
 }
 
 async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<String>) -> Response {
+    let deliveries = match state.store.deliveries(id.clone()).await {
+        Ok(d) => d,
+        Err(e) => return storage_error(e),
+    };
     match state.store.get(id).await {
         Ok(Some((record, history))) => Html(html::item(
             &record,
             &history,
+            &deliveries,
             owner.csrf(),
             owner.name(),
             &time::now_rfc3339(),
@@ -290,6 +309,13 @@ pub struct StatusForm {
     note: String,
     #[serde(default)]
     by: String,
+    /// Absent: keep the current message; empty: remove it.
+    #[serde(default)]
+    visitor_message: Option<String>,
+    /// Absent: keep the promised time; empty: back to the widget's; else `YYYY-MM-DDTHH:MM`
+    /// in UTC.
+    #[serde(default)]
+    due_by: Option<String>,
 }
 
 async fn set_status(
@@ -319,6 +345,36 @@ async fn set_status(
             &owner,
         );
     }
+    let visitor_message = form
+        .visitor_message
+        .as_deref()
+        .map(|m| m.trim().replace("\r\n", "\n"));
+    if visitor_message
+        .as_deref()
+        .is_some_and(|m| m.chars().count() > VISITOR_MESSAGE_MAX)
+    {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Message too long",
+            &format!("Keep the message to the visitor under {VISITOR_MESSAGE_MAX} characters."),
+            &owner,
+        );
+    }
+    let due_by = match form.due_by.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(String::new()),
+        Some(t) => match time::parse_owner_time(t) {
+            Some(ms) => Some(time::format_millis(ms)),
+            None => {
+                return page_error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad time",
+                    "The new promised time must look like 2026-11-24T15:30 (UTC).",
+                    &owner,
+                )
+            }
+        },
+    };
     let by: String = match form.by.trim() {
         "" => owner.name().to_owned(),
         name => name.chars().take(NAME_MAX).collect(),
@@ -328,6 +384,8 @@ async fn set_status(
         by: if by.is_empty() { "owner".into() } else { by },
         note: note.to_owned(),
         at: time::now_rfc3339(),
+        visitor_message,
+        due_by,
     };
     match state.store.change_status(id.clone(), change).await {
         Ok(true) => {
@@ -540,6 +598,12 @@ mod tests {
         assert_eq!(f.status, StatusFilter::Any);
         let (f, _) = q("", "feedback", "handled", "", "").filter().unwrap();
         assert_eq!(f.status, StatusFilter::Only(Status::Handled));
+        let (f, shown) = q("", "", "overdue", "", "")
+            .filter_at("2026-11-24T10:00:00.000Z")
+            .unwrap();
+        assert_eq!(f.overdue_at.as_deref(), Some("2026-11-24T10:00:00.000Z"));
+        assert_eq!(f.status, StatusFilter::Open);
+        assert_eq!(shown.query(), "status=overdue");
 
         for bad in [
             q("x", "", "", "", ""),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use allo_core::submission::Submission;
 use allo_core::validate::validate_submission;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ProblemBody};
 use crate::store::Guard;
 use crate::time;
 
@@ -35,11 +35,32 @@ pub fn parse_json(body: &[u8]) -> Result<Submission, ApiError> {
 /// Parses and validates a body, returning the submission or the 400 to send.
 pub fn parse(body: &[u8]) -> Result<Submission, ApiError> {
     let sub = parse_json(body)?;
-    let problems = validate_submission(&sub);
-    if problems.is_empty() {
-        Ok(sub)
+    validate(&sub)?;
+    Ok(sub)
+}
+
+/// The widget's rules from `allo-core`, then the server's own: a callback number must be a
+/// valid number for its country ([`crate::phone`]). Every problem is listed in one 400.
+pub fn validate(sub: &Submission) -> Result<(), ApiError> {
+    let problems = validate_submission(sub);
+    let mut listed: Vec<ProblemBody> = problems.iter().map(ProblemBody::from).collect();
+    // Only a number of the right shape is worth looking up (the shape problem is listed).
+    let shape_ok = !problems.iter().any(|p| p.field == crate::phone::FIELD);
+    if let (Some(c), true) = (&sub.callback, shape_ok) {
+        if let Err(problem) = crate::phone::check(&c.phone_e164) {
+            listed.push(problem);
+        }
+    }
+    if listed.is_empty() {
+        Ok(())
     } else {
-        Err(ApiError::from_problems(&problems))
+        Err(ApiError::Invalid {
+            message: match listed.len() {
+                1 => "1 problem".to_owned(),
+                n => format!("{n} problems"),
+            },
+            problems: listed,
+        })
     }
 }
 

@@ -12,6 +12,11 @@
 //! The binary is a thin shell over this library so tests run the very same server in-process:
 //! [`Collector::bind`] opens the database and the socket, [`Collector::serve`] runs until a
 //! shutdown future resolves, and [`run`] adds the runtime, the start-up line and signals.
+//!
+//! The visitor is kept informed too: each accepted submission comes back with a status
+//! token that reads its status, the owner's message and whether its promise is overdue
+//! (`GET /v1/submissions/{id}/status`), and the owner can be emailed about each new
+//! submission (`--smtp-host`) through the same durable outbox as webhooks.
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -22,10 +27,14 @@ pub mod export;
 pub mod html;
 pub mod inbox;
 pub mod intake;
+pub mod mail;
+pub mod phone;
 pub mod ratelimit;
 pub mod routes;
+pub mod smtp;
 pub mod static_files;
 pub mod status;
+pub mod status_token;
 pub mod store;
 pub mod time;
 pub mod webhook;
@@ -41,15 +50,16 @@ use axum::{middleware, Router};
 use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::Config;
 use config::{DatabaseUrl, OriginPolicy};
 use inbox::InboxState;
 use ratelimit::{Limiter, Rate};
 use routes::{AppState, Limits, Webhooks};
+use status_token::StatusKey;
 use store::{PgStore, SqliteStore, Store};
-use webhook::Forwarder;
+use webhook::{Forwarder, Mailer};
 
 /// The API's Content-Security-Policy: JSON is never a document, so nothing may load or frame.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -112,7 +122,16 @@ pub fn app(
         ))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                // The path without its query: status tokens may travel as `?token=` and have
+                // no business in logs.
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        version = ?req.version()
+                    )
+                })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
 }
@@ -170,6 +189,7 @@ impl Collector {
                 )));
             }
         }
+        let mail = config.mail().map_err(StartError)?;
         // The socket first: a port in use is then reported before the database file is
         // created or migrated.
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -190,6 +210,7 @@ impl Collector {
                 burst: config.rate_burst,
             })
         });
+        let status_key = status_key(&store).await?;
         let wake = Arc::new(Notify::new());
         let state = AppState {
             store: Arc::clone(&store),
@@ -200,12 +221,22 @@ impl Collector {
                     per_hour: config.phone_limit,
                     duplicate_window: config.duplicate_window,
                 },
+                status_per_ip: (config.status_rate_limit > 0).then(|| {
+                    Limiter::new(Rate {
+                        per_minute: config.status_rate_limit,
+                        burst: config.status_rate_limit,
+                    })
+                }),
             }),
             webhooks: Arc::new(Webhooks {
                 urls: config.webhook_urls.clone(),
                 format: config.webhook_format,
                 wake: Arc::clone(&wake),
             }),
+            mail: mail
+                .as_ref()
+                .map(|(_, settings)| Arc::new(settings.clone())),
+            status_key: Arc::new(status_key),
         };
         let inbox = config
             .inbox_token
@@ -214,14 +245,38 @@ impl Collector {
         if inbox.is_none() {
             tracing::info!("no --inbox-token: the inbox is disabled");
         }
-        let forwarder = (!config.webhook_urls.is_empty()).then(|| {
-            if config.webhook_secret.is_none() {
-                tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");
+        if !config.webhook_urls.is_empty() && config.webhook_secret.is_none() {
+            tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");
+        }
+        let tls = match &mail {
+            Some((server, _)) if server.starttls => {
+                Some(smtp::tls_config(server.ca_file.as_deref()).map_err(StartError)?)
             }
+            _ => None,
+        };
+        // The numbering-plan metadata loads on first use: do it now, not in a visitor's
+        // request.
+        let _warm_up = tokio::task::spawn_blocking(|| phone::check("+33612345678"));
+        let mailer = mail.map(|(server, settings)| {
+            if server.username.is_some() && !server.starttls && !is_loopback(&server.host) {
+                tracing::warn!(host = %server.host,
+                    "SMTP password sent without --smtp-starttls to a host that is not this machine");
+            }
+            tracing::info!(host = %server.host, port = server.port, to = ?settings.to,
+                "email notifications on");
+            Mailer {
+                server,
+                from: settings.from,
+                retry: config.smtp_retry,
+                tls,
+            }
+        });
+        let forwarder = (!config.webhook_urls.is_empty() || mailer.is_some()).then(|| {
             Forwarder::new(
                 Arc::clone(&store),
                 config.webhook_secret.clone(),
                 config.webhook_retry,
+                mailer,
                 wake,
             )
         });
@@ -252,13 +307,14 @@ impl Collector {
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish. The webhook
-    /// forwarder runs alongside and stops with the server; a delivery it was making is
-    /// retried on the next start (the outbox row is still pending).
+    /// forwarder runs alongside and stops with the server after finishing the deliveries it
+    /// was making; one cut short anyway is retried on a later start (the row is still pending).
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let forwarder = self.forwarder.map(|f| tokio::spawn(f.run()));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let forwarder = self.forwarder.map(|f| tokio::spawn(f.run(stopped)));
         // Connect info gives the rate limiter the peer address.
         let result = axum::serve(
             self.listener,
@@ -266,11 +322,42 @@ impl Collector {
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        if let Some(task) = forwarder {
-            task.abort();
+        if let Some(mut task) = forwarder {
+            let _ = stop.send(true);
+            // Let the batch under way finish so nothing stays leased; never wait forever.
+            let grace = webhook::ATTEMPT_TIMEOUT + std::time::Duration::from_secs(1);
+            if tokio::time::timeout(grace, &mut task).await.is_err() {
+                task.abort();
+            }
         }
         result
     }
+}
+
+/// The status-token key stored in the database, made (256 random bits) on first use.
+async fn status_key(store: &Arc<dyn Store>) -> Result<StatusKey, StartError> {
+    let candidate = auth::random_hex(32)
+        .map_err(|e| StartError(format!("no randomness for the status-token key: {e}")))?;
+    let stored = store
+        .setting(status_token::SETTING.to_owned(), candidate)
+        .await
+        .map_err(|e| StartError(format!("cannot read the status-token key: {e}")))?;
+    StatusKey::from_hex(&stored).ok_or_else(|| {
+        StartError(format!(
+            "the stored setting {} is not a usable key (hex, at least 16 bytes); delete it to make a new one",
+            status_token::SETTING
+        ))
+    })
+}
+
+/// True for `localhost` and loopback addresses, where a plain-text SMTP login stays on the
+/// machine.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, containers).

@@ -2,7 +2,8 @@
 //!
 //! | method | path              | answer                                                   |
 //! |--------|-------------------|----------------------------------------------------------|
-//! | POST   | `/v1/submissions` | 201 `{id, reference}` new, 200 same for a repeated id    |
+//! | POST   | `/v1/submissions` | 201 `{id, reference, status_token}` new, 200 same for a repeated id |
+//! | GET    | `/v1/submissions/{id}/status` | 200 the visitor-facing status (token as `?token=` or Bearer); 401 without a token, 404 for a wrong token or id |
 //! | GET    | `/healthz`        | 200 `{"status":"ok"}` once the database answered         |
 //!
 //! Errors are [`ApiError`]s: JSON `{error, message}` (plus `problems` for `invalid`,
@@ -14,7 +15,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -23,7 +24,10 @@ use tokio::sync::Notify;
 
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
+use crate::mail::MailSettings;
 use crate::ratelimit::{self, Limiter};
+use crate::status::Status;
+use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
 use crate::webhook::{self, WebhookFormat};
 
@@ -36,6 +40,10 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Where new submissions are forwarded.
     pub webhooks: Arc<Webhooks>,
+    /// Who is emailed about new submissions; `None` when notifications are off.
+    pub mail: Option<Arc<MailSettings>>,
+    /// The key status tokens are derived from.
+    pub status_key: Arc<StatusKey>,
 }
 
 /// The submission endpoint's protections.
@@ -46,6 +54,8 @@ pub struct Limits {
     pub trust_proxy: bool,
     /// The callback rules checked when storing.
     pub callbacks: intake::CallbackPolicy,
+    /// Status requests per client address; `None` when turned off.
+    pub status_per_ip: Option<Limiter<IpAddr>>,
 }
 
 /// Forwarding settings the submit handler needs to queue deliveries.
@@ -65,6 +75,61 @@ pub struct Receipt {
     pub id: String,
     /// The short reference to show the visitor, e.g. `3F25-04E0`.
     pub reference: String,
+    /// The secret that reads this submission's status (see [`crate::status_token`]); the
+    /// same on a repeat, since it is derived from the id.
+    pub status_token: String,
+}
+
+/// The answer of the status endpoint: what the visitor may know, nothing personal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VisitorStatus {
+    /// `received`, `scheduled`, `called_back`, `handled` or `delayed`.
+    pub status: &'static str,
+    /// What the shop wants the visitor to read, e.g. "We're running late, we'll call you at
+    /// 15:30 instead"; `null` when nothing.
+    pub message: Option<String>,
+    /// The callback's promise; `null` for feedback.
+    pub promise: Option<PromiseView>,
+    /// True when the promised time passed and the shop has not answered for it.
+    pub overdue: bool,
+    /// When the status last changed (or the submission arrived), RFC 3339 UTC.
+    pub updated_at: String,
+}
+
+/// The promise as the status endpoint tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PromiseView {
+    /// The sentence the widget showed, in the visitor's language.
+    pub text: String,
+    /// The time the shop now promises: the widget's, or the new one the owner set.
+    pub due_by: String,
+}
+
+/// The name the visitor-facing API gives a status: `new` reads as `received` there.
+pub fn visitor_status_name(status: Status) -> &'static str {
+    match status {
+        Status::New => "received",
+        other => other.as_str(),
+    }
+}
+
+impl VisitorStatus {
+    /// The visitor's view of a record at `now`.
+    pub fn of(record: &Record, now: &str) -> VisitorStatus {
+        VisitorStatus {
+            status: visitor_status_name(record.status),
+            message: record.visitor_message.clone().filter(|m| !m.is_empty()),
+            promise: match (&record.callback_promise_text, record.due_by()) {
+                (Some(text), Some(due)) if record.is_callback() => Some(PromiseView {
+                    text: text.clone(),
+                    due_by: due.to_owned(),
+                }),
+                _ => None,
+            },
+            overdue: record.is_overdue(now),
+            updated_at: record.updated_at().to_owned(),
+        }
+    }
 }
 
 /// The answer of `/healthz`.
@@ -81,6 +146,10 @@ pub fn router(state: AppState) -> Router {
             post(submit)
                 .layer(DefaultBodyLimit::max(BODY_LIMIT))
                 .fallback(|| async { ApiError::MethodNotAllowed { allow: "POST" } }),
+        )
+        .route(
+            "/v1/submissions/{id}/status",
+            get(status).fallback(|| async { ApiError::MethodNotAllowed { allow: "GET, HEAD" } }),
         )
         .route(
             "/healthz",
@@ -151,17 +220,17 @@ async fn submit(
     if idempotency_key.is_some_and(|key| key != sub.id) {
         return Err(ApiError::IdempotencyMismatch);
     }
-    let problems = allo_core::validate::validate_submission(&sub);
-    if !problems.is_empty() {
-        return Err(ApiError::from_problems(&problems));
-    }
+    intake::validate(&sub)?;
 
     // serde_json only accepts UTF-8, so this conversion cannot fail for a parsed body.
     let body = String::from_utf8_lossy(&bytes).into_owned();
     let now = crate::time::now_millis();
     let record = Record::new(&sub, body, crate::time::format_millis(now));
     let guard = state.limits.callbacks.guard(now);
-    let outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format);
+    let mut outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format);
+    if let Some(mail) = &state.mail {
+        outbox.extend(crate::mail::outbox_messages(&record, mail));
+    }
     let queued = !outbox.is_empty();
     let inserted = state
         .store
@@ -171,6 +240,7 @@ async fn submit(
 
     let receipt = Receipt {
         reference: allo_core::id::reference(&sub.id),
+        status_token: state.status_key.token(&sub.id),
         id: sub.id,
     };
     let status = match inserted {
@@ -198,6 +268,55 @@ async fn submit(
         }
     };
     Ok((status, Json(receipt)))
+}
+
+/// The status endpoint's query: `?token=…`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TokenQuery {
+    /// The status token from the submission's answer.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+/// `GET /v1/submissions/{id}/status`.
+async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+) -> Result<Json<VisitorStatus>, ApiError> {
+    if let Some(limiter) = &state.limits.status_per_ip {
+        let peer = connect.map(|c| (c.0).0);
+        if let Some(ip) = ratelimit::client_ip(peer, &headers, state.limits.trust_proxy) {
+            if let Err(wait) = limiter.check(&ip, Instant::now()) {
+                return Err(ApiError::RateLimited {
+                    retry_after: ratelimit::retry_after_secs(wait),
+                    message: "too many status requests from this address; retry later",
+                });
+            }
+        }
+    }
+    // The header wins over the query; an unreadable query counts as no token.
+    let token = crate::auth::bearer(&headers)
+        .map(str::to_owned)
+        .or_else(|| query.ok().and_then(|Query(q)| q.token))
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(ApiError::TokenRequired)?;
+    // Checked before any database read: a wrong token costs nothing and tells nothing.
+    if !state.status_key.verify(&id, &token) {
+        return Err(ApiError::UnknownSubmission);
+    }
+    let (record, _) = state
+        .store
+        .get(id)
+        .await
+        .map_err(|e| ApiError::Storage(e.to_string()))?
+        .ok_or(ApiError::UnknownSubmission)?;
+    Ok(Json(VisitorStatus::of(
+        &record,
+        &crate::time::now_rfc3339(),
+    )))
 }
 
 /// The `Content-Length` the client announced, if any and well-formed.

@@ -85,6 +85,12 @@ pub struct Record {
     pub consent_text: Option<String>,
     /// The owner's consent version label.
     pub consent_version: Option<String>,
+    /// What the owner last told the visitor (shown by the status endpoint), if anything.
+    pub visitor_message: Option<String>,
+    /// A new promised time the owner set (delaying a callback), replacing `callback_due_by`.
+    pub rescheduled_due_by: Option<String>,
+    /// When the owner last changed the status (None: never, the status is still `new`).
+    pub status_updated_at: Option<String>,
     /// The request body exactly as received.
     #[serde(skip)]
     pub body: String,
@@ -141,6 +147,9 @@ impl Record {
             consent_given_at: consent.map(|c| c.given_at.clone()),
             consent_text: consent.map(|c| c.text.clone()),
             consent_version: consent.map(|c| c.version.clone()),
+            visitor_message: None,
+            rescheduled_due_by: None,
+            status_updated_at: None,
             body,
         }
     }
@@ -148,6 +157,39 @@ impl Record {
     /// True for a callback request.
     pub fn is_callback(&self) -> bool {
         self.kind == "callback"
+    }
+
+    /// The time the shop promises now: the owner's new time when they set one, else the
+    /// time the widget promised.
+    pub fn due_by(&self) -> Option<&str> {
+        self.rescheduled_due_by
+            .as_deref()
+            .or(self.callback_due_by.as_deref())
+    }
+
+    /// When the status last changed, or when the submission arrived.
+    pub fn updated_at(&self) -> &str {
+        self.status_updated_at
+            .as_deref()
+            .unwrap_or(&self.received_at)
+    }
+
+    /// True when a callback's promised time passed at `now` and the shop has not answered
+    /// for it: still `new` or `scheduled`, or `delayed` to a new time that also passed.
+    /// Delaying without a new time is an answer (the visitor was told), so it is not overdue;
+    /// called back and handled never are.
+    pub fn is_overdue(&self, now: &str) -> bool {
+        if !self.is_callback() {
+            return false;
+        }
+        match self.status {
+            Status::New | Status::Scheduled => self.due_by().is_some_and(|due| due < now),
+            Status::Delayed => self
+                .rescheduled_due_by
+                .as_deref()
+                .is_some_and(|due| due < now),
+            Status::CalledBack | Status::Handled => false,
+        }
     }
 }
 
@@ -215,6 +257,8 @@ pub struct Filter {
     pub received_to: Option<String>,
     /// The sort order.
     pub order: Order,
+    /// Only callbacks overdue at this instant (see [`Record::is_overdue`]).
+    pub overdue_at: Option<String>,
     /// At most this many rows.
     pub limit: Option<u32>,
 }
@@ -230,6 +274,12 @@ pub struct StatusChange {
     pub note: String,
     /// When (server clock).
     pub at: String,
+    /// The message shown to the visitor from now on: `None` keeps the current one, an empty
+    /// string removes it.
+    pub visitor_message: Option<String>,
+    /// A new promised time (RFC 3339 UTC): `None` keeps the current one, an empty string
+    /// goes back to the time the widget promised.
+    pub due_by: Option<String>,
 }
 
 /// One line of a submission's history.
@@ -247,14 +297,68 @@ pub struct StatusEvent {
     pub to: Status,
     /// The note, possibly empty.
     pub note: String,
+    /// The visitor message set by this change, if it set one (empty: removed).
+    pub visitor_message: Option<String>,
+    /// The promised time set by this change, if it set one (empty: back to the original).
+    pub due_by: Option<String>,
 }
 
-/// A webhook delivery to queue with a new submission.
+/// What an outbox row delivers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// An HTTP POST to a webhook URL.
+    Webhook,
+    /// An email to the owner through SMTP.
+    Email,
+}
+
+impl DeliveryKind {
+    /// The name stored in the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryKind::Webhook => "webhook",
+            DeliveryKind::Email => "email",
+        }
+    }
+
+    /// Reads a stored name; unknown names (from a newer collector) are `None`.
+    pub fn parse(s: &str) -> Option<DeliveryKind> {
+        match s {
+            "webhook" => Some(DeliveryKind::Webhook),
+            "email" => Some(DeliveryKind::Email),
+            _ => None,
+        }
+    }
+}
+
+/// One delivery of a submission as the inbox shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// Webhook or email (`None` for a kind this build does not know).
+    pub kind: Option<DeliveryKind>,
+    /// The webhook URL or the recipient's address.
+    pub target: String,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the next attempt is due (meaningful while pending).
+    pub next_attempt_at: String,
+    /// When it was delivered.
+    pub delivered_at: Option<String>,
+    /// When it was abandoned.
+    pub failed_at: Option<String>,
+    /// The last failure's message.
+    pub last_error: Option<String>,
+}
+
+/// A delivery to queue with a new submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboxMessage {
-    /// Where to POST it.
+    /// Webhook or email.
+    pub kind: DeliveryKind,
+    /// Where to send it: the webhook URL, or the recipient's email address.
     pub url: String,
-    /// The Standard Webhooks message id (the same on every retry).
+    /// The Standard Webhooks message id, or the email's Message-ID (the same on every retry).
     pub message_id: String,
     /// The exact body to send.
     pub payload: String,
@@ -265,11 +369,13 @@ pub struct OutboxMessage {
 pub struct OutboxItem {
     /// The queue row.
     pub id: i64,
-    /// Where to POST it.
+    /// Webhook or email (`None`: a kind this build does not know; it is left alone).
+    pub kind: Option<DeliveryKind>,
+    /// The webhook URL or the recipient.
     pub url: String,
-    /// The Standard Webhooks message id.
+    /// The Standard Webhooks message id, or the email's Message-ID.
     pub message_id: String,
-    /// The body.
+    /// The body (for email, the whole message).
     pub payload: String,
     /// Attempts made before this one.
     pub attempts: u32,
@@ -339,10 +445,30 @@ pub trait Store: Send + Sync + 'static {
 
     /// When the next pending delivery is due, if any.
     async fn next_outbox_due(&self) -> Result<Option<String>, StoreError>;
+
+    /// Every delivery queued for one submission, oldest first.
+    async fn deliveries(&self, submission_id: String) -> Result<Vec<Delivery>, StoreError>;
+
+    /// Among `ids`, the submissions with a delivery that failed at least once and is not
+    /// delivered, each with `true` when one was abandoned for good.
+    async fn delivery_problems(&self, ids: Vec<String>) -> Result<Vec<(String, bool)>, StoreError>;
+
+    /// The stored value of setting `name`, storing `candidate` first when there is none (the
+    /// first writer wins, so collectors sharing a database agree).
+    async fn setting(&self, name: String, candidate: String) -> Result<String, StoreError>;
 }
 
-/// The columns of `submissions` in [`Record`] order, for `SELECT`s (both backends).
+/// The columns of `submissions` in [`Record`] order, for `SELECT`s (both backends): the
+/// inserted ones, then those only the owner's changes write.
 pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
+    page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
+    feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
+    callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
+    callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
+    consent_version, body, visitor_message, rescheduled_due_by, status_updated_at";
+
+/// The columns a new submission is inserted with, in [`Record`] order (both backends).
+const INSERT_COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
     page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
     feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
     callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
@@ -353,7 +479,7 @@ pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, recei
 pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
     let values: Vec<String> = (1..=30).map(&ph).collect();
     format!(
-        "INSERT INTO submissions ({COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO submissions ({INSERT_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
         values.join(", ")
     )
 }
@@ -378,6 +504,16 @@ pub(crate) fn list_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String
     if let Some(to) = &filter.received_to {
         bind("received_at <= ?", to.clone());
     }
+    if let Some(now) = &filter.overdue_at {
+        values.push(now.clone());
+        let now = ph(values.len());
+        // Record::is_overdue, in SQL.
+        clauses.push(format!(
+            "kind = 'callback' AND ((status IN ('new', 'scheduled') \
+             AND COALESCE(rescheduled_due_by, callback_due_by) < {now}) \
+             OR (status = 'delayed' AND rescheduled_due_by < {now}))"
+        ));
+    }
     if filter.status == StatusFilter::Open {
         // Fixed names from the code, not user input: safe to inline.
         let names: Vec<String> = Status::open_names().map(|n| format!("'{n}'")).collect();
@@ -398,6 +534,40 @@ pub(crate) fn list_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String
         sql.push_str(&format!(" LIMIT {limit}"));
     }
     (sql, values)
+}
+
+/// The status update of [`Store::change_status`] (both backends). Parameters: 1 id, 2 status,
+/// 3 when, 4 whether to set the visitor message, 5 the message (NULL clears), 6 whether to
+/// set the promised time, 7 the time (NULL goes back to the original).
+pub(crate) fn update_status_sql(ph: impl Fn(usize) -> String) -> String {
+    let (id, status, at) = (ph(1), ph(2), ph(3));
+    let (set_message, message, set_due, due) = (ph(4), ph(5), ph(6), ph(7));
+    format!(
+        "UPDATE submissions SET status = {status}, status_updated_at = {at}, \
+         visitor_message = CASE WHEN {set_message} THEN {message} ELSE visitor_message END, \
+         rescheduled_due_by = CASE WHEN {set_due} THEN {due} ELSE rescheduled_due_by END \
+         WHERE id = {id}"
+    )
+}
+
+/// `Some("")` and `None` both become SQL NULL.
+pub(crate) fn empty_is_null(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+/// The `SELECT … FROM outbox` of [`Store::deliveries`], in [`Delivery`] order.
+pub(crate) const DELIVERIES_SELECT: &str = "SELECT kind, url, attempts, next_attempt_at, \
+    delivered_at, failed_at, last_error FROM outbox";
+
+/// [`Store::delivery_problems`] for `n` ids (both backends).
+pub(crate) fn delivery_problems_sql(n: usize, ph: impl Fn(usize) -> String) -> String {
+    let list: Vec<String> = (1..=n).map(ph).collect();
+    format!(
+        "SELECT submission_id, MAX(CASE WHEN failed_at IS NOT NULL THEN 1 ELSE 0 END) FROM outbox \
+         WHERE delivered_at IS NULL AND attempts > 0 AND submission_id IN ({}) \
+         GROUP BY submission_id",
+        list.join(", ")
+    )
 }
 
 /// The duplicate-callback check (both backends): an open callback for the number since `?2`.

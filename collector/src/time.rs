@@ -39,6 +39,40 @@ pub fn format_millis(ms: u64) -> String {
     )
 }
 
+/// Formats milliseconds since the epoch as an email `Date:` (RFC 5322), in UTC:
+/// `Mon, 23 Nov 2026 18:00:00 +0000`.
+pub fn format_rfc5322(ms: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = ms / 1000;
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{}, {d} {} {y:04} {:02}:{:02}:{:02} +0000",
+        // 1970-01-01 was a Thursday.
+        DAYS[(days % 7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Reads an owner-typed UTC time: `YYYY-MM-DDTHH:MM` (an HTML `datetime-local` input),
+/// optionally with seconds, a fraction and `Z`; `None` for anything else.
+pub fn parse_owner_time(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let s = s.strip_suffix('Z').unwrap_or(s);
+    let full = match s.len() {
+        16 => format!("{s}:00Z"),
+        _ => format!("{s}Z"),
+    };
+    parse_millis(&full)
+}
+
 /// Parses the UTC timestamps this crate and the widget write (`…Z`, fraction optional) back
 /// to milliseconds since the epoch; `None` for anything else.
 pub fn parse_millis(s: &str) -> Option<u64> {
@@ -137,6 +171,26 @@ mod tests {
         );
         assert_eq!(parse_millis("2026-11-23"), None);
         assert!(is_utc_timestamp(&now_rfc3339()));
+    }
+
+    #[test]
+    fn email_dates_and_owner_times() {
+        assert_eq!(
+            format_rfc5322(1_795_456_800_123),
+            "Mon, 23 Nov 2026 18:00:00 +0000"
+        );
+        assert_eq!(format_rfc5322(0), "Thu, 1 Jan 1970 00:00:00 +0000");
+        assert_eq!(
+            parse_owner_time("2026-11-24T15:30"),
+            Some(1_795_456_800_000 + 21 * 3_600_000 + 30 * 60_000)
+        );
+        assert_eq!(
+            parse_owner_time("2026-11-24T15:30:00.000Z"),
+            parse_owner_time("2026-11-24T15:30")
+        );
+        for bad in ["", "15:30", "2026-11-24", "2026-11-24 15:30", "tomorrow"] {
+            assert_eq!(parse_owner_time(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! restart. Receivers may see a message twice (at-least-once) and deduplicate by the
 //! `webhook-id` header, which stays the same across retries.
 //!
+//! The same outbox carries the owner's email notifications (`DeliveryKind::Email`, see
+//! `mail` and `smtp`): the [`Forwarder`] sends each row by its kind, with the same leases,
+//! backoff and bookkeeping.
+//!
 //! Plain http only: TLS would add a crypto library to a build that otherwise has none (see
 //! the `--webhook-url` help for https receivers).
 use std::fmt;
@@ -26,7 +30,8 @@ use serde_json::json;
 use sha2::Sha256;
 use tokio::sync::Notify;
 
-use crate::store::{OutboxItem, OutboxMessage, Record, Store};
+use crate::smtp::SmtpServer;
+use crate::store::{DeliveryKind, OutboxItem, OutboxMessage, Record, Store};
 use crate::time;
 
 /// The Standard Webhooks secret prefix.
@@ -185,6 +190,7 @@ pub fn outbox_messages(
     let body = payload(record, format);
     urls.iter()
         .map(|url| OutboxMessage {
+            kind: DeliveryKind::Webhook,
             url: url.clone(),
             message_id: message_id(record),
             payload: body.clone(),
@@ -202,21 +208,37 @@ pub fn backoff(initial: Duration, attempts: u32) -> Option<Duration> {
     Some(initial.saturating_mul(factor).min(MAX_BACKOFF))
 }
 
+/// How email notifications leave: the server, the envelope sender, the first retry delay.
+#[derive(Clone, Debug)]
+pub struct Mailer {
+    /// The SMTP server.
+    pub server: SmtpServer,
+    /// The envelope sender (`MAIL FROM`).
+    pub from: String,
+    /// Delay before the first retry (doubling like webhooks').
+    pub retry: Duration,
+    /// The TLS settings when the server uses `STARTTLS`.
+    pub tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
+}
+
 /// The background task that empties the outbox.
 pub struct Forwarder {
     store: Arc<dyn Store>,
     client: Client<HttpConnector, Full<Bytes>>,
     secret: Option<WebhookSecret>,
     retry: Duration,
+    mailer: Option<Arc<Mailer>>,
     wake: Arc<Notify>,
 }
 
 impl Forwarder {
-    /// A forwarder over `store`; `wake` is notified whenever a delivery is queued.
+    /// A forwarder over `store`; `wake` is notified whenever a delivery is queued. `retry` is
+    /// the webhooks' first retry delay; email rows need a `mailer` (without one they wait).
     pub fn new(
         store: Arc<dyn Store>,
         secret: Option<WebhookSecret>,
         retry: Duration,
+        mailer: Option<Mailer>,
         wake: Arc<Notify>,
     ) -> Forwarder {
         let mut connector = HttpConnector::new();
@@ -227,14 +249,20 @@ impl Forwarder {
             client: Client::builder(TokioExecutor::new()).build(connector),
             secret,
             retry,
+            mailer: mailer.map(Arc::new),
             wake,
         }
     }
 
-    /// Delivers until the task is dropped or aborted. Deliveries cut short by that are
-    /// retried once their lease ends.
-    pub async fn run(self) {
+    /// Delivers until `stop` turns true. A batch under way is finished first (each attempt is
+    /// bounded by [`ATTEMPT_TIMEOUT`]), so a graceful shutdown leaves no row leased: the next
+    /// start delivers at once instead of waiting out a lease. Deliveries cut short by an abort
+    /// or a crash are still retried once their lease ends.
+    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
         loop {
+            if *stop.borrow() {
+                return;
+            }
             let now = time::now_millis();
             let claimed = self
                 .store
@@ -254,7 +282,12 @@ impl Forwarder {
                     }
                     while tasks.join_next().await.is_some() {}
                 }
-                Ok(_) => self.idle().await,
+                Ok(_) => {
+                    tokio::select! {
+                        () = self.idle() => {}
+                        _ = stop.changed() => {}
+                    }
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "webhook outbox unavailable; retrying");
                     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -269,6 +302,7 @@ impl Forwarder {
             client: self.client.clone(),
             secret: self.secret.clone(),
             retry: self.retry,
+            mailer: self.mailer.clone(),
             wake: Arc::clone(&self.wake),
         }
     }
@@ -292,26 +326,51 @@ impl Forwarder {
 
     async fn attempt(&self, item: OutboxItem) {
         let attempts = item.attempts + 1;
-        let outcome = tokio::time::timeout(ATTEMPT_TIMEOUT, self.send(&item))
+        let (kind, retry) = match (item.kind, &self.mailer) {
+            (Some(DeliveryKind::Webhook), _) => ("webhook", self.retry),
+            (Some(DeliveryKind::Email), Some(mailer)) => ("email", mailer.retry),
+            // Email without SMTP settings (they were removed since it was queued), or a kind
+            // from a newer collector: not ours to send; look again in an hour.
+            (kind, _) => {
+                tracing::warn!(
+                    id = item.id,
+                    ?kind,
+                    "outbox row this collector cannot send; left queued"
+                );
+                let later =
+                    time::format_millis(time::now_millis() + MAX_BACKOFF.as_millis() as u64);
+                let _ = self
+                    .store
+                    .outbox_failed(
+                        item.id,
+                        item.attempts,
+                        Some(later),
+                        "no sender configured for this kind of delivery".into(),
+                    )
+                    .await;
+                return;
+            }
+        };
+        let outcome = tokio::time::timeout(ATTEMPT_TIMEOUT, self.deliver(&item))
             .await
             .unwrap_or_else(|_| Err(format!("no answer within {}s", ATTEMPT_TIMEOUT.as_secs())));
         let recorded = match outcome {
             Ok(()) => {
-                tracing::info!(url = %item.url, id = %item.message_id, attempts, "webhook delivered");
+                tracing::info!(kind, to = %item.url, id = %item.message_id, attempts, "delivered");
                 self.store
                     .outbox_delivered(item.id, time::now_rfc3339())
                     .await
             }
             Err(error) => {
-                let next = backoff(self.retry, attempts);
+                let next = backoff(retry, attempts);
                 match next {
                     Some(wait) => {
-                        tracing::warn!(url = %item.url, id = %item.message_id, attempts, %error,
-                        retry_in_ms = wait.as_millis() as u64, "webhook delivery failed")
+                        tracing::warn!(kind, to = %item.url, id = %item.message_id, attempts, %error,
+                        retry_in_ms = wait.as_millis() as u64, "delivery failed")
                     }
                     None => {
-                        tracing::error!(url = %item.url, id = %item.message_id, attempts, %error,
-                        "webhook delivery abandoned")
+                        tracing::error!(kind, to = %item.url, id = %item.message_id, attempts, %error,
+                        "delivery abandoned")
                     }
                 }
                 let next_at =
@@ -323,7 +382,23 @@ impl Forwarder {
         };
         if let Err(e) = recorded {
             // The lease runs out and the delivery is tried again: at-least-once.
-            tracing::warn!(error = %e, "could not record a webhook outcome");
+            tracing::warn!(error = %e, "could not record a delivery outcome");
+        }
+    }
+
+    async fn deliver(&self, item: &OutboxItem) -> Result<(), String> {
+        match (item.kind, &self.mailer) {
+            (Some(DeliveryKind::Email), Some(mailer)) => {
+                crate::smtp::send(
+                    &mailer.server,
+                    mailer.tls.as_ref(),
+                    &mailer.from,
+                    &item.url,
+                    &item.payload,
+                )
+                .await
+            }
+            _ => self.send(item).await,
         }
     }
 

@@ -36,7 +36,16 @@ fn feedback_is_stored_with_queryable_columns() {
     let body = serde_json::to_vec(&feedback(ID)).unwrap();
     let r = server.post_json(&body, &[("Idempotency-Key", ID)]);
     assert_eq!(r.status, 201, "{r:?}");
-    assert_eq!(r.json(), json!({ "id": ID, "reference": "3F25-04E0" }));
+    let receipt = r.json();
+    let token = receipt["status_token"]
+        .as_str()
+        .expect("a status token")
+        .to_owned();
+    assert_eq!(token.len(), 32, "192 bits, base64url: {token}");
+    assert_eq!(
+        receipt,
+        json!({ "id": ID, "reference": "3F25-04E0", "status_token": token })
+    );
     assert!(r
         .header("content-type")
         .unwrap()
@@ -379,13 +388,15 @@ fn cors_for_allowed_origins_only() {
         r.header("access-control-allow-origin"),
         Some("http://localhost:3000")
     );
-    assert_eq!(r.header("access-control-allow-methods"), Some("POST"));
+    assert_eq!(r.header("access-control-allow-methods"), Some("GET, POST"));
     let allowed = r
         .header("access-control-allow-headers")
         .unwrap()
         .to_ascii_lowercase();
     assert!(
-        allowed.contains("content-type") && allowed.contains("idempotency-key"),
+        allowed.contains("content-type")
+            && allowed.contains("idempotency-key")
+            && allowed.contains("authorization"),
         "{allowed}"
     );
     assert_eq!(r.header("access-control-max-age"), Some("86400"));
@@ -405,6 +416,8 @@ fn cors_for_allowed_origins_only() {
         r.header("access-control-allow-origin"),
         Some("https://shop.example")
     );
+    // Retry-After must be readable cross-origin, or the widget cannot honour it.
+    assert_eq!(r.header("access-control-expose-headers"), Some("retry-after"));
     // Errors must be readable cross-origin too, or the widget cannot show them.
     let r = server.post_json(b"{", &[("Origin", "https://shop.example")]);
     assert_eq!(r.status, 400);

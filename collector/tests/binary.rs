@@ -27,6 +27,17 @@ fn collector() -> Command {
         "ALLO_WEBHOOK_SECRET",
         "ALLO_WEBHOOK_FORMAT",
         "ALLO_WEBHOOK_RETRY",
+        "ALLO_STATUS_RATE_LIMIT",
+        "ALLO_SMTP_HOST",
+        "ALLO_SMTP_PORT",
+        "ALLO_SMTP_FROM",
+        "ALLO_SMTP_TO",
+        "ALLO_SMTP_USERNAME",
+        "ALLO_SMTP_PASSWORD",
+        "ALLO_SMTP_STARTTLS",
+        "ALLO_SMTP_CA_FILE",
+        "ALLO_SMTP_RETRY",
+        "ALLO_PUBLIC_URL",
     ] {
         cmd.env_remove(var);
     }
@@ -128,6 +139,20 @@ fn help_documents_flags_and_env() {
         "--webhook-secret",
         "--webhook-format",
         "--webhook-retry",
+        "--status-rate-limit",
+        "--smtp-host",
+        "ALLO_SMTP_HOST",
+        "--smtp-port",
+        "--smtp-from",
+        "--smtp-to",
+        "ALLO_SMTP_TO",
+        "--smtp-username",
+        "--smtp-password",
+        "--smtp-starttls",
+        "--smtp-ca-file",
+        "--smtp-retry",
+        "--public-url",
+        "ALLO_PUBLIC_URL",
         "--log",
     ] {
         assert!(
@@ -216,6 +241,45 @@ fn bad_new_configuration_exits_2() {
     );
     expect_config_error(&["--webhook-secret", "plain-secret"], "whsec_");
     expect_config_error(&["--duplicate-window", "soon"], "--duplicate-window");
+    expect_config_error(&["--smtp-to", "not an address"], "not an email address");
+    expect_config_error(&["--public-url", "shop.example"], "--public-url");
+}
+
+#[test]
+fn half_configured_notifications_exit_2() {
+    let dir = std::env::temp_dir().join(format!("allo-binary-smtp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("x.sqlite");
+    let db = db.to_str().unwrap();
+    let base = ["--listen", "127.0.0.1:0", "--db", db];
+    for (extra, expected) in [
+        (
+            &["--smtp-host", "127.0.0.1", "--smtp-to", "o@shop.example"][..],
+            "--smtp-from",
+        ),
+        (
+            &["--smtp-host", "127.0.0.1", "--smtp-from", "a@shop.example"][..],
+            "--smtp-to",
+        ),
+        (&["--smtp-to", "o@shop.example"][..], "--smtp-host"),
+        (
+            &[
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-from",
+                "a@shop.example",
+                "--smtp-to",
+                "o@shop.example",
+                "--smtp-username",
+                "shop",
+            ][..],
+            "--smtp-password",
+        ),
+    ] {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        expect_config_error(&args, expected);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

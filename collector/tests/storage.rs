@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use allo_collector::status::Status;
 use allo_collector::store::{
-    Filter, Guard, Inserted, Order, OutboxMessage, Record, StatusChange, StatusFilter, Store,
+    DeliveryKind, Filter, Guard, Inserted, Order, OutboxMessage, Record, StatusChange,
+    StatusFilter, Store,
 };
 use common::pg::block_on;
 use common::{callback_for, feedback, uuid, Backend, TestDb};
@@ -18,6 +19,9 @@ on_both_backends!(
     listing_filters_and_orders,
     status_changes_are_recorded_in_order,
     outbox_claims_lease_and_retry,
+    visitor_messages_new_times_and_overdue,
+    email_rows_and_delivery_problems,
+    settings_keep_the_first_value,
 );
 
 /// A store on a fresh database (kept alive by the returned `TestDb`).
@@ -129,6 +133,8 @@ fn the_callback_guard_refuses_duplicates_and_floods(backend: Backend) {
                 by: "t".into(),
                 note: String::new(),
                 at: at(6),
+                visitor_message: None,
+                due_by: None,
             };
             assert!(store.change_status(uuid(id), change).await.unwrap());
         }
@@ -209,6 +215,8 @@ fn listing_filters_and_orders(backend: Backend) {
             by: "t".into(),
             note: String::new(),
             at: "2026-12-01T00:00:00.000Z".into(),
+            visitor_message: None,
+            due_by: None,
         };
         assert!(store.change_status(uuid(22), change).await.unwrap());
         let ids = |v: Vec<Record>| v.into_iter().map(|r| r.id).collect::<Vec<_>>();
@@ -300,6 +308,8 @@ fn status_changes_are_recorded_in_order(backend: Backend) {
                 by: (*by).into(),
                 note: (*note).into(),
                 at: format!("2026-11-23T19:0{i}:00.000Z"),
+                visitor_message: None,
+                due_by: None,
             };
             assert!(store.change_status(uuid(30), change).await.unwrap());
         }
@@ -308,6 +318,8 @@ fn status_changes_are_recorded_in_order(backend: Backend) {
             by: "x".into(),
             note: String::new(),
             at: "2026-11-23T20:00:00.000Z".into(),
+            visitor_message: None,
+            due_by: None,
         };
         assert!(!store.change_status(uuid(31), missing).await.unwrap());
         let (record, history) = store.get(uuid(30)).await.unwrap().unwrap();
@@ -358,6 +370,7 @@ fn outbox_claims_lease_and_retry(backend: Backend) {
         assert_eq!(store.next_outbox_due().await.unwrap(), None);
         let r = record(feedback(&uuid(40)), "2026-11-23T18:00:00.000Z");
         let msgs = ["http://a.example/h", "http://b.example/h"].map(|url| OutboxMessage {
+            kind: DeliveryKind::Webhook,
             url: url.into(),
             message_id: format!("msg_{}", uuid(40)),
             payload: "{\"x\":1}".into(),
@@ -423,5 +436,256 @@ fn outbox_claims_lease_and_retry(backend: Backend) {
             .await
             .unwrap()
             .is_empty());
+    });
+}
+
+fn change(status: Status, at: &str, message: Option<&str>, due_by: Option<&str>) -> StatusChange {
+    StatusChange {
+        status,
+        by: "Ada".into(),
+        note: "internal".into(),
+        at: at.into(),
+        visitor_message: message.map(Into::into),
+        due_by: due_by.map(Into::into),
+    }
+}
+
+fn visitor_messages_new_times_and_overdue(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let due = "2026-11-24T10:00:00.000Z";
+        for (n, phone) in [
+            (50, "+33600000050"),
+            (51, "+33600000051"),
+            (52, "+33600000052"),
+        ] {
+            let r = record(
+                callback_for(&uuid(n), phone, false, due),
+                "2026-11-23T18:00:00.000Z",
+            );
+            store.insert(r, Guard::default(), vec![]).await.unwrap();
+        }
+        store
+            .insert(
+                record(feedback(&uuid(53)), "2026-11-23T18:00:00.000Z"),
+                Guard::default(),
+                vec![],
+            )
+            .await
+            .unwrap();
+        let overdue_at = |now: &str| {
+            let store = Arc::clone(&store);
+            let now = now.to_owned();
+            async move {
+                let filter = Filter {
+                    overdue_at: Some(now.clone()),
+                    ..Filter::default()
+                };
+                let mut ids: Vec<String> = store
+                    .list(filter)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
+                ids.sort();
+                // The SQL filter and the Rust rule agree.
+                let mut by_rule: Vec<String> = store
+                    .list(Filter::default())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|r| r.is_overdue(&now))
+                    .map(|r| r.id)
+                    .collect();
+                by_rule.sort();
+                assert_eq!(ids, by_rule, "at {now}");
+                ids
+            }
+        };
+        assert!(overdue_at("2026-11-24T09:59:59.000Z").await.is_empty());
+        let mut all = vec![uuid(50), uuid(51), uuid(52)];
+        all.sort();
+        assert_eq!(overdue_at("2026-11-24T10:00:01.000Z").await, all);
+
+        // 50: delayed with a message and a new time; 51: scheduled; 52: called back.
+        assert!(store
+            .change_status(
+                uuid(50),
+                change(
+                    Status::Delayed,
+                    "2026-11-24T09:30:00.000Z",
+                    Some("We're running late, we'll call you at 15:30 instead"),
+                    Some("2026-11-24T14:30:00.000Z"),
+                ),
+            )
+            .await
+            .unwrap());
+        assert!(store
+            .change_status(
+                uuid(51),
+                change(Status::Scheduled, "2026-11-24T09:31:00.000Z", None, None)
+            )
+            .await
+            .unwrap());
+        assert!(store
+            .change_status(
+                uuid(52),
+                change(Status::CalledBack, "2026-11-24T09:32:00.000Z", None, None)
+            )
+            .await
+            .unwrap());
+        assert_eq!(overdue_at("2026-11-24T10:00:01.000Z").await, [uuid(51)]);
+        let mut late = vec![uuid(50), uuid(51)];
+        late.sort();
+        assert_eq!(overdue_at("2026-11-24T14:30:01.000Z").await, late);
+
+        let (r, history) = store.get(uuid(50)).await.unwrap().unwrap();
+        assert_eq!(
+            r.visitor_message.as_deref(),
+            Some("We're running late, we'll call you at 15:30 instead")
+        );
+        assert_eq!(
+            r.rescheduled_due_by.as_deref(),
+            Some("2026-11-24T14:30:00.000Z")
+        );
+        assert_eq!(r.due_by(), Some("2026-11-24T14:30:00.000Z"));
+        assert_eq!(
+            r.callback_due_by.as_deref(),
+            Some(due),
+            "the original is kept"
+        );
+        assert_eq!(r.updated_at(), "2026-11-24T09:30:00.000Z");
+        assert_eq!(
+            history[0].due_by.as_deref(),
+            Some("2026-11-24T14:30:00.000Z")
+        );
+
+        // A note-only change keeps message and time; empty values clear them.
+        assert!(store
+            .change_status(
+                uuid(50),
+                change(Status::Delayed, "2026-11-24T09:40:00.000Z", None, None)
+            )
+            .await
+            .unwrap());
+        let (r, _) = store.get(uuid(50)).await.unwrap().unwrap();
+        assert!(r.visitor_message.is_some() && r.rescheduled_due_by.is_some());
+        assert!(store
+            .change_status(
+                uuid(50),
+                change(
+                    Status::Scheduled,
+                    "2026-11-24T09:50:00.000Z",
+                    Some(""),
+                    Some("")
+                )
+            )
+            .await
+            .unwrap());
+        let (r, history) = store.get(uuid(50)).await.unwrap().unwrap();
+        assert_eq!((&r.visitor_message, &r.rescheduled_due_by), (&None, &None));
+        assert_eq!(r.due_by(), Some(due));
+        assert_eq!(history.len(), 3);
+        assert_eq!(history[2].visitor_message.as_deref(), Some(""));
+        // Feedback is never overdue, whatever its status.
+        let (fb, _) = store.get(uuid(53)).await.unwrap().unwrap();
+        assert!(!fb.is_overdue("2099-01-01T00:00:00.000Z"));
+    });
+}
+
+fn email_rows_and_delivery_problems(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let r = record(feedback(&uuid(60)), "2026-11-23T18:00:00.000Z");
+        let other = record(feedback(&uuid(61)), "2026-11-23T18:00:00.000Z");
+        let mail = OutboxMessage {
+            kind: DeliveryKind::Email,
+            url: "owner@shop.example".into(),
+            message_id: format!("<allo.{}@shop.example>", uuid(60)),
+            payload: "Subject: x\r\n\r\nbody\r\n".into(),
+        };
+        let hook = OutboxMessage {
+            kind: DeliveryKind::Webhook,
+            url: "http://a.example/h".into(),
+            message_id: "msg".into(),
+            payload: "{}".into(),
+        };
+        store
+            .insert(r, Guard::default(), vec![mail.clone(), hook])
+            .await
+            .unwrap();
+        store.insert(other, Guard::default(), vec![]).await.unwrap();
+        let claimed = store
+            .claim_outbox(
+                "2026-11-23T18:00:01.000Z".into(),
+                "2026-11-23T18:01:01.000Z".into(),
+                10,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            claimed.iter().map(|c| c.kind).collect::<Vec<_>>(),
+            [Some(DeliveryKind::Email), Some(DeliveryKind::Webhook)]
+        );
+        assert_eq!(claimed[0].payload, mail.payload);
+        assert!(
+            store
+                .delivery_problems(vec![uuid(60), uuid(61)])
+                .await
+                .unwrap()
+                .is_empty(),
+            "nothing failed yet"
+        );
+        store
+            .outbox_failed(
+                claimed[0].id,
+                1,
+                Some("2026-11-23T18:00:31.000Z".into()),
+                "connection refused".into(),
+            )
+            .await
+            .unwrap();
+        store
+            .outbox_delivered(claimed[1].id, "2026-11-23T18:00:02.000Z".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .delivery_problems(vec![uuid(60), uuid(61)])
+                .await
+                .unwrap(),
+            [(uuid(60), false)]
+        );
+        let d = store.deliveries(uuid(60)).await.unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].kind, Some(DeliveryKind::Email));
+        assert_eq!(d[0].target, "owner@shop.example");
+        assert_eq!(d[0].attempts, 1);
+        assert_eq!(d[0].last_error.as_deref(), Some("connection refused"));
+        assert_eq!(d[0].next_attempt_at, "2026-11-23T18:00:31.000Z");
+        assert_eq!(
+            d[1].delivered_at.as_deref(),
+            Some("2026-11-23T18:00:02.000Z")
+        );
+        store
+            .outbox_failed(claimed[0].id, 30, None, "gave up".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.delivery_problems(vec![uuid(60)]).await.unwrap(),
+            [(uuid(60), true)]
+        );
+        assert!(store.deliveries(uuid(61)).await.unwrap().is_empty());
+        assert!(store.delivery_problems(vec![]).await.unwrap().is_empty());
+    });
+}
+
+fn settings_keep_the_first_value(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let first = store.setting("k".into(), "one".into()).await.unwrap();
+        let second = store.setting("k".into(), "two".into()).await.unwrap();
+        assert_eq!((first.as_str(), second.as_str()), ("one", "one"));
     });
 }

@@ -92,11 +92,30 @@ fn scalar(v: &Value) -> Option<String> {
 /// Header names the browser will not let a page set, or that Allo sets itself.
 fn reserved(name: &str) -> Option<&'static str> {
     const BROWSER: &[&str] = &[
-        "accept-charset", "accept-encoding", "access-control-request-headers",
-        "access-control-request-method", "connection", "content-length", "cookie", "cookie2",
-        "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie", "te",
-        "trailer", "transfer-encoding", "upgrade", "via", "x-http-method",
-        "x-http-method-override", "x-method-override",
+        "accept-charset",
+        "accept-encoding",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "connection",
+        "content-length",
+        "cookie",
+        "cookie2",
+        "date",
+        "dnt",
+        "expect",
+        "host",
+        "keep-alive",
+        "origin",
+        "referer",
+        "set-cookie",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "via",
+        "x-http-method",
+        "x-http-method-override",
+        "x-method-override",
     ];
     let lower = name.to_ascii_lowercase();
     if lower == "content-type" || lower == "idempotency-key" {
@@ -114,13 +133,15 @@ fn reserved(name: &str) -> Option<&'static str> {
 /// An HTTP token (RFC 9110 `tchar`s), the only characters a header name may have.
 fn is_token(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// A value `fetch` accepts: Latin-1 without line breaks or NUL (other characters would make
 /// the browser throw, or worse, split the header).
 fn is_header_value(s: &str) -> bool {
-    s.chars().all(|c| (c as u32) <= 0xFF && c != '\r' && c != '\n' && c != '\0')
+    s.chars()
+        .all(|c| (c as u32) <= 0xFF && c != '\r' && c != '\n' && c != '\0')
         && s.chars().count() <= MAX_HEADER_VALUE
 }
 
@@ -146,7 +167,10 @@ impl Settings {
             None | Some("json") => Format::Json,
             Some("form") => Format::Form,
             Some(other) => {
-                warn("format", format!("{other:?} is not json or form; using json"));
+                warn(
+                    "format",
+                    format!("{other:?} is not json or form; using json"),
+                );
                 Format::Json
             }
         };
@@ -318,20 +342,65 @@ mod tests {
         assert_eq!(s, Settings::default());
         assert!(w.is_empty());
         assert_eq!(s.outbox_ttl_ms, 7 * 24 * 3_600_000);
-        assert_eq!((s.timeout_ms, s.retry_base_ms, s.format), (15_000, 1_000, Format::Json));
+        assert_eq!(
+            (s.timeout_ms, s.retry_base_ms, s.format),
+            (15_000, 1_000, Format::Json)
+        );
     }
 
     #[test]
     fn values_that_parse() {
         let cases = [
-            (json!({"format": "form"}), Settings { format: Format::Form, ..Default::default() }),
+            (
+                json!({"format": "form"}),
+                Settings {
+                    format: Format::Form,
+                    ..Default::default()
+                },
+            ),
             (json!({"format": " json "}), Settings::default()),
-            (json!({"outboxTtl": "36h"}), Settings { outbox_ttl_ms: 36 * HOUR_MS, ..Default::default() }),
-            (json!({"outboxTtl": "2d"}), Settings { outbox_ttl_ms: 2 * DAY_MS, ..Default::default() }),
-            (json!({"outboxTtl": 3}), Settings { outbox_ttl_ms: 3 * DAY_MS, ..Default::default() }),
-            (json!({"outboxTtl": "1H"}), Settings { outbox_ttl_ms: HOUR_MS, ..Default::default() }),
-            (json!({"timeoutMs": "1500"}), Settings { timeout_ms: 1_500, ..Default::default() }),
-            (json!({"retryBaseMs": 50}), Settings { retry_base_ms: 50, ..Default::default() }),
+            (
+                json!({"outboxTtl": "36h"}),
+                Settings {
+                    outbox_ttl_ms: 36 * HOUR_MS,
+                    ..Default::default()
+                },
+            ),
+            (
+                json!({"outboxTtl": "2d"}),
+                Settings {
+                    outbox_ttl_ms: 2 * DAY_MS,
+                    ..Default::default()
+                },
+            ),
+            (
+                json!({"outboxTtl": 3}),
+                Settings {
+                    outbox_ttl_ms: 3 * DAY_MS,
+                    ..Default::default()
+                },
+            ),
+            (
+                json!({"outboxTtl": "1H"}),
+                Settings {
+                    outbox_ttl_ms: HOUR_MS,
+                    ..Default::default()
+                },
+            ),
+            (
+                json!({"timeoutMs": "1500"}),
+                Settings {
+                    timeout_ms: 1_500,
+                    ..Default::default()
+                },
+            ),
+            (
+                json!({"retryBaseMs": 50}),
+                Settings {
+                    retry_base_ms: 50,
+                    ..Default::default()
+                },
+            ),
         ];
         for (raw, want) in cases {
             let (s, w) = parse(raw.clone());
@@ -380,14 +449,30 @@ mod tests {
         }}));
         assert_eq!(
             s.headers,
-            [("Authorization".into(), "Bearer abc".into()), ("X-Api-Key".into(), "k-123".into()), ("X-Count".into(), "3".into())]
+            [
+                ("Authorization".into(), "Bearer abc".into()),
+                ("X-Api-Key".into(), "k-123".into()),
+                ("X-Count".into(), "3".into())
+            ]
         );
         let dropped: Vec<&str> = w.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(dropped.len(), 11, "{w:?}");
         assert!(dropped.iter().all(|k| *k == "headers"));
-        assert!(w.iter().any(|(_, d)| d.contains("\"x-api-key\" is given twice")), "{w:?}");
-        assert!(w.iter().any(|(_, d)| d.contains("\"Cookie\" is controlled by the browser")), "{w:?}");
-        assert!(w.iter().any(|(_, d)| d.contains("\"Idempotency-Key\" is set by Allo")), "{w:?}");
+        assert!(
+            w.iter()
+                .any(|(_, d)| d.contains("\"x-api-key\" is given twice")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|(_, d)| d.contains("\"Cookie\" is controlled by the browser")),
+            "{w:?}"
+        );
+        assert!(
+            w.iter()
+                .any(|(_, d)| d.contains("\"Idempotency-Key\" is set by Allo")),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -408,7 +493,13 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(
             c.delivery,
-            Settings { format: Format::Form, headers: vec![("X-A".into(), "1".into())], outbox_ttl_ms: 2 * DAY_MS, timeout_ms: 2_000, retry_base_ms: 20 }
+            Settings {
+                format: Format::Form,
+                headers: vec![("X-A".into(), "1".into())],
+                outbox_ttl_ms: 2 * DAY_MS,
+                timeout_ms: 2_000,
+                retry_base_ms: 20
+            }
         );
     }
 
@@ -419,9 +510,18 @@ mod tests {
             kind: Kind::Feedback,
             created_at: "2026-11-23T18:00:00.000Z".into(),
             locale: "fr-FR".into(),
-            page: Some(Page { url: "https://shop.example/a?b=c&d=e".into(), title: "Café & co".into(), referrer: String::new() }),
+            page: Some(Page {
+                url: "https://shop.example/a?b=c&d=e".into(),
+                title: "Café & co".into(),
+                referrer: String::new(),
+            }),
             visitor: Visitor::default(),
-            feedback: Some(Feedback { metric: Metric::Csat, score: 4, category: None, message: "Très bien, 100% + merci!\n".into() }),
+            feedback: Some(Feedback {
+                metric: Metric::Csat,
+                score: 4,
+                category: None,
+                message: "Très bien, 100% + merci!\n".into(),
+            }),
             callback: None,
             consent: None,
             client: None,
@@ -454,13 +554,19 @@ mod tests {
     fn flatten_table() {
         let cases = [
             (json!({"a": {"b": {"c": 1}}}), vec![("a.b.c", "1")]),
-            (json!({"a": [true, null, "x"]}), vec![("a.0", "true"), ("a.2", "x")]),
+            (
+                json!({"a": [true, null, "x"]}),
+                vec![("a.0", "true"), ("a.2", "x")],
+            ),
             (json!({"a": {}, "b": null, "c": 1.5}), vec![("c", "1.5")]),
         ];
         for (v, want) in cases {
             let mut out = Vec::new();
             flatten("", &v, &mut out);
-            let want: Vec<(String, String)> = want.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect();
             assert_eq!(out, want, "{v}");
         }
     }
@@ -474,12 +580,20 @@ mod tests {
             (vec![("t", "Café\n*-._~")], "t=Caf%C3%A9%0A*-._%7E"),
         ];
         for (pairs, want) in cases {
-            let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect();
             assert_eq!(urlencode(&pairs), want);
         }
         let form = body(&submission(), Format::Form).unwrap();
         assert!(form.contains("&feedback.score=4&"), "{form}");
-        assert!(body(&submission(), Format::Json).unwrap().starts_with("{\"schema\""));
-        assert_eq!(Format::Form.content_type(), "application/x-www-form-urlencoded;charset=UTF-8");
+        assert!(body(&submission(), Format::Json)
+            .unwrap()
+            .starts_with("{\"schema\""));
+        assert_eq!(
+            Format::Form.content_type(),
+            "application/x-www-form-urlencoded;charset=UTF-8"
+        );
     }
 }

@@ -19,6 +19,7 @@ pub mod phone;
 pub mod promise;
 pub mod retry;
 pub mod slots;
+pub mod status;
 pub mod submission;
 pub mod validate;
 pub mod zone;

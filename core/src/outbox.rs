@@ -21,6 +21,18 @@ pub const VERSION: u8 = 1;
 /// How long a lease outlives the attempt's own timeout, to cover a slow tab (milliseconds).
 pub const LEASE_MARGIN_MS: u64 = 1_000;
 
+/// How long Chromium lets a `keepalive` request run on after its page is gone (observed:
+/// 30 s); no page is left to abort it sooner.
+pub const KEEPALIVE_MAX_MS: u64 = 30_000;
+
+/// The lease written before a last-chance `keepalive` send on page hide. Nobody can abort
+/// that request or release the lease, so it covers twice the attempt timeout, up to the
+/// whole [`KEEPALIVE_MAX_MS`] (which the default 15 s timeout reaches): another tab waits for
+/// it rather than sending the same item alongside it.
+pub fn exit_lease_ms(timeout_ms: u64) -> u64 {
+    timeout_ms.saturating_mul(2).min(KEEPALIVE_MAX_MS) + LEASE_MARGIN_MS
+}
+
 /// Chromium refuses `keepalive` requests once their bodies in flight pass 64 KiB, so the
 /// batch sent while the page is being hidden stays within this.
 pub const KEEPALIVE_BUDGET: usize = 64 * 1024;
@@ -66,7 +78,13 @@ pub fn key(id: &str) -> String {
 impl Item {
     /// A new item for `submission`, already leased by `owner` (the tab about to send it) for
     /// `lease_ms`, so no other tab picks it up during the first attempt.
-    pub fn new(endpoint: &str, submission: Submission, now_ms: u64, owner: &str, lease_ms: u64) -> Item {
+    pub fn new(
+        endpoint: &str,
+        submission: Submission,
+        now_ms: u64,
+        owner: &str,
+        lease_ms: u64,
+    ) -> Item {
         Item {
             v: VERSION,
             endpoint: endpoint.to_owned(),
@@ -182,9 +200,7 @@ pub fn plan(
         let at = item.next_at_ms.max(lease_end).min(item.expires_at(ttl_ms));
         wake = Some(wake.map_or(at, |w| w.min(at)));
     }
-    due.sort_by(|a, b| {
-        (a.created_ms, &a.submission.id).cmp(&(b.created_ms, &b.submission.id))
-    });
+    due.sort_by(|a, b| (a.created_ms, &a.submission.id).cmp(&(b.created_ms, &b.submission.id)));
     plan.due = due.into_iter().map(|i| i.submission.id.clone()).collect();
     plan.wake_at_ms = wake.map(|w| w.max(now_ms.saturating_add(min_gap_ms)));
     plan
@@ -261,6 +277,14 @@ mod tests {
     }
 
     #[test]
+    fn exit_leases_cover_the_keepalive_request() {
+        // (attempt timeout, lease)
+        for (timeout, want) in [(15_000, 31_000), (60_000, 31_000), (1_500, 4_000), (0, 1_000)] {
+            assert_eq!(exit_lease_ms(timeout), want, "{timeout}");
+        }
+    }
+
+    #[test]
     fn a_new_item_is_leased_by_its_sender() {
         let i = Item::new("/e", sub("a"), 1_000, "me", 500);
         assert_eq!(i.key(), "outbox:a");
@@ -294,7 +318,11 @@ mod tests {
             (u64::MAX - 1, u64::MAX - 1, HOUR, false),
         ];
         for (created, now, ttl, want) in cases {
-            assert_eq!(item("a", created, 0).expired(now, ttl), want, "{created} {now} {ttl}");
+            assert_eq!(
+                item("a", created, 0).expired(now, ttl),
+                want,
+                "{created} {now} {ttl}"
+            );
         }
     }
 
@@ -302,7 +330,10 @@ mod tests {
     fn failures_push_the_next_attempt_back_or_drop_the_item() {
         let mut i = Item::new("/e", sub("a"), 0, "me", 100);
         assert!(i.record_failure(50, Decision::RetryAfter(1_000), true));
-        assert_eq!((i.attempts, i.next_at_ms, i.asked_to_wait, &i.lease), (1, 1_050, true, &None));
+        assert_eq!(
+            (i.attempts, i.next_at_ms, i.asked_to_wait, &i.lease),
+            (1, 1_050, true, &None)
+        );
         assert!(!i.record_failure(60, Decision::GiveUp, false));
         assert_eq!(i.attempts, 2);
     }
@@ -336,8 +367,20 @@ mod tests {
         other.endpoint = "https://elsewhere.example/e".into();
         let mut stale = item("stale", 0, 0);
         stale.endpoint = "https://elsewhere.example/e".into();
-        let items = vec![item("gone", 0, 0), other, stale, item("waiting", 600, 5_000)];
-        let p = plan(&items, 1_000, "me", |e| (e == "/e").then_some(1_000), 1_000, 10);
+        let items = vec![
+            item("gone", 0, 0),
+            other,
+            stale,
+            item("waiting", 600, 5_000),
+        ];
+        let p = plan(
+            &items,
+            1_000,
+            "me",
+            |e| (e == "/e").then_some(1_000),
+            1_000,
+            10,
+        );
         // Items for another endpoint are not sent here, but they do expire here.
         assert_eq!(p.expired, ["gone", "stale"]);
         assert!(p.due.is_empty());
@@ -351,7 +394,10 @@ mod tests {
         leased.claim("other", 0, 1_001);
         let p = plan(&[leased], 1_000, "me", all(HOUR), HOUR, 250);
         assert_eq!(p.wake_at_ms, Some(1_250));
-        assert_eq!(plan(&[], 1_000, "me", all(HOUR), HOUR, 250), Plan::default());
+        assert_eq!(
+            plan(&[], 1_000, "me", all(HOUR), HOUR, 250),
+            Plan::default()
+        );
     }
 
     #[test]

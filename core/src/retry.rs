@@ -107,9 +107,15 @@ impl Policy {
         let window = if attempt >= 63 {
             self.cap_ms
         } else {
-            self.base_ms.saturating_mul(1u64 << attempt).min(self.cap_ms)
+            self.base_ms
+                .saturating_mul(1u64 << attempt)
+                .min(self.cap_ms)
         };
-        let jitter = if jitter.is_nan() { 1.0 } else { jitter.clamp(0.0, 1.0) };
+        let jitter = if jitter.is_nan() {
+            1.0
+        } else {
+            jitter.clamp(0.0, 1.0)
+        };
         let half = window / 2;
         half + ((window - half) as f64 * jitter).round() as u64
     }
@@ -227,10 +233,17 @@ mod tests {
     fn jitter_stays_within_bounds_for_every_attempt() {
         let p = Policy::DEFAULT;
         for attempt in 0..70 {
-            let window = if attempt >= 63 { p.cap_ms } else { (p.base_ms << attempt.min(20)).min(p.cap_ms) };
+            let window = if attempt >= 63 {
+                p.cap_ms
+            } else {
+                (p.base_ms << attempt.min(20)).min(p.cap_ms)
+            };
             for j in 0..=20 {
                 let d = p.backoff(attempt, j as f64 / 20.0);
-                assert!(d >= window / 2 && d <= window && d <= p.cap_ms, "{attempt} {j} {d}");
+                assert!(
+                    d >= window / 2 && d <= window && d <= p.cap_ms,
+                    "{attempt} {j} {d}"
+                );
             }
         }
     }
@@ -245,7 +258,13 @@ mod tests {
             // Backoff already longer than asked: keep the backoff (never sooner than asked).
             (Status(503), 5, Some(1_000), 0.0, RetryAfter(16_000)),
             // Absurd values are capped at a day.
-            (Status(503), 0, Some(u64::MAX), 0.0, RetryAfter(MAX_RETRY_AFTER_MS)),
+            (
+                Status(503),
+                0,
+                Some(u64::MAX),
+                0.0,
+                RetryAfter(MAX_RETRY_AFTER_MS),
+            ),
             // Retry-After on other statuses is not a promise HTTP makes: plain backoff.
             (Status(500), 0, Some(60_000), 0.0, RetryAfter(500)),
             (Network, 0, Some(60_000), 0.0, RetryAfter(500)),
@@ -253,7 +272,11 @@ mod tests {
             (Status(400), 0, Some(1_000), 0.0, GiveUp),
         ];
         for &(failure, attempt, ra, jitter, want) in cases {
-            assert_eq!(next_delay(attempt, failure, ra, jitter), want, "{failure:?} {ra:?}");
+            assert_eq!(
+                next_delay(attempt, failure, ra, jitter),
+                want,
+                "{failure:?} {ra:?}"
+            );
         }
     }
 

@@ -94,11 +94,12 @@ test('closed on Saturday afternoon: the promise says so and names Monday 9:00', 
   // The page says lang="en", so Intl formats the way en-US readers expect.
   const promise = "We're closed right now. We'll call you on Monday from 9:00 AM.";
   await p.getByText(promise).waitFor();
-  await fill(f, { phone: '07 00 00 00 01' });
+  // 07 3x: a range in use (the collector checks numbers against the numbering plan).
+  await fill(f, { phone: '07 30 00 00 01' });
   await p.clock.setFixedTime(new Date(SATURDAY_15H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Call me back' }).click();
   await p.getByRole('heading', { name: 'Request received' }).waitFor();
-  const [row] = byPhone('07 00 00 00 01');
+  const [row] = byPhone('07 30 00 00 01');
   assert.equal(row.callback_promise_text, promise);
   assert.equal(row.callback_due_by, '2026-11-30T08:15:00.000Z');
   await ctx.close();

@@ -179,19 +179,22 @@ test('an endpoint that refuses: the visitor sees its message and keeps their tex
   }
 });
 
-test('an unreachable endpoint: a clear network message, text kept', async () => {
+test('an unreachable endpoint: nothing is lost, the message waits in the outbox', async () => {
   const shop = await startStatic();
   const page = await browser.newPage();
   try {
     // Port 9 on loopback: nothing listens, the connection is refused at once.
-    await page.goto(shop.page('/down.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: 'data-endpoint="http://127.0.0.1:9/v1/submissions"' })));
+    await page.goto(shop.page('/down.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: 'data-endpoint="http://127.0.0.1:9/v1/submissions" data-kinds="feedback"' })));
     await openWidget(page);
     await page.getByRole('radio', { name: 'Satisfied', exact: true }).check();
     await page.getByLabel('What did we do well?').fill('Still here');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByText("We couldn't reach the shop.", { exact: false }).waitFor();
-    assert.equal(await page.getByLabel('What did we do well?').inputValue(), 'Still here');
-    assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
+    // Not an error: saved, and sent when the shop is reachable again.
+    await page.getByRole('heading', { name: 'Saved' }).waitFor();
+    await page.getByText("We'll send it as soon as you're back online.", { exact: false }).waitFor();
+    const queued = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('allo:outbox:')));
+    assert.equal(queued.length, 1);
+    assert.match(await page.evaluate((k) => localStorage.getItem(k), queued[0]), /Still here/);
   } finally {
     await page.close();
     await shop.stop();

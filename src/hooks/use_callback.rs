@@ -16,6 +16,8 @@ use crate::clock::{self, Formatter, IanaZone, VisitorZone};
 use crate::context::AppContext;
 use crate::delivery::{deliver, Outcome};
 use crate::state::CallbackState;
+use crate::hooks::use_feedback::follow;
+use crate::tracking::Tracked;
 use crate::{browser, memory, storage};
 
 const LAST_SENT_KEY: &str = "callback:last-sent";
@@ -62,6 +64,8 @@ pub struct CallbackView {
     pub promise: String,
     /// Formats slot labels.
     pub formatter: Rc<Formatter>,
+    /// The request to follow once sent, when the endpoint offers status.
+    pub tracked: UseStateHandle<Option<Tracked>>,
 }
 
 /// The promise for `when` at `now`, and its sentence.
@@ -138,17 +142,18 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
         }
     });
     let pending_id = use_mut_ref(|| None::<String>);
+    let tracked = use_state(|| None::<Tracked>);
     {
         let sending = form.status == Status::Sending;
-        let (form, ctx, clock, formatter) = (form.clone(), ctx.clone(), clock.clone(), formatter.clone());
+        let (form, ctx, clock, formatter, tracked) = (form.clone(), ctx.clone(), clock.clone(), formatter.clone(), tracked.clone());
         use_effect_with(sending, move |sending| {
             if *sending {
-                send(ctx, clock, formatter, form, pending_id);
+                send(ctx, clock, formatter, form, pending_id, tracked);
             }
         });
     }
     let (_, promise) = promise_for(&ctx, &clock, &formatter, form.when, clock::now_ms());
-    CallbackView { form, slots, promise, formatter }
+    CallbackView { form, slots, promise, formatter, tracked }
 }
 
 /// When this browser last asked for a callback, for the cooldown.
@@ -162,6 +167,7 @@ fn send(
     fmt: Rc<Formatter>,
     form: UseReducerHandle<CallbackState>,
     pending_id: Rc<RefCell<Option<String>>>,
+    tracked: UseStateHandle<Option<Tracked>>,
 ) {
     let Some(e164) = form.e164() else { return };
     let now = clock::now_ms();
@@ -200,13 +206,16 @@ fn send(
     let (remember, name, phone) = (form.remember, form.name.clone(), form.phone.clone());
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = deliver(&endpoint, &submission).await;
-        if matches!(outcome, Outcome::Delivered | Outcome::Queued) {
+        if let Outcome::Delivered(token) = &outcome {
+            follow(&endpoint, &id, Kind::Callback, token.clone(), remember, &tracked);
+        }
+        if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
             pending_id.borrow_mut().take();
             storage::save(LAST_SENT_KEY, &now);
             memory::update(remember, &name, "", &phone);
         }
         form.dispatch(match outcome {
-            Outcome::Delivered => Action::Sent(id),
+            Outcome::Delivered(_) => Action::Sent(id),
             Outcome::Queued => Action::Queued(id),
             Outcome::Failed(f) => Action::Failed(f),
         });

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::context::AppContext;
 use crate::delivery::{deliver, Outcome};
 use crate::state::FeedbackState;
+use crate::tracking::{self, Tracked};
 use crate::{browser, memory, storage};
 
 const DRAFT_KEY: &str = "draft:feedback";
@@ -59,10 +60,11 @@ fn initial(ctx: &AppContext) -> FeedbackForm {
     form
 }
 
-/// The form's state and a dispatcher. Dispatching `Action::Submit` validates; a valid form
-/// moves to `Sending`, which this hook turns into one delivery.
+/// The form's state and dispatcher, and the request to follow once it is sent (when the
+/// endpoint offers status). Dispatching `Action::Submit` validates; a valid form moves to
+/// `Sending`, which this hook turns into one delivery.
 #[hook]
-pub fn use_feedback() -> UseReducerHandle<FeedbackState> {
+pub fn use_feedback() -> (UseReducerHandle<FeedbackState>, UseStateHandle<Option<Tracked>>) {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let state = {
         let ctx = ctx.clone();
@@ -77,6 +79,7 @@ pub fn use_feedback() -> UseReducerHandle<FeedbackState> {
     // The id is made once per message and reused by every retry, so the endpoint can tell a
     // retry from a new message (it is also the Idempotency-Key).
     let pending_id = use_mut_ref(|| None::<String>);
+    let tracked = use_state(|| None::<Tracked>);
 
     {
         let draft = Draft::of(&state);
@@ -92,17 +95,22 @@ pub fn use_feedback() -> UseReducerHandle<FeedbackState> {
 
     {
         let sending = state.status == Status::Sending;
-        let state = state.clone();
+        let (state, tracked) = (state.clone(), tracked.clone());
         use_effect_with(sending, move |sending| {
             if *sending {
-                send(ctx, state, pending_id);
+                send(ctx, state, pending_id, tracked);
             }
         });
     }
-    state
+    (state, tracked)
 }
 
-fn send(ctx: AppContext, state: UseReducerHandle<FeedbackState>, pending_id: Rc<RefCell<Option<String>>>) {
+fn send(
+    ctx: AppContext,
+    state: UseReducerHandle<FeedbackState>,
+    pending_id: Rc<RefCell<Option<String>>>,
+    tracked: UseStateHandle<Option<Tracked>>,
+) {
     let Some(feedback) = state.feedback() else { return };
     let id = pending_id
         .borrow_mut()
@@ -126,14 +134,29 @@ fn send(ctx: AppContext, state: UseReducerHandle<FeedbackState>, pending_id: Rc<
     let (remember, name, email) = (state.remember, state.name.clone(), state.email.clone());
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = deliver(&endpoint, &sub).await;
-        if matches!(outcome, Outcome::Delivered | Outcome::Queued) {
+        if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
             pending_id.borrow_mut().take();
             memory::update(remember, &name, &email, "");
         }
+        if let Outcome::Delivered(token) = &outcome {
+            follow(&endpoint, &id, Kind::Feedback, token.clone(), remember, &tracked);
+        }
         state.dispatch(match outcome {
-            Outcome::Delivered => Action::Sent(id),
+            Outcome::Delivered(_) => Action::Sent(id),
             Outcome::Queued => Action::Queued(id),
             Outcome::Failed(f) => Action::Failed(f),
         });
     });
+}
+
+/// Offers the status of a delivered request when the endpoint gave a token, and remembers it
+/// only for a visitor who asked to be remembered (unticking the box forgets them all).
+pub fn follow(endpoint: &str, id: &str, kind: Kind, token: Option<String>, remember: bool, tracked: &UseStateHandle<Option<Tracked>>) {
+    let t = token.and_then(|token| Tracked::new(endpoint, id, kind, token));
+    match (&t, remember) {
+        (Some(t), true) => tracking::add(t.clone()),
+        (_, false) => tracking::forget(None),
+        _ => {}
+    }
+    tracked.set(t);
 }

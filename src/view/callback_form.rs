@@ -66,7 +66,8 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         return html! {
             <>
             <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} id="allo-cb-thanks"
-                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())} />
+                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())}
+                tracked={(*view.tracked).clone()} />
             { announcer }
             </>
         };

@@ -105,7 +105,7 @@ pub fn use_focus_after_thanks(form_ref: NodeRef, thanks: bool) {
 pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let s = &ctx.strings;
-    let form = use_feedback();
+    let (form, tracked) = use_feedback();
     let form_ref = use_node_ref();
     let attempts = use_state(Attempts::default);
     use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field), attempts.count);
@@ -120,7 +120,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             Callback::from(move |()| form.dispatch(Action::Reset))
         };
         let queued = matches!(form.status, Status::Queued { .. });
-        return html! { <><Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} />{ announcer }</> };
+        return html! { <><Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} tracked={(*tracked).clone()} />{ announcer }</> };
     }
 
     let sending = form.status == Status::Sending;

@@ -7,6 +7,7 @@ pub mod category;
 pub mod checkbox;
 pub mod field;
 pub mod send_status;
+pub mod status;
 pub mod feedback_form;
 pub mod icons;
 pub mod launcher;

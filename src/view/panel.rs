@@ -16,6 +16,7 @@ use crate::hooks::use_keyboard_inset::use_keyboard_inset;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::CloseIcon;
+use crate::view::status::YourRequests;
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -217,6 +218,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 if let Some(name) = &*greeting {
                     <p class="allo-greeting">{ fill(&ctx.strings.greeting, &[("name", name)]) }</p>
                 }
+                <YourRequests />
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| match k {
                     Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} /> }),

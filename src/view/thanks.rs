@@ -4,6 +4,8 @@ use allo_core::i18n::fill;
 use yew::prelude::*;
 
 use crate::context::AppContext;
+use crate::tracking::Tracked;
+use crate::view::status::StatusCard;
 
 /// Props of [`Thanks`].
 #[derive(Properties, PartialEq)]
@@ -19,6 +21,9 @@ pub struct ThanksProps {
     /// Replaces the "what happens next" line (the callback form puts its promise here).
     #[prop_or_default]
     pub next: Option<AttrValue>,
+    /// The request, when the endpoint lets the visitor follow its status.
+    #[prop_or_default]
+    pub tracked: Option<Tracked>,
     /// Starts a new message.
     pub onagain: Callback<()>,
     /// Prefix of the ids inside, unique per form (both forms stay mounted).
@@ -34,9 +39,21 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let s = &ctx.strings;
     let heading = use_node_ref();
+    let show_status = use_state(|| false);
+    let status_list = use_node_ref();
     {
         let heading = heading.clone();
         use_effect_with((), move |_| crate::view::focus(&heading));
+    }
+    {
+        // The "show the status" button goes away when pressed: focus moves to what replaced it,
+        // rather than falling out of the dialog.
+        let status_list = status_list.clone();
+        use_effect_with(*show_status, move |shown| {
+            if *shown {
+                crate::view::focus(&status_list);
+            }
+        });
     }
     // Read out with the heading when it takes focus: what happens next, and the reference.
     let (next_id, ref_id) = (format!("{}-next", props.id), format!("{}-ref", props.id));
@@ -54,6 +71,16 @@ pub fn Thanks(props: &ThanksProps) -> Html {
             }
             if !props.reference.is_empty() {
                 <p id={ref_id} class="allo-thanks__ref">{ fill(&s.thanks_reference, &[("ref", &props.reference)]) }</p>
+            }
+            if let Some(t) = &props.tracked {
+                if *show_status {
+                    <ul class="allo-thanks__status" tabindex="-1" ref={status_list} aria-label={s.status_title.to_string()}><StatusCard tracked={t.clone()} /></ul>
+                } else {
+                    <button type="button" class="allo-button allo-button--quiet"
+                        onclick={ let show = show_status.clone(); move |_: MouseEvent| show.set(true) }>
+                        { &*s.status_show }
+                    </button>
+                }
             }
             <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
                 { &*s.send_another }

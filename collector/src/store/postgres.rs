@@ -17,8 +17,9 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    insert_sql, judge, list_sql, open_callback_sql, phone_count_sql, Filter, Guard, Inserted,
-    OutboxItem, OutboxMessage, Record, StatusChange, StatusEvent, Store, StoreError, COLUMNS,
+    delivery_problems_sql, insert_sql, judge, list_sql, open_callback_sql, phone_count_sql,
+    Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem, OutboxMessage, Record,
+    StatusChange, StatusEvent, Store, StoreError, COLUMNS,
 };
 use crate::status::Status;
 
@@ -109,6 +110,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_pending ON outbox (next_attempt_at)
         WHERE delivered_at IS NULL AND failed_at IS NULL;",
+    // 3: what the visitor is told (status endpoint), email deliveries, server settings.
+    "ALTER TABLE submissions ADD COLUMN visitor_message TEXT;
+    ALTER TABLE submissions ADD COLUMN rescheduled_due_by TEXT;
+    ALTER TABLE submissions ADD COLUMN status_updated_at TEXT;
+    ALTER TABLE status_history ADD COLUMN visitor_message TEXT;
+    ALTER TABLE status_history ADD COLUMN due_by TEXT;
+    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'webhook';
+    CREATE INDEX outbox_submission ON outbox (submission_id, id);
+    CREATE TABLE settings (
+        name  TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    );",
 ];
 
 /// The schema version this build creates and understands.
@@ -276,6 +289,9 @@ fn record_from_row(row: &Row) -> Result<Record, StoreError> {
         consent_text: row.try_get(27)?,
         consent_version: row.try_get(28)?,
         body: row.try_get(29)?,
+        visitor_message: row.try_get(30)?,
+        rescheduled_due_by: row.try_get(31)?,
+        status_updated_at: row.try_get(32)?,
     })
 }
 
@@ -375,9 +391,16 @@ impl Store for PgStore {
         }
         for m in &outbox {
             tx.execute(
-                "INSERT INTO outbox (submission_id, url, message_id, payload, created_at, next_attempt_at)
-                 VALUES ($1, $2, $3, $4, $5, $5)",
-                &[&r.id, &m.url, &m.message_id, &m.payload, &r.received_at],
+                "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                &[
+                    &r.id,
+                    &m.kind.as_str(),
+                    &m.url,
+                    &m.message_id,
+                    &m.payload,
+                    &r.received_at,
+                ],
             )
             .await?;
         }
@@ -418,8 +441,8 @@ impl Store for PgStore {
         let record = record_from_row(&row)?;
         let history = client
             .query(
-                "SELECT changed_at, changed_by, from_status, to_status, note FROM status_history
-                 WHERE submission_id = $1 ORDER BY id",
+                "SELECT changed_at, changed_by, from_status, to_status, note, visitor_message, due_by
+                 FROM status_history WHERE submission_id = $1 ORDER BY id",
                 &[&id],
             )
             .await?
@@ -431,6 +454,8 @@ impl Store for PgStore {
                     from: status_at(row, 2)?,
                     to: status_at(row, 3)?,
                     note: row.try_get(4)?,
+                    visitor_message: row.try_get(5)?,
+                    due_by: row.try_get(6)?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -452,15 +477,34 @@ impl Store for PgStore {
         };
         let from: String = row.try_get(0)?;
         let to = change.status.as_str();
+        let set_message = change.visitor_message.is_some();
+        let set_due = change.due_by.is_some();
         tx.execute(
-            "UPDATE submissions SET status = $2 WHERE id = $1",
-            &[&id, &to],
+            &super::update_status_sql(placeholder),
+            &[
+                &id,
+                &to,
+                &change.at,
+                &set_message,
+                &super::empty_is_null(&change.visitor_message),
+                &set_due,
+                &super::empty_is_null(&change.due_by),
+            ],
         )
         .await?;
         tx.execute(
-            "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&id, &change.at, &change.by, &from, &to, &change.note],
+            "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note, visitor_message, due_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &id,
+                &change.at,
+                &change.by,
+                &from,
+                &to,
+                &change.note,
+                &change.visitor_message,
+                &change.due_by,
+            ],
         )
         .await?;
         tx.commit().await?;
@@ -482,7 +526,7 @@ impl Store for PgStore {
                         WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
                         ORDER BY next_attempt_at, id LIMIT {limit}
                         FOR UPDATE SKIP LOCKED)
-                     RETURNING id, url, message_id, payload, attempts"
+                     RETURNING id, url, message_id, payload, attempts, kind"
                 ),
                 &[&now, &lease_until],
             )
@@ -491,7 +535,9 @@ impl Store for PgStore {
             .iter()
             .map(|row| {
                 let attempts: i32 = row.try_get(4)?;
+                let kind: String = row.try_get(5)?;
                 Ok(OutboxItem {
+                    kind: DeliveryKind::parse(&kind),
                     id: row.try_get(0)?,
                     url: row.try_get(1)?,
                     message_id: row.try_get(2)?,
@@ -556,6 +602,63 @@ impl Store for PgStore {
                  WHERE delivered_at IS NULL AND failed_at IS NULL",
                 &[],
             )
+            .await?
+            .try_get(0)?)
+    }
+
+    async fn deliveries(&self, submission_id: String) -> Result<Vec<Delivery>, StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .query(
+                &format!(
+                    "{} WHERE submission_id = $1 ORDER BY id",
+                    super::DELIVERIES_SELECT
+                ),
+                &[&submission_id],
+            )
+            .await?
+            .iter()
+            .map(|row| {
+                let kind: String = row.try_get(0)?;
+                let attempts: i32 = row.try_get(2)?;
+                Ok(Delivery {
+                    kind: DeliveryKind::parse(&kind),
+                    target: row.try_get(1)?,
+                    attempts: u32::try_from(attempts).unwrap_or(0),
+                    next_attempt_at: row.try_get(3)?,
+                    delivered_at: row.try_get(4)?,
+                    failed_at: row.try_get(5)?,
+                    last_error: row.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn delivery_problems(&self, ids: Vec<String>) -> Result<Vec<(String, bool)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.pool.get().await?;
+        let params: Vec<&(dyn ToSql + Sync)> =
+            ids.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        client
+            .query(&delivery_problems_sql(ids.len(), placeholder), &params)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get::<_, i32>(1)? != 0)))
+            .collect()
+    }
+
+    async fn setting(&self, name: String, candidate: String) -> Result<String, StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                &[&name, &candidate],
+            )
+            .await?;
+        Ok(client
+            .query_one("SELECT value FROM settings WHERE name = $1", &[&name])
             .await?
             .try_get(0)?)
     }

@@ -12,8 +12,9 @@ use rusqlite::{
 };
 
 use super::{
-    insert_sql, judge, list_sql, open_callback_sql, phone_count_sql, Filter, Guard, Inserted,
-    OutboxItem, OutboxMessage, Record, StatusChange, StatusEvent, Store, StoreError,
+    delivery_problems_sql, insert_sql, judge, list_sql, open_callback_sql, phone_count_sql,
+    Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem, OutboxMessage, Record,
+    StatusChange, StatusEvent, Store, StoreError,
 };
 use crate::status::Status;
 
@@ -92,6 +93,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_pending ON outbox (next_attempt_at)
         WHERE delivered_at IS NULL AND failed_at IS NULL;",
+    // 3: what the visitor is told (status endpoint), email deliveries, server settings.
+    "ALTER TABLE submissions ADD COLUMN visitor_message TEXT;
+    ALTER TABLE submissions ADD COLUMN rescheduled_due_by TEXT;
+    ALTER TABLE submissions ADD COLUMN status_updated_at TEXT;
+    ALTER TABLE status_history ADD COLUMN visitor_message TEXT;
+    ALTER TABLE status_history ADD COLUMN due_by TEXT;
+    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'webhook';
+    CREATE INDEX outbox_submission ON outbox (submission_id, id);
+    CREATE TABLE settings (
+        name  TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    );",
 ];
 
 /// The schema version this build creates and understands.
@@ -237,6 +250,9 @@ fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
         consent_text: row.get(27)?,
         consent_version: row.get(28)?,
         body: row.get(29)?,
+        visitor_message: row.get(30)?,
+        rescheduled_due_by: row.get(31)?,
+        status_updated_at: row.get(32)?,
     })
 }
 
@@ -313,10 +329,17 @@ fn insert_tx(
         ])?;
     for m in outbox {
         tx.prepare_cached(
-            "INSERT INTO outbox (submission_id, url, message_id, payload, created_at, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         )?
-        .execute(params![r.id, m.url, m.message_id, m.payload, r.received_at])?;
+        .execute(params![
+            r.id,
+            m.kind.as_str(),
+            m.url,
+            m.message_id,
+            m.payload,
+            r.received_at
+        ])?;
     }
     // With synchronous=FULL the commit returns once the WAL is on disk.
     tx.commit()?;
@@ -369,8 +392,8 @@ impl Store for SqliteStore {
                 return Ok(None);
             };
             let mut stmt = conn.prepare_cached(
-                "SELECT changed_at, changed_by, from_status, to_status, note FROM status_history
-                 WHERE submission_id = ?1 ORDER BY id",
+                "SELECT changed_at, changed_by, from_status, to_status, note, visitor_message, due_by
+                 FROM status_history WHERE submission_id = ?1 ORDER BY id",
             )?;
             let history = stmt
                 .query_map([&id], |row| {
@@ -380,6 +403,8 @@ impl Store for SqliteStore {
                         from: parse_status(row.get(2)?)?,
                         to: parse_status(row.get(3)?)?,
                         note: row.get(4)?,
+                        visitor_message: row.get(5)?,
+                        due_by: row.get(6)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -398,11 +423,19 @@ impl Store for SqliteStore {
             let Some(from) = from else {
                 return Ok(false);
             };
-            tx.prepare_cached("UPDATE submissions SET status = ?2 WHERE id = ?1")?
-                .execute(params![id, change.status.as_str()])?;
+            tx.prepare_cached(&super::update_status_sql(placeholder))?
+                .execute(params![
+                    id,
+                    change.status.as_str(),
+                    change.at,
+                    change.visitor_message.is_some(),
+                    super::empty_is_null(&change.visitor_message),
+                    change.due_by.is_some(),
+                    super::empty_is_null(&change.due_by),
+                ])?;
             tx.prepare_cached(
-                "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note, visitor_message, due_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 id,
@@ -410,7 +443,9 @@ impl Store for SqliteStore {
                 change.by,
                 from,
                 change.status.as_str(),
-                change.note
+                change.note,
+                change.visitor_message,
+                change.due_by,
             ])?;
             tx.commit()?;
             Ok(true)
@@ -428,7 +463,7 @@ impl Store for SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let items = tx
                 .prepare_cached(
-                    "SELECT id, url, message_id, payload, attempts FROM outbox
+                    "SELECT id, url, message_id, payload, attempts, kind FROM outbox
                      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
                      ORDER BY next_attempt_at, id LIMIT ?2",
                 )?
@@ -439,6 +474,7 @@ impl Store for SqliteStore {
                         message_id: row.get(2)?,
                         payload: row.get(3)?,
                         attempts: row.get(4)?,
+                        kind: DeliveryKind::parse(&row.get::<_, String>(5)?),
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -496,6 +532,57 @@ impl Store for SqliteStore {
                 "SELECT MIN(next_attempt_at) FROM outbox
                  WHERE delivered_at IS NULL AND failed_at IS NULL",
                 [],
+                |row| row.get(0),
+            )?)
+        })
+        .await
+    }
+
+    async fn deliveries(&self, submission_id: String) -> Result<Vec<Delivery>, StoreError> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "{} WHERE submission_id = ?1 ORDER BY id",
+                super::DELIVERIES_SELECT
+            ))?;
+            let rows = stmt.query_map([&submission_id], |row| {
+                Ok(Delivery {
+                    kind: DeliveryKind::parse(&row.get::<_, String>(0)?),
+                    target: row.get(1)?,
+                    attempts: row.get(2)?,
+                    next_attempt_at: row.get(3)?,
+                    delivered_at: row.get(4)?,
+                    failed_at: row.get(5)?,
+                    last_error: row.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn delivery_problems(&self, ids: Vec<String>) -> Result<Vec<(String, bool)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.run(move |conn| {
+            let mut stmt = conn.prepare(&delivery_problems_sql(ids.len(), placeholder))?;
+            let rows = stmt.query_map(params_from_iter(ids.iter()), |row| {
+                Ok((row.get(0)?, row.get::<_, i64>(1)? != 0))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn setting(&self, name: String, candidate: String) -> Result<String, StoreError> {
+        self.run(move |conn| {
+            conn.prepare_cached(
+                "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            )?
+            .execute(params![name, candidate])?;
+            Ok(conn.query_row(
+                "SELECT value FROM settings WHERE name = ?1",
+                [&name],
                 |row| row.get(0),
             )?)
         })

@@ -19,6 +19,7 @@ use allo_collector::config::DatabaseUrl;
 use allo_collector::{Collector, Config};
 
 pub mod pg;
+pub mod smtp;
 pub use pg::Backend;
 
 /// A directory under the system temp dir, removed on drop.

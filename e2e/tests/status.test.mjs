@@ -1,0 +1,108 @@
+// Keeping the visitor informed: a callback request, the owner marks it delayed in the inbox
+// with a message, and the visitor who asked to be remembered sees that message on return.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCollector, startStatic, shopPage, launch } from '../lib/harness.mjs';
+
+const TOKEN = 'e2e-inbox-token-0123456789';
+let browser, collector;
+before(async () => {
+  browser = await launch();
+  collector = await startCollector({ args: ['--inbox-token', TOKEN] });
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
+
+test('request a callback, the shop says it is late, the visitor sees the message', async () => {
+  const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const p = await visitor.newPage();
+  await p.clock.setFixedTime(TUESDAY_10H_PARIS);
+  await p.goto(collector.url + '/');
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByLabel('Phone number').fill('06 12 34 56 78');
+  await f.getByLabel('Your name').fill('Noor');
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await f.getByLabel('Remember me on this device').check();
+  await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await f.getByRole('heading', { name: 'Request received' }).waitFor();
+  await f.getByRole('button', { name: 'Show me the status' }).click();
+  await f.getByText("Received — we'll get back to you as promised.").waitFor();
+  const [row] = collector.rows("select id from submissions where visitor_name = 'Noor'");
+
+  // The owner, in the inbox: delayed, with a message for the visitor.
+  const owner = await browser.newContext();
+  const o = await owner.newPage();
+  await o.goto(collector.url + '/inbox/login');
+  await o.getByLabel('Inbox token').fill(TOKEN);
+  await o.getByRole('button', { name: 'Log in' }).click();
+  await o.goto(`${collector.url}/inbox/item/${row.id}`);
+  await o.getByLabel('Status').selectOption('delayed');
+  await o.getByLabel(/Message to the visitor/).fill("We're running late, we'll call you at 15:30 instead.");
+  await o.getByRole('button', { name: 'Save' }).click();
+  await o.waitForLoadState();
+  await owner.close();
+
+  // Back on the shop a little later: the visitor sees where their request stands.
+  await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 30 * 60_000));
+  await p.reload();
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  const requests = p.getByRole('region', { name: 'Your requests' });
+  await requests.getByText('Running late', { exact: true }).waitFor();
+  await requests.getByText("We're running late, we'll call you at 15:30 instead.").waitFor();
+  await p.getByText('Welcome back, Noor!').waitFor();
+  await visitor.close();
+});
+
+test('a promise that passed without a call is admitted, not repeated', async () => {
+  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const p = await ctx.newPage();
+  await p.clock.setFixedTime(TUESDAY_10H_PARIS);
+  await p.goto(collector.url + '/');
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByLabel('Phone number').fill('06 11 22 33 44');
+  await f.getByLabel('Your name').fill('Sam');
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await f.getByLabel('Remember me on this device').check();
+  await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await f.getByRole('heading', { name: 'Request received' }).waitFor();
+  // An hour later nobody has called (promised: within 15 minutes).
+  await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 60 * 60_000));
+  await p.reload();
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('region', { name: 'Your requests' })
+    .getByText("We haven't managed to call you yet — we're sorry.").waitFor();
+  await ctx.close();
+});
+
+test('an endpoint that is not the collector: no token, no status offered, no errors', async () => {
+  const shop = await startStatic();
+  const endpoint = shop.route('/plain', (req, res) => {
+    req.resume();
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  });
+  const p = await browser.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(shop.page('/plain.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${endpoint}" data-kinds="feedback"` })));
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('radio', { name: 'Satisfied', exact: true }).check();
+  await p.getByLabel('Remember me on this device').check();
+  await p.getByRole('button', { name: 'Send' }).click();
+  await p.getByRole('heading', { name: 'Thank you!' }).waitFor();
+  assert.equal(await p.getByRole('button', { name: 'Show me the status' }).count(), 0);
+  assert.equal(await p.evaluate(() => localStorage.getItem('allo:requests')), null);
+  assert.deepEqual(errors, []);
+  await p.close();
+  await shop.stop();
+});

@@ -1,0 +1,86 @@
+//! The visitor's own requests, so they can see what happened to them later.
+//!
+//! Only requests whose endpoint returned a status token are tracked (the collector does; other
+//! endpoints don't, and then no status is offered), and only for a visitor who asked to be
+//! remembered: nothing is stored otherwise. The status itself always comes fresh from the
+//! endpoint.
+use allo_core::status::RequestStatus;
+use allo_core::submission::Kind;
+use serde::{Deserialize, Serialize};
+
+use crate::{storage, transport};
+
+const KEY: &str = "requests";
+/// Kept at most this many, newest first.
+const MAX: usize = 10;
+/// Forgotten after this long, whatever their status.
+const KEEP_MS: f64 = 30.0 * 24.0 * 3_600_000.0;
+
+/// One request the visitor may follow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tracked {
+    /// The submission id.
+    pub id: String,
+    /// Feedback or callback.
+    pub kind: String,
+    /// The token the endpoint gave for reading its status.
+    pub token: String,
+    /// The status URL.
+    pub url: String,
+    /// When it was sent (ms since the epoch), for expiry.
+    pub sent_ms: f64,
+}
+
+impl Tracked {
+    /// A tracked request for submission `id` sent to `endpoint`; `None` when the endpoint's
+    /// URL cannot take a path after it (a query string), so no status can be asked for.
+    pub fn new(endpoint: &str, id: &str, kind: Kind, token: String) -> Option<Tracked> {
+        if endpoint.contains(['?', '#']) {
+            return None;
+        }
+        let url = format!("{}/{id}/status?token={token}", endpoint.trim_end_matches('/'));
+        Some(Tracked { id: id.to_owned(), kind: kind.as_str().to_owned(), token, url, sent_ms: crate::browser::now_ms() })
+    }
+
+    /// The short reference shown to the visitor.
+    pub fn reference(&self) -> String {
+        allo_core::id::reference(&self.id)
+    }
+
+    /// Asks the endpoint where the request stands.
+    pub async fn fetch(&self) -> Option<RequestStatus> {
+        let v = transport::get_json(&self.url, 10_000).await.ok()?;
+        RequestStatus::from_json(&v)
+    }
+}
+
+/// The remembered requests, newest first, without expired ones.
+pub fn list() -> Vec<Tracked> {
+    let now = crate::browser::now_ms();
+    let mut all: Vec<Tracked> = storage::load(KEY).unwrap_or_default();
+    all.retain(|t| now - t.sent_ms < KEEP_MS);
+    all
+}
+
+/// Remembers `t` (only called for visitors who opted in).
+pub fn add(t: Tracked) {
+    let mut all = list();
+    all.retain(|x| x.id != t.id);
+    all.insert(0, t);
+    all.truncate(MAX);
+    storage::save(KEY, &all);
+}
+
+/// Forgets a request that is finished, or every request when the visitor unticks "remember me".
+pub fn forget(id: Option<&str>) {
+    let mut all = list();
+    match id {
+        Some(id) => all.retain(|x| x.id != id),
+        None => all.clear(),
+    }
+    if all.is_empty() {
+        storage::remove(KEY);
+    } else {
+        storage::save(KEY, &all);
+    }
+}

@@ -1,0 +1,76 @@
+//! Request status: one card per request the visitor follows, fetched fresh from the endpoint,
+//! and the list of their open requests shown when they come back.
+use allo_core::status::RequestStatus;
+use yew::prelude::*;
+
+use crate::context::AppContext;
+use crate::tracking::{self, Tracked};
+
+/// Props of [`StatusCard`].
+#[derive(Properties, PartialEq)]
+pub struct StatusCardProps {
+    /// The request.
+    pub tracked: Tracked,
+}
+
+/// Where one request stands, in the visitor's language.
+#[component]
+pub fn StatusCard(props: &StatusCardProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let s = &ctx.strings;
+    // None: loading; Some(None): unavailable; Some(Some(status)): loaded.
+    let state = use_state(|| None::<Option<RequestStatus>>);
+    {
+        let (state, tracked) = (state.clone(), props.tracked.clone());
+        use_effect_with(props.tracked.id.clone(), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let status = tracked.fetch().await;
+                // A finished request is shown this once, then forgotten.
+                if status.as_ref().is_some_and(|st| !st.stage.is_open()) {
+                    tracking::forget(Some(&tracked.id));
+                }
+                state.set(Some(status));
+            });
+        });
+    }
+    let kind = if props.tracked.kind == "callback" { &s.kind_callback } else { &s.kind_feedback };
+    let body = match &*state {
+        None => html! { <p class="allo-status">{ &*s.status_loading }</p> },
+        Some(None) => html! { <p class="allo-status">{ &*s.status_unavailable }</p> },
+        Some(Some(st)) => {
+            let (headline, detail) = st.describe(s, &crate::clock::iso(crate::clock::now_ms()));
+            html! {
+                <>
+                    <p class="allo-request__headline">{ headline }</p>
+                    if let Some(d) = detail {
+                        <p class="allo-request__detail">{ d }</p>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <li class="allo-request" aria-live="polite">
+            <p class="allo-request__kind">{ format!("{kind} · {}", props.tracked.reference()) }</p>
+            { body }
+        </li>
+    }
+}
+
+/// The visitor's remembered requests, shown at the top of the panel when there are any.
+#[component]
+pub fn YourRequests() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let requests = use_memo((), |_| tracking::list());
+    if requests.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="allo-requests" aria-labelledby="allo-requests-title">
+            <h3 id="allo-requests-title" class="allo-requests__title">{ &*ctx.strings.status_title }</h3>
+            <ul class="allo-requests__list">
+                { for requests.iter().map(|t| html! { <StatusCard key={t.id.clone()} tracked={t.clone()} /> }) }
+            </ul>
+        </section>
+    }
+}

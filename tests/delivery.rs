@@ -1,0 +1,135 @@
+//! Browser tests of delivery (wasm-bindgen-test in headless Chromium): the form encoding
+//! against the browser's own `URLSearchParams`, and the outbox's write-before-send rule
+//! against real endpoints (a refused port, the test server's 404, a `data:` URL) — no stubs.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use allo_core::delivery::{body, form_pairs, Format};
+use allo_core::form::SendFailure;
+use allo_core::outbox::Item;
+use allo_core::submission::{Feedback, Kind, Metric, Page, Submission, Visitor, SCHEMA};
+use allo_widget::delivery::{deliver, Outcome};
+use allo_widget::transport::parse_retry_after;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn submission(id: &str, message: &str) -> Submission {
+    Submission {
+        schema: SCHEMA.into(),
+        id: id.into(),
+        kind: Kind::Feedback,
+        created_at: "2026-11-23T18:00:00.000Z".into(),
+        locale: "fr-FR".into(),
+        page: Some(Page {
+            url: "https://shop.example/p?a=1&b=2#x".into(),
+            title: "Café · «Lumen»".into(),
+            referrer: String::new(),
+        }),
+        visitor: Visitor::default(),
+        feedback: Some(Feedback {
+            metric: Metric::Csat,
+            score: 4,
+            category: None,
+            message: message.into(),
+        }),
+        callback: None,
+        consent: None,
+        client: None,
+    }
+}
+
+fn local() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn stored(id: &str) -> Option<Item> {
+    let raw = local().get_item(&format!("allo:outbox:{id}")).unwrap()?;
+    Some(serde_json::from_str(&raw).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn form_body_reads_back_through_url_search_params() {
+    let sub = submission("11111111-2222-4333-8444-555555555555", "Très bien & 100% + “merci”\nligne 2");
+    let encoded = body(&sub, Format::Form).unwrap();
+    // The browser's parser gets every dotted pair back unchanged...
+    let params = web_sys::UrlSearchParams::new_with_str(&encoded).unwrap();
+    for (k, v) in form_pairs(&sub) {
+        assert_eq!(params.get(&k).as_deref(), Some(v.as_str()), "{k}");
+    }
+    assert_eq!(params.get("feedback.score").as_deref(), Some("4"));
+    // ...and the browser's own serialisation of the same pairs is byte for byte ours.
+    let theirs = web_sys::UrlSearchParams::new().unwrap();
+    for (k, v) in form_pairs(&sub) {
+        theirs.append(&k, &v);
+    }
+    assert_eq!(String::from(theirs.to_string()), encoded);
+}
+
+#[wasm_bindgen_test]
+fn retry_after_reads_seconds_and_http_dates() {
+    let now = js_sys::Date::parse("Mon, 23 Nov 2026 18:00:00 GMT");
+    assert_eq!(parse_retry_after("120", now), Some(120_000));
+    assert_eq!(parse_retry_after(" 0 ", now), Some(0));
+    assert_eq!(parse_retry_after("Mon, 23 Nov 2026 18:00:30 GMT", now), Some(30_000));
+    // A date in the past means "now".
+    assert_eq!(parse_retry_after("Mon, 23 Nov 2026 17:00:00 GMT", now), Some(0));
+    assert_eq!(parse_retry_after("soon", now), None);
+    assert_eq!(parse_retry_after("-5", now), None);
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_is_written_before_the_first_attempt_and_kept_when_it_fails() {
+    let id = "22222222-2222-4333-8444-555555555555";
+    let sub = submission(id, "refused");
+    let outcome = Rc::new(RefCell::new(None));
+    {
+        let outcome = outcome.clone();
+        // Port 9 on loopback: nothing listens, every attempt is refused.
+        wasm_bindgen_futures::spawn_local(async move {
+            *outcome.borrow_mut() = Some(deliver("http://127.0.0.1:9/v1/submissions", &sub).await);
+        });
+    }
+    // Let the delivery task run up to its first pause (it takes the item's Web Lock before
+    // it fetches): the item is already in storage, untouched by any attempt.
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
+        .await
+        .unwrap();
+    assert!(outcome.borrow().is_none());
+    let item = stored(id).expect("saved before the first attempt");
+    assert_eq!(item.attempts, 0);
+    assert!(item.lease.is_some(), "claimed by the sending tab");
+    // Every attempt is refused; the item stays, with the attempts counted.
+    while outcome.borrow().is_none() {
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert_eq!(outcome.borrow().clone(), Some(Outcome::Queued));
+    let item = stored(id).expect("kept for later");
+    assert_eq!((item.attempts, item.lease), (2, None));
+    assert_eq!(item.submission.feedback.unwrap().message, "refused");
+    local().remove_item(&format!("allo:outbox:{id}")).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_permanent_refusal_clears_the_outbox() {
+    let id = "33333333-2222-4333-8444-555555555555";
+    // The test server answers 404 for a path it does not have: a refusal for good.
+    let outcome = deliver("/allo-no-such-endpoint", &submission(id, "rejected")).await;
+    assert!(
+        matches!(outcome, Outcome::Failed(SendFailure::Rejected(_))),
+        "{outcome:?}"
+    );
+    assert!(stored(id).is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_2xx_clears_the_outbox() {
+    let id = "44444444-2222-4333-8444-555555555555";
+    // A data: URL answers 200 to any method: an endpoint without a server.
+    let outcome = deliver("data:application/json,{}", &submission(id, "accepted")).await;
+    assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
+    assert!(stored(id).is_none());
+}
