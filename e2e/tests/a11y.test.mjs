@@ -102,6 +102,9 @@ test('axe finds no WCAG A/AA violation on any screen, in light and dark, by medi
     await p.getByRole('button', { name: 'Send' }).click();
     await p.getByRole('heading', { name: 'Thank you!' }).waitFor();
     await axe(p, `${mode.name}: feedback thank-you`);
+    await p.getByRole('button', { name: 'Show me the status' }).click();
+    await p.locator('.allo-request__headline').waitFor();
+    await axe(p, `${mode.name}: the request's status`);
     await shot(p, `${mode.name}-thanks`);
 
     await p.getByRole('tab', { name: 'Call me back' }).click();
@@ -193,6 +196,12 @@ test('keyboard only: the feedback form is filled, sent and started again without
   const [row] = collector.rows("select * from submissions where feedback_message = 'Sent with the keyboard alone.'");
   assert.deepEqual([row.feedback_score, row.feedback_category, row.visitor_name, row.visitor_email], [4, 'idea', 'Kim Keyboard', 'kim@example.com']);
 
+  // The collector lets the visitor follow the request: the status replaces its button and
+  // takes focus, so focus never falls out of the dialog.
+  await p.keyboard.press('Tab');
+  assert.equal(await focused(p), 'Show me the status');
+  await p.keyboard.press('Enter');
+  await until(async () => (await focused(p)) === 'Your requests', { what: 'focus on the status' });
   // "Send another message" brings focus back into a fresh form, not onto the page.
   await p.keyboard.press('Tab');
   assert.equal(await focused(p), 'Send another message');
@@ -310,6 +319,8 @@ test('a phone: the panel is a full-screen sheet, fields are 16px or more, target
   await p.getByRole('button', { name: 'Contact us' }).tap();
   const dialog = p.getByRole('dialog');
   await dialog.waitFor();
+  // Measured once it has risen into place.
+  await dialog.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
   const box = await dialog.boundingBox();
   assert.deepEqual([box.x, box.y, box.width, box.height].map(Math.round), [0, 0, 375, 667]);
   await shot(p, 'mobile-feedback');
