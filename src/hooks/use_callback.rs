@@ -198,8 +198,10 @@ fn send(
     };
     let endpoint = ctx.config.endpoint.clone();
     let (remember, name, phone) = (form.remember, form.name.clone(), form.phone.clone());
+    let full_events = ctx.config.events == allo_core::config::EventDetail::Full;
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = deliver(&endpoint, &submission).await;
+        crate::events::after_send(&submission, &outcome, full_events);
         if matches!(outcome, Outcome::Delivered | Outcome::Queued) {
             pending_id.borrow_mut().take();
             storage::save(LAST_SENT_KEY, &now);
