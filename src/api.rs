@@ -101,6 +101,24 @@ pub fn destroy() {
     }
 }
 
+/// The elements the loader drew as a stand-in launcher.
+fn facade() -> Vec<web_sys::Element> {
+    let Some(list) = RUNNING.with(|r| r.borrow().root.clone()).and_then(|root| root.query_selector_all("[data-allo-facade]").ok()) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+}
+
+/// Called while the app first renders: hides the facade from assistive technology at once,
+/// so there is never more than one launcher in the accessibility tree. Yew may yield to the
+/// browser between rendering and running effects; the facade stays on screen (and keeps
+/// focus) until [`take_over`] removes it.
+pub fn retire_facade() {
+    for el in facade() {
+        let _ = el.set_attribute("aria-hidden", "true");
+    }
+}
+
 /// The app's launcher is on screen: remove the loader's stand-in (the facade) and, if it had
 /// keyboard focus, give focus to the real launcher, so the swap is invisible to the visitor.
 pub fn take_over(launcher: &NodeRef) {
@@ -109,12 +127,8 @@ pub fn take_over(launcher: &NodeRef) {
         .active_element()
         .and_then(|a| a.closest("[data-allo-facade]").ok().flatten())
         .is_some();
-    if let Ok(list) = root.query_selector_all("[data-allo-facade]") {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                el.remove();
-            }
-        }
+    for el in facade() {
+        el.remove();
     }
     if had_focus {
         crate::view::focus(launcher);

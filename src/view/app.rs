@@ -82,6 +82,8 @@ pub fn App(props: &AppProps) -> Html {
         use_reducer(move || AppState { ctx, open: false, request: None })
     };
     let launcher_ref = use_node_ref();
+    // Once, during the first render (before the launcher is in the DOM, in the same task).
+    use_state(api::retire_facade);
     // First render done: replace the loader's stand-in launcher, then take the owner's calls
     // (including those queued before the wasm was ready).
     {
