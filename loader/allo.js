@@ -1,58 +1,256 @@
-/*! Allo loader: the one script a shop embeds. https://github.com/ (see docs/embedding.md)
- *
- * Why a loader and not the wasm-bindgen glue itself: the owner's snippet must never change
- * when the build does. This file has a stable name, finds every other file relative to its
- * own URL (so it works from any path or CDN), merges the settings, and starts the wasm.
+/*! Allo loader · docs/embedding.md */
+/*
+ * The one script a shop embeds, and the only one loaded with the page. Why a loader and not
+ * the wasm-bindgen glue itself: the owner's snippet must never change when the build does,
+ * and the page must not pay for the widget before a visitor wants it. So this file:
+ *  - finds every other file relative to its own URL (any path or CDN works);
+ *  - merges the settings (script `data-*`, then `window.alloSettings`);
+ *  - draws a stand-in launcher (the "facade") in a shadow root, with the same classes and
+ *    look as the real one, in the visitor's language;
+ *  - owns `window.Allo`, queueing calls until the wasm is ready, and `data-allo-open` triggers;
+ *  - loads the wasm on intent (pointer over or focus on the launcher, a click, `Allo.open`)
+ *    or when the browser is idle after load, unless the visitor saves data or is on 2G;
+ *  - hands over to the Yew app, which removes the facade on its first render.
  * Nothing here may throw into the host page: every failure becomes one console message.
+ * The build (scripts/build-loader.mjs) minifies this file; scripts/size-report.mjs keeps it
+ * under 3 KB gzip.
  */
-(function () {
-  'use strict';
+((w, d) => {
   // Captured synchronously: document.currentScript is null once any callback runs.
-  var script = document.currentScript ||
-    document.querySelector('script[src*="allo.js"]');
-  if (!script || !window.URL || !window.Promise) return;
-
-  if (window.__alloLoader) {
-    console.warn('Allo: the widget script is included more than once; this copy does nothing.');
+  var script = d.currentScript || d.querySelector('script[src*="allo.js"]');
+  if (!script) return;
+  if (w.__alloLoader) {
+    console.warn('Allo: allo.js is included more than once; this copy does nothing.');
     return;
   }
-  window.__alloLoader = true;
+  w.__alloLoader = 1;
 
   var base = new URL('.', script.src);
+  // The launcher's name in the six catalog languages (core/src/i18n.rs, `launcher_label`).
+  var LABELS = { en: 'Contact us', fr: 'Nous contacter', de: 'Kontakt', es: 'Contáctenos', it: 'Contattaci', nl: 'Contact' };
+  var settings = read();
+  var ok = settings && typeof settings == 'object';
+  var own = ok ? settings : {};
+  var nonce = own.nonce || script.nonce;
+  if (ok && nonce) settings.nonce = nonce;
+  var queue = []; // calls made before the wasm was ready: [name, arg]
+  var undo = []; // removes every listener, timer and observer added here
+  var glue, loading, host, root, button, label, dead;
+  var prior = w.Allo;
+
+  /** The public API. Callable too, for the `Allo('open', 'callback')` stub style. */
+  function api(name, arg) { call(name, arg); }
+  ['open', 'close', 'identify', 'setLocale'].forEach((name) => { api[name] = (arg) => call(name, arg); });
+  api.destroy = destroy;
+  // A stale `Allo.q.push([...])` after load still works.
+  api.q = { push: (c) => call(c[0], c[1]) };
+  w.Allo = api;
 
   /** The script tag's data-* attributes, then window.alloSettings on top. */
-  function settings() {
-    var own = window.alloSettings;
-    if (own !== undefined && (own === null || typeof own !== 'object')) return own;
-    var merged = {};
-    var data = script.dataset;
-    for (var key in data) merged[key] = data[key];
-    if (own) for (var k in own) merged[k] = own[k];
-    return merged;
+  function read() {
+    var o = w.alloSettings, m = {}, k;
+    if (o !== undefined && (o === null || typeof o != 'object')) return o;
+    for (k in script.dataset) m[k] = script.dataset[k];
+    if (o) for (k in o) m[k] = o[k];
+    return m;
   }
 
-  function start() {
-    var host = document.createElement('allo-widget');
-    var root;
-    try {
-      root = host.attachShadow({ mode: 'open' });
-    } catch (e) {
-      console.error('Allo: this browser cannot isolate the widget (no shadow DOM); it is not shown.');
+  function on(target, type, fn, opt) {
+    target.addEventListener(type, fn, opt);
+    undo.push(() => target.removeEventListener(type, fn, opt));
+  }
+
+  function emit(type, detail) {
+    w.dispatchEvent(new CustomEvent('allo:' + type, { detail: detail || {} }));
+  }
+
+  function call(name, arg) {
+    if (dead) return console.warn('Allo: not running; Allo.' + name + '() ignored.');
+    if (name == 'destroy') return destroy();
+    if (glue) {
+      try { glue.command(name, arg); } catch (e) { /* the wasm logs its own errors */ }
       return;
     }
-    document.body.appendChild(host);
-    import(new URL('allo-widget.js', base).href)
-      .then(function (glue) {
-        return glue.default({ module_or_path: new URL('allo-widget_bg.wasm', base) }).then(function () {
-          if (!glue.boot(settings(), root)) host.remove();
-        });
-      })
-      .catch(function (err) {
-        host.remove();
-        console.error('Allo: the widget could not be loaded from ' + base.href + ' (' + (err && err.message || err) + ').');
-      });
+    queue.push([name, arg]);
+    if (name == 'setLocale' && label) label.textContent = text(arg);
+    if (name == 'open') {
+      if (button) button.setAttribute('aria-busy', 'true'), button.classList.add('allo-launcher--busy');
+      load();
+    }
   }
 
-  if (document.body) start();
-  else document.addEventListener('DOMContentLoaded', start, { once: true });
-})();
+  /** The launcher's name for the first of `tag`, the owner's locale, the page, the browser. */
+  function text(tag) {
+    var tags = [tag, own.locale, d.documentElement.lang].concat(navigator.languages || [], navigator.language);
+    var s = own.strings || {}, lang = tags.map((t) => String(t || '').trim().split(/[-_]/)[0].toLowerCase()).find((k) => LABELS[k]) || 'en';
+    // The owner's override for this language, then for every language (core/src/config.rs).
+    return String((s[lang] || {}).launcher_label || s.launcher_label || LABELS[lang]);
+  }
+
+  /** Black or white, whichever contrasts more with `hex` (core/src/color.rs, `text_on`). */
+  function onAccent(hex) {
+    var l = [1, 3, 5].map((i) => {
+      var c = parseInt(hex.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    // Dark text wins when (L + 0.05) / 0.05 >= 1.05 / (L + 0.05).
+    return (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05) ** 2 >= 0.0525 ? '#000' : '#fff';
+  }
+
+  /** `offsetX`/`offsetY` as CSS: whole pixels, 20px by default. */
+  function px(v) {
+    return (/^\d{1,4}(px)?$/.test(String(v).trim()) ? parseInt(v, 10) : 20) + 'px';
+  }
+
+  /** The facade's CSS: styles/base.css and styles/launcher.css, cut to the launcher, with the
+   * owner's accent, corner offsets and z-index filled in. */
+  function css() {
+    var a = String(own.accent || '').trim().replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3'), x = px(own.offsetX);
+    if (!/^#[\da-f]{6}$/i.test(a)) a = '#1d4ed8';
+    return ':host{all:initial!important}' +
+      // Only what the launcher shows: its font (it inherits the family; every browser that runs
+      // Allo resolves the real stack's first entry, system-ui), direction (`all` leaves the
+      // page's `direction` to be inherited) and focus ring.
+      '.allo{font:400 16px/1.45 system-ui,sans-serif;direction:ltr}.allo :focus-visible{outline:3px solid #2563eb;outline-offset:2px}' +
+      '.allo-launcher{position:fixed;bottom:' + px(own.offsetY) + ';right:' + x + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : 2147483000) +
+      ';display:inline-flex;align-items:center;gap:8px;min-height:48px;padding:0 20px 0 16px;border:0;border-radius:999px;background:' + a + ';color:' + onAccent(a) +
+      ';font-family:inherit;font-size:15px;font-weight:600;line-height:1;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22)}' +
+      // (No hover lift: pointing at the facade loads the real launcher, which has it.)
+      '.allo-launcher--bottom-left{right:auto;left:' + x + '}' +
+      '.allo-launcher svg{width:22px;height:22px;flex:none}' +
+      // While the wasm loads after a click: the icon becomes a turning ring.
+      '.allo-launcher--busy svg{box-sizing:border-box;border-radius:50%;border:2.5px solid;border-right-color:transparent;animation:allo-spin .8s linear infinite}' +
+      '.allo-launcher--busy path{display:none}@keyframes allo-spin{to{transform:rotate(1turn)}}';
+  }
+
+  function el(name, attrs, parent) {
+    var e = name == 'svg' || name == 'path' ? d.createElementNS('http://www.w3.org/2000/svg', name) : d.createElement(name);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  /** The host element and its shadow root, with the facade launcher unless the owner hides it. */
+  function draw() {
+    if (dead || host) return;
+    host = d.createElement('allo-widget');
+    root = host.attachShadow({ mode: 'open' });
+    // A constructed stylesheet: no CSP `style-src` needed. Else a <style> with the nonce.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css());
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      el('style', nonce ? { 'data-allo-facade': '', nonce: nonce } : { 'data-allo-facade': '' }, root).textContent = css();
+    }
+    if (own.launcher != 'hidden') {
+      var wrap = el('div', { 'class': 'allo', 'data-allo-facade': '' }, root);
+      button = el('button', {
+        type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
+        'class': 'allo-launcher allo-launcher--' + (own.position == 'bottom-left' ? 'bottom-left' : 'bottom-right'),
+      }, wrap);
+      var svg = el('svg', {
+        viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor',
+        'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
+      }, button);
+      el('path', { d: 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z' }, svg);
+      label = el('span', {}, button);
+      label.textContent = text();
+      // Pointer events cover mouse, pen and touch.
+      ['pointerenter', 'focus'].forEach((t) => on(button, t, load));
+      on(button, 'click', () => call('open'));
+    }
+    d.body.appendChild(host);
+    // Single-page apps may replace the body's content, or the body: put the widget back.
+    var mo = new MutationObserver(() => {
+      if (!host.isConnected && d.body) d.body.appendChild(host);
+      mo.disconnect();
+      watch();
+    });
+    function watch() {
+      mo.observe(d.documentElement, { childList: true });
+      if (d.body) mo.observe(d.body, { childList: true });
+    }
+    watch();
+    undo.push(() => mo.disconnect());
+    emit('ready');
+    // Preload when the browser is idle after the page's own load, but not on a metered or slow
+    // connection: there the visitor pays for the wasm only if they use the widget.
+    var c = navigator.connection;
+    if (c && (c.saveData || /2g/.test(c.effectiveType))) return;
+    var later = () => {
+      var ric = w.requestIdleCallback, id = ric ? ric(load, { timeout: 4000 }) : setTimeout(load, 2000);
+      undo.push(() => ric ? w.cancelIdleCallback(id) : clearTimeout(id));
+    };
+    if (d.readyState == 'complete') later(); else on(w, 'load', later);
+  }
+
+  /** Fetches, compiles (streaming) and starts the wasm once; replays the queued calls. */
+  function load() {
+    return loading || (loading = import(new URL('allo-widget.js', base).href).then((g) =>
+      g.default({ module_or_path: new URL('allo-widget_bg.wasm', base) }).then(() => {
+        if (dead) return;
+        if (!host) {
+          // The settings looked unusable: let the wasm say exactly what is wrong, once.
+          host = d.createElement('allo-widget');
+          root = host.attachShadow({ mode: 'open' });
+        }
+        if (!g.boot(settings, root)) return stop();
+        if (!host.isConnected) d.body.appendChild(host);
+        glue = g;
+        queue.splice(0).forEach((c) => call(c[0], c[1]));
+      })).catch(fail));
+  }
+
+  function fail(e) {
+    var msg = String(e && e.message || e), csp = /Content.Security.Policy|unsafe-eval/i.test(msg);
+    console.error(csp
+      ? "Allo: the page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' to script-src. The widget is not shown."
+      : 'Allo: could not load ' + base.href + ' (' + msg + '). The widget is not shown.');
+    stop();
+    emit('error', { code: csp ? 'csp' : 'load' });
+  }
+
+  /** Takes everything this file added off the page. */
+  function stop() {
+    dead = 1;
+    undo.splice(0).forEach((f) => f());
+    if (host) host.remove();
+  }
+
+  function destroy() {
+    if (dead) return;
+    try { if (glue) glue.destroy(); } catch (e) { /* already gone */ }
+    stop();
+    // A later script tag may start Allo again (e.g. a single-page app re-embedding it).
+    delete w.__alloLoader;
+  }
+
+  // Owners' buttons and links: <button data-allo-open="callback">, also those added later.
+  on(d, 'click', (e) => {
+    var t = e.target.closest && e.target.closest('[data-allo-open]');
+    if (!t) return;
+    e.preventDefault();
+    call('open', t.getAttribute('data-allo-open') || undefined);
+  }, true);
+
+  // Calls queued by a stub defined before this script: `window.Allo = window.Allo || { q: [] }`
+  // then `Allo.q.push(['open', 'callback'])`, or the function form `Allo('open', 'callback')`.
+  if (prior && prior.q && prior.q.length) [].slice.call(prior.q).forEach((c) => call(c[0], c[1]));
+
+  var endpoint = String(own.endpoint || '').trim();
+  if (!ok || /[\s\x00-\x1f]/.test(endpoint) || !/^((https?:)?\/\/[^\/?#]|\/(?!\/))/i.test(endpoint)) {
+    // No facade for a config the widget will refuse: the wasm logs the one precise error.
+    load();
+  } else if (!w.WebAssembly) {
+    // (Every browser that parses this file's import() has shadow DOM.)
+    stop();
+    console.error('Allo: this browser cannot run WebAssembly. The widget is not shown.');
+  } else {
+    // Compiling an empty module fails at once where the page's CSP forbids WebAssembly: then
+    // no launcher is drawn that could never open.
+    WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => {
+      if (d.body) draw(); else on(d, 'DOMContentLoaded', draw);
+    }, fail);
+  }
+})(window, document);

@@ -2,14 +2,17 @@
 //!
 //! This file only wires things together: raw settings → typed [`Config`] (in `allo-core`),
 //! the visitor's language, the styles, and the root component. The loader (`loader/allo.js`)
-//! calls [`boot`]; everything visible lives in `view/`, side effects in `hooks/`, the network
-//! in `transport`, browser storage in `storage`.
+//! calls [`boot`], then forwards `window.Allo` calls to [`api::command`] and [`api::destroy`];
+//! everything visible lives in `view/`, side effects in `hooks/`, DOM events for the page in
+//! `events`, the network in `transport`, browser storage in `storage`.
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod browser;
 pub mod clock;
 pub mod context;
 pub mod delivery;
+pub mod events;
 pub mod hooks;
 pub mod memory;
 pub mod state;
@@ -32,6 +35,9 @@ use crate::view::app::{App, AppProps};
 /// `window.alloSettings`, merged by the loader). Returns false, after one `console.error`
 /// naming the setting and the fix, when the settings are unusable; the loader then removes the
 /// host element so no broken launcher is left on the page.
+///
+/// The app takes over from the loader's stand-in launcher (elements marked `data-allo-facade`
+/// in `root`) on its first render, and from then on receives the public API's calls.
 #[wasm_bindgen]
 pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     let config = match Config::parse(&browser::to_json(&raw)) {
@@ -53,14 +59,16 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     styles::apply(&root, &config);
     // Retries anything an earlier page left in the outbox (reads only when it is empty).
     delivery::start(&config);
+    let kinds = config.kinds.clone();
     let ctx = Ctx::new(config, &browser::language_candidates());
-    yew::Renderer::<App>::with_root_and_props(
+    let app = yew::Renderer::<App>::with_root_and_props(
         mount,
         AppProps {
             ctx: Rc::new(ctx).into(),
         },
     )
     .render();
+    api::started(app, root, kinds);
     true
 }
 

@@ -71,6 +71,10 @@ pub fn apply(root: &ShadowRoot, config: &Config) {
         if let Some(style) = crate::browser::document().and_then(|d| d.create_element("style").ok())
         {
             style.set_text_content(Some(&css));
+            // A strict CSP allows this element only with the page's nonce.
+            if let Some(nonce) = &config.nonce {
+                let _ = style.set_attribute("nonce", nonce);
+            }
             let _ = root.append_child(&style);
         }
     }

@@ -135,6 +135,17 @@ pub struct Prefill {
     pub phone: Option<String>,
 }
 
+/// How much the `allo:submit` DOM event tells the page's scripts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EventDetail {
+    /// The submission's id and kind only: analytics learn that something was sent, never
+    /// what the visitor wrote (the default).
+    #[default]
+    Ids,
+    /// The whole submission as well (the owner opted in, e.g. to copy it into a CRM).
+    Full,
+}
+
 /// The default feedback categories (each has a translated label in the catalog).
 pub const DEFAULT_CATEGORIES: [&str; 5] = ["problem", "idea", "praise", "question", "other"];
 
@@ -181,6 +192,11 @@ pub struct Config {
     pub delivery: crate::delivery::Settings,
     /// The callback settings.
     pub callback: CallbackConfig,
+    /// What the `allo:submit` event carries (`events` setting).
+    pub events: EventDetail,
+    /// The CSP nonce for any `<style>` element Allo has to add (`nonce` setting, or the
+    /// loader's own script tag's nonce).
+    pub nonce: Option<String>,
 }
 
 /// What the callback form needs to know: when the shop can call, and what it promises.
@@ -261,7 +277,7 @@ const KNOWN: &[&str] = &[
     "kinds", "metric", "metadata",
     "categories", "message", "name", "email", "visitor", "visitorName", "visitorEmail", "visitorPhone", "strings",
     "hours", "timezone", "closed", "callbackWithin", "slotDays", "country", "consentText", "consentVersion",
-    "privacyUrl", "cooldownMinutes",
+    "privacyUrl", "cooldownMinutes", "events", "nonce",
 ];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
@@ -544,6 +560,16 @@ impl Config {
             cooldown_minutes,
         };
 
+        let events = match get("events").as_deref() {
+            None | Some("ids") => EventDetail::Ids,
+            Some("full") => EventDetail::Full,
+            Some(other) => {
+                warn("events", format!("{other:?} is not ids or full; events carry ids only"));
+                EventDetail::Ids
+            }
+        };
+        let nonce = get("nonce");
+
         let delivery = crate::delivery::Settings::parse(map, &mut warn);
         let locale = get("locale");
         let config = Config {
@@ -567,6 +593,8 @@ impl Config {
             prefill,
             strings,
             delivery,
+            events,
+            nonce,
         };
         Ok((config, warnings))
     }
@@ -812,6 +840,16 @@ mod tests {
             c.strings,
             [("*".to_owned(), "consent_text".to_owned(), "Call me.".to_owned()), ("de".into(), "consent_text".into(), "Ruf mich an.".into())]
         );
+    }
+
+    #[test]
+    fn events_and_nonce() {
+        let (c, w) = Config::parse(&json!({ "endpoint": "/e", "events": "full", "nonce": "r4nd0m" })).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((c.events, c.nonce.as_deref()), (EventDetail::Full, Some("r4nd0m")));
+        let (c, w) = Config::parse(&json!({ "endpoint": "/e", "events": "everything" })).unwrap();
+        assert_eq!((c.events, c.nonce), (EventDetail::Ids, None));
+        assert_eq!(w.len(), 1);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! the widget uses: the server never has to trust the client, and the two cannot drift apart.
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod callback;
 pub mod color;
 pub mod config;

@@ -69,8 +69,9 @@ export async function startStatic() {
     const url = new URL(req.url, 'http://x');
     if (routes.has(url.pathname)) return routes.get(url.pathname)(req, res);
     if (pages.has(url.pathname)) {
-      res.writeHead(200, { 'content-type': TYPES['.html'] });
-      return res.end(pages.get(url.pathname));
+      const { html, headers } = pages.get(url.pathname);
+      res.writeHead(200, { 'content-type': TYPES['.html'], ...headers });
+      return res.end(html);
     }
     if (url.pathname.startsWith('/cdn/allo/')) {
       const file = path.join(DIST, path.normalize(url.pathname.slice('/cdn/allo/'.length)));
@@ -86,7 +87,8 @@ export async function startStatic() {
   const url = `http://127.0.0.1:${server.address().port}`;
   return {
     url,
-    page(p, html) { pages.set(p, html); return url + p; },
+    /** Serves `html` at `p`, with extra response `headers` (e.g. a Content-Security-Policy). */
+    page(p, html, headers = {}) { pages.set(p, { html, headers }); return url + p; },
     route(p, handler) { routes.set(p, handler); return url + p; },
     stop: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };

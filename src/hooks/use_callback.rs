@@ -204,8 +204,10 @@ fn send(
     };
     let endpoint = ctx.config.endpoint.clone();
     let (remember, name, phone) = (form.remember, form.name.clone(), form.phone.clone());
+    let full_events = ctx.config.events == allo_core::config::EventDetail::Full;
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = deliver(&endpoint, &submission).await;
+        crate::events::after_send(&submission, &outcome, full_events);
         if let Outcome::Delivered(token) = &outcome {
             follow(&endpoint, &id, Kind::Callback, token.clone(), remember, &tracked);
         }

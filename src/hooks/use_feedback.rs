@@ -132,8 +132,10 @@ fn send(
     };
     let endpoint = ctx.config.endpoint.clone();
     let (remember, name, email) = (state.remember, state.name.clone(), state.email.clone());
+    let full_events = ctx.config.events == allo_core::config::EventDetail::Full;
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = deliver(&endpoint, &sub).await;
+        crate::events::after_send(&sub, &outcome, full_events);
         if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
             pending_id.borrow_mut().take();
             memory::update(remember, &name, &email, "");

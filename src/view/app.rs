@@ -1,9 +1,15 @@
-//! The root component: launcher, panel, and who has focus when the panel opens and closes.
+//! The root component: launcher, panel, who has focus when the panel opens and closes, and
+//! what the public API (`window.Allo`, see `crate::api`) asks for.
+use std::rc::Rc;
+
+use allo_core::api::Command;
+use allo_core::submission::Kind;
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::{AppContext, Ctx};
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
+use crate::{api, browser, events};
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
@@ -12,36 +18,111 @@ pub struct AppProps {
     pub ctx: AppContext,
 }
 
+/// What the app shows; changed by the visitor and by the owner's calls.
+#[derive(Clone)]
+struct AppState {
+    /// Replaced (never mutated) by `identify` and `setLocale`, so every component re-renders.
+    ctx: AppContext,
+    open: bool,
+    /// The form the last `Allo.open(kind)` asked for, with a counter: asking again for the same
+    /// form switches back to it even if the visitor changed tabs in between.
+    request: Option<(Kind, u32)>,
+}
+
+enum AppAction {
+    /// The launcher was pressed.
+    Toggle,
+    /// The panel's close button or Esc.
+    Close,
+    /// A checked call of the public API.
+    Api(Command),
+}
+
+impl Reducible for AppState {
+    type Action = AppAction;
+
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let with_config = |edit: &dyn Fn(&mut allo_core::config::Config)| {
+            let mut config = s.ctx.config.clone();
+            edit(&mut config);
+            AppContext::from(Rc::new(Ctx::new(config, &browser::language_candidates())))
+        };
+        match action {
+            AppAction::Toggle if !s.open => {
+                s.open = true;
+                s.request = None;
+            }
+            AppAction::Toggle | AppAction::Close | AppAction::Api(Command::Close) => s.open = false,
+            AppAction::Api(Command::Open(None)) if !s.open => {
+                s.open = true;
+                s.request = None;
+            }
+            AppAction::Api(Command::Open(None)) => {}
+            AppAction::Api(Command::Open(Some(kind))) => {
+                s.open = true;
+                s.request = Some((kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
+            }
+            AppAction::Api(Command::Identify(who)) => {
+                s.ctx = with_config(&|c| c.prefill = c.prefill.merged(&who));
+            }
+            AppAction::Api(Command::SetLocale(tag)) => {
+                s.ctx = with_config(&|c| c.locale = Some(tag.clone()));
+            }
+        }
+        Rc::new(s)
+    }
+}
+
 /// The whole widget.
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let open = use_state(|| false);
+    let state = {
+        let ctx = props.ctx.clone();
+        use_reducer(move || AppState { ctx, open: false, request: None })
+    };
     let launcher_ref = use_node_ref();
+    // Once, during the first render (before the launcher is in the DOM, in the same task).
+    use_state(api::retire_facade);
+    // First render done: replace the loader's stand-in launcher, then take the owner's calls
+    // (including those queued before the wasm was ready).
+    {
+        let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
+        use_effect_with((), move |_| {
+            api::take_over(&launcher_ref);
+            api::connect(Callback::from(move |cmd| dispatcher.dispatch(AppAction::Api(cmd))));
+        });
+    }
     // Focus goes back to the launcher when the panel closes, but never on first render:
     // stealing focus from the shop's page on load would be rude and confusing.
     let was_open = use_mut_ref(|| false);
     {
         let launcher_ref = launcher_ref.clone();
-        use_effect_with(*open, move |open| {
-            if !*open && *was_open.borrow() {
+        let kind = state.request.map_or(state.ctx.config.kinds[0], |(k, _)| k);
+        use_effect_with(state.open, move |open| {
+            let was = *was_open.borrow();
+            if *open && !was {
+                events::opened(kind);
+            } else if !*open && was {
                 crate::view::focus(&launcher_ref);
+                events::closed();
             }
             *was_open.borrow_mut() = *open;
         });
     }
     let toggle = {
-        let open = open.clone();
-        Callback::from(move |()| open.set(!*open))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(AppAction::Toggle))
     };
     let close = {
-        let open = open.clone();
-        Callback::from(move |()| open.set(false))
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(AppAction::Close))
     };
     html! {
-        <ContextProvider<AppContext> context={props.ctx.clone()}>
-            <Launcher launcher_ref={launcher_ref} expanded={*open} onclick={toggle} />
-            if *open {
-                <Panel onclose={close} />
+        <ContextProvider<AppContext> context={state.ctx.clone()}>
+            <Launcher launcher_ref={launcher_ref} expanded={state.open} onclick={toggle} />
+            if state.open {
+                <Panel onclose={close} request={state.request} />
             }
         </ContextProvider<AppContext>>
     }

@@ -26,6 +26,9 @@ const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type
 pub struct PanelProps {
     /// Called when the visitor closes the panel (button or Esc).
     pub onclose: Callback<()>,
+    /// The form `Allo.open(kind)` asked for, with a counter that changes on every such call.
+    #[prop_or_default]
+    pub request: Option<(Kind, u32)>,
 }
 
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -129,10 +132,14 @@ pub fn Panel(props: &PanelProps) -> Html {
         }
     };
     let kinds = ctx.config.kinds.clone();
-    let active = use_state(|| kinds[0]);
+    let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
+    let active = use_state(|| requested.unwrap_or(kinds[0]));
     // A message carried from a low rating into the callback form's reason.
     let carried = use_state(|| None::<String>);
-    let greeting = use_memo((), |_| crate::memory::load().map(|r| r.name).filter(|n| !n.is_empty()));
+    // The owner's `identify` (or visitor setting) first, then a visitor who asked to be remembered.
+    let greeting = use_memo(ctx.config.prefill.name.clone(), |name| {
+        name.clone().or_else(|| crate::memory::load().map(|r| r.name)).filter(|n| !n.is_empty())
+    });
     let tab_refs = [use_node_ref(), use_node_ref()];
 
     let select = {
@@ -148,6 +155,14 @@ pub fn Panel(props: &PanelProps) -> Html {
             }
         })
     };
+    {
+        let select = select.clone();
+        use_effect_with(props.request, move |request| {
+            if let Some((kind, _)) = request.filter(|(k, _)| Some(*k) == requested) {
+                select.emit((kind, false));
+            }
+        });
+    }
     let onswitch = kinds.contains(&Kind::Callback).then(|| {
         let (carried, select) = (carried.clone(), select.clone());
         Callback::from(move |message: String| {

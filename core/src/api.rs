@@ -1,0 +1,243 @@
+//! The public JavaScript API's calls (`Allo.open("callback")`, `Allo.identify({…})`, …),
+//! checked once into a typed [`Command`].
+//!
+//! The owner's code calls `window.Allo`; the loader forwards each call with its raw argument as
+//! JSON. A bad argument becomes one [`ApiError`] whose message names the call, what was wrong,
+//! and what to pass instead: the widget logs it and carries on, it never throws into the
+//! caller's code.
+use serde_json::{Map, Value};
+
+use crate::config::Prefill;
+use crate::i18n::Lang;
+use crate::submission::Kind;
+use crate::validate::{is_email, EMAIL_MAX, NAME_MAX};
+
+/// Longest phone number `identify` keeps (the forms normalise it later).
+pub const PHONE_MAX: usize = 40;
+
+/// One checked call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Open the panel, on this form's tab (`None`: the first form offered).
+    Open(Option<Kind>),
+    /// Close the panel.
+    Close,
+    /// Who the visitor is: the fields given replace what the owner said before.
+    Identify(Prefill),
+    /// Speak this language from now on (a BCP 47 tag one of the catalogs answers).
+    SetLocale(String),
+}
+
+/// A call the widget cannot carry out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// No such method.
+    UnknownCall(String),
+    /// `open` with something other than "feedback" or "callback".
+    BadKind(String),
+    /// `open` with a form the owner did not offer (`kinds`).
+    KindNotOffered(Kind),
+    /// `identify` without an object.
+    IdentifyNotAnObject,
+    /// `identify` with a key other than name, email, phone.
+    IdentifyUnknownKey(String),
+    /// `identify` with a value that is not text.
+    IdentifyNotText(String),
+    /// `identify` with an email address that is not one.
+    IdentifyBadEmail(String),
+    /// `setLocale` with a language Allo has no catalog for.
+    BadLocale(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::UnknownCall(name) => write!(
+                f,
+                "Allo.{name}() does not exist; the calls are open(kind), close(), identify({{ name, email, phone }}), setLocale(tag) and destroy()."
+            ),
+            ApiError::BadKind(v) => write!(
+                f,
+                "Allo.open({v}): the form must be \"feedback\" or \"callback\" (or nothing, for the first one); nothing was opened."
+            ),
+            ApiError::KindNotOffered(k) => write!(
+                f,
+                "Allo.open(\"{}\"): this widget does not offer that form (see the kinds setting); nothing was opened.",
+                k.as_str()
+            ),
+            ApiError::IdentifyNotAnObject => write!(
+                f,
+                "Allo.identify() needs an object such as {{ name: \"Ana\", email: \"ana@example.com\", phone: \"+33 6 12 34 56 78\" }}; ignored."
+            ),
+            ApiError::IdentifyUnknownKey(k) => write!(
+                f,
+                "Allo.identify(): {k:?} is not name, email or phone; the call was ignored."
+            ),
+            ApiError::IdentifyNotText(k) => write!(
+                f,
+                "Allo.identify(): {k} must be text; the call was ignored."
+            ),
+            ApiError::IdentifyBadEmail(v) => write!(
+                f,
+                "Allo.identify(): {v:?} is not an email address; the call was ignored."
+            ),
+            ApiError::BadLocale(v) => write!(
+                f,
+                "Allo.setLocale({v}): Allo speaks en, fr, de, es, it and nl (regions such as \"fr-CA\" are fine); the language was not changed."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A raw argument as the owner wrote it, for messages (`"chat"`, `42`, `undefined`).
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Null => "undefined".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Checks the call `name` with its raw `arg` (JSON; `null` for none) against the forms
+/// the owner offers.
+pub fn parse(name: &str, arg: &Value, kinds: &[Kind]) -> Result<Command, ApiError> {
+    match name {
+        "open" => {
+            let kind = match arg {
+                Value::Null => return Ok(Command::Open(None)),
+                Value::String(s) if s == "feedback" => Kind::Feedback,
+                Value::String(s) if s == "callback" => Kind::Callback,
+                other => return Err(ApiError::BadKind(shown(other))),
+            };
+            if kinds.contains(&kind) {
+                Ok(Command::Open(Some(kind)))
+            } else {
+                Err(ApiError::KindNotOffered(kind))
+            }
+        }
+        "close" => Ok(Command::Close),
+        "identify" => match arg {
+            Value::Object(map) => identify(map).map(Command::Identify),
+            _ => Err(ApiError::IdentifyNotAnObject),
+        },
+        "setLocale" => match arg {
+            Value::String(tag) if Lang::from_tag(tag).is_some() => {
+                Ok(Command::SetLocale(tag.trim().to_owned()))
+            }
+            other => Err(ApiError::BadLocale(shown(other))),
+        },
+        other => Err(ApiError::UnknownCall(other.to_owned())),
+    }
+}
+
+fn identify(map: &Map<String, Value>) -> Result<Prefill, ApiError> {
+    let mut out = Prefill::default();
+    for (key, value) in map {
+        let text = match value {
+            Value::Null => None,
+            Value::String(s) => Some(s.trim()).filter(|s| !s.is_empty()),
+            _ => return Err(ApiError::IdentifyNotText(key.clone())),
+        };
+        let keep = |max: usize| text.map(|t| t.chars().take(max).collect::<String>());
+        match key.as_str() {
+            "name" => out.name = keep(NAME_MAX),
+            "phone" => out.phone = keep(PHONE_MAX),
+            "email" => {
+                if let Some(t) = text {
+                    if t.chars().count() > EMAIL_MAX || !is_email(t) {
+                        return Err(ApiError::IdentifyBadEmail(t.to_owned()));
+                    }
+                }
+                out.email = text.map(str::to_owned);
+            }
+            other => return Err(ApiError::IdentifyUnknownKey(other.to_owned())),
+        }
+    }
+    Ok(out)
+}
+
+impl Prefill {
+    /// `newer` on top of `self`: each field `newer` sets replaces this one's.
+    pub fn merged(&self, newer: &Prefill) -> Prefill {
+        Prefill {
+            name: newer.name.clone().or_else(|| self.name.clone()),
+            email: newer.email.clone().or_else(|| self.email.clone()),
+            phone: newer.phone.clone().or_else(|| self.phone.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const BOTH: &[Kind] = &[Kind::Feedback, Kind::Callback];
+
+    #[test]
+    fn good_calls() {
+        let cases = [
+            ("open", json!(null), Command::Open(None)),
+            ("open", json!("callback"), Command::Open(Some(Kind::Callback))),
+            ("open", json!("feedback"), Command::Open(Some(Kind::Feedback))),
+            ("close", json!(null), Command::Close),
+            ("close", json!("anything"), Command::Close),
+            ("setLocale", json!(" fr-CA "), Command::SetLocale("fr-CA".into())),
+            ("setLocale", json!("nl"), Command::SetLocale("nl".into())),
+            (
+                "identify",
+                json!({ "name": " Ana ", "email": "ana@example.com", "phone": null }),
+                Command::Identify(Prefill { name: Some("Ana".into()), email: Some("ana@example.com".into()), phone: None }),
+            ),
+            ("identify", json!({}), Command::Identify(Prefill::default())),
+        ];
+        for (name, arg, want) in cases {
+            assert_eq!(parse(name, &arg, BOTH), Ok(want), "{name}({arg})");
+        }
+    }
+
+    #[test]
+    fn bad_calls_name_the_call_and_the_fix() {
+        let cases = [
+            ("show", json!(null), ApiError::UnknownCall("show".into()), "Allo.show() does not exist"),
+            ("open", json!("chat"), ApiError::BadKind("\"chat\"".into()), "\"feedback\" or \"callback\""),
+            ("open", json!(3), ApiError::BadKind("3".into()), "Allo.open(3)"),
+            ("identify", json!("Ana"), ApiError::IdentifyNotAnObject, "needs an object"),
+            ("identify", json!(null), ApiError::IdentifyNotAnObject, "needs an object"),
+            ("identify", json!({ "mail": "a@b.c" }), ApiError::IdentifyUnknownKey("mail".into()), "not name, email or phone"),
+            ("identify", json!({ "name": 7 }), ApiError::IdentifyNotText("name".into()), "name must be text"),
+            ("identify", json!({ "email": "ana@" }), ApiError::IdentifyBadEmail("ana@".into()), "not an email"),
+            ("setLocale", json!("pt-BR"), ApiError::BadLocale("\"pt-BR\"".into()), "en, fr, de, es, it and nl"),
+            ("setLocale", json!(null), ApiError::BadLocale("undefined".into()), "Allo.setLocale(undefined)"),
+        ];
+        for (name, arg, want, says) in cases {
+            let got = parse(name, &arg, BOTH).unwrap_err();
+            assert_eq!(got, want, "{name}({arg})");
+            assert!(got.to_string().contains(says), "{got}");
+        }
+    }
+
+    #[test]
+    fn open_refuses_a_form_the_owner_did_not_offer() {
+        let only = [Kind::Feedback];
+        assert_eq!(parse("open", &json!("callback"), &only), Err(ApiError::KindNotOffered(Kind::Callback)));
+        assert_eq!(parse("open", &json!(null), &only), Ok(Command::Open(None)));
+    }
+
+    #[test]
+    fn identify_trims_and_caps_and_merges() {
+        let long = "x".repeat(NAME_MAX + 20);
+        let Ok(Command::Identify(p)) = parse("identify", &json!({ "name": long, "phone": "  " }), BOTH) else {
+            panic!("identify failed")
+        };
+        assert_eq!(p.name.as_ref().map(|n| n.chars().count()), Some(NAME_MAX));
+        assert_eq!(p.phone, None);
+        let before = Prefill { name: Some("Old".into()), email: Some("old@example.com".into()), phone: None };
+        let newer = Prefill { name: Some("Ana".into()), email: None, phone: Some("0612".into()) };
+        assert_eq!(
+            before.merged(&newer),
+            Prefill { name: Some("Ana".into()), email: Some("old@example.com".into()), phone: Some("0612".into()) }
+        );
+    }
+}

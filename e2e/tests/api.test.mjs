@@ -1,0 +1,310 @@
+// The owner's side: window.Allo (queued before load, every call, bad arguments), DOM events,
+// data-allo-open triggers, destroy(), and the facade launcher that loads the wasm on intent.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCollector, startStatic, shopPage, launch, watch, until } from '../lib/harness.mjs';
+
+let browser, shop, collector;
+before(async () => {
+  browser = await launch();
+  shop = await startStatic();
+  collector = await startCollector({ site: null, allowOrigins: [shop.url] });
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+  await shop?.stop();
+});
+
+const endpoint = () => `data-endpoint="${collector.url}/v1/submissions"`;
+function url(path, { attrs = '', before = '', body = '', lang = 'en' } = {}) {
+  return shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: `${endpoint()} ${attrs}`, before, body, lang }));
+}
+
+/** A page that records every allo:* event in window.__allo, and its console. */
+async function recorded(context = browser) {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__allo = [];
+    for (const t of ['ready', 'open', 'close', 'submit', 'error']) {
+      addEventListener('allo:' + t, (e) => window.__allo.push([t, e.detail]));
+    }
+  });
+  return { page, log: watch(page) };
+}
+const events = (page) => page.evaluate(() => window.__allo);
+
+/** Holds the wasm download until `release()`; tells whether it was asked for. */
+async function holdWasm(page) {
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  const state = { requested: false, release: () => release() };
+  await page.route('**/allo-widget_bg.wasm', async (route) => {
+    state.requested = true;
+    await gate;
+    await route.continue();
+  });
+  return state;
+}
+
+/** Pretends the visitor has Save-Data on: the loader then never preloads on idle. */
+async function saveData(page) {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true, effectiveType: '4g' }) });
+  });
+}
+
+/** Resolves after the loader's own idle callback would have run: ours is asked for later with
+ * a later deadline (the loader's is 4 s; a quiet headless page may have no idle period at all). */
+const idleAfterLoad = (page) => page.evaluate(() => new Promise((resolve) => {
+  const idle = () => requestIdleCallback(() => requestIdleCallback(resolve, { timeout: 4500 }), { timeout: 4500 });
+  if (document.readyState === 'complete') idle(); else addEventListener('load', idle);
+}));
+
+const facadeShown = (page) => page.evaluate(() => !!document.querySelector('allo-widget')?.shadowRoot.querySelector('[data-allo-facade]'));
+const appMounted = (page) => page.evaluate(() => !!document.querySelector('allo-widget')?.shadowRoot.querySelector('.allo-launcher[aria-controls]'));
+
+test('calls made before the script loads are queued (object and function stubs) and played once ready', async () => {
+  const stubs = {
+    object: "window.Allo = window.Allo || { q: [] }; Allo.q.push(['identify', { name: 'Ana Martin', phone: '06 12 34 56 78' }]); Allo.q.push(['open', 'callback']);",
+    function: "window.Allo = window.Allo || function () { (Allo.q = Allo.q || []).push(arguments); }; Allo('identify', { name: 'Ana Martin', phone: '06 12 34 56 78' }); Allo('open', 'callback');",
+  };
+  for (const [style, stub] of Object.entries(stubs)) {
+    const { page, log } = await recorded();
+    await page.goto(url(`/stub-${style}.html`, { before: `<script>${stub}</script>` }));
+    await page.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Call me back' }).getAttribute('aria-selected'), 'true', style);
+    const form = page.locator('#allo-tabpanel-callback');
+    assert.equal(await form.getByLabel('Your name').inputValue(), 'Ana Martin');
+    assert.equal(await form.getByLabel('Phone number').inputValue(), '06 12 34 56 78');
+    await page.getByText('Welcome back, Ana Martin!').waitFor();
+    const seen = await events(page);
+    assert.deepEqual(seen.map(([t]) => t), ['ready', 'open'], style);
+    assert.deepEqual(seen[1][1], { kind: 'callback' });
+    assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+    await page.close();
+  }
+});
+
+test('the facade: drawn at once, wasm only on intent with Save-Data, a click before it is ready is kept', async () => {
+  const { page, log } = await recorded();
+  await saveData(page);
+  const wasm = await holdWasm(page);
+  await page.goto(url('/facade.html'));
+  const launcher = page.getByRole('button', { name: 'Contact us' });
+  await launcher.waitFor();
+  assert.ok(await facadeShown(page));
+  await idleAfterLoad(page);
+  assert.equal(wasm.requested, false, 'no wasm before intent when the visitor saves data');
+  await launcher.hover();
+  await until(() => wasm.requested, { what: 'the wasm requested on hover' });
+  await launcher.click();
+  assert.equal(await launcher.getAttribute('aria-busy'), 'true');
+  wasm.release();
+  await page.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+  assert.equal(await facadeShown(page), false);
+  assert.equal(await page.getByRole('button', { name: 'Contact us' }).getAttribute('aria-expanded'), 'true');
+  const focused = await page.evaluate(() => document.querySelector('allo-widget').shadowRoot.activeElement?.name);
+  assert.equal(focused, 'allo-score', 'focus moved into the panel');
+  assert.deepEqual((await events(page)).map(([t]) => t), ['ready', 'open']);
+  assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+  await page.close();
+});
+
+test('without Save-Data the wasm loads when the browser is idle, with no interaction', async () => {
+  const { page, log } = await recorded();
+  await page.goto(url('/idle.html'));
+  await until(() => appMounted(page), { what: 'the app taking over on idle' });
+  assert.equal(await facadeShown(page), false);
+  assert.equal(await page.getByRole('button', { name: 'Contact us' }).count(), 1);
+  assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+  await page.close();
+});
+
+test('the app takes over the launcher seamlessly: same box, same pixels, focus kept', async () => {
+  for (const attrs of ['data-accent="#7c2d12"', 'data-accent="#fde047" data-position="bottom-left"']) {
+    const { page } = await recorded();
+    await saveData(page);
+    const wasm = await holdWasm(page);
+    await page.goto(url('/takeover.html', { attrs }));
+    const launcher = page.getByRole('button', { name: 'Contact us' });
+    await launcher.waitFor();
+    await page.keyboard.press('Tab');
+    const box = await launcher.boundingBox();
+    const clip = { x: box.x - 30, y: box.y - 30, width: box.width + 60, height: box.height + 60 };
+    const facadeShot = await page.screenshot({ clip });
+    const facadeStyle = await launcher.evaluate((el) => getComputedStyle(el).backgroundColor + ' ' + getComputedStyle(el).color);
+    wasm.release();
+    await until(() => appMounted(page), { what: 'the app launcher' });
+    assert.equal(await facadeShown(page), false);
+    assert.deepEqual(await launcher.boundingBox(), box, attrs);
+    const active = await page.evaluate(() => document.querySelector('allo-widget').shadowRoot.activeElement?.getAttribute('aria-controls'));
+    assert.equal(active, 'allo-panel', 'the real launcher has the focus the facade had');
+    assert.equal(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor + ' ' + getComputedStyle(el).color), facadeStyle);
+    const appShot = await page.screenshot({ clip });
+    assert.ok(facadeShot.equals(appShot), `the facade and the app launcher look the same (${attrs})`);
+    await page.close();
+  }
+});
+
+test('every call and event: open, close, identify, setLocale, submit (ids only), error', async () => {
+  const { page, log } = await recorded();
+  await page.goto(url('/calls.html', { attrs: 'data-kinds="feedback,callback"' }));
+  await until(() => appMounted(page), { what: 'the app' });
+  await page.evaluate(() => Allo.open('callback'));
+  await page.getByRole('dialog').waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Call me back' }).getAttribute('aria-selected'), 'true');
+  // Asking for the other form while open switches to it.
+  await page.evaluate(() => Allo.open('feedback'));
+  await until(async () => (await page.getByRole('tab', { name: 'Give feedback' }).getAttribute('aria-selected')) === 'true', { what: 'feedback tab' });
+  await page.evaluate(() => Allo.close());
+  await until(async () => (await page.getByRole('dialog').count()) === 0, { what: 'closed' });
+  // identify prefills and greets; setLocale switches the language.
+  await page.evaluate(() => { Allo.identify({ name: 'Camille', email: 'camille@example.com' }); Allo.setLocale('fr'); });
+  await page.getByRole('button', { name: 'Nous contacter' }).waitFor();
+  await page.evaluate(() => Allo.setLocale('en'));
+  await page.getByRole('button', { name: 'Contact us' }).click();
+  await page.getByText('Welcome back, Camille!').waitFor();
+  const form = page.locator('#allo-tabpanel-feedback');
+  assert.equal(await form.getByLabel('Your email').inputValue(), 'camille@example.com');
+  await page.getByRole('radio', { name: 'Very satisfied' }).check();
+  await page.getByLabel('What did we do well?').fill('secret words');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
+  await page.keyboard.press('Escape');
+  await until(async () => (await events(page)).filter(([t]) => t === 'close').length === 2, { what: 'second close' });
+  const seen = await events(page);
+  assert.deepEqual(seen.map(([t]) => t), ['ready', 'open', 'close', 'open', 'submit', 'close']);
+  assert.deepEqual(seen[1][1], { kind: 'callback' });
+  assert.deepEqual(seen[3][1], { kind: 'feedback' });
+  const [row] = collector.rows("select id, visitor_name from submissions where feedback_message = 'secret words'");
+  assert.deepEqual(seen[4][1], { id: row.id, kind: 'feedback', queued: false });
+  assert.equal(row.visitor_name, 'Camille');
+  assert.ok(!JSON.stringify(seen).includes('secret words'), 'the visitor\'s text stays out of events');
+  assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+  await page.close();
+});
+
+test('events: "full" puts the submission in allo:submit; a refusal is allo:error with a code', async () => {
+  const refuse = shop.route('/refuse-events', (req, res) => {
+    req.resume();
+    res.writeHead(422, { 'content-type': 'application/json' });
+    res.end('{"message":"no"}');
+  });
+  for (const [path, attrs, check] of [
+    ['/full.html', 'data-events="full" data-kinds="feedback"', (seen) => {
+      const [, detail] = seen.find(([t]) => t === 'submit');
+      assert.equal(detail.submission.feedback.message, 'full detail');
+      assert.equal(detail.submission.id, detail.id);
+    }],
+    ['/refused.html', `data-endpoint="${refuse}" data-kinds="feedback"`, (seen) => {
+      const [, detail] = seen.find(([t]) => t === 'error');
+      assert.equal(detail.code, 'rejected');
+      assert.equal(detail.kind, 'feedback');
+      assert.match(detail.id, /^[0-9a-f-]{36}$/);
+    }],
+  ]) {
+    const { page } = await recorded();
+    await page.goto(shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: attrs.includes('data-endpoint') ? attrs : `${endpoint()} ${attrs}` })));
+    await page.evaluate(() => Allo.open());
+    await page.getByRole('radio', { name: 'Very satisfied' }).check();
+    await page.getByLabel('What did we do well?').fill('full detail');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await until(async () => (await events(page)).some(([t]) => t === 'submit' || t === 'error'), { what: `submit or error on ${path}` });
+    check(await events(page));
+    await page.close();
+  }
+});
+
+test('bad arguments: one clear console error each, never an exception into the caller', async () => {
+  const { page, log } = await recorded();
+  await page.goto(url('/bad-calls.html', { attrs: 'data-kinds="feedback"' }));
+  await until(() => appMounted(page), { what: 'the app' });
+  const result = await page.evaluate(() => {
+    Allo.open('chat');
+    Allo.open('callback');
+    Allo.identify('Ana');
+    Allo.identify({ mail: 'a@b.c' });
+    Allo.setLocale('pt-BR');
+    Allo('show');
+    return 'carried on';
+  });
+  assert.equal(result, 'carried on');
+  await until(() => log.errors.length >= 6, { what: 'six errors' });
+  const expected = [/Allo\.open\("chat"\).*"feedback" or "callback"/, /Allo\.open\("callback"\).*does not offer/, /Allo\.identify\(\) needs an object/,
+    /"mail" is not name, email or phone/, /Allo\.setLocale\("pt-BR"\).*en, fr, de, es, it and nl/, /Allo\.show\(\) does not exist/];
+  assert.equal(log.errors.length, expected.length, log.errors.join('\n'));
+  expected.forEach((re, i) => assert.match(log.errors[i], re));
+  assert.deepEqual(log.pageErrors, []);
+  assert.equal(await page.getByRole('dialog').count(), 0);
+  await page.close();
+});
+
+test('data-allo-open: owner buttons and links open the form, also ones added later, also before load', async () => {
+  const { page, log } = await recorded();
+  await saveData(page);
+  const wasm = await holdWasm(page);
+  await page.goto(url('/triggers.html', { body: '<button id="call" data-allo-open="callback">Call us</button>' }));
+  await page.getByRole('button', { name: 'Contact us' }).waitFor();
+  await page.locator('#call').click();
+  await until(() => wasm.requested, { what: 'the trigger loads the wasm' });
+  wasm.release();
+  await page.getByRole('dialog').waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Call me back' }).getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('Escape');
+  await until(async () => (await page.getByRole('dialog').count()) === 0, { what: 'closed' });
+  // A link a single-page app renders later, with a child element as the click target.
+  await page.evaluate(() => {
+    document.querySelector('#content').insertAdjacentHTML('afterend', '<p><a id="later" href="#nowhere" data-allo-open="feedback"><span>Tell us</span></a></p>');
+  });
+  await page.locator('#later span').click();
+  await page.getByRole('dialog').waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Give feedback' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => location.hash), '', 'the link did not navigate');
+  assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+  await page.close();
+});
+
+test('destroy() leaves the DOM exactly as before, and no listener behind', async () => {
+  for (const when of ['before the wasm loaded', 'after use']) {
+    const { page, log } = await recorded();
+    if (when !== 'after use') await saveData(page);
+    // The snapshot is taken by the page's last inline script, before the deferred loader runs.
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Destroy</title></head><body><h1>Shop</h1><button id="t" data-allo-open="feedback">Feedback</button><script src="/cdn/allo/allo.js" ${endpoint()} defer></script><script>window.__before = document.documentElement.outerHTML;</script></body></html>`;
+    await page.goto(shop.page(`/destroy-${when.length}.html`, html));
+    await page.getByRole('button', { name: 'Contact us' }).waitFor();
+    if (when === 'after use') {
+      await until(() => appMounted(page), { what: 'the app' });
+      await page.locator('#t').click();
+      await page.getByRole('dialog').waitFor();
+      await page.getByLabel('Your message').fill('draft');
+    }
+    const before = await page.evaluate(() => window.__before);
+    assert.notEqual(await page.evaluate(() => document.documentElement.outerHTML), before);
+    await page.evaluate(() => Allo.destroy());
+    assert.equal(await page.evaluate(() => document.documentElement.outerHTML), before, when);
+    const eventsBefore = (await events(page)).length;
+    // The trigger does nothing now, and the API warns instead of throwing.
+    await page.locator('#t').click();
+    assert.equal(await page.evaluate(() => { Allo.open(); return document.querySelector('allo-widget'); }), null);
+    await idleAfterLoad(page);
+    assert.equal(await page.evaluate(() => document.documentElement.outerHTML), before, `${when}: nothing came back`);
+    assert.equal((await events(page)).length, eventsBefore);
+    assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+    assert.ok(log.warnings.some((w) => /not running/.test(w)), log.warnings.join('\n'));
+    await page.close();
+  }
+});
+
+test('the script twice: one widget, one ready event, one API', async () => {
+  const { page, log } = await recorded();
+  const twice = `<script src="/cdn/allo/allo.js" ${endpoint()} defer></script>`;
+  await page.goto(url('/twice-api.html', { before: twice }));
+  await until(() => appMounted(page), { what: 'the app' });
+  await page.evaluate(() => Allo.open());
+  await page.getByRole('dialog').waitFor();
+  assert.equal(await page.locator('allo-widget').count(), 1);
+  assert.deepEqual((await events(page)).map(([t]) => t), ['ready', 'open']);
+  assert.equal(log.warnings.filter((w) => /included more than once/.test(w)).length, 1);
+  await page.close();
+});

@@ -1,0 +1,210 @@
+#!/usr/bin/env node
+// What Allo costs the shop's page: the demo page (dist/index.html) loaded in headless Chromium
+// with and without the widget, on a cold cache each time. A benchmark, not a test: it reports
+// figures (docs/performance.md records them with this command) and fails only if it cannot run.
+//
+//   node scripts/bench-host.mjs [--runs N] [--no-lighthouse] [--json FILE]
+//
+// Per variant (median of N runs):
+//   - bytes transferred before any interaction: at the load event, and once the page has been
+//     quiet for 6 s (Allo preloads its wasm when the browser is idle; with Save-Data it waits);
+//   - long tasks over 50 ms and total blocking time (the sum of each long task's time past
+//     50 ms), from navigation until quiet; cumulative layout shift;
+//   - launcher click → interactive panel (dialog shown and focus inside it), cold (Save-Data,
+//     so the wasm loads on the click) and warm (after the idle preload).
+// Then Lighthouse's performance category (mobile, simulated throttling) on both pages.
+// Needs a release build in dist/ (./scripts/build.sh) and e2e/node_modules (npm ci in e2e/).
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(ROOT, 'e2e', 'package.json'));
+const { chromium } = require('playwright-core');
+const { startStatic } = await import(path.join(ROOT, 'e2e', 'lib', 'harness.mjs'));
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? fallback : process.argv[i + 1];
+};
+const RUNS = Number(arg('--runs', 3));
+const LIGHTHOUSE = !process.argv.includes('--no-lighthouse');
+const JSON_OUT = arg('--json', null);
+const CHROME = process.env.CHROME_PATH || process.env.CHROMIUM || '/usr/bin/chromium';
+const QUIET_MS = 6000;
+
+const index = readFileSync(path.join(ROOT, 'dist', 'index.html'), 'utf8');
+// (Trunk minifies the page: attributes unquoted and reordered.)
+const snippet = /<script[^>]*\bsrc="?allo\.js"?[^>]*><\/script>/;
+if (!snippet.test(index)) throw new Error('dist/index.html has no Allo snippet: run ./scripts/build.sh');
+const shop = await startStatic();
+const pages = {
+  without: shop.page('/without.html', index.replace(snippet, '')),
+  with: shop.page('/with.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn/allo/allo.js"'))),
+};
+
+const browser = await chromium.launch({
+  executablePath: CHROME,
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+
+/** Observers installed before the page's own scripts. */
+function instrument() {
+  window.__bench = { long: [], shift: 0 };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__bench.long.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__bench.shift += e.value; }).observe({ type: 'layout-shift', buffered: true });
+}
+
+function saveData() {
+  Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true, effectiveType: '4g' }) });
+}
+
+/** One cold load of `url`: bytes, long tasks, layout shift; then optionally a click timing. */
+async function load(url, { save = false, click = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  if (save) await page.addInitScript(saveData);
+  // Each response's sizes, measured once its body is in (the handler is async).
+  const files = [];
+  page.on('response', (res) => {
+    files.push((async () => {
+      const body = await res.body().catch(() => Buffer.alloc(0));
+      const sizes = await res.request().sizes();
+      return { url: res.url().replace(shop.url, ''), transfer: sizes.responseBodySize + sizes.responseHeadersSize, gzip: gzipSync(body, { level: 9 }).length };
+    })());
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  const atLoadCount = files.length;
+  // Quiet: no new response for QUIET_MS.
+  let count = -1;
+  while (count !== files.length) {
+    count = files.length;
+    await page.waitForTimeout(QUIET_MS);
+  }
+  const done = await Promise.all(files);
+  const total = (list) => ({ transfer: list.reduce((a, f) => a + f.transfer, 0), gzip: list.reduce((a, f) => a + f.gzip, 0) });
+  const perf = await page.evaluate(() => window.__bench);
+  const result = {
+    atLoad: total(done.slice(0, atLoadCount)),
+    quiet: total(done),
+    files: done.map((f) => `${f.url} (${f.transfer} B)`),
+    longTasks: perf.long.length,
+    longestTask: Math.max(0, ...perf.long),
+    tbt: perf.long.reduce((a, d) => a + Math.max(0, d - 50), 0),
+    cls: perf.shift,
+  };
+  if (click) {
+    result.clickToPanel = await page.evaluate(() => new Promise((resolve) => {
+      const host = document.querySelector('allo-widget');
+      const button = host.shadowRoot.querySelector('.allo-launcher');
+      const t0 = performance.now();
+      const check = () => {
+        const root = host.shadowRoot;
+        const dialog = root.querySelector('[role="dialog"]');
+        if (dialog && dialog.contains(root.activeElement)) {
+          requestAnimationFrame(() => resolve(performance.now() - t0));
+        } else {
+          setTimeout(check, 1);
+        }
+      };
+      button.click();
+      check();
+    }));
+    const after = (await page.evaluate(() => window.__bench.long)).slice(result.longTasks);
+    result.longestAfterClick = Math.max(0, ...after);
+  }
+  await context.close();
+  return result;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (n) => (n / 1024).toFixed(1) + ' KB';
+
+async function series(name, fn) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await fn());
+  const pick = (f) => median(runs.map(f));
+  return {
+    name,
+    atLoadTransfer: pick((r) => r.atLoad.transfer),
+    atLoadGzip: pick((r) => r.atLoad.gzip),
+    quietTransfer: pick((r) => r.quiet.transfer),
+    quietGzip: pick((r) => r.quiet.gzip),
+    files: runs[0].files,
+    longTasks: pick((r) => r.longTasks),
+    longestTask: pick((r) => r.longestTask),
+    tbt: pick((r) => r.tbt),
+    cls: pick((r) => r.cls),
+    clickToPanel: runs[0].clickToPanel === undefined ? null : pick((r) => r.clickToPanel),
+    clickToPanelAll: runs.map((r) => r.clickToPanel).filter((x) => x !== undefined),
+    longestAfterClick: runs[0].clickToPanel === undefined ? null : pick((r) => r.longestAfterClick),
+  };
+}
+
+// One throw-away load first: a fresh browser's first page pays one-off costs (fonts, caches
+// outside the HTTP cache) that belong to neither variant.
+await load(pages.without);
+const results = [];
+results.push(await series('without Allo', () => load(pages.without)));
+results.push(await series('with Allo (idle preload)', () => load(pages.with, { click: true })));
+results.push(await series('with Allo, Save-Data (cold click)', () => load(pages.with, { save: true, click: true })));
+
+console.log(`\nHost-page impact, demo page, median of ${RUNS} cold loads (Chromium ${browser.version()}, uncompressed static server; "gzip" = the same bytes at gzip -9)`);
+console.log('variant                               at load (raw / gzip)    when quiet (raw / gzip)  long tasks  longest  TBT     CLS    click→panel (runs)        longest task after click');
+for (const r of results) {
+  const click = r.clickToPanel === null ? '—' : r.clickToPanel.toFixed(0) + ' ms (' + r.clickToPanelAll.map((x) => x.toFixed(0)).join(', ') + ')';
+  console.log(`${r.name.padEnd(37)} ${(kb(r.atLoadTransfer) + ' / ' + kb(r.atLoadGzip)).padEnd(23)} ${(kb(r.quietTransfer) + ' / ' + kb(r.quietGzip)).padEnd(24)} ${String(r.longTasks).padEnd(11)} ${(r.longestTask.toFixed(0) + ' ms').padEnd(8)} ${(r.tbt.toFixed(0) + ' ms').padEnd(7)} ${r.cls.toFixed(3).padEnd(6)} ${click.padEnd(25)} ${r.longestAfterClick === null ? '—' : r.longestAfterClick.toFixed(0) + ' ms'}`);
+}
+for (const r of results) console.log(`files ${r.name}: ${r.files.join(' ')}`);
+
+await browser.close();
+
+let lighthouse = null;
+if (LIGHTHOUSE) {
+  const cli = require.resolve('lighthouse/cli/index.js');
+  const run = (url) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'allo-lh-'));
+    const out = path.join(dir, 'report.json');
+    try {
+      execFileSync(process.execPath, [cli, url, '--quiet', '--only-categories=performance', '--output=json', `--output-path=${out}`,
+        '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage'],
+      { env: { ...process.env, CHROME_PATH: CHROME }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const lhr = JSON.parse(readFileSync(out, 'utf8'));
+      const a = lhr.audits;
+      return {
+        score: Math.round(lhr.categories.performance.score * 100),
+        fcp: a['first-contentful-paint'].numericValue,
+        lcp: a['largest-contentful-paint'].numericValue,
+        tbt: a['total-blocking-time'].numericValue,
+        cls: a['cumulative-layout-shift'].numericValue,
+        si: a['speed-index'].numericValue,
+        bootup: a['bootup-time'].numericValue,
+        bytes: a['total-byte-weight'].numericValue,
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  lighthouse = {};
+  for (const [name, url] of Object.entries(pages)) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(run(url));
+    lighthouse[name] = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
+    lighthouse[name].scores = runs.map((r) => r.score);
+  }
+  console.log(`\nLighthouse ${require('lighthouse/package.json').version}, performance, mobile with simulated throttling, median of ${RUNS}`);
+  console.log('page      score (runs)        FCP       LCP       TBT     CLS    Speed Index  bootup   total bytes');
+  for (const [name, l] of Object.entries(lighthouse)) {
+    console.log(`${name.padEnd(9)} ${(l.score + ' (' + l.scores.join(', ') + ')').padEnd(19)} ${(l.fcp.toFixed(0) + ' ms').padEnd(9)} ${(l.lcp.toFixed(0) + ' ms').padEnd(9)} ${(l.tbt.toFixed(0) + ' ms').padEnd(7)} ${l.cls.toFixed(3).padEnd(6)} ${(l.si.toFixed(0) + ' ms').padEnd(12)} ${(l.bootup.toFixed(0) + ' ms').padEnd(8)} ${kb(l.bytes)}`);
+  }
+  console.log(`score difference (with − without): ${lighthouse.with.score - lighthouse.without.score}`);
+}
+
+await shop.stop();
+if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ runs: RUNS, results, lighthouse }, null, 2));

@@ -1,0 +1,136 @@
+//! The public JavaScript API on the wasm side.
+//!
+//! The loader owns `window.Allo`: it queues calls made before the wasm is ready and forwards
+//! them here through [`command`] once it is. Each call is checked in `allo_core::api`; a bad one
+//! is one `console.error` and nothing else. Checked commands go to the running app through the
+//! sink it registers when it mounts ([`connect`]); commands that arrive before that wait in a
+//! queue, so an `Allo.open()` made at page load is never lost. [`destroy`] unmounts the app and
+//! runs every teardown other modules registered with [`on_destroy`].
+use std::cell::RefCell;
+
+use allo_core::api::{parse, Command};
+use allo_core::submission::Kind;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::ShadowRoot;
+use yew::{AppHandle, Callback, NodeRef};
+
+use crate::browser;
+use crate::view::app::App;
+
+/// What the API knows about the running widget.
+#[derive(Default)]
+struct Running {
+    app: Option<AppHandle<App>>,
+    root: Option<ShadowRoot>,
+    kinds: Vec<Kind>,
+    sink: Option<Callback<Command>>,
+    pending: Vec<Command>,
+    teardown: Vec<Box<dyn FnOnce()>>,
+}
+
+thread_local! {
+    static RUNNING: RefCell<Running> = RefCell::new(Running::default());
+}
+
+/// Records the app [`crate::boot`] just started in `root`, offering `kinds`. A later boot
+/// (tests mount several widgets in one page) takes the API over.
+pub fn started(app: AppHandle<App>, root: ShadowRoot, kinds: Vec<Kind>) {
+    RUNNING.with(|r| {
+        let mut r = r.borrow_mut();
+        r.app = Some(app);
+        r.root = Some(root);
+        r.kinds = kinds;
+        r.sink = None;
+    });
+}
+
+/// The app is mounted: from now on commands go to `sink`, starting with those that waited.
+pub fn connect(sink: Callback<Command>) {
+    let waiting = RUNNING.with(|r| {
+        let mut r = r.borrow_mut();
+        r.sink = Some(sink.clone());
+        std::mem::take(&mut r.pending)
+    });
+    for cmd in waiting {
+        sink.emit(cmd);
+    }
+}
+
+/// Runs `f` when the owner calls `Allo.destroy()`: for anything added outside the shadow root
+/// (a listener on `window`, a timer not owned by a component).
+pub fn on_destroy(f: impl FnOnce() + 'static) {
+    RUNNING.with(|r| r.borrow_mut().teardown.push(Box::new(f)));
+}
+
+/// One call of `window.Allo` (`open`, `close`, `identify`, `setLocale`) with its raw argument.
+/// Never throws: a bad call is logged.
+#[wasm_bindgen]
+pub fn command(name: &str, arg: JsValue) {
+    let kinds = RUNNING.with(|r| r.borrow().kinds.clone());
+    let cmd = match parse(name, &browser::to_json(&arg), &kinds) {
+        Ok(cmd) => cmd,
+        Err(e) => return browser::error(&format!("Allo: {e}")),
+    };
+    // Emitted outside the borrow: the app's handler may call back into this module.
+    let sink = RUNNING.with(|r| {
+        let mut r = r.borrow_mut();
+        match &r.sink {
+            Some(sink) => Some(sink.clone()),
+            None => {
+                r.pending.push(cmd.clone());
+                None
+            }
+        }
+    });
+    if let Some(sink) = sink {
+        sink.emit(cmd);
+    }
+}
+
+/// Unmounts the app and undoes everything registered with [`on_destroy`]. The loader then
+/// removes the host element, so the page is left as it was before Allo.
+#[wasm_bindgen]
+pub fn destroy() {
+    let running = RUNNING.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    if let Some(app) = running.app {
+        app.destroy();
+    }
+    for f in running.teardown {
+        f();
+    }
+}
+
+/// The elements the loader drew as a stand-in launcher.
+fn facade() -> Vec<web_sys::Element> {
+    let Some(list) = RUNNING.with(|r| r.borrow().root.clone()).and_then(|root| root.query_selector_all("[data-allo-facade]").ok()) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+}
+
+/// Called while the app first renders: hides the facade from assistive technology at once,
+/// so there is never more than one launcher in the accessibility tree. Yew may yield to the
+/// browser between rendering and running effects; the facade stays on screen (and keeps
+/// focus) until [`take_over`] removes it.
+pub fn retire_facade() {
+    for el in facade() {
+        let _ = el.set_attribute("aria-hidden", "true");
+    }
+}
+
+/// The app's launcher is on screen: remove the loader's stand-in (the facade) and, if it had
+/// keyboard focus, give focus to the real launcher, so the swap is invisible to the visitor.
+pub fn take_over(launcher: &NodeRef) {
+    let Some(root) = RUNNING.with(|r| r.borrow().root.clone()) else { return };
+    let had_focus = root
+        .active_element()
+        .and_then(|a| a.closest("[data-allo-facade]").ok().flatten())
+        .is_some();
+    for el in facade() {
+        el.remove();
+    }
+    if had_focus {
+        crate::view::focus(launcher);
+    }
+}
