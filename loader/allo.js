@@ -111,7 +111,7 @@
       // Only what the launcher shows: its font (it inherits the family; every browser that runs
       // Allo resolves the real stack's first entry, system-ui), direction (`all` leaves the
       // page's `direction` to be inherited) and focus ring.
-      '.allo{font:400 16px/1.45 system-ui,sans-serif;direction:ltr}.allo :focus-visible{outline:3px solid #2563eb;outline-offset:2px}' +
+      '.allo{font:400 16px/1.45 system-ui,sans-serif;direction:ltr}.allo :focus-visible{outline:3px solid #2563eb;outline-offset:3px;box-shadow:0 0 0 3px #fff}' +
       '.allo-launcher{position:fixed;bottom:' + px(own.offsetY) + ';right:' + x + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : 2147483000) +
       ';display:inline-flex;align-items:center;gap:8px;min-height:48px;padding:0 20px 0 16px;border:0;border-radius:999px;background:' + a + ';color:' + onAccent(a) +
       ';font-family:inherit;font-size:15px;font-weight:600;line-height:1;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22)}' +

@@ -413,6 +413,10 @@ test('reduced motion: no animation or transition; otherwise the panel rises in',
   }
 });
 
+/** The app's launcher is mounted (not just the loader's stand-in under [data-allo-facade]). */
+const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
+  .some((b) => !b.closest('[data-allo-facade]')));
+
 /** WCAG contrast of two `rgb()` strings. */
 function contrast(a, b) {
   const lum = (c) => {
@@ -434,6 +438,9 @@ test('theming: any accent stays readable, in light and dark; z-index and offsets
       const slug = `${accent.slice(1)}-${scheme}`;
       await p.goto(page(`/accent-${slug}.html`, `data-accent="${accent}" data-scheme="${scheme}" data-kinds="feedback"`));
       const launcher = p.getByRole('button', { name: 'Contact us' });
+      // Measure the app's launcher, not the loader's stand-in it replaces (both must be readable;
+      // the stand-in's colours are checked against the app's in api.test.mjs).
+      await until(() => appMounted(p), { what: 'the app launcher' });
       const [bg, fg] = await launcher.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
       assert.ok(contrast(bg, fg) >= 4.5, `${slug}: launcher text ${fg} on ${bg}`);
       await launcher.click();
@@ -454,6 +461,7 @@ test('theming: any accent stays readable, in light and dark; z-index and offsets
   const log = watch(p);
   await p.goto(page('/placed.html', 'data-z-index="5" data-offset-x="96px" data-offset-y="5rem" data-position="bottom-left"'));
   const launcher = p.getByRole('button', { name: 'Contact us' });
+  await until(() => appMounted(p), { what: 'the app launcher' });
   const placed = await launcher.evaluate((el) => {
     const r = el.getBoundingClientRect();
     return { z: getComputedStyle(el).zIndex, left: r.left, bottom: innerHeight - r.bottom };
@@ -471,6 +479,8 @@ test('theming: any accent stays readable, in light and dark; z-index and offsets
   const badLog = watch(q);
   await q.goto(page('/bad-offset.html', 'data-offset-x="10px;display:none"'));
   await q.getByRole('button', { name: 'Contact us' }).waitFor();
+  // The warning comes from the app's config parser, once the wasm has loaded.
+  await until(() => appMounted(q), { what: 'the app launcher' });
   assert.ok(badLog.warnings.some((w) => /offsetX/.test(w) && /24px/.test(w)), badLog.warnings.join('\n'));
   const right = await q.getByRole('button', { name: 'Contact us' }).evaluate((el) => innerWidth - el.getBoundingClientRect().right);
   assert.equal(right, 20);

@@ -32,7 +32,9 @@ async function watched() {
   return { page, log: watch(page) };
 }
 const violations = (page) => page.evaluate(() => window.__violations);
-const appMounted = (page) => page.evaluate(() => !!document.querySelector('allo-widget')?.shadowRoot.querySelector('.allo-launcher[aria-controls]'));
+// The app's launcher, as opposed to the loader's stand-in (which lives under [data-allo-facade]).
+const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
+  .some((b) => !b.closest('[data-allo-facade]')));
 
 async function sendFeedback(page, text) {
   await page.getByRole('button', { name: 'Contact us' }).click();
