@@ -264,3 +264,65 @@ async fn without_a_launcher_the_panel_works_and_gives_focus_back_to_the_owners_b
     assert_eq!(document().active_element().as_ref(), Some(&own));
     own.remove();
 }
+
+/// The accessible name of a radio or checkbox: its label's visually hidden text, or the label.
+fn name_of(input: &Element) -> String {
+    let label = input.closest("label").unwrap().unwrap();
+    match label.query_selector(".allo-visually-hidden").unwrap() {
+        Some(hidden) => hidden.text_content().unwrap(),
+        None => label.text_content().unwrap().trim().to_owned(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn nps_and_ces_are_radio_groups_with_a_name_per_option() {
+    let cases: [(&str, &str, usize, &str, &str); 2] = [
+        ("nps", "How likely are you to recommend us to a friend or colleague?", 11, "0 out of 10, Not at all likely", "10 out of 10, Extremely likely"),
+        ("ces", "The shop made it easy for me to do what I wanted.", 7, "1, Strongly disagree", "7, Strongly agree"),
+    ];
+    for (metric, question, count, first, last) in cases {
+        let root = booted(&format!(r#"{{"endpoint":"/v1/submissions","metric":"{metric}","kinds":"feedback"}}"#)).await;
+        click(&one(&root, ".allo-launcher")).await;
+        assert_eq!(one(&root, "fieldset legend").text_content().unwrap(), question);
+        let radios = all(&root, "input[type=radio][name=allo-score]");
+        assert_eq!(radios.len(), count, "{metric}");
+        assert_eq!(name_of(&radios[0]), first);
+        assert_eq!(name_of(&radios[count - 1]), last);
+        // Choosing one checks exactly that one, and the follow-up question adapts to it.
+        click(&radios[count - 1]).await;
+        let checked: Vec<bool> = all(&root, "input[name=allo-score]").iter().map(|r| r.dyn_ref::<HtmlInputElement>().unwrap().checked()).collect();
+        assert_eq!(checked.iter().filter(|c| **c).count(), 1);
+        assert!(checked[count - 1]);
+        // (The label goes on with " (optional)".)
+        assert!(one(&root, "label[for=allo-message]").text_content().unwrap().starts_with("What did we do well?"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn callback_form_has_labelled_phone_country_and_consent_and_reports_every_problem() {
+    let root = booted(r#"{"endpoint":"/v1/submissions","kinds":"callback","country":"BE","hours":"Mo-Su 00:00-24:00"}"#).await;
+    click(&one(&root, ".allo-launcher")).await;
+    let phone = one(&root, "#allo-phone");
+    assert_eq!(phone.get_attribute("type").as_deref(), Some("tel"));
+    assert_eq!(phone.get_attribute("autocomplete").as_deref(), Some("tel"));
+    assert_eq!(one(&root, "label[for=allo-phone]").text_content().unwrap().trim(), "Phone number");
+    let country = one(&root, "#allo-country").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
+    assert_eq!(country.value(), "BE");
+    assert!(root.query_selector("label[for=allo-country]").unwrap().is_some());
+    let consent = one(&root, "#allo-consent").dyn_into::<HtmlInputElement>().unwrap();
+    assert!(!consent.checked(), "consent is never pre-ticked");
+    // The honeypot is out of the tab order and hidden from assistive technology.
+    let hp = one(&root, "#allo-website");
+    assert_eq!(hp.get_attribute("tabindex").as_deref(), Some("-1"));
+    assert_eq!(hp.closest("[aria-hidden=true]").unwrap().is_some(), true);
+
+    click(&one(&root, "button[type=submit]")).await;
+    yew::scheduler::flush().await;
+    let errors: Vec<String> = all(&root, ".allo-error").iter().map(|e| e.text_content().unwrap()).collect();
+    assert!(errors.iter().any(|e| e == "Please enter your phone number."), "{errors:?}");
+    assert!(errors.iter().any(|e| e == "Please enter your name."), "{errors:?}");
+    assert!(errors.iter().any(|e| e == "Please tick the box so that we may call you."), "{errors:?}");
+    assert_eq!(phone.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let described = phone.get_attribute("aria-describedby").unwrap();
+    assert_eq!(one(&root, &format!("#{described}")).text_content().unwrap(), "Please enter your phone number.");
+}
