@@ -365,6 +365,8 @@ test('a right-to-left host page does not mirror the widget', async () => {
   // Arabic is not one of Allo's languages: the browser's (English) is used, written LTR.
   const launcher = p.getByRole('button', { name: 'Contact us' });
   await launcher.waitFor();
+  // Measure the app's launcher: the loader's stand-in may be swapped out mid-measure.
+  await until(() => appMounted(p), { what: 'the app launcher' });
   const vw = p.viewportSize().width;
   const lb = await launcher.boundingBox();
   assert.equal(Math.round(vw - (lb.x + lb.width)), 20, 'the launcher stays in the bottom-right corner');
