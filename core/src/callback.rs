@@ -236,11 +236,11 @@ impl CallbackForm {
             }
             Action::Sent(id) => {
                 self = self.cleared();
-                self.status = Status::Sent { reference: crate::id::reference(&id) };
+                self.status = Status::sent(&id);
             }
             Action::Queued(id) => {
                 self = self.cleared();
-                self.status = Status::Queued { reference: crate::id::reference(&id) };
+                self.status = Status::queued(&id);
             }
             Action::Failed(f) => self.status = Status::Failed(f),
             Action::Reset => self = self.cleared(),

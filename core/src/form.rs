@@ -43,6 +43,18 @@ pub enum Status {
     Failed(SendFailure),
 }
 
+impl Status {
+    /// Delivered: the visitor gets the short reference of submission `id`.
+    pub fn sent(id: &str) -> Status {
+        Status::Sent { reference: crate::id::reference(id) }
+    }
+
+    /// Waiting in the outbox: the visitor still gets the reference of submission `id`.
+    pub fn queued(id: &str) -> Status {
+        Status::Queued { reference: crate::id::reference(id) }
+    }
+}
+
 /// How the visitor feels, read from the score: decides the follow-up question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sentiment {
@@ -253,11 +265,11 @@ impl FeedbackForm {
             }
             Action::Sent(id) => {
                 self = self.cleared();
-                self.status = Status::Sent { reference: crate::id::reference(&id) };
+                self.status = Status::sent(&id);
             }
             Action::Queued(id) => {
                 self = self.cleared();
-                self.status = Status::Queued { reference: crate::id::reference(&id) };
+                self.status = Status::queued(&id);
             }
             Action::Failed(f) => self.status = Status::Failed(f),
             Action::Reset => self = self.cleared(),
