@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
@@ -106,9 +107,10 @@ pub struct Config {
     pub inbox_token: Option<String>,
 
     /// URL that receives every new submission as a signed POST (Standard Webhooks); repeat
-    /// the flag or separate with commas. http:// only in this build (no TLS): for an https
-    /// receiver such as Slack, point it at a local TLS-terminating relay. Deliveries are queued
-    /// in the database and retried with exponential backoff, also across restarts.
+    /// the flag or separate with commas. http:// or https:// (e.g. a Slack incoming webhook);
+    /// https receivers' certificates are checked against the bundled Mozilla roots (and
+    /// --webhook-ca-file), and an https URL is never sent to in plain text. Deliveries are
+    /// queued in the database and retried with exponential backoff, also across restarts.
     #[arg(long = "webhook-url", env = "ALLO_WEBHOOK_URLS", value_name = "URL", value_delimiter = ',', value_parser = parse_webhook_url)]
     pub webhook_urls: Vec<String>,
 
@@ -121,6 +123,12 @@ pub struct Config {
         hide_env_values = true
     )]
     pub webhook_secret: Option<WebhookSecret>,
+
+    /// PEM file of extra CA certificates trusted for https webhooks (a receiver behind an
+    /// internal CA), beside the bundled Mozilla roots. Read at start: a missing or broken
+    /// file is an error.
+    #[arg(long, env = "ALLO_WEBHOOK_CA_FILE", value_name = "PATH")]
+    pub webhook_ca_file: Option<PathBuf>,
 
     /// Webhook body: `standard` (JSON event with the whole submission) or `slack`
     /// (`{"text": …}` for Slack-compatible incoming webhooks).
@@ -274,19 +282,12 @@ fn parse_inbox_token(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-/// Checks a webhook URL: absolute `http://host[:port][/path]`.
+/// Checks a webhook URL: absolute `http://` or `https://host[:port][/path]`.
 pub fn parse_webhook_url(s: &str) -> Result<String, String> {
     let s = s.trim();
     let uri: axum::http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL: {e}"))?;
-    match uri.scheme_str() {
-        Some("http") => {}
-        Some("https") => {
-            return Err(format!(
-                "`{s}`: https webhooks are not supported by this build (no TLS library); \
-                 send to an http:// relay on this host or network that forwards over TLS"
-            ))
-        }
-        _ => return Err(format!("`{s}` must start with http://")),
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(format!("`{s}` must start with http:// or https://"));
     }
     if uri.host().is_none_or(str::is_empty) {
         return Err(format!("`{s}` has no host"));
@@ -311,6 +312,7 @@ impl Config {
             inbox_token: None,
             webhook_urls: Vec::new(),
             webhook_secret: None,
+            webhook_ca_file: None,
             webhook_format: WebhookFormat::Standard,
             webhook_retry: Duration::from_secs(5),
             status_rate_limit: 60,
@@ -396,6 +398,17 @@ impl Config {
                 public_url: self.public_url.clone(),
             },
         )))
+    }
+
+    /// The TLS settings for https webhooks: Mozilla's roots plus `--webhook-ca-file`. The
+    /// file is read here, once, so a missing or broken one is a start-up error rather than
+    /// a failure of every delivery; a CA file without any webhook is a mistake worth saying.
+    pub fn webhook_tls(&self) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
+        if self.webhook_ca_file.is_some() && self.webhook_urls.is_empty() {
+            return Err("--webhook-ca-file is only used with --webhook-url".into());
+        }
+        crate::tls::client_config(self.webhook_ca_file.as_deref(), "--webhook-ca-file")
+            .map_err(|e| e.to_string())
     }
 
     /// The origins as one policy, ready for the CORS middleware.
@@ -663,7 +676,6 @@ mod tests {
             &["--database-url", "mysql://x@y/z"][..],
             &["--database-url", "postgres://x@y:notaport/z"],
             &["--inbox-token", "short"],
-            &["--webhook-url", "https://hooks.slack.com/services/x"],
             &["--webhook-url", "ftp://x.example/"],
             &["--webhook-url", "not a url"],
             &["--webhook-secret", "not-whsec"],
@@ -673,6 +685,64 @@ mod tests {
         ] {
             assert!(parse(args).is_err(), "{args:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn https_webhooks_are_accepted_other_schemes_not() {
+        let c = parse(&[
+            "--webhook-url",
+            "https://hooks.slack.com/services/T0/B0/X,http://127.0.0.1:9000/hook",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.webhook_urls,
+            [
+                "https://hooks.slack.com/services/T0/B0/X",
+                "http://127.0.0.1:9000/hook"
+            ]
+        );
+        assert!(c.webhook_ca_file.is_none());
+        assert!(c.webhook_tls().is_ok(), "Mozilla's roots alone");
+        for bad in [
+            "ftp://x.example/",
+            "ws://x.example/",
+            "hooks.slack.com/services/x",
+            "https:///x",
+        ] {
+            let e = parse_webhook_url(bad).unwrap_err();
+            assert!(e.contains(bad.trim()), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn webhook_ca_file_is_read_at_start() {
+        let dir = std::env::temp_dir().join(format!("allo-config-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let not_pem = dir.join("key-by-mistake.pem");
+        std::fs::write(
+            &not_pem,
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        let missing = dir.join("missing.pem");
+        let hook = ["--webhook-url", "https://hooks.internal/x"];
+        for (file, expected) in [(&missing, "missing.pem"), (&not_pem, "no PEM certificate")] {
+            let args = [&hook[..], &["--webhook-ca-file", file.to_str().unwrap()]].concat();
+            let c = parse(&args).unwrap();
+            assert_eq!(c.webhook_ca_file.as_deref(), Some(file.as_path()));
+            let e = c.webhook_tls().unwrap_err();
+            assert!(
+                e.starts_with("--webhook-ca-file ") && e.contains(expected),
+                "{e}"
+            );
+        }
+        // Without a webhook the file would never be used: say so instead of ignoring it.
+        let c = parse(&["--webhook-ca-file", missing.to_str().unwrap()]).unwrap();
+        assert_eq!(
+            c.webhook_tls().unwrap_err(),
+            "--webhook-ca-file is only used with --webhook-url"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod status;
 pub mod status_token;
 pub mod store;
 pub mod time;
+pub mod tls;
 pub mod webhook;
 
 use std::fmt;
@@ -190,6 +191,7 @@ impl Collector {
             }
         }
         let mail = config.mail().map_err(StartError)?;
+        let webhook_tls = config.webhook_tls().map_err(StartError)?;
         // The socket first: a port in use is then reported before the database file is
         // created or migrated.
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -249,9 +251,10 @@ impl Collector {
             tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");
         }
         let tls = match &mail {
-            Some((server, _)) if server.starttls => {
-                Some(smtp::tls_config(server.ca_file.as_deref()).map_err(StartError)?)
-            }
+            Some((server, _)) if server.starttls => Some(
+                tls::client_config(server.ca_file.as_deref(), "--smtp-ca-file")
+                    .map_err(|e| StartError(e.to_string()))?,
+            ),
             _ => None,
         };
         // The numbering-plan metadata loads on first use: do it now, not in a visitor's
@@ -276,6 +279,7 @@ impl Collector {
                 Arc::clone(&store),
                 config.webhook_secret.clone(),
                 config.webhook_retry,
+                webhook_tls,
                 mailer,
                 wake,
             )

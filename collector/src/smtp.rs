@@ -8,11 +8,10 @@
 //! beyond `AUTH` is needed. Every step's failure is reported with the server's answer, which
 //! is what the inbox then shows as the delivery's last error.
 //!
-//! `STARTTLS` uses rustls (the `ring` provider) and checks the server's certificate against
-//! Mozilla's roots (bundled, so a bare container works) plus an optional CA file for a
-//! private relay. Once asked for, TLS is required: a server that does not offer it is an
-//! error, never a silent fall-back to plain text.
-use std::path::Path;
+//! `STARTTLS` uses rustls with the settings of [`crate::tls`]: the server's certificate is
+//! checked against Mozilla's roots (bundled, so a bare container works) plus an optional CA
+//! file for a private relay. Once asked for, TLS is required: a server that does not offer
+//! it is an error, never a silent fall-back to plain text.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -153,38 +152,6 @@ pub fn dot_stuff(message: &str) -> String {
     }
     out.push_str(".\r\n");
     out
-}
-
-/// The TLS settings for `STARTTLS`: Mozilla's roots plus those in `ca_file`. Built once at
-/// start, so an unreadable CA file stops the collector instead of every delivery.
-pub fn tls_config(ca_file: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, String> {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::CertificateDer;
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_file {
-        let shown = path.display();
-        let certs = CertificateDer::pem_file_iter(path)
-            .map_err(|e| format!("--smtp-ca-file {shown}: {e}"))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("--smtp-ca-file {shown}: {e}"))?;
-        if certs.is_empty() {
-            return Err(format!("--smtp-ca-file {shown}: no PEM certificate in it"));
-        }
-        for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| format!("--smtp-ca-file {shown}: {e}"))?;
-        }
-    }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| format!("TLS set-up: {e}"))?
-    .with_root_certificates(roots)
-    .with_no_client_auth();
-    Ok(Arc::new(config))
 }
 
 /// Sends one message from `from` to `to` through `server`; `tls` is needed when the server

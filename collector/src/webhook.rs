@@ -11,8 +11,11 @@
 //! `mail` and `smtp`): the [`Forwarder`] sends each row by its kind, with the same leases,
 //! backoff and bookkeeping.
 //!
-//! Plain http only: TLS would add a crypto library to a build that otherwise has none (see
-//! the `--webhook-url` help for https receivers).
+//! Receivers are reached over http or https (Slack's incoming webhooks are https only).
+//! https uses the same rustls settings as SMTP `STARTTLS` ([`crate::tls`]): Mozilla's roots
+//! plus `--webhook-ca-file`. An https URL is only ever spoken to over TLS with a verified
+//! certificate; a failed handshake is a failed attempt, retried like any other, never a
+//! fall-back to plain http.
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -23,6 +26,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -224,7 +228,7 @@ pub struct Mailer {
 /// The background task that empties the outbox.
 pub struct Forwarder {
     store: Arc<dyn Store>,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     secret: Option<WebhookSecret>,
     retry: Duration,
     mailer: Option<Arc<Mailer>>,
@@ -233,17 +237,27 @@ pub struct Forwarder {
 
 impl Forwarder {
     /// A forwarder over `store`; `wake` is notified whenever a delivery is queued. `retry` is
-    /// the webhooks' first retry delay; email rows need a `mailer` (without one they wait).
+    /// the webhooks' first retry delay and `tls` the settings for https receivers (see
+    /// [`crate::tls::client_config`]); email rows need a `mailer` (without one they wait).
     pub fn new(
         store: Arc<dyn Store>,
         secret: Option<WebhookSecret>,
         retry: Duration,
+        tls: Arc<tokio_rustls::rustls::ClientConfig>,
         mailer: Option<Mailer>,
         wake: Arc<Notify>,
     ) -> Forwarder {
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(Duration::from_secs(5)));
-        connector.set_nodelay(true);
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(Duration::from_secs(5)));
+        http.set_nodelay(true);
+        // The scheme of each URL decides: `https_or_http` keeps http:// receivers working,
+        // and an https:// one gets TLS or no connection at all.
+        http.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config((*tls).clone())
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
         Forwarder {
             store,
             client: Client::builder(TokioExecutor::new()).build(connector),

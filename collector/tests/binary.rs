@@ -27,6 +27,7 @@ fn collector() -> Command {
         "ALLO_WEBHOOK_SECRET",
         "ALLO_WEBHOOK_FORMAT",
         "ALLO_WEBHOOK_RETRY",
+        "ALLO_WEBHOOK_CA_FILE",
         "ALLO_STATUS_RATE_LIMIT",
         "ALLO_SMTP_HOST",
         "ALLO_SMTP_PORT",
@@ -139,6 +140,9 @@ fn help_documents_flags_and_env() {
         "--webhook-secret",
         "--webhook-format",
         "--webhook-retry",
+        "--webhook-ca-file",
+        "ALLO_WEBHOOK_CA_FILE",
+        "https://",
         "--status-rate-limit",
         "--smtp-host",
         "ALLO_SMTP_HOST",
@@ -236,13 +240,46 @@ fn bad_new_configuration_exits_2() {
     );
     expect_config_error(&["--inbox-token", "short"], "at least 16 characters");
     expect_config_error(
-        &["--webhook-url", "https://hooks.slack.com/services/T/B/X"],
-        "https webhooks are not supported",
+        &["--webhook-url", "ftp://hooks.example/x"],
+        "must start with http:// or https://",
     );
     expect_config_error(&["--webhook-secret", "plain-secret"], "whsec_");
     expect_config_error(&["--duplicate-window", "soon"], "--duplicate-window");
     expect_config_error(&["--smtp-to", "not an address"], "not an email address");
     expect_config_error(&["--public-url", "shop.example"], "--public-url");
+}
+
+#[test]
+fn unusable_webhook_ca_file_exits_2() {
+    let dir = common::TempDir::new("bin-ca");
+    let db = dir.path().join("x.sqlite");
+    let not_pem = dir.path().join("notes.txt");
+    std::fs::write(&not_pem, "not a certificate").unwrap();
+    let missing = dir.path().join("missing.pem");
+    for (file, expected) in [
+        (&missing, "missing.pem"),
+        (&not_pem, "no PEM certificate in it"),
+    ] {
+        let stderr = expect_config_error(
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--db",
+                db.to_str().unwrap(),
+                "--webhook-url",
+                "https://hooks.slack.com/services/T/B/X",
+                "--webhook-ca-file",
+                file.to_str().unwrap(),
+            ],
+            expected,
+        );
+        assert!(
+            stderr.starts_with("allo-collector: error: --webhook-ca-file "),
+            "{stderr:?}"
+        );
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr:?}");
+    }
+    assert!(!db.exists(), "stopped before the database was created");
 }
 
 #[test]

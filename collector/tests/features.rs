@@ -1,11 +1,12 @@
 //! End-to-end tests of the owner-facing features over real HTTP, on SQLite and PostgreSQL:
 //! rate limits, duplicate callbacks, the inbox (auth, escaping, statuses, exports) and
-//! signed webhooks from the outbox.
+//! signed webhooks from the outbox, over http and over verified https.
 mod common;
 
 use std::time::Duration;
 
 use base64::Engine;
+use common::tls::TlsReceiver;
 use common::{
     callback, callback_for, feedback, get_bearer, post_form, send, uuid, wait_for, Backend,
     Receiver, TestDb, TestServer,
@@ -682,4 +683,79 @@ fn concurrent_duplicate_callbacks_store_one() {
 fn send_helper_reaches_healthz() {
     let server = TestServer::start();
     assert_eq!(send(server.addr, "GET", "/healthz", &[], b"").status, 200);
+}
+
+#[test]
+fn https_webhooks_are_delivered_over_verified_tls() {
+    let (_certs, ca, cert, key) = common::tls::test_certificates();
+    let receiver = TlsReceiver::start(&cert, &key);
+    let server = TestServer::start_with(|c| {
+        c.webhook_urls = vec![receiver.url()];
+        c.webhook_secret = Some(SECRET.parse().unwrap());
+        c.webhook_ca_file = Some(ca.clone());
+    });
+    let id = uuid(1300);
+    assert_eq!(post(&server, &feedback(&id), &[]).status, 201);
+    let d = wait_for(Duration::from_secs(15), "the https delivery", || {
+        receiver.received().pop()
+    });
+    // Only a completed handshake produces a delivery, and the name asked for is the URL's.
+    assert_eq!(d.tls_server_name.as_deref(), Some("localhost"));
+    assert_eq!(d.path, "/hook");
+    assert_eq!(d.header("webhook-id"), Some(format!("msg_{id}").as_str()));
+    verify_signature(&d);
+    let body: serde_json::Value = serde_json::from_slice(&d.body).unwrap();
+    assert_eq!(body["data"]["id"], id.as_str());
+    assert!(receiver.refused().is_empty(), "{:?}", receiver.refused());
+}
+
+#[test]
+fn https_webhook_with_an_untrusted_certificate_stays_queued() {
+    let (_certs, ca, cert, key) = common::tls::test_certificates();
+    let receiver = TlsReceiver::start(&cert, &key);
+    let db = TestDb::new(&Backend::Sqlite);
+    let configure = |c: &mut allo_collector::Config| {
+        with_inbox(c);
+        c.webhook_urls = vec![receiver.url()];
+        c.webhook_secret = Some(SECRET.parse().unwrap());
+        c.webhook_retry = Duration::from_millis(100);
+    };
+    // Mozilla's roots only: the test CA is unknown, so the collector must hang up.
+    let mut untrusted = TestServer::start_db(&db, configure);
+    let id = uuid(1400);
+    assert_eq!(post(&untrusted, &feedback(&id), &[]).status, 201);
+    let reasons = wait_for(Duration::from_secs(15), "two refused handshakes", || {
+        let r = receiver.refused();
+        (r.len() >= 2).then_some(r)
+    });
+    // The client aborted the handshake with an alert: it spoke TLS, judged the certificate
+    // and sent nothing else, so no request (and no plain-text copy of one) ever arrived.
+    assert!(
+        reasons.iter().all(|r| r.contains("alert")),
+        "refused by the client: {reasons:?}"
+    );
+    assert!(receiver.received().is_empty(), "nothing delivered");
+    let page = wait_for(Duration::from_secs(15), "the retrying delivery", || {
+        let page = html(&get_bearer(
+            untrusted.addr,
+            &format!("/inbox/item/{id}"),
+            TOKEN,
+        ));
+        page.contains(">retrying</span>").then_some(page)
+    });
+    assert!(page.to_ascii_lowercase().contains("certificate"), "{page}");
+    untrusted.shutdown();
+
+    // The row stayed in the outbox: trusting the CA after a restart delivers it, once.
+    let _trusted = TestServer::start_db(&db, |c| {
+        configure(c);
+        c.webhook_ca_file = Some(ca.clone());
+    });
+    let d = wait_for(Duration::from_secs(20), "the delivery once trusted", || {
+        receiver.received().pop()
+    });
+    assert_eq!(d.header("webhook-id"), Some(format!("msg_{id}").as_str()));
+    verify_signature(&d);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(receiver.received().len(), 1, "delivered once");
 }

@@ -524,7 +524,7 @@ fn phone_numbers_must_be_valid_for_their_country() {
 
 #[test]
 fn starttls_is_required_and_the_certificate_checked() {
-    let (_certs, ca, cert, key) = common::smtp::test_certificates();
+    let (_certs, ca, cert, key) = common::tls::test_certificates();
     let smtp = SmtpServer::start_with(
         common::free_port(),
         Some(("shop", "s3cret")),

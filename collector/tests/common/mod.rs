@@ -20,6 +20,7 @@ use allo_collector::{Collector, Config};
 
 pub mod pg;
 pub mod smtp;
+pub mod tls;
 pub use pg::Backend;
 
 /// A directory under the system temp dir, removed on drop.
@@ -435,12 +436,14 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// One request a [`Receiver`] got.
+/// One request a [`Receiver`] (or a [`tls::TlsReceiver`]) got.
 #[derive(Clone, Debug)]
 pub struct Delivery {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The server name the client asked for in its TLS hello (SNI); `None` over plain http.
+    pub tls_server_name: Option<String>,
 }
 
 impl Delivery {
@@ -508,6 +511,11 @@ impl Drop for Receiver {
 fn read_request(mut stream: TcpStream) -> Option<Delivery> {
     stream.set_nonblocking(false).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    serve_request(&mut stream)
+}
+
+/// Reads one HTTP/1.1 request from `stream`, answers 200 and returns what came.
+pub(crate) fn serve_request(stream: &mut (impl Read + Write)) -> Option<Delivery> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let end = loop {
@@ -543,10 +551,12 @@ fn read_request(mut stream: TcpStream) -> Option<Delivery> {
     stream
         .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         .ok()?;
+    stream.flush().ok()?;
     Some(Delivery {
         path,
         headers,
         body,
+        tls_server_name: None,
     })
 }
 
