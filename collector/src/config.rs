@@ -14,6 +14,7 @@ use clap::Parser;
 
 use crate::time::parse_duration;
 use crate::webhook::{WebhookFormat, WebhookSecret};
+use crate::zone::Zone;
 
 /// The collector's configuration.
 #[derive(Clone, Debug, Parser)]
@@ -208,6 +209,12 @@ pub struct Config {
     #[arg(long, env = "ALLO_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
 
+    /// Time zone the inbox shows times in and reads typed times and dates in: an IANA name
+    /// such as `Europe/Paris` or `America/New_York` (with daylight saving), or `UTC`. Storage,
+    /// webhooks and CSV/JSON exports stay in UTC (RFC 3339 with `Z`).
+    #[arg(long, env = "ALLO_TIMEZONE", default_value = "UTC", value_name = "ZONE", value_parser = parse_timezone)]
+    pub timezone: Zone,
+
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
@@ -225,6 +232,11 @@ pub fn parse_public_url(s: &str) -> Result<String, String> {
         return Err(format!("`{s}`: a base URL has no query or fragment"));
     }
     Ok(s.trim_end_matches('/').to_owned())
+}
+
+/// Parses `--timezone`: a name the time zone database knows.
+fn parse_timezone(s: &str) -> Result<Zone, String> {
+    Zone::named(s).map_err(|e| e.to_string())
 }
 
 /// Where submissions are stored.
@@ -326,6 +338,7 @@ impl Config {
             smtp_ca_file: None,
             smtp_retry: Duration::from_secs(30),
             public_url: None,
+            timezone: Zone::utc(),
             log: tracing::Level::INFO,
         }
     }
@@ -743,6 +756,23 @@ mod tests {
             "--webhook-ca-file is only used with --webhook-url"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn timezone_defaults_to_utc_and_takes_iana_names() {
+        assert_eq!(parse(&[]).unwrap().timezone, Zone::utc());
+        assert_eq!(Config::new("x").timezone, Zone::utc());
+        let c = parse(&["--timezone", "Europe/Paris"]).unwrap();
+        assert_eq!(c.timezone.name(), "Europe/Paris");
+        assert_eq!(
+            c.timezone.show("2026-07-14T10:00:00.000Z"),
+            "2026-07-14 12:00 CEST"
+        );
+        for bad in ["Europe/Pariss", "", "GMT+25", "local"] {
+            let e = parse(&["--timezone", bad]).unwrap_err();
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation, "{bad}");
+            assert!(e.to_string().contains("--timezone"), "{e}");
+        }
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //! carriage return, which some spreadsheets skip before reading a formula) gets a leading
 //! `'`, which spreadsheets show as text. That includes E.164 numbers (`'+33…`), which then
 //! also keep their `+`.
+//!
+//! Times are exported as stored, RFC 3339 in UTC (`…Z`), whatever `--timezone` the inbox
+//! shows: a machine-readable file must not depend on a display setting.
 use crate::store::{Record, StatusEvent};
 
 /// The CSV header, one name per column, in [`csv_row`] order.

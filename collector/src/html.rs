@@ -9,6 +9,7 @@ use std::fmt::Write;
 
 use crate::status::Status;
 use crate::store::{Delivery, DeliveryKind, Record, StatusEvent};
+use crate::zone::Zone;
 
 /// The inbox's Content-Security-Policy: its own stylesheet and forms, nothing else.
 pub const INBOX_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
@@ -56,7 +57,8 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// An instant as the inbox shows it: `2026-11-24 10:00 UTC`.
+/// An instant in UTC, `2026-11-24 10:00 UTC`, for text that has no owner's zone at hand
+/// (notification emails); the inbox's pages use [`Zone::show`].
 pub fn when(ts: &str) -> String {
     match (ts.get(0..10), ts.get(11..16)) {
         (Some(date), Some(time)) if ts.ends_with('Z') => format!("{date} {time} UTC"),
@@ -192,6 +194,7 @@ fn option(value: &str, label: &str, selected: &str) -> String {
 }
 
 /// The listing page; `problems` maps ids with a failing delivery to whether it was abandoned.
+/// Times are shown in `zone`.
 pub fn list(
     records: &[Record],
     shown: &Shown,
@@ -199,6 +202,7 @@ pub fn list(
     now: &str,
     truncated: bool,
     problems: &HashMap<String, bool>,
+    zone: &Zone,
 ) -> String {
     let mut body = String::new();
     let callbacks = shown.view == "callbacks";
@@ -237,9 +241,11 @@ pub fn list(
         "<label>Status<select name=\"status\">{statuses}</select></label>\
          <label>Received from<input type=\"date\" name=\"from\" value=\"{}\"></label>\
          <label>to<input type=\"date\" name=\"to\" value=\"{}\"></label>\
-         <button>Filter</button></form>",
+         <button>Filter</button></form>\
+         <p class=\"muted\">Times and days in {}.</p>",
         esc(&shown.from),
-        esc(&shown.to)
+        esc(&shown.to),
+        esc(zone.name())
     );
     let q = shown.query();
     let sep = if q.is_empty() { "" } else { "?" };
@@ -278,7 +284,7 @@ pub fn list(
                     "{}<br>Promised: {}<br>Due by {}{}",
                     esc(r.callback_phone_e164.as_deref().unwrap_or("")),
                     esc(r.callback_promise_text.as_deref().unwrap_or("")),
-                    esc(&when(r.due_by().unwrap_or(""))),
+                    esc(&zone.show(r.due_by().unwrap_or(""))),
                     if r.rescheduled_due_by.is_some() {
                         " (moved)"
                     } else {
@@ -308,7 +314,7 @@ pub fn list(
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td><a href=\"/inbox/item/{}\">{}</a></td><td>{} {}</td><td>{who}</td><td>{details}</td></tr>",
-                esc(&when(&r.received_at)),
+                esc(&zone.show(&r.received_at)),
                 esc(&r.id),
                 esc(&r.reference),
                 status_badge(r.status),
@@ -328,7 +334,7 @@ pub fn list(
     )
 }
 
-/// One submission with its history, its deliveries and the status form.
+/// One submission with its history, its deliveries and the status form, times in `zone`.
 pub fn item(
     r: &Record,
     history: &[StatusEvent],
@@ -336,6 +342,7 @@ pub fn item(
     csrf: &str,
     by: &str,
     now: &str,
+    zone: &Zone,
 ) -> String {
     let mut body = String::new();
     let _ = write!(
@@ -354,8 +361,8 @@ pub fn item(
             let _ = write!(body, "<dt>{}</dt><dd>{}</dd>", esc(label), esc(v));
         }
     };
-    row("Received", Some(&when(&r.received_at)));
-    row("Sent (visitor's clock)", Some(&when(&r.created_at)));
+    row("Received", Some(&zone.show(&r.received_at)));
+    row("Sent (visitor's clock)", Some(&zone.show(&r.created_at)));
     row("Name", r.visitor_name.as_deref());
     row("Email", r.visitor_email.as_deref());
     row("Phone (as typed)", r.visitor_phone.as_deref());
@@ -370,9 +377,9 @@ pub fn item(
         let due = r.due_by().map(|d| {
             format!(
                 "{}{}{}",
-                when(d),
+                zone.show(d),
                 match (&r.rescheduled_due_by, &r.callback_due_by) {
-                    (Some(_), Some(original)) => format!(" (moved from {})", when(original)),
+                    (Some(_), Some(original)) => format!(" (moved from {})", zone.show(original)),
                     _ => String::new(),
                 },
                 if is_overdue(r, now) { " (overdue)" } else { "" }
@@ -380,7 +387,7 @@ pub fn item(
         });
         row("Due by", due.as_deref());
         let slot = match (&r.callback_slot_from, &r.callback_slot_to) {
-            (Some(a), Some(b)) => Some(format!("{} – {}", when(a), when(b))),
+            (Some(a), Some(b)) => Some(format!("{} – {}", zone.show(a), zone.show(b))),
             _ => r.callback_when_mode.as_deref().map(|m| {
                 if m == "asap" {
                     "As soon as possible".to_owned()
@@ -407,7 +414,7 @@ pub fn item(
     let consent_meta = r.consent_given_at.as_deref().map(|at| {
         format!(
             "{} (version {})",
-            when(at),
+            zone.show(at),
             r.consent_version.as_deref().unwrap_or("?")
         )
     });
@@ -415,7 +422,7 @@ pub fn item(
     row("Id", Some(&r.id));
     row("Told the visitor", r.visitor_message.as_deref());
     body.push_str("</dl>");
-    body.push_str(&deliveries_table(deliveries));
+    body.push_str(&deliveries_table(deliveries, zone));
     body.push_str("<h3>History</h3>");
     if history.is_empty() {
         body.push_str("<p class=\"muted\">No change yet.</p>");
@@ -438,14 +445,18 @@ pub fn item(
             match e.due_by.as_deref() {
                 Some("") => note.push_str("<br><em>Back to the original promised time.</em>"),
                 Some(d) => {
-                    let _ = write!(note, "<br><em>New promised time:</em> {}", esc(&when(d)));
+                    let _ = write!(
+                        note,
+                        "<br><em>New promised time:</em> {}",
+                        esc(&zone.show(d))
+                    );
                 }
                 None => {}
             }
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"msg\">{note}</td></tr>",
-                esc(&when(&e.at)),
+                esc(&zone.show(&e.at)),
                 esc(&e.by),
                 esc(&change),
             );
@@ -462,15 +473,12 @@ pub fn item(
         format!(
             "<label>Message to the visitor (shown in the widget; leave empty for none)\
              <textarea name=\"visitor_message\" maxlength=\"500\">{}</textarea></label>\
-             <label>New promised time, UTC (empty: the original {})\
+             <label>New promised time, {} (empty: the original {})\
              <input type=\"datetime-local\" name=\"due_by\" value=\"{}\"></label>",
             esc(r.visitor_message.as_deref().unwrap_or("")),
-            esc(&when(r.callback_due_by.as_deref().unwrap_or(""))),
-            esc(r
-                .rescheduled_due_by
-                .as_deref()
-                .and_then(|d| d.get(..16))
-                .unwrap_or(""))
+            esc(zone.name()),
+            esc(&zone.show(r.callback_due_by.as_deref().unwrap_or(""))),
+            esc(&zone.input_value(r.rescheduled_due_by.as_deref().unwrap_or("")))
         )
     } else {
         format!(
@@ -496,7 +504,7 @@ pub fn item(
 }
 
 /// The item page's deliveries: each notification and webhook with its state and last error.
-fn deliveries_table(deliveries: &[Delivery]) -> String {
+fn deliveries_table(deliveries: &[Delivery], zone: &Zone) -> String {
     let mut out = String::from("<h3>Notifications</h3>");
     if deliveries.is_empty() {
         out.push_str("<p class=\"muted\">None sent for this submission.</p>");
@@ -512,16 +520,16 @@ fn deliveries_table(deliveries: &[Delivery]) -> String {
         let state = match (&d.delivered_at, &d.failed_at) {
             (Some(at), _) => format!(
                 "<span class=\"badge status-handled\">delivered</span> {}",
-                esc(&when(at))
+                esc(&zone.show(at))
             ),
             (None, Some(at)) => format!(
                 "<span class=\"badge failing\">failed</span> gave up {}",
-                esc(&when(at))
+                esc(&zone.show(at))
             ),
             (None, None) if d.attempts == 0 => "queued".to_owned(),
             (None, None) => format!(
                 "<span class=\"badge failing\">retrying</span> next attempt {}",
-                esc(&when(&d.next_attempt_at))
+                esc(&zone.show(&d.next_attempt_at))
             ),
         };
         let _ = write!(

@@ -11,6 +11,9 @@
 //!
 //! Everything but the login page and the stylesheet answers 401 without credentials. Only
 //! mounted when `--inbox-token` is set; otherwise `/inbox` is a plain 404.
+//!
+//! Pages show times in the owner's zone (`--timezone`, see [`crate::zone`]), and typed times
+//! and the `from`/`to` days are read in it; exports keep the stored UTC instants.
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,6 +34,7 @@ use crate::ratelimit::{self, Limiter, Rate};
 use crate::status::Status;
 use crate::store::{Filter, Order, StatusChange, StatusFilter, Store};
 use crate::time;
+use crate::zone::Zone;
 
 /// Most rows the list page shows (exports have no such cut, up to [`EXPORT_MAX`]).
 pub const LIST_MAX: u32 = 500;
@@ -54,6 +58,8 @@ pub struct InboxState {
     pub logins: Arc<Limiter<IpAddr>>,
     /// Whether `X-Forwarded-*` headers are believed.
     pub trust_proxy: bool,
+    /// The zone pages show times in and typed times are read in.
+    pub zone: Zone,
 }
 
 impl InboxState {
@@ -67,7 +73,14 @@ impl InboxState {
                 burst: 10,
             })),
             trust_proxy,
+            zone: Zone::utc(),
         }
+    }
+
+    /// The same inbox showing times in `zone` (UTC without it).
+    pub fn with_zone(mut self, zone: Zone) -> InboxState {
+        self.zone = zone;
+        self
     }
 }
 
@@ -149,22 +162,23 @@ pub struct ListQuery {
     /// A status name, `open`, `overdue` or `any`.
     #[serde(default)]
     pub status: String,
-    /// First day received, `YYYY-MM-DD` (UTC).
+    /// First day received, `YYYY-MM-DD`, a day in the owner's zone.
     #[serde(default)]
     pub from: String,
-    /// Last day received, `YYYY-MM-DD` (UTC), inclusive.
+    /// Last day received, `YYYY-MM-DD` in the owner's zone, inclusive.
     #[serde(default)]
     pub to: String,
 }
 
 impl ListQuery {
-    /// The store filter and the filters to show back, or what is wrong with them.
-    pub fn filter(&self) -> Result<(Filter, Shown), String> {
-        self.filter_at(&time::now_rfc3339())
+    /// The store filter and the filters to show back, or what is wrong with them; days are
+    /// days in `zone`.
+    pub fn filter(&self, zone: &Zone) -> Result<(Filter, Shown), String> {
+        self.filter_at(&time::now_rfc3339(), zone)
     }
 
     /// [`ListQuery::filter`] with the clock given (`overdue` is relative to `now`).
-    pub fn filter_at(&self, now: &str) -> Result<(Filter, Shown), String> {
+    pub fn filter_at(&self, now: &str, zone: &Zone) -> Result<(Filter, Shown), String> {
         let callbacks = match self.view.as_str() {
             "" | "all" => false,
             "callbacks" => true,
@@ -186,16 +200,21 @@ impl ListQuery {
             name => StatusFilter::Only(name.parse::<Status>()?),
         };
         let overdue_at = (self.status == "overdue").then(|| now.to_owned());
-        for (name, value) in [("from", &self.from), ("to", &self.to)] {
-            if !value.is_empty() && !time::is_date(value) {
-                return Err(format!("`{name}` must be a date like 2026-11-23"));
+        let day = |name: &str, value: &str| -> Result<Option<(String, String)>, String> {
+            if value.is_empty() {
+                return Ok(None);
             }
-        }
+            zone.day_bounds(value)
+                .map(Some)
+                .ok_or_else(|| format!("`{name}` must be a date like 2026-11-23"))
+        };
+        let from = day("from", &self.from)?;
+        let to = day("to", &self.to)?;
         let filter = Filter {
             kind,
             status,
-            received_from: (!self.from.is_empty()).then(|| format!("{}T00:00:00.000Z", self.from)),
-            received_to: (!self.to.is_empty()).then(|| format!("{}T23:59:59.999Z", self.to)),
+            received_from: from.map(|(start, _)| start),
+            received_to: to.map(|(_, end)| end),
             order: if callbacks {
                 Order::Urgency
             } else {
@@ -245,7 +264,7 @@ async fn list(
     owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let (mut filter, shown) = match q.filter() {
+    let (mut filter, shown) = match q.filter(&state.zone) {
         Ok(f) => f,
         Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
     };
@@ -269,6 +288,7 @@ async fn list(
         &time::now_rfc3339(),
         truncated,
         &problems,
+        &state.zone,
     ))
     .into_response()
 }
@@ -286,6 +306,7 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
             owner.csrf(),
             owner.name(),
             &time::now_rfc3339(),
+            &state.zone,
         ))
         .into_response(),
         Ok(None) => page_error(
@@ -313,7 +334,7 @@ pub struct StatusForm {
     #[serde(default)]
     visitor_message: Option<String>,
     /// Absent: keep the promised time; empty: back to the widget's; else `YYYY-MM-DDTHH:MM`
-    /// in UTC.
+    /// in the owner's zone.
     #[serde(default)]
     due_by: Option<String>,
 }
@@ -363,13 +384,16 @@ async fn set_status(
     let due_by = match form.due_by.as_deref().map(str::trim) {
         None => None,
         Some("") => Some(String::new()),
-        Some(t) => match time::parse_owner_time(t) {
+        Some(t) => match state.zone.parse_owner_time(t) {
             Some(ms) => Some(time::format_millis(ms)),
             None => {
                 return page_error(
                     StatusCode::BAD_REQUEST,
                     "Bad time",
-                    "The new promised time must look like 2026-11-24T15:30 (UTC).",
+                    &format!(
+                        "The new promised time must look like 2026-11-24T15:30 ({}).",
+                        state.zone.name()
+                    ),
                     &owner,
                 )
             }
@@ -415,7 +439,7 @@ async fn exported(
     q: &ListQuery,
 ) -> Result<Vec<crate::store::Record>, Response> {
     let (mut filter, _) = q
-        .filter()
+        .filter(&state.zone)
         .map_err(|e| (StatusCode::BAD_REQUEST, e).into_response())?;
     filter.limit = Some(EXPORT_MAX);
     state.store.list(filter).await.map_err(storage_error)
@@ -577,12 +601,12 @@ mod tests {
 
     #[test]
     fn filters_from_the_query() {
-        let (f, shown) = q("", "", "", "", "").filter().unwrap();
+        let (f, shown) = q("", "", "", "", "").filter(&Zone::utc()).unwrap();
         assert_eq!(f, Filter::default());
         assert_eq!(shown.query(), "");
 
         let (f, _) = q("callbacks", "feedback", "", "2026-11-01", "2026-11-30")
-            .filter()
+            .filter(&Zone::utc())
             .unwrap();
         assert_eq!(
             f.kind.as_deref(),
@@ -594,12 +618,16 @@ mod tests {
         assert_eq!(f.received_from.as_deref(), Some("2026-11-01T00:00:00.000Z"));
         assert_eq!(f.received_to.as_deref(), Some("2026-11-30T23:59:59.999Z"));
 
-        let (f, _) = q("callbacks", "", "any", "", "").filter().unwrap();
+        let (f, _) = q("callbacks", "", "any", "", "")
+            .filter(&Zone::utc())
+            .unwrap();
         assert_eq!(f.status, StatusFilter::Any);
-        let (f, _) = q("", "feedback", "handled", "", "").filter().unwrap();
+        let (f, _) = q("", "feedback", "handled", "", "")
+            .filter(&Zone::utc())
+            .unwrap();
         assert_eq!(f.status, StatusFilter::Only(Status::Handled));
         let (f, shown) = q("", "", "overdue", "", "")
-            .filter_at("2026-11-24T10:00:00.000Z")
+            .filter_at("2026-11-24T10:00:00.000Z", &Zone::utc())
             .unwrap();
         assert_eq!(f.overdue_at.as_deref(), Some("2026-11-24T10:00:00.000Z"));
         assert_eq!(f.status, StatusFilter::Open);
@@ -612,7 +640,22 @@ mod tests {
             q("", "", "", "yesterday", ""),
             q("", "", "", "", "2026-13-01"),
         ] {
-            assert!(bad.filter().is_err(), "{bad:?}");
+            assert!(bad.filter(&Zone::utc()).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn received_days_are_the_owners_days() {
+        let paris = Zone::named("Europe/Paris").unwrap();
+        let (f, shown) = q("", "", "", "2026-07-14", "2026-11-24")
+            .filter(&paris)
+            .unwrap();
+        assert_eq!(f.received_from.as_deref(), Some("2026-07-13T22:00:00.000Z"));
+        assert_eq!(f.received_to.as_deref(), Some("2026-11-24T22:59:59.999Z"));
+        assert_eq!(
+            shown.query(),
+            "from=2026-07-14&to=2026-11-24",
+            "shown as typed"
+        );
     }
 }

@@ -39,6 +39,7 @@ pub mod store;
 pub mod time;
 pub mod tls;
 pub mod webhook;
+pub mod zone;
 
 use std::fmt;
 use std::future::Future;
@@ -240,10 +241,10 @@ impl Collector {
                 .map(|(_, settings)| Arc::new(settings.clone())),
             status_key: Arc::new(status_key),
         };
-        let inbox = config
-            .inbox_token
-            .as_deref()
-            .map(|token| InboxState::new(Arc::clone(&store), token, config.trust_proxy));
+        let inbox = config.inbox_token.as_deref().map(|token| {
+            InboxState::new(Arc::clone(&store), token, config.trust_proxy)
+                .with_zone(config.timezone.clone())
+        });
         if inbox.is_none() {
             tracing::info!("no --inbox-token: the inbox is disabled");
         }

@@ -39,6 +39,7 @@ fn collector() -> Command {
         "ALLO_SMTP_CA_FILE",
         "ALLO_SMTP_RETRY",
         "ALLO_PUBLIC_URL",
+        "ALLO_TIMEZONE",
     ] {
         cmd.env_remove(var);
     }
@@ -157,6 +158,8 @@ fn help_documents_flags_and_env() {
         "--smtp-retry",
         "--public-url",
         "ALLO_PUBLIC_URL",
+        "--timezone",
+        "ALLO_TIMEZONE",
         "--log",
     ] {
         assert!(
@@ -247,6 +250,11 @@ fn bad_new_configuration_exits_2() {
     expect_config_error(&["--duplicate-window", "soon"], "--duplicate-window");
     expect_config_error(&["--smtp-to", "not an address"], "not an email address");
     expect_config_error(&["--public-url", "shop.example"], "--public-url");
+    let stderr = expect_config_error(
+        &["--timezone", "Europe/Pariss"],
+        "`Europe/Pariss` is not a time zone name",
+    );
+    assert!(stderr.contains("--timezone"), "{stderr}");
 }
 
 #[test]

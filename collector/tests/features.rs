@@ -759,3 +759,57 @@ fn https_webhook_with_an_untrusted_certificate_stays_queued() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(receiver.received().len(), 1, "delivered once");
 }
+
+#[test]
+fn inbox_shows_times_in_the_owners_zone() {
+    let server = TestServer::start_with(|c| {
+        with_inbox(c);
+        c.timezone = "Europe/Paris".parse().unwrap();
+    });
+    // Promised for 10:00 UTC in November (winter time, UTC+1).
+    let id = uuid(1500);
+    assert_eq!(post(&server, &callback(&id), &[]).status, 201);
+    let item = format!("/inbox/item/{id}");
+    let page = html(&get_bearer(server.addr, &item, TOKEN));
+    assert!(page.contains("2026-11-24 11:00 CET"), "{page}");
+    assert!(!page.contains("10:00 UTC"), "{page}");
+    assert!(page.contains("New promised time, Europe/Paris"), "{page}");
+    let list = html(&get_bearer(server.addr, "/inbox?view=callbacks", TOKEN));
+    assert!(list.contains("Due by 2026-11-24 11:00 CET"), "{list}");
+    assert!(list.contains("Times and days in Europe/Paris."), "{list}");
+
+    // The owner moves it to a July morning: typed in local (summer, UTC+2) time, stored in
+    // UTC, shown back in local time, and pre-filled as typed.
+    let r = post_form(
+        server.addr,
+        &format!("{item}/status"),
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        &[("status", "delayed"), ("due_by", "2027-07-01T09:15")],
+    );
+    assert_eq!(r.status, 303, "{r:?}");
+    let page = html(&get_bearer(server.addr, &item, TOKEN));
+    assert!(
+        page.contains("2027-07-01 09:15 CEST (moved from 2026-11-24 11:00 CET)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<em>New promised time:</em> 2027-07-01 09:15 CEST"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"2027-07-01T09:15\""), "{page}");
+    // The history's own time is local too (received and changed in this run, so only the
+    // abbreviation is known: CET or CEST, never UTC).
+    let history = &page[page.find("<h3>History").unwrap()..];
+    assert!(
+        history.contains(" CET</td>") || history.contains(" CEST</td>"),
+        "{history}"
+    );
+
+    // Exports stay machine-readable UTC.
+    let items = get_bearer(server.addr, "/inbox/export.json", TOKEN).json();
+    assert_eq!(items[0]["callback_due_by"], "2026-11-24T10:00:00.000Z");
+    assert_eq!(items[0]["rescheduled_due_by"], "2027-07-01T07:15:00.000Z");
+    assert!(items[0]["received_at"].as_str().unwrap().ends_with('Z'));
+    let csv = html(&get_bearer(server.addr, "/inbox/export.csv", TOKEN));
+    assert!(csv.contains(",2027-07-01T07:15:00.000Z"), "{csv}");
+}
