@@ -59,11 +59,6 @@ impl Zone {
         &self.name
     }
 
-    /// True for UTC, where times need no conversion note.
-    pub fn is_utc(&self) -> bool {
-        self.name == "UTC"
-    }
-
     fn zoned(&self, ts: &str) -> Option<jiff::Zoned> {
         let ms = i64::try_from(time::parse_millis(ts)?).ok()?;
         Some(
@@ -134,12 +129,6 @@ impl Zone {
     }
 }
 
-impl Default for Zone {
-    fn default() -> Zone {
-        Zone::utc()
-    }
-}
-
 impl fmt::Debug for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Zone({})", self.name)
@@ -171,7 +160,7 @@ mod tests {
             Zone::named(" europe/paris ").unwrap().name(),
             "Europe/Paris"
         );
-        assert!(Zone::named("UTC").unwrap().is_utc());
+        assert_eq!(Zone::named("UTC").unwrap(), Zone::utc());
         assert_eq!(Zone::named(""), Err(ZoneError::Empty));
         for bad in ["Europe/Atlantis", "Paris", "+02:00", "CEST-ish"] {
             assert_eq!(
@@ -204,6 +193,11 @@ mod tests {
         );
         let ny = Zone::named("America/New_York").unwrap();
         assert_eq!(ny.show("2026-11-24T10:00:00.000Z"), "2026-11-24 05:00 EST");
+        let sao_paulo = Zone::named("America/Sao_Paulo").unwrap();
+        assert_eq!(
+            sao_paulo.show("2026-11-24T10:00:00.000Z"),
+            "2026-11-24 07:00 -03"
+        );
         assert_eq!(paris.show("not a time"), "not a time");
         assert_eq!(
             paris.input_value("2026-07-14T10:00:00Z"),
