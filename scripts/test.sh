@@ -16,7 +16,7 @@ tier "1/4 host unit and integration tests (allo-core, allo-collector on SQLite a
 ALLO_TEST_DATABASE_URL=$(collector/tests/start-postgres.sh)
 export ALLO_TEST_DATABASE_URL
 trap 'collector/tests/start-postgres.sh stop >/dev/null 2>&1 || true' EXIT
-cargo test -p allo-core -p allo-collector
+cargo test -p allo-core --features allo-core/serde -p allo-collector
 
 tier "2/4 browser tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -1,6 +1,7 @@
 //! Small, infallible reads of the browser environment: time, randomness, page and client
 //! metadata, console output. Each returns a sensible value instead of failing, because a
 //! missing API (old browser, sandboxed iframe) must never stop a visitor from sending.
+use allo_core::json::Value;
 use allo_core::submission::{Client, Page};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -20,12 +21,12 @@ pub fn warn(msg: &str) {
 }
 
 /// A JS value as JSON (`null` when it cannot be represented, e.g. `undefined`).
-pub fn to_json(v: &JsValue) -> serde_json::Value {
+pub fn to_json(v: &JsValue) -> Value {
     js_sys::JSON::stringify(v)
         .ok()
         .and_then(|s| s.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or(serde_json::Value::Null)
+        .and_then(|s| Value::parse(&s).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// The current instant as RFC 3339 UTC, as the submission wants it.

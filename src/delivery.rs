@@ -391,9 +391,8 @@ fn on_page_hide() {
         let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) else {
             continue;
         };
-        if let Ok(body) = transport::body(&route.target, &item.submission) {
-            sized.push((item, body.len(), route, body));
-        }
+        let body = transport::body(&route.target, &item.submission);
+        sized.push((item, body.len(), route, body));
     }
     let pairs: Vec<(&Item, usize)> = sized.iter().map(|(i, n, _, _)| (*i, *n)).collect();
     let batch = outbox::exit_batch(&pairs, now, served_ttl);

@@ -7,7 +7,7 @@
 //! page's own error, reported by the browser, and does not stop the widget.
 use allo_core::form::SendFailure;
 use allo_core::submission::{Kind, Submission};
-use serde_json::{json, Value};
+use allo_core::json::{Obj, Value};
 use wasm_bindgen::JsValue;
 
 use crate::delivery::Outcome;
@@ -25,12 +25,12 @@ pub fn emit(name: &str, detail: Value) {
 
 /// The panel opened on `kind`'s form.
 pub fn opened(kind: Kind) {
-    emit("open", json!({ "kind": kind.as_str() }));
+    emit("open", Obj::new().set("kind", kind).build());
 }
 
 /// The panel closed.
 pub fn closed() {
-    emit("close", json!({}));
+    emit("close", Obj::new().build());
 }
 
 /// The stable code of a failed send, as `allo:error` reports it.
@@ -45,11 +45,8 @@ pub fn failure_code(f: &SendFailure) -> &'static str {
 
 /// The detail of `allo:submit` for `sub`; `full` adds the whole submission.
 pub fn submit_detail(sub: &Submission, queued: bool, full: bool) -> Value {
-    let mut detail = json!({ "id": sub.id, "kind": sub.kind.as_str(), "queued": queued });
-    if full {
-        detail["submission"] = serde_json::to_value(sub).unwrap_or(Value::Null);
-    }
-    detail
+    let detail = Obj::new().set("id", &sub.id).set("kind", sub.kind).set("queued", queued);
+    if full { detail.set("submission", sub) } else { detail }.build()
 }
 
 /// Reports how sending `sub` ended: `allo:submit` when it was accepted or safely queued,
@@ -58,6 +55,9 @@ pub fn after_send(sub: &Submission, outcome: &Outcome, full: bool) {
     match outcome {
         Outcome::Delivered(_) => emit("submit", submit_detail(sub, false, full)),
         Outcome::Queued => emit("submit", submit_detail(sub, true, full)),
-        Outcome::Failed(f) => emit("error", json!({ "code": failure_code(f), "kind": sub.kind.as_str(), "id": sub.id })),
+        Outcome::Failed(f) => emit(
+            "error",
+            Obj::new().set("code", failure_code(f)).set("kind", sub.kind).set("id", &sub.id).build(),
+        ),
     }
 }

@@ -2,24 +2,34 @@
 //!
 //! Stored under one key so "forget me" is one removal. Read at boot to greet the visitor by
 //! name and prefill the forms; written only after a successful send with the box ticked.
-use serde::{Deserialize, Serialize};
+use allo_core::json::{FromJson, Obj, ToJson, Value};
 
 use crate::storage;
 
 const KEY: &str = "visitor";
 
 /// The remembered visitor.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Remembered {
     /// Their name.
-    #[serde(default)]
     pub name: String,
     /// Their email.
-    #[serde(default)]
     pub email: String,
     /// Their phone number as typed.
-    #[serde(default)]
     pub phone: String,
+}
+
+impl ToJson for Remembered {
+    fn to_json(&self) -> Value {
+        Obj::new().set("name", &self.name).set("email", &self.email).set("phone", &self.phone).build()
+    }
+}
+
+impl FromJson for Remembered {
+    fn from_json(v: &Value) -> Option<Remembered> {
+        let text = |k| v.field(k).unwrap_or_default();
+        v.as_object().map(|_| Remembered { name: text("name"), email: text("email"), phone: text("phone") })
+    }
 }
 
 /// The remembered visitor, if they opted in on this device.

@@ -5,8 +5,7 @@
 //! (storage disabled, quota, sandboxed iframe) is contained: the draft's [`save`] warns and
 //! carries on, while the outbox uses [`try_save`] because it must know whether a submission
 //! is really safe before telling the visitor "saved".
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use allo_core::json::{FromJson, ToJson, Value};
 
 const PREFIX: &str = "allo:";
 
@@ -15,8 +14,6 @@ const PREFIX: &str = "allo:";
 pub enum StorageError {
     /// No `localStorage` here (disabled, sandboxed, or blocked by privacy settings).
     Unavailable,
-    /// The value could not be encoded as JSON.
-    Encode,
     /// The browser refused the write (usually the quota).
     Write,
 }
@@ -25,7 +22,6 @@ impl std::fmt::Display for StorageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             StorageError::Unavailable => "browser storage is unavailable",
-            StorageError::Encode => "the value could not be encoded",
             StorageError::Write => "the browser refused to store it (storage full?)",
         })
     }
@@ -38,9 +34,9 @@ fn local() -> Option<web_sys::Storage> {
 }
 
 /// Reads and decodes the value under `key`, if present and readable.
-pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+pub fn load<T: FromJson>(key: &str) -> Option<T> {
     let raw = local()?.get_item(&format!("{PREFIX}{key}")).ok()??;
-    serde_json::from_str(&raw).ok()
+    T::from_json(&Value::parse(&raw).ok()?)
 }
 
 /// True when something is stored under `key` (decodable or not).
@@ -51,8 +47,8 @@ pub fn contains(key: &str) -> bool {
 }
 
 /// Stores `value` under `key`, reporting failure.
-pub fn try_save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageError> {
-    let json = serde_json::to_string(value).map_err(|_| StorageError::Encode)?;
+pub fn try_save<T: ToJson>(key: &str, value: &T) -> Result<(), StorageError> {
+    let json = value.to_json().to_string();
     local()
         .ok_or(StorageError::Unavailable)?
         .set_item(&format!("{PREFIX}{key}"), &json)
@@ -61,7 +57,7 @@ pub fn try_save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageError> 
 
 /// Stores `value` under `key`; a failure only warns (for values that are a comfort, such as
 /// the draft).
-pub fn save<T: Serialize>(key: &str, value: &T) {
+pub fn save<T: ToJson>(key: &str, value: &T) {
     if try_save(key, value).is_err() {
         crate::browser::warn(
             "Allo: browser storage is unavailable; your draft will not survive a reload.",

@@ -6,7 +6,7 @@
 //! endpoint.
 use allo_core::status::RequestStatus;
 use allo_core::submission::Kind;
-use serde::{Deserialize, Serialize};
+use allo_core::json::{FromJson, Obj, ToJson, Value};
 
 use crate::{storage, transport};
 
@@ -17,7 +17,7 @@ const MAX: usize = 10;
 const KEEP_MS: f64 = 30.0 * 24.0 * 3_600_000.0;
 
 /// One request the visitor may follow.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tracked {
     /// The submission id.
     pub id: String,
@@ -29,6 +29,30 @@ pub struct Tracked {
     pub url: String,
     /// When it was sent (ms since the epoch), for expiry.
     pub sent_ms: f64,
+}
+
+impl ToJson for Tracked {
+    fn to_json(&self) -> Value {
+        Obj::new()
+            .set("id", &self.id)
+            .set("kind", &self.kind)
+            .set("token", &self.token)
+            .set("url", &self.url)
+            .set("sent_ms", self.sent_ms)
+            .build()
+    }
+}
+
+impl FromJson for Tracked {
+    fn from_json(v: &Value) -> Option<Tracked> {
+        Some(Tracked {
+            id: v.field("id")?,
+            kind: v.field("kind")?,
+            token: v.field("token")?,
+            url: v.field("url")?,
+            sent_ms: v.field("sent_ms")?,
+        })
+    }
 }
 
 impl Tracked {

@@ -7,6 +7,7 @@
 //! stored. Every outcome maps to a [`TransportError`]; whether to try again is decided by
 //! `allo_core::retry`, not here.
 use allo_core::delivery::{self, Format, Settings};
+use allo_core::json::Value;
 use allo_core::form::SendFailure;
 use allo_core::retry::Failure;
 use allo_core::submission::Submission;
@@ -108,8 +109,8 @@ impl TransportError {
 }
 
 /// The encoded body of `sub` for `target` (its size decides what fits a `keepalive` batch).
-pub fn body(target: &Target, sub: &Submission) -> Result<String, TransportError> {
-    delivery::body(sub, target.format).map_err(|_| TransportError::Setup)
+pub fn body(target: &Target, sub: &Submission) -> String {
+    delivery::body(sub, target.format)
 }
 
 fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit, TransportError> {
@@ -136,7 +137,7 @@ fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit,
 
 /// Sends `sub` to `target` once, aborting after the target's timeout.
 pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, TransportError> {
-    let body = body(target, sub)?;
+    let body = body(target, sub);
     let window = web_sys::window().ok_or(TransportError::Setup)?;
     let init = request(target, sub, &body)?;
     let controller = AbortController::new().ok();
@@ -209,7 +210,7 @@ async fn error_message(response: &Response) -> Option<String> {
         .await
         .ok()?
         .as_string()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let v = Value::parse(&text).ok()?;
     let msg = v.get("message")?.as_str()?.trim();
     // An endpoint's message is shown to the visitor: keep it to one short line.
     (!msg.is_empty()).then(|| msg.chars().take(200).collect())
@@ -218,7 +219,7 @@ async fn error_message(response: &Response) -> Option<String> {
 /// The `status_token` of a JSON success body, if there is one.
 async fn status_token(response: &Response) -> Option<String> {
     let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let v = Value::parse(&text).ok()?;
     let token = v.get("status_token")?.as_str()?;
     // A token is opaque but short and URL-safe; anything else is not one.
     let ok = (16..=200).contains(&token.len())
@@ -228,7 +229,7 @@ async fn status_token(response: &Response) -> Option<String> {
 
 /// Reads a status document with a plain GET (no custom headers, so no CORS preflight; no
 /// cookies), aborting after `timeout_ms`.
-pub async fn get_json(url: &str, timeout_ms: u32) -> Result<serde_json::Value, TransportError> {
+pub async fn get_json(url: &str, timeout_ms: u32) -> Result<Value, TransportError> {
     let window = web_sys::window().ok_or(TransportError::Setup)?;
     let init = RequestInit::new();
     init.set_method("GET");
@@ -251,5 +252,5 @@ pub async fn get_json(url: &str, timeout_ms: u32) -> Result<serde_json::Value, T
         .map_err(|_| TransportError::Network)?
         .as_string()
         .unwrap_or_default();
-    serde_json::from_str(&text).map_err(|_| TransportError::Network)
+    Value::parse(&text).map_err(|_| TransportError::Network)
 }

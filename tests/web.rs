@@ -240,7 +240,7 @@ async fn without_a_launcher_the_panel_works_and_gives_focus_back_to_the_owners_b
     own.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
 
     let root = fresh_root();
-    let config = Config::parse(&serde_json::json!({ "endpoint": "/e", "launcher": "hidden" })).unwrap().0;
+    let config = Config::parse(&allo_core::json::Value::parse(r#"{ "endpoint": "/e", "launcher": "hidden" }"#).unwrap()).unwrap().0;
     allo_widget::styles::apply(&root, &config);
     let mount = document().create_element("div").unwrap();
     mount.set_class_name("allo");

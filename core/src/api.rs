@@ -5,7 +5,7 @@
 //! JSON. A bad argument becomes one [`ApiError`] whose message names the call, what was wrong,
 //! and what to pass instead: the widget logs it and carries on, it never throws into the
 //! caller's code.
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::config::Prefill;
 use crate::i18n::Lang;
@@ -131,7 +131,7 @@ pub fn parse(name: &str, arg: &Value, kinds: &[Kind]) -> Result<Command, ApiErro
     }
 }
 
-fn identify(map: &Map<String, Value>) -> Result<Prefill, ApiError> {
+fn identify(map: &Map) -> Result<Prefill, ApiError> {
     let mut out = Prefill::default();
     for (key, value) in map {
         let text = match value {
@@ -171,7 +171,7 @@ impl Prefill {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::j as json;
 
     const BOTH: &[Kind] = &[Kind::Feedback, Kind::Callback];
 

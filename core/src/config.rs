@@ -5,7 +5,7 @@
 //! types. A missing or unusable required value is one [`ConfigError`] whose message names the
 //! setting and the fix; any other bad value becomes a [`Warning`] and its default, so a typo
 //! never takes the widget (or the shop's page) down.
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::color::{Rgb, DEFAULT_ACCENT};
 use crate::submission::{Kind, Metric};
@@ -601,7 +601,7 @@ impl Config {
 }
 
 /// Reads `strings`: `{ "fr": { "key": "text" } }` per language, or `{ "key": "text" }` for all.
-fn overrides(obj: &Map<String, Value>, out: &mut Vec<(String, String, String)>, warn: &mut impl FnMut(&str, String)) {
+fn overrides(obj: &Map, out: &mut Vec<(String, String, String)>, warn: &mut impl FnMut(&str, String)) {
     use crate::i18n::{Lang, Strings};
     for (k, v) in obj {
         match v {
@@ -623,7 +623,7 @@ fn overrides(obj: &Map<String, Value>, out: &mut Vec<(String, String, String)>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::j as json;
 
     #[test]
     fn minimal_settings_get_defaults() {
@@ -745,7 +745,7 @@ mod tests {
         assert_eq!(c.prefill, Prefill { name: Some("Ana".into()), email: None, phone: Some("06 12 34 56 78".into()) });
         assert_eq!(
             c.strings,
-            // Keys come sorted (serde_json's map), so the order is stable.
+            // Keys come sorted (`json::Map` is a BTreeMap), so the order is stable.
             [("fr".to_owned(), "send".to_owned(), "Valider".to_owned()), ("*".into(), "thanks_next".into(), "We answer within a day.".into())]
         );
         let named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();

@@ -15,6 +15,7 @@ pub mod form;
 pub mod hours;
 pub mod i18n;
 pub mod id;
+pub mod json;
 pub mod outbox;
 pub mod phone;
 pub mod promise;

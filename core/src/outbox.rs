@@ -7,8 +7,8 @@
 //! sends it (real mutual exclusion where the browser has Web Locks); and every sender first
 //! writes a [`Lease`] into the item, so a tab without Web Locks, or a tab that is being closed
 //! and can no longer hold a lock, still tells the others "in flight, hands off until then".
-use serde::{Deserialize, Serialize};
 
+use crate::json::{FromJson, Obj, ToJson, Value};
 use crate::retry::Decision;
 use crate::submission::Submission;
 
@@ -38,7 +38,7 @@ pub fn exit_lease_ms(timeout_ms: u64) -> u64 {
 pub const KEEPALIVE_BUDGET: usize = 64 * 1024;
 
 /// Who is sending an item right now, and until when that claim holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lease {
     /// The claiming tab's random id (never stored anywhere else, gone with the tab).
     pub owner: String,
@@ -47,7 +47,7 @@ pub struct Lease {
 }
 
 /// One submission waiting in the outbox.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     /// Record format, [`VERSION`].
     pub v: u8,
@@ -63,10 +63,8 @@ pub struct Item {
     pub next_at_ms: u64,
     /// True when `next_at_ms` is the endpoint's own `Retry-After`, which even the last-chance
     /// send on page hide respects.
-    #[serde(default)]
     pub asked_to_wait: bool,
     /// The tab sending it now, if any.
-    #[serde(default)]
     pub lease: Option<Lease>,
 }
 
@@ -240,6 +238,50 @@ pub fn exit_batch(
     out
 }
 
+impl ToJson for Lease {
+    fn to_json(&self) -> Value {
+        Obj::new().set("owner", &self.owner).set("until_ms", self.until_ms).build()
+    }
+}
+
+impl FromJson for Lease {
+    fn from_json(v: &Value) -> Option<Lease> {
+        Some(Lease { owner: v.field("owner")?, until_ms: v.field("until_ms")? })
+    }
+}
+
+/// The stored record. Members added after version 1 (`asked_to_wait`, `lease`) default when an
+/// older page wrote the item.
+impl ToJson for Item {
+    fn to_json(&self) -> Value {
+        Obj::new()
+            .set("v", self.v)
+            .set("endpoint", &self.endpoint)
+            .set("submission", &self.submission)
+            .set("created_ms", self.created_ms)
+            .set("attempts", self.attempts)
+            .set("next_at_ms", self.next_at_ms)
+            .set("asked_to_wait", self.asked_to_wait)
+            .opt("lease", &self.lease)
+            .build()
+    }
+}
+
+impl FromJson for Item {
+    fn from_json(v: &Value) -> Option<Item> {
+        Some(Item {
+            v: v.field("v")?,
+            endpoint: v.field("endpoint")?,
+            submission: v.field("submission")?,
+            created_ms: v.field("created_ms")?,
+            attempts: v.field("attempts")?,
+            next_at_ms: v.field("next_at_ms")?,
+            asked_to_wait: v.field("asked_to_wait").unwrap_or(false),
+            lease: v.field("lease"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,13 +339,13 @@ mod tests {
     fn records_survive_storage_and_old_records_read() {
         let mut i = item("a", 5, 9);
         i.claim("me", 10, 100);
-        let json = serde_json::to_string(&i).unwrap();
-        assert_eq!(serde_json::from_str::<Item>(&json).unwrap(), i);
+        let json = i.to_json().to_string();
+        assert_eq!(Item::from_json(&Value::parse(&json).unwrap()), Some(i));
         // Fields added later default.
         let old = r#"{"v":1,"endpoint":"/e","created_ms":1,"attempts":0,"next_at_ms":1,
             "submission":{"schema":"allo.submission/1","id":"x","kind":"feedback",
             "created_at":"t","locale":"en"}}"#;
-        let i: Item = serde_json::from_str(old).unwrap();
+        let i = Item::from_json(&Value::parse(old).unwrap()).unwrap();
         assert_eq!((i.asked_to_wait, i.lease), (false, None));
     }
 

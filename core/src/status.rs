@@ -3,7 +3,7 @@
 //! Honesty first: a callback whose promised time has passed while nobody called (and nobody
 //! told the visitor about a delay) is shown as overdue with an apology, never as the stale
 //! promise — whether or not the endpoint already flagged it.
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::i18n::Strings;
 use crate::validate::is_utc_timestamp;
@@ -109,7 +109,7 @@ impl RequestStatus {
 mod tests {
     use super::*;
     use crate::i18n::EN;
-    use serde_json::json;
+    use crate::j as json;
 
     const NOW: &str = "2026-11-24T10:00:00.000Z";
 

@@ -344,7 +344,7 @@ pub fn validate_submission(sub: &Submission) -> Vec<Problem> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::submission::*;
 

@@ -41,6 +41,10 @@ function page(file, attrs = '', { body = '', lang = 'en' } = {}) {
 
 /** axe-core inside the widget's shadow root: zero violations, or a readable list of them. */
 async function axe(p, what) {
+  // Contrast is judged on what is finally shown: a panel still fading in (opacity < 1) blends
+  // its text with the background, which axe would measure (seen under load in CI).
+  await p.evaluate(() => Promise.all(
+    (document.querySelector('allo-widget')?.shadowRoot?.getAnimations() ?? []).map((a) => a.finished)));
   const r = await new AxeBuilder({ page: p }).include('allo-widget').withTags(WCAG).analyze();
   const report = r.violations.map((v) => `${v.id}: ${v.help}\n` +
     v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${n.failureSummary}`).join('\n')).join('\n');

@@ -15,7 +15,18 @@ after(async () => {
   await collector?.stop();
 });
 
-const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
+// The collector judges "overdue" by its own, real clock, so the visitor's frozen clock must not
+// be in its past (a fixed date here broke once the calendar passed it): a Tuesday, 10:00 in
+// Paris, at least a week ahead.
+function nextTuesday10hParis() {
+  const d = new Date(Date.now() + 7 * 864e5);
+  while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCHours(9, 0, 0, 0);
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(d));
+  d.setUTCHours(9 - (hour - 10));
+  return d;
+}
+const TUESDAY_10H_PARIS = nextTuesday10hParis();
 
 test('request a callback, the shop says it is late, the visitor sees the message', async () => {
   const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });

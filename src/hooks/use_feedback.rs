@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use allo_core::form::{Action, FeedbackForm, Rules, Status};
 use allo_core::submission::{Kind, Submission, SCHEMA};
-use serde::{Deserialize, Serialize};
+use allo_core::json::{FromJson, Obj, ToJson, Value};
 use yew::prelude::*;
 
 use crate::context::AppContext;
@@ -16,17 +16,38 @@ use crate::{browser, memory, storage};
 const DRAFT_KEY: &str = "draft:feedback";
 
 /// What survives closing the panel and reloading the page: only what the visitor typed or chose.
-#[derive(Clone, Serialize, Deserialize, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 struct Draft {
     score: Option<u8>,
-    #[serde(default)]
     category: Option<String>,
-    #[serde(default)]
     message: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
+}
+
+impl ToJson for Draft {
+    fn to_json(&self) -> Value {
+        Obj::new()
+            .opt("score", &self.score)
+            .opt("category", &self.category)
+            .set("message", &self.message)
+            .set("name", &self.name)
+            .set("email", &self.email)
+            .build()
+    }
+}
+
+impl FromJson for Draft {
+    fn from_json(v: &Value) -> Option<Draft> {
+        v.as_object()?;
+        Some(Draft {
+            score: v.field("score"),
+            category: v.field("category"),
+            message: v.field("message").unwrap_or_default(),
+            name: v.field("name").unwrap_or_default(),
+            email: v.field("email").unwrap_or_default(),
+        })
+    }
 }
 
 impl Draft {
