@@ -109,7 +109,7 @@ impl Record {
         let consent = sub.consent.as_ref();
         let slot = cb.and_then(|c| match &c.when {
             When::Slot { from, to } => Some((from.clone(), to.clone())),
-            When::Asap => None,
+            When::Asap {} => None,
         });
         Record {
             id: sub.id.clone(),
@@ -132,7 +132,7 @@ impl Record {
             callback_country: cb.map(|c| c.country.clone()),
             callback_when_mode: cb.map(|c| {
                 match c.when {
-                    When::Asap => "asap",
+                    When::Asap {} => "asap",
                     When::Slot { .. } => "slot",
                 }
                 .to_owned()

@@ -156,8 +156,9 @@ pub struct Feedback {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields))]
 pub enum When {
-    /// As soon as possible.
-    Asap,
+    /// As soon as possible. A struct variant, not a unit one: serde ignores unknown fields on
+    /// a unit variant of an internally tagged enum, and the collector must refuse them.
+    Asap {},
     /// Within a slot, RFC 3339 instants.
     Slot {
         /// Start of the slot.
@@ -323,7 +324,7 @@ impl FromJson for Feedback {
 impl ToJson for When {
     fn to_json(&self) -> Value {
         match self {
-            When::Asap => Obj::new().set("mode", "asap"),
+            When::Asap {} => Obj::new().set("mode", "asap"),
             When::Slot { from, to } => Obj::new().set("mode", "slot").set("from", from).set("to", to),
         }
         .build()
@@ -333,7 +334,7 @@ impl ToJson for When {
 impl FromJson for When {
     fn from_json(v: &Value) -> Option<When> {
         match v.get("mode")?.as_str()? {
-            "asap" => Some(When::Asap),
+            "asap" => Some(When::Asap {}),
             "slot" => Some(When::Slot { from: v.field("from")?, to: v.field("to")? }),
             _ => None,
         }
@@ -473,7 +474,7 @@ mod tests {
             phone_e164: "+33612345678".into(),
             phone_raw: "06 12 34 56 78".into(),
             country: "FR".into(),
-            when: When::Asap,
+            when: When::Asap {},
             timezone: "Europe/Paris".into(),
             reason: String::new(),
             urgent: true,

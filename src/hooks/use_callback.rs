@@ -176,7 +176,7 @@ fn send(
     let cb = &ctx.config.callback;
     let when = match form.when {
         WhenChoice::Slot(Some((from, to))) => sub::When::Slot { from: clock::iso(from), to: clock::iso(to) },
-        _ => sub::When::Asap,
+        _ => sub::When::Asap {},
     };
     let consent_text = ctx.strings.consent_text.to_string();
     let meta = ctx.config.capture_metadata;
