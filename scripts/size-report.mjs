@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Size report: raw, gzip -9 and brotli (quality 11) sizes of everything the browser loads
-// for Allo, read from dist/ after a release build. `--check` fails when the loader is over its
-// budget (sizes are deterministic for a given toolchain, so this is a real check, not a timed
-// test). The widget's budget is reported but not enforced yet: cutting the wasm to 80 KB is
-// its own piece of work, and until it lands `--check` would only ever fail on it.
+// for Allo, read from dist/ after a release build. Sizes are deterministic for a given
+// toolchain, so `--check` is a real check, not a timed test. It fails when:
+//  - the loader is over its 3 KB gzip budget (docs/product.md), or
+//  - the widget (glue + wasm) is over its ceiling: the size measured when the ceiling was last
+//    set plus a few per cent, so a change that makes it grow notably fails CI and has to
+//    justify itself by lowering something else or raising the ceiling on purpose.
+// The widget's 80 KB gzip budget is not met (README, Size; docs/performance.md) and is
+// reported as such; the ceiling only goes down as cuts land.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import path from 'node:path';
@@ -14,6 +18,9 @@ const dist = path.join(root, 'dist');
 const KB = 1024;
 // Budgets from docs/product.md (gzip bytes).
 const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
+// Widget ceiling (gzip bytes): 237,019 B measured on 2026-11-30 (serde and tracing out of the
+// wasm), plus ~3.7 %.
+const WIDGET_CEILING = 240 * KB;
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -46,16 +53,17 @@ const loader = rows.find((r) => r.part === 'loader').gzip;
 // [what, gzip bytes, budget, enforced by --check]
 const verdicts = [
   ['loader before first use', loader, BUDGETS.loader, true],
-  ['widget (glue + wasm, CSS inside)', widget, BUDGETS.widget, false],
+  ['widget (glue + wasm, CSS inside), ceiling', widget, WIDGET_CEILING, true],
+  ['widget (glue + wasm, CSS inside), target', widget, BUDGETS.widget, false],
 ];
-let over = false;
+let over = [];
 for (const [what, size, budget, enforced] of verdicts) {
   const ok = size <= budget;
-  if (enforced) over ||= !ok;
-  const verdict = ok ? 'ok' : enforced ? 'OVER BUDGET' : 'over budget (reported, not enforced yet)';
+  if (enforced && !ok) over.push(what);
+  const verdict = ok ? 'ok' : enforced ? 'OVER (fails --check)' : 'NOT MET (reported, not enforced)';
   console.log(`budget  ${what}: ${size} B = ${fmt(size).trim()} gzip of ${fmt(budget).trim()} ${verdict}`);
 }
-if (process.argv.includes('--check') && over) {
-  console.error('size-report: the loader is over its 3 KB gzip budget (docs/product.md)');
+if (process.argv.includes('--check') && over.length) {
+  console.error(`size-report: over budget: ${over.join('; ')} (see the comment at the top of scripts/size-report.mjs)`);
   process.exit(1);
 }

@@ -209,9 +209,10 @@ pub struct Config {
     #[arg(long, env = "ALLO_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
 
-    /// Time zone the inbox shows times in and reads typed times and dates in: an IANA name
-    /// such as `Europe/Paris` or `America/New_York` (with daylight saving), or `UTC`. Storage,
-    /// webhooks and CSV/JSON exports stay in UTC (RFC 3339 with `Z`).
+    /// Time zone the inbox shows times in and reads typed times and dates in, also used for
+    /// the times in notification emails and Slack-format webhooks: an IANA name such as
+    /// `Europe/Paris` or `America/New_York` (with daylight saving), or `UTC`. Storage, Standard
+    /// Webhooks payloads and CSV/JSON exports stay in UTC (RFC 3339 with `Z`).
     #[arg(long, env = "ALLO_TIMEZONE", default_value = "UTC", value_name = "ZONE", value_parser = parse_timezone)]
     pub timezone: Zone,
 
@@ -409,6 +410,7 @@ impl Config {
                 from,
                 to: self.smtp_to.clone(),
                 public_url: self.public_url.clone(),
+                zone: self.timezone.clone(),
             },
         )))
     }

@@ -234,6 +234,7 @@ impl Collector {
             webhooks: Arc::new(Webhooks {
                 urls: config.webhook_urls.clone(),
                 format: config.webhook_format,
+                zone: config.timezone.clone(),
                 wake: Arc::clone(&wake),
             }),
             mail: mail

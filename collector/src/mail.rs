@@ -12,9 +12,9 @@
 //! `Reply-To` is only set from an address that passed the strict check below.
 use std::fmt::Write;
 
-use crate::html::when;
 use crate::store::{DeliveryKind, OutboxMessage, Record};
 use crate::time;
+use crate::zone::Zone;
 
 /// Where notifications go and what they link to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub struct MailSettings {
     pub to: Vec<String>,
     /// The inbox's public base URL (`https://shop.example`), for links; none: no link.
     pub public_url: Option<String>,
+    /// The owner's zone (`--timezone`): times in the message read as the inbox shows them.
+    pub zone: Zone,
 }
 
 /// Checks an email address for the command line and for headers: `local@domain`, printable
@@ -82,7 +84,7 @@ pub fn message_id(record: &Record, from: &str) -> String {
 }
 
 /// The subject line (before header encoding).
-pub fn subject(r: &Record) -> String {
+pub fn subject(r: &Record, zone: &Zone) -> String {
     let who = r
         .visitor_name
         .as_deref()
@@ -95,7 +97,7 @@ pub fn subject(r: &Record) -> String {
         }
         let _ = write!(s, "Callback request {} from {who}", r.reference);
         if let Some(due) = r.callback_due_by.as_deref() {
-            let _ = write!(s, ", call by {}", when(due));
+            let _ = write!(s, ", call by {}", zone.show(due));
         }
         s
     } else {
@@ -122,7 +124,7 @@ fn scale_top(metric: &str) -> u8 {
 }
 
 /// The plain-text body (before transfer encoding), `\n` line ends.
-pub fn body(r: &Record, public_url: Option<&str>) -> String {
+pub fn body(r: &Record, public_url: Option<&str>, zone: &Zone) -> String {
     let mut b = String::new();
     let mut line = |label: &str, value: Option<&str>| {
         if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
@@ -148,7 +150,7 @@ pub fn body(r: &Record, public_url: Option<&str>) -> String {
         });
         line("Number to call", number.as_deref());
         let slot = match (&r.callback_slot_from, &r.callback_slot_to) {
-            (Some(a), Some(z)) => Some(format!("between {} and {}", when(a), when(z))),
+            (Some(a), Some(z)) => Some(format!("between {} and {}", zone.show(a), zone.show(z))),
             _ => Some("as soon as possible".to_owned()),
         };
         line("When", slot.as_deref());
@@ -156,7 +158,7 @@ pub fn body(r: &Record, public_url: Option<&str>) -> String {
         let due = r.callback_due_by.as_deref().map(|d| {
             format!(
                 "{}{}",
-                when(d),
+                zone.show(d),
                 r.callback_timezone
                     .as_deref()
                     .map(|z| format!(" (the shop's time zone is {z})"))
@@ -192,7 +194,7 @@ pub fn body(r: &Record, public_url: Option<&str>) -> String {
         line("Phone", r.visitor_phone.as_deref());
     }
     line("Reference", Some(&r.reference));
-    line("Received", Some(&when(&r.received_at)));
+    line("Received", Some(&zone.show(&r.received_at)));
     line("Page", r.page_url.as_deref());
     line("Language", Some(&r.locale));
     b.push('\n');
@@ -222,7 +224,7 @@ pub fn render(r: &Record, settings: &MailSettings) -> String {
     };
     header("From", &settings.from);
     header("To", &settings.to.join(", "));
-    header("Subject", &encode_header(&subject(r)));
+    header("Subject", &encode_header(&subject(r, &settings.zone)));
     header("Date", &time::format_rfc5322(date));
     header("Message-ID", &message_id(r, &settings.from));
     if let Some(email) = r
@@ -243,7 +245,7 @@ pub fn render(r: &Record, settings: &MailSettings) -> String {
     header("Content-Type", "text/plain; charset=utf-8");
     header("Content-Transfer-Encoding", "quoted-printable");
     h.push_str("\r\n");
-    h.push_str(&quoted_printable(&body(r, settings.public_url.as_deref())));
+    h.push_str(&quoted_printable(&body(r, settings.public_url.as_deref(), &settings.zone)));
     h
 }
 
@@ -357,5 +359,25 @@ mod tests {
             assert!(line.len() <= 76, "{line}");
         }
         assert_eq!(long.replace("=\r\n", "").trim_end(), "x".repeat(200));
+    }
+
+    #[test]
+    fn times_read_in_the_owners_zone() {
+        let sub: allo_core::submission::Submission = serde_json::from_value(serde_json::json!({
+            "schema": "allo.submission/1", "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+            "kind": "callback", "created_at": "2026-11-24T09:00:00.000Z", "locale": "en",
+            "visitor": { "name": "Noor" },
+            "callback": { "phone_e164": "+33612345678", "phone_raw": "06 12 34 56 78", "country": "FR",
+                "when": { "mode": "asap" }, "timezone": "Europe/Paris",
+                "promise": { "text": "Within 15 minutes.", "due_by": "2026-11-24T09:15:00.000Z" } }
+        }))
+        .unwrap();
+        let r = Record::new(&sub, String::new(), "2026-11-24T09:00:01.000Z".into());
+        let paris = Zone::named("Europe/Paris").unwrap();
+        assert!(subject(&r, &paris).ends_with("call by 2026-11-24 10:15 CET"), "{}", subject(&r, &paris));
+        assert!(subject(&r, &Zone::utc()).ends_with("call by 2026-11-24 09:15 UTC"));
+        let b = body(&r, None, &paris);
+        assert!(b.contains("2026-11-24 10:00 CET"), "received, in Paris: {b}");
+        assert!(b.contains("2026-11-24 10:15 CET (the shop's time zone is Europe/Paris)"), "{b}");
     }
 }

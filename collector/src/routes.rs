@@ -64,6 +64,8 @@ pub struct Webhooks {
     pub urls: Vec<String>,
     /// Body format.
     pub format: WebhookFormat,
+    /// The owner's zone, for the times in Slack-format messages.
+    pub zone: crate::zone::Zone,
     /// Wakes the forwarder when something was queued.
     pub wake: Arc<Notify>,
 }
@@ -227,7 +229,7 @@ async fn submit(
     let now = crate::time::now_millis();
     let record = Record::new(&sub, body, crate::time::format_millis(now));
     let guard = state.limits.callbacks.guard(now);
-    let mut outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format);
+    let mut outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format, &state.webhooks.zone);
     if let Some(mail) = &state.mail {
         outbox.extend(crate::mail::outbox_messages(&record, mail));
     }

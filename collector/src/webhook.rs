@@ -37,6 +37,7 @@ use tokio::sync::Notify;
 use crate::smtp::SmtpServer;
 use crate::store::{DeliveryKind, OutboxItem, OutboxMessage, Record, Store};
 use crate::time;
+use crate::zone::Zone;
 
 /// The Standard Webhooks secret prefix.
 pub const SECRET_PREFIX: &str = "whsec_";
@@ -117,7 +118,7 @@ pub fn message_id(record: &Record) -> String {
 }
 
 /// The body sent for a new submission.
-pub fn payload(record: &Record, format: WebhookFormat) -> String {
+pub fn payload(record: &Record, format: WebhookFormat, zone: &Zone) -> String {
     match format {
         WebhookFormat::Standard => {
             let mut data = serde_json::to_value(record).unwrap_or_else(|_| json!({}));
@@ -128,7 +129,7 @@ pub fn payload(record: &Record, format: WebhookFormat) -> String {
             json!({ "type": EVENT_CREATED, "timestamp": record.received_at, "data": data })
                 .to_string()
         }
-        WebhookFormat::Slack => json!({ "text": slack_text(record) }).to_string(),
+        WebhookFormat::Slack => json!({ "text": slack_text(record, zone) }).to_string(),
     }
 }
 
@@ -139,7 +140,9 @@ fn slack_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-fn slack_text(r: &Record) -> String {
+/// The message a person reads in a channel: times in the owner's zone, as in the inbox (the
+/// Standard format keeps RFC 3339 UTC, for programs).
+fn slack_text(r: &Record, zone: &Zone) -> String {
     let name = r.visitor_name.as_deref().unwrap_or("a visitor");
     let mut text = if r.is_callback() {
         let mut t = format!(
@@ -154,7 +157,7 @@ fn slack_text(r: &Record) -> String {
             r.callback_phone_e164.as_deref().unwrap_or("?"),
         );
         if let Some(due) = &r.callback_due_by {
-            t.push_str(&format!(", due by {due}"));
+            t.push_str(&format!(", due by {}", zone.show(due)));
         }
         if let Some(promise) = &r.callback_promise_text {
             t.push_str(&format!("\nPromised: {promise}"));
@@ -187,11 +190,12 @@ pub fn outbox_messages(
     record: &Record,
     urls: &[String],
     format: WebhookFormat,
+    zone: &Zone,
 ) -> Vec<OutboxMessage> {
     if urls.is_empty() {
         return Vec::new();
     }
-    let body = payload(record, format);
+    let body = payload(record, format, zone);
     urls.iter()
         .map(|url| OutboxMessage {
             kind: DeliveryKind::Webhook,
@@ -511,10 +515,34 @@ mod tests {
         .unwrap();
         let r = Record::new(&sub, String::new(), "2026-11-23T18:00:01.000Z".into());
         let body: serde_json::Value =
-            serde_json::from_str(&payload(&r, WebhookFormat::Slack)).unwrap();
+            serde_json::from_str(&payload(&r, WebhookFormat::Slack, &Zone::utc())).unwrap();
         let text = body["text"].as_str().unwrap();
         assert!(text.contains("&lt;b&gt;Eve&lt;/b&gt; &amp; co"), "{text}");
         assert!(text.contains("&lt;!channel&gt; help"), "{text}");
         assert!(text.contains("3F25-04E0"), "{text}");
+    }
+
+    #[test]
+    fn slack_text_gives_the_due_time_in_the_owners_zone() {
+        let sub: allo_core::submission::Submission = serde_json::from_value(json!({
+            "schema": "allo.submission/1", "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+            "kind": "callback", "created_at": "2026-07-14T08:00:00.000Z", "locale": "fr",
+            "visitor": { "name": "Noor" },
+            "callback": { "phone_e164": "+33612345678", "phone_raw": "06 12 34 56 78", "country": "FR",
+                "when": { "mode": "asap" }, "timezone": "Europe/Paris",
+                "promise": { "text": "Dans 15 minutes.", "due_by": "2026-07-14T08:15:00.000Z" } }
+        }))
+        .unwrap();
+        let r = Record::new(&sub, String::new(), "2026-07-14T08:00:01.000Z".into());
+        let paris = Zone::named("Europe/Paris").unwrap();
+        let text = |zone: &Zone| {
+            let body: serde_json::Value =
+                serde_json::from_str(&payload(&r, WebhookFormat::Slack, zone)).unwrap();
+            body["text"].as_str().unwrap().to_owned()
+        };
+        assert!(text(&paris).contains("due by 2026-07-14 10:15 CEST"), "{}", text(&paris));
+        assert!(text(&Zone::utc()).contains("due by 2026-07-14 08:15 UTC"), "{}", text(&Zone::utc()));
+        // The Standard format stays machine-readable UTC whatever the zone.
+        assert!(payload(&r, WebhookFormat::Standard, &paris).contains("2026-07-14T08:15:00.000Z"));
     }
 }

@@ -135,6 +135,8 @@ impl fmt::Debug for Zone {
     }
 }
 
+impl Eq for Zone {}
+
 impl PartialEq for Zone {
     fn eq(&self, other: &Zone) -> bool {
         self.name == other.name
