@@ -8,7 +8,8 @@
 //! at boot: once at page load (reading only — nothing is written while the outbox is empty),
 //! on the browser's `online` event, on a timer set from the retry policy's delays, and one
 //! last time with `fetch(…, { keepalive: true })` when the page is hidden. Items older than
-//! the owner's `outboxTtl` are dropped with a `console.warn` naming their reference.
+//! the owner's `outboxTtl` are dropped with a `console.warn` naming their reference. What the
+//! worker delivers is followed like a foreground send ([`tracking::follow_delivered`]).
 //!
 //! Tabs: every send of an item happens under the Web Lock `allo-outbox:<id>` (one lock per
 //! item, so the visitor's own send never queues behind another tab's retries) and after
@@ -31,7 +32,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::transport::{self, Target, TransportError};
-use crate::{browser, storage};
+use crate::{browser, storage, tracking};
 
 /// What happened to a submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -337,7 +338,12 @@ async fn send_saved(route: &Route, id: &str) {
     }
     let result = transport::send(&route.target, &item.submission).await;
     match result {
-        Ok(_) => storage::remove(&key),
+        Ok(receipt) => {
+            storage::remove(&key);
+            // Nobody is waiting on this send, so the status token is recorded here or lost.
+            let sub = &item.submission;
+            tracking::follow_delivered(&item.endpoint, &sub.id, sub.kind, receipt.status_token);
+        }
         Err(e) => {
             let (failure, retry_after) = e.retry_input();
             let decision = route.policy.next_delay(

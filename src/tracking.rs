@@ -2,13 +2,14 @@
 //!
 //! Only requests whose endpoint returned a status token are tracked (the collector does; other
 //! endpoints don't, and then no status is offered), and only for a visitor who asked to be
-//! remembered: nothing is stored otherwise. The status itself always comes fresh from the
-//! endpoint.
+//! remembered: nothing is stored otherwise. That holds whether the request went through while
+//! the visitor watched (the forms' hooks) or later from the outbox ([`follow_delivered`]). The
+//! status itself always comes fresh from the endpoint.
 use allo_core::status::RequestStatus;
 use allo_core::submission::Kind;
 use allo_core::json::{FromJson, Obj, ToJson, Value};
 
-use crate::{storage, transport};
+use crate::{memory, storage, transport};
 
 const KEY: &str = "requests";
 /// Kept at most this many, newest first.
@@ -93,6 +94,24 @@ pub fn add(t: Tracked) {
     all.insert(0, t);
     all.truncate(MAX);
     storage::save(KEY, &all);
+}
+
+/// Follows a request the outbox delivered in the background (queued while offline or while the
+/// endpoint was down, sent later, perhaps from another page), as the forms' hooks follow one
+/// sent while the visitor watched.
+///
+/// The visitor's "remember me" choice is not in the outbox item: the hooks wrote it to
+/// [`memory`] when the request was queued (and unticking the box there forgets the visitor), so
+/// a request is followed only while the visitor is remembered on this device. A request
+/// already followed is left as it is.
+pub fn follow_delivered(endpoint: &str, id: &str, kind: Kind, token: Option<String>) {
+    let Some(token) = token else { return };
+    if memory::load().is_none() || list().iter().any(|t| t.id == id) {
+        return;
+    }
+    if let Some(t) = Tracked::new(endpoint, id, kind, token) {
+        add(t);
+    }
 }
 
 /// Forgets a request that is finished, or every request when the visitor unticks "remember me".

@@ -1,6 +1,7 @@
 //! Browser tests of delivery (wasm-bindgen-test in headless Chromium): the form encoding
 //! against the browser's own `URLSearchParams`, and the outbox's write-before-send rule
-//! against real endpoints (a refused port, the test server's 404, a `data:` URL) — no stubs.
+//! against real endpoints (a refused port, the test server's 404, a `data:` URL) — no stubs;
+//! and requests the outbox delivers in the background, followed like a foreground send.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -12,6 +13,7 @@ use allo_core::outbox::Item;
 use allo_core::submission::{Feedback, Kind, Metric, Page, Submission, Visitor, SCHEMA};
 use allo_widget::delivery::{deliver, Outcome};
 use allo_widget::transport::parse_retry_after;
+use allo_widget::{memory, tracking};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -132,4 +134,83 @@ async fn a_2xx_clears_the_outbox() {
     let outcome = deliver("data:application/json,{}", &submission(id, "accepted")).await;
     assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
     assert!(stored(id).is_none());
+}
+
+/// The token [`TOKEN_ENDPOINT`] hands out (the collector's are opaque, URL-safe and 16+ long).
+const TOKEN: &str = "background-token-0001";
+
+/// A `data:` URL standing in for the collector: it accepts any POST with
+/// `{"status_token": TOKEN}`.
+const TOKEN_ENDPOINT: &str =
+    "data:application/json,%7B%22status_token%22%3A%22background-token-0001%22%7D";
+
+/// Puts `sub` in the outbox as a page that could not send it would have left it: no lease,
+/// due now.
+fn leave_in_outbox(endpoint: &str, sub: Submission) {
+    let mut item = Item::new(endpoint, sub, js_sys::Date::now() as u64, "an-earlier-page", 0);
+    item.lease = None;
+    let json = allo_core::json::ToJson::to_json(&item).to_string();
+    local().set_item(&format!("allo:{}", item.key()), &json).unwrap();
+}
+
+/// Delivers `sub` the way a visitor coming back online does: the route to the endpoint is
+/// known (a send on this page registered it), the browser fires `online`, and the worker
+/// sends what the outbox holds. Returns once the item has left the outbox.
+async fn deliver_in_background(sub: Submission) {
+    let id = sub.id.clone();
+    // A foreground send registers the endpoint's route (a booted widget would, with `start`).
+    let first = deliver(TOKEN_ENDPOINT, &submission("55555555-0000-4333-8444-555555555555", "route")).await;
+    assert_eq!(first, Outcome::Delivered(Some(TOKEN.to_owned())));
+    leave_in_outbox(TOKEN_ENDPOINT, sub);
+    let window = web_sys::window().unwrap();
+    window.dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    for _ in 0..250 {
+        if stored(&id).is_none() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    panic!("{id} was not delivered from the outbox");
+}
+
+/// Starts from a visitor this device knows nothing about.
+fn forget_everything() {
+    memory::update(false, "", "", "");
+    tracking::forget(None);
+}
+
+#[wasm_bindgen_test]
+async fn a_request_delivered_in_the_background_is_followed_for_a_remembered_visitor() {
+    forget_everything();
+    // The hooks remember the visitor when the request is queued, before any background send.
+    memory::update(true, "Léa", "", "");
+    let id = "66666666-2222-4333-8444-555555555555";
+    deliver_in_background(submission(id, "queued, then delivered")).await;
+    let followed: Vec<_> = tracking::list().into_iter().filter(|t| t.id == id).collect();
+    assert_eq!(followed.len(), 1, "{followed:?}");
+    assert_eq!((followed[0].kind.as_str(), followed[0].token.as_str()), ("feedback", TOKEN));
+    assert!(followed[0].url.ends_with(&format!("/{id}/status?token={TOKEN}")), "{}", followed[0].url);
+    forget_everything();
+}
+
+#[wasm_bindgen_test]
+async fn a_request_delivered_in_the_background_is_not_followed_without_remember_me() {
+    forget_everything();
+    let id = "77777777-2222-4333-8444-555555555555";
+    deliver_in_background(submission(id, "queued, then delivered")).await;
+    assert!(tracking::list().is_empty());
+    assert_eq!(local().get_item("allo:requests").unwrap(), None, "nothing stored");
+}
+
+#[wasm_bindgen_test]
+async fn a_request_already_followed_is_not_followed_twice() {
+    forget_everything();
+    memory::update(true, "Léa", "", "");
+    let id = "88888888-2222-4333-8444-555555555555";
+    let mut earlier = tracking::Tracked::new("/v1/submissions", id, Kind::Feedback, "earlier-token-0001".into()).unwrap();
+    earlier.sent_ms -= 60_000.0;
+    tracking::add(earlier.clone());
+    deliver_in_background(submission(id, "sent twice")).await;
+    assert_eq!(tracking::list(), vec![earlier]);
+    forget_everything();
 }

@@ -308,6 +308,15 @@ catalog! {
     promise_closed_tomorrow,
     /// Promise, closed, opens on a later day; `{day}` (weekday or date) and `{time}`.
     promise_closed_day,
+    /// Promise, open now but closing before the promised minutes are up, opens again later
+    /// today (a lunch break); `{time}`.
+    promise_closing_today,
+    /// Promise, open now but closing before the promised minutes are up, opens tomorrow;
+    /// `{time}`.
+    promise_closing_tomorrow,
+    /// Promise, open now but closing before the promised minutes are up, opens on a later
+    /// day; `{day}` (weekday or date) and `{time}`.
+    promise_closing_day,
     /// Promise for a chosen slot; `{date}`, `{from}` and `{to}`.
     promise_slot,
     /// Promise when the shop set no opening hours.
@@ -422,6 +431,9 @@ pub static EN: Strings = Strings {
     promise_closed_today: t("We're closed right now. We'll call you today from {time}."),
     promise_closed_tomorrow: t("We're closed right now. We'll call you tomorrow from {time}."),
     promise_closed_day: t("We're closed right now. We'll call you on {day} from {time}."),
+    promise_closing_today: t("We're closing soon, so we'll call you today from {time}."),
+    promise_closing_tomorrow: t("We're closing soon, so we'll call you tomorrow from {time}."),
+    promise_closing_day: t("We're closing soon, so we'll call you on {day} from {time}."),
     promise_slot: t("We'll call you on {date} between {from} and {to}."),
     promise_no_hours: t("We'll call you back as soon as we can."),
     problems_one: t("1 problem: {list}"),
@@ -534,6 +546,15 @@ pub static FR: Strings = Strings {
     promise_closed_day: t(
         "Nous sommes fermés pour le moment. Nous vous appellerons {day} à partir de {time}.",
     ),
+    promise_closing_today: t(
+        "Nous fermons bientôt, nous vous appellerons donc aujourd'hui à partir de {time}.",
+    ),
+    promise_closing_tomorrow: t(
+        "Nous fermons bientôt, nous vous appellerons donc demain à partir de {time}.",
+    ),
+    promise_closing_day: t(
+        "Nous fermons bientôt, nous vous appellerons donc {day} à partir de {time}.",
+    ),
     promise_slot: t("Nous vous appellerons le {date} entre {from} et {to}."),
     promise_no_hours: t("Nous vous rappellerons dès que possible."),
     problems_one: t("1 problème\u{a0}: {list}"),
@@ -640,6 +661,9 @@ pub static DE: Strings = Strings {
     promise_closed_today: t("Wir haben gerade geschlossen. Wir rufen Sie heute ab {time} an."),
     promise_closed_tomorrow: t("Wir haben gerade geschlossen. Wir rufen Sie morgen ab {time} an."),
     promise_closed_day: t("Wir haben gerade geschlossen. Wir rufen Sie am {day} ab {time} an."),
+    promise_closing_today: t("Wir schließen in Kürze. Wir rufen Sie daher heute ab {time} an."),
+    promise_closing_tomorrow: t("Wir schließen in Kürze. Wir rufen Sie daher morgen ab {time} an."),
+    promise_closing_day: t("Wir schließen in Kürze. Wir rufen Sie daher am {day} ab {time} an."),
     promise_slot: t("Wir rufen Sie am {date} zwischen {from} und {to} an."),
     promise_no_hours: t("Wir rufen Sie so bald wie möglich zurück."),
     problems_one: t("1 Fehler: {list}"),
@@ -754,6 +778,15 @@ pub static ES: Strings = Strings {
     promise_closed_day: t(
         "Ahora mismo estamos cerrados. Le llamaremos el {day} a partir de las {time}.",
     ),
+    promise_closing_today: t(
+        "Estamos a punto de cerrar, así que le llamaremos hoy a partir de las {time}.",
+    ),
+    promise_closing_tomorrow: t(
+        "Estamos a punto de cerrar, así que le llamaremos mañana a partir de las {time}.",
+    ),
+    promise_closing_day: t(
+        "Estamos a punto de cerrar, así que le llamaremos el {day} a partir de las {time}.",
+    ),
     promise_slot: t("Le llamaremos el {date} entre las {from} y las {to}."),
     promise_no_hours: t("Le devolveremos la llamada lo antes posible."),
     problems_one: t("1 problema: {list}"),
@@ -860,6 +893,9 @@ pub static IT: Strings = Strings {
     promise_closed_today: t("Al momento siamo chiusi. Ti chiameremo oggi dalle {time}."),
     promise_closed_tomorrow: t("Al momento siamo chiusi. Ti chiameremo domani dalle {time}."),
     promise_closed_day: t("Al momento siamo chiusi. Ti chiameremo {day} dalle {time}."),
+    promise_closing_today: t("Stiamo per chiudere, quindi ti chiameremo oggi dalle {time}."),
+    promise_closing_tomorrow: t("Stiamo per chiudere, quindi ti chiameremo domani dalle {time}."),
+    promise_closing_day: t("Stiamo per chiudere, quindi ti chiameremo {day} dalle {time}."),
     promise_slot: t("Ti chiameremo {date} dalle {from} alle {to}."),
     promise_no_hours: t("Ti richiameremo il prima possibile."),
     problems_one: t("1 problema: {list}"),
@@ -968,6 +1004,9 @@ pub static NL: Strings = Strings {
     promise_closed_today: t("We zijn nu gesloten. We bellen u vandaag vanaf {time}."),
     promise_closed_tomorrow: t("We zijn nu gesloten. We bellen u morgen vanaf {time}."),
     promise_closed_day: t("We zijn nu gesloten. We bellen u op {day} vanaf {time}."),
+    promise_closing_today: t("We sluiten zo, dus we bellen u vandaag vanaf {time}."),
+    promise_closing_tomorrow: t("We sluiten zo, dus we bellen u morgen vanaf {time}."),
+    promise_closing_day: t("We sluiten zo, dus we bellen u op {day} vanaf {time}."),
     promise_slot: t("We bellen u op {date} tussen {from} en {to}."),
     promise_no_hours: t("We bellen u zo snel mogelijk terug."),
     problems_one: t("1 probleem: {list}"),

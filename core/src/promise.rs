@@ -39,9 +39,18 @@ pub enum Promise {
         /// Now plus N minutes.
         due_by_ms: i64,
     },
-    /// Closed, or closing in less than N minutes: "We'll call you tomorrow from 09:00."
+    /// Closed now: "We're closed right now. We'll call you tomorrow from 09:00."
     ClosedUntil {
         /// When the shop next opens (for at least N minutes).
+        opens_at_ms: i64,
+        /// The opening plus N minutes.
+        due_by_ms: i64,
+    },
+    /// Open now, but closing in less than N minutes: "We're closing soon, so we'll call you
+    /// tomorrow from 09:00." Kept apart from [`Promise::ClosedUntil`] because telling a
+    /// visitor "we're closed" while the shop is still open would be untrue.
+    ClosingSoon {
+        /// When the shop next opens (for at least N minutes) after this closing.
         opens_at_ms: i64,
         /// The opening plus N minutes.
         due_by_ms: i64,
@@ -70,6 +79,7 @@ impl Promise {
         match *self {
             Promise::OpenNow { due_by_ms, .. }
             | Promise::ClosedUntil { due_by_ms, .. }
+            | Promise::ClosingSoon { due_by_ms, .. }
             | Promise::Slot { due_by_ms, .. }
             | Promise::NoHours { due_by_ms } => due_by_ms,
         }
@@ -79,7 +89,9 @@ impl Promise {
     /// [`relative_day`]; `None` when the wording names no day.
     pub fn about_ms(&self) -> Option<i64> {
         match *self {
-            Promise::ClosedUntil { opens_at_ms, .. } => Some(opens_at_ms),
+            Promise::ClosedUntil { opens_at_ms, .. } | Promise::ClosingSoon { opens_at_ms, .. } => {
+                Some(opens_at_ms)
+            }
             Promise::Slot { from_ms, .. } => Some(from_ms),
             Promise::OpenNow { .. } | Promise::NoHours { .. } => None,
         }
@@ -99,9 +111,10 @@ impl Promise {
 ///
 /// For [`Request::Asap`], the shop must be open for `within_minutes` from the moment it can
 /// start: if it is open now and stays open that long, the promise is [`Promise::OpenNow`];
-/// otherwise (closed, or closing sooner, since promising a call that would fall after closing
-/// is exactly the dishonesty this avoids) it is [`Promise::ClosedUntil`] the next opening that
-/// lasts that long. Back-to-back openings (`09:00-12:00,12:00-18:00`, a night running into the
+/// otherwise it is the next opening that lasts that long: [`Promise::ClosingSoon`] when the
+/// shop is open now but closes sooner (promising a call that would fall after closing is
+/// exactly the dishonesty this avoids, and so is saying "closed" while it is open), else
+/// [`Promise::ClosedUntil`]. Back-to-back openings (`09:00-12:00,12:00-18:00`, a night running into the
 /// next day) count as one. A request for a slot is promised as asked.
 pub fn promise(
     hours: &OpeningHours,
@@ -120,14 +133,23 @@ pub fn promise(
     }
     let need = i64::from(within_minutes) * MINUTE_MS;
     let today = Date::in_zone(shop_zone, now_utc_ms);
+    // Whether a span judged so far contains now: spans are judged in order, so by the time a
+    // later opening is promised this says whether the shop is open at this moment.
+    let mut open_now = false;
     // The promise a span of continuous opening allows, if any.
-    let keepable = |(from, to): (i64, i64)| {
+    let mut keepable = |(from, to): (i64, i64)| {
+        open_now |= from <= now_utc_ms && now_utc_ms < to;
         if to - from.max(now_utc_ms) < need {
             None
         } else if from <= now_utc_ms {
             Some(Promise::OpenNow {
                 within_minutes,
                 due_by_ms: now_utc_ms + need,
+            })
+        } else if open_now {
+            Some(Promise::ClosingSoon {
+                opens_at_ms: from,
+                due_by_ms: from + need,
             })
         } else {
             Some(Promise::ClosedUntil {
@@ -143,7 +165,7 @@ pub fn promise(
         match span {
             Some((start, end)) if from <= end => span = Some((start, end.max(to))),
             _ => {
-                if let Some(p) = span.and_then(keepable) {
+                if let Some(p) = span.and_then(&mut keepable) {
                     return p;
                 }
                 span = Some((from, to));
@@ -216,30 +238,24 @@ pub fn wording(promise: &Promise, day: RelativeDay) -> Wording {
             "promise_open",
             vec![("minutes", Fill::Number(within_minutes))],
         ),
-        Promise::ClosedUntil { opens_at_ms, .. } => match day {
-            RelativeDay::Today => (
+        Promise::ClosedUntil { opens_at_ms, .. } => next_opening(
+            [
                 "promise_closed_today",
-                vec![("time", Fill::Time(opens_at_ms))],
-            ),
-            RelativeDay::Tomorrow => (
                 "promise_closed_tomorrow",
-                vec![("time", Fill::Time(opens_at_ms))],
-            ),
-            RelativeDay::Weekday(_) => (
                 "promise_closed_day",
-                vec![
-                    ("day", Fill::Weekday(opens_at_ms)),
-                    ("time", Fill::Time(opens_at_ms)),
-                ],
-            ),
-            RelativeDay::Date => (
-                "promise_closed_day",
-                vec![
-                    ("day", Fill::Date(opens_at_ms)),
-                    ("time", Fill::Time(opens_at_ms)),
-                ],
-            ),
-        },
+            ],
+            opens_at_ms,
+            day,
+        ),
+        Promise::ClosingSoon { opens_at_ms, .. } => next_opening(
+            [
+                "promise_closing_today",
+                "promise_closing_tomorrow",
+                "promise_closing_day",
+            ],
+            opens_at_ms,
+            day,
+        ),
         Promise::Slot { from_ms, to_ms, .. } => (
             "promise_slot",
             vec![
@@ -251,6 +267,23 @@ pub fn wording(promise: &Promise, day: RelativeDay) -> Wording {
         Promise::NoHours { .. } => ("promise_no_hours", Vec::new()),
     };
     Wording { key, fills }
+}
+
+/// The sentence naming the next opening: `keys` are its today, tomorrow and later-day
+/// strings, the later-day one naming the weekday within a week and the date beyond.
+fn next_opening(
+    keys: [&'static str; 3],
+    opens_at_ms: i64,
+    day: RelativeDay,
+) -> (&'static str, Vec<(&'static str, Fill)>) {
+    let [today, tomorrow, later] = keys;
+    let time = ("time", Fill::Time(opens_at_ms));
+    match day {
+        RelativeDay::Today => (today, vec![time]),
+        RelativeDay::Tomorrow => (tomorrow, vec![time]),
+        RelativeDay::Weekday(_) => (later, vec![("day", Fill::Weekday(opens_at_ms)), time]),
+        RelativeDay::Date => (later, vec![("day", Fill::Date(opens_at_ms)), time]),
+    }
 }
 
 #[cfg(test)]
@@ -274,6 +307,10 @@ mod tests {
     fn asap_promises_only_what_the_hours_allow() {
         // Times are UTC; Paris is UTC+1 in winter. 2026-11-23 is a Monday.
         let closed_until = |opens: i64, within: i64| Promise::ClosedUntil {
+            opens_at_ms: opens,
+            due_by_ms: opens + within * MIN,
+        };
+        let closing_soon = |opens: i64, within: i64| Promise::ClosingSoon {
             opens_at_ms: opens,
             due_by_ms: opens + within * MIN,
         };
@@ -303,12 +340,59 @@ mod tests {
                     due_by_ms: utc(2026, 11, 23, 17, 0),
                 },
             ),
-            // 17:45 local: closing in 15 minutes, so promise tomorrow's opening.
+            // 17:45 local: still open but closing in 15 minutes, so promise tomorrow's
+            // opening without saying the shop is closed.
             (
                 "closing soon",
                 SHOP,
                 "",
                 utc(2026, 11, 23, 16, 45),
+                30,
+                closing_soon(tuesday_9, 30),
+            ),
+            // 11:50 local before a lunch break: today 14:00.
+            (
+                "closing for lunch",
+                "Mo-Fr 09:00-12:00,14:00-18:00",
+                "",
+                utc(2026, 11, 23, 10, 50),
+                30,
+                closing_soon(utc(2026, 11, 23, 13, 0), 30),
+            ),
+            // Saturday 12:45 local, closing at 13:00 until Monday 09:00.
+            (
+                "closing soon for the weekend",
+                SHOP,
+                "",
+                utc(2026, 11, 28, 11, 45),
+                30,
+                closing_soon(utc(2026, 11, 30, 8, 0), 30),
+            ),
+            // Open for 10 minutes, and the next opening is too short: the first one that
+            // lasts is promised, still as "closing soon".
+            (
+                "closing soon, next opening too short",
+                "Mo 09:00-09:10,12:00-12:10; Tu 09:00-18:00",
+                "",
+                utc(2026, 11, 23, 8, 0),
+                30,
+                closing_soon(tuesday_9, 30),
+            ),
+            // A night opening crossing midnight: Saturday 01:50 local, closing at 02:00.
+            (
+                "closing soon after midnight",
+                "Fr 22:00-02:00; Sa 22:00-02:00",
+                "",
+                utc(2026, 11, 28, 0, 50),
+                30,
+                closing_soon(utc(2026, 11, 28, 21, 0), 30),
+            ),
+            // 18:00 local exactly: the closing time itself is closed.
+            (
+                "at closing time",
+                SHOP,
+                "",
+                utc(2026, 11, 23, 17, 0),
                 30,
                 closed_until(tuesday_9, 30),
             ),
@@ -516,6 +600,10 @@ mod tests {
             opens_at_ms: opens,
             due_by_ms: opens + 30 * MIN,
         };
+        let closing = Promise::ClosingSoon {
+            opens_at_ms: opens,
+            due_by_ms: opens + 30 * MIN,
+        };
         let slot = Promise::Slot {
             from_ms: opens,
             to_ms: opens + 30 * MIN,
@@ -554,6 +642,30 @@ mod tests {
                 closed,
                 RelativeDay::Date,
                 "promise_closed_day",
+                vec![("day", Fill::Date(opens)), ("time", Fill::Time(opens))],
+            ),
+            (
+                closing,
+                RelativeDay::Today,
+                "promise_closing_today",
+                vec![("time", Fill::Time(opens))],
+            ),
+            (
+                closing,
+                RelativeDay::Tomorrow,
+                "promise_closing_tomorrow",
+                vec![("time", Fill::Time(opens))],
+            ),
+            (
+                closing,
+                RelativeDay::Weekday(1),
+                "promise_closing_day",
+                vec![("day", Fill::Weekday(opens)), ("time", Fill::Time(opens))],
+            ),
+            (
+                closing,
+                RelativeDay::Date,
+                "promise_closing_day",
                 vec![("day", Fill::Date(opens)), ("time", Fill::Time(opens))],
             ),
             (
@@ -601,5 +713,11 @@ mod tests {
             "promise_closed_today"
         );
         assert_eq!(open.wording_for(&PARIS, now).key, "promise_open");
+        assert_eq!(
+            closing.wording_for(&PARIS, now).key,
+            "promise_closing_tomorrow"
+        );
+        assert_eq!(closing.about_ms(), Some(opens));
+        assert_eq!(closing.due_by_ms(), opens + 30 * MIN);
     }
 }

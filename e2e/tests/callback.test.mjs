@@ -16,6 +16,7 @@ after(async () => {
 
 const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
 const SATURDAY_15H_PARIS = new Date('2026-11-28T14:00:00Z');
+const TUESDAY_17H50_PARIS = new Date('2026-11-24T16:50:00Z');
 
 async function callbackForm(at) {
   const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
@@ -102,6 +103,23 @@ test('closed on Saturday afternoon: the promise says so and names Monday 9:00', 
   const [row] = byPhone('07 30 00 00 01');
   assert.equal(row.callback_promise_text, promise);
   assert.equal(row.callback_due_by, '2026-11-30T08:15:00.000Z');
+  await ctx.close();
+});
+
+test('closing soon: still open, so the promise does not say closed, and names tomorrow 9:00', async () => {
+  // Ten minutes before 18:00: too late for "within 15 minutes", yet the shop is open.
+  const { ctx, p, f } = await callbackForm(TUESDAY_17H50_PARIS);
+  const promise = "We're closing soon, so we'll call you tomorrow from 9:00 AM.";
+  await p.getByText(promise).waitFor();
+  assert.equal(await p.getByText(/closed right now/).count(), 0);
+  await fill(f, { phone: '07 30 00 00 02' });
+  await p.clock.setFixedTime(new Date(TUESDAY_17H50_PARIS.getTime() + 20_000));
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await p.getByRole('heading', { name: 'Request received' }).waitFor();
+  await p.getByText(promise).waitFor();
+  const [row] = byPhone('07 30 00 00 02');
+  assert.equal(row.callback_promise_text, promise);
+  assert.equal(row.callback_due_by, '2026-11-25T08:15:00.000Z');
   await ctx.close();
 });
 

@@ -1,8 +1,9 @@
 // Keeping the visitor informed: a callback request, the owner marks it delayed in the inbox
-// with a message, and the visitor who asked to be remembered sees that message on return.
+// with a message, and the visitor who asked to be remembered sees that message on return; a
+// request sent while offline and delivered later by the outbox is followed the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector, startStatic, shopPage, launch } from '../lib/harness.mjs';
+import { startCollector, startStatic, shopPage, launch, until } from '../lib/harness.mjs';
 
 const TOKEN = 'e2e-inbox-token-0123456789';
 let browser, collector;
@@ -93,6 +94,45 @@ test('a promise that passed without a call is admitted, not repeated', async () 
   await p.getByRole('region', { name: 'Your requests' })
     .getByText("We haven't managed to call you yet — we're sorry.").waitFor();
   await ctx.close();
+});
+
+test('sent while offline: once the outbox delivers it, "Your requests" shows its status', async () => {
+  const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const p = await visitor.newPage();
+  await p.clock.setFixedTime(TUESDAY_10H_PARIS);
+  await p.goto(collector.url + '/');
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByLabel('Phone number').fill('06 55 44 33 22');
+  await f.getByLabel('Your name').fill('Ines');
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await f.getByLabel('Remember me on this device').check();
+  await visitor.setOffline(true);
+  await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await f.getByRole('heading', { name: 'Saved' }).waitFor();
+  const stored = (key) => p.evaluate((k) => localStorage.getItem(k), key);
+  const outbox = () => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('allo:outbox:')));
+  assert.equal((await outbox()).length, 1);
+  assert.equal(await stored('allo:requests'), null, 'nothing to follow before it is delivered');
+  const byName = () => collector.rows("select id from submissions where visitor_name = 'Ines'");
+  assert.equal(byName().length, 0);
+
+  // Back online: the outbox delivers it with nobody waiting on the send.
+  await visitor.setOffline(false);
+  await until(() => byName().length === 1, { what: 'the queued request in SQLite' });
+  await until(async () => (await outbox()).length === 0, { what: 'an empty outbox' });
+  const [row] = byName();
+  await until(async () => (await stored('allo:requests'))?.includes(row.id), { what: 'the request followed' });
+
+  // The panel opened again lists it, with its status from the collector.
+  await p.getByRole('button', { name: 'Close' }).click();
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  const requests = p.getByRole('region', { name: 'Your requests' });
+  await requests.getByText("Received — we'll get back to you as promised.").waitFor();
+  assert.equal(await requests.getByRole('listitem').count(), 1);
+  await visitor.close();
 });
 
 test('an endpoint that is not the collector: no token, no status offered, no errors', async () => {
