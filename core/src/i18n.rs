@@ -1,9 +1,8 @@
 //! The translation catalog: one typed `Strings` value per supported language.
 //!
 //! Every language is a `static` of the same struct, so a language that misses a string does not
-//! compile. Owners override single strings by key (`Strings::set`), which is why the fields are
-//! `Cow`: the built-in catalog stays borrowed and costs no allocation until an override exists.
-use std::borrow::Cow;
+//! compile. Owners override single strings by key (`Strings::set`); the fields are plain
+//! `&'static str` so a `Strings` is `Copy` (see `leak` for what that saves and what it costs).
 
 /// A supported language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -83,9 +82,9 @@ impl Lang {
 macro_rules! catalog {
     ($( $(#[$doc:meta])* $field:ident ),* $(,)?) => {
         /// Every visible string of the widget in one language.
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Copy, Debug, PartialEq)]
         pub struct Strings {
-            $( $(#[$doc])* pub $field: Cow<'static, str>, )*
+            $( $(#[$doc])* pub $field: &'static str, )*
         }
 
         impl Strings {
@@ -95,7 +94,7 @@ macro_rules! catalog {
             /// Replaces the string named `key`; false when no such key exists.
             pub fn set(&mut self, key: &str, value: impl Into<String>) -> bool {
                 match key {
-                    $( stringify!($field) => { self.$field = Cow::Owned(value.into()); true } )*
+                    $( stringify!($field) => { self.$field = leak(value.into()); true } )*
                     _ => false,
                 }
             }
@@ -327,8 +326,16 @@ catalog! {
     problems_many,
 }
 
-const fn t(s: &'static str) -> Cow<'static, str> {
-    Cow::Borrowed(s)
+const fn t(s: &'static str) -> &'static str {
+    s
+}
+
+/// An owner's override, kept for the rest of the page's life. Leaking is deliberate and
+/// bounded: overrides are applied once per language the widget is shown in (at boot and on
+/// `Allo.setLocale`), a handful of short strings each. In exchange `Strings` is `Copy`: with
+/// `Cow` fields, cloning and dropping the catalog's ~110 fields was ~12 KB of wasm code.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
 }
 
 /// English.
