@@ -363,16 +363,7 @@ mod tests {
 
     #[test]
     fn times_read_in_the_owners_zone() {
-        let sub: allo_core::submission::Submission = serde_json::from_value(serde_json::json!({
-            "schema": "allo.submission/1", "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
-            "kind": "callback", "created_at": "2026-11-24T09:00:00.000Z", "locale": "en",
-            "visitor": { "name": "Noor" },
-            "callback": { "phone_e164": "+33612345678", "phone_raw": "06 12 34 56 78", "country": "FR",
-                "when": { "mode": "asap" }, "timezone": "Europe/Paris",
-                "promise": { "text": "Within 15 minutes.", "due_by": "2026-11-24T09:15:00.000Z" } }
-        }))
-        .unwrap();
-        let r = Record::new(&sub, String::new(), "2026-11-24T09:00:01.000Z".into());
+        let r = crate::store::fixtures::callback("2026-11-24T09:00:00.000Z", "2026-11-24T09:15:00.000Z");
         let paris = Zone::named("Europe/Paris").unwrap();
         assert!(subject(&r, &paris).ends_with("call by 2026-11-24 10:15 CET"), "{}", subject(&r, &paris));
         assert!(subject(&r, &Zone::utc()).ends_with("call by 2026-11-24 09:15 UTC"));

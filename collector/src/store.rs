@@ -614,3 +614,25 @@ pub(crate) fn judge(
     }
     None
 }
+
+/// Records for unit tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::Record;
+
+    /// A callback from Noor, created at `created_at`, promised by `due_by` (ASAP, shop in
+    /// Europe/Paris), received a second later.
+    pub(crate) fn callback(created_at: &str, due_by: &str) -> Record {
+        let sub: allo_core::submission::Submission = serde_json::from_value(serde_json::json!({
+            "schema": "allo.submission/1", "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+            "kind": "callback", "created_at": created_at, "locale": "en",
+            "visitor": { "name": "Noor" },
+            "callback": { "phone_e164": "+33612345678", "phone_raw": "06 12 34 56 78", "country": "FR",
+                "when": { "mode": "asap" }, "timezone": "Europe/Paris",
+                "promise": { "text": "Within 15 minutes.", "due_by": due_by } }
+        }))
+        .unwrap();
+        let received = created_at.replace(":00.000Z", ":01.000Z");
+        Record::new(&sub, String::new(), received)
+    }
+}

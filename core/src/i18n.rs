@@ -1025,7 +1025,7 @@ impl Strings {
     /// [`Config::strings`](crate::config::Config::strings) holds them): first those for every
     /// language, then `lang`'s own, so `{ fr: { send: … } }` beats `{ send: … }` in French.
     pub fn localized(lang: Lang, overrides: &[(String, String, String)]) -> Strings {
-        let mut strings = lang.strings().clone();
+        let mut strings = *lang.strings();
         for scope in ["*", lang.code()] {
             for (l, key, text) in overrides {
                 if l == scope {
@@ -1079,8 +1079,8 @@ pub fn canonical_tag(tag: &str) -> String {
 pub fn problems_summary(s: &Strings, messages: &[String]) -> String {
     match messages {
         [] => String::new(),
-        [one] => fill(&s.problems_one, &[("list", one)]),
-        many => fill(&s.problems_many, &[("n", &many.len().to_string()), ("list", &many.join(" "))]),
+        [one] => fill(s.problems_one, &[("list", one)]),
+        many => fill(s.problems_many, &[("n", &many.len().to_string()), ("list", &many.join(" "))]),
     }
 }
 
@@ -1204,15 +1204,15 @@ mod tests {
         let o = |l: &str, k: &str, t: &str| (l.to_owned(), k.to_owned(), t.to_owned());
         let overrides = [o("de", "send", "Abschicken"), o("*", "send", "Go"), o("*", "consent_text", "OK to call."), o("fr", "close_label", "Fermer la fenêtre")];
         let de = Strings::localized(Lang::De, &overrides);
-        assert_eq!((&*de.send, &*de.consent_text, &*de.close_label), ("Abschicken", "OK to call.", "Schließen"));
+        assert_eq!((de.send, de.consent_text, de.close_label), ("Abschicken", "OK to call.", "Schließen"));
         let fr = Strings::localized(Lang::Fr, &overrides);
-        assert_eq!((&*fr.send, &*fr.close_label, &*fr.launcher_label), ("Go", "Fermer la fenêtre", "Nous contacter"));
+        assert_eq!((fr.send, fr.close_label, fr.launcher_label), ("Go", "Fermer la fenêtre", "Nous contacter"));
         assert_eq!(Strings::localized(Lang::It, &[]), IT);
     }
 
     #[test]
     fn overrides_replace_single_strings() {
-        let mut s = Lang::Fr.strings().clone();
+        let mut s = *Lang::Fr.strings();
         assert!(s.set("launcher_label", "Une question ?"));
         assert!(!s.set("no_such_key", "x"));
         assert_eq!(s.launcher_label, "Une question ?");

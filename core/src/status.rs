@@ -151,7 +151,7 @@ mod tests {
     fn open_requests_show_their_promise() {
         let v = json!({ "status": "new", "promise": { "text": "We'll call you within 15 minutes.", "due_by": "2026-11-24T10:15:00.000Z" } });
         let (h, d) = RequestStatus::from_json(&v).unwrap().describe(&EN, NOW);
-        assert_eq!((h.as_str(), d.as_deref()), (&*EN.status_received, Some("We'll call you within 15 minutes.")));
+        assert_eq!((h.as_str(), d.as_deref()), (EN.status_received, Some("We'll call you within 15 minutes.")));
         assert!(Stage::Delayed.is_open() && !Stage::Handled.is_open());
     }
 }

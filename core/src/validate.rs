@@ -87,10 +87,10 @@ impl Problem {
         match (self.field, self.code) {
             ("feedback.score", _) => s.err_rating_required.to_string(),
             ("feedback.message", Code::TooLong { max: m }) => {
-                fill(&s.err_message_too_long, &[("max", &max(m))])
+                fill(s.err_message_too_long, &[("max", &max(m))])
             }
             ("feedback.message", _) => s.err_message_required.to_string(),
-            ("visitor.name", Code::TooLong { max: m }) => fill(&s.err_name_too_long, &[("max", &max(m))]),
+            ("visitor.name", Code::TooLong { max: m }) => fill(s.err_name_too_long, &[("max", &max(m))]),
             ("visitor.name", _) => s.err_name_required.to_string(),
             ("visitor.email", Code::Required) => s.err_email_required.to_string(),
             ("visitor.email", _) => s.err_email_invalid.to_string(),
@@ -98,8 +98,8 @@ impl Problem {
             ("callback.phone_raw" | "callback.phone_e164", _) => s.err_phone_invalid.to_string(),
             ("callback.when", _) => s.err_slot_required.to_string(),
             ("consent", _) => s.err_consent_required.to_string(),
-            ("callback.reason", Code::TooLong { max: m }) => fill(&s.err_reason_too_long, &[("max", &max(m))]),
-            _ => fill(&s.err_rejected, &[("detail", &self.describe())]),
+            ("callback.reason", Code::TooLong { max: m }) => fill(s.err_reason_too_long, &[("max", &max(m))]),
+            _ => fill(s.err_rejected, &[("detail", &self.describe())]),
         }
     }
 }

@@ -29,18 +29,25 @@ function nextTuesday10hParis() {
 }
 const TUESDAY_10H_PARIS = nextTuesday10hParis();
 
-test('request a callback, the shop says it is late, the visitor sees the message', async () => {
-  const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
+/** A visitor on the demo shop, Tuesday 10:00 in Paris, with the callback form filled in (and
+ * "remember me" ticked, which is what makes a request followed); returns the form. */
+async function callbackFilled(visitor, phone, name) {
   const p = await visitor.newPage();
   await p.clock.setFixedTime(TUESDAY_10H_PARIS);
   await p.goto(collector.url + '/');
   await p.getByRole('button', { name: 'Contact us' }).click();
   await p.getByRole('tab', { name: 'Call me back' }).click();
   const f = p.getByRole('tabpanel', { name: 'Call me back' });
-  await f.getByLabel('Phone number').fill('06 12 34 56 78');
-  await f.getByLabel('Your name').fill('Noor');
+  await f.getByLabel('Phone number').fill(phone);
+  await f.getByLabel('Your name').fill(name);
   await f.getByLabel(/I agree that the shop may call me/).check();
   await f.getByLabel('Remember me on this device').check();
+  return { p, f };
+}
+
+test('request a callback, the shop says it is late, the visitor sees the message', async () => {
+  const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const { p, f } = await callbackFilled(visitor, '06 12 34 56 78', 'Noor');
   await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Call me back' }).click();
   await f.getByRole('heading', { name: 'Request received' }).waitFor();
@@ -98,16 +105,7 @@ test('a promise that passed without a call is admitted, not repeated', async () 
 
 test('sent while offline: once the outbox delivers it, "Your requests" shows its status', async () => {
   const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
-  const p = await visitor.newPage();
-  await p.clock.setFixedTime(TUESDAY_10H_PARIS);
-  await p.goto(collector.url + '/');
-  await p.getByRole('button', { name: 'Contact us' }).click();
-  await p.getByRole('tab', { name: 'Call me back' }).click();
-  const f = p.getByRole('tabpanel', { name: 'Call me back' });
-  await f.getByLabel('Phone number').fill('06 55 44 33 22');
-  await f.getByLabel('Your name').fill('Ines');
-  await f.getByLabel(/I agree that the shop may call me/).check();
-  await f.getByLabel('Remember me on this device').check();
+  const { p, f } = await callbackFilled(visitor, '06 55 44 33 22', 'Ines');
   await visitor.setOffline(true);
   await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Call me back' }).click();
