@@ -131,3 +131,19 @@ export async function until(fn, { timeout = 10000, interval = 50, what = 'condit
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** True once the app's own launcher is on the page (not the loader's stand-in, which is marked
+ * `data-allo-facade`). */
+export const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
+  .some((b) => !b.closest('[data-allo-facade]')));
+
+/**
+ * Shows intent the way a visitor does, so that the loader starts the app (when the browser is
+ * idle it only compiles the wasm): points at the launcher, then moves the pointer off it so no
+ * hover style stays behind. Resolves once the app's launcher has replaced the loader's.
+ */
+export async function startApp(page) {
+  await page.locator('allo-widget .allo-launcher').hover();
+  await page.mouse.move(0, 0);
+  await until(() => appMounted(page), { what: 'the app started on intent' });
+}
