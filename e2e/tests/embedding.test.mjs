@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { ROOT, startCollector, startStatic, shopPage, launch, watch, until, appMounted, startApp } from '../lib/harness.mjs';
+import { ROOT, startCollector, startStatic, shopPage, launch, watch, until, startApp } from '../lib/harness.mjs';
 
 let browser, shop, collector;
 before(async () => {
