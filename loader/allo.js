@@ -8,8 +8,12 @@
  *  - draws a stand-in launcher (the "facade") in a shadow root, with the same classes and
  *    look as the real one, in the visitor's language;
  *  - owns `window.Allo`, queueing calls until the wasm is ready, and `data-allo-open` triggers;
- *  - loads the wasm on intent (pointer over or focus on the launcher, a click, `Allo.open`)
- *    or when the browser is idle after load, unless the visitor saves data or is on 2G;
+ *  - when the browser is idle after load (unless the visitor saves data or is on 2G), fetches
+ *    the glue and compiles the wasm, streaming and off the main thread, but runs nothing;
+ *  - starts the app only on intent (pointer over or focus on the launcher, a click,
+ *    `Allo.open`, a `data-allo-open` click): instantiating and booting the wasm is a task of
+ *    tens of milliseconds on the main thread, which the page should pay only for a visitor who
+ *    wants the widget, not for every page view (docs/performance.md);
  *  - hands over to the Yew app, which removes the facade on its first render.
  * Nothing here may throw into the host page: every failure becomes one console message.
  * The build (scripts/build-loader.mjs) minifies this file; scripts/size-report.mjs keeps it
@@ -35,15 +39,15 @@
   if (ok && nonce) settings.nonce = nonce;
   var queue = []; // calls made before the wasm was ready: [name, arg]
   var undo = []; // removes every listener, timer and observer added here
-  var glue, loading, host, root, button, label, dead;
-  var prior = w.Allo;
+  var glue, compiled, started, host, root, button, label, dead;
+  var prior = w.Allo, W = w.WebAssembly;
 
   /** The public API. Callable too, for the `Allo('open', 'callback')` stub style. */
-  function api(name, arg) { call(name, arg); }
+  var api = call, replay = (c) => call(c[0], c[1]);
   ['open', 'close', 'identify', 'setLocale'].forEach((name) => { api[name] = (arg) => call(name, arg); });
   api.destroy = destroy;
   // A stale `Allo.q.push([...])` after load still works.
-  api.q = { push: (c) => call(c[0], c[1]) };
+  api.q = { push: replay };
   w.Allo = api;
 
   /** The script tag's data-* attributes, then window.alloSettings on top. */
@@ -74,14 +78,14 @@
     queue.push([name, arg]);
     if (name == 'setLocale' && label) label.textContent = text(arg);
     if (name == 'open') {
-      if (button) button.setAttribute('aria-busy', 'true'), button.classList.add('allo-launcher--busy');
+      if (button) button.setAttribute('aria-busy', true);
       load();
     }
   }
 
   /** The launcher's name for the first of `tag`, the owner's locale, the page, the browser. */
   function text(tag) {
-    var tags = [tag, own.locale, d.documentElement.lang].concat(navigator.languages || [], navigator.language);
+    var tags = [tag, own.locale, d.documentElement.lang, ...navigator.languages];
     var s = own.strings || {}, lang = tags.map((t) => String(t || '').trim().split(/[-_]/)[0].toLowerCase()).find((k) => LABELS[k]) || 'en';
     // The owner's override for this language, then for every language (core/src/config.rs).
     return String((s[lang] || {}).launcher_label || s.launcher_label || LABELS[lang]);
@@ -91,7 +95,7 @@
   function onAccent(hex) {
     var l = [1, 3, 5].map((i) => {
       var c = parseInt(hex.substr(i, 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
     });
     // Dark text wins when (L + 0.05) / 0.05 >= 1.05 / (L + 0.05).
     return (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05) ** 2 >= 0.0525 ? '#000' : '#fff';
@@ -99,7 +103,7 @@
 
   /** `offsetX`/`offsetY` as CSS: whole pixels, 20px by default. */
   function px(v) {
-    return (/^\d{1,4}(px)?$/.test(String(v).trim()) ? parseInt(v, 10) : 20) + 'px';
+    return (/^\d{1,4}(px)?$/.test(String(v).trim()) ? parseInt(v) : 20) + 'px';
   }
 
   /** The facade's CSS: styles/base.css and styles/launcher.css, cut to the launcher, with the
@@ -108,19 +112,20 @@
     var a = String(own.accent || '').trim().replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3'), x = px(own.offsetX);
     if (!/^#[\da-f]{6}$/i.test(a)) a = '#1d4ed8';
     return ':host{all:initial!important}' +
-      // Only what the launcher shows: its font (it inherits the family; every browser that runs
-      // Allo resolves the real stack's first entry, system-ui), direction (`all` leaves the
-      // page's `direction` to be inherited) and focus ring.
-      '.allo{font:400 16px/1.45 system-ui,sans-serif;direction:ltr}.allo :focus-visible{outline:3px solid #2563eb;outline-offset:3px;box-shadow:0 0 0 3px #fff}' +
+      // Only what the launcher shows, on the button itself: direction (`all` leaves the page's
+      // `direction` to be inherited), font (every browser that runs Allo resolves the real
+      // stack's first entry, system-ui) and focus ring.
       '.allo-launcher{position:fixed;bottom:' + px(own.offsetY) + ';right:' + x + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : 2147483000) +
       ';display:inline-flex;align-items:center;gap:8px;min-height:48px;padding:0 20px 0 16px;border:0;border-radius:999px;background:' + a + ';color:' + onAccent(a) +
-      ';font-family:inherit;font-size:15px;font-weight:600;line-height:1;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22)}' +
-      // (No hover lift: pointing at the facade loads the real launcher, which has it.)
+      ';direction:ltr;font:600 15px/1 system-ui,sans-serif;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22)}' +
+      // No hover lift: pointing at the facade starts the real launcher, which has it. The focus
+      // ring comes after the launcher's rule, so that it replaces the drop shadow.
+      ':focus-visible{outline:3px solid #2563eb;outline-offset:3px;box-shadow:0 0 0 3px #fff}' +
       '.allo-launcher--bottom-left{right:auto;left:' + x + '}' +
       '.allo-launcher svg{width:22px;height:22px;flex:none}' +
       // While the wasm loads after a click: the icon becomes a turning ring.
-      '.allo-launcher--busy svg{box-sizing:border-box;border-radius:50%;border:2.5px solid;border-right-color:transparent;animation:allo-spin .8s linear infinite}' +
-      '.allo-launcher--busy path{display:none}@keyframes allo-spin{to{transform:rotate(1turn)}}';
+      '.allo-launcher[aria-busy] svg{box-sizing:border-box;border-radius:50%;border:2.5px solid;border-right-color:#0000;animation:allo-spin .8s linear infinite}' +
+      '.allo-launcher[aria-busy] path{display:none}@keyframes allo-spin{to{transform:rotate(1turn)}}';
   }
 
   function el(name, attrs, parent) {
@@ -132,7 +137,7 @@
 
   /** The host element and its shadow root, with the facade launcher unless the owner hides it. */
   function draw() {
-    if (dead || host) return;
+    if (dead) return;
     host = d.createElement('allo-widget');
     root = host.attachShadow({ mode: 'open' });
     // A constructed stylesheet: no CSP `style-src` needed. Else a <style> with the nonce.
@@ -141,14 +146,13 @@
       sheet.replaceSync(css());
       root.adoptedStyleSheets = [sheet];
     } catch (e) {
-      el('style', nonce ? { 'data-allo-facade': '', nonce: nonce } : { 'data-allo-facade': '' }, root).textContent = css();
+      el('style', { 'data-allo-facade': '', nonce: nonce || '' }, root).textContent = css();
     }
     if (own.launcher != 'hidden') {
-      var wrap = el('div', { 'class': 'allo', 'data-allo-facade': '' }, root);
       button = el('button', {
-        type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
+        type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-allo-facade': '',
         'class': 'allo-launcher allo-launcher--' + (own.position == 'bottom-left' ? 'bottom-left' : 'bottom-right'),
-      }, wrap);
+      }, root);
       var svg = el('svg', {
         viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor',
         'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
@@ -174,32 +178,52 @@
     watch();
     undo.push(() => mo.disconnect());
     emit('ready');
-    // Preload when the browser is idle after the page's own load, but not on a metered or slow
+    // Compile when the browser is idle after the page's own load, but not on a metered or slow
     // connection: there the visitor pays for the wasm only if they use the widget.
     var c = navigator.connection;
     if (c && (c.saveData || /2g/.test(c.effectiveType))) return;
-    var later = () => {
-      var ric = w.requestIdleCallback, id = ric ? ric(load, { timeout: 4000 }) : setTimeout(load, 2000);
-      undo.push(() => ric ? w.cancelIdleCallback(id) : clearTimeout(id));
+    // A submission still in the outbox (the visitor's own, from an earlier page) is intent
+    // enough: the app starts to deliver it (docs/delivery.md). Else compile only. (Not
+    // cancelled by destroy(): it then does nothing.)
+    var idle = () => {
+      try { var p = /allo:outbox:/.test(Object.keys(localStorage)); } catch (e) { /* storage blocked */ }
+      dead || (p ? load : compile)();
+    }, later = () => {
+      w.requestIdleCallback ? requestIdleCallback(idle, { timeout: 4000 }) : setTimeout(idle, 2000);
     };
     if (d.readyState == 'complete') later(); else on(w, 'load', later);
   }
 
-  /** Fetches, compiles (streaming) and starts the wasm once; replays the queued calls. */
+  /** Fetches the glue and compiles the wasm once, and runs neither. V8 compiles a streamed
+   * module on background threads, so this costs the page no long task. */
+  function compile() {
+    return compiled || (compiled = Promise.all([
+      import(new URL('allo-widget.js', base).href),
+      fetch(new URL('allo-widget_bg.wasm', base)).then((r) => {
+        if (!r.ok) throw r.status;
+        // Streaming needs exactly `Content-Type: application/wasm`; other servers get the bytes path.
+        return W.compileStreaming && r.headers.get('content-type') == 'application/wasm'
+          ? W.compileStreaming(r) : r.arrayBuffer().then(W.compile);
+      }),
+    ]).catch(fail));
+  }
+
+  /** On intent: instantiates the compiled module (the glue accepts a `WebAssembly.Module`),
+   * boots the app once and replays the queued calls. */
   function load() {
-    return loading || (loading = import(new URL('allo-widget.js', base).href).then((g) =>
-      g.default({ module_or_path: new URL('allo-widget_bg.wasm', base) }).then(() => {
-        if (dead) return;
-        if (!host) {
-          // The settings looked unusable: let the wasm say exactly what is wrong, once.
-          host = d.createElement('allo-widget');
-          root = host.attachShadow({ mode: 'open' });
-        }
-        if (!g.boot(settings, root)) return stop();
-        if (!host.isConnected) d.body.appendChild(host);
-        glue = g;
-        queue.splice(0).forEach((c) => call(c[0], c[1]));
-      })).catch(fail));
+    var g;
+    return started || (started = compile().then((m) => dead || (g = m[0]).default({ module_or_path: m[1] })).then(() => {
+      if (dead) return;
+      if (!host) {
+        // The settings looked unusable: let the wasm say exactly what is wrong, once.
+        host = d.createElement('allo-widget');
+        root = host.attachShadow({ mode: 'open' });
+      }
+      if (!g.boot(settings, root)) return stop();
+      if (!host.isConnected) d.body.appendChild(host);
+      glue = g;
+      queue.splice(0).forEach(replay);
+    }).catch(fail));
   }
 
   function fail(e) {
@@ -236,20 +260,20 @@
 
   // Calls queued by a stub defined before this script: `window.Allo = window.Allo || { q: [] }`
   // then `Allo.q.push(['open', 'callback'])`, or the function form `Allo('open', 'callback')`.
-  if (prior && prior.q && prior.q.length) [].slice.call(prior.q).forEach((c) => call(c[0], c[1]));
+  [].forEach.call(prior && prior.q || [], replay);
 
   var endpoint = String(own.endpoint || '').trim();
   if (!ok || /[\s\x00-\x1f]/.test(endpoint) || !/^((https?:)?\/\/[^\/?#]|\/(?!\/))/i.test(endpoint)) {
     // No facade for a config the widget will refuse: the wasm logs the one precise error.
     load();
-  } else if (!w.WebAssembly) {
-    // (Every browser that parses this file's import() has shadow DOM.)
-    stop();
-    console.error('Allo: this browser cannot run WebAssembly. The widget is not shown.');
+  } else if (!W) {
+    // WebAssembly turned off (e.g. iOS Lockdown Mode). (Every browser that parses this file's
+    // import() has shadow DOM.)
+    fail('this browser has WebAssembly turned off');
   } else {
     // Compiling an empty module fails at once where the page's CSP forbids WebAssembly: then
     // no launcher is drawn that could never open.
-    WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => {
+    W.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => {
       if (d.body) draw(); else on(d, 'DOMContentLoaded', draw);
     }, fail);
   }

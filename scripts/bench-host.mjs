@@ -7,17 +7,22 @@
 //
 // Per variant (median of N runs):
 //   - bytes transferred before any interaction: at the load event, and once the page has been
-//     quiet for 6 s (Allo preloads its wasm when the browser is idle; with Save-Data it waits);
+//     quiet for 6 s (when the browser is idle Allo downloads and compiles its wasm, without
+//     starting it; with Save-Data it waits for intent);
 //   - long tasks over 50 ms and total blocking time (the sum of each long task's time past
 //     50 ms), from navigation until quiet; cumulative layout shift;
-//   - launcher click → interactive panel (dialog shown and focus inside it), cold (Save-Data,
-//     so the wasm loads on the click) and warm (after the idle preload).
+//   - launcher click → interactive panel (dialog shown and focus inside it): cold (Save-Data,
+//     so the wasm is downloaded, compiled and started on the click), compiled (after the idle
+//     compile: the click starts the app) and started (the pointer went over the launcher
+//     first, which starts the app: the click only opens the panel).
 // Then Lighthouse's performance category (mobile, simulated throttling) on both pages.
-// Needs a release build in dist/ (./scripts/build.sh) and e2e/node_modules (npm ci in e2e/).
+// Needs a release build in dist/ (./scripts/build.sh; ALLO_DIST=DIR for another build) and
+// e2e/node_modules (npm ci in e2e/).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(ROOT, 'e2e', 'package.json'));
 const { chromium } = require('playwright-core');
-const { startStatic } = await import(path.join(ROOT, 'e2e', 'lib', 'harness.mjs'));
+const { startStatic, DIST, appMounted } = await import(path.join(ROOT, 'e2e', 'lib', 'harness.mjs'));
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -37,7 +42,7 @@ const JSON_OUT = arg('--json', null);
 const CHROME = process.env.CHROME_PATH || process.env.CHROMIUM || '/usr/bin/chromium';
 const QUIET_MS = 6000;
 
-const index = readFileSync(path.join(ROOT, 'dist', 'index.html'), 'utf8');
+const index = readFileSync(path.join(DIST, 'index.html'), 'utf8');
 // (Trunk minifies the page: attributes unquoted and reordered.)
 const snippet = /<script[^>]*\bsrc="?allo\.js"?[^>]*><\/script>/;
 if (!snippet.test(index)) throw new Error('dist/index.html has no Allo snippet: run ./scripts/build.sh');
@@ -65,7 +70,7 @@ function saveData() {
 }
 
 /** One cold load of `url`: bytes, long tasks, layout shift; then optionally a click timing. */
-async function load(url, { save = false, click = false } = {}) {
+async function load(url, { save = false, click = false, hover = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.addInitScript(instrument);
@@ -99,7 +104,15 @@ async function load(url, { save = false, click = false } = {}) {
     tbt: perf.long.reduce((a, d) => a + Math.max(0, d - 50), 0),
     cls: perf.shift,
   };
+  if (hover) {
+    // A visitor's pointer crossing the launcher on its way to click it: the app starts.
+    await page.locator('allo-widget .allo-launcher').hover();
+    await page.mouse.move(0, 0);
+    while (!(await appMounted(page))) await page.waitForTimeout(20);
+    await page.waitForTimeout(500);
+  }
   if (click) {
+    const before = (await page.evaluate(() => window.__bench.long)).length;
     result.clickToPanel = await page.evaluate(() => new Promise((resolve) => {
       const host = document.querySelector('allo-widget');
       const button = host.shadowRoot.querySelector('.allo-launcher');
@@ -116,7 +129,7 @@ async function load(url, { save = false, click = false } = {}) {
       button.click();
       check();
     }));
-    const after = (await page.evaluate(() => window.__bench.long)).slice(result.longTasks);
+    const after = (await page.evaluate(() => window.__bench.long)).slice(before);
     result.longestAfterClick = Math.max(0, ...after);
   }
   await context.close();
@@ -152,7 +165,8 @@ async function series(name, fn) {
 await load(pages.without);
 const results = [];
 results.push(await series('without Allo', () => load(pages.without)));
-results.push(await series('with Allo (idle preload)', () => load(pages.with, { click: true })));
+results.push(await series('with Allo, started by hover first', () => load(pages.with, { click: true, hover: true })));
+results.push(await series('with Allo, compiled when idle', () => load(pages.with, { click: true })));
 results.push(await series('with Allo, Save-Data (cold click)', () => load(pages.with, { save: true, click: true })));
 
 console.log(`\nHost-page impact, demo page, median of ${RUNS} cold loads (Chromium ${browser.version()}, uncompressed static server; "gzip" = the same bytes at gzip -9)`);
@@ -168,13 +182,25 @@ await browser.close();
 let lighthouse = null;
 if (LIGHTHOUSE) {
   const cli = require.resolve('lighthouse/cli/index.js');
-  const run = (url) => {
+  // Lighthouse runs asynchronously: the pages are served by this very process, so a
+  // synchronous child would leave Lighthouse's Chromium waiting for them forever. A run that
+  // still fails (Chromium can lose its tab on a busy machine) is retried, up to three attempts.
+  const run = async (url, attempt = 1) => {
+    try {
+      return await runOnce(url);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.error(`lighthouse: attempt ${attempt} on ${url} failed (${String(e.message).split('\n')[0]}); retrying`);
+      return run(url, attempt + 1);
+    }
+  };
+  const runOnce = async (url) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'allo-lh-'));
     const out = path.join(dir, 'report.json');
     try {
-      execFileSync(process.execPath, [cli, url, '--quiet', '--only-categories=performance', '--output=json', `--output-path=${out}`,
+      await promisify(execFile)(process.execPath, [cli, url, '--quiet', '--only-categories=performance', '--output=json', `--output-path=${out}`,
         '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage'],
-      { env: { ...process.env, CHROME_PATH: CHROME }, stdio: ['ignore', 'ignore', 'inherit'] });
+      { env: { ...process.env, CHROME_PATH: CHROME }, timeout: 180000 });
       const lhr = JSON.parse(readFileSync(out, 'utf8'));
       const a = lhr.audits;
       return {
@@ -194,7 +220,7 @@ if (LIGHTHOUSE) {
   lighthouse = {};
   for (const [name, url] of Object.entries(pages)) {
     const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(run(url));
+    for (let i = 0; i < RUNS; i++) runs.push(await run(url));
     lighthouse[name] = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
     lighthouse[name].scores = runs.map((r) => r.score);
   }

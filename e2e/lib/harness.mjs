@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DIST = path.join(ROOT, 'dist');
+// ALLO_DIST: another build to test or measure (e.g. a copy of an older one).
+export const DIST = process.env.ALLO_DIST ? path.resolve(process.env.ALLO_DIST) : path.join(ROOT, 'dist');
 const COLLECTOR = process.env.ALLO_COLLECTOR_BIN || path.join(ROOT, 'target/debug/allo-collector');
 
 const TYPES = {
@@ -130,4 +131,23 @@ export async function until(fn, { timeout = 10000, interval = 50, what = 'condit
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, interval));
   }
+}
+
+/** True once the app's own launcher is on the page (not the loader's stand-in, which is marked
+ * `data-allo-facade`). */
+export const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
+  .some((b) => !b.closest('[data-allo-facade]')));
+
+/**
+ * Shows intent the way a visitor does, so that the loader starts the app (when the browser is
+ * idle it only compiles the wasm): points at the launcher, then moves the pointer off it so no
+ * hover style stays behind. Resolves once the app's launcher has replaced the loader's and
+ * stands still.
+ */
+export async function startApp(page) {
+  await page.locator('allo-widget .allo-launcher').hover();
+  await page.mouse.move(0, 0);
+  await until(() => appMounted(page), { what: 'the app started on intent' });
+  // The app's launcher may have been under the pointer for a moment: let its hover lift settle.
+  await page.evaluate(() => Promise.all(document.querySelector('allo-widget').shadowRoot.getAnimations().map((a) => a.finished)));
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { startCollector, startStatic, shopPage, launch, watch, until } from '../lib/harness.mjs';
+import { startCollector, startStatic, shopPage, launch, watch, until, startApp } from '../lib/harness.mjs';
 
 let browser, shop, collector;
 before(async () => {
@@ -370,7 +370,7 @@ test('a right-to-left host page does not mirror the widget', async () => {
   const launcher = p.getByRole('button', { name: 'Contact us' });
   await launcher.waitFor();
   // Measure the app's launcher: the loader's stand-in may be swapped out mid-measure.
-  await until(() => appMounted(p), { what: 'the app launcher' });
+  await startApp(p);
   const vw = p.viewportSize().width;
   const lb = await launcher.boundingBox();
   assert.equal(Math.round(vw - (lb.x + lb.width)), 20, 'the launcher stays in the bottom-right corner');
@@ -419,10 +419,6 @@ test('reduced motion: no animation or transition; otherwise the panel rises in',
   }
 });
 
-/** The app's launcher is mounted (not just the loader's stand-in under [data-allo-facade]). */
-const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
-  .some((b) => !b.closest('[data-allo-facade]')));
-
 /** WCAG contrast of two `rgb()` strings. */
 function contrast(a, b) {
   const lum = (c) => {
@@ -446,7 +442,7 @@ test('theming: any accent stays readable, in light and dark; z-index and offsets
       const launcher = p.getByRole('button', { name: 'Contact us' });
       // Measure the app's launcher, not the loader's stand-in it replaces (both must be readable;
       // the stand-in's colours are checked against the app's in api.test.mjs).
-      await until(() => appMounted(p), { what: 'the app launcher' });
+      await startApp(p);
       const [bg, fg] = await launcher.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
       assert.ok(contrast(bg, fg) >= 4.5, `${slug}: launcher text ${fg} on ${bg}`);
       await launcher.click();
@@ -467,7 +463,7 @@ test('theming: any accent stays readable, in light and dark; z-index and offsets
   const log = watch(p);
   await p.goto(page('/placed.html', 'data-z-index="5" data-offset-x="96px" data-offset-y="5rem" data-position="bottom-left"'));
   const launcher = p.getByRole('button', { name: 'Contact us' });
-  await until(() => appMounted(p), { what: 'the app launcher' });
+  await startApp(p);
   const placed = await launcher.evaluate((el) => {
     const r = el.getBoundingClientRect();
     return { z: getComputedStyle(el).zIndex, left: r.left, bottom: innerHeight - r.bottom };
@@ -486,7 +482,7 @@ test('theming: any accent stays readable, in light and dark; z-index and offsets
   await q.goto(page('/bad-offset.html', 'data-offset-x="10px;display:none"'));
   await q.getByRole('button', { name: 'Contact us' }).waitFor();
   // The warning comes from the app's config parser, once the wasm has loaded.
-  await until(() => appMounted(q), { what: 'the app launcher' });
+  await startApp(q);
   assert.ok(badLog.warnings.some((w) => /offsetX/.test(w) && /24px/.test(w)), badLog.warnings.join('\n'));
   const right = await q.getByRole('button', { name: 'Contact us' }).evaluate((el) => innerWidth - el.getBoundingClientRect().right);
   assert.equal(right, 20);
@@ -498,11 +494,18 @@ test('launcher "hidden": nothing is drawn in the corner, and nothing complains',
   const p = await ctx.newPage();
   const log = watch(p);
   await p.goto(page('/no-launcher.html', 'data-launcher="hidden"'));
-  await until(() => p.evaluate(() => !!document.querySelector('allo-widget')?.shadowRoot.querySelector('.allo')), { what: 'the widget booted' });
+  await p.locator('allo-widget').waitFor({ state: 'attached' });
   await p.waitForLoadState('networkidle');
+  const drawn = () => p.evaluate(() => document.querySelector('allo-widget').shadowRoot.querySelectorAll('button, [role=dialog]').length);
   assert.equal(await p.locator('allo-widget').count(), 1);
+  assert.equal(await drawn(), 0);
+  // The app starts with the owner's own call; closed again, it leaves nothing in the corner.
+  await p.evaluate(() => Allo.open());
+  await p.getByRole('dialog').waitFor();
+  await p.evaluate(() => Allo.close());
+  await until(async () => (await drawn()) === 0, { what: 'the panel closed' });
+  assert.ok(await p.evaluate(() => !!document.querySelector('allo-widget').shadowRoot.querySelector('.allo')), 'the app is running');
   assert.equal(await p.getByRole('button', { name: 'Contact us' }).count(), 0);
-  assert.equal(await p.evaluate(() => document.querySelector('allo-widget').shadowRoot.querySelectorAll('button, [role=dialog]').length), 0);
   assert.deepEqual([log.errors, log.warnings, log.pageErrors], [[], [], []]);
   await ctx.close();
 });

@@ -2,7 +2,7 @@
 // data-allo-open triggers, destroy(), and the facade launcher that loads the wasm on intent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector, startStatic, shopPage, launch, watch, until } from '../lib/harness.mjs';
+import { startCollector, startStatic, shopPage, launch, watch, until, appMounted, startApp } from '../lib/harness.mjs';
 
 let browser, shop, collector;
 before(async () => {
@@ -62,9 +62,6 @@ const idleAfterLoad = (page) => page.evaluate(() => new Promise((resolve) => {
 }));
 
 const facadeShown = (page) => page.evaluate(() => !!document.querySelector('allo-widget')?.shadowRoot.querySelector('[data-allo-facade]'));
-// The app's launcher, as opposed to the loader's stand-in (which lives under [data-allo-facade]).
-const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
-  .some((b) => !b.closest('[data-allo-facade]')));
 
 test('calls made before the script loads are queued (object and function stubs) and played once ready', async () => {
   const stubs = {
@@ -113,13 +110,85 @@ test('the facade: drawn at once, wasm only on intent with Save-Data, a click bef
   await page.close();
 });
 
-test('without Save-Data the wasm loads when the browser is idle, with no interaction', async () => {
+/** Counts (without changing them) the WebAssembly steps the page runs, and records long tasks. */
+async function traced(page) {
+  await page.addInitScript(() => {
+    const t = window.__wasm = { long: [] };
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) t.long.push({ start: e.startTime, duration: e.duration }); })
+      .observe({ type: 'longtask', buffered: true });
+    for (const name of ['compile', 'compileStreaming', 'instantiate', 'instantiateStreaming']) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = function (...args) {
+        t[name] = (t[name] || 0) + 1;
+        const result = original.apply(this, args);
+        result.then(() => { t[name + 'Done'] = (t[name + 'Done'] || 0) + 1; }, () => {});
+        return result;
+      };
+    }
+  });
+  return () => page.evaluate(() => ({ ...window.__wasm, loadEnd: performance.getEntriesByType('navigation')[0].loadEventEnd }));
+}
+
+test('when idle the wasm is fetched and compiled but nothing runs: no long task; pointing at the launcher starts it', async () => {
   const { page, log } = await recorded();
+  const trace = await traced(page);
+  const fetched = [];
+  page.on('response', (r) => { if (r.url().endsWith('/allo-widget_bg.wasm')) fetched.push(r.status()); });
   await page.goto(url('/idle.html'));
-  await until(() => appMounted(page), { what: 'the app taking over on idle' });
+  await until(async () => (await trace()).compileStreamingDone === 1, { what: 'the idle compile' });
+  assert.deepEqual(fetched, [200]);
+  const idle = await trace();
+  assert.equal(idle.instantiate, undefined, 'nothing instantiated before intent');
+  assert.equal(await appMounted(page), false);
+  assert.ok(await facadeShown(page));
+  const late = idle.long.filter((t) => t.start >= idle.loadEnd);
+  assert.deepEqual(late, [], 'no long task on the page after its load event');
+  assert.deepEqual((await events(page)).map(([t]) => t), ['ready']);
+
+  await startApp(page);
+  const after = await trace();
+  assert.equal(after.instantiate, 1);
+  assert.equal(after.compileStreaming, 1, 'the module compiled when idle is the one instantiated');
+  assert.deepEqual(fetched, [200], 'fetched once');
   assert.equal(await facadeShown(page), false);
   assert.equal(await page.getByRole('button', { name: 'Contact us' }).count(), 1);
   assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+  await page.close();
+});
+
+test('a click while the idle download is still running is kept: spinner, then the panel opens', async () => {
+  const { page, log } = await recorded();
+  const wasm = await holdWasm(page);
+  await page.goto(url('/early-click.html'));
+  await until(() => wasm.requested, { what: 'the idle download' });
+  const launcher = page.getByRole('button', { name: 'Contact us' });
+  await launcher.click();
+  assert.equal(await launcher.getAttribute('aria-busy'), 'true');
+  assert.equal(await page.getByRole('dialog').count(), 0);
+  wasm.release();
+  await page.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Contact us' }).getAttribute('aria-expanded'), 'true');
+  const focused = await page.evaluate(() => document.querySelector('allo-widget').shadowRoot.activeElement?.name);
+  assert.equal(focused, 'allo-score', 'focus moved into the panel');
+  assert.deepEqual((await events(page)).map(([t]) => t), ['ready', 'open']);
+  assert.deepEqual([log.errors, log.pageErrors], [[], []]);
+  await page.close();
+});
+
+test('a server that sends the wasm with another content type: compiled from its bytes, and it works', async () => {
+  const { page, log } = await recorded();
+  const trace = await traced(page);
+  await page.route('**/allo-widget_bg.wasm', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  await page.goto(url('/octet-stream.html'));
+  await page.getByRole('button', { name: 'Contact us' }).click();
+  await page.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+  const t = await trace();
+  assert.equal(t.compileStreaming, undefined, 'no streaming compile for a wrong content type');
+  assert.equal(t.compileDone, 2, 'the 8-byte CSP probe, then the module from its bytes');
+  assert.deepEqual([log.errors, log.warnings, log.pageErrors], [[], [], []]);
   await page.close();
 });
 
@@ -155,7 +224,7 @@ test('the app takes over the launcher seamlessly: same box, same pixels, focus k
 test('every call and event: open, close, identify, setLocale, submit (ids only), error', async () => {
   const { page, log } = await recorded();
   await page.goto(url('/calls.html', { attrs: 'data-kinds="feedback,callback"' }));
-  await until(() => appMounted(page), { what: 'the app' });
+  await startApp(page);
   await page.evaluate(() => Allo.open('callback'));
   await page.getByRole('dialog').waitFor();
   assert.equal(await page.getByRole('tab', { name: 'Call me back' }).getAttribute('aria-selected'), 'true');
@@ -224,7 +293,7 @@ test('events: "full" puts the submission in allo:submit; a refusal is allo:error
 test('bad arguments: one clear console error each, never an exception into the caller', async () => {
   const { page, log } = await recorded();
   await page.goto(url('/bad-calls.html', { attrs: 'data-kinds="feedback"' }));
-  await until(() => appMounted(page), { what: 'the app' });
+  await startApp(page);
   const result = await page.evaluate(() => {
     Allo.open('chat');
     Allo.open('callback');
@@ -279,7 +348,7 @@ test('destroy() leaves the DOM exactly as before, and no listener behind', async
     await page.goto(shop.page(`/destroy-${when.length}.html`, html));
     await page.getByRole('button', { name: 'Contact us' }).waitFor();
     if (when === 'after use') {
-      await until(() => appMounted(page), { what: 'the app' });
+      await startApp(page);
       await page.locator('#t').click();
       await page.getByRole('dialog').waitFor();
       await page.getByLabel('Your message').fill('draft');
@@ -305,7 +374,7 @@ test('the script twice: one widget, one ready event, one API', async () => {
   const { page, log } = await recorded();
   const twice = `<script src="/cdn/allo/allo.js" ${endpoint()} defer></script>`;
   await page.goto(url('/twice-api.html', { before: twice }));
-  await until(() => appMounted(page), { what: 'the app' });
+  await startApp(page);
   await page.evaluate(() => Allo.open());
   await page.getByRole('dialog').waitFor();
   assert.equal(await page.locator('allo-widget').count(), 1);

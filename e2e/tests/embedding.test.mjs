@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { ROOT, startCollector, startStatic, shopPage, launch, watch, until } from '../lib/harness.mjs';
+import { ROOT, startCollector, startStatic, shopPage, launch, watch, until, startApp } from '../lib/harness.mjs';
 
 let browser, shop, collector;
 before(async () => {
@@ -32,9 +32,6 @@ async function watched() {
   return { page, log: watch(page) };
 }
 const violations = (page) => page.evaluate(() => window.__violations);
-// The app's launcher, as opposed to the loader's stand-in (which lives under [data-allo-facade]).
-const appMounted = (page) => page.evaluate(() => [...(document.querySelector('allo-widget')?.shadowRoot.querySelectorAll('.allo-launcher') ?? [])]
-  .some((b) => !b.closest('[data-allo-facade]')));
 
 async function sendFeedback(page, text) {
   await page.getByRole('button', { name: 'Contact us' }).click();
@@ -102,7 +99,7 @@ test('no constructable stylesheets: <style> elements carry the nonce a strict st
     const launcher = page.getByRole('button', { name: 'Contact us' });
     await launcher.waitFor();
     if (nonce) {
-      await until(() => appMounted(page), { what: 'the app' });
+      await startApp(page);
       await sendFeedback(page, 'nonce ok');
       assert.equal(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(124, 45, 18)');
       const styles = await page.evaluate(() => [...document.querySelector('allo-widget').shadowRoot.querySelectorAll('style')].map((s) => s.nonce));
@@ -123,7 +120,7 @@ test('single-page app: survives pushState and body replacement; the URL sent is 
   const { page, log } = await watched();
   const url = shop.page('/spa/', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${collector.url}/v1/submissions" data-kinds="feedback"` }));
   await page.goto(url);
-  await until(() => appMounted(page), { what: 'the app' });
+  await startApp(page);
   await page.getByRole('button', { name: 'Contact us' }).click();
   await page.getByLabel('Your message').fill('typed before navigating');
   // A client-side route change that re-renders the body's content, then swaps the body itself.
@@ -202,7 +199,7 @@ test('style isolation: a hostile stylesheet changes nothing in the widget, the w
   for (const [name, before] of [['plain', ''], ['hostile', HOSTILE]]) {
     const page = await context.newPage();
     await page.goto(shop.page(`/iso-${name}.html`, shopPage({ loader: '/cdn/allo/allo.js', attrs, before, body })));
-    await until(() => appMounted(page), { what: `the app on the ${name} page` });
+    await startApp(page);
     const launcher = page.getByRole('button', { name: 'Contact us' });
     const box = await launcher.boundingBox();
     shots[name] = {
@@ -232,7 +229,7 @@ test('style isolation: a hostile stylesheet changes nothing in the widget, the w
     let html = shopPage({ loader: '/cdn/allo/allo.js', attrs, before: HOSTILE, body: '<button>Add to basket</button>' });
     if (name === 'without') html = html.replace(/<script src=[^>]*><\/script>/, '');
     await page.goto(shop.page(`/page-${name}.html`, html));
-    if (name === 'with') await until(() => appMounted(page), { what: 'the app' });
+    if (name === 'with') await startApp(page);
     pageShots.push(await page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 600 }, animations: 'disabled' }));
     const sheets = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector('button')).backgroundColor]);
     assert.deepEqual(sheets, [1, 'rgb(0, 255, 0)'], name);
@@ -251,7 +248,7 @@ test('no layout shift from the widget on the demo page, through load, takeover a
   });
   try {
     await page.goto(c.url + '/');
-    await until(() => appMounted(page), { what: 'the app' });
+    await startApp(page);
     await page.getByRole('button', { name: 'Contact us' }).click();
     await page.getByRole('dialog').waitFor();
     const perf = await page.evaluate(() => window.__perf);

@@ -1,14 +1,17 @@
 //! The callback form: phone with country, name, reason, urgency, when (ASAP or a slot inside
 //! opening hours), consent — and, before sending, the honest promise of when the call comes.
+use std::rc::Rc;
+
 use allo_core::callback::{fields, Action, Notice, WhenChoice};
 use allo_core::form::Status;
 use allo_core::i18n::fill;
 use allo_core::phone::COUNTRIES;
+use allo_core::slots::Slot;
 use allo_core::validate::SHORT_MAX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::clock::{self, CountryNames};
+use crate::clock::{self, CountryNames, Formatter};
 use crate::context::AppContext;
 use crate::hooks::use_callback::{last_sent_ms, use_callback_request};
 use crate::view::checkbox::Checkbox;
@@ -17,6 +20,22 @@ use crate::view::feedback_form::{use_focus_after_thanks, use_focus_first_problem
 use crate::view::field::TextField;
 use crate::view::send_status::{announcement, failure_text, SendButton};
 use crate::view::thanks::Thanks;
+
+/// Slots grouped by the visitor's day: the day's name, then each slot's index and label.
+type SlotDays = Vec<(AttrValue, Vec<(usize, AttrValue)>)>;
+
+fn group_by_day(slots: &[Slot], fmt: &Formatter) -> SlotDays {
+    let mut days: SlotDays = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let day = fmt.date(slot.from_utc_ms);
+        let label = AttrValue::from(format!("{} – {}", fmt.time(slot.from_utc_ms), fmt.time(slot.to_utc_ms)));
+        match days.last_mut() {
+            Some((d, items)) if **d == *day => items.push((i, label)),
+            _ => days.push((AttrValue::from(day), vec![(i, label)])),
+        }
+    }
+    days
+}
 
 /// Props of [`CallbackForm`].
 #[derive(Properties, PartialEq)]
@@ -45,6 +64,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         &attempts.spoken(!form.problems.is_empty()),
     );
     let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
+    let day_labels = use_mut_ref(|| None::<Rc<SlotDays>>);
     let countries = use_memo((), {
         let locale = ctx.locale.clone();
         move |_| {
@@ -135,16 +155,14 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         WhenChoice::Slot(Some((from, _))) => view.slots.iter().position(|s| s.from_utc_ms == from),
         _ => None,
     };
-    // Slots grouped by the visitor's day.
-    let mut days: Vec<(String, Vec<(usize, String)>)> = Vec::new();
-    for (i, slot) in view.slots.iter().enumerate() {
-        let day = view.formatter.date(slot.from_utc_ms);
-        let label = format!("{} – {}", view.formatter.time(slot.from_utc_ms), view.formatter.time(slot.to_utc_ms));
-        match days.last_mut() {
-            Some((d, items)) if *d == day => items.push((i, label)),
-            _ => days.push((day, vec![(i, label)])),
-        }
-    }
+    // Slots grouped by the visitor's day, labelled once: only when the visitor first asks for a
+    // time (a week of half-hour slots is some 300 `Intl` calls), then reused on every render.
+    let days = slot_mode.then(|| {
+        day_labels
+            .borrow_mut()
+            .get_or_insert_with(|| Rc::new(group_by_day(&view.slots, &view.formatter)))
+            .clone()
+    });
     let cb = &ctx.config.callback;
     let consent_text = s.consent_text.to_string();
     let privacy = cb.privacy_url.clone().map(|u| (AttrValue::from(s.privacy_link.to_string()), AttrValue::from(u)));
@@ -199,10 +217,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                         aria-invalid={form.problem(fields::WHEN).is_some().then_some("true")}
                         aria-describedby={form.problem(fields::WHEN).is_some().then_some("allo-slot-error")}>
                         <option value="" selected={chosen.is_none()}>{ &*s.slot_label }</option>
-                        { for days.into_iter().map(|(day, items)| html! {
-                            <optgroup label={day}>
-                                { for items.into_iter().map(|(i, label)| html! {
-                                    <option value={i.to_string()} selected={chosen == Some(i)}>{ label }</option>
+                        { for days.iter().flat_map(|d| d.iter()).map(|(day, items)| html! {
+                            <optgroup label={day.clone()}>
+                                { for items.iter().map(|(i, label)| html! {
+                                    <option value={i.to_string()} selected={chosen == Some(*i)}>{ label.clone() }</option>
                                 }) }
                             </optgroup>
                         }) }

@@ -2,9 +2,12 @@
 //!
 //! Focus moves into it on open, Tab and Shift+Tab cycle inside it, Esc closes it (the app
 //! then returns focus to the launcher; opened from a button of the shop's own, focus goes back
-//! to that button). With both kinds enabled it shows two tabs; both forms stay mounted (the
-//! hidden one keeps what the visitor typed). It carries the widget's `lang` and `dir`, so a
-//! screen reader pronounces it in the right language and an RTL page does not mirror it.
+//! to that button). With both kinds enabled it shows two tabs. A form is mounted the first
+//! time its tab is shown and then stays mounted (hidden, it keeps what the visitor typed): the
+//! panel's first render, the visitor's wait after the click, only pays for the form in view;
+//! the callback form's country list, time zones and slots wait until its tab is chosen.
+//! It carries the widget's `lang` and `dir`, so a screen reader pronounces it in the right
+//! language and an RTL page does not mirror it.
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -134,6 +137,12 @@ pub fn Panel(props: &PanelProps) -> Html {
     let kinds = ctx.config.kinds.clone();
     let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
     let active = use_state(|| requested.unwrap_or(kinds[0]));
+    // The forms shown so far in this panel, in order; written during render, which is
+    // idempotent: the active kind is added once and never removed.
+    let shown = use_mut_ref(Vec::<Kind>::new);
+    if !shown.borrow().contains(&*active) {
+        shown.borrow_mut().push(*active);
+    }
     // A message carried from a low rating into the callback form's reason.
     let carried = use_state(|| None::<String>);
     // The owner's `identify` (or visitor setting) first, then a visitor who asked to be remembered.
@@ -236,6 +245,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 <YourRequests />
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| match k {
+                    _ if !shown.borrow().contains(k) => section(*k, html! {}),
                     Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} /> }),
                     Kind::Callback => section(*k, html! { <CallbackForm reason={(*carried).clone()} /> }),
                 }) }
