@@ -314,7 +314,7 @@ async fn callback_form_has_labelled_phone_country_and_consent_and_reports_every_
     // The honeypot is out of the tab order and hidden from assistive technology.
     let hp = one(&root, "#allo-website");
     assert_eq!(hp.get_attribute("tabindex").as_deref(), Some("-1"));
-    assert_eq!(hp.closest("[aria-hidden=true]").unwrap().is_some(), true);
+    assert!(hp.closest("[aria-hidden=true]").unwrap().is_some());
 
     click(&one(&root, "button[type=submit]")).await;
     yew::scheduler::flush().await;

@@ -60,7 +60,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let said = announcement(
         s,
         &form.status,
-        Some(&s.callback_thanks_title),
+        Some(s.callback_thanks_title),
         &attempts.spoken(!form.problems.is_empty()),
     );
     let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
@@ -144,7 +144,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => s.err_too_fast.to_string(),
-        Notice::Cooldown { minutes } => fill(&s.err_cooldown, &[("minutes", &ctx.number(minutes.max(0) as usize))]),
+        Notice::Cooldown { minutes } => fill(s.err_cooldown, &[("minutes", &ctx.number(minutes.max(0) as usize))]),
     });
     let failed = match &form.status {
         Status::Failed(f) => Some(failure_text(s, f)),
@@ -171,9 +171,9 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
             <div class="allo-field" data-field={fields::PHONE}>
-                <label class="allo-label" for="allo-phone">{ &*s.phone_label }</label>
+                <label class="allo-label" for="allo-phone">{ s.phone_label }</label>
                 <div class="allo-phone">
-                    <label class="allo-visually-hidden" for="allo-country">{ &*s.country_label }</label>
+                    <label class="allo-visually-hidden" for="allo-country">{ s.country_label }</label>
                     <select id="allo-country" class="allo-input allo-select allo-phone__country" onchange={oncountry} autocomplete="tel-country-code">
                         { for countries.iter().map(|(iso, name, code)| html! {
                             <option value={*iso} selected={form.country == *iso}>{ format!("{name} (+{code})") }</option>
@@ -196,27 +196,27 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <TextField id="allo-reason" label={AttrValue::from(s.reason_label.to_string())} multiline=true
                     value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}
                     error={error(fields::REASON)}
-                    hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &ctx.number(SHORT_MAX.saturating_sub(form.reason.chars().count())))])))} />
+                    hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(SHORT_MAX.saturating_sub(form.reason.chars().count())))])))} />
             </div>
             <Checkbox id="allo-urgent" label={AttrValue::from(s.urgent_label.to_string())} checked={form.urgent} onchange={toggle(Action::Urgent)} />
             <fieldset class="allo-field" data-field={fields::WHEN}>
-                <legend class="allo-legend">{ &*s.when_label }</legend>
+                <legend class="allo-legend">{ s.when_label }</legend>
                 <div class="allo-choice">
                     <input type="radio" id="allo-when-asap" name="allo-when" checked={!slot_mode} onchange={onmode(false)} />
-                    <label for="allo-when-asap">{ &*s.when_asap }</label>
+                    <label for="allo-when-asap">{ s.when_asap }</label>
                 </div>
                 if !view.slots.is_empty() {
                     <div class="allo-choice">
                         <input type="radio" id="allo-when-slot" name="allo-when" checked={slot_mode} onchange={onmode(true)} />
-                        <label for="allo-when-slot">{ &*s.when_slot }</label>
+                        <label for="allo-when-slot">{ s.when_slot }</label>
                     </div>
                 }
                 if slot_mode {
-                    <label class="allo-label" for="allo-slot">{ &*s.slot_label }</label>
+                    <label class="allo-label" for="allo-slot">{ s.slot_label }</label>
                     <select id="allo-slot" class="allo-input allo-select" onchange={onslot}
                         aria-invalid={form.problem(fields::WHEN).is_some().then_some("true")}
                         aria-describedby={form.problem(fields::WHEN).is_some().then_some("allo-slot-error")}>
-                        <option value="" selected={chosen.is_none()}>{ &*s.slot_label }</option>
+                        <option value="" selected={chosen.is_none()}>{ s.slot_label }</option>
                         { for days.iter().flat_map(|d| d.iter()).map(|(day, items)| html! {
                             <optgroup label={day.clone()}>
                                 { for items.iter().map(|(i, label)| html! {

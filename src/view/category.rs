@@ -18,11 +18,11 @@ pub struct CategoryProps {
 /// The visible label of a category value.
 pub fn label<'a>(s: &'a Strings, value: &'a str) -> &'a str {
     match value {
-        "problem" => &s.cat_problem,
-        "idea" => &s.cat_idea,
-        "praise" => &s.cat_praise,
-        "question" => &s.cat_question,
-        "other" => &s.cat_other,
+        "problem" => s.cat_problem,
+        "idea" => s.cat_idea,
+        "praise" => s.cat_praise,
+        "question" => s.cat_question,
+        "other" => s.cat_other,
         custom => custom,
     }
 }
@@ -39,10 +39,10 @@ pub fn Category(props: &CategoryProps) -> Html {
     html! {
         <div class="allo-field">
             <label class="allo-label" for="allo-category">
-                { &*s.category_label }{" "}<span class="allo-hint">{ format!("({})", s.optional) }</span>
+                { s.category_label }{" "}<span class="allo-hint">{ format!("({})", s.optional) }</span>
             </label>
             <select id="allo-category" class="allo-input allo-select" {onchange}>
-                <option value="" selected={props.value.is_none()}>{ &*s.category_none }</option>
+                <option value="" selected={props.value.is_none()}>{ s.category_none }</option>
                 { for ctx.config.categories.iter().map(|c| html! {
                     <option value={c.clone()} selected={props.value.as_deref() == Some(c.as_str())}>{ label(s, c) }</option>
                 }) }

@@ -158,7 +158,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         None => &s.message_label,
     };
     let left = MESSAGE_MAX.saturating_sub(form.message.chars().count());
-    let counter = (left <= COUNTER_FROM).then(|| AttrValue::from(fill(&s.chars_left, &[("n", &ctx.number(left))])));
+    let counter = (left <= COUNTER_FROM).then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(left))])));
     let offer = match (&props.onswitch, form.sentiment()) {
         (Some(onswitch), Some(Sentiment::Low)) if ctx.config.kinds.contains(&Kind::Callback) => {
             let onclick = {
@@ -167,8 +167,8 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             };
             html! {
                 <div class="allo-offer">
-                    <p class="allo-offer__text">{ &*s.offer_callback }</p>
-                    <button type="button" class="allo-button allo-button--quiet" {onclick}>{ &*s.offer_callback_button }</button>
+                    <p class="allo-offer__text">{ s.offer_callback }</p>
+                    <button type="button" class="allo-button allo-button--quiet" {onclick}>{ s.offer_callback_button }</button>
                 </div>
             }
         }

@@ -36,7 +36,7 @@ pub fn Launcher(props: &LauncherProps) -> Html {
             aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
             aria-controls={props.expanded.then_some("allo-panel")}>
             <ChatIcon />
-            <span>{ &*ctx.strings.launcher_label }</span>
+            <span>{ ctx.strings.launcher_label }</span>
         </button>
     }
 }

@@ -233,14 +233,14 @@ pub fn Panel(props: &PanelProps) -> Html {
         <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
             <div class="allo-panel__header">
-                <h2 id="allo-title" class="allo-panel__title">{ &*ctx.strings.panel_title }</h2>
+                <h2 id="allo-title" class="allo-panel__title">{ ctx.strings.panel_title }</h2>
                 <button type="button" class="allo-panel__close" aria-label={ctx.strings.close_label.to_string()} onclick={close}>
                     <CloseIcon />
                 </button>
             </div>
             <div class="allo-panel__body">
                 if let Some(name) = &*greeting {
-                    <p class="allo-greeting">{ fill(&ctx.strings.greeting, &[("name", name)]) }</p>
+                    <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
                 <YourRequests />
                 { tabs.unwrap_or_default() }

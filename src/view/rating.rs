@@ -33,7 +33,7 @@ fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, St
         Metric::Nps => {
             let options = (0..=10)
                 .map(|n| {
-                    let name = fill(&s.nps_option, &[("n", &n.to_string())]);
+                    let name = fill(s.nps_option, &[("n", &n.to_string())]);
                     // The ends carry their meaning in the name too, for screen-reader users.
                     let name = match n {
                         0 => format!("{name}, {}", s.nps_low),

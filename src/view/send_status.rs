@@ -12,9 +12,9 @@ pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
         SendFailure::Network => s.err_network.to_string(),
         SendFailure::Server => s.err_server.to_string(),
         SendFailure::Duplicate => s.err_duplicate.to_string(),
-        SendFailure::Rejected(Some(detail)) => fill(&s.err_rejected, &[("detail", detail)]),
+        SendFailure::Rejected(Some(detail)) => fill(s.err_rejected, &[("detail", detail)]),
         SendFailure::Rejected(None) => {
-            fill(&s.err_rejected, &[("detail", "")]).trim_end_matches([' ', ':', '\u{a0}']).to_owned() + "."
+            fill(s.err_rejected, &[("detail", "")]).trim_end_matches([' ', ':', '\u{a0}']).to_owned() + "."
         }
     }
 }
@@ -27,7 +27,7 @@ pub fn announcement(s: &Strings, status: &Status, thanks_title: Option<&str>, pr
     match status {
         Status::Sending => s.sending.to_string(),
         Status::Queued { .. } => s.queued_title.to_string(),
-        Status::Sent { .. } => thanks_title.unwrap_or(&s.thanks_title).to_owned(),
+        Status::Sent { .. } => thanks_title.unwrap_or(s.thanks_title).to_owned(),
         _ => problems.to_owned(),
     }
 }

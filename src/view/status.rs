@@ -35,8 +35,8 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
     }
     let kind = if props.tracked.kind == "callback" { &s.kind_callback } else { &s.kind_feedback };
     let body = match &*state {
-        None => html! { <p class="allo-status">{ &*s.status_loading }</p> },
-        Some(None) => html! { <p class="allo-status">{ &*s.status_unavailable }</p> },
+        None => html! { <p class="allo-status">{ s.status_loading }</p> },
+        Some(None) => html! { <p class="allo-status">{ s.status_unavailable }</p> },
         Some(Some(st)) => {
             let (headline, detail) = st.describe(s, &crate::clock::iso(crate::clock::now_ms()));
             html! {
@@ -67,7 +67,7 @@ pub fn YourRequests() -> Html {
     }
     html! {
         <section class="allo-requests" aria-labelledby="allo-requests-title">
-            <h3 id="allo-requests-title" class="allo-requests__title">{ &*ctx.strings.status_title }</h3>
+            <h3 id="allo-requests-title" class="allo-requests__title">{ ctx.strings.status_title }</h3>
             <ul class="allo-requests__list">
                 { for requests.iter().map(|t| html! { <StatusCard key={t.id.clone()} tracked={t.clone()} /> }) }
             </ul>
