@@ -415,13 +415,14 @@ fn on_page_hide() {
         };
         // If the page survives (back/forward cache), learn the answer; otherwise the next
         // page sends it again and the endpoint recognises the id.
-        let on_answer = Closure::once_into_js(move |r: JsValue| {
-            if r.dyn_ref::<web_sys::Response>().is_some_and(|r| r.ok()) {
+        // (A future, not a pair of `once_into_js` handlers: the one not called would never be
+        // freed.)
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = wasm_bindgen_futures::JsFuture::from(request).await;
+            if answer.is_ok_and(|r| r.dyn_ref::<web_sys::Response>().is_some_and(|r| r.ok())) {
                 storage::remove(&key);
             }
         });
-        let on_error = Closure::once_into_js(|_: JsValue| {});
-        lock::then(&request, &on_answer, &on_error);
     }
 }
 
@@ -530,16 +531,6 @@ mod lock {
         }
     }
 
-    /// `promise.then(on_ok, on_err)` with plain JS callbacks (`Closure::once_into_js`), which
-    /// free themselves when called.
-    pub fn then(promise: &Promise, on_ok: &JsValue, on_err: &JsValue) {
-        if let Ok(then) = Reflect::get(promise, &JsValue::from_str("then")) {
-            if let Some(then) = then.dyn_ref::<Function>() {
-                let _ = then.call2(promise, on_ok, on_err);
-            }
-        }
-    }
-
     /// The lock guarding one outbox item.
     pub fn name(id: &str) -> String {
         format!("allo-outbox:{id}")
@@ -581,11 +572,16 @@ mod lock {
         let Ok(request) = locks.request(name, &options, callback.unchecked_ref()) else {
             return Lock::Unsupported;
         };
-        // A refused request (e.g. a sandboxed frame) must not leave us waiting forever.
-        let on_error = Closure::once_into_js(move |_: JsValue| {
-            let _ = grant.call1(&JsValue::UNDEFINED, &JsValue::from_str("error"));
+        // A refused request (e.g. a sandboxed frame) must not leave us waiting forever. Watched
+        // through a future rather than a `once_into_js` rejection handler: that handler is
+        // never called when all goes well, and an uncalled `once_into_js` closure is never
+        // freed (it kept `grant` alive: JS heap growth on every send). The request settles
+        // when the lock is released, and the future with it.
+        wasm_bindgen_futures::spawn_local(async move {
+            if JsFuture::from(request).await.is_err() {
+                let _ = grant.call1(&JsValue::UNDEFINED, &JsValue::from_str("error"));
+            }
         });
-        then(&request, &JsValue::UNDEFINED, &on_error);
         match JsFuture::from(granted).await.ok().and_then(|v| v.as_bool()) {
             Some(true) => Lock::Held {
                 _release: Release(release),
