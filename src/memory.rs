@@ -38,10 +38,12 @@ pub fn load() -> Option<Remembered> {
 }
 
 /// Remembers the visitor (merging with what was known) when `remember` is set, and forgets
-/// them entirely when it is not: unticking the box is how a visitor says "forget me".
+/// them entirely when it is not: unticking the box is how a visitor says "forget me", so the
+/// requests they were following go too (also when this send was only queued, offline).
 pub fn update(remember: bool, name: &str, email: &str, phone: &str) {
     if !remember {
         storage::remove(KEY);
+        crate::tracking::forget(None);
         return;
     }
     let mut r = load().unwrap_or_default();

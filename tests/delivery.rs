@@ -176,7 +176,19 @@ async fn deliver_in_background(sub: Submission) {
 /// Starts from a visitor this device knows nothing about.
 fn forget_everything() {
     memory::update(false, "", "", "");
-    tracking::forget(None);
+}
+
+#[wasm_bindgen_test]
+fn forget_me_forgets_the_followed_requests_too() {
+    memory::update(true, "Léa", "", "");
+    let t = tracking::Tracked::new("/v1/submissions", "99999999-2222-4333-8444-555555555555", Kind::Callback, "token-0000000000001".into()).unwrap();
+    tracking::add(t);
+    assert_eq!(tracking::list().len(), 1);
+    // What the hooks do after a send (delivered or only queued) with the box unticked.
+    memory::update(false, "Léa", "", "");
+    assert_eq!(memory::load(), None);
+    assert!(tracking::list().is_empty());
+    assert_eq!(local().get_item("allo:requests").unwrap(), None, "nothing left in storage");
 }
 
 #[wasm_bindgen_test]
