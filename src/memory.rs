@@ -27,8 +27,12 @@ impl ToJson for Remembered {
 
 impl FromJson for Remembered {
     fn from_json(v: &Value) -> Option<Remembered> {
-        let text = |k| v.field(k).unwrap_or_default();
-        v.as_object().map(|_| Remembered { name: text("name"), email: text("email"), phone: text("phone") })
+        v.as_object()?;
+        Some(Remembered {
+            name: v.field_or_default("name"),
+            email: v.field_or_default("email"),
+            phone: v.field_or_default("phone"),
+        })
     }
 }
 

@@ -127,6 +127,12 @@ impl Value {
     pub fn field<T: FromJson>(&self, key: &str) -> Option<T> {
         T::from_json(self.get(key)?)
     }
+
+    /// Reads member `key` as `T`, or `T`'s default (empty text, `false`) when it is missing,
+    /// `null` or of another shape: for members that may be left out.
+    pub fn field_or_default<T: FromJson + Default>(&self, key: &str) -> T {
+        self.field(key).unwrap_or_default()
+    }
 }
 
 impl std::ops::Index<&str> for Value {
@@ -140,24 +146,6 @@ impl std::ops::Index<&str> for Value {
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
         Value::String(s.to_owned())
-    }
-}
-
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::String(s)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
-        Value::Bool(b)
-    }
-}
-
-impl From<Map> for Value {
-    fn from(m: Map) -> Value {
-        Value::Object(m)
     }
 }
 
@@ -440,12 +428,6 @@ pub trait FromJson: Sized {
     fn from_json(v: &Value) -> Option<Self>;
 }
 
-impl ToJson for Value {
-    fn to_json(&self) -> Value {
-        self.clone()
-    }
-}
-
 impl ToJson for String {
     fn to_json(&self) -> Value {
         Value::String(self.clone())
@@ -510,18 +492,6 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
-impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self) -> Value {
-        self.as_ref().map_or(Value::Null, T::to_json)
-    }
-}
-
-impl FromJson for Value {
-    fn from_json(v: &Value) -> Option<Value> {
-        Some(v.clone())
-    }
-}
-
 impl FromJson for String {
     fn from_json(v: &Value) -> Option<String> {
         v.as_str().map(str::to_owned)
@@ -561,7 +531,7 @@ impl Obj {
     /// Sets `key` when there is a value.
     pub fn opt<T: ToJson>(self, key: &str, value: &Option<T>) -> Obj {
         match value {
-            Some(v) => self.set(key, v.to_json()),
+            Some(v) => self.set(key, v),
             None => self,
         }
     }

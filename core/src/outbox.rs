@@ -276,7 +276,7 @@ impl FromJson for Item {
             created_ms: v.field("created_ms")?,
             attempts: v.field("attempts")?,
             next_at_ms: v.field("next_at_ms")?,
-            asked_to_wait: v.field("asked_to_wait").unwrap_or(false),
+            asked_to_wait: v.field_or_default("asked_to_wait"),
             lease: v.field("lease"),
         })
     }

@@ -237,10 +237,6 @@ pub struct Client {
 // `tests::matches_serde` holds the two together.
 use crate::json::{FromJson, Obj, ToJson, Value};
 
-fn text(v: &Value, key: &str) -> String {
-    v.field(key).unwrap_or_default()
-}
-
 impl ToJson for Kind {
     fn to_json(&self) -> Value {
         self.as_str().into()
@@ -282,7 +278,7 @@ impl ToJson for Page {
 
 impl FromJson for Page {
     fn from_json(v: &Value) -> Option<Page> {
-        Some(Page { url: v.field("url")?, title: text(v, "title"), referrer: text(v, "referrer") })
+        Some(Page { url: v.field("url")?, title: v.field_or_default("title"), referrer: v.field_or_default("referrer") })
     }
 }
 
@@ -316,7 +312,7 @@ impl FromJson for Feedback {
             metric: v.field("metric")?,
             score: v.field("score")?,
             category: v.field("category"),
-            message: text(v, "message"),
+            message: v.field_or_default("message"),
         })
     }
 }
@@ -376,8 +372,8 @@ impl FromJson for Callback {
             country: v.field("country")?,
             when: v.field("when")?,
             timezone: v.field("timezone")?,
-            reason: text(v, "reason"),
-            urgent: v.field("urgent").unwrap_or(false),
+            reason: v.field_or_default("reason"),
+            urgent: v.field_or_default("urgent"),
             promise: v.field("promise")?,
         })
     }
@@ -409,8 +405,8 @@ impl FromJson for Client {
     fn from_json(v: &Value) -> Option<Client> {
         Some(Client {
             widget_version: v.field("widget_version")?,
-            user_agent: text(v, "user_agent"),
-            viewport: text(v, "viewport"),
+            user_agent: v.field_or_default("user_agent"),
+            viewport: v.field_or_default("viewport"),
         })
     }
 }
@@ -445,7 +441,7 @@ impl FromJson for Submission {
             created_at: v.field("created_at")?,
             locale: v.field("locale")?,
             page: v.field("page"),
-            visitor: v.field("visitor").unwrap_or_default(),
+            visitor: v.field_or_default("visitor"),
             feedback: v.field("feedback"),
             callback: v.field("callback"),
             consent: v.field("consent"),

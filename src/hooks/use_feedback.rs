@@ -43,9 +43,9 @@ impl FromJson for Draft {
         Some(Draft {
             score: v.field("score"),
             category: v.field("category"),
-            message: v.field("message").unwrap_or_default(),
-            name: v.field("name").unwrap_or_default(),
-            email: v.field("email").unwrap_or_default(),
+            message: v.field_or_default("message"),
+            name: v.field_or_default("name"),
+            email: v.field_or_default("email"),
         })
     }
 }
