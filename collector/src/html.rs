@@ -57,15 +57,6 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// An instant in UTC, `2026-11-24 10:00 UTC`, for text that has no owner's zone at hand
-/// (notification emails); the inbox's pages use [`Zone::show`].
-pub fn when(ts: &str) -> String {
-    match (ts.get(0..10), ts.get(11..16)) {
-        (Some(date), Some(time)) if ts.ends_with('Z') => format!("{date} {time} UTC"),
-        _ => ts.to_owned(),
-    }
-}
-
 /// Shortens `s` to `max` characters, with an ellipsis when cut.
 fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -559,8 +550,10 @@ mod tests {
 
     #[test]
     fn instants_and_clipping() {
-        assert_eq!(when("2026-11-24T10:00:00.000Z"), "2026-11-24 10:00 UTC");
-        assert_eq!(when("garbage"), "garbage");
+        // Instants are shown through the owner's zone; UTC reads as it always did.
+        let utc = crate::zone::Zone::utc();
+        assert_eq!(utc.show("2026-11-24T10:00:00.000Z"), "2026-11-24 10:00 UTC");
+        assert_eq!(utc.show("garbage"), "garbage");
         assert_eq!(clip("abcdef", 3), "abc…");
         assert_eq!(clip("abc", 3), "abc");
     }

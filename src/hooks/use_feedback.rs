@@ -173,13 +173,12 @@ fn send(
 }
 
 /// Offers the status of a delivered request when the endpoint gave a token, and remembers it
-/// only for a visitor who asked to be remembered (unticking the box forgets them all).
+/// only for a visitor who asked to be remembered (unticking the box forgets them all: that is
+/// `memory::update`'s, which the hooks call after every send, delivered or queued).
 pub fn follow(endpoint: &str, id: &str, kind: Kind, token: Option<String>, remember: bool, tracked: &UseStateHandle<Option<Tracked>>) {
     let t = token.and_then(|token| Tracked::new(endpoint, id, kind, token));
-    match (&t, remember) {
-        (Some(t), true) => tracking::add(t.clone()),
-        (_, false) => tracking::forget(None),
-        _ => {}
+    if let (Some(t), true) = (&t, remember) {
+        tracking::add(t.clone());
     }
     tracked.set(t);
 }
