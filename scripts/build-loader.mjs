@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Minifies loader/allo.js (the one script loaded with the shop's page) and the wasm-bindgen
-// glue with terser, offline, from tools/node_modules. Trunk runs this after each build (Trunk.toml, post_build hook) and
-// it overwrites the copy Trunk staged; by hand: `node scripts/build-loader.mjs OUT.js`.
+// glue with terser, offline, from tools/node_modules. Trunk runs this after each build
+// (Trunk.toml, post_build hook) and it overwrites the copies Trunk staged; by hand:
+// `node scripts/build-loader.mjs OUT.js` (the loader only).
 // The `/*! … */` banner is kept. scripts/size-report.mjs --check enforces the 3 KB gzip budget.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +25,7 @@ writeFileSync(out, result.code + '\n');
 console.log(`loader: ${source.length} → ${result.code.length} bytes (${path.relative(root, out) || out})`);
 
 // wasm-bindgen writes its glue (allo-widget.js) readable, with doc comments; Trunk does not
-// minify it. Minified it is 2.2 KB smaller gzipped (9.4 → 7.1 KB, measured 2026-11-30). As an
+// minify it. Minified it is 2.2 KB smaller gzipped (9,376 → 7,118 B, measured 2026-11-30). As an
 // ES module its exports (boot, command, destroy, the default init) keep their names, and the
 // import object's keys are properties, which terser leaves alone.
 if (!process.argv[2]) {

@@ -18,9 +18,10 @@ const dist = path.join(root, 'dist');
 const KB = 1024;
 // Budgets from docs/product.md (gzip bytes).
 const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
-// Widget ceiling (gzip bytes): 237,019 B measured on 2026-11-30 (serde and tracing out of the
-// wasm), plus ~3.7 %.
-const WIDGET_CEILING = 240 * KB;
+// Widget ceiling (gzip bytes): 230,774 B measured on 2026-11-30 at the end of that day's cuts
+// (tracing and serde out of the wasm, the catalog without per-field code, the glue minified),
+// plus ~3.8 %.
+const WIDGET_CEILING = 234 * KB;
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
