@@ -15,7 +15,7 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 [ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 step() { printf '\n== setup: %s\n' "$*"; }
 
 apt_updated=""
@@ -64,6 +64,17 @@ if [ "$mode" = rustup ] && ! rustup component list --installed 2>/dev/null | gre
   timeout 45 rustup component add rust-src || build_std=0
 fi
 printf 'ALLO_WASM_MODE=%s\nALLO_BUILD_STD=%s\n' "$mode" "$build_std" > "$ENV_FILE"
+
+# The std rebuild (-Zbuild-std) compiles the standard library's own workspace, whose crates
+# (moto-rt, dlmalloc, ...) come from crates.io like ours. The release build runs Trunk with
+# --offline (so that it never downloads a tool), and that would fail on a machine whose cargo
+# registry never saw them: fetch them here, from std's own lock file. A no-op once cached.
+if [ "$build_std" = 1 ]; then
+  if [ "$mode" = debian ]; then std_cargo=/usr/bin/cargo; std_rustc=/usr/bin/rustc; else std_cargo=cargo; std_rustc=rustc; fi
+  std_lib="$("$std_rustc" --print sysroot)/lib/rustlib/src/rust/library"
+  step "cargo fetch for the standard library's rebuild ($std_lib)"
+  RUSTC="$std_rustc" RUSTC_BOOTSTRAP=1 "$std_cargo" fetch --quiet --manifest-path "$std_lib/Cargo.toml"
+fi
 
 # 2. Cargo-installed tools. They are build tools, not the product: a quick, unoptimised-ish
 #    build of them halves the install time on a fresh machine.
