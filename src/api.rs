@@ -103,10 +103,15 @@ pub fn destroy() {
 
 /// The elements the loader drew as a stand-in launcher.
 fn facade() -> Vec<web_sys::Element> {
-    let Some(list) = RUNNING.with(|r| r.borrow().root.clone()).and_then(|root| root.query_selector_all("[data-allo-facade]").ok()) else {
+    let Some(list) = RUNNING
+        .with(|r| r.borrow().root.clone())
+        .and_then(|root| root.query_selector_all("[data-allo-facade]").ok())
+    else {
         return Vec::new();
     };
-    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect()
 }
 
 /// Called while the app first renders: hides the facade from assistive technology at once,
@@ -122,7 +127,9 @@ pub fn retire_facade() {
 /// The app's launcher is on screen: remove the loader's stand-in (the facade) and, if it had
 /// keyboard focus, give focus to the real launcher, so the swap is invisible to the visitor.
 pub fn take_over(launcher: &NodeRef) {
-    let Some(root) = RUNNING.with(|r| r.borrow().root.clone()) else { return };
+    let Some(root) = RUNNING.with(|r| r.borrow().root.clone()) else {
+        return;
+    };
     let had_focus = root
         .active_element()
         .and_then(|a| a.closest("[data-allo-facade]").ok().flatten())

@@ -10,18 +10,30 @@ use wasm_bindgen::{JsCast, JsValue};
 /// locale (a `RangeError` must never escape into the shop's page).
 fn date_format(locale: &str, options: &[(&str, &str)]) -> Option<Object> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let ctor = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let ctor = Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
     let opts = Object::new();
     for (k, v) in options {
         Reflect::set(&opts, &(*k).into(), &(*v).into()).ok()?;
     }
     let args = Array::of2(&JsValue::from_str(locale), &opts);
-    Reflect::construct(&ctor, &args).ok()?.dyn_into::<Object>().ok()
+    Reflect::construct(&ctor, &args)
+        .ok()?
+        .dyn_into::<Object>()
+        .ok()
 }
 
 fn format_with(fmt: &Object, ms: i64) -> Option<String> {
-    let format = Reflect::get(fmt, &"format".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-    format.call1(fmt, &Date::new(&JsValue::from_f64(ms as f64))).ok()?.as_string()
+    let format = Reflect::get(fmt, &"format".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    format
+        .call1(fmt, &Date::new(&JsValue::from_f64(ms as f64)))
+        .ok()?
+        .as_string()
 }
 
 /// An IANA zone, answered by `Intl`.
@@ -46,12 +58,23 @@ impl IanaZone {
     }
 
     fn local_ms(&self, utc_ms: i64) -> Option<f64> {
-        let f = Reflect::get(&self.parts, &"formatToParts".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-        let parts = f.call1(&self.parts, &Date::new(&JsValue::from_f64(utc_ms as f64))).ok()?.dyn_into::<Array>().ok()?;
+        let f = Reflect::get(&self.parts, &"formatToParts".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        let parts = f
+            .call1(&self.parts, &Date::new(&JsValue::from_f64(utc_ms as f64)))
+            .ok()?
+            .dyn_into::<Array>()
+            .ok()?;
         let mut v = [0f64; 6];
         for p in parts.iter() {
             let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
-            let value: f64 = Reflect::get(&p, &"value".into()).ok()?.as_string()?.parse().unwrap_or(0.0);
+            let value: f64 = Reflect::get(&p, &"value".into())
+                .ok()?
+                .as_string()?
+                .parse()
+                .unwrap_or(0.0);
             let i = match kind.as_str() {
                 "year" => 0,
                 "month" => 1,
@@ -63,7 +86,10 @@ impl IanaZone {
             };
             v[i] = value;
         }
-        Some(Date::utc(v[0], v[1] - 1.0) + ((v[2] - 1.0) * 86_400.0 + v[3] * 3_600.0 + v[4] * 60.0 + v[5]) * 1_000.0)
+        Some(
+            Date::utc(v[0], v[1] - 1.0)
+                + ((v[2] - 1.0) * 86_400.0 + v[3] * 3_600.0 + v[4] * 60.0 + v[5]) * 1_000.0,
+        )
     }
 }
 
@@ -71,7 +97,8 @@ impl Zone for IanaZone {
     fn offset_minutes(&self, utc_ms: i64) -> i32 {
         // Intl works in whole seconds: compare against the instant rounded down the same way.
         let base = utc_ms - utc_ms.rem_euclid(1_000);
-        self.local_ms(base).map_or(0, |local| ((local - base as f64) / 60_000.0).round() as i32)
+        self.local_ms(base)
+            .map_or(0, |local| ((local - base as f64) / 60_000.0).round() as i32)
     }
 }
 
@@ -97,12 +124,17 @@ impl Formatter {
         Formatter {
             time: date_format(locale, &[("hour", "numeric"), ("minute", "2-digit")]),
             weekday: date_format(locale, &[("weekday", "long")]),
-            date: date_format(locale, &[("weekday", "long"), ("day", "numeric"), ("month", "long")]),
+            date: date_format(
+                locale,
+                &[("weekday", "long"), ("day", "numeric"), ("month", "long")],
+            ),
         }
     }
 
     fn run(f: &Option<Object>, ms: i64) -> String {
-        f.as_ref().and_then(|f| format_with(f, ms)).unwrap_or_default()
+        f.as_ref()
+            .and_then(|f| format_with(f, ms))
+            .unwrap_or_default()
     }
 
     /// "09:00" / "9:00 AM".
@@ -128,19 +160,25 @@ pub fn now_ms() -> i64 {
 
 /// An instant as RFC 3339 UTC.
 pub fn iso(ms: i64) -> String {
-    Date::new(&JsValue::from_f64(ms as f64)).to_iso_string().into()
+    Date::new(&JsValue::from_f64(ms as f64))
+        .to_iso_string()
+        .into()
 }
 
 /// A whole number as `locale` writes it ("4,000", "4 000", "4.000"), by `Intl.NumberFormat`.
 pub fn number(locale: &str, n: usize) -> String {
-    js_sys::Number::from(n as f64).to_locale_string(locale).into()
+    js_sys::Number::from(n as f64)
+        .to_locale_string(locale)
+        .into()
 }
 
 /// Compares two texts in `locale`'s alphabetical order (`String.prototype.localeCompare`, which
 /// uses `Intl.Collator`), so lists sort the way the visitor reads them.
 pub fn collate(locale: &str, a: &str, b: &str) -> std::cmp::Ordering {
     let locales = Array::of1(&JsValue::from_str(locale));
-    js_sys::JsString::from(a).locale_compare(b, &locales, &Object::new()).cmp(&0)
+    js_sys::JsString::from(a)
+        .locale_compare(b, &locales, &Object::new())
+        .cmp(&0)
 }
 
 /// Country names in the visitor's language (`Intl.DisplayNames`), falling back to the code.
@@ -151,10 +189,16 @@ impl CountryNames {
     pub fn new(locale: &str) -> CountryNames {
         let make = || -> Option<Object> {
             let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-            let ctor = Reflect::get(&intl, &"DisplayNames".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+            let ctor = Reflect::get(&intl, &"DisplayNames".into())
+                .ok()?
+                .dyn_into::<js_sys::Function>()
+                .ok()?;
             let opts = Object::new();
             Reflect::set(&opts, &"type".into(), &"region".into()).ok()?;
-            Reflect::construct(&ctor, &Array::of2(&JsValue::from_str(locale), &opts)).ok()?.dyn_into().ok()
+            Reflect::construct(&ctor, &Array::of2(&JsValue::from_str(locale), &opts))
+                .ok()?
+                .dyn_into()
+                .ok()
         };
         CountryNames(make())
     }
@@ -164,7 +208,10 @@ impl CountryNames {
         self.0
             .as_ref()
             .and_then(|n| {
-                let of = Reflect::get(n, &"of".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+                let of = Reflect::get(n, &"of".into())
+                    .ok()?
+                    .dyn_into::<js_sys::Function>()
+                    .ok()?;
                 of.call1(n, &JsValue::from_str(iso)).ok()?.as_string()
             })
             .unwrap_or_else(|| iso.to_owned())

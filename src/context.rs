@@ -25,7 +25,12 @@ impl Ctx {
         let owner = config.locale.iter().map(String::as_str);
         let (lang, locale) = negotiate_locale(owner.chain(candidates.iter().map(String::as_str)));
         let strings = Strings::localized(lang, &config.strings);
-        Ctx { strings, config, lang, locale }
+        Ctx {
+            strings,
+            config,
+            lang,
+            locale,
+        }
     }
 
     /// A whole number as the visitor writes it ("4,000" in English, "4.000" in German).

@@ -6,19 +6,23 @@
 //! opted in with `events: "full"`. Dispatching never throws: a listener that throws is the
 //! page's own error, reported by the browser, and does not stop the widget.
 use allo_core::form::SendFailure;
-use allo_core::submission::{Kind, Submission};
 use allo_core::json::{Obj, Value};
+use allo_core::submission::{Kind, Submission};
 use wasm_bindgen::JsValue;
 
 use crate::delivery::Outcome;
 
 /// Dispatches `allo:{name}` on `window` with `detail`.
 pub fn emit(name: &str, detail: Value) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
     let init = web_sys::CustomEventInit::new();
     init.set_detail(&detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("allo:{name}"), &init) {
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("allo:{name}"), &init)
+    {
         let _ = window.dispatch_event(&event);
     }
 }
@@ -45,8 +49,16 @@ pub fn failure_code(f: &SendFailure) -> &'static str {
 
 /// The detail of `allo:submit` for `sub`; `full` adds the whole submission.
 pub fn submit_detail(sub: &Submission, queued: bool, full: bool) -> Value {
-    let detail = Obj::new().set("id", &sub.id).set("kind", sub.kind).set("queued", queued);
-    if full { detail.set("submission", sub) } else { detail }.build()
+    let detail = Obj::new()
+        .set("id", &sub.id)
+        .set("kind", sub.kind)
+        .set("queued", queued);
+    if full {
+        detail.set("submission", sub)
+    } else {
+        detail
+    }
+    .build()
 }
 
 /// Reports how sending `sub` ended: `allo:submit` when it was accepted or safely queued,
@@ -57,7 +69,11 @@ pub fn after_send(sub: &Submission, outcome: &Outcome, full: bool) {
         Outcome::Queued => emit("submit", submit_detail(sub, true, full)),
         Outcome::Failed(f) => emit(
             "error",
-            Obj::new().set("code", failure_code(f)).set("kind", sub.kind).set("id", &sub.id).build(),
+            Obj::new()
+                .set("code", failure_code(f))
+                .set("kind", sub.kind)
+                .set("id", &sub.id)
+                .build(),
         ),
     }
 }

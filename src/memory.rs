@@ -21,7 +21,11 @@ pub struct Remembered {
 
 impl ToJson for Remembered {
     fn to_json(&self) -> Value {
-        Obj::new().set("name", &self.name).set("email", &self.email).set("phone", &self.phone).build()
+        Obj::new()
+            .set("name", &self.name)
+            .set("email", &self.email)
+            .set("phone", &self.phone)
+            .build()
     }
 }
 
@@ -51,7 +55,11 @@ pub fn update(remember: bool, name: &str, email: &str, phone: &str) {
         return;
     }
     let mut r = load().unwrap_or_default();
-    for (slot, value) in [(&mut r.name, name), (&mut r.email, email), (&mut r.phone, phone)] {
+    for (slot, value) in [
+        (&mut r.name, name),
+        (&mut r.email, email),
+        (&mut r.phone, phone),
+    ] {
         if !value.trim().is_empty() {
             *slot = value.trim().to_owned();
         }

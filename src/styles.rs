@@ -38,14 +38,21 @@ fn palette(p: &Palette, config: &Config) -> String {
         ("focus", p.focus),
         ("accent-ink", p.accent_ink(config.accent)),
     ];
-    let mut css: String = vars.iter().map(|(name, c)| format!("--allo-{name}:{};", c.to_hex())).collect();
+    let mut css: String = vars
+        .iter()
+        .map(|(name, c)| format!("--allo-{name}:{};", c.to_hex()))
+        .collect();
     css.push_str(&format!("--allo-color-scheme:{};", p.name));
     css
 }
 
 /// The owner's theme as custom properties on `:host`.
 pub fn theme(config: &Config) -> String {
-    let base = if config.scheme == Scheme::Dark { &DARK } else { &LIGHT };
+    let base = if config.scheme == Scheme::Dark {
+        &DARK
+    } else {
+        &LIGHT
+    };
     let mut css = format!(
         ":host{{{}--allo-accent:{};--allo-on-accent:{};--allo-z:{};--allo-offset-x:{};--allo-offset-y:{};}}",
         palette(base, config),
@@ -56,7 +63,10 @@ pub fn theme(config: &Config) -> String {
         config.offset_y.as_str(),
     );
     if config.scheme == Scheme::System {
-        css.push_str(&format!("@media (prefers-color-scheme: dark){{:host{{{}}}}}", palette(&DARK, config)));
+        css.push_str(&format!(
+            "@media (prefers-color-scheme: dark){{:host{{{}}}}}",
+            palette(&DARK, config)
+        ));
     }
     css
 }

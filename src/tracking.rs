@@ -5,9 +5,9 @@
 //! remembered: nothing is stored otherwise. That holds whether the request went through while
 //! the visitor watched (the forms' hooks) or later from the outbox ([`follow_delivered`]). The
 //! status itself always comes fresh from the endpoint.
+use allo_core::json::{FromJson, Obj, ToJson, Value};
 use allo_core::status::RequestStatus;
 use allo_core::submission::Kind;
-use allo_core::json::{FromJson, Obj, ToJson, Value};
 
 use crate::{memory, storage, transport};
 
@@ -63,8 +63,17 @@ impl Tracked {
         if endpoint.contains(['?', '#']) {
             return None;
         }
-        let url = format!("{}/{id}/status?token={token}", endpoint.trim_end_matches('/'));
-        Some(Tracked { id: id.to_owned(), kind: kind.as_str().to_owned(), token, url, sent_ms: crate::browser::now_ms() })
+        let url = format!(
+            "{}/{id}/status?token={token}",
+            endpoint.trim_end_matches('/')
+        );
+        Some(Tracked {
+            id: id.to_owned(),
+            kind: kind.as_str().to_owned(),
+            token,
+            url,
+            sent_ms: crate::browser::now_ms(),
+        })
     }
 
     /// The short reference shown to the visitor.

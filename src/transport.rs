@@ -7,8 +7,8 @@
 //! stored. Every outcome maps to a [`TransportError`]; whether to try again is decided by
 //! `allo_core::retry`, not here.
 use allo_core::delivery::{self, Format, Settings};
-use allo_core::json::Value;
 use allo_core::form::SendFailure;
+use allo_core::json::Value;
 use allo_core::retry::Failure;
 use allo_core::submission::Submission;
 use gloo_timers::callback::Timeout;
@@ -163,7 +163,10 @@ pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, Transpor
         };
     let status = response.status();
     if response.ok() {
-        return Ok(Receipt { status, status_token: status_token(&response).await });
+        return Ok(Receipt {
+            status,
+            status_token: status_token(&response).await,
+        });
     }
     let retry_after_ms = response
         .headers()
@@ -218,12 +221,17 @@ async fn error_message(response: &Response) -> Option<String> {
 
 /// The `status_token` of a JSON success body, if there is one.
 async fn status_token(response: &Response) -> Option<String> {
-    let text = JsFuture::from(response.text().ok()?).await.ok()?.as_string()?;
+    let text = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
     let v = Value::parse(&text).ok()?;
     let token = v.get("status_token")?.as_str()?;
     // A token is opaque but short and URL-safe; anything else is not one.
     let ok = (16..=200).contains(&token.len())
-        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| token.to_owned())
 }
 
@@ -245,7 +253,11 @@ pub async fn get_json(url: &str, timeout_ms: u32) -> Result<Value, TransportErro
         .map_err(|_| TransportError::Network)?
         .unchecked_into::<Response>();
     if !response.ok() {
-        return Err(TransportError::Http { status: response.status(), message: None, retry_after_ms: None });
+        return Err(TransportError::Http {
+            status: response.status(),
+            message: None,
+            retry_after_ms: None,
+        });
     }
     let text = JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
         .await

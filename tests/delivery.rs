@@ -50,12 +50,18 @@ fn local() -> web_sys::Storage {
 
 fn stored(id: &str) -> Option<Item> {
     let raw = local().get_item(&format!("allo:outbox:{id}")).unwrap()?;
-    Some(allo_core::json::FromJson::from_json(&allo_core::json::Value::parse(&raw).unwrap()).unwrap())
+    Some(
+        allo_core::json::FromJson::from_json(&allo_core::json::Value::parse(&raw).unwrap())
+            .unwrap(),
+    )
 }
 
 #[wasm_bindgen_test]
 fn form_body_reads_back_through_url_search_params() {
-    let sub = submission("11111111-2222-4333-8444-555555555555", "Très bien & 100% + “merci”\nligne 2");
+    let sub = submission(
+        "11111111-2222-4333-8444-555555555555",
+        "Très bien & 100% + “merci”\nligne 2",
+    );
     let encoded = body(&sub, Format::Form);
     // The browser's parser gets every dotted pair back unchanged...
     let params = web_sys::UrlSearchParams::new_with_str(&encoded).unwrap();
@@ -76,9 +82,15 @@ fn retry_after_reads_seconds_and_http_dates() {
     let now = js_sys::Date::parse("Mon, 23 Nov 2026 18:00:00 GMT");
     assert_eq!(parse_retry_after("120", now), Some(120_000));
     assert_eq!(parse_retry_after(" 0 ", now), Some(0));
-    assert_eq!(parse_retry_after("Mon, 23 Nov 2026 18:00:30 GMT", now), Some(30_000));
+    assert_eq!(
+        parse_retry_after("Mon, 23 Nov 2026 18:00:30 GMT", now),
+        Some(30_000)
+    );
     // A date in the past means "now".
-    assert_eq!(parse_retry_after("Mon, 23 Nov 2026 17:00:00 GMT", now), Some(0));
+    assert_eq!(
+        parse_retry_after("Mon, 23 Nov 2026 17:00:00 GMT", now),
+        Some(0)
+    );
     assert_eq!(parse_retry_after("soon", now), None);
     assert_eq!(parse_retry_after("-5", now), None);
 }
@@ -147,10 +159,18 @@ const TOKEN_ENDPOINT: &str =
 /// Puts `sub` in the outbox as a page that could not send it would have left it: no lease,
 /// due now.
 fn leave_in_outbox(endpoint: &str, sub: Submission) {
-    let mut item = Item::new(endpoint, sub, js_sys::Date::now() as u64, "an-earlier-page", 0);
+    let mut item = Item::new(
+        endpoint,
+        sub,
+        js_sys::Date::now() as u64,
+        "an-earlier-page",
+        0,
+    );
     item.lease = None;
     let json = allo_core::json::ToJson::to_json(&item).to_string();
-    local().set_item(&format!("allo:{}", item.key()), &json).unwrap();
+    local()
+        .set_item(&format!("allo:{}", item.key()), &json)
+        .unwrap();
 }
 
 /// Delivers `sub` the way a visitor coming back online does: the route to the endpoint is
@@ -159,11 +179,17 @@ fn leave_in_outbox(endpoint: &str, sub: Submission) {
 async fn deliver_in_background(sub: Submission) {
     let id = sub.id.clone();
     // A foreground send registers the endpoint's route (a booted widget would, with `start`).
-    let first = deliver(TOKEN_ENDPOINT, &submission("55555555-0000-4333-8444-555555555555", "route")).await;
+    let first = deliver(
+        TOKEN_ENDPOINT,
+        &submission("55555555-0000-4333-8444-555555555555", "route"),
+    )
+    .await;
     assert_eq!(first, Outcome::Delivered(Some(TOKEN.to_owned())));
     leave_in_outbox(TOKEN_ENDPOINT, sub);
     let window = web_sys::window().unwrap();
-    window.dispatch_event(&web_sys::Event::new("online").unwrap()).unwrap();
+    window
+        .dispatch_event(&web_sys::Event::new("online").unwrap())
+        .unwrap();
     for _ in 0..250 {
         if stored(&id).is_none() {
             return;
@@ -181,14 +207,24 @@ fn forget_everything() {
 #[wasm_bindgen_test]
 fn forget_me_forgets_the_followed_requests_too() {
     memory::update(true, "Léa", "", "");
-    let t = tracking::Tracked::new("/v1/submissions", "99999999-2222-4333-8444-555555555555", Kind::Callback, "token-0000000000001".into()).unwrap();
+    let t = tracking::Tracked::new(
+        "/v1/submissions",
+        "99999999-2222-4333-8444-555555555555",
+        Kind::Callback,
+        "token-0000000000001".into(),
+    )
+    .unwrap();
     tracking::add(t);
     assert_eq!(tracking::list().len(), 1);
     // What the hooks do after a send (delivered or only queued) with the box unticked.
     memory::update(false, "Léa", "", "");
     assert_eq!(memory::load(), None);
     assert!(tracking::list().is_empty());
-    assert_eq!(local().get_item("allo:requests").unwrap(), None, "nothing left in storage");
+    assert_eq!(
+        local().get_item("allo:requests").unwrap(),
+        None,
+        "nothing left in storage"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -198,10 +234,22 @@ async fn a_request_delivered_in_the_background_is_followed_for_a_remembered_visi
     memory::update(true, "Léa", "", "");
     let id = "66666666-2222-4333-8444-555555555555";
     deliver_in_background(submission(id, "queued, then delivered")).await;
-    let followed: Vec<_> = tracking::list().into_iter().filter(|t| t.id == id).collect();
+    let followed: Vec<_> = tracking::list()
+        .into_iter()
+        .filter(|t| t.id == id)
+        .collect();
     assert_eq!(followed.len(), 1, "{followed:?}");
-    assert_eq!((followed[0].kind.as_str(), followed[0].token.as_str()), ("feedback", TOKEN));
-    assert!(followed[0].url.ends_with(&format!("/{id}/status?token={TOKEN}")), "{}", followed[0].url);
+    assert_eq!(
+        (followed[0].kind.as_str(), followed[0].token.as_str()),
+        ("feedback", TOKEN)
+    );
+    assert!(
+        followed[0]
+            .url
+            .ends_with(&format!("/{id}/status?token={TOKEN}")),
+        "{}",
+        followed[0].url
+    );
     forget_everything();
 }
 
@@ -211,7 +259,11 @@ async fn a_request_delivered_in_the_background_is_not_followed_without_remember_
     let id = "77777777-2222-4333-8444-555555555555";
     deliver_in_background(submission(id, "queued, then delivered")).await;
     assert!(tracking::list().is_empty());
-    assert_eq!(local().get_item("allo:requests").unwrap(), None, "nothing stored");
+    assert_eq!(
+        local().get_item("allo:requests").unwrap(),
+        None,
+        "nothing stored"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -219,7 +271,13 @@ async fn a_request_already_followed_is_not_followed_twice() {
     forget_everything();
     memory::update(true, "Léa", "", "");
     let id = "88888888-2222-4333-8444-555555555555";
-    let mut earlier = tracking::Tracked::new("/v1/submissions", id, Kind::Feedback, "earlier-token-0001".into()).unwrap();
+    let mut earlier = tracking::Tracked::new(
+        "/v1/submissions",
+        id,
+        Kind::Feedback,
+        "earlier-token-0001".into(),
+    )
+    .unwrap();
     earlier.sent_ms -= 60_000.0;
     tracking::add(earlier.clone());
     deliver_in_background(submission(id, "sent twice")).await;

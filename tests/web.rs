@@ -23,7 +23,8 @@ fn document() -> web_sys::Document {
 fn fresh_root() -> ShadowRoot {
     let host = document().create_element("allo-widget").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).unwrap()
+    host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap()
 }
 
 fn settings(json: &str) -> JsValue {
@@ -31,12 +32,16 @@ fn settings(json: &str) -> JsValue {
 }
 
 fn one(root: &ShadowRoot, selector: &str) -> Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}"))
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
 }
 
 fn all(root: &ShadowRoot, selector: &str) -> Vec<Element> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into().unwrap()).collect()
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into().unwrap())
+        .collect()
 }
 
 async fn booted(json: &str) -> ShadowRoot {
@@ -55,8 +60,14 @@ async fn click(el: &Element) {
 async fn bad_config_renders_nothing() {
     let root = fresh_root();
     assert!(!boot(settings("{}"), root.clone()));
-    assert!(!boot(settings(r#"{"endpoint":"javascript:alert(1)"}"#), root.clone()));
-    assert!(!boot(JsValue::from_str("https://shop.example"), root.clone()));
+    assert!(!boot(
+        settings(r#"{"endpoint":"javascript:alert(1)"}"#),
+        root.clone()
+    ));
+    assert!(!boot(
+        JsValue::from_str("https://shop.example"),
+        root.clone()
+    ));
     yew::scheduler::flush().await;
     assert_eq!(root.child_element_count(), 0);
 }
@@ -67,17 +78,34 @@ async fn launcher_is_a_named_button_that_opens_a_labelled_modal_dialog() {
     let launcher = one(&root, ".allo-launcher");
     assert_eq!(launcher.tag_name(), "BUTTON");
     assert_eq!(launcher.text_content().unwrap().trim(), "Contact us");
-    assert!(launcher.class_name().split(' ').any(|c| c == "allo-launcher--bottom-left"));
-    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert!(launcher
+        .class_name()
+        .split(' ')
+        .any(|c| c == "allo-launcher--bottom-left"));
+    assert_eq!(
+        launcher.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
     assert!(root.query_selector("[role=dialog]").unwrap().is_none());
 
     click(&launcher).await;
     let dialog = one(&root, "[role=dialog]");
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
     let title_id = dialog.get_attribute("aria-labelledby").unwrap();
-    assert_eq!(one(&root, &format!("#{title_id}")).text_content().unwrap(), "How can we help?");
-    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("true"));
-    assert_eq!(one(&root, ".allo-panel__close").get_attribute("aria-label").as_deref(), Some("Close"));
+    assert_eq!(
+        one(&root, &format!("#{title_id}")).text_content().unwrap(),
+        "How can we help?"
+    );
+    assert_eq!(
+        launcher.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        one(&root, ".allo-panel__close")
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Close")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -85,16 +113,40 @@ async fn csat_is_a_radio_group_with_a_name_per_option() {
     let root = booted(r#"{"endpoint":"/v1/submissions"}"#).await;
     click(&one(&root, ".allo-launcher")).await;
     let legend = one(&root, "fieldset legend");
-    assert_eq!(legend.text_content().unwrap(), "How satisfied are you with your experience?");
+    assert_eq!(
+        legend.text_content().unwrap(),
+        "How satisfied are you with your experience?"
+    );
     let radios = all(&root, "input[type=radio][name=allo-score]");
     assert_eq!(radios.len(), 5);
     let names: Vec<String> = radios
         .iter()
-        .map(|r| r.closest("label").unwrap().unwrap().query_selector(".allo-visually-hidden").unwrap().unwrap().text_content().unwrap())
+        .map(|r| {
+            r.closest("label")
+                .unwrap()
+                .unwrap()
+                .query_selector(".allo-visually-hidden")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(names, ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"]);
+    assert_eq!(
+        names,
+        [
+            "Very dissatisfied",
+            "Dissatisfied",
+            "Neither satisfied nor dissatisfied",
+            "Satisfied",
+            "Very satisfied"
+        ]
+    );
     click(&radios[3]).await;
-    let checked: Vec<bool> = all(&root, "input[name=allo-score]").iter().map(|r| r.dyn_ref::<HtmlInputElement>().unwrap().checked()).collect();
+    let checked: Vec<bool> = all(&root, "input[name=allo-score]")
+        .iter()
+        .map(|r| r.dyn_ref::<HtmlInputElement>().unwrap().checked())
+        .collect();
     assert_eq!(checked, [false, false, false, true, false]);
 }
 
@@ -107,7 +159,10 @@ async fn submitting_without_a_rating_shows_a_linked_error_and_focuses_the_group(
     let error = one(&root, ".allo-error");
     assert_eq!(error.text_content().unwrap(), "Please choose a rating.");
     let fieldset = one(&root, "fieldset");
-    assert_eq!(fieldset.get_attribute("aria-describedby"), error.get_attribute("id"));
+    assert_eq!(
+        fieldset.get_attribute("aria-describedby"),
+        error.get_attribute("id")
+    );
     for radio in all(&root, "input[name=allo-score]") {
         assert_eq!(radio.get_attribute("aria-invalid").as_deref(), Some("true"));
     }
@@ -121,29 +176,50 @@ async fn submitting_without_a_rating_shows_a_linked_error_and_focuses_the_group(
 #[wasm_bindgen_test]
 async fn speaks_the_owners_language() {
     let root = booted(r#"{"endpoint":"/v1/submissions","locale":"fr-CA"}"#).await;
-    assert_eq!(one(&root, ".allo-launcher").text_content().unwrap().trim(), "Nous contacter");
+    assert_eq!(
+        one(&root, ".allo-launcher").text_content().unwrap().trim(),
+        "Nous contacter"
+    );
     click(&one(&root, ".allo-launcher")).await;
-    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider\u{a0}?");
+    assert_eq!(
+        one(&root, "#allo-title").text_content().unwrap(),
+        "Comment pouvons-nous vous aider\u{a0}?"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn owner_overrides_single_strings_per_language() {
     let root = booted(r#"{"endpoint":"/e","locale":"fr","strings":{"send":"Go","fr":{"launcher_label":"Une question ?"},"de":{"launcher_label":"Fragen?"}}}"#).await;
-    assert_eq!(one(&root, ".allo-launcher").text_content().unwrap().trim(), "Une question ?");
+    assert_eq!(
+        one(&root, ".allo-launcher").text_content().unwrap().trim(),
+        "Une question ?"
+    );
     click(&one(&root, ".allo-launcher")).await;
     let send = all(&root, "button[type=submit]");
     assert_eq!(send[0].text_content().unwrap(), "Go");
     // Untouched strings stay translated.
-    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Comment pouvons-nous vous aider\u{a0}?");
+    assert_eq!(
+        one(&root, "#allo-title").text_content().unwrap(),
+        "Comment pouvons-nous vous aider\u{a0}?"
+    );
 }
 
 fn style_of(el: &Element, property: &str) -> String {
-    web_sys::window().unwrap().get_computed_style(el).unwrap().unwrap().get_property_value(property).unwrap()
+    web_sys::window()
+        .unwrap()
+        .get_computed_style(el)
+        .unwrap()
+        .unwrap()
+        .get_property_value(property)
+        .unwrap()
 }
 
 fn live_region(root: &ShadowRoot) -> Element {
     let regions = all(root, "[role=status][aria-live=polite]");
-    let visible: Vec<_> = regions.into_iter().filter(|r| r.closest("[hidden]").unwrap().is_none()).collect();
+    let visible: Vec<_> = regions
+        .into_iter()
+        .filter(|r| r.closest("[hidden]").unwrap().is_none())
+        .collect();
     assert_eq!(visible.len(), 1, "one live region in the visible form");
     visible.into_iter().next().unwrap()
 }
@@ -151,24 +227,53 @@ fn live_region(root: &ShadowRoot) -> Element {
 #[wasm_bindgen_test]
 async fn a_failed_submit_is_summarised_in_a_live_region_and_refocuses_the_first_problem() {
     // Earlier tests leave a draft (with a score) behind.
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
-    let root = booted(r#"{"endpoint":"/v1/submissions","kinds":"feedback","email":"required"}"#).await;
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let root =
+        booted(r#"{"endpoint":"/v1/submissions","kinds":"feedback","email":"required"}"#).await;
     click(&one(&root, ".allo-launcher")).await;
     let region = live_region(&root);
     assert_eq!(region.text_content().unwrap(), "");
     click(&one(&root, "button[type=submit]")).await;
     yew::scheduler::flush().await;
-    assert_eq!(region.text_content().unwrap(), "2 problems: Please choose a rating. Please enter your email address.");
+    assert_eq!(
+        region.text_content().unwrap(),
+        "2 problems: Please choose a rating. Please enter your email address."
+    );
     // The same problems again are a change of text (a trailing no-break space), so they are
     // spoken again; focus goes back to the first of them.
-    one(&root, "#allo-message").dyn_into::<HtmlElement>().unwrap().focus().unwrap();
+    one(&root, "#allo-message")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .focus()
+        .unwrap();
     click(&one(&root, "button[type=submit]")).await;
     yew::scheduler::flush().await;
-    assert_eq!(region.text_content().unwrap(), "2 problems: Please choose a rating. Please enter your email address.\u{a0}");
-    assert_eq!(root.active_element().unwrap().get_attribute("name").as_deref(), Some("allo-score"));
+    assert_eq!(
+        region.text_content().unwrap(),
+        "2 problems: Please choose a rating. Please enter your email address.\u{a0}"
+    );
+    assert_eq!(
+        root.active_element()
+            .unwrap()
+            .get_attribute("name")
+            .as_deref(),
+        Some("allo-score")
+    );
     // Fixing one problem neither re-announces nor moves focus.
     click(&all(&root, "input[name=allo-score]")[4]).await;
-    assert_eq!(root.active_element().unwrap().get_attribute("name").as_deref(), Some("allo-score"));
+    assert_eq!(
+        root.active_element()
+            .unwrap()
+            .get_attribute("name")
+            .as_deref(),
+        Some("allo-score")
+    );
     assert!(region.text_content().unwrap().starts_with("2 problems"));
     assert!(region.is_connected());
 }
@@ -179,13 +284,23 @@ async fn launcher_and_panel_carry_the_widget_language_and_direction() {
     let launcher = one(&root, ".allo-launcher");
     assert_eq!(launcher.get_attribute("lang").as_deref(), Some("de-AT"));
     assert_eq!(launcher.get_attribute("dir").as_deref(), Some("ltr"));
-    assert_eq!(launcher.get_attribute("aria-controls"), None, "nothing to point at while closed");
+    assert_eq!(
+        launcher.get_attribute("aria-controls"),
+        None,
+        "nothing to point at while closed"
+    );
     click(&launcher).await;
     let dialog = one(&root, "[role=dialog]");
     assert_eq!(dialog.get_attribute("lang").as_deref(), Some("de-AT"));
     assert_eq!(dialog.get_attribute("dir").as_deref(), Some("ltr"));
-    assert_eq!(launcher.get_attribute("aria-controls").as_deref(), Some("allo-panel"));
-    assert_eq!(one(&root, "#allo-title").text_content().unwrap(), "Wie können wir helfen?");
+    assert_eq!(
+        launcher.get_attribute("aria-controls").as_deref(),
+        Some("allo-panel")
+    );
+    assert_eq!(
+        one(&root, "#allo-title").text_content().unwrap(),
+        "Wie können wir helfen?"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -240,7 +355,11 @@ async fn without_a_launcher_the_panel_works_and_gives_focus_back_to_the_owners_b
     own.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
 
     let root = fresh_root();
-    let config = Config::parse(&allo_core::json::Value::parse(r#"{ "endpoint": "/e", "launcher": "hidden" }"#).unwrap()).unwrap().0;
+    let config = Config::parse(
+        &allo_core::json::Value::parse(r#"{ "endpoint": "/e", "launcher": "hidden" }"#).unwrap(),
+    )
+    .unwrap()
+    .0;
     allo_widget::styles::apply(&root, &config);
     let mount = document().create_element("div").unwrap();
     mount.set_class_name("allo");
@@ -277,24 +396,48 @@ fn name_of(input: &Element) -> String {
 #[wasm_bindgen_test]
 async fn nps_and_ces_are_radio_groups_with_a_name_per_option() {
     let cases: [(&str, &str, usize, &str, &str); 2] = [
-        ("nps", "How likely are you to recommend us to a friend or colleague?", 11, "0 out of 10, Not at all likely", "10 out of 10, Extremely likely"),
-        ("ces", "The shop made it easy for me to do what I wanted.", 7, "1, Strongly disagree", "7, Strongly agree"),
+        (
+            "nps",
+            "How likely are you to recommend us to a friend or colleague?",
+            11,
+            "0 out of 10, Not at all likely",
+            "10 out of 10, Extremely likely",
+        ),
+        (
+            "ces",
+            "The shop made it easy for me to do what I wanted.",
+            7,
+            "1, Strongly disagree",
+            "7, Strongly agree",
+        ),
     ];
     for (metric, question, count, first, last) in cases {
-        let root = booted(&format!(r#"{{"endpoint":"/v1/submissions","metric":"{metric}","kinds":"feedback"}}"#)).await;
+        let root = booted(&format!(
+            r#"{{"endpoint":"/v1/submissions","metric":"{metric}","kinds":"feedback"}}"#
+        ))
+        .await;
         click(&one(&root, ".allo-launcher")).await;
-        assert_eq!(one(&root, "fieldset legend").text_content().unwrap(), question);
+        assert_eq!(
+            one(&root, "fieldset legend").text_content().unwrap(),
+            question
+        );
         let radios = all(&root, "input[type=radio][name=allo-score]");
         assert_eq!(radios.len(), count, "{metric}");
         assert_eq!(name_of(&radios[0]), first);
         assert_eq!(name_of(&radios[count - 1]), last);
         // Choosing one checks exactly that one, and the follow-up question adapts to it.
         click(&radios[count - 1]).await;
-        let checked: Vec<bool> = all(&root, "input[name=allo-score]").iter().map(|r| r.dyn_ref::<HtmlInputElement>().unwrap().checked()).collect();
+        let checked: Vec<bool> = all(&root, "input[name=allo-score]")
+            .iter()
+            .map(|r| r.dyn_ref::<HtmlInputElement>().unwrap().checked())
+            .collect();
         assert_eq!(checked.iter().filter(|c| **c).count(), 1);
         assert!(checked[count - 1]);
         // (The label goes on with " (optional)".)
-        assert!(one(&root, "label[for=allo-message]").text_content().unwrap().starts_with("What did we do well?"));
+        assert!(one(&root, "label[for=allo-message]")
+            .text_content()
+            .unwrap()
+            .starts_with("What did we do well?"));
     }
 }
 
@@ -305,11 +448,24 @@ async fn callback_form_has_labelled_phone_country_and_consent_and_reports_every_
     let phone = one(&root, "#allo-phone");
     assert_eq!(phone.get_attribute("type").as_deref(), Some("tel"));
     assert_eq!(phone.get_attribute("autocomplete").as_deref(), Some("tel"));
-    assert_eq!(one(&root, "label[for=allo-phone]").text_content().unwrap().trim(), "Phone number");
-    let country = one(&root, "#allo-country").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
+    assert_eq!(
+        one(&root, "label[for=allo-phone]")
+            .text_content()
+            .unwrap()
+            .trim(),
+        "Phone number"
+    );
+    let country = one(&root, "#allo-country")
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
     assert_eq!(country.value(), "BE");
-    assert!(root.query_selector("label[for=allo-country]").unwrap().is_some());
-    let consent = one(&root, "#allo-consent").dyn_into::<HtmlInputElement>().unwrap();
+    assert!(root
+        .query_selector("label[for=allo-country]")
+        .unwrap()
+        .is_some());
+    let consent = one(&root, "#allo-consent")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
     assert!(!consent.checked(), "consent is never pre-ticked");
     // The honeypot is out of the tab order and hidden from assistive technology.
     let hp = one(&root, "#allo-website");
@@ -318,11 +474,30 @@ async fn callback_form_has_labelled_phone_country_and_consent_and_reports_every_
 
     click(&one(&root, "button[type=submit]")).await;
     yew::scheduler::flush().await;
-    let errors: Vec<String> = all(&root, ".allo-error").iter().map(|e| e.text_content().unwrap()).collect();
-    assert!(errors.iter().any(|e| e == "Please enter your phone number."), "{errors:?}");
-    assert!(errors.iter().any(|e| e == "Please enter your name."), "{errors:?}");
-    assert!(errors.iter().any(|e| e == "Please tick the box so that we may call you."), "{errors:?}");
+    let errors: Vec<String> = all(&root, ".allo-error")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e == "Please enter your phone number."),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e == "Please enter your name."),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e == "Please tick the box so that we may call you."),
+        "{errors:?}"
+    );
     assert_eq!(phone.get_attribute("aria-invalid").as_deref(), Some("true"));
     let described = phone.get_attribute("aria-describedby").unwrap();
-    assert_eq!(one(&root, &format!("#{described}")).text_content().unwrap(), "Please enter your phone number.");
+    assert_eq!(
+        one(&root, &format!("#{described}")).text_content().unwrap(),
+        "Please enter your phone number."
+    );
 }

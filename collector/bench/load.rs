@@ -224,7 +224,9 @@ fn main() {
                 while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
                     n += 1;
                     let id = uuid(nonce, w, n);
-                    let cb = n.is_multiple_of(5).then(|| phone.fetch_add(1, Ordering::Relaxed));
+                    let cb = n
+                        .is_multiple_of(5)
+                        .then(|| phone.fetch_add(1, Ordering::Relaxed));
                     let b = body(&id, cb);
                     let t0 = Instant::now();
                     match conn.post(&id, &b) {

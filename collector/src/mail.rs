@@ -245,7 +245,11 @@ pub fn render(r: &Record, settings: &MailSettings) -> String {
     header("Content-Type", "text/plain; charset=utf-8");
     header("Content-Transfer-Encoding", "quoted-printable");
     h.push_str("\r\n");
-    h.push_str(&quoted_printable(&body(r, settings.public_url.as_deref(), &settings.zone)));
+    h.push_str(&quoted_printable(&body(
+        r,
+        settings.public_url.as_deref(),
+        &settings.zone,
+    )));
     h
 }
 
@@ -363,12 +367,25 @@ mod tests {
 
     #[test]
     fn times_read_in_the_owners_zone() {
-        let r = crate::store::fixtures::callback("2026-11-24T09:00:00.000Z", "2026-11-24T09:15:00.000Z");
+        let r = crate::store::fixtures::callback(
+            "2026-11-24T09:00:00.000Z",
+            "2026-11-24T09:15:00.000Z",
+        );
         let paris = Zone::named("Europe/Paris").unwrap();
-        assert!(subject(&r, &paris).ends_with("call by 2026-11-24 10:15 CET"), "{}", subject(&r, &paris));
+        assert!(
+            subject(&r, &paris).ends_with("call by 2026-11-24 10:15 CET"),
+            "{}",
+            subject(&r, &paris)
+        );
         assert!(subject(&r, &Zone::utc()).ends_with("call by 2026-11-24 09:15 UTC"));
         let b = body(&r, None, &paris);
-        assert!(b.contains("2026-11-24 10:00 CET"), "received, in Paris: {b}");
-        assert!(b.contains("2026-11-24 10:15 CET (the shop's time zone is Europe/Paris)"), "{b}");
+        assert!(
+            b.contains("2026-11-24 10:00 CET"),
+            "received, in Paris: {b}"
+        );
+        assert!(
+            b.contains("2026-11-24 10:15 CET (the shop's time zone is Europe/Paris)"),
+            "{b}"
+        );
     }
 }

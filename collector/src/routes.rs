@@ -229,7 +229,12 @@ async fn submit(
     let now = crate::time::now_millis();
     let record = Record::new(&sub, body, crate::time::format_millis(now));
     let guard = state.limits.callbacks.guard(now);
-    let mut outbox = webhook::outbox_messages(&record, &state.webhooks.urls, state.webhooks.format, &state.webhooks.zone);
+    let mut outbox = webhook::outbox_messages(
+        &record,
+        &state.webhooks.urls,
+        state.webhooks.format,
+        &state.webhooks.zone,
+    );
     if let Some(mail) = &state.mail {
         outbox.extend(crate::mail::outbox_messages(&record, mail));
     }

@@ -524,15 +524,26 @@ mod tests {
 
     #[test]
     fn slack_text_gives_the_due_time_in_the_owners_zone() {
-        let r = crate::store::fixtures::callback("2026-07-14T08:00:00.000Z", "2026-07-14T08:15:00.000Z");
+        let r = crate::store::fixtures::callback(
+            "2026-07-14T08:00:00.000Z",
+            "2026-07-14T08:15:00.000Z",
+        );
         let paris = Zone::named("Europe/Paris").unwrap();
         let text = |zone: &Zone| {
             let body: serde_json::Value =
                 serde_json::from_str(&payload(&r, WebhookFormat::Slack, zone)).unwrap();
             body["text"].as_str().unwrap().to_owned()
         };
-        assert!(text(&paris).contains("due by 2026-07-14 10:15 CEST"), "{}", text(&paris));
-        assert!(text(&Zone::utc()).contains("due by 2026-07-14 08:15 UTC"), "{}", text(&Zone::utc()));
+        assert!(
+            text(&paris).contains("due by 2026-07-14 10:15 CEST"),
+            "{}",
+            text(&paris)
+        );
+        assert!(
+            text(&Zone::utc()).contains("due by 2026-07-14 08:15 UTC"),
+            "{}",
+            text(&Zone::utc())
+        );
         // The Standard format stays machine-readable UTC whatever the zone.
         assert!(payload(&r, WebhookFormat::Standard, &paris).contains("2026-07-14T08:15:00.000Z"));
     }

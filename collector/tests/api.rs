@@ -417,7 +417,10 @@ fn cors_for_allowed_origins_only() {
         Some("https://shop.example")
     );
     // Retry-After must be readable cross-origin, or the widget cannot honour it.
-    assert_eq!(r.header("access-control-expose-headers"), Some("retry-after"));
+    assert_eq!(
+        r.header("access-control-expose-headers"),
+        Some("retry-after")
+    );
     // Errors must be readable cross-origin too, or the widget cannot show them.
     let r = server.post_json(b"{", &[("Origin", "https://shop.example")]);
     assert_eq!(r.status, 400);

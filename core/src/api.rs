@@ -179,16 +179,32 @@ mod tests {
     fn good_calls() {
         let cases = [
             ("open", json!(null), Command::Open(None)),
-            ("open", json!("callback"), Command::Open(Some(Kind::Callback))),
-            ("open", json!("feedback"), Command::Open(Some(Kind::Feedback))),
+            (
+                "open",
+                json!("callback"),
+                Command::Open(Some(Kind::Callback)),
+            ),
+            (
+                "open",
+                json!("feedback"),
+                Command::Open(Some(Kind::Feedback)),
+            ),
             ("close", json!(null), Command::Close),
             ("close", json!("anything"), Command::Close),
-            ("setLocale", json!(" fr-CA "), Command::SetLocale("fr-CA".into())),
+            (
+                "setLocale",
+                json!(" fr-CA "),
+                Command::SetLocale("fr-CA".into()),
+            ),
             ("setLocale", json!("nl"), Command::SetLocale("nl".into())),
             (
                 "identify",
                 json!({ "name": " Ana ", "email": "ana@example.com", "phone": null }),
-                Command::Identify(Prefill { name: Some("Ana".into()), email: Some("ana@example.com".into()), phone: None }),
+                Command::Identify(Prefill {
+                    name: Some("Ana".into()),
+                    email: Some("ana@example.com".into()),
+                    phone: None,
+                }),
             ),
             ("identify", json!({}), Command::Identify(Prefill::default())),
         ];
@@ -200,16 +216,66 @@ mod tests {
     #[test]
     fn bad_calls_name_the_call_and_the_fix() {
         let cases = [
-            ("show", json!(null), ApiError::UnknownCall("show".into()), "Allo.show() does not exist"),
-            ("open", json!("chat"), ApiError::BadKind("\"chat\"".into()), "\"feedback\" or \"callback\""),
-            ("open", json!(3), ApiError::BadKind("3".into()), "Allo.open(3)"),
-            ("identify", json!("Ana"), ApiError::IdentifyNotAnObject, "needs an object"),
-            ("identify", json!(null), ApiError::IdentifyNotAnObject, "needs an object"),
-            ("identify", json!({ "mail": "a@b.c" }), ApiError::IdentifyUnknownKey("mail".into()), "not name, email or phone"),
-            ("identify", json!({ "name": 7 }), ApiError::IdentifyNotText("name".into()), "name must be text"),
-            ("identify", json!({ "email": "ana@" }), ApiError::IdentifyBadEmail("ana@".into()), "not an email"),
-            ("setLocale", json!("pt-BR"), ApiError::BadLocale("\"pt-BR\"".into()), "en, fr, de, es, it and nl"),
-            ("setLocale", json!(null), ApiError::BadLocale("undefined".into()), "Allo.setLocale(undefined)"),
+            (
+                "show",
+                json!(null),
+                ApiError::UnknownCall("show".into()),
+                "Allo.show() does not exist",
+            ),
+            (
+                "open",
+                json!("chat"),
+                ApiError::BadKind("\"chat\"".into()),
+                "\"feedback\" or \"callback\"",
+            ),
+            (
+                "open",
+                json!(3),
+                ApiError::BadKind("3".into()),
+                "Allo.open(3)",
+            ),
+            (
+                "identify",
+                json!("Ana"),
+                ApiError::IdentifyNotAnObject,
+                "needs an object",
+            ),
+            (
+                "identify",
+                json!(null),
+                ApiError::IdentifyNotAnObject,
+                "needs an object",
+            ),
+            (
+                "identify",
+                json!({ "mail": "a@b.c" }),
+                ApiError::IdentifyUnknownKey("mail".into()),
+                "not name, email or phone",
+            ),
+            (
+                "identify",
+                json!({ "name": 7 }),
+                ApiError::IdentifyNotText("name".into()),
+                "name must be text",
+            ),
+            (
+                "identify",
+                json!({ "email": "ana@" }),
+                ApiError::IdentifyBadEmail("ana@".into()),
+                "not an email",
+            ),
+            (
+                "setLocale",
+                json!("pt-BR"),
+                ApiError::BadLocale("\"pt-BR\"".into()),
+                "en, fr, de, es, it and nl",
+            ),
+            (
+                "setLocale",
+                json!(null),
+                ApiError::BadLocale("undefined".into()),
+                "Allo.setLocale(undefined)",
+            ),
         ];
         for (name, arg, want, says) in cases {
             let got = parse(name, &arg, BOTH).unwrap_err();
@@ -221,23 +287,40 @@ mod tests {
     #[test]
     fn open_refuses_a_form_the_owner_did_not_offer() {
         let only = [Kind::Feedback];
-        assert_eq!(parse("open", &json!("callback"), &only), Err(ApiError::KindNotOffered(Kind::Callback)));
+        assert_eq!(
+            parse("open", &json!("callback"), &only),
+            Err(ApiError::KindNotOffered(Kind::Callback))
+        );
         assert_eq!(parse("open", &json!(null), &only), Ok(Command::Open(None)));
     }
 
     #[test]
     fn identify_trims_and_caps_and_merges() {
         let long = "x".repeat(NAME_MAX + 20);
-        let Ok(Command::Identify(p)) = parse("identify", &json!({ "name": long, "phone": "  " }), BOTH) else {
+        let Ok(Command::Identify(p)) =
+            parse("identify", &json!({ "name": long, "phone": "  " }), BOTH)
+        else {
             panic!("identify failed")
         };
         assert_eq!(p.name.as_ref().map(|n| n.chars().count()), Some(NAME_MAX));
         assert_eq!(p.phone, None);
-        let before = Prefill { name: Some("Old".into()), email: Some("old@example.com".into()), phone: None };
-        let newer = Prefill { name: Some("Ana".into()), email: None, phone: Some("0612".into()) };
+        let before = Prefill {
+            name: Some("Old".into()),
+            email: Some("old@example.com".into()),
+            phone: None,
+        };
+        let newer = Prefill {
+            name: Some("Ana".into()),
+            email: None,
+            phone: Some("0612".into()),
+        };
         assert_eq!(
             before.merged(&newer),
-            Prefill { name: Some("Ana".into()), email: Some("old@example.com".into()), phone: Some("0612".into()) }
+            Prefill {
+                name: Some("Ana".into()),
+                email: Some("old@example.com".into()),
+                phone: Some("0612".into())
+            }
         );
     }
 }

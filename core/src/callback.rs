@@ -125,7 +125,10 @@ pub enum Action {
 impl CallbackForm {
     /// A fresh form reading numbers in `country`.
     pub fn new(country: &str) -> Self {
-        CallbackForm { country: country.to_owned(), ..Default::default() }
+        CallbackForm {
+            country: country.to_owned(),
+            ..Default::default()
+        }
     }
 
     /// The number in E.164, when it is valid.
@@ -168,13 +171,19 @@ impl CallbackForm {
     fn recheck(&mut self, field: &str) {
         if self.problem(field).is_some() {
             let still = self.validate();
-            self.problems.retain(|p| p.field != field || still.iter().any(|s| s.field == field));
+            self.problems
+                .retain(|p| p.field != field || still.iter().any(|s| s.field == field));
         }
     }
 
     /// Applies one action.
     pub fn reduce(mut self, action: Action) -> Self {
-        if self.status == Status::Sending && !matches!(action, Action::Sent(_) | Action::Queued(_) | Action::Failed(_)) {
+        if self.status == Status::Sending
+            && !matches!(
+                action,
+                Action::Sent(_) | Action::Queued(_) | Action::Failed(_)
+            )
+        {
             return self; // inputs are frozen while sending
         }
         match action {
@@ -208,12 +217,18 @@ impl CallbackForm {
             }
             Action::Remember(r) => self.remember = r,
             Action::Honeypot(h) => self.honeypot = h,
-            Action::Submit { now_ms, last_sent_ms, cooldown_ms } => {
+            Action::Submit {
+                now_ms,
+                last_sent_ms,
+                cooldown_ms,
+            } => {
                 self.notice = None;
                 if !self.honeypot.is_empty() {
                     // Look like success so the bot moves on; nothing is sent.
                     self.discarded = true;
-                    self.status = Status::Sent { reference: String::new() };
+                    self.status = Status::Sent {
+                        reference: String::new(),
+                    };
                     return self;
                 }
                 self.problems = self.validate();
@@ -223,7 +238,9 @@ impl CallbackForm {
                 }
                 if let Some(last) = last_sent_ms.filter(|l| now_ms - l < cooldown_ms) {
                     let left = cooldown_ms - (now_ms - last);
-                    self.notice = Some(Notice::Cooldown { minutes: ((left + 59_999) / 60_000).max(1) });
+                    self.notice = Some(Notice::Cooldown {
+                        minutes: ((left + 59_999) / 60_000).max(1),
+                    });
                     return self;
                 }
                 if self.started_ms.is_some_and(|s| now_ms - s < MIN_FILL_MS) {
@@ -277,7 +294,11 @@ mod tests {
     }
 
     fn submit(f: CallbackForm, now: i64, last: Option<i64>) -> CallbackForm {
-        f.reduce(Action::Submit { now_ms: now, last_sent_ms: last, cooldown_ms: DEFAULT_COOLDOWN_MS })
+        f.reduce(Action::Submit {
+            now_ms: now,
+            last_sent_ms: last,
+            cooldown_ms: DEFAULT_COOLDOWN_MS,
+        })
     }
 
     #[test]
@@ -289,18 +310,33 @@ mod tests {
 
     #[test]
     fn empty_form_lists_every_problem() {
-        let f = submit(CallbackForm::new("FR").reduce(Action::When(WhenChoice::Slot(None))), T0, None);
+        let f = submit(
+            CallbackForm::new("FR").reduce(Action::When(WhenChoice::Slot(None))),
+            T0,
+            None,
+        );
         let got: Vec<_> = f.problems.iter().map(|p| (p.field, p.code)).collect();
         assert_eq!(
             got,
-            [(fields::PHONE, Code::Required), (fields::NAME, Code::Required), (fields::WHEN, Code::Required), (fields::CONSENT, Code::Required)]
+            [
+                (fields::PHONE, Code::Required),
+                (fields::NAME, Code::Required),
+                (fields::WHEN, Code::Required),
+                (fields::CONSENT, Code::Required)
+            ]
         );
         assert_eq!(f.status, Status::Editing);
     }
 
     #[test]
     fn a_bad_number_is_invalid_and_switching_country_can_fix_it() {
-        let f = submit(filled().reduce(Action::Phone("(415) 555-2671".into())).reduce(Action::Country("ZZ".into())), T0 + 10_000, None);
+        let f = submit(
+            filled()
+                .reduce(Action::Phone("(415) 555-2671".into()))
+                .reduce(Action::Country("ZZ".into())),
+            T0 + 10_000,
+            None,
+        );
         assert_eq!(f.problem(fields::PHONE).unwrap().code, Code::Invalid);
         let f = f.reduce(Action::Country("US".into()));
         assert!(f.problem(fields::PHONE).is_none(), "{:?}", f.problems);
@@ -308,7 +344,11 @@ mod tests {
 
     #[test]
     fn honeypot_pretends_success_and_sends_nothing() {
-        let f = submit(filled().reduce(Action::Honeypot("http://spam".into())), T0 + 10_000, None);
+        let f = submit(
+            filled().reduce(Action::Honeypot("http://spam".into())),
+            T0 + 10_000,
+            None,
+        );
         assert!(f.discarded);
         assert!(matches!(f.status, Status::Sent { .. }));
     }
@@ -316,7 +356,10 @@ mod tests {
     #[test]
     fn too_fast_then_a_second_try_goes_through() {
         let f = submit(filled(), T0 + 800, None);
-        assert_eq!((f.notice, &f.status), (Some(Notice::TooFast), &Status::Editing));
+        assert_eq!(
+            (f.notice, &f.status),
+            (Some(Notice::TooFast), &Status::Editing)
+        );
         let f = submit(f, T0 + 1_500, None);
         assert_eq!(f.status, Status::Sending);
     }
@@ -331,7 +374,11 @@ mod tests {
 
     #[test]
     fn slot_must_be_picked() {
-        let f = submit(filled().reduce(Action::When(WhenChoice::Slot(None))), T0 + 10_000, None);
+        let f = submit(
+            filled().reduce(Action::When(WhenChoice::Slot(None))),
+            T0 + 10_000,
+            None,
+        );
         assert_eq!(f.problem(fields::WHEN).unwrap().code, Code::Required);
         let f = f.reduce(Action::When(WhenChoice::Slot(Some((T0, T0 + 1_800_000)))));
         assert!(f.problems.is_empty());
@@ -339,8 +386,17 @@ mod tests {
 
     #[test]
     fn success_keeps_phone_and_name_for_a_second_request() {
-        let f = submit(filled(), T0 + 10_000, None).reduce(Action::Sent("3f2504e0-4f89-41d3-9a0c-0305e82c3301".into()));
-        assert_eq!(f.status, Status::Sent { reference: "3F25-04E0".into() });
-        assert_eq!((f.phone.as_str(), f.name.as_str(), f.consent_at.as_deref()), ("06 12 34 56 78", "Ana", None));
+        let f = submit(filled(), T0 + 10_000, None)
+            .reduce(Action::Sent("3f2504e0-4f89-41d3-9a0c-0305e82c3301".into()));
+        assert_eq!(
+            f.status,
+            Status::Sent {
+                reference: "3F25-04E0".into()
+            }
+        );
+        assert_eq!(
+            (f.phone.as_str(), f.name.as_str(), f.consent_at.as_deref()),
+            ("06 12 34 56 78", "Ana", None)
+        );
     }
 }

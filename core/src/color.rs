@@ -73,13 +73,20 @@ impl Rgb {
     pub fn mix(self, other: Rgb, t: f64) -> Rgb {
         let t = t.clamp(0.0, 1.0);
         let ch = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
-        Rgb(ch(self.0, other.0), ch(self.1, other.1), ch(self.2, other.2))
+        Rgb(
+            ch(self.0, other.0),
+            ch(self.1, other.1),
+            ch(self.2, other.2),
+        )
     }
 }
 
 /// The lowest contrast of `color` against any of `backgrounds`.
 fn worst(color: Rgb, backgrounds: &[Rgb]) -> f64 {
-    backgrounds.iter().map(|b| contrast(color, *b)).fold(f64::INFINITY, f64::min)
+    backgrounds
+        .iter()
+        .map(|b| contrast(color, *b))
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// The accent as used *on* the panel (selected borders, checked boxes, accent text): the owner's
@@ -93,7 +100,11 @@ pub fn readable_on(color: Rgb, backgrounds: &[Rgb], min: f64) -> Rgb {
     if worst(color, backgrounds) >= min {
         return color;
     }
-    let toward = if worst(DARK_TEXT, backgrounds) >= worst(LIGHT_TEXT, backgrounds) { DARK_TEXT } else { LIGHT_TEXT };
+    let toward = if worst(DARK_TEXT, backgrounds) >= worst(LIGHT_TEXT, backgrounds) {
+        DARK_TEXT
+    } else {
+        LIGHT_TEXT
+    };
     // Contrast grows monotonically as the colour moves toward the extreme, so bisect for the
     // smallest step that reaches `min` (20 rounds is far below one 8-bit step).
     let (mut lo, mut hi) = (0.0, 1.0);
@@ -227,9 +238,16 @@ mod tests {
     /// A coarse walk of the whole colour cube, plus the colours owners pick most.
     fn accents() -> impl Iterator<Item = Rgb> {
         let grid = (0..=255).step_by(17).flat_map(|r| {
-            (0..=255).step_by(17).flat_map(move |g| (0..=255).step_by(17).map(move |b| Rgb(r as u8, g as u8, b as u8)))
+            (0..=255).step_by(17).flat_map(move |g| {
+                (0..=255)
+                    .step_by(17)
+                    .map(move |b| Rgb(r as u8, g as u8, b as u8))
+            })
         });
-        const PICKED: [&str; 9] = ["#7c2d12", "#ffff00", "#00ff00", "#1d4ed8", "#e11d48", "#777777", "#000000", "#ffffff", "#0ea5e9"];
+        const PICKED: [&str; 9] = [
+            "#7c2d12", "#ffff00", "#00ff00", "#1d4ed8", "#e11d48", "#777777", "#000000", "#ffffff",
+            "#0ea5e9",
+        ];
         grid.chain(PICKED.iter().map(|h| Rgb::parse_hex(h).unwrap()))
     }
 
@@ -240,7 +258,14 @@ mod tests {
                 let ink = palette.accent_ink(accent);
                 for surface in palette.surfaces() {
                     let ratio = contrast(ink, surface);
-                    assert!(ratio >= 4.5, "{} on {} ({}) gives {}: {ratio}", accent.to_hex(), surface.to_hex(), palette.name, ink.to_hex());
+                    assert!(
+                        ratio >= 4.5,
+                        "{} on {} ({}) gives {}: {ratio}",
+                        accent.to_hex(),
+                        surface.to_hex(),
+                        palette.name,
+                        ink.to_hex()
+                    );
                 }
             }
         }
@@ -255,10 +280,18 @@ mod tests {
         let brown = Rgb::parse_hex("#7c2d12").unwrap();
         assert_eq!(LIGHT.accent_ink(brown), brown);
         let lifted = DARK.accent_ink(brown);
-        assert!(lifted.luminance() > brown.luminance() && lifted.0 > lifted.2, "{}", lifted.to_hex());
+        assert!(
+            lifted.luminance() > brown.luminance() && lifted.0 > lifted.2,
+            "{}",
+            lifted.to_hex()
+        );
         let yellow = Rgb(0xff, 0xd7, 0x00);
         let deep = LIGHT.accent_ink(yellow);
-        assert!(deep.luminance() < yellow.luminance() && deep.0 >= deep.1 && deep.1 > deep.2, "{}", deep.to_hex());
+        assert!(
+            deep.luminance() < yellow.luminance() && deep.0 >= deep.1 && deep.1 > deep.2,
+            "{}",
+            deep.to_hex()
+        );
         // Just enough: a little less would not do (on the quietest surface, the binding one).
         let back = deep.mix(yellow, 0.02);
         assert!(worst(back, &LIGHT.surfaces()) < 4.5, "{}", back.to_hex());
@@ -271,15 +304,29 @@ mod tests {
             for (name, color) in text {
                 for surface in p.surfaces() {
                     let ratio = contrast(color, surface);
-                    assert!(ratio >= 4.5, "{} {name} on {}: {ratio}", p.name, surface.to_hex());
+                    assert!(
+                        ratio >= 4.5,
+                        "{} {name} on {}: {ratio}",
+                        p.name,
+                        surface.to_hex()
+                    );
                 }
             }
             assert!(contrast(p.success, p.bg) >= 4.5, "{} success", p.name);
             // Non-text: the edges that show where a field is, and the focus ring (WCAG 1.4.11).
-            for (name, color) in [("control", p.control), ("error", p.error), ("focus", p.focus)] {
+            for (name, color) in [
+                ("control", p.control),
+                ("error", p.error),
+                ("focus", p.focus),
+            ] {
                 for surface in [p.bg, p.field] {
                     let ratio = contrast(color, surface);
-                    assert!(ratio >= 3.0, "{} {name} on {}: {ratio}", p.name, surface.to_hex());
+                    assert!(
+                        ratio >= 3.0,
+                        "{} {name} on {}: {ratio}",
+                        p.name,
+                        surface.to_hex()
+                    );
                 }
             }
         }

@@ -70,12 +70,16 @@ pub struct CssLength(String);
 
 impl CssLength {
     /// Units an offset may use (a bare number means pixels).
-    pub const UNITS: [&'static str; 12] = ["px", "rem", "em", "%", "vw", "vh", "dvw", "dvh", "svw", "svh", "lvw", "lvh"];
+    pub const UNITS: [&'static str; 12] = [
+        "px", "rem", "em", "%", "vw", "vh", "dvw", "dvh", "svw", "svh", "lvw", "lvh",
+    ];
 
     /// `24`, `24px`, `1.5rem`, `5%`…; `None` for anything else (negative, `calc()`, other text).
     pub fn parse(s: &str) -> Option<CssLength> {
         let s = s.trim().to_ascii_lowercase();
-        let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
         let (number, unit) = s.split_at(split);
         let value: f64 = number.parse().ok()?;
         // A digit on each side of the dot, and a size that stays on any screen's scale.
@@ -272,12 +276,44 @@ impl std::fmt::Display for Warning {
 
 /// Settings Allo knows; anything else earns a warning (most often a typo).
 const KNOWN: &[&str] = &[
-    "format", "headers", "outboxTtl", "timeoutMs", "retryBaseMs",
-    "endpoint", "locale", "position", "accent", "scheme", "launcher", "zIndex", "offsetX", "offsetY",
-    "kinds", "metric", "metadata",
-    "categories", "message", "name", "email", "visitor", "visitorName", "visitorEmail", "visitorPhone", "strings",
-    "hours", "timezone", "closed", "callbackWithin", "slotDays", "country", "consentText", "consentVersion",
-    "privacyUrl", "cooldownMinutes", "events", "nonce",
+    "format",
+    "headers",
+    "outboxTtl",
+    "timeoutMs",
+    "retryBaseMs",
+    "endpoint",
+    "locale",
+    "position",
+    "accent",
+    "scheme",
+    "launcher",
+    "zIndex",
+    "offsetX",
+    "offsetY",
+    "kinds",
+    "metric",
+    "metadata",
+    "categories",
+    "message",
+    "name",
+    "email",
+    "visitor",
+    "visitorName",
+    "visitorEmail",
+    "visitorPhone",
+    "strings",
+    "hours",
+    "timezone",
+    "closed",
+    "callbackWithin",
+    "slotDays",
+    "country",
+    "consentText",
+    "consentVersion",
+    "privacyUrl",
+    "cooldownMinutes",
+    "events",
+    "nonce",
 ];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
@@ -376,7 +412,12 @@ impl Config {
             Some("light") => Scheme::Light,
             Some("dark") => Scheme::Dark,
             Some(other) => {
-                warn("scheme", format!("{other:?} is not light, dark or system; following the visitor's system"));
+                warn(
+                    "scheme",
+                    format!(
+                        "{other:?} is not light, dark or system; following the visitor's system"
+                    ),
+                );
                 Scheme::System
             }
         };
@@ -385,7 +426,10 @@ impl Config {
             None | Some("shown" | "visible" | "true") => LauncherMode::Shown,
             Some("hidden" | "false" | "none") => LauncherMode::Hidden,
             Some(other) => {
-                warn("launcher", format!("{other:?} is not shown or hidden; showing the launcher"));
+                warn(
+                    "launcher",
+                    format!("{other:?} is not shown or hidden; showing the launcher"),
+                );
                 LauncherMode::Shown
             }
         };
@@ -393,14 +437,22 @@ impl Config {
         let z_index = match get("zIndex") {
             None => DEFAULT_Z_INDEX,
             Some(v) => v.parse::<i32>().unwrap_or_else(|_| {
-                warn("zIndex", format!("{v:?} is not a whole number; using {DEFAULT_Z_INDEX}"));
+                warn(
+                    "zIndex",
+                    format!("{v:?} is not a whole number; using {DEFAULT_Z_INDEX}"),
+                );
                 DEFAULT_Z_INDEX
             }),
         };
         let mut offset = |key: &str| match get(key) {
             None => CssLength(DEFAULT_OFFSET.to_owned()),
             Some(v) => CssLength::parse(&v).unwrap_or_else(|| {
-                warn(key, format!("{v:?} is not a length such as 24px, 1.5rem or 5vw; using {DEFAULT_OFFSET}"));
+                warn(
+                    key,
+                    format!(
+                        "{v:?} is not a length such as 24px, 1.5rem or 5vw; using {DEFAULT_OFFSET}"
+                    ),
+                );
                 CssLength(DEFAULT_OFFSET.to_owned())
             }),
         };
@@ -476,7 +528,10 @@ impl Config {
         let mut rule = |key: &str, default: FieldRule| match get(key) {
             None => default,
             Some(v) => FieldRule::parse(&v).unwrap_or_else(|| {
-                warn(key, format!("{v:?} is not optional, required or hidden; using the default"));
+                warn(
+                    key,
+                    format!("{v:?} is not optional, required or hidden; using the default"),
+                );
                 default
             }),
         };
@@ -486,10 +541,15 @@ impl Config {
 
         let visitor = map.get("visitor").and_then(Value::as_object);
         let from_visitor = |k: &str, flat: &str| {
-            visitor.and_then(|v| v.get(k)).and_then(text).or_else(|| get(flat)).filter(|s| !s.is_empty())
+            visitor
+                .and_then(|v| v.get(k))
+                .and_then(text)
+                .or_else(|| get(flat))
+                .filter(|s| !s.is_empty())
         };
         let prefill = Prefill {
-            name: from_visitor("name", "visitorName").map(|s| s.chars().take(crate::validate::NAME_MAX).collect()),
+            name: from_visitor("name", "visitorName")
+                .map(|s| s.chars().take(crate::validate::NAME_MAX).collect()),
             email: from_visitor("email", "visitorEmail").filter(|e| crate::validate::is_email(e)),
             phone: from_visitor("phone", "visitorPhone").map(|s| s.chars().take(40).collect()),
         };
@@ -503,27 +563,42 @@ impl Config {
         if let Some(v) = map.get("strings") {
             match v.as_object() {
                 Some(obj) => overrides(obj, &mut strings, &mut warn),
-                None => warn("strings", "must be an object such as { fr: { launcher_label: \"…\" } }; ignored".to_owned()),
+                None => warn(
+                    "strings",
+                    "must be an object such as { fr: { launcher_label: \"…\" } }; ignored"
+                        .to_owned(),
+                ),
             }
         }
 
-        let mut number = |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| match get(key) {
-            None => default,
-            Some(v) => match v.parse::<u32>() {
-                Ok(n) if range.contains(&n) => n,
-                _ => {
-                    warn(key, format!("{v:?} is not a whole number from {} to {}; using {default}", range.start(), range.end()));
-                    default
-                }
-            },
-        };
+        let mut number =
+            |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| match get(key) {
+                None => default,
+                Some(v) => match v.parse::<u32>() {
+                    Ok(n) if range.contains(&n) => n,
+                    _ => {
+                        warn(
+                            key,
+                            format!(
+                                "{v:?} is not a whole number from {} to {}; using {default}",
+                                range.start(),
+                                range.end()
+                            ),
+                        );
+                        default
+                    }
+                },
+            };
         let within_minutes = number("callbackWithin", 15, 1..=1440);
         let slot_days = number("slotDays", 7, 1..=60) as u16;
         let cooldown_minutes = number("cooldownMinutes", 5, 0..=1440);
         let hours = match get("hours") {
             None => crate::hours::OpeningHours::default(),
             Some(spec) => crate::hours::OpeningHours::parse(&spec).unwrap_or_else(|e| {
-                warn("hours", format!("{e}; promises will not name a time until this is fixed"));
+                warn(
+                    "hours",
+                    format!("{e}; promises will not name a time until this is fixed"),
+                );
                 crate::hours::OpeningHours::default()
             }),
         };
@@ -537,14 +612,20 @@ impl Config {
         let country = get("country").map(|c| c.to_ascii_uppercase()).filter(|c| {
             let known = crate::phone::country(c).is_some();
             if !known {
-                warn("country", format!("{c:?} is not a country Allo knows; using the visitor's"));
+                warn(
+                    "country",
+                    format!("{c:?} is not a country Allo knows; using the visitor's"),
+                );
             }
             known
         });
         let privacy_url = get("privacyUrl").filter(|u| {
             let ok = u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/');
             if !ok {
-                warn("privacyUrl", format!("{u:?} is not an http(s) URL or a path; no link shown"));
+                warn(
+                    "privacyUrl",
+                    format!("{u:?} is not an http(s) URL or a path; no link shown"),
+                );
             }
             ok
         });
@@ -564,7 +645,10 @@ impl Config {
             None | Some("ids") => EventDetail::Ids,
             Some("full") => EventDetail::Full,
             Some(other) => {
-                warn("events", format!("{other:?} is not ids or full; events carry ids only"));
+                warn(
+                    "events",
+                    format!("{other:?} is not ids or full; events carry ids only"),
+                );
                 EventDetail::Ids
             }
         };
@@ -601,7 +685,11 @@ impl Config {
 }
 
 /// Reads `strings`: `{ "fr": { "key": "text" } }` per language, or `{ "key": "text" }` for all.
-fn overrides(obj: &Map, out: &mut Vec<(String, String, String)>, warn: &mut impl FnMut(&str, String)) {
+fn overrides(
+    obj: &Map,
+    out: &mut Vec<(String, String, String)>,
+    warn: &mut impl FnMut(&str, String),
+) {
     use crate::i18n::{Lang, Strings};
     for (k, v) in obj {
         match v {
@@ -741,18 +829,41 @@ mod tests {
         });
         let (c, w) = Config::parse(&raw).unwrap();
         assert_eq!(c.categories, ["delivery", "product"]);
-        assert_eq!((c.message, c.name, c.email), (FieldRule::Required, FieldRule::Optional, FieldRule::Hidden));
-        assert_eq!(c.prefill, Prefill { name: Some("Ana".into()), email: None, phone: Some("06 12 34 56 78".into()) });
+        assert_eq!(
+            (c.message, c.name, c.email),
+            (FieldRule::Required, FieldRule::Optional, FieldRule::Hidden)
+        );
+        assert_eq!(
+            c.prefill,
+            Prefill {
+                name: Some("Ana".into()),
+                email: None,
+                phone: Some("06 12 34 56 78".into())
+            }
+        );
         assert_eq!(
             c.strings,
             // Keys come sorted (`json::Map` is a BTreeMap), so the order is stable.
-            [("fr".to_owned(), "send".to_owned(), "Valider".to_owned()), ("*".into(), "thanks_next".into(), "We answer within a day.".into())]
+            [
+                ("fr".to_owned(), "send".to_owned(), "Valider".to_owned()),
+                (
+                    "*".into(),
+                    "thanks_next".into(),
+                    "We answer within a day.".into()
+                )
+            ]
         );
         let named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
         assert_eq!(named, ["name", "strings", "strings"]);
         let defaults = Config::parse(&json!({ "endpoint": "/e" })).unwrap().0;
         assert_eq!(defaults.categories, DEFAULT_CATEGORIES);
-        assert_eq!(Config::parse(&json!({ "endpoint": "/e", "categories": "" })).unwrap().0.categories, Vec::<String>::new());
+        assert_eq!(
+            Config::parse(&json!({ "endpoint": "/e", "categories": "" }))
+                .unwrap()
+                .0
+                .categories,
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -766,9 +877,18 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         let cb = c.callback;
         assert_eq!(cb.hours.weekday(0).len(), 1);
-        assert_eq!((cb.within_minutes, cb.slot_days, cb.cooldown_minutes), (30, 7, 5));
-        assert_eq!((cb.country.as_deref(), cb.timezone.as_deref()), (Some("BE"), Some("Europe/Paris")));
-        assert_eq!((cb.privacy_url.as_deref(), cb.consent_version.as_str()), (Some("/privacy"), "2026-01"));
+        assert_eq!(
+            (cb.within_minutes, cb.slot_days, cb.cooldown_minutes),
+            (30, 7, 5)
+        );
+        assert_eq!(
+            (cb.country.as_deref(), cb.timezone.as_deref()),
+            (Some("BE"), Some("Europe/Paris"))
+        );
+        assert_eq!(
+            (cb.privacy_url.as_deref(), cb.consent_version.as_str()),
+            (Some("/privacy"), "2026-01")
+        );
 
         let bad = json!({ "endpoint": "/e", "hours": "Mo-Fx 09:00-18:00", "callbackWithin": "0", "country": "XX", "privacyUrl": "javascript:x" });
         let (c, w) = Config::parse(&bad).unwrap();
@@ -783,27 +903,45 @@ mod tests {
     fn theming_settings() {
         let (c, w) = Config::parse(&json!({ "endpoint": "/e" })).unwrap();
         assert!(w.is_empty());
-        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::System, LauncherMode::Shown, DEFAULT_Z_INDEX));
+        assert_eq!(
+            (c.scheme, c.launcher, c.z_index),
+            (Scheme::System, LauncherMode::Shown, DEFAULT_Z_INDEX)
+        );
         assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("20px", "20px"));
 
         // The data-attribute forms (dataset turns data-z-index into zIndex) and the object forms.
         let raw = json!({ "endpoint": "/e", "scheme": "dark", "launcher": "hidden", "zIndex": "10", "offsetX": "96px", "offsetY": "5.5rem" });
         let (c, w) = Config::parse(&raw).unwrap();
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::Dark, LauncherMode::Hidden, 10));
-        assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("96px", "5.5rem"));
+        assert_eq!(
+            (c.scheme, c.launcher, c.z_index),
+            (Scheme::Dark, LauncherMode::Hidden, 10)
+        );
+        assert_eq!(
+            (c.offset_x.as_str(), c.offset_y.as_str()),
+            ("96px", "5.5rem")
+        );
         let raw = json!({ "endpoint": "/e", "scheme": "light", "launcher": false, "zIndex": -1, "offsetX": 24, "offsetY": 0 });
         let (c, w) = Config::parse(&raw).unwrap();
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::Light, LauncherMode::Hidden, -1));
+        assert_eq!(
+            (c.scheme, c.launcher, c.z_index),
+            (Scheme::Light, LauncherMode::Hidden, -1)
+        );
         assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("24px", "0px"));
 
         let bad = json!({ "endpoint": "/e", "scheme": "blue", "launcher": "maybe", "zIndex": "top", "offsetX": "-5px", "offsetY": "1px;color:red" });
         let (c, w) = Config::parse(&bad).unwrap();
-        assert_eq!((c.scheme, c.launcher, c.z_index), (Scheme::System, LauncherMode::Shown, DEFAULT_Z_INDEX));
+        assert_eq!(
+            (c.scheme, c.launcher, c.z_index),
+            (Scheme::System, LauncherMode::Shown, DEFAULT_Z_INDEX)
+        );
         assert_eq!((c.offset_x.as_str(), c.offset_y.as_str()), ("20px", "20px"));
         let named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
-        assert_eq!(named, ["scheme", "launcher", "zIndex", "offsetX", "offsetY"]);
+        assert_eq!(
+            named,
+            ["scheme", "launcher", "zIndex", "offsetX", "offsetY"]
+        );
     }
 
     #[test]
@@ -827,7 +965,11 @@ mod tests {
             ("px", None),
         ];
         for (input, want) in cases {
-            assert_eq!(CssLength::parse(input).as_ref().map(CssLength::as_str), want, "{input:?}");
+            assert_eq!(
+                CssLength::parse(input).as_ref().map(CssLength::as_str),
+                want,
+                "{input:?}"
+            );
         }
     }
 
@@ -838,15 +980,27 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(
             c.strings,
-            [("*".to_owned(), "consent_text".to_owned(), "Call me.".to_owned()), ("de".into(), "consent_text".into(), "Ruf mich an.".into())]
+            [
+                (
+                    "*".to_owned(),
+                    "consent_text".to_owned(),
+                    "Call me.".to_owned()
+                ),
+                ("de".into(), "consent_text".into(), "Ruf mich an.".into())
+            ]
         );
     }
 
     #[test]
     fn events_and_nonce() {
-        let (c, w) = Config::parse(&json!({ "endpoint": "/e", "events": "full", "nonce": "r4nd0m" })).unwrap();
+        let (c, w) =
+            Config::parse(&json!({ "endpoint": "/e", "events": "full", "nonce": "r4nd0m" }))
+                .unwrap();
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!((c.events, c.nonce.as_deref()), (EventDetail::Full, Some("r4nd0m")));
+        assert_eq!(
+            (c.events, c.nonce.as_deref()),
+            (EventDetail::Full, Some("r4nd0m"))
+        );
         let (c, w) = Config::parse(&json!({ "endpoint": "/e", "events": "everything" })).unwrap();
         assert_eq!((c.events, c.nonce), (EventDetail::Ids, None));
         assert_eq!(w.len(), 1);

@@ -323,8 +323,8 @@ pub fn body(sub: &Submission, format: Format) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::submission::{Feedback, Kind, Metric, Page, Visitor, SCHEMA};
     use crate::j as json;
+    use crate::submission::{Feedback, Kind, Metric, Page, Visitor, SCHEMA};
 
     fn parse(v: Value) -> (Settings, Vec<(String, String)>) {
         let mut warnings = Vec::new();

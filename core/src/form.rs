@@ -46,12 +46,16 @@ pub enum Status {
 impl Status {
     /// Delivered: the visitor gets the short reference of submission `id`.
     pub fn sent(id: &str) -> Status {
-        Status::Sent { reference: crate::id::reference(id) }
+        Status::Sent {
+            reference: crate::id::reference(id),
+        }
     }
 
     /// Waiting in the outbox: the visitor still gets the reference of submission `id`.
     pub fn queued(id: &str) -> Status {
-        Status::Queued { reference: crate::id::reference(id) }
+        Status::Queued {
+            reference: crate::id::reference(id),
+        }
     }
 }
 
@@ -158,19 +162,35 @@ pub mod fields {
     pub const EMAIL: &str = "visitor.email";
 }
 
-fn check_text(out: &mut Vec<Problem>, field: &'static str, value: &str, rule: FieldRule, max: usize) {
+fn check_text(
+    out: &mut Vec<Problem>,
+    field: &'static str,
+    value: &str,
+    rule: FieldRule,
+    max: usize,
+) {
     let len = value.trim().chars().count();
     if rule == FieldRule::Required && len == 0 {
-        out.push(Problem { field, code: Code::Required });
+        out.push(Problem {
+            field,
+            code: Code::Required,
+        });
     } else if rule != FieldRule::Hidden && len > max {
-        out.push(Problem { field, code: Code::TooLong { max } });
+        out.push(Problem {
+            field,
+            code: Code::TooLong { max },
+        });
     }
 }
 
 impl FeedbackForm {
     /// A fresh form on the given scale with the owner's field rules.
     pub fn new(metric: Metric, rules: Rules) -> Self {
-        FeedbackForm { metric, rules, ..Default::default() }
+        FeedbackForm {
+            metric,
+            rules,
+            ..Default::default()
+        }
     }
 
     /// Every problem with what has been entered so far, in the order the fields are shown.
@@ -178,14 +198,38 @@ impl FeedbackForm {
         let mut out = Vec::new();
         let (lo, hi) = self.metric.range();
         if !self.score.is_some_and(|s| (lo..=hi).contains(&s)) {
-            out.push(Problem { field: fields::SCORE, code: Code::Required });
+            out.push(Problem {
+                field: fields::SCORE,
+                code: Code::Required,
+            });
         }
-        check_text(&mut out, fields::MESSAGE, &self.message, self.rules.message, MESSAGE_MAX);
-        check_text(&mut out, fields::NAME, &self.name, self.rules.name, NAME_MAX);
-        check_text(&mut out, fields::EMAIL, &self.email, self.rules.email, EMAIL_MAX);
+        check_text(
+            &mut out,
+            fields::MESSAGE,
+            &self.message,
+            self.rules.message,
+            MESSAGE_MAX,
+        );
+        check_text(
+            &mut out,
+            fields::NAME,
+            &self.name,
+            self.rules.name,
+            NAME_MAX,
+        );
+        check_text(
+            &mut out,
+            fields::EMAIL,
+            &self.email,
+            self.rules.email,
+            EMAIL_MAX,
+        );
         let email = self.email.trim();
         if self.rules.email != FieldRule::Hidden && !email.is_empty() && !is_email(email) {
-            out.push(Problem { field: fields::EMAIL, code: Code::Invalid });
+            out.push(Problem {
+                field: fields::EMAIL,
+                code: Code::Invalid,
+            });
         }
         out
     }
@@ -211,7 +255,11 @@ impl FeedbackForm {
             let v = v.trim();
             (rule != FieldRule::Hidden && !v.is_empty()).then(|| v.to_owned())
         };
-        Visitor { name: keep(self.rules.name, &self.name), email: keep(self.rules.email, &self.email), phone: None }
+        Visitor {
+            name: keep(self.rules.name, &self.name),
+            email: keep(self.rules.email, &self.email),
+            phone: None,
+        }
     }
 
     /// The problem for `field`, if the last submit found one.
@@ -224,7 +272,8 @@ impl FeedbackForm {
     fn recheck(&mut self, field: &str) {
         if self.problem(field).is_some() {
             let still = self.validate();
-            self.problems.retain(|p| p.field != field || still.iter().any(|s| s.field == field));
+            self.problems
+                .retain(|p| p.field != field || still.iter().any(|s| s.field == field));
         }
     }
 
@@ -261,7 +310,11 @@ impl FeedbackForm {
             Action::Remember(r) => self.remember = r,
             Action::Submit => {
                 self.problems = self.validate();
-                self.status = if self.problems.is_empty() { Status::Sending } else { Status::Editing };
+                self.status = if self.problems.is_empty() {
+                    Status::Sending
+                } else {
+                    Status::Editing
+                };
             }
             Action::Sent(id) => {
                 self = self.cleared();
@@ -293,7 +346,9 @@ mod tests {
     use super::*;
 
     fn run_with(rules: Rules, actions: Vec<Action>) -> FeedbackForm {
-        actions.into_iter().fold(FeedbackForm::new(Metric::Csat, rules), FeedbackForm::reduce)
+        actions
+            .into_iter()
+            .fold(FeedbackForm::new(Metric::Csat, rules), FeedbackForm::reduce)
     }
 
     fn run(actions: Vec<Action>) -> FeedbackForm {
@@ -329,16 +384,54 @@ mod tests {
     #[test]
     fn validation_table() {
         use FieldRule::*;
-        let req = |message, name, email| Rules { message, name, email };
+        let req = |message, name, email| Rules {
+            message,
+            name,
+            email,
+        };
         let cases: Vec<(Rules, Vec<Action>, Vec<(&str, Code)>)> = vec![
-            (Rules::default(), vec![], vec![(fields::SCORE, Code::Required)]),
+            (
+                Rules::default(),
+                vec![],
+                vec![(fields::SCORE, Code::Required)],
+            ),
             (Rules::default(), vec![Action::Score(3)], vec![]),
-            (req(Required, Optional, Optional), vec![Action::Score(3), Action::Message("  ".into())], vec![(fields::MESSAGE, Code::Required)]),
-            (req(Optional, Required, Required), vec![Action::Score(3)], vec![(fields::NAME, Code::Required), (fields::EMAIL, Code::Required)]),
-            (Rules::default(), vec![Action::Score(3), Action::Email("nope".into())], vec![(fields::EMAIL, Code::Invalid)]),
-            (req(Optional, Optional, Hidden), vec![Action::Score(3), Action::Email("nope".into())], vec![]),
-            (Rules::default(), vec![Action::Score(3), Action::Name("x".repeat(NAME_MAX + 1))], vec![(fields::NAME, Code::TooLong { max: NAME_MAX })]),
-            (Rules::default(), vec![Action::Message("x".repeat(MESSAGE_MAX + 1))], vec![(fields::SCORE, Code::Required), (fields::MESSAGE, Code::TooLong { max: MESSAGE_MAX })]),
+            (
+                req(Required, Optional, Optional),
+                vec![Action::Score(3), Action::Message("  ".into())],
+                vec![(fields::MESSAGE, Code::Required)],
+            ),
+            (
+                req(Optional, Required, Required),
+                vec![Action::Score(3)],
+                vec![
+                    (fields::NAME, Code::Required),
+                    (fields::EMAIL, Code::Required),
+                ],
+            ),
+            (
+                Rules::default(),
+                vec![Action::Score(3), Action::Email("nope".into())],
+                vec![(fields::EMAIL, Code::Invalid)],
+            ),
+            (
+                req(Optional, Optional, Hidden),
+                vec![Action::Score(3), Action::Email("nope".into())],
+                vec![],
+            ),
+            (
+                Rules::default(),
+                vec![Action::Score(3), Action::Name("x".repeat(NAME_MAX + 1))],
+                vec![(fields::NAME, Code::TooLong { max: NAME_MAX })],
+            ),
+            (
+                Rules::default(),
+                vec![Action::Message("x".repeat(MESSAGE_MAX + 1))],
+                vec![
+                    (fields::SCORE, Code::Required),
+                    (fields::MESSAGE, Code::TooLong { max: MESSAGE_MAX }),
+                ],
+            ),
         ];
         for (rules, mut actions, want) in cases {
             actions.push(Action::Submit);
@@ -350,9 +443,18 @@ mod tests {
 
     #[test]
     fn fixing_a_field_clears_only_its_problem() {
-        let rules = Rules { message: FieldRule::Required, ..Rules::default() };
+        let rules = Rules {
+            message: FieldRule::Required,
+            ..Rules::default()
+        };
         let f = run_with(rules, vec![Action::Submit]);
-        assert_eq!(problem_fields(&f), [(fields::SCORE, Code::Required), (fields::MESSAGE, Code::Required)]);
+        assert_eq!(
+            problem_fields(&f),
+            [
+                (fields::SCORE, Code::Required),
+                (fields::MESSAGE, Code::Required)
+            ]
+        );
         let f = f.reduce(Action::Score(4));
         assert_eq!(problem_fields(&f), [(fields::MESSAGE, Code::Required)]);
         // Typing an invalid email does not add a problem before the next submit.
@@ -364,12 +466,26 @@ mod tests {
 
     #[test]
     fn valid_submit_sends_and_freezes_inputs() {
-        let f = run(vec![Action::Score(5), Action::Message(" Lovely ".into()), Action::Category(Some("praise".into())), Action::Submit]);
+        let f = run(vec![
+            Action::Score(5),
+            Action::Message(" Lovely ".into()),
+            Action::Category(Some("praise".into())),
+            Action::Submit,
+        ]);
         assert_eq!(f.status, Status::Sending);
-        let f = f.reduce(Action::Message("changed".into())).reduce(Action::Score(1)).reduce(Action::Submit);
-        assert_eq!((f.score, f.message.as_str(), &f.status), (Some(5), " Lovely ", &Status::Sending));
+        let f = f
+            .reduce(Action::Message("changed".into()))
+            .reduce(Action::Score(1))
+            .reduce(Action::Submit);
+        assert_eq!(
+            (f.score, f.message.as_str(), &f.status),
+            (Some(5), " Lovely ", &Status::Sending)
+        );
         let fb = f.feedback().unwrap();
-        assert_eq!((fb.message.as_str(), fb.category.as_deref()), ("Lovely", Some("praise")));
+        assert_eq!(
+            (fb.message.as_str(), fb.category.as_deref()),
+            ("Lovely", Some("praise"))
+        );
     }
 
     #[test]
@@ -382,21 +498,44 @@ mod tests {
             Action::Submit,
             Action::Sent("3f2504e0-4f89-41d3-9a0c-0305e82c3301".into()),
         ]);
-        assert_eq!(f.status, Status::Sent { reference: "3F25-04E0".into() });
-        assert_eq!((f.score, f.message.as_str(), f.name.as_str(), f.remember), (None, "", "Ana", true));
+        assert_eq!(
+            f.status,
+            Status::Sent {
+                reference: "3F25-04E0".into()
+            }
+        );
+        assert_eq!(
+            (f.score, f.message.as_str(), f.name.as_str(), f.remember),
+            (None, "", "Ana", true)
+        );
         assert_eq!(f.reduce(Action::Reset).status, Status::Editing);
     }
 
     #[test]
     fn queued_is_a_success_for_the_visitor() {
-        let f = run(vec![Action::Score(2), Action::Message("m".into()), Action::Submit, Action::Queued("ab12cd34-0000-4000-8000-000000000000".into())]);
-        assert_eq!(f.status, Status::Queued { reference: "AB12-CD34".into() });
+        let f = run(vec![
+            Action::Score(2),
+            Action::Message("m".into()),
+            Action::Submit,
+            Action::Queued("ab12cd34-0000-4000-8000-000000000000".into()),
+        ]);
+        assert_eq!(
+            f.status,
+            Status::Queued {
+                reference: "AB12-CD34".into()
+            }
+        );
         assert_eq!(f.message, "");
     }
 
     #[test]
     fn failure_keeps_what_the_visitor_typed() {
-        let f = run(vec![Action::Score(3), Action::Message("keep me".into()), Action::Submit, Action::Failed(SendFailure::Network)]);
+        let f = run(vec![
+            Action::Score(3),
+            Action::Message("keep me".into()),
+            Action::Submit,
+            Action::Failed(SendFailure::Network),
+        ]);
         assert_eq!(f.status, Status::Failed(SendFailure::Network));
         assert_eq!(f.message, "keep me");
         assert_eq!(f.reduce(Action::Submit).status, Status::Sending);
@@ -404,8 +543,21 @@ mod tests {
 
     #[test]
     fn hidden_fields_are_never_sent() {
-        let rules = Rules { email: FieldRule::Hidden, ..Rules::default() };
-        let f = run_with(rules, vec![Action::Name(" Ana ".into()), Action::Email("a@b.co".into())]);
-        assert_eq!(f.visitor(), Visitor { name: Some("Ana".into()), email: None, phone: None });
+        let rules = Rules {
+            email: FieldRule::Hidden,
+            ..Rules::default()
+        };
+        let f = run_with(
+            rules,
+            vec![Action::Name(" Ana ".into()), Action::Email("a@b.co".into())],
+        );
+        assert_eq!(
+            f.visitor(),
+            Visitor {
+                name: Some("Ana".into()),
+                email: None,
+                phone: None
+            }
+        );
     }
 }

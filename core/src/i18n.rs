@@ -435,12 +435,16 @@ pub static EN: Strings = Strings {
     when_slot: t("At a time that suits me"),
     slot_label: t("Choose a time"),
     slot_none: t("No times are available in the next days."),
-    consent_text: t("I agree that the shop may call me about this request and keep my number for that purpose."),
+    consent_text: t(
+        "I agree that the shop may call me about this request and keep my number for that purpose.",
+    ),
     privacy_link: t("Privacy policy"),
     callback_send: t("Call me back"),
     callback_thanks_title: t("Request received"),
     err_phone_required: t("Please enter your phone number."),
-    err_phone_invalid: t("This doesn't look like a phone number. Check the digits and the country."),
+    err_phone_invalid: t(
+        "This doesn't look like a phone number. Check the digits and the country.",
+    ),
     err_slot_required: t("Please choose a time."),
     err_consent_required: t("Please tick the box so that we may call you."),
     err_reason_too_long: t("Please keep this to {max} characters or fewer."),
@@ -776,7 +780,9 @@ pub static ES: Strings = Strings {
     when_slot: t("A una hora que me convenga"),
     slot_label: t("Elija una hora"),
     slot_none: t("No hay horas disponibles en los próximos días."),
-    consent_text: t("Acepto que la tienda me llame por esta solicitud y guarde mi número con ese fin."),
+    consent_text: t(
+        "Acepto que la tienda me llame por esta solicitud y guarde mi número con ese fin.",
+    ),
     privacy_link: t("Política de privacidad"),
     callback_send: t("Llámenme"),
     callback_thanks_title: t("Solicitud recibida"),
@@ -1076,7 +1082,9 @@ pub fn canonical_tag(tag: &str) -> String {
             out.push('-');
             out.push_str(&part[..1].to_ascii_uppercase());
             out.push_str(&part[1..].to_ascii_lowercase());
-        } else if (part.len() == 2 && alpha) || (part.len() == 3 && part.bytes().all(|b| b.is_ascii_digit())) {
+        } else if (part.len() == 2 && alpha)
+            || (part.len() == 3 && part.bytes().all(|b| b.is_ascii_digit()))
+        {
             out.push('-');
             out.push_str(&part.to_ascii_uppercase());
             break;
@@ -1093,7 +1101,10 @@ pub fn problems_summary(s: &Strings, messages: &[String]) -> String {
     match messages {
         [] => String::new(),
         [one] => fill(s.problems_one, &[("list", one)]),
-        many => fill(s.problems_many, &[("n", &many.len().to_string()), ("list", &many.join(" "))]),
+        many => fill(
+            s.problems_many,
+            &[("n", &many.len().to_string()), ("list", &many.join(" "))],
+        ),
     }
 }
 
@@ -1180,7 +1191,11 @@ mod tests {
             (&[], Lang::En, "en"),
         ];
         for (tags, lang, tag) in cases {
-            assert_eq!(negotiate_locale(tags.iter().copied()), (*lang, (*tag).to_owned()), "{tags:?}");
+            assert_eq!(
+                negotiate_locale(tags.iter().copied()),
+                (*lang, (*tag).to_owned()),
+                "{tags:?}"
+            );
         }
         assert_eq!(canonical_tag("zh_hant_tw"), "zh-Hant-TW");
         for lang in Lang::ALL {
@@ -1192,13 +1207,25 @@ mod tests {
     fn problems_are_summarised_with_their_count() {
         let m = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(problems_summary(&EN, &[]), "");
-        assert_eq!(problems_summary(&EN, &m(&["Please choose a rating."])), "1 problem: Please choose a rating.");
         assert_eq!(
-            problems_summary(&EN, &m(&["Please enter your phone number.", "Please enter your name."])),
+            problems_summary(&EN, &m(&["Please choose a rating."])),
+            "1 problem: Please choose a rating."
+        );
+        assert_eq!(
+            problems_summary(
+                &EN,
+                &m(&["Please enter your phone number.", "Please enter your name."])
+            ),
             "2 problems: Please enter your phone number. Please enter your name."
         );
-        assert_eq!(problems_summary(&DE, &m(&["a", "b", "c"])), "3 Fehler: a b c");
-        assert_eq!(problems_summary(&FR, &m(&["a", "b"])), "2 problèmes\u{a0}: a b");
+        assert_eq!(
+            problems_summary(&DE, &m(&["a", "b", "c"])),
+            "3 Fehler: a b c"
+        );
+        assert_eq!(
+            problems_summary(&FR, &m(&["a", "b"])),
+            "2 problèmes\u{a0}: a b"
+        );
     }
 
     #[test]
@@ -1207,7 +1234,10 @@ mod tests {
         for key in Strings::KEYS {
             let v = FR.get(key).unwrap();
             for mark in [" ?", " !", " :"] {
-                assert!(!v.contains(mark), "FR.{key} has a breaking space before {mark:?}: {v}");
+                assert!(
+                    !v.contains(mark),
+                    "FR.{key} has a breaking space before {mark:?}: {v}"
+                );
             }
         }
     }
@@ -1215,11 +1245,22 @@ mod tests {
     #[test]
     fn owner_overrides_apply_everywhere_then_per_language() {
         let o = |l: &str, k: &str, t: &str| (l.to_owned(), k.to_owned(), t.to_owned());
-        let overrides = [o("de", "send", "Abschicken"), o("*", "send", "Go"), o("*", "consent_text", "OK to call."), o("fr", "close_label", "Fermer la fenêtre")];
+        let overrides = [
+            o("de", "send", "Abschicken"),
+            o("*", "send", "Go"),
+            o("*", "consent_text", "OK to call."),
+            o("fr", "close_label", "Fermer la fenêtre"),
+        ];
         let de = Strings::localized(Lang::De, &overrides);
-        assert_eq!((de.send, de.consent_text, de.close_label), ("Abschicken", "OK to call.", "Schließen"));
+        assert_eq!(
+            (de.send, de.consent_text, de.close_label),
+            ("Abschicken", "OK to call.", "Schließen")
+        );
         let fr = Strings::localized(Lang::Fr, &overrides);
-        assert_eq!((fr.send, fr.close_label, fr.launcher_label), ("Go", "Fermer la fenêtre", "Nous contacter"));
+        assert_eq!(
+            (fr.send, fr.close_label, fr.launcher_label),
+            ("Go", "Fermer la fenêtre", "Nous contacter")
+        );
         assert_eq!(Strings::localized(Lang::It, &[]), IT);
     }
 

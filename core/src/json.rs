@@ -49,7 +49,11 @@ const NULL: Value = Value::Null;
 impl Value {
     /// Parses a whole JSON text (surrounding whitespace allowed, nothing else after it).
     pub fn parse(text: &str) -> Result<Value, ParseError> {
-        let mut p = Parser { s: text.as_bytes(), i: 0, depth: 0 };
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+            depth: 0,
+        };
         let v = p.value()?;
         p.ws();
         if p.i == p.s.len() {
@@ -258,7 +262,11 @@ impl Parser<'_> {
                     return self.err();
                 }
                 self.i += 1;
-                let v = if b == b'[' { self.array() } else { self.object() };
+                let v = if b == b'[' {
+                    self.array()
+                } else {
+                    self.object()
+                };
                 self.depth -= 1;
                 v
             }
@@ -341,7 +349,9 @@ impl Parser<'_> {
         }
         // The slice is ASCII digits and signs, so both conversions succeed.
         let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| ParseError(start))?;
-        text.parse().map(Value::Number).map_err(|_| ParseError(start))
+        text.parse()
+            .map(Value::Number)
+            .map_err(|_| ParseError(start))
     }
 
     /// At `"`: the unescaped string.
@@ -568,7 +578,10 @@ mod tests {
 
     #[test]
     fn parses_and_writes_every_kind_of_value() {
-        assert_eq!(round(r#" {"b":[1,-2.5,true,false,null],"a":"x"} "#), r#"{"a":"x","b":[1,-2.5,true,false,null]}"#);
+        assert_eq!(
+            round(r#" {"b":[1,-2.5,true,false,null],"a":"x"} "#),
+            r#"{"a":"x","b":[1,-2.5,true,false,null]}"#
+        );
         assert_eq!(round("1e3"), "1000");
         assert_eq!(round("1714000000000"), "1714000000000");
         assert_eq!(round("0.1"), "0.1");
@@ -583,14 +596,32 @@ mod tests {
         assert_eq!(v.to_string(), r#""a\"b\\c/d\n\té😀\u0001""#);
         assert_eq!(Value::from("<\u{2028}>").to_string(), "\"<\\u2028>\"");
         // A lone surrogate (possible in JavaScript) is kept as U+FFFD rather than failing.
-        assert_eq!(Value::parse(r#""\ud800x""#).unwrap().as_str(), Some("\u{FFFD}x"));
+        assert_eq!(
+            Value::parse(r#""\ud800x""#).unwrap().as_str(),
+            Some("\u{FFFD}x")
+        );
     }
 
     #[test]
     fn refuses_what_is_not_json() {
         for bad in [
-            "", "nul", "01", "1.", ".5", "-", "1e", "[1,]", "{\"a\"1}", "{a:1}", "\"open", "\"\\x\"",
-            "\"a\nb\"", "[1] 2", "'x'", "\"\\u12\"", "NaN",
+            "",
+            "nul",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "[1,]",
+            "{\"a\"1}",
+            "{a:1}",
+            "\"open",
+            "\"\\x\"",
+            "\"a\nb\"",
+            "[1] 2",
+            "'x'",
+            "\"\\u12\"",
+            "NaN",
         ] {
             assert!(Value::parse(bad).is_err(), "{bad:?} parsed");
         }
@@ -623,7 +654,11 @@ mod tests {
 
     #[test]
     fn objects_leave_out_absent_members() {
-        let v = Obj::new().set("a", 1u32).opt::<String>("b", &None).opt("c", &Some(true)).build();
+        let v = Obj::new()
+            .set("a", 1u32)
+            .opt::<String>("b", &None)
+            .opt("c", &Some(true))
+            .build();
         assert_eq!(v.to_string(), r#"{"a":1,"c":true}"#);
     }
 }

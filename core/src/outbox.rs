@@ -240,13 +240,19 @@ pub fn exit_batch(
 
 impl ToJson for Lease {
     fn to_json(&self) -> Value {
-        Obj::new().set("owner", &self.owner).set("until_ms", self.until_ms).build()
+        Obj::new()
+            .set("owner", &self.owner)
+            .set("until_ms", self.until_ms)
+            .build()
     }
 }
 
 impl FromJson for Lease {
     fn from_json(v: &Value) -> Option<Lease> {
-        Some(Lease { owner: v.field("owner")?, until_ms: v.field("until_ms")? })
+        Some(Lease {
+            owner: v.field("owner")?,
+            until_ms: v.field("until_ms")?,
+        })
     }
 }
 
@@ -321,7 +327,12 @@ mod tests {
     #[test]
     fn exit_leases_cover_the_keepalive_request() {
         // (attempt timeout, lease)
-        for (timeout, want) in [(15_000, 31_000), (60_000, 31_000), (1_500, 4_000), (0, 1_000)] {
+        for (timeout, want) in [
+            (15_000, 31_000),
+            (60_000, 31_000),
+            (1_500, 4_000),
+            (0, 1_000),
+        ] {
             assert_eq!(exit_lease_ms(timeout), want, "{timeout}");
         }
     }

@@ -72,7 +72,9 @@ impl RequestStatus {
             stage,
             message: text(v, "message"),
             promise_text: promise.and_then(|p| text(p, "text")),
-            due_by: promise.and_then(|p| text(p, "due_by")).filter(|d| is_utc_timestamp(d)),
+            due_by: promise
+                .and_then(|p| text(p, "due_by"))
+                .filter(|d| is_utc_timestamp(d)),
             overdue: v.get("overdue").and_then(Value::as_bool).unwrap_or(false),
         })
     }
@@ -98,7 +100,9 @@ impl RequestStatus {
         };
         let detail = match self.stage {
             Stage::Delayed => self.message.clone(),
-            Stage::Received | Stage::Scheduled => self.message.clone().or_else(|| self.promise_text.clone()),
+            Stage::Received | Stage::Scheduled => {
+                self.message.clone().or_else(|| self.promise_text.clone())
+            }
             Stage::CalledBack | Stage::Handled => self.message.clone(),
         };
         (headline.to_string(), detail)
@@ -120,8 +124,19 @@ mod tests {
                         "overdue": false, "updated_at": "x" });
         let st = RequestStatus::from_json(&v).unwrap();
         assert_eq!(st.stage, Stage::Delayed);
-        assert_eq!(st.describe(&EN, NOW), ("Running late".to_owned(), Some("Running late, we'll call at 15:30 instead".to_owned())));
-        for bad in [json!({}), json!({ "status": "exploded" }), json!("new"), json!({ "status": 3 })] {
+        assert_eq!(
+            st.describe(&EN, NOW),
+            (
+                "Running late".to_owned(),
+                Some("Running late, we'll call at 15:30 instead".to_owned())
+            )
+        );
+        for bad in [
+            json!({}),
+            json!({ "status": "exploded" }),
+            json!("new"),
+            json!({ "status": 3 }),
+        ] {
             assert_eq!(RequestStatus::from_json(&bad), None, "{bad}");
         }
     }
@@ -151,7 +166,13 @@ mod tests {
     fn open_requests_show_their_promise() {
         let v = json!({ "status": "new", "promise": { "text": "We'll call you within 15 minutes.", "due_by": "2026-11-24T10:15:00.000Z" } });
         let (h, d) = RequestStatus::from_json(&v).unwrap().describe(&EN, NOW);
-        assert_eq!((h.as_str(), d.as_deref()), (EN.status_received, Some("We'll call you within 15 minutes.")));
+        assert_eq!(
+            (h.as_str(), d.as_deref()),
+            (
+                EN.status_received,
+                Some("We'll call you within 15 minutes.")
+            )
+        );
         assert!(Stage::Delayed.is_open() && !Stage::Handled.is_open());
     }
 }

@@ -43,22 +43,40 @@ pub struct Submission {
     /// The language the widget was shown in (BCP 47).
     pub locale: String,
     /// Where the visitor was; absent when the owner turned metadata capture off.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub page: Option<Page>,
     /// Who the visitor said they are; every field optional.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Visitor::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Visitor::is_empty")
+    )]
     pub visitor: Visitor,
     /// Present when `kind` is `feedback`.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub feedback: Option<Feedback>,
     /// Present when `kind` is `callback`.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub callback: Option<Callback>,
     /// The consent the visitor gave, when the form asked for it.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub consent: Option<Consent>,
     /// About the widget and browser; absent when metadata capture is off.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client: Option<Client>,
 }
 
@@ -83,13 +101,22 @@ pub struct Page {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Visitor {
     /// Their name.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Their email address.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Their phone number as typed.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub phone: Option<String>,
 }
 
@@ -144,7 +171,10 @@ pub struct Feedback {
     /// The score, within `metric.range()`.
     pub score: u8,
     /// The category the visitor picked, from the owner's list.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub category: Option<String>,
     /// What they wrote; may be empty when the owner made it optional.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -154,7 +184,10 @@ pub struct Feedback {
 /// When the visitor wants to be called.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)
+)]
 pub enum When {
     /// As soon as possible. A struct variant, not a unit one: serde ignores unknown fields on
     /// a unit variant of an internally tagged enum, and the collector must refuse them.
@@ -272,26 +305,42 @@ impl FromJson for Metric {
 
 impl ToJson for Page {
     fn to_json(&self) -> Value {
-        Obj::new().set("url", &self.url).set("title", &self.title).set("referrer", &self.referrer).build()
+        Obj::new()
+            .set("url", &self.url)
+            .set("title", &self.title)
+            .set("referrer", &self.referrer)
+            .build()
     }
 }
 
 impl FromJson for Page {
     fn from_json(v: &Value) -> Option<Page> {
-        Some(Page { url: v.field("url")?, title: v.field_or_default("title"), referrer: v.field_or_default("referrer") })
+        Some(Page {
+            url: v.field("url")?,
+            title: v.field_or_default("title"),
+            referrer: v.field_or_default("referrer"),
+        })
     }
 }
 
 impl ToJson for Visitor {
     fn to_json(&self) -> Value {
-        Obj::new().opt("name", &self.name).opt("email", &self.email).opt("phone", &self.phone).build()
+        Obj::new()
+            .opt("name", &self.name)
+            .opt("email", &self.email)
+            .opt("phone", &self.phone)
+            .build()
     }
 }
 
 impl FromJson for Visitor {
     fn from_json(v: &Value) -> Option<Visitor> {
         v.as_object()?;
-        Some(Visitor { name: v.field("name"), email: v.field("email"), phone: v.field("phone") })
+        Some(Visitor {
+            name: v.field("name"),
+            email: v.field("email"),
+            phone: v.field("phone"),
+        })
     }
 }
 
@@ -321,7 +370,10 @@ impl ToJson for When {
     fn to_json(&self) -> Value {
         match self {
             When::Asap {} => Obj::new().set("mode", "asap"),
-            When::Slot { from, to } => Obj::new().set("mode", "slot").set("from", from).set("to", to),
+            When::Slot { from, to } => Obj::new()
+                .set("mode", "slot")
+                .set("from", from)
+                .set("to", to),
         }
         .build()
     }
@@ -331,7 +383,10 @@ impl FromJson for When {
     fn from_json(v: &Value) -> Option<When> {
         match v.get("mode")?.as_str()? {
             "asap" => Some(When::Asap {}),
-            "slot" => Some(When::Slot { from: v.field("from")?, to: v.field("to")? }),
+            "slot" => Some(When::Slot {
+                from: v.field("from")?,
+                to: v.field("to")?,
+            }),
             _ => None,
         }
     }
@@ -339,13 +394,19 @@ impl FromJson for When {
 
 impl ToJson for Promise {
     fn to_json(&self) -> Value {
-        Obj::new().set("text", &self.text).set("due_by", &self.due_by).build()
+        Obj::new()
+            .set("text", &self.text)
+            .set("due_by", &self.due_by)
+            .build()
     }
 }
 
 impl FromJson for Promise {
     fn from_json(v: &Value) -> Option<Promise> {
-        Some(Promise { text: v.field("text")?, due_by: v.field("due_by")? })
+        Some(Promise {
+            text: v.field("text")?,
+            due_by: v.field("due_by")?,
+        })
     }
 }
 
@@ -381,13 +442,21 @@ impl FromJson for Callback {
 
 impl ToJson for Consent {
     fn to_json(&self) -> Value {
-        Obj::new().set("given_at", &self.given_at).set("text", &self.text).set("version", &self.version).build()
+        Obj::new()
+            .set("given_at", &self.given_at)
+            .set("text", &self.text)
+            .set("version", &self.version)
+            .build()
     }
 }
 
 impl FromJson for Consent {
     fn from_json(v: &Value) -> Option<Consent> {
-        Some(Consent { given_at: v.field("given_at")?, text: v.field("text")?, version: v.field("version")? })
+        Some(Consent {
+            given_at: v.field("given_at")?,
+            text: v.field("text")?,
+            version: v.field("version")?,
+        })
     }
 }
 
@@ -464,8 +533,15 @@ mod tests {
         callback.page = None;
         callback.client = None;
         callback.visitor = Visitor::default();
-        callback.consent = Some(Consent { given_at: "t".into(), text: "ok".into(), version: "v1".into() });
-        let promise = Promise { text: "Soon".into(), due_by: "2026-11-24T10:15:00.000Z".into() };
+        callback.consent = Some(Consent {
+            given_at: "t".into(),
+            text: "ok".into(),
+            version: "v1".into(),
+        });
+        let promise = Promise {
+            text: "Soon".into(),
+            due_by: "2026-11-24T10:15:00.000Z".into(),
+        };
         callback.callback = Some(Callback {
             phone_e164: "+33612345678".into(),
             phone_raw: "06 12 34 56 78".into(),
@@ -477,7 +553,10 @@ mod tests {
             promise,
         });
         let mut slot = callback.clone();
-        slot.callback.as_mut().unwrap().when = When::Slot { from: "a".into(), to: "b".into() };
+        slot.callback.as_mut().unwrap().when = When::Slot {
+            from: "a".into(),
+            to: "b".into(),
+        };
         vec![feedback, callback, slot]
     }
 
@@ -486,7 +565,10 @@ mod tests {
         for sub in samples() {
             let ours = sub.to_json().to_string();
             let theirs = serde_json::to_value(&sub).unwrap();
-            assert_eq!(serde_json::from_str::<serde_json::Value>(&ours).unwrap(), theirs);
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&ours).unwrap(),
+                theirs
+            );
             // And what serde writes reads back the same through ours.
             let read = Submission::from_json(&Value::parse(&theirs.to_string()).unwrap());
             assert_eq!(read.as_ref(), Some(&sub));

@@ -90,7 +90,9 @@ impl Problem {
                 fill(s.err_message_too_long, &[("max", &max(m))])
             }
             ("feedback.message", _) => s.err_message_required.to_string(),
-            ("visitor.name", Code::TooLong { max: m }) => fill(s.err_name_too_long, &[("max", &max(m))]),
+            ("visitor.name", Code::TooLong { max: m }) => {
+                fill(s.err_name_too_long, &[("max", &max(m))])
+            }
             ("visitor.name", _) => s.err_name_required.to_string(),
             ("visitor.email", Code::Required) => s.err_email_required.to_string(),
             ("visitor.email", _) => s.err_email_invalid.to_string(),
@@ -98,7 +100,9 @@ impl Problem {
             ("callback.phone_raw" | "callback.phone_e164", _) => s.err_phone_invalid.to_string(),
             ("callback.when", _) => s.err_slot_required.to_string(),
             ("consent", _) => s.err_consent_required.to_string(),
-            ("callback.reason", Code::TooLong { max: m }) => fill(s.err_reason_too_long, &[("max", &max(m))]),
+            ("callback.reason", Code::TooLong { max: m }) => {
+                fill(s.err_reason_too_long, &[("max", &max(m))])
+            }
             _ => fill(s.err_rejected, &[("detail", &self.describe())]),
         }
     }
@@ -481,7 +485,8 @@ pub(crate) mod tests {
         );
         let dotted = |n: usize| format!("{}.{:03}", n / 1000, n % 1000);
         assert_eq!(
-            Problem::new("feedback.message", Code::TooLong { max: 4000 }).message_with(crate::i18n::Lang::De.strings(), &dotted),
+            Problem::new("feedback.message", Code::TooLong { max: 4000 })
+                .message_with(crate::i18n::Lang::De.strings(), &dotted),
             "Ihre Nachricht darf höchstens 4.000 Zeichen lang sein."
         );
     }

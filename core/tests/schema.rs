@@ -12,8 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Map, Value};
 
 fn schema() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/submission.schema.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("docs/submission.schema.json")).expect("valid JSON")
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/submission.schema.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("docs/submission.schema.json"))
+        .expect("valid JSON")
 }
 
 fn full(kind: Kind, when: When) -> Value {
@@ -24,9 +28,22 @@ fn full(kind: Kind, when: When) -> Value {
         kind,
         created_at: "2026-11-23T18:00:00.000Z".into(),
         locale: "fr-FR".into(),
-        page: Some(Page { url: "https://shop.example/".into(), title: "Shop".into(), referrer: "https://search.example/".into() }),
-        visitor: Visitor { name: Some("Ana".into()), email: Some("ana@example.com".into()), phone: Some("06 12 34 56 78".into()) },
-        feedback: (!callback).then(|| Feedback { metric: Metric::Csat, score: 4, category: Some("idea".into()), message: "Lovely".into() }),
+        page: Some(Page {
+            url: "https://shop.example/".into(),
+            title: "Shop".into(),
+            referrer: "https://search.example/".into(),
+        }),
+        visitor: Visitor {
+            name: Some("Ana".into()),
+            email: Some("ana@example.com".into()),
+            phone: Some("06 12 34 56 78".into()),
+        },
+        feedback: (!callback).then(|| Feedback {
+            metric: Metric::Csat,
+            score: 4,
+            category: Some("idea".into()),
+            message: "Lovely".into(),
+        }),
         callback: callback.then(|| Callback {
             phone_e164: "+33612345678".into(),
             phone_raw: "06 12 34 56 78".into(),
@@ -35,10 +52,21 @@ fn full(kind: Kind, when: When) -> Value {
             timezone: "Europe/Paris".into(),
             reason: "Order 1042".into(),
             urgent: true,
-            promise: Promise { text: "We'll call you within 15 minutes.".into(), due_by: "2026-11-23T18:15:00.000Z".into() },
+            promise: Promise {
+                text: "We'll call you within 15 minutes.".into(),
+                due_by: "2026-11-23T18:15:00.000Z".into(),
+            },
         }),
-        consent: Some(Consent { given_at: "2026-11-23T17:59:00.000Z".into(), text: "I agree.".into(), version: "1".into() }),
-        client: Some(Client { widget_version: "0.1.0".into(), user_agent: "UA".into(), viewport: "1280x720".into() }),
+        consent: Some(Consent {
+            given_at: "2026-11-23T17:59:00.000Z".into(),
+            text: "I agree.".into(),
+            version: "1".into(),
+        }),
+        client: Some(Client {
+            widget_version: "0.1.0".into(),
+            user_agent: "UA".into(),
+            viewport: "1280x720".into(),
+        }),
     };
     serde_json::to_value(sub).unwrap()
 }
@@ -52,7 +80,10 @@ fn resolve<'a>(root: &'a Value, node: &'a Value, example: &Value) -> &'a Value {
     }
     if let Some(branches) = node.get("oneOf").and_then(Value::as_array) {
         let mode = &example["mode"];
-        let branch = branches.iter().find(|b| &b["properties"]["mode"]["const"] == mode).expect("a oneOf branch for this mode");
+        let branch = branches
+            .iter()
+            .find(|b| &b["properties"]["mode"]["const"] == mode)
+            .expect("a oneOf branch for this mode");
         return resolve(root, branch, example);
     }
     node
@@ -80,7 +111,11 @@ type Seen = BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)>;
 fn check(root: &Value, node: &Value, doc: &Value, path: &mut Vec<String>, seen: &mut Seen) {
     let here = path.iter().fold(doc, |v, k| &v[k]);
     let node = resolve(root, node, here);
-    let at = if path.is_empty() { "(root)".to_owned() } else { path.join(".") };
+    let at = if path.is_empty() {
+        "(root)".to_owned()
+    } else {
+        path.join(".")
+    };
     let Some(obj) = here.as_object() else {
         // A leaf: enums and constants must match serde's variants.
         let allowed: Vec<&Value> = match (node.get("enum"), node.get("const")) {
@@ -99,24 +134,39 @@ fn check(root: &Value, node: &Value, doc: &Value, path: &mut Vec<String>, seen: 
                     m.insert(k.into(), v.clone());
                 }),
             };
-            assert!(parses(&doc2), "{at}: the schema allows {v}, the Rust types refuse it");
+            assert!(
+                parses(&doc2),
+                "{at}: the schema allows {v}, the Rust types refuse it"
+            );
         }
         if at != "schema" {
             // (`schema` is a plain string for serde; validate.rs refuses other values.)
             let bogus = edit(doc, path, |m, k| {
                 m.insert(k.into(), json!("not-a-variant"));
             });
-            assert!(!parses(&bogus), "{at}: the Rust types accept a value the schema refuses");
+            assert!(
+                !parses(&bogus),
+                "{at}: the Rust types accept a value the schema refuses"
+            );
         }
         return;
     };
-    assert_eq!(node["additionalProperties"], json!(false), "{at}: the schema must refuse unknown properties, as serde does");
-    let props = node["properties"].as_object().unwrap_or_else(|| panic!("{at}: no properties in the schema"));
+    assert_eq!(
+        node["additionalProperties"],
+        json!(false),
+        "{at}: the schema must refuse unknown properties, as serde does"
+    );
+    let props = node["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{at}: no properties in the schema"));
     // (A feedback example has no `callback` and the other way round: compared over all examples.)
     let entry = seen.entry(at.clone()).or_default();
     entry.0.extend(obj.keys().cloned());
     entry.1.extend(props.keys().cloned());
-    let required: Vec<&str> = node["required"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = node["required"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     for key in obj.keys() {
         path.push(key.clone());
         let without = edit(doc, path, |m, k| {
@@ -130,7 +180,9 @@ fn check(root: &Value, node: &Value, doc: &Value, path: &mut Vec<String>, seen: 
             path.join("."),
             if is_required { "accept" } else { "refuse" }
         );
-        let Some(child) = props.get(key) else { panic!("{}: not in the schema", path.join(".")) };
+        let Some(child) = props.get(key) else {
+            panic!("{}: not in the schema", path.join("."))
+        };
         check(root, child, doc, path, seen);
         path.pop();
     }
@@ -139,24 +191,47 @@ fn check(root: &Value, node: &Value, doc: &Value, path: &mut Vec<String>, seen: 
     let extra = edit(doc, &extra_path, |m, k| {
         m.insert(k.into(), json!(1));
     });
-    assert!(!parses(&extra), "{at}: the Rust types accept an unknown property");
+    assert!(
+        !parses(&extra),
+        "{at}: the Rust types accept an unknown property"
+    );
 }
 
 #[test]
 fn schema_and_rust_types_agree() {
     let root = schema();
-    let slot = When::Slot { from: "2026-11-24T09:00:00.000Z".into(), to: "2026-11-24T09:30:00.000Z".into() };
+    let slot = When::Slot {
+        from: "2026-11-24T09:00:00.000Z".into(),
+        to: "2026-11-24T09:30:00.000Z".into(),
+    };
     let mut seen = Seen::new();
-    for doc in [full(Kind::Feedback, When::Asap {}), full(Kind::Callback, When::Asap {}), full(Kind::Callback, slot)] {
+    for doc in [
+        full(Kind::Feedback, When::Asap {}),
+        full(Kind::Callback, When::Asap {}),
+        full(Kind::Callback, slot),
+    ] {
         check(&root, &root, &doc, &mut Vec::new(), &mut seen);
     }
     for (at, (keys, names)) in &seen {
-        assert_eq!(keys, names, "{at}: the Rust types and the schema name different properties");
+        assert_eq!(
+            keys, names,
+            "{at}: the Rust types and the schema name different properties"
+        );
     }
     let objects: Vec<&str> = seen.keys().map(String::as_str).collect();
     assert_eq!(
         objects,
-        ["(root)", "callback", "callback.promise", "callback.when", "client", "consent", "feedback", "page", "visitor"],
+        [
+            "(root)",
+            "callback",
+            "callback.promise",
+            "callback.when",
+            "client",
+            "consent",
+            "feedback",
+            "page",
+            "visitor"
+        ],
         "every object of the submission was walked"
     );
 }
@@ -177,6 +252,10 @@ fn schema_limits_match_validation() {
         ("promise", "text", SHORT_MAX),
     ];
     for (def, prop, max) in lengths {
-        assert_eq!(root["$defs"][def]["properties"][prop]["maxLength"], json!(max), "{def}.{prop}");
+        assert_eq!(
+            root["$defs"][def]["properties"][prop]["maxLength"],
+            json!(max),
+            "{def}.{prop}"
+        );
     }
 }

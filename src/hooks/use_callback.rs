@@ -15,8 +15,8 @@ use yew::prelude::*;
 use crate::clock::{self, Formatter, IanaZone, VisitorZone};
 use crate::context::AppContext;
 use crate::delivery::{deliver, Outcome};
-use crate::state::CallbackState;
 use crate::hooks::use_feedback::follow;
+use crate::state::CallbackState;
 use crate::tracking::Tracked;
 use crate::{browser, memory, storage};
 
@@ -33,14 +33,20 @@ impl ShopClock {
     fn new(ctx: &AppContext) -> ShopClock {
         if let Some(tz) = &ctx.config.callback.timezone {
             if let Some(zone) = IanaZone::new(tz) {
-                return ShopClock { zone: Box::new(zone), name: tz.clone() };
+                return ShopClock {
+                    zone: Box::new(zone),
+                    name: tz.clone(),
+                };
             }
             browser::warn(&format!("Allo: setting \"timezone\": {tz:?} is not a time zone this browser knows; using the visitor's."));
         }
         let name = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
             .resolved_options()
             .pipe_time_zone();
-        ShopClock { zone: Box::new(VisitorZone), name }
+        ShopClock {
+            zone: Box::new(VisitorZone),
+            name,
+        }
     }
 }
 
@@ -50,7 +56,10 @@ trait TimeZoneName {
 
 impl TimeZoneName for js_sys::Object {
     fn pipe_time_zone(self) -> String {
-        js_sys::Reflect::get(&self, &"timeZone".into()).ok().and_then(|v| v.as_string()).unwrap_or_else(|| "UTC".into())
+        js_sys::Reflect::get(&self, &"timeZone".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "UTC".into())
     }
 }
 
@@ -69,13 +78,26 @@ pub struct CallbackView {
 }
 
 /// The promise for `when` at `now`, and its sentence.
-fn promise_for(ctx: &AppContext, clock: &ShopClock, fmt: &Formatter, when: WhenChoice, now: i64) -> (Promise, String) {
+fn promise_for(
+    ctx: &AppContext,
+    clock: &ShopClock,
+    fmt: &Formatter,
+    when: WhenChoice,
+    now: i64,
+) -> (Promise, String) {
     let cb = &ctx.config.callback;
     let request = match when {
         WhenChoice::Slot(Some((from, to))) => Request::Slot { from, to },
         _ => Request::Asap,
     };
-    let p = promise(&cb.hours, &cb.closed, clock.zone.as_ref(), now, cb.within_minutes, request);
+    let p = promise(
+        &cb.hours,
+        &cb.closed,
+        clock.zone.as_ref(),
+        now,
+        cb.within_minutes,
+        request,
+    );
     let wording = p.wording_for(&VisitorZone, now);
     let template = ctx.strings.get(wording.key).unwrap_or_default().to_owned();
     let values: Vec<(&str, String)> = wording
@@ -111,8 +133,13 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
         let ctx = ctx.clone();
         use_reducer(move || {
             let langs = browser::language_candidates();
-            let tags: Vec<&str> = std::iter::once(ctx.locale.as_str()).chain(langs.iter().map(String::as_str)).collect();
-            let mut f = CallbackForm::new(default_country(ctx.config.callback.country.as_deref(), &tags));
+            let tags: Vec<&str> = std::iter::once(ctx.locale.as_str())
+                .chain(langs.iter().map(String::as_str))
+                .collect();
+            let mut f = CallbackForm::new(default_country(
+                ctx.config.callback.country.as_deref(),
+                &tags,
+            ));
             let remembered = memory::load();
             f.remember = remembered.is_some();
             let r = remembered.unwrap_or_default();
@@ -137,15 +164,30 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
         let (ctx, clock) = (ctx.clone(), clock.clone());
         move |_| {
             let cb = &ctx.config.callback;
-            let options = SlotOptions { days_ahead: cb.slot_days, ..SlotOptions::default() };
-            slots(&cb.hours, &cb.closed, clock.zone.as_ref(), clock::now_ms(), options)
+            let options = SlotOptions {
+                days_ahead: cb.slot_days,
+                ..SlotOptions::default()
+            };
+            slots(
+                &cb.hours,
+                &cb.closed,
+                clock.zone.as_ref(),
+                clock::now_ms(),
+                options,
+            )
         }
     });
     let pending_id = use_mut_ref(|| None::<String>);
     let tracked = use_state(|| None::<Tracked>);
     {
         let sending = form.status == Status::Sending;
-        let (form, ctx, clock, formatter, tracked) = (form.clone(), ctx.clone(), clock.clone(), formatter.clone(), tracked.clone());
+        let (form, ctx, clock, formatter, tracked) = (
+            form.clone(),
+            ctx.clone(),
+            clock.clone(),
+            formatter.clone(),
+            tracked.clone(),
+        );
         use_effect_with(sending, move |sending| {
             if *sending {
                 send(ctx, clock, formatter, form, pending_id, tracked);
@@ -153,7 +195,13 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
         });
     }
     let (_, promise) = promise_for(&ctx, &clock, &formatter, form.when, clock::now_ms());
-    CallbackView { form, slots, promise, formatter, tracked }
+    CallbackView {
+        form,
+        slots,
+        promise,
+        formatter,
+        tracked,
+    }
 }
 
 /// When this browser last asked for a callback, for the cooldown.
@@ -172,10 +220,16 @@ fn send(
     let Some(e164) = form.e164() else { return };
     let now = clock::now_ms();
     let (p, text) = promise_for(&ctx, &clock, &fmt, form.when, now);
-    let id = pending_id.borrow_mut().get_or_insert_with(|| allo_core::id::uuid_v4(browser::random_bytes())).clone();
+    let id = pending_id
+        .borrow_mut()
+        .get_or_insert_with(|| allo_core::id::uuid_v4(browser::random_bytes()))
+        .clone();
     let cb = &ctx.config.callback;
     let when = match form.when {
-        WhenChoice::Slot(Some((from, to))) => sub::When::Slot { from: clock::iso(from), to: clock::iso(to) },
+        WhenChoice::Slot(Some((from, to))) => sub::When::Slot {
+            from: clock::iso(from),
+            to: clock::iso(to),
+        },
         _ => sub::When::Asap {},
     };
     let consent_text = ctx.strings.consent_text.to_string();
@@ -187,7 +241,11 @@ fn send(
         created_at: clock::iso(now),
         locale: ctx.locale.clone(),
         page: meta.then(browser::page),
-        visitor: Visitor { name: Some(form.name.trim().to_owned()), email: None, phone: Some(form.phone.trim().to_owned()) },
+        visitor: Visitor {
+            name: Some(form.name.trim().to_owned()),
+            email: None,
+            phone: Some(form.phone.trim().to_owned()),
+        },
         feedback: None,
         callback: Some(sub::Callback {
             phone_e164: e164.into_string(),
@@ -197,9 +255,16 @@ fn send(
             timezone: clock.name.clone(),
             reason: form.reason.trim().to_owned(),
             urgent: form.urgent,
-            promise: sub::Promise { text, due_by: clock::iso(p.due_by_ms()) },
+            promise: sub::Promise {
+                text,
+                due_by: clock::iso(p.due_by_ms()),
+            },
         }),
-        consent: form.consent_at.clone().map(|given_at| sub::Consent { given_at, text: consent_text, version: cb.consent_version.clone() }),
+        consent: form.consent_at.clone().map(|given_at| sub::Consent {
+            given_at,
+            text: consent_text,
+            version: cb.consent_version.clone(),
+        }),
         client: meta.then(browser::client),
     };
     let endpoint = ctx.config.endpoint.clone();
@@ -209,7 +274,14 @@ fn send(
         let outcome = deliver(&endpoint, &submission).await;
         crate::events::after_send(&submission, &outcome, full_events);
         if let Outcome::Delivered(token) = &outcome {
-            follow(&endpoint, &id, Kind::Callback, token.clone(), remember, &tracked);
+            follow(
+                &endpoint,
+                &id,
+                Kind::Callback,
+                token.clone(),
+                remember,
+                &tracked,
+            );
         }
         if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
             pending_id.borrow_mut().take();

@@ -3,8 +3,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use allo_core::form::{Action, FeedbackForm, Rules, Status};
-use allo_core::submission::{Kind, Submission, SCHEMA};
 use allo_core::json::{FromJson, Obj, ToJson, Value};
+use allo_core::submission::{Kind, Submission, SCHEMA};
 use yew::prelude::*;
 
 use crate::context::AppContext;
@@ -52,7 +52,13 @@ impl FromJson for Draft {
 
 impl Draft {
     fn of(f: &FeedbackForm) -> Draft {
-        Draft { score: f.score, category: f.category.clone(), message: f.message.clone(), name: f.name.clone(), email: f.email.clone() }
+        Draft {
+            score: f.score,
+            category: f.category.clone(),
+            message: f.message.clone(),
+            name: f.name.clone(),
+            email: f.email.clone(),
+        }
     }
 }
 
@@ -60,7 +66,14 @@ impl Draft {
 /// remembered told us, then their unsent draft on top.
 fn initial(ctx: &AppContext) -> FeedbackForm {
     let c = &ctx.config;
-    let mut form = FeedbackForm::new(c.metric, Rules { message: c.message, name: c.name, email: c.email });
+    let mut form = FeedbackForm::new(
+        c.metric,
+        Rules {
+            message: c.message,
+            name: c.name,
+            email: c.email,
+        },
+    );
     let remembered = memory::load();
     form.remember = remembered.is_some();
     let r = remembered.unwrap_or_default();
@@ -85,7 +98,10 @@ fn initial(ctx: &AppContext) -> FeedbackForm {
 /// endpoint offers status). Dispatching `Action::Submit` validates; a valid form moves to
 /// `Sending`, which this hook turns into one delivery.
 #[hook]
-pub fn use_feedback() -> (UseReducerHandle<FeedbackState>, UseStateHandle<Option<Tracked>>) {
+pub fn use_feedback() -> (
+    UseReducerHandle<FeedbackState>,
+    UseStateHandle<Option<Tracked>>,
+) {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let state = {
         let ctx = ctx.clone();
@@ -108,7 +124,9 @@ pub fn use_feedback() -> (UseReducerHandle<FeedbackState>, UseStateHandle<Option
         use_effect_with((draft, done), move |(draft, done)| {
             if *done {
                 storage::remove(DRAFT_KEY);
-            } else if draft != &*pristine && storage::load::<Draft>(DRAFT_KEY).as_ref() != Some(draft) {
+            } else if draft != &*pristine
+                && storage::load::<Draft>(DRAFT_KEY).as_ref() != Some(draft)
+            {
                 storage::save(DRAFT_KEY, draft);
             }
         });
@@ -132,7 +150,9 @@ fn send(
     pending_id: Rc<RefCell<Option<String>>>,
     tracked: UseStateHandle<Option<Tracked>>,
 ) {
-    let Some(feedback) = state.feedback() else { return };
+    let Some(feedback) = state.feedback() else {
+        return;
+    };
     let id = pending_id
         .borrow_mut()
         .get_or_insert_with(|| allo_core::id::uuid_v4(browser::random_bytes()))
@@ -162,7 +182,14 @@ fn send(
             memory::update(remember, &name, &email, "");
         }
         if let Outcome::Delivered(token) = &outcome {
-            follow(&endpoint, &id, Kind::Feedback, token.clone(), remember, &tracked);
+            follow(
+                &endpoint,
+                &id,
+                Kind::Feedback,
+                token.clone(),
+                remember,
+                &tracked,
+            );
         }
         state.dispatch(match outcome {
             Outcome::Delivered(_) => Action::Sent(id),
@@ -175,7 +202,14 @@ fn send(
 /// Offers the status of a delivered request when the endpoint gave a token, and remembers it
 /// only for a visitor who asked to be remembered (unticking the box forgets them all: that is
 /// `memory::update`'s, which the hooks call after every send, delivered or queued).
-pub fn follow(endpoint: &str, id: &str, kind: Kind, token: Option<String>, remember: bool, tracked: &UseStateHandle<Option<Tracked>>) {
+pub fn follow(
+    endpoint: &str,
+    id: &str,
+    kind: Kind,
+    token: Option<String>,
+    remember: bool,
+    tracked: &UseStateHandle<Option<Tracked>>,
+) {
     let t = token.and_then(|token| Tracked::new(endpoint, id, kind, token));
     if let (Some(t), true) = (&t, remember) {
         tracking::add(t.clone());

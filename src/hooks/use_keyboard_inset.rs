@@ -23,19 +23,25 @@ pub fn use_keyboard_inset(panel_ref: NodeRef) {
         let listener = viewport.as_ref().map(|vv| {
             let (seen, window) = (vv.clone(), window.clone());
             let on_change = Closure::<dyn Fn()>::new(move || {
-                if let (Some(panel), Some(window)) = (panel_ref.cast::<HtmlElement>(), window.as_ref()) {
+                if let (Some(panel), Some(window)) =
+                    (panel_ref.cast::<HtmlElement>(), window.as_ref())
+                {
                     fit(&panel, &seen, window);
                 }
             });
             for event in ["resize", "scroll"] {
-                let _ = vv.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
+                let _ =
+                    vv.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
             }
             on_change
         });
         move || {
             if let (Some(vv), Some(listener)) = (viewport, listener) {
                 for event in ["resize", "scroll"] {
-                    let _ = vv.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+                    let _ = vv.remove_event_listener_with_callback(
+                        event,
+                        listener.as_ref().unchecked_ref(),
+                    );
                 }
             }
         }
@@ -44,7 +50,11 @@ pub fn use_keyboard_inset(panel_ref: NodeRef) {
 
 fn fit(panel: &HtmlElement, vv: &web_sys::VisualViewport, window: &web_sys::Window) {
     let style = panel.style();
-    let layout_height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    let layout_height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
     // Only a keyboard (or a pinch zoom) makes the visible area smaller than the layout one.
     if vv.height() + 1.0 < layout_height {
         let _ = style.set_property("--allo-vv-top", &format!("{}px", vv.offset_top()));
@@ -65,7 +75,10 @@ fn reveal_focus(panel: &HtmlElement) {
     if !panel.contains(Some(&active)) {
         return;
     }
-    let (field, frame) = (active.get_bounding_client_rect(), panel.get_bounding_client_rect());
+    let (field, frame) = (
+        active.get_bounding_client_rect(),
+        panel.get_bounding_client_rect(),
+    );
     let below = field.bottom() + MARGIN - frame.bottom();
     let above = frame.top() - (field.top() - MARGIN);
     if below > 0.0 {

@@ -79,7 +79,11 @@ impl Reducible for AppState {
 pub fn App(props: &AppProps) -> Html {
     let state = {
         let ctx = props.ctx.clone();
-        use_reducer(move || AppState { ctx, open: false, request: None })
+        use_reducer(move || AppState {
+            ctx,
+            open: false,
+            request: None,
+        })
     };
     let launcher_ref = use_node_ref();
     // Once, during the first render (before the launcher is in the DOM, in the same task).
@@ -90,7 +94,9 @@ pub fn App(props: &AppProps) -> Html {
         let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
         use_effect_with((), move |_| {
             api::take_over(&launcher_ref);
-            api::connect(Callback::from(move |cmd| dispatcher.dispatch(AppAction::Api(cmd))));
+            api::connect(Callback::from(move |cmd| {
+                dispatcher.dispatch(AppAction::Api(cmd))
+            }));
         });
     }
     // Focus goes back to the launcher when the panel closes, but never on first render:

@@ -14,8 +14,8 @@ use yew::prelude::*;
 use crate::clock::{self, CountryNames, Formatter};
 use crate::context::AppContext;
 use crate::hooks::use_callback::{last_sent_ms, use_callback_request};
-use crate::view::checkbox::Checkbox;
 use crate::view::announcer::Announcer;
+use crate::view::checkbox::Checkbox;
 use crate::view::feedback_form::{use_focus_after_thanks, use_focus_first_problem, Attempts};
 use crate::view::field::TextField;
 use crate::view::send_status::{announcement, failure_text, SendButton};
@@ -28,7 +28,11 @@ fn group_by_day(slots: &[Slot], fmt: &Formatter) -> SlotDays {
     let mut days: SlotDays = Vec::new();
     for (i, slot) in slots.iter().enumerate() {
         let day = fmt.date(slot.from_utc_ms);
-        let label = AttrValue::from(format!("{} – {}", fmt.time(slot.from_utc_ms), fmt.time(slot.to_utc_ms)));
+        let label = AttrValue::from(format!(
+            "{} – {}",
+            fmt.time(slot.from_utc_ms),
+            fmt.time(slot.to_utc_ms)
+        ));
         match days.last_mut() {
             Some((d, items)) if **d == *day => items.push((i, label)),
             _ => days.push((AttrValue::from(day), vec![(i, label)])),
@@ -54,7 +58,11 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let form = view.form.clone();
     let form_ref = use_node_ref();
     let attempts = use_state(Attempts::default);
-    use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field), attempts.count);
+    use_focus_first_problem(
+        form_ref.clone(),
+        form.problems.first().map(|p| p.field),
+        attempts.count,
+    );
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
     use_focus_after_thanks(form_ref.clone(), done);
     let said = announcement(
@@ -69,8 +77,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         let locale = ctx.locale.clone();
         move |_| {
             let names = CountryNames::new(&locale);
-            let mut list: Vec<(&'static str, String, &'static str)> =
-                COUNTRIES.iter().map(|c| (c.iso, names.name(c.iso), c.calling_code)).collect();
+            let mut list: Vec<(&'static str, String, &'static str)> = COUNTRIES
+                .iter()
+                .map(|c| (c.iso, names.name(c.iso), c.calling_code))
+                .collect();
             // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
             list.sort_by(|a, b| clock::collate(&locale, &a.1, &b.1));
             list
@@ -107,27 +117,49 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     };
     let onconsent = {
         let form = form.clone();
-        Callback::from(move |on: bool| form.dispatch(Action::Consent(on.then(|| clock::iso(clock::now_ms())))))
+        Callback::from(move |on: bool| {
+            form.dispatch(Action::Consent(on.then(|| clock::iso(clock::now_ms()))))
+        })
     };
     let oncountry = {
         let form = form.clone();
-        Callback::from(move |e: Event| form.dispatch(Action::Country(e.target_unchecked_into::<HtmlSelectElement>().value())))
+        Callback::from(move |e: Event| {
+            form.dispatch(Action::Country(
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            ))
+        })
     };
     let onmode = |slot: bool| {
         let form = form.clone();
-        Callback::from(move |_: Event| form.dispatch(Action::When(if slot { WhenChoice::Slot(None) } else { WhenChoice::Asap })))
+        Callback::from(move |_: Event| {
+            form.dispatch(Action::When(if slot {
+                WhenChoice::Slot(None)
+            } else {
+                WhenChoice::Asap
+            }))
+        })
     };
     let onslot = {
         let (form, slots) = (form.clone(), view.slots.clone());
         Callback::from(move |e: Event| {
-            let i: Option<usize> = e.target_unchecked_into::<HtmlSelectElement>().value().parse().ok();
-            let chosen = i.and_then(|i| slots.get(i)).map(|s| (s.from_utc_ms, s.to_utc_ms));
+            let i: Option<usize> = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .ok();
+            let chosen = i
+                .and_then(|i| slots.get(i))
+                .map(|s| (s.from_utc_ms, s.to_utc_ms));
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
     };
     let onhoneypot = {
         let form = form.clone();
-        Callback::from(move |e: InputEvent| form.dispatch(Action::Honeypot(e.target_unchecked_into::<HtmlInputElement>().value())))
+        Callback::from(move |e: InputEvent| {
+            form.dispatch(Action::Honeypot(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
     };
     let onsubmit = {
         let (form, attempts, ctx) = (form.clone(), attempts.clone(), ctx.clone());
@@ -135,16 +167,30 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form.validate().iter().map(|p| ctx.problem_message(p)).collect();
+            let messages: Vec<String> = form
+                .validate()
+                .iter()
+                .map(|p| ctx.problem_message(p))
+                .collect();
             attempts.set(attempts.next(&ctx.strings, &messages));
-            form.dispatch(Action::Submit { now_ms: clock::now_ms(), last_sent_ms: last_sent_ms(), cooldown_ms });
+            form.dispatch(Action::Submit {
+                now_ms: clock::now_ms(),
+                last_sent_ms: last_sent_ms(),
+                cooldown_ms,
+            });
         })
     };
-    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(ctx.problem_message(p)));
+    let error = |field: &str| {
+        form.problem(field)
+            .map(|p| AttrValue::from(ctx.problem_message(p)))
+    };
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => s.err_too_fast.to_string(),
-        Notice::Cooldown { minutes } => fill(s.err_cooldown, &[("minutes", &ctx.number(minutes.max(0) as usize))]),
+        Notice::Cooldown { minutes } => fill(
+            s.err_cooldown,
+            &[("minutes", &ctx.number(minutes.max(0) as usize))],
+        ),
     });
     let failed = match &form.status {
         Status::Failed(f) => Some(failure_text(s, f)),
@@ -165,7 +211,12 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     });
     let cb = &ctx.config.callback;
     let consent_text = s.consent_text.to_string();
-    let privacy = cb.privacy_url.clone().map(|u| (AttrValue::from(s.privacy_link.to_string()), AttrValue::from(u)));
+    let privacy = cb.privacy_url.clone().map(|u| {
+        (
+            AttrValue::from(s.privacy_link.to_string()),
+            AttrValue::from(u),
+        )
+    });
     let phone_described = phone_error.as_ref().map(|_| "allo-phone-error");
     html! {
         <>

@@ -27,7 +27,9 @@ pub struct CheckboxProps {
 /// The checkbox.
 #[component]
 pub fn Checkbox(props: &CheckboxProps) -> Html {
-    let onchange = props.onchange.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    let onchange = props
+        .onchange
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
     let error_id = format!("{}-error", props.id);
     html! {
         <div class="allo-check">

@@ -42,7 +42,10 @@ pub struct Attempts {
 impl Attempts {
     /// The next attempt, finding `messages` (the localized problems, in field order).
     pub fn next(&self, s: &allo_core::i18n::Strings, messages: &[String]) -> Attempts {
-        Attempts { count: self.count + 1, summary: problems_summary(s, messages) }
+        Attempts {
+            count: self.count + 1,
+            summary: problems_summary(s, messages),
+        }
     }
 
     /// The summary to put in the live region while problems remain. Every other attempt ends
@@ -94,7 +97,13 @@ pub fn use_focus_after_thanks(form_ref: NodeRef, thanks: bool) {
     let was = use_mut_ref(|| thanks);
     use_effect_with(thanks, move |thanks| {
         if *was.borrow() && !*thanks {
-            focus_in(&form_ref, &["input:not([type='hidden']):not([tabindex='-1']), textarea, select, button".to_owned()]);
+            focus_in(
+                &form_ref,
+                &[
+                    "input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"
+                        .to_owned(),
+                ],
+            );
         }
         *was.borrow_mut() = *thanks;
     });
@@ -108,10 +117,19 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let (form, tracked) = use_feedback();
     let form_ref = use_node_ref();
     let attempts = use_state(Attempts::default);
-    use_focus_first_problem(form_ref.clone(), form.problems.first().map(|p| p.field), attempts.count);
+    use_focus_first_problem(
+        form_ref.clone(),
+        form.problems.first().map(|p| p.field),
+        attempts.count,
+    );
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
     use_focus_after_thanks(form_ref.clone(), done);
-    let said = announcement(s, &form.status, None, &attempts.spoken(!form.problems.is_empty()));
+    let said = announcement(
+        s,
+        &form.status,
+        None,
+        &attempts.spoken(!form.problems.is_empty()),
+    );
     let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
@@ -145,12 +163,19 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form.validate().iter().map(|p| ctx.problem_message(p)).collect();
+            let messages: Vec<String> = form
+                .validate()
+                .iter()
+                .map(|p| ctx.problem_message(p))
+                .collect();
             attempts.set(attempts.next(&ctx.strings, &messages));
             form.dispatch(Action::Submit);
         })
     };
-    let error = |field: &str| form.problem(field).map(|p| AttrValue::from(ctx.problem_message(p)));
+    let error = |field: &str| {
+        form.problem(field)
+            .map(|p| AttrValue::from(ctx.problem_message(p)))
+    };
     let message_label = match form.sentiment() {
         Some(Sentiment::Low) => &s.followup_low,
         Some(Sentiment::Neutral) => &s.followup_neutral,
@@ -158,7 +183,8 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         None => &s.message_label,
     };
     let left = MESSAGE_MAX.saturating_sub(form.message.chars().count());
-    let counter = (left <= COUNTER_FROM).then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(left))])));
+    let counter = (left <= COUNTER_FROM)
+        .then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(left))])));
     let offer = match (&props.onswitch, form.sentiment()) {
         (Some(onswitch), Some(Sentiment::Low)) if ctx.config.kinds.contains(&Kind::Callback) => {
             let onclick = {

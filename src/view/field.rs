@@ -47,21 +47,28 @@ pub fn TextField(props: &TextFieldProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let error_id = format!("{}-error", props.id);
     let hint_id = format!("{}-hint", props.id);
-    let described: Vec<&str> = [(props.error.is_some(), error_id.as_str()), (props.hint.is_some(), hint_id.as_str())]
-        .into_iter()
-        .filter_map(|(on, id)| on.then_some(id))
-        .collect();
+    let described: Vec<&str> = [
+        (props.error.is_some(), error_id.as_str()),
+        (props.hint.is_some(), hint_id.as_str()),
+    ]
+    .into_iter()
+    .filter_map(|(on, id)| on.then_some(id))
+    .collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
     let invalid = props.error.is_some().then_some("true");
     let input = if props.multiline {
-        let oninput = props.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+        let oninput = props
+            .oninput
+            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
         html! {
             <textarea id={props.id.clone()} class="allo-textarea" value={props.value.clone()} {oninput}
                 readonly={props.readonly} required={props.required} aria-invalid={invalid}
                 aria-describedby={described} autocomplete={props.autocomplete.clone()} />
         }
     } else {
-        let oninput = props.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+        let oninput = props
+            .oninput
+            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
         html! {
             <input id={props.id.clone()} class="allo-input" type={props.kind.clone()} value={props.value.clone()} {oninput}
                 readonly={props.readonly} required={props.required} aria-invalid={invalid}

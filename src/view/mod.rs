@@ -5,14 +5,14 @@ pub mod app;
 pub mod callback_form;
 pub mod category;
 pub mod checkbox;
-pub mod field;
-pub mod send_status;
-pub mod status;
 pub mod feedback_form;
+pub mod field;
 pub mod icons;
 pub mod launcher;
 pub mod panel;
 pub mod rating;
+pub mod send_status;
+pub mod status;
 pub mod thanks;
 
 /// Focuses `node` if it is an element (focus failures are harmless and ignored).

@@ -147,7 +147,9 @@ pub fn Panel(props: &PanelProps) -> Html {
     let carried = use_state(|| None::<String>);
     // The owner's `identify` (or visitor setting) first, then a visitor who asked to be remembered.
     let greeting = use_memo(ctx.config.prefill.name.clone(), |name| {
-        name.clone().or_else(|| crate::memory::load().map(|r| r.name)).filter(|n| !n.is_empty())
+        name.clone()
+            .or_else(|| crate::memory::load().map(|r| r.name))
+            .filter(|n| !n.is_empty())
     });
     let tab_refs = [use_node_ref(), use_node_ref()];
 
@@ -227,7 +229,10 @@ pub fn Panel(props: &PanelProps) -> Html {
             </div>
         }
     };
-    let class = classes!("allo-panel", format!("allo-panel--{}", ctx.config.position.as_str()));
+    let class = classes!(
+        "allo-panel",
+        format!("allo-panel--{}", ctx.config.position.as_str())
+    );
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
         <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title"

@@ -27,8 +27,14 @@ fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, St
     match metric {
         Metric::Csat => {
             let names = [&s.csat_1, &s.csat_2, &s.csat_3, &s.csat_4, &s.csat_5];
-            let options = (1..=5).map(|n| (n, names[usize::from(n - 1)].to_string())).collect();
-            (s.csat_question.to_string(), options, (s.csat_1.to_string(), s.csat_5.to_string()))
+            let options = (1..=5)
+                .map(|n| (n, names[usize::from(n - 1)].to_string()))
+                .collect();
+            (
+                s.csat_question.to_string(),
+                options,
+                (s.csat_1.to_string(), s.csat_5.to_string()),
+            )
         }
         Metric::Nps => {
             let options = (0..=10)
@@ -43,12 +49,24 @@ fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, St
                     (n, name)
                 })
                 .collect();
-            (s.nps_question.to_string(), options, (s.nps_low.to_string(), s.nps_high.to_string()))
+            (
+                s.nps_question.to_string(),
+                options,
+                (s.nps_low.to_string(), s.nps_high.to_string()),
+            )
         }
         Metric::Ces => {
-            let names = [&s.ces_1, &s.ces_2, &s.ces_3, &s.ces_4, &s.ces_5, &s.ces_6, &s.ces_7];
-            let options = (1..=7).map(|n| (n, format!("{n}, {}", names[usize::from(n - 1)]))).collect();
-            (s.ces_question.to_string(), options, (s.ces_1.to_string(), s.ces_7.to_string()))
+            let names = [
+                &s.ces_1, &s.ces_2, &s.ces_3, &s.ces_4, &s.ces_5, &s.ces_6, &s.ces_7,
+            ];
+            let options = (1..=7)
+                .map(|n| (n, format!("{n}, {}", names[usize::from(n - 1)])))
+                .collect();
+            (
+                s.ces_question.to_string(),
+                options,
+                (s.ces_1.to_string(), s.ces_7.to_string()),
+            )
         }
     }
 }
@@ -59,7 +77,10 @@ pub fn Rating(props: &RatingProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let metric = ctx.config.metric;
     let (question, options, (low, high)) = scale(metric, &ctx.strings);
-    let described = props.error.as_ref().map(|_| AttrValue::from("allo-score-error"));
+    let described = props
+        .error
+        .as_ref()
+        .map(|_| AttrValue::from("allo-score-error"));
     let invalid = props.error.is_some().then_some("true");
     let class = classes!("allo-rating", format!("allo-rating--{}", metric.as_str()));
     html! {

@@ -14,7 +14,10 @@ pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
         SendFailure::Duplicate => s.err_duplicate.to_string(),
         SendFailure::Rejected(Some(detail)) => fill(s.err_rejected, &[("detail", detail)]),
         SendFailure::Rejected(None) => {
-            fill(s.err_rejected, &[("detail", "")]).trim_end_matches([' ', ':', '\u{a0}']).to_owned() + "."
+            fill(s.err_rejected, &[("detail", "")])
+                .trim_end_matches([' ', ':', '\u{a0}'])
+                .to_owned()
+                + "."
         }
     }
 }
@@ -23,7 +26,12 @@ pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
 /// title (`thanks_title` replaces the default, as the callback form does: its heading, which
 /// takes focus, carries the details as its description); otherwise `problems`, the last
 /// submit's summary.
-pub fn announcement(s: &Strings, status: &Status, thanks_title: Option<&str>, problems: &str) -> String {
+pub fn announcement(
+    s: &Strings,
+    status: &Status,
+    thanks_title: Option<&str>,
+    problems: &str,
+) -> String {
     match status {
         Status::Sending => s.sending.to_string(),
         Status::Queued { .. } => s.queued_title.to_string(),

@@ -33,7 +33,11 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
             });
         });
     }
-    let kind = if props.tracked.kind == "callback" { &s.kind_callback } else { &s.kind_feedback };
+    let kind = if props.tracked.kind == "callback" {
+        &s.kind_callback
+    } else {
+        &s.kind_feedback
+    };
     let body = match &*state {
         None => html! { <p class="allo-status">{ s.status_loading }</p> },
         Some(None) => html! { <p class="allo-status">{ s.status_unavailable }</p> },

@@ -57,7 +57,11 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     }
     // Read out with the heading when it takes focus: what happens next, and the reference.
     let (next_id, ref_id) = (format!("{}-next", props.id), format!("{}-ref", props.id));
-    let described = if props.reference.is_empty() { next_id.clone() } else { format!("{next_id} {ref_id}") };
+    let described = if props.reference.is_empty() {
+        next_id.clone()
+    } else {
+        format!("{next_id} {ref_id}")
+    };
     html! {
         <div class="allo-thanks">
             <h3 class="allo-thanks__title" tabindex="-1" ref={heading} aria-describedby={described}>
