@@ -1,4 +1,4 @@
-/*! Allo loader · docs/embedding.md */
+/*! Allo · docs/embedding.md */
 /*
  * The one script a shop embeds, and the only one loaded with the page. Why a loader and not
  * the wasm-bindgen glue itself: the owner's snippet must never change when the build does,
@@ -9,7 +9,8 @@
  *    look as the real one, in the visitor's language;
  *  - owns `window.Allo`, queueing calls until the wasm is ready, and `data-allo-open` triggers;
  *  - when the browser is idle after load (unless the visitor saves data or is on 2G), fetches
- *    the glue and compiles the wasm, streaming and off the main thread, but runs nothing;
+ *    the glue, which compiles the wasm, streaming and off the main thread, but runs nothing
+ *    (that part lives in loader/glue-start.js, appended to the glue at build time);
  *  - starts the app only on intent (pointer over or focus on the launcher, a click,
  *    `Allo.open`, a `data-allo-open` click): instantiating and booting the wasm is a task of
  *    tens of milliseconds on the main thread, which the page should pay only for a visitor who
@@ -101,31 +102,34 @@
     return (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05) ** 2 >= 0.0525 ? '#000' : '#fff';
   }
 
-  /** `offsetX`/`offsetY` as CSS: whole pixels, 20px by default. */
-  function px(v) {
-    return (/^\d{1,4}(px)?$/.test(String(v).trim()) ? parseInt(v) : 20) + 'px';
+  /** `offsetX`/`offsetY` as CSS, exactly as the app reads them (core/src/config.rs,
+   * `CssLength::parse`): a number of up to 10 characters, at most 10000, with one of its
+   * units or none (pixels); anything else is the default, 20px. */
+  function len(v) {
+    var m = /^(\d+(\.\d+)?)(px|r?em|%|[dsl]?v[wh])?$/.exec(String(v).trim().toLowerCase());
+    return m && m[1].length < 11 && m[1] <= 1e4 ? m[1] + (m[3] || 'px') : '20px';
   }
 
   /** The facade's CSS: styles/base.css and styles/launcher.css, cut to the launcher, with the
    * owner's accent, corner offsets and z-index filled in. */
   function css() {
-    var a = String(own.accent || '').trim().replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3'), x = px(own.offsetX);
+    var a = String(own.accent || '').trim().replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3');
     if (!/^#[\da-f]{6}$/i.test(a)) a = '#1d4ed8';
     return ':host{all:initial!important}' +
       // Only what the launcher shows, on the button itself: direction (`all` leaves the page's
       // `direction` to be inherited), font (every browser that runs Allo resolves the real
       // stack's first entry, system-ui) and focus ring.
-      '.allo-launcher{position:fixed;bottom:' + px(own.offsetY) + ';right:' + x + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : 2147483000) +
+      '.allo-launcher{position:fixed;bottom:' + len(own.offsetY) + (own.position == 'bottom-left' ? ';left:' : ';right:') + len(own.offsetX) + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : 2147483000) +
       ';display:inline-flex;align-items:center;gap:8px;min-height:48px;padding:0 20px 0 16px;border:0;border-radius:999px;background:' + a + ';color:' + onAccent(a) +
       ';direction:ltr;font:600 15px/1 system-ui,sans-serif;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22)}' +
       // No hover lift: pointing at the facade starts the real launcher, which has it. The focus
       // ring comes after the launcher's rule, so that it replaces the drop shadow.
       ':focus-visible{outline:3px solid #2563eb;outline-offset:3px;box-shadow:0 0 0 3px #fff}' +
-      '.allo-launcher--bottom-left{right:auto;left:' + x + '}' +
-      '.allo-launcher svg{width:22px;height:22px;flex:none}' +
+      // The shadow root holds only the facade: bare element selectors are enough.
+      'svg{width:22px;height:22px;flex:none;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}' +
       // While the wasm loads after a click: the icon becomes a turning ring.
-      '.allo-launcher[aria-busy] svg{box-sizing:border-box;border-radius:50%;border:2.5px solid;border-right-color:#0000;animation:allo-spin .8s linear infinite}' +
-      '.allo-launcher[aria-busy] path{display:none}@keyframes allo-spin{to{transform:rotate(1turn)}}';
+      '[aria-busy] svg{box-sizing:border-box;border-radius:50%;border:2.5px solid;border-right-color:#0000;animation:spin .8s linear infinite}' +
+      '[aria-busy] path{display:none}@keyframes spin{to{rotate:1turn}}';
   }
 
   function el(name, attrs, parent) {
@@ -135,11 +139,15 @@
     return e;
   }
 
-  /** The host element and its shadow root, with the facade launcher unless the owner hides it. */
+  /** The host element and its shadow root. */
+  function mount() {
+    root = (host = d.createElement('allo-widget')).attachShadow({ mode: 'open' });
+  }
+
+  /** The host element, with the facade launcher unless the owner hides it. */
   function draw() {
     if (dead) return;
-    host = d.createElement('allo-widget');
-    root = host.attachShadow({ mode: 'open' });
+    mount();
     // A constructed stylesheet: no CSP `style-src` needed. Else a <style> with the nonce.
     try {
       var sheet = new CSSStyleSheet();
@@ -149,14 +157,13 @@
       el('style', { 'data-allo-facade': '', nonce: nonce || '' }, root).textContent = css();
     }
     if (own.launcher != 'hidden') {
+      // No `type`: the facade is in no form, so the default type does nothing.
       button = el('button', {
-        type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-allo-facade': '',
-        'class': 'allo-launcher allo-launcher--' + (own.position == 'bottom-left' ? 'bottom-left' : 'bottom-right'),
+        'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-allo-facade': '',
+        'class': 'allo-launcher',
       }, root);
-      var svg = el('svg', {
-        viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'none', stroke: 'currentColor',
-        'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
-      }, button);
+      // Its stroke is styled in css(): fewer bytes than attributes.
+      var svg = el('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, button);
       el('path', { d: 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z' }, svg);
       label = el('span', {}, button);
       label.textContent = text();
@@ -185,44 +192,32 @@
     // A submission still in the outbox (the visitor's own, from an earlier page) is intent
     // enough: the app starts to deliver it (docs/delivery.md). Else compile only. (Not
     // cancelled by destroy(): it then does nothing.)
-    var idle = () => {
-      try { var p = /allo:outbox:/.test(Object.keys(localStorage)); } catch (e) { /* storage blocked */ }
-      dead || (p ? load : compile)();
-    }, later = () => {
+    var idle = () => dead || compile().then((g) => g && g.queued() && load()), later = () => {
       w.requestIdleCallback ? requestIdleCallback(idle, { timeout: 4000 }) : setTimeout(idle, 2000);
     };
     if (d.readyState == 'complete') later(); else on(w, 'load', later);
   }
 
-  /** Fetches the glue and compiles the wasm once, and runs neither. V8 compiles a streamed
-   * module on background threads, so this costs the page no long task. */
+  /** Fetches the glue, which fetches and compiles the wasm (loader/glue-start.js), once. */
   function compile() {
-    return compiled || (compiled = Promise.all([
-      import(new URL('allo-widget.js', base).href),
-      fetch(new URL('allo-widget_bg.wasm', base)).then((r) => {
-        if (!r.ok) throw r.status;
-        // Streaming needs exactly `Content-Type: application/wasm`; other servers get the bytes path.
-        return W.compileStreaming && r.headers.get('content-type') == 'application/wasm'
-          ? W.compileStreaming(r) : r.arrayBuffer().then(W.compile);
-      }),
-    ]).catch(fail));
+    return compiled || (compiled = import(new URL('allo-widget.js', base).href)
+      .then((g) => g.prepare().then(() => g)).catch(fail));
   }
 
-  /** On intent: instantiates the compiled module (the glue accepts a `WebAssembly.Module`),
-   * boots the app once and replays the queued calls. */
+  /** On intent: boots the app once (instantiating the compiled module) and replays the
+   * queued calls. */
   function load() {
-    var g;
-    return started || (started = compile().then((m) => dead || (g = m[0]).default({ module_or_path: m[1] })).then(() => {
-      if (dead) return;
-      if (!host) {
-        // The settings looked unusable: let the wasm say exactly what is wrong, once.
-        host = d.createElement('allo-widget');
-        root = host.attachShadow({ mode: 'open' });
-      }
-      if (!g.boot(settings, root)) return stop();
-      if (!host.isConnected) d.body.appendChild(host);
-      glue = g;
-      queue.splice(0).forEach(replay);
+    return started || (started = compile().then((g) => {
+      if (!g || dead) return;
+      // No host when the settings looked unusable: let the wasm say exactly what is wrong, once.
+      if (!host) mount();
+      return g.start(settings, root, () => dead).then((ok) => {
+        if (dead) return;
+        if (!ok) return stop();
+        if (!host.isConnected) d.body.appendChild(host);
+        glue = g;
+        queue.splice(0).forEach(replay);
+      });
     }).catch(fail));
   }
 
@@ -263,7 +258,7 @@
   [].forEach.call(prior && prior.q || [], replay);
 
   var endpoint = String(own.endpoint || '').trim();
-  if (!ok || /[\s\x00-\x1f]/.test(endpoint) || !/^((https?:)?\/\/[^\/?#]|\/(?!\/))/i.test(endpoint)) {
+  if (!ok || !/^((https?:)?\/\/[^\/?#\s\0-\x1f]|\/(?!\/))[^\s\0-\x1f]*$/i.test(endpoint)) {
     // No facade for a config the widget will refuse: the wasm logs the one precise error.
     load();
   } else if (!W) {
@@ -273,7 +268,7 @@
   } else {
     // Compiling an empty module fails at once where the page's CSP forbids WebAssembly: then
     // no launcher is drawn that could never open.
-    W.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => {
+    W.compile(Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0)).then(() => {
       if (d.body) draw(); else on(d, 'DOMContentLoaded', draw);
     }, fail);
   }

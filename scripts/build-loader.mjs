@@ -28,9 +28,20 @@ console.log(`loader: ${source.length} → ${result.code.length} bytes (${path.re
 // minify it. Minified it is 2.2 KB smaller gzipped (9,376 → 7,118 B, measured 2026-11-30). As an
 // ES module its exports (boot, command, destroy, the default init) keep their names, and the
 // import object's keys are properties, which terser leaves alone.
+//
+// The loader's second half (loader/glue-start.js: compile the wasm, instantiate, boot) is
+// appended to the glue first, in the glue's module scope: it is needed only when the glue is
+// loaded anyway, and every byte of it kept out of allo.js is a byte of the loader's budget.
 if (!process.argv[2]) {
   const glue = path.join(path.dirname(out), 'allo-widget.js');
-  const code = readFileSync(glue, 'utf8');
+  const generated = readFileSync(glue, 'utf8');
+  for (const name of ['async function __wbg_init(', 'export function boot(']) {
+    if (!generated.includes(name)) {
+      console.error(`build-loader: the wasm-bindgen glue has no \`${name}\` any more; loader/glue-start.js needs it`);
+      process.exit(1);
+    }
+  }
+  const code = generated + '\n' + readFileSync(path.join(root, 'loader', 'glue-start.js'), 'utf8');
   const min = await minify(code, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true });
   writeFileSync(glue, min.code + '\n');
   console.log(`glue: ${code.length} → ${min.code.length} bytes (${path.relative(root, glue) || glue})`);

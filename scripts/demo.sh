@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Sets everything up, builds the widget, and runs the demo: the collector serves the demo shop
-# page with Allo embedded exactly as an owner would, and stores submissions in SQLite.
+# Sets everything up, builds the widget, and runs the demo: both sides of Allo on one local
+# collector with SQLite. The collector serves the demo shop page with Allo embedded exactly as
+# an owner would, stores what visitors send, and serves the owner's inbox, where a submission
+# made on the shop page can be opened a second later.
 #   scripts/demo.sh [--db PATH] [--listen HOST:PORT]   (defaults: allo-demo.sqlite, 127.0.0.1:8080)
+# The inbox token is made for this demo on first run and kept beside the database
+# (PATH.token), so the same token works after a restart. Nothing is pre-filled.
+# ALLO_DEMO_NO_BUILD=1 skips set-up and build (the e2e test of this script uses it: the test
+# command has just built everything).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -14,9 +20,17 @@ while [ $# -gt 0 ]; do
     *) echo "demo: unknown option $1 (use --db PATH, --listen HOST:PORT)" >&2; exit 2 ;;
   esac
 done
-"$ROOT/scripts/setup.sh"
-. "$ROOT/scripts/env.sh"
-"$ROOT/scripts/build.sh"
-cargo build -p allo-collector
-printf '\n  Demo shop:   http://%s/\n  Submissions: %s (sqlite3 %s "select * from submissions")\n  Stop with Ctrl+C.\n\n' "$listen" "$db" "$db"
-exec target/debug/allo-collector --listen "$listen" --db "$db" --site dist
+if [ "${ALLO_DEMO_NO_BUILD:-}" != 1 ]; then
+  "$ROOT/scripts/setup.sh"
+  . "$ROOT/scripts/env.sh"
+  "$ROOT/scripts/build.sh"
+  cargo build -p allo-collector
+fi
+token_file="$db.token"
+if [ ! -s "$token_file" ]; then
+  (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' > "$token_file")
+fi
+token=$(cat "$token_file")
+printf '\n  Demo shop:   http://%s/\n  Inbox:       http://%s/inbox  (token: %s)\n  Submissions: %s (sqlite3 %s "select * from submissions")\n  Stop with Ctrl+C.\n\n' \
+  "$listen" "$listen" "$token" "$db" "$db"
+ALLO_INBOX_TOKEN=$token exec target/debug/allo-collector --listen "$listen" --db "$db" --site dist

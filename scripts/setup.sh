@@ -49,13 +49,23 @@ else
     mode=rustup
   else
     step "rustup could not fetch the wasm32 target: using Debian's rustc-web with the std built from source"
-    apt_install rustc-web cargo-web rust-web-src lld-22
+    apt_install rustc-web cargo-web rust-web-src rust-web-clippy lld-22
     if [ ! -e /usr/bin/rust-lld ]; then
       $SUDO ln -sf "$(ls /usr/lib/llvm-*/bin/lld | sort -V | tail -n1)" /usr/bin/rust-lld
     fi
     mode=debian
   fi
 fi
+# The quality gates (scripts/test.sh) need rustfmt and clippy for the host toolchain; Debian's
+# fallback toolchain brings its own clippy (rust-web-clippy) for the wasm lint.
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    step "rustup component add $component (up to 45 s)"
+    timeout 45 rustup component add "$component"
+  fi
+done
+if [ "$mode" = debian ] && [ ! -x /usr/bin/cargo-clippy ]; then apt_install rust-web-clippy; fi
+
 # The standard library's source lets release builds rebuild std for size (see env.sh); Debian's
 # rust-web-src has it, rustup needs the rust-src component.
 build_std=1

@@ -78,12 +78,17 @@ impl Route {
     }
 }
 
+/// A listener on `window`, kept so that it can be removed again.
+type Listener = Closure<dyn Fn(web_sys::Event)>;
+
 /// The page's outbox worker.
 #[derive(Default)]
 struct Worker {
     routes: HashMap<String, Route>,
     tab: String,
     claims: u64,
+    /// The page listeners [`listen`] added, kept so that `Allo.destroy()` can remove them.
+    listeners: Vec<(&'static str, Listener)>,
     listening: bool,
     flushing: bool,
     again: bool,
@@ -171,17 +176,13 @@ fn listen() {
     let Some(window) = web_sys::window().filter(|_| first) else {
         return;
     };
-    // Listeners live as long as the page: leaking them is the intent.
-    let on_online = Closure::<dyn Fn()>::new(kick);
-    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    on_online.forget();
-    let on_hide = Closure::<dyn Fn()>::new(on_page_hide);
-    let _ = window.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
-    on_hide.forget();
+    let on_online = Listener::new(|_| kick());
+    let on_hide = Listener::new(|_| on_page_hide());
     // Another tab queued or cleared something: re-plan (reads only).
-    let on_storage = Closure::<dyn Fn(web_sys::StorageEvent)>::new(|e: web_sys::StorageEvent| {
+    let on_storage = Listener::new(|e: web_sys::Event| {
         let ours = e
-            .key()
+            .dyn_ref::<web_sys::StorageEvent>()
+            .and_then(|e| e.key())
             .as_deref()
             .and_then(storage::own_key)
             .is_some_and(|k| k.starts_with(outbox::KEY_PREFIX));
@@ -189,8 +190,35 @@ fn listen() {
             schedule();
         }
     });
-    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
-    on_storage.forget();
+    let listeners = vec![
+        ("online", on_online),
+        ("pagehide", on_hide),
+        ("storage", on_storage),
+    ];
+    for (event, f) in &listeners {
+        let _ = window.add_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+    }
+    WORKER.with(|w| w.borrow_mut().listeners = listeners);
+    crate::api::on_destroy(stop);
+}
+
+/// `Allo.destroy()`: removes the page listeners and the timer and forgets the endpoints, so
+/// nothing of Allo's runs on the page any more. A pass already under way finishes its send
+/// (the submission is the visitor's) but sets no new timer. What is left in the outbox is
+/// sent when Allo next starts.
+fn stop() {
+    let (listeners, timer) = WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.listening = false;
+        w.routes.clear();
+        (std::mem::take(&mut w.listeners), w.timer.take())
+    });
+    drop(timer); // a gloo Timeout is cleared when dropped
+    if let Some(window) = web_sys::window() {
+        for (event, f) in &listeners {
+            let _ = window.remove_event_listener_with_callback(event, f.as_ref().unchecked_ref());
+        }
+    }
 }
 
 /// Runs a pass over the outbox soon.
@@ -244,7 +272,8 @@ fn schedule() {
     let Some(at) = at else { return };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
-        if w.timer.as_ref().is_some_and(|(t, _)| *t <= at) {
+        // Stopped (`Allo.destroy()`): no endpoint left to send to, so no timer either.
+        if w.routes.is_empty() || w.timer.as_ref().is_some_and(|(t, _)| *t <= at) {
             return;
         }
         let delay = at.saturating_sub(now).min(i32::MAX as u64) as u32;

@@ -64,5 +64,5 @@ pub fn update(remember: bool, name: &str, email: &str, phone: &str) {
             *slot = value.trim().to_owned();
         }
     }
-    storage::save(KEY, &r);
+    storage::save(KEY, &r, storage::Kept::Visitor);
 }

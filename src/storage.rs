@@ -2,8 +2,8 @@
 //!
 //! Nothing is written until the visitor has interacted (callers only save after an input or a
 //! send; reading, including listing the outbox at boot, writes nothing), and every failure
-//! (storage disabled, quota, sandboxed iframe) is contained: the draft's [`save`] warns and
-//! carries on, while the outbox uses [`try_save`] because it must know whether a submission
+//! (storage disabled, quota, sandboxed iframe) is contained: [`save`] warns, naming what
+//! was not kept, and carries on, while the outbox uses [`try_save`] because it must know whether a submission
 //! is really safe before telling the visitor "saved".
 use allo_core::json::{FromJson, ToJson, Value};
 
@@ -55,13 +55,36 @@ pub fn try_save<T: ToJson>(key: &str, value: &T) -> Result<(), StorageError> {
         .map_err(|_| StorageError::Write)
 }
 
-/// Stores `value` under `key`; a failure only warns (for values that are a comfort, such as
-/// the draft).
-pub fn save<T: ToJson>(key: &str, value: &T) {
+/// A value kept for the visitor's comfort, named in the warning when it cannot be stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// The unsent feedback draft.
+    Draft,
+    /// The remembered name, number and email ("remember me").
+    Visitor,
+    /// The requests whose status "Your requests" follows.
+    Requests,
+    /// When the last callback request was sent (the cooldown).
+    Cooldown,
+}
+
+impl Kept {
+    /// The console warning for a failed write of this value.
+    pub fn warning(self) -> &'static str {
+        match self {
+            Kept::Draft => "Allo: browser storage is unavailable; your draft will not survive a reload.",
+            Kept::Visitor => "Allo: browser storage is unavailable; your details will not be remembered on your next visit.",
+            Kept::Requests => "Allo: browser storage is unavailable; \"Your requests\" will not show this request after a reload.",
+            Kept::Cooldown => "Allo: browser storage is unavailable; the wait between two callback requests will not survive a reload.",
+        }
+    }
+}
+
+/// Stores `value` under `key`; a failure only warns, naming what was not saved (for values
+/// that are a comfort, such as the draft).
+pub fn save<T: ToJson>(key: &str, value: &T, what: Kept) {
     if try_save(key, value).is_err() {
-        crate::browser::warn(
-            "Allo: browser storage is unavailable; your draft will not survive a reload.",
-        );
+        crate::browser::warn(what.warning());
     }
 }
 

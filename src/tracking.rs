@@ -102,7 +102,7 @@ pub fn add(t: Tracked) {
     all.retain(|x| x.id != t.id);
     all.insert(0, t);
     all.truncate(MAX);
-    storage::save(KEY, &all);
+    storage::save(KEY, &all, storage::Kept::Requests);
 }
 
 /// Follows a request the outbox delivered in the background (queued while offline or while the
@@ -133,6 +133,6 @@ pub fn forget(id: Option<&str>) {
     if all.is_empty() {
         storage::remove(KEY);
     } else {
-        storage::save(KEY, &all);
+        storage::save(KEY, &all, storage::Kept::Requests);
     }
 }

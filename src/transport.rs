@@ -16,9 +16,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
 
-/// How long one attempt may take before it is aborted, unless the owner set `timeoutMs`.
-pub const ATTEMPT_TIMEOUT_MS: u32 = delivery::DEFAULT_TIMEOUT_MS;
-
 /// Where and how to send: the endpoint plus the owner's delivery settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
@@ -47,8 +44,6 @@ impl Target {
 /// What the endpoint said when it accepted the submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
-    /// The HTTP status (201 for new, 200 for a repeat the endpoint already had).
-    pub status: u16,
     /// The token that reads this submission's status, when the endpoint offers one (the
     /// collector does; other endpoints simply don't, and the widget then offers no status).
     pub status_token: Option<String>,
@@ -72,6 +67,9 @@ pub enum TransportError {
         /// Its `Retry-After`, in milliseconds from now, if it sent one Allo could read.
         retry_after_ms: Option<u64>,
     },
+    /// The endpoint answered 2xx, but with a body that is not the JSON asked for (a proxy's
+    /// HTML page, a truncated answer): it was reached, so this is not a network error.
+    Unreadable,
 }
 
 impl TransportError {
@@ -81,6 +79,7 @@ impl TransportError {
             TransportError::Setup | TransportError::Network | TransportError::Timeout => {
                 SendFailure::Network
             }
+            TransportError::Unreadable => SendFailure::Server,
             TransportError::Http { status, .. }
                 if *status >= 500 || *status == 408 || *status == 429 =>
             {
@@ -97,7 +96,9 @@ impl TransportError {
         match self {
             // A request that cannot be built will not build next time either, but it is
             // never the endpoint's verdict: keep it (the outbox expires it eventually).
-            TransportError::Setup | TransportError::Network => (Failure::Network, None),
+            TransportError::Setup | TransportError::Network | TransportError::Unreadable => {
+                (Failure::Network, None)
+            }
             TransportError::Timeout => (Failure::Timeout, None),
             TransportError::Http {
                 status,
@@ -164,7 +165,6 @@ pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, Transpor
     let status = response.status();
     if response.ok() {
         return Ok(Receipt {
-            status,
             status_token: status_token(&response).await,
         });
     }
@@ -259,10 +259,12 @@ pub async fn get_json(url: &str, timeout_ms: u32) -> Result<Value, TransportErro
             retry_after_ms: None,
         });
     }
+    // A body that breaks off mid-way is a network failure; one that arrives whole but is not
+    // JSON is the endpoint's.
     let text = JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
         .await
         .map_err(|_| TransportError::Network)?
         .as_string()
         .unwrap_or_default();
-    Value::parse(&text).map_err(|_| TransportError::Network)
+    Value::parse(&text).map_err(|_| TransportError::Unreadable)
 }

@@ -284,3 +284,40 @@ async fn a_request_already_followed_is_not_followed_twice() {
     assert_eq!(tracking::list(), vec![earlier]);
     forget_everything();
 }
+
+/// Runs `code` in the page (test set-up only: stubs that the browser offers no other way to get).
+fn js(code: &str) -> JsValue {
+    js_sys::Function::new_no_args(code)
+        .call0(&JsValue::NULL)
+        .expect("test script")
+}
+
+#[wasm_bindgen_test]
+fn a_failed_storage_write_says_what_was_not_saved() {
+    // A full quota: every write throws. console.warn is recorded.
+    js("window.__warns = []; window.__setItem = Storage.prototype.setItem; window.__warn = console.warn;
+        Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+        console.warn = (m) => window.__warns.push(String(m));");
+    memory::update(true, "Ana Martin", "ana@example.com", "+33612345678");
+    let warns = js("const w = window.__warns.join('\\n');
+        Storage.prototype.setItem = window.__setItem; console.warn = window.__warn; return w;")
+    .as_string()
+    .unwrap_or_default();
+    assert!(
+        warns.contains("your details will not be remembered"),
+        "{warns}"
+    );
+    assert!(!warns.contains("draft"), "{warns}");
+}
+
+#[wasm_bindgen_test]
+async fn a_readable_answer_that_is_not_json_is_not_a_network_error() {
+    use allo_widget::transport::{get_json, TransportError};
+    assert_eq!(
+        get_json("data:application/json,%3Chtml%3E", 2_000).await,
+        Err(TransportError::Unreadable)
+    );
+    assert!(get_json("data:application/json,%7B%7D", 2_000)
+        .await
+        .is_ok());
+}

@@ -86,18 +86,6 @@ pub const DUPLICATE_MESSAGE: &str =
     "We already have your request for a call back to this number and will call you as promised.";
 
 impl ApiError {
-    /// Builds the 400 for validation problems.
-    pub fn from_problems(problems: &[Problem]) -> ApiError {
-        let message = match problems.len() {
-            1 => "1 problem".to_owned(),
-            n => format!("{n} problems"),
-        };
-        ApiError::Invalid {
-            message,
-            problems: problems.iter().map(ProblemBody::from).collect(),
-        }
-    }
-
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {

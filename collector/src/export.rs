@@ -9,7 +9,7 @@
 //!
 //! Times are exported as stored, RFC 3339 in UTC (`…Z`), whatever `--timezone` the inbox
 //! shows: a machine-readable file must not depend on a display setting.
-use crate::store::{Record, StatusEvent};
+use crate::store::Record;
 
 /// The CSV header, one name per column, in [`csv_row`] order.
 pub const CSV_COLUMNS: [&str; 31] = [
@@ -125,14 +125,6 @@ pub fn json(records: &[Record]) -> String {
         })
         .collect();
     serde_json::Value::Array(items).to_string()
-}
-
-/// One submission with its history, as the item's JSON.
-pub fn item_json(r: &Record, history: &[StatusEvent]) -> String {
-    let mut v = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
-    v["submission"] = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
-    v["history"] = serde_json::to_value(history).unwrap_or_default();
-    v.to_string()
 }
 
 #[cfg(test)]

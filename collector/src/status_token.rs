@@ -38,7 +38,7 @@ impl StatusKey {
     /// A key from its stored hex form; `None` when it is not hex of at least 16 bytes.
     pub fn from_hex(hex: &str) -> Option<StatusKey> {
         let hex = hex.trim();
-        if hex.len() < 32 || hex.len() % 2 != 0 {
+        if hex.len() < 32 || !hex.len().is_multiple_of(2) {
             return None;
         }
         (0..hex.len())

@@ -458,8 +458,9 @@ pub trait Store: Send + Sync + 'static {
     async fn setting(&self, name: String, candidate: String) -> Result<String, StoreError>;
 }
 
-/// The columns of `submissions` in [`Record`] order, for `SELECT`s (both backends): the
-/// inserted ones, then those only the owner's changes write.
+/// The columns of `submissions` for `SELECT`s (both backends), in the order each backend's
+/// `record_from_row` reads them (not the struct's field order): the inserted ones, then those
+/// only the owner's changes write.
 pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
     page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
     feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
@@ -467,7 +468,8 @@ pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, recei
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
     consent_version, body, visitor_message, rescheduled_due_by, status_updated_at";
 
-/// The columns a new submission is inserted with, in [`Record`] order (both backends).
+/// The columns a new submission is inserted with (both backends), in the order of the values
+/// each backend's insert binds.
 const INSERT_COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
     page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
     feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \

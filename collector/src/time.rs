@@ -19,11 +19,6 @@ pub fn now_rfc3339() -> String {
     format_millis(now_millis())
 }
 
-/// The instant `d` before now, formatted (saturating at the epoch).
-pub fn ago(d: Duration) -> String {
-    format_millis(now_millis().saturating_sub(d.as_millis() as u64))
-}
-
 /// Formats milliseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_millis(ms: u64) -> String {
     let secs = ms / 1000;

@@ -7,8 +7,11 @@ use crate::validate::{Code, Problem, NAME_MAX, SHORT_MAX};
 
 /// Faster than this from first interaction to send is not a person typing a phone number.
 pub const MIN_FILL_MS: i64 = 3_000;
-/// One callback request per browser per this long (the owner can change it).
-pub const DEFAULT_COOLDOWN_MS: i64 = 5 * 60_000;
+/// One callback request per browser per this many minutes, unless the owner sets
+/// `cooldownMinutes` (read in `Config::parse`).
+pub const DEFAULT_COOLDOWN_MINUTES: u32 = 5;
+/// [`DEFAULT_COOLDOWN_MINUTES`] in milliseconds, as the form's reducer counts.
+pub const DEFAULT_COOLDOWN_MS: i64 = DEFAULT_COOLDOWN_MINUTES as i64 * 60_000;
 
 /// The field paths problems are reported under (the collector uses the same).
 pub mod fields {

@@ -274,13 +274,9 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// Settings Allo knows; anything else earns a warning (most often a typo).
+/// Settings Allo knows, besides the delivery settings ([`crate::delivery::KEYS`]); anything
+/// else earns a warning (most often a typo).
 const KNOWN: &[&str] = &[
-    "format",
-    "headers",
-    "outboxTtl",
-    "timeoutMs",
-    "retryBaseMs",
     "endpoint",
     "locale",
     "position",
@@ -363,13 +359,15 @@ impl Config {
                 detail,
             })
         };
+        let known = || crate::delivery::KEYS.iter().chain(KNOWN);
         for key in map.keys() {
-            if !KNOWN.contains(&key.as_str()) {
+            if !known().any(|k| k == key) {
+                let list: Vec<&str> = known().copied().collect();
                 warn(
                     key,
                     format!(
                         "unknown setting, ignored (known settings: {})",
-                        KNOWN.join(", ")
+                        list.join(", ")
                     ),
                 );
             }
@@ -591,7 +589,11 @@ impl Config {
             };
         let within_minutes = number("callbackWithin", 15, 1..=1440);
         let slot_days = number("slotDays", 7, 1..=60) as u16;
-        let cooldown_minutes = number("cooldownMinutes", 5, 0..=1440);
+        let cooldown_minutes = number(
+            "cooldownMinutes",
+            crate::callback::DEFAULT_COOLDOWN_MINUTES,
+            0..=1440,
+        );
         let hours = match get("hours") {
             None => crate::hours::OpeningHours::default(),
             Some(spec) => crate::hours::OpeningHours::parse(&spec).unwrap_or_else(|e| {

@@ -389,7 +389,9 @@ mod tests {
             name,
             email,
         };
-        let cases: Vec<(Rules, Vec<Action>, Vec<(&str, Code)>)> = vec![
+        // The rules, what the visitor did, and the problems expected (field, code).
+        type Case = (Rules, Vec<Action>, Vec<(&'static str, Code)>);
+        let cases: Vec<Case> = vec![
             (
                 Rules::default(),
                 vec![],

@@ -1039,20 +1039,43 @@ pub static NL: Strings = Strings {
     problems_many: t("{n} problemen: {list}"),
 };
 
+/// The owner's overrides that apply to one language, in the order they are applied.
+type Overrides = Vec<(String, String, String)>;
+
+thread_local! {
+    /// Catalogs with the owner's overrides applied, one per language and set of overrides.
+    /// `identify` and `setLocale` rebuild the app's context, which asks for the catalog again:
+    /// without this each call would leak the overrides anew (see `leak`).
+    static LOCALIZED: std::cell::RefCell<Vec<(Lang, Overrides, Strings)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl Strings {
     /// `lang`'s catalog with the owner's `overrides` (language code or `*`, key, text, as
     /// [`Config::strings`](crate::config::Config::strings) holds them): first those for every
     /// language, then `lang`'s own, so `{ fr: { send: … } }` beats `{ send: … }` in French.
+    /// The overrides are leaked at most once per language and set of overrides.
     pub fn localized(lang: Lang, overrides: &[(String, String, String)]) -> Strings {
-        let mut strings = *lang.strings();
-        for scope in ["*", lang.code()] {
-            for (l, key, text) in overrides {
-                if l == scope {
-                    strings.set(key, text.clone());
-                }
-            }
+        let applying: Overrides = ["*", lang.code()]
+            .iter()
+            .flat_map(|scope| overrides.iter().filter(move |(l, ..)| l == scope))
+            .cloned()
+            .collect();
+        if applying.is_empty() {
+            return *lang.strings();
         }
-        strings
+        LOCALIZED.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some((.., done)) = cache.iter().find(|(l, o, _)| *l == lang && *o == applying) {
+                return *done;
+            }
+            let mut strings = *lang.strings();
+            for (_, key, text) in &applying {
+                strings.set(key, text.clone());
+            }
+            cache.push((lang, applying, strings));
+            strings
+        })
     }
 }
 
@@ -1262,6 +1285,29 @@ mod tests {
             ("Go", "Fermer la fenêtre", "Nous contacter")
         );
         assert_eq!(Strings::localized(Lang::It, &[]), IT);
+    }
+    #[test]
+    fn overrides_are_leaked_once_per_language_not_once_per_call() {
+        let overrides = vec![
+            ("*".to_owned(), "send".to_owned(), "Go".to_owned()),
+            ("fr".to_owned(), "send".to_owned(), "Envoyer !".to_owned()),
+        ];
+        // `identify` and `setLocale` ask again and again: the same leaked text comes back.
+        let first = Strings::localized(Lang::Fr, &overrides);
+        for _ in 0..3 {
+            let again = Strings::localized(Lang::Fr, &overrides);
+            assert!(std::ptr::eq(first.send, again.send));
+        }
+        assert_eq!(first.send, "Envoyer !");
+        let de = Strings::localized(Lang::De, &overrides);
+        assert_eq!(de.send, "Go");
+        assert!(std::ptr::eq(
+            de.send,
+            Strings::localized(Lang::De, &overrides).send
+        ));
+        // Other overrides are another catalog.
+        let other = vec![("*".to_owned(), "send".to_owned(), "Go!".to_owned())];
+        assert_eq!(Strings::localized(Lang::De, &other).send, "Go!");
     }
 
     #[test]

@@ -339,19 +339,67 @@ test('data-allo-open: owner buttons and links open the form, also ones added lat
   await page.close();
 });
 
-test('destroy() leaves the DOM exactly as before, and no listener behind', async () => {
-  for (const when of ['before the wasm loaded', 'after use']) {
+/**
+ * Counts what is live on the page that outlives a component: listeners on window, document and
+ * the visual viewport, and pending timers. Installed before any script of the page, so every
+ * addEventListener/setTimeout Allo makes (the loader, the glue, the wasm through web-sys and
+ * gloo) goes through it.
+ */
+async function instrument(page) {
+  await page.addInitScript(() => {
+    const listeners = new Set();
+    const key = (target, type, fn, opt) => [target === window ? 'window' : target === document ? 'document' : 'viewport',
+      type, fn, typeof opt === 'boolean' ? opt : !!(opt && opt.capture)];
+    const tracked = (t) => t === window || t === document || t === window.visualViewport;
+    const find = (k) => [...listeners].find((e) => e.every((v, i) => v === k[i]));
+    const add = EventTarget.prototype.addEventListener, remove = EventTarget.prototype.removeEventListener;
+    EventTarget.prototype.addEventListener = function (type, fn, opt) {
+      if (tracked(this) && fn && !find(key(this, type, fn, opt))) listeners.add(key(this, type, fn, opt));
+      return add.call(this, type, fn, opt);
+    };
+    EventTarget.prototype.removeEventListener = function (type, fn, opt) {
+      if (tracked(this)) { const e = find(key(this, type, fn, opt)); if (e) listeners.delete(e); }
+      return remove.call(this, type, fn, opt);
+    };
+    const timers = new Set();
+    const [set, clear] = [window.setTimeout, window.clearTimeout];
+    window.setTimeout = function (fn, ms, ...args) {
+      const id = set.call(window, (...a) => { timers.delete(id); return typeof fn === 'function' ? fn(...a) : undefined; }, ms, ...args);
+      timers.add(id);
+      return id;
+    };
+    window.clearTimeout = function (id) { timers.delete(id); return clear.call(window, id); };
+    const [every, stopEvery] = [window.setInterval, window.clearInterval];
+    window.setInterval = function (...a) { const id = every.apply(window, a); timers.add(id); return id; };
+    window.clearInterval = function (id) { timers.delete(id); return stopEvery.call(window, id); };
+    window.__live = () => ({ listeners: [...listeners].map(([t, type]) => `${t}:${type}`).sort(), timers: timers.size });
+  });
+}
+
+test('destroy() leaves the DOM exactly as before, and no listener or timer behind', async () => {
+  for (const when of ['before the wasm loaded', 'after use, with a send waiting in the outbox']) {
     const { page, log } = await recorded();
-    if (when !== 'after use') await saveData(page);
+    await instrument(page);
+    const used = when !== 'before the wasm loaded';
+    if (!used) await saveData(page);
     // The snapshot is taken by the page's last inline script, before the deferred loader runs.
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Destroy</title></head><body><h1>Shop</h1><button id="t" data-allo-open="feedback">Feedback</button><script src="/cdn/allo/allo.js" ${endpoint()} defer></script><script>window.__before = document.documentElement.outerHTML;</script></body></html>`;
-    await page.goto(shop.page(`/destroy-${when.length}.html`, html));
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Destroy</title></head><body><h1>Shop</h1><button id="t" data-allo-open="feedback">Feedback</button><script src="/cdn/allo/allo.js" ${endpoint()} defer></script><script>window.__before = document.documentElement.outerHTML; window.__liveBefore = window.__live();</script></body></html>`;
+    await page.goto(shop.page(`/destroy-${used ? 'used' : 'fresh'}.html`, html));
     await page.getByRole('button', { name: 'Contact us' }).waitFor();
-    if (when === 'after use') {
+    if (used) {
+      // The endpoint is down: the send is saved, and the outbox worker keeps a retry timer and
+      // its online/pagehide/storage listeners.
+      await page.route('**/v1/submissions', (route) => route.fulfill({ status: 503, body: '' }));
       await startApp(page);
       await page.locator('#t').click();
       await page.getByRole('dialog').waitFor();
-      await page.getByLabel('Your message').fill('draft');
+      await page.getByRole('radio').nth(3).check();
+      await page.locator('allo-widget textarea').first().fill('sent while the shop was down');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('allo-widget .allo-thanks__title').waitFor();
+      const live = await page.evaluate(() => window.__live());
+      assert.ok(live.timers > 0, `a retry timer is pending: ${JSON.stringify(live)}`);
+      assert.ok(live.listeners.includes('window:online'), JSON.stringify(live));
     }
     const before = await page.evaluate(() => window.__before);
     assert.notEqual(await page.evaluate(() => document.documentElement.outerHTML), before);
@@ -364,8 +412,35 @@ test('destroy() leaves the DOM exactly as before, and no listener behind', async
     await idleAfterLoad(page);
     assert.equal(await page.evaluate(() => document.documentElement.outerHTML), before, `${when}: nothing came back`);
     assert.equal((await events(page)).length, eventsBefore);
+    // Everything Allo added to the page is gone: the same listeners as before it ran (the
+    // test's own allo:* recorders), and no timer of Allo's left pending.
+    const [was, now] = await page.evaluate(() => [window.__liveBefore, window.__live()]);
+    assert.deepEqual(now.listeners, was.listeners, `${when}: listeners left behind`);
+    assert.equal(now.timers, 0, `${when}: timers left behind`);
     assert.deepEqual([log.errors, log.pageErrors], [[], []]);
     assert.ok(log.warnings.some((w) => /not running/.test(w)), log.warnings.join('\n'));
+    await page.close();
+  }
+});
+
+test('the launcher does not move when the app takes over from the facade, whatever the offset units', async () => {
+  const launcherBox = (page) => page.evaluate(() => {
+    const b = [...document.querySelector('allo-widget').shadowRoot.querySelectorAll('.allo-launcher')].pop();
+    const r = b.getBoundingClientRect();
+    return { facade: b.hasAttribute('data-allo-facade'), box: [r.left, r.top, r.width, r.height].map((v) => Math.round(v * 10) / 10) };
+  });
+  for (const [x, y] of [['24px', '30'], ['1.5rem', '5rem'], ['5vw', '3.5vh'], ['2EM', '10%']]) {
+    const { page, log } = await recorded();
+    await saveData(page);
+    await page.goto(url(`/offset-${x}-${y}.html`.replace(/%/g, 'pc'), { attrs: `data-offset-x="${x}" data-offset-y="${y}"` }));
+    await page.getByRole('button', { name: 'Contact us' }).waitFor();
+    const before = await launcherBox(page);
+    assert.equal(before.facade, true);
+    await startApp(page);
+    const after = await launcherBox(page);
+    assert.equal(after.facade, false);
+    assert.deepEqual(after.box, before.box, `offsetX=${x} offsetY=${y}`);
+    assert.deepEqual([log.errors, log.warnings, log.pageErrors], [[], [], []]);
     await page.close();
   }
 });

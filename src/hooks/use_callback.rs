@@ -285,7 +285,7 @@ fn send(
         }
         if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
             pending_id.borrow_mut().take();
-            storage::save(LAST_SENT_KEY, &now);
+            storage::save(LAST_SENT_KEY, &now, storage::Kept::Cooldown);
             memory::update(remember, &name, "", &phone);
         }
         form.dispatch(match outcome {

@@ -127,7 +127,7 @@ pub fn use_feedback() -> (
             } else if draft != &*pristine
                 && storage::load::<Draft>(DRAFT_KEY).as_ref() != Some(draft)
             {
-                storage::save(DRAFT_KEY, draft);
+                storage::save(DRAFT_KEY, draft, storage::Kept::Draft);
             }
         });
     }
