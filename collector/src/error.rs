@@ -72,6 +72,9 @@ pub enum ApiError {
         /// What was limited, in one sentence.
         message: &'static str,
     },
+    /// The id is already stored with another submission (409). Said without the stored
+    /// submission's status token: knowing an id must not be enough to obtain it.
+    IdConflict,
     /// A callback request for a number with an open request already waiting (409).
     DuplicateCallback {
         /// The waiting request's reference.
@@ -110,7 +113,7 @@ impl ApiError {
             ApiError::TokenRequired => StatusCode::UNAUTHORIZED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::DuplicateCallback { .. } => StatusCode::CONFLICT,
+            ApiError::DuplicateCallback { .. } | ApiError::IdConflict => StatusCode::CONFLICT,
             ApiError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -128,6 +131,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::DuplicateCallback { .. } => "duplicate",
+            ApiError::IdConflict => "id_conflict",
             ApiError::Storage(_) => "unavailable",
         }
     }
@@ -178,6 +182,10 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed { .. } => ("method not allowed on this endpoint", None),
             ApiError::RateLimited { message, .. } => (*message, None),
             ApiError::DuplicateCallback { .. } => (DUPLICATE_MESSAGE, None),
+            ApiError::IdConflict => (
+                "another submission is already stored with this id; make a new id",
+                None,
+            ),
             ApiError::Storage(detail) => {
                 tracing::error!(%detail, "storage failure");
                 (

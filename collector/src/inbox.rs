@@ -294,6 +294,7 @@ async fn list(
 }
 
 async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<String>) -> Response {
+    let id = allo_core::id::canonical(&id);
     let deliveries = match state.store.deliveries(id.clone()).await {
         Ok(d) => d,
         Err(e) => return storage_error(e),
@@ -345,6 +346,7 @@ async fn set_status(
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
+    let id = allo_core::id::canonical(&id);
     if !owner.csrf_ok(&form.csrf) {
         return page_error(
             StatusCode::FORBIDDEN,

@@ -73,7 +73,7 @@ pub struct Webhooks {
 /// The answer to an accepted submission (201 first time, 200 on a retry).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Receipt {
-    /// The submission id, as sent.
+    /// The submission id, in its canonical (lowercase) spelling.
     pub id: String,
     /// The short reference to show the visitor, e.g. `3F25-04E0`.
     pub reference: String,
@@ -204,9 +204,10 @@ async fn submit(
         return Err(ApiError::UnsupportedMediaType);
     }
     // A header that is not even ASCII cannot equal a UUID: keep it as a guaranteed mismatch.
+    // Compared in the id's canonical spelling, as the id itself is.
     let idempotency_key = headers
         .get("idempotency-key")
-        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        .map(|v| v.to_str().map(allo_core::id::canonical).unwrap_or_default());
 
     // Chunked bodies have no Content-Length: the body limit layer stops them at 64 KiB.
     let bytes = Bytes::from_request(req, &())
@@ -248,7 +249,7 @@ async fn submit(
     let receipt = Receipt {
         reference: allo_core::id::reference(&sub.id),
         status_token: state.status_key.token(&sub.id),
-        id: sub.id,
+        id: sub.id.clone(),
     };
     let status = match inserted {
         Inserted::New => {
@@ -258,7 +259,13 @@ async fn submit(
             }
             StatusCode::CREATED
         }
-        Inserted::Duplicate => {
+        Inserted::Duplicate { body } => {
+            // The token only goes back to a true retry: the id alone (which also travels in
+            // Idempotency-Key) must not be enough to read a submission's status.
+            if !intake::same_submission(&body, &sub) {
+                tracing::warn!(id = %receipt.id, "another submission sent with a stored id");
+                return Err(ApiError::IdConflict);
+            }
             tracing::info!(id = %receipt.id, "submission already stored (retry)");
             StatusCode::OK
         }
@@ -310,6 +317,7 @@ async fn status(
         .or_else(|| query.ok().and_then(|Query(q)| q.token))
         .filter(|t| !t.trim().is_empty())
         .ok_or(ApiError::TokenRequired)?;
+    let id = allo_core::id::canonical(&id);
     // Checked before any database read: a wrong token costs nothing and tells nothing.
     if !state.status_key.verify(&id, &token) {
         return Err(ApiError::UnknownSubmission);

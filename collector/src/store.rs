@@ -208,8 +208,12 @@ pub struct Guard {
 pub enum Inserted {
     /// A new row was written and committed.
     New,
-    /// A row with this id already existed; nothing was written (an idempotent retry).
-    Duplicate,
+    /// A row with this id already existed; nothing was written. It is an idempotent retry
+    /// only if `body` (the stored one) is the same submission: the caller decides.
+    Duplicate {
+        /// The body stored under this id.
+        body: String,
+    },
     /// Refused: an open callback for this number is already waiting.
     OpenCallback {
         /// The waiting request's reference, to quote back to the visitor.

@@ -320,12 +320,13 @@ impl Store for PgStore {
             )
             .await?;
         }
-        let exists = tx
-            .query_opt("SELECT 1 FROM submissions WHERE id = $1", &[&r.id])
+        if let Some(row) = tx
+            .query_opt("SELECT body FROM submissions WHERE id = $1", &[&r.id])
             .await?
-            .is_some();
-        if exists {
-            return Ok(Inserted::Duplicate);
+        {
+            return Ok(Inserted::Duplicate {
+                body: row.try_get(0)?,
+            });
         }
         if let Some(phone) = &phone {
             let open = match &guard.duplicate_since {
@@ -386,8 +387,14 @@ impl Store for PgStore {
         let stmt = tx.prepare_cached(&insert_sql(placeholder)).await?;
         let changed = tx.execute(&stmt, &params).await?;
         if changed == 0 {
-            // A concurrent retry of the same id committed between our check and insert.
-            return Ok(Inserted::Duplicate);
+            // A concurrent send of the same id committed between our check and insert (ON
+            // CONFLICT waited for it); under READ COMMITTED this statement sees its row.
+            let row = tx
+                .query_one("SELECT body FROM submissions WHERE id = $1", &[&r.id])
+                .await?;
+            return Ok(Inserted::Duplicate {
+                body: row.try_get(0)?,
+            });
         }
         for m in &outbox {
             tx.execute(

@@ -270,11 +270,12 @@ fn insert_tx(
 ) -> Result<Inserted, StoreError> {
     // IMMEDIATE takes the write lock up front: the checks below and the insert see one state.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let exists = tx
-        .prepare_cached("SELECT 1 FROM submissions WHERE id = ?1")?
-        .exists([&r.id])?;
-    if exists {
-        return Ok(Inserted::Duplicate);
+    let stored: Option<String> = tx
+        .prepare_cached("SELECT body FROM submissions WHERE id = ?1")?
+        .query_row([&r.id], |row| row.get(0))
+        .optional()?;
+    if let Some(body) = stored {
+        return Ok(Inserted::Duplicate { body });
     }
     if let (true, Some(phone)) = (r.is_callback(), &r.callback_phone_e164) {
         let open = match &guard.duplicate_since {

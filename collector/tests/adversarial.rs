@@ -1,0 +1,232 @@
+//! The adversarial suite (issue 16): what a hostile client tries, over real HTTP on loopback,
+//! with bounded loops, each test printing what it tried ("adversarial: …").
+//!
+//! One test per finding of the adversarial run that motivated it (each failed before its
+//! fix), then the bulk runs: bodies generated from the schema in both directions (judged by a
+//! real JSON Schema implementation), token guessing on every credential, traversal and
+//! dotfiles on `--site`, slow and idle connections.
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::{callback, feedback, send, uuid, Backend, TestServer};
+use serde_json::{json, Value};
+
+/// The schema the widget's contract is published as.
+fn schema() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/submission.schema.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// `doc` with the value at JSON pointer `at` replaced (or added to its parent object).
+fn with(doc: &Value, at: &str, value: Value) -> Value {
+    let mut out = doc.clone();
+    if let Some(slot) = out.pointer_mut(at) {
+        *slot = value;
+    } else {
+        let (parent, key) = at.rsplit_once('/').unwrap();
+        out.pointer_mut(parent)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("no parent object for {at}"))
+            .insert(key.into(), value);
+    }
+    out
+}
+
+fn post(server: &TestServer, doc: &Value) -> common::Response {
+    server.post_json(&serde_json::to_vec(doc).unwrap(), &[])
+}
+
+// ---- Finding 4: arrays where the schema says object ----------------------------------------
+
+#[test]
+fn arrays_and_nulls_where_the_schema_says_object_are_refused() {
+    let server = TestServer::start();
+    let validator = jsonschema::validator_for(&schema()).unwrap();
+    let mut cases = Vec::new();
+    let mut fb = feedback(&uuid(1));
+    fb["page"] = json!(["javascript:alert(1)", "<b>t</b>", "r"]);
+    cases.push(fb);
+    let mut fb = feedback(&uuid(2));
+    fb["feedback"] = json!(["nps", 9, null, "msg"]);
+    cases.push(fb);
+    let mut cb = callback(&uuid(3));
+    cb["callback"]["when"] = json!(["slot", "2026-11-24T09:00:00Z", "2026-11-24T10:00:00Z"]);
+    cases.push(cb);
+    let mut cb = callback(&uuid(4));
+    cb["callback"]["promise"] = json!(["Soon", "2026-11-24T10:00:00Z"]);
+    cases.push(cb);
+    let mut fb = feedback(&uuid(5));
+    fb["visitor"]["email"] = json!(null);
+    cases.push(fb);
+    let mut fb = feedback(&uuid(6));
+    fb["kind"] = json!({ "feedback": null });
+    cases.push(fb);
+    cases.push(Value::Array(
+        feedback(&uuid(7))
+            .as_object()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect(),
+    ));
+    for doc in &cases {
+        assert!(!validator.is_valid(doc), "the schema refuses {doc}");
+        let r = post(&server, doc);
+        assert_eq!(r.status, 400, "{doc}: {r:?}");
+        assert_eq!(r.json()["error"], "invalid");
+    }
+    assert_eq!(server.row_count(), 0, "nothing stored");
+    eprintln!(
+        "adversarial: {} array/null/map-form bodies, all 400",
+        cases.len()
+    );
+}
+
+// ---- Finding 5: one UUID, two spellings ----------------------------------------------------
+
+#[test]
+fn one_uuid_in_two_cases_is_one_submission() {
+    let server = TestServer::start();
+    let lower = uuid(10);
+    let upper = lower.to_ascii_uppercase();
+    let first = post(&server, &feedback(&lower));
+    assert_eq!(first.status, 201);
+    let again = post(&server, &feedback(&upper));
+    assert_eq!(again.status, 200, "the same submission: {again:?}");
+    assert_eq!(again.json(), first.json(), "same id, reference and token");
+    assert_eq!(again.json()["id"], lower.as_str(), "answered canonical");
+    // The other way round too, with the key in another case than the body.
+    let id = uuid(11);
+    let r = server.post_json(
+        &serde_json::to_vec(&feedback(&id.to_ascii_uppercase())).unwrap(),
+        &[("Idempotency-Key", &id)],
+    );
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(post(&server, &feedback(&id)).status, 200);
+    assert_eq!(server.row_count(), 2);
+    // The status endpoint finds it whatever the case of the path.
+    let token = first.json()["status_token"].as_str().unwrap().to_owned();
+    for path_id in [&lower, &upper] {
+        let r = server.get(
+            &format!("/v1/submissions/{path_id}/status"),
+            &[("Authorization", &format!("Bearer {token}"))],
+        );
+        assert_eq!(r.status, 200, "{path_id}: {r:?}");
+    }
+}
+
+// ---- Finding 7: the id alone must not give the token ---------------------------------------
+
+#[test]
+fn a_repeat_gets_the_token_only_when_it_is_the_same_submission() {
+    let server = TestServer::start();
+    let id = uuid(20);
+    let original = callback(&id);
+    let first = post(&server, &original);
+    assert_eq!(first.status, 201);
+    // Someone who only knows the id (it also travels as Idempotency-Key) sends a minimal body.
+    let mut minimal = feedback(&id);
+    for key in ["page", "visitor", "consent", "client"] {
+        minimal.as_object_mut().unwrap().remove(key);
+    }
+    let r = server.post_json(
+        &serde_json::to_vec(&minimal).unwrap(),
+        &[("Idempotency-Key", &id)],
+    );
+    assert_eq!(r.status, 409, "{r:?}");
+    assert_eq!(r.json()["error"], "id_conflict");
+    assert!(r.json().get("status_token").is_none(), "no token: {r:?}");
+    assert!(
+        !String::from_utf8_lossy(&r.body).contains(first.json()["status_token"].as_str().unwrap())
+    );
+    // A near copy (one field changed) is another submission too.
+    let mut near = original.clone();
+    near["callback"]["reason"] = json!("Order 1235");
+    assert_eq!(post(&server, &near).status, 409);
+    // The true retry, even re-encoded (pretty-printed, keys reordered), gets its token back.
+    let pretty = serde_json::to_vec_pretty(&original).unwrap();
+    let retry = server.post_json(&pretty, &[]);
+    assert_eq!(retry.status, 200, "{retry:?}");
+    assert_eq!(retry.json(), first.json());
+    assert_eq!(server.row_count(), 1);
+}
+
+// ---- Finding 6: the schema and the validator agree -----------------------------------------
+
+#[test]
+fn values_the_schema_allows_are_stored_and_impossible_ones_refused() {
+    // Several callbacks for one number: the per-number rules are not what is tested here.
+    let server = TestServer::start_with(|c| {
+        c.duplicate_window = Duration::ZERO;
+        c.phone_limit = 0;
+    });
+    let validator = jsonschema::validator_for(&schema()).unwrap();
+    let mut n = 30;
+    let mut next = || {
+        n += 1;
+        uuid(n)
+    };
+    let mut allowed = Vec::new();
+    let mut refused = Vec::new();
+    // 254 characters, more than 254 bytes.
+    let mut d = feedback(&next());
+    d["visitor"]["email"] = json!(format!("{}@пример.рф", "я".repeat(244)));
+    allowed.push(d);
+    let mut d = feedback(&next());
+    d["feedback"]["score"] = json!(9.0);
+    allowed.push(d);
+    let mut d = feedback(&next());
+    d["feedback"]["metric"] = json!("csat");
+    d["feedback"]["score"] = json!(5.0);
+    allowed.push(d);
+    let mut d = feedback(&next());
+    d["visitor"]["name"] = json!("é".repeat(100));
+    allowed.push(d);
+    let mut d = callback(&next());
+    d["callback"]["when"]["from"] = json!("2026-11-24T09:00:00Z");
+    d["callback"]["when"]["to"] = json!("2026-11-24T09:00:00.001Z");
+    allowed.push(d);
+    let mut d = callback(&next());
+    d["callback"]["promise"]["due_by"] = json!("2028-02-29T23:59:59Z");
+    allowed.push(d);
+    for (at, value) in [
+        ("/created_at", json!("2026-02-31T23:59:60Z")),
+        ("/created_at", json!("2026-02-29T10:00:00Z")),
+        ("/created_at", json!("2026-11-23T18:00:60Z")),
+        ("/visitor/name", json!("")),
+        ("/visitor/name", json!(" ")),
+        ("/callback/phone_raw", json!(" ")),
+        ("/callback/timezone", json!(" ")),
+        ("/callback/promise/text", json!("\t")),
+        ("/visitor/email", json!("a@b.co.")),
+    ] {
+        refused.push(with(&callback(&next()), at, value));
+    }
+    let mut d = feedback(&next());
+    d["feedback"]["category"] = json!(" ");
+    refused.push(d);
+    let mut d = feedback(&next());
+    d["feedback"]["score"] = json!(9.5);
+    refused.push(d);
+    for d in &allowed {
+        assert!(validator.is_valid(d), "the schema allows {d}");
+        let r = post(&server, d);
+        assert_eq!(r.status, 201, "{d}: {r:?}");
+    }
+    for d in &refused {
+        assert!(!validator.is_valid(d), "the schema refuses {d}");
+        let r = post(&server, d);
+        assert_eq!(r.status, 400, "{d}: {r:?}");
+    }
+    eprintln!(
+        "adversarial: {} schema-legal values stored, {} schema-illegal refused",
+        allowed.len(),
+        refused.len()
+    );
+}
