@@ -151,6 +151,19 @@ pub struct Config {
     )]
     pub status_rate_limit: u32,
 
+    /// Wrong credentials accepted per minute from one client address, all kinds together
+    /// (inbox Bearer token, login form, session cookie, visitors' status tokens), after a
+    /// burst of as many. Over it, every credential from that address is answered 429 with
+    /// Retry-After without being checked. Each wrong one is logged at warn with the address
+    /// (never the credential). 0 turns the limit off (failures are still logged).
+    #[arg(
+        long,
+        env = "ALLO_AUTH_FAILURE_LIMIT",
+        default_value_t = 10,
+        value_name = "PER_MINUTE"
+    )]
+    pub auth_failure_limit: u32,
+
     /// SMTP server for owner notifications: with --smtp-from and --smtp-to, every new
     /// submission is emailed (plain text: the request, its promise and due time, urgency in
     /// the subject, a link to the inbox item with --public-url). Queued in the database with
@@ -329,6 +342,7 @@ impl Config {
             webhook_format: WebhookFormat::Standard,
             webhook_retry: Duration::from_secs(5),
             status_rate_limit: 60,
+            auth_failure_limit: 10,
             smtp_host: None,
             smtp_port: 25,
             smtp_from: None,

@@ -30,7 +30,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::auth::{self, InboxAuth, Owner};
 use crate::export;
 use crate::html::{self, Shown};
-use crate::ratelimit::{self, Limiter, Rate};
+use crate::ratelimit::{self, Failures};
 use crate::status::Status;
 use crate::store::{Filter, Order, StatusChange, StatusFilter, Store};
 use crate::time;
@@ -54,8 +54,9 @@ pub struct InboxState {
     pub store: Arc<dyn Store>,
     /// The token and sessions.
     pub auth: Arc<InboxAuth>,
-    /// Login attempts per client address (slows down token guessing).
-    pub logins: Arc<Limiter<IpAddr>>,
+    /// Wrong credentials per client address (login form, Bearer, session cookie), shared
+    /// with the status endpoint's tokens.
+    pub failures: Arc<Failures>,
     /// Whether `X-Forwarded-*` headers are believed.
     pub trust_proxy: bool,
     /// The zone pages show times in and typed times are read in.
@@ -68,13 +69,55 @@ impl InboxState {
         InboxState {
             store,
             auth: Arc::new(InboxAuth::new(token)),
-            logins: Arc::new(Limiter::new(Rate {
-                per_minute: 10,
-                burst: 10,
-            })),
+            failures: Arc::new(Failures::new(10)),
             trust_proxy,
             zone: Zone::utc(),
         }
+    }
+
+    /// The same inbox counting wrong credentials in `failures` (shared with other doors).
+    pub fn with_failures(mut self, failures: Arc<Failures>) -> InboxState {
+        self.failures = failures;
+        self
+    }
+
+    /// The client address of a request, as the rate limits key it.
+    fn client_ip(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &HeaderMap,
+    ) -> Option<IpAddr> {
+        let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        ratelimit::client_ip(peer, headers, self.trust_proxy)
+    }
+
+    /// The owner, if the request proves it; a wrong Bearer token or session cookie counts
+    /// against the address, and an address over the limit is refused (429) unchecked.
+    fn owner(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &HeaderMap,
+    ) -> Result<Option<Owner>, Response> {
+        let bearer = headers.contains_key(header::AUTHORIZATION);
+        let cookie = auth::cookie(headers, auth::COOKIE).is_some();
+        if !bearer && !cookie {
+            return Ok(None);
+        }
+        let ip = self.client_ip(extensions, headers);
+        let now = Instant::now();
+        if let Err(wait) = self.failures.refused(ip, now) {
+            return Err(too_many(wait));
+        }
+        let owner = self.auth.authenticate(headers, now);
+        if owner.is_none() {
+            let kind = if bearer {
+                "inbox bearer"
+            } else {
+                "inbox session"
+            };
+            self.failures.failed(ip, kind, now);
+        }
+        Ok(owner)
     }
 
     /// The same inbox showing times in `zone` (UTC without it).
@@ -136,13 +179,29 @@ fn storage_error(e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
+/// The 429 for an address that sent too many wrong credentials: the login form, with
+/// `Retry-After`.
+fn too_many(wait: std::time::Duration) -> Response {
+    let mut r = (
+        StatusCode::TOO_MANY_REQUESTS,
+        Html(html::login(Some(
+            "Too many attempts; wait a minute and try again.",
+        ))),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(ratelimit::retry_after_secs(wait)),
+    );
+    r
+}
+
 impl FromRequestParts<InboxState> for Owner {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &InboxState) -> Result<Owner, Response> {
         state
-            .auth
-            .authenticate(&parts.headers, Instant::now())
+            .owner(&parts.extensions, &parts.headers)?
             .ok_or_else(|| {
                 let tried = parts.headers.contains_key(header::AUTHORIZATION);
                 unauthorized(tried.then_some("That token is not valid."))
@@ -491,12 +550,13 @@ async fn export_json(
     }
 }
 
-async fn login_page(State(state): State<InboxState>, headers: HeaderMap) -> Response {
+async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {
     // Already logged in: straight to the list.
-    if state.auth.authenticate(&headers, Instant::now()).is_some() {
-        return Redirect::to("/inbox").into_response();
+    match state.owner(&parts.extensions, &parts.headers) {
+        Ok(Some(_)) => Redirect::to("/inbox").into_response(),
+        Ok(None) => Html(html::login(None)).into_response(),
+        Err(refused) => refused,
     }
-    Html(html::login(None)).into_response()
 }
 
 /// The login form.
@@ -515,24 +575,11 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let ip = ratelimit::client_ip(connect.map(|c| (c.0).0), &headers, state.trust_proxy);
-    if let Some(ip) = ip {
-        if let Err(wait) = state.logins.check(&ip, Instant::now()) {
-            let mut r = (
-                StatusCode::TOO_MANY_REQUESTS,
-                Html(html::login(Some(
-                    "Too many attempts; wait a minute and try again.",
-                ))),
-            )
-                .into_response();
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(ratelimit::retry_after_secs(wait)),
-            );
-            return r;
-        }
+    if let Err(wait) = state.failures.refused(ip, Instant::now()) {
+        return too_many(wait);
     }
     if !state.auth.token_matches(&form.token) {
-        tracing::warn!(ip = ?ip, "inbox login refused");
+        state.failures.failed(ip, "inbox login", Instant::now());
         return unauthorized(Some("That token is not valid."));
     }
     let name: String = form.name.trim().chars().take(NAME_MAX).collect();

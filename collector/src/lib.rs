@@ -214,6 +214,8 @@ impl Collector {
             })
         });
         let status_key = status_key(&store).await?;
+        // One count of wrong credentials for every door: inbox and status tokens alike.
+        let failures = Arc::new(ratelimit::Failures::new(config.auth_failure_limit));
         let wake = Arc::new(Notify::new());
         let state = AppState {
             store: Arc::clone(&store),
@@ -230,6 +232,7 @@ impl Collector {
                         burst: config.status_rate_limit,
                     })
                 }),
+                failures: Arc::clone(&failures),
             }),
             webhooks: Arc::new(Webhooks {
                 urls: config.webhook_urls.clone(),
@@ -245,6 +248,7 @@ impl Collector {
         let inbox = config.inbox_token.as_deref().map(|token| {
             InboxState::new(Arc::clone(&store), token, config.trust_proxy)
                 .with_zone(config.timezone.clone())
+                .with_failures(Arc::clone(&failures))
         });
         if inbox.is_none() {
             tracing::info!("no --inbox-token: the inbox is disabled");

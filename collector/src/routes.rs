@@ -56,6 +56,8 @@ pub struct Limits {
     pub callbacks: intake::CallbackPolicy,
     /// Status requests per client address; `None` when turned off.
     pub status_per_ip: Option<Limiter<IpAddr>>,
+    /// Wrong credentials per client address, shared with the inbox.
+    pub failures: Arc<ratelimit::Failures>,
 }
 
 /// Forwarding settings the submit handler needs to queue deliveries.
@@ -300,15 +302,14 @@ async fn status(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
 ) -> Result<Json<VisitorStatus>, ApiError> {
-    if let Some(limiter) = &state.limits.status_per_ip {
-        let peer = connect.map(|c| (c.0).0);
-        if let Some(ip) = ratelimit::client_ip(peer, &headers, state.limits.trust_proxy) {
-            if let Err(wait) = limiter.check(&ip, Instant::now()) {
-                return Err(ApiError::RateLimited {
-                    retry_after: ratelimit::retry_after_secs(wait),
-                    message: "too many status requests from this address; retry later",
-                });
-            }
+    let peer = connect.map(|c| (c.0).0);
+    let ip = ratelimit::client_ip(peer, &headers, state.limits.trust_proxy);
+    if let (Some(limiter), Some(ip)) = (&state.limits.status_per_ip, ip) {
+        if let Err(wait) = limiter.check(&ip, Instant::now()) {
+            return Err(ApiError::RateLimited {
+                retry_after: ratelimit::retry_after_secs(wait),
+                message: "too many status requests from this address; retry later",
+            });
         }
     }
     // The header wins over the query; an unreadable query counts as no token.
@@ -318,8 +319,16 @@ async fn status(
         .filter(|t| !t.trim().is_empty())
         .ok_or(ApiError::TokenRequired)?;
     let id = allo_core::id::canonical(&id);
+    let failures = &state.limits.failures;
+    if let Err(wait) = failures.refused(ip, Instant::now()) {
+        return Err(ApiError::RateLimited {
+            retry_after: ratelimit::retry_after_secs(wait),
+            message: "too many wrong credentials from this address; retry later",
+        });
+    }
     // Checked before any database read: a wrong token costs nothing and tells nothing.
     if !state.status_key.verify(&id, &token) {
+        failures.failed(ip, "status token", Instant::now());
         return Err(ApiError::UnknownSubmission);
     }
     let (record, _) = state

@@ -9,9 +9,9 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{callback, feedback, send, uuid, Backend, TestServer};
+use common::{callback, feedback, uuid, TestServer};
 use serde_json::{json, Value};
 
 /// The schema the widget's contract is published as.
@@ -228,5 +228,153 @@ fn values_the_schema_allows_are_stored_and_impossible_ones_refused() {
         "adversarial: {} schema-legal values stored, {} schema-illegal refused",
         allowed.len(),
         refused.len()
+    );
+}
+
+/// A connection from `source` (any 127.0.0.0/8 address: Linux routes the whole range to
+/// loopback), so tests can be several clients.
+fn connect_from(source: [u8; 4], to: SocketAddr) -> std::io::Result<TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    socket.bind(&SocketAddr::from((source, 0)).into())?;
+    socket.connect(&to.into())?;
+    let stream: TcpStream = socket.into();
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    Ok(stream)
+}
+
+/// One request from `source`, `Connection: close`, and the status code of the answer (or
+/// `None` when the connection was closed without one).
+fn status_from(
+    source: [u8; 4],
+    to: SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> Option<u16> {
+    let mut stream = connect_from(source, to).ok()?;
+    let mut head = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        head.push_str(&format!("{n}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    let _ = stream.read_to_end(&mut buf);
+    let line = String::from_utf8_lossy(&buf);
+    line.split(' ').nth(1)?.parse().ok()
+}
+
+// ---- Finding 3: X-Forwarded-For hops the proxy wrote ---------------------------------------
+
+#[test]
+fn forwarded_hops_with_ports_cannot_dodge_the_rate_limit() {
+    let server = TestServer::start_with(|c| {
+        c.trust_proxy = true;
+        c.rate_limit = 1;
+        c.rate_burst = 1;
+    });
+    let mut limited = 0;
+    let tries = 40;
+    for n in 0..tries {
+        // The client writes a fresh first entry each time; the proxy's hop carries a port.
+        let last = if n % 2 == 0 {
+            "203.0.113.8:51234"
+        } else {
+            "[2001:db8::8]:443"
+        };
+        let xff = format!("10.2.{n}.1, {last}");
+        let r = server.post_json(
+            &serde_json::to_vec(&feedback(&uuid(300 + n))).unwrap(),
+            &[("X-Forwarded-For", &xff)],
+        );
+        assert!(matches!(r.status, 201 | 429), "{r:?}");
+        if r.status == 429 {
+            assert!(r.has_header("retry-after"));
+            limited += 1;
+        }
+    }
+    // One submission per proxy-seen client (two of them); everything else limited.
+    assert_eq!(limited, tries - 2, "the client's own entries were ignored");
+    eprintln!("adversarial: {tries} submissions with forged first hops, {limited} limited");
+}
+
+// ---- Finding 1: guessing tokens through any door -------------------------------------------
+
+const INBOX_TOKEN: &str = "adversarial-inbox-token-0123";
+
+#[test]
+fn wrong_credentials_of_every_kind_share_one_limit() {
+    let server = TestServer::start_with(|c| {
+        c.inbox_token = Some(INBOX_TOKEN.into());
+        c.auth_failure_limit = 10;
+    });
+    let sub = post(&server, &feedback(&uuid(400))).json();
+    let id = sub["id"].as_str().unwrap().to_owned();
+    let me = [127, 0, 0, 1];
+    let (mut refused_401, mut limited, mut other) = (0, 0, 0);
+    let tries = 1000;
+    for n in 0..tries {
+        let guess = format!("guess-{n:08}-guess-guess");
+        let status = match n % 4 {
+            0 => status_from(
+                me,
+                server.addr,
+                "/inbox/export.json",
+                &[("Authorization", &format!("Bearer {guess}"))],
+            ),
+            1 => status_from(
+                me,
+                server.addr,
+                "/inbox",
+                &[("Cookie", &format!("allo_inbox={guess}"))],
+            ),
+            2 => status_from(
+                me,
+                server.addr,
+                &format!("/v1/submissions/{id}/status"),
+                &[("Authorization", &format!("Bearer {guess}"))],
+            ),
+            _ => Some(
+                common::post_form(
+                    server.addr,
+                    "/inbox/login",
+                    &[],
+                    &[("token", &guess), ("name", "x")],
+                )
+                .status,
+            ),
+        };
+        match status {
+            Some(401 | 404) => refused_401 += 1,
+            Some(429) => limited += 1,
+            _ => other += 1,
+        }
+    }
+    assert_eq!(other, 0);
+    assert_eq!(refused_401, 10, "ten wrong credentials are checked, in all");
+    assert_eq!(limited, tries - 10);
+    // Locked out means the right token too, from that address...
+    let r = common::get_bearer(server.addr, "/inbox/export.json", INBOX_TOKEN);
+    assert_eq!(r.status, 429);
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // ...but another address is not affected.
+    let bearer = format!("Bearer {INBOX_TOKEN}");
+    assert_eq!(
+        status_from(
+            [127, 0, 0, 2],
+            server.addr,
+            "/inbox/export.json",
+            &[("Authorization", &bearer)]
+        ),
+        Some(200)
+    );
+    // Requests without any credential are not guesses: still a plain 401.
+    assert_eq!(
+        status_from([127, 0, 0, 3], server.addr, "/inbox", &[]),
+        Some(401)
+    );
+    eprintln!(
+        "adversarial: {tries} wrong credentials (Bearer, cookie, status token, login form) from one address: {refused_401} checked, {limited} answered 429"
     );
 }

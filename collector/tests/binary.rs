@@ -29,6 +29,7 @@ fn collector() -> Command {
         "ALLO_WEBHOOK_RETRY",
         "ALLO_WEBHOOK_CA_FILE",
         "ALLO_STATUS_RATE_LIMIT",
+        "ALLO_AUTH_FAILURE_LIMIT",
         "ALLO_SMTP_HOST",
         "ALLO_SMTP_PORT",
         "ALLO_SMTP_FROM",
@@ -416,4 +417,66 @@ fn sigterm_lets_a_request_in_flight_finish() {
         )
         .unwrap();
     assert_eq!(n, 1);
+}
+
+#[test]
+fn wrong_credentials_are_logged_with_the_address_never_the_token() {
+    let dir = common::TempDir::new("bin-auth-log");
+    let db = dir.path().join("run.sqlite");
+    let mut child = collector()
+        .args(["--listen", "127.0.0.1:0", "--log", "warn"])
+        .args(["--inbox-token", "the-right-token-0123456789"])
+        .env("ALLO_DB", &db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .strip_prefix("Allo collector listening on http://")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(addr, _)| addr.parse().unwrap())
+        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    let guesses: Vec<String> = (0..15).map(|n| format!("secret-guess-{n:04}")).collect();
+    let statuses: Vec<u16> = guesses
+        .iter()
+        .map(|g| common::get_bearer(addr, "/inbox/export.json", g).status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 401).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warned: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("wrong credential") && !l.contains("too many"))
+        .collect();
+    assert_eq!(warned.len(), 10, "one warning per checked guess: {stderr}");
+    assert!(
+        warned
+            .iter()
+            .all(|l| l.contains("WARN") && l.contains("127.0.0.1") && l.contains("inbox bearer")),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("too many wrong credentials").count(),
+        1,
+        "the lock-out is said once: {stderr}"
+    );
+    for g in &guesses {
+        assert!(!stderr.contains(g.as_str()), "a token in the log: {stderr}");
+    }
 }
