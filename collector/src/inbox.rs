@@ -36,10 +36,8 @@ use crate::store::{Filter, Order, StatusChange, StatusFilter, Store};
 use crate::time;
 use crate::zone::Zone;
 
-/// Most rows the list page shows (exports have no such cut, up to [`EXPORT_MAX`]).
+/// Most rows the list page shows (exports have no such cut: they stream every row).
 pub const LIST_MAX: u32 = 500;
-/// Most rows one export returns.
-pub const EXPORT_MAX: u32 = 100_000;
 /// Longest note kept.
 pub const NOTE_MAX: usize = 2000;
 /// Longest name kept in the history.
@@ -495,18 +493,106 @@ fn url_segment(s: &str) -> String {
         .collect()
 }
 
-async fn exported(
-    state: &InboxState,
-    q: &ListQuery,
-) -> Result<Vec<crate::store::Record>, Response> {
-    let (mut filter, _) = q
-        .filter(&state.zone)
-        .map_err(|e| (StatusCode::BAD_REQUEST, e).into_response())?;
-    filter.limit = Some(EXPORT_MAX);
-    state.store.list(filter).await.map_err(storage_error)
+/// The two export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
 }
 
-fn attachment(content_type: &'static str, name: &str, body: String) -> Response {
+/// Streams the list's rows (with its filters, no row limit) as an attachment, encoded one
+/// record at a time while the store reads them: memory stays flat whatever the export's
+/// size. A database failure before the first row is a 503; after it, the download is cut
+/// (the client sees an incomplete file rather than a complete-looking wrong one).
+async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Response {
+    let (filter, _) = match q.filter(&state.zone) {
+        Ok(f) => f,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    let mut rows = match state.store.export(filter).await {
+        Ok(rows) => rows,
+        Err(e) => return storage_error(e),
+    };
+    let first = match rows.recv().await {
+        Some(Err(e)) => return storage_error(e),
+        first => first.and_then(Result::ok),
+    };
+    let mut csv = export::CsvEncoder::new();
+    let opening = match format {
+        Format::Csv => csv.header(),
+        Format::Json => export::JSON_OPEN.as_bytes().to_vec(),
+    };
+    struct Streaming {
+        rows: crate::store::RecordStream,
+        pending: Option<crate::store::Record>,
+        csv: export::CsvEncoder,
+        started: bool,
+        done: bool,
+    }
+    let stream = futures_util::stream::unfold(
+        Streaming {
+            rows,
+            pending: first,
+            csv,
+            started: false,
+            done: false,
+        },
+        move |mut st| async move {
+            if st.done {
+                return None;
+            }
+            let mut chunk = Vec::new();
+            // Whatever is ready, up to about 64 KiB a chunk; wait only for the first record.
+            loop {
+                let next = match st.pending.take() {
+                    Some(r) => Some(Ok(r)),
+                    None if chunk.is_empty() => st.rows.recv().await,
+                    None => match st.rows.try_recv() {
+                        Ok(item) => Some(item),
+                        Err(tokio::sync::mpsc::error::TryRecvError::Empty) => break,
+                        Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => None,
+                    },
+                };
+                match next {
+                    Some(Ok(r)) => {
+                        match format {
+                            Format::Csv => chunk.extend(st.csv.row(&r)),
+                            Format::Json => {
+                                if st.started {
+                                    chunk.extend_from_slice(export::JSON_SEPARATOR.as_bytes());
+                                }
+                                chunk.extend(export::json_item(&r));
+                            }
+                        }
+                        st.started = true;
+                        if chunk.len() >= 64 * 1024 {
+                            break;
+                        }
+                    }
+                    Some(Err(e)) => {
+                        tracing::error!(detail = %e, "storage failure in the middle of an export");
+                        st.done = true;
+                        return Some((Err(std::io::Error::other(e.to_string())), st));
+                    }
+                    None => {
+                        if format == Format::Json {
+                            chunk.extend_from_slice(export::JSON_CLOSE.as_bytes());
+                        }
+                        st.done = true;
+                        break;
+                    }
+                }
+            }
+            Some((Ok(axum::body::Bytes::from(chunk)), st))
+        },
+    );
+    let opening = futures_util::stream::once(async move {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(opening))
+    });
+    let (content_type, name) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "allo-submissions.csv"),
+        Format::Json => ("application/json", "allo-submissions.json"),
+    };
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -515,7 +601,7 @@ fn attachment(content_type: &'static str, name: &str, body: String) -> Response 
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        body,
+        axum::body::Body::from_stream(futures_util::StreamExt::chain(opening, stream)),
     )
         .into_response()
 }
@@ -525,14 +611,7 @@ async fn export_csv(
     _owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match exported(&state, &q).await {
-        Ok(records) => attachment(
-            "text/csv; charset=utf-8",
-            "allo-submissions.csv",
-            export::csv(&records),
-        ),
-        Err(r) => r,
-    }
+    export(&state, &q, Format::Csv).await
 }
 
 async fn export_json(
@@ -540,14 +619,7 @@ async fn export_json(
     _owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match exported(&state, &q).await {
-        Ok(records) => attachment(
-            "application/json",
-            "allo-submissions.json",
-            export::json(&records),
-        ),
-        Err(r) => r,
-    }
+    export(&state, &q, Format::Json).await
 }
 
 async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {

@@ -385,6 +385,13 @@ pub struct OutboxItem {
     pub attempts: u32,
 }
 
+/// The records of an export, one at a time, as the store reads them (see [`Store::export`]).
+pub type RecordStream = tokio::sync::mpsc::Receiver<Result<Record, StoreError>>;
+
+/// How many records an export reads ahead of the client: the memory it holds is this many
+/// records, whatever the export's size.
+pub const EXPORT_AHEAD: usize = 64;
+
 /// A storage failure, with a message fit for the log.
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -417,6 +424,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// The submissions matching `filter`, in its order.
     async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError>;
+
+    /// The submissions matching `filter`, in its order, read row by row while the receiver
+    /// takes them (at most [`EXPORT_AHEAD`] ahead), so an export of any size holds a few
+    /// records in memory, not all of them. A failure arrives as an `Err` item and ends the
+    /// stream; dropping the receiver stops the reading.
+    async fn export(&self, filter: Filter) -> Result<RecordStream, StoreError>;
 
     /// One submission with its status history (oldest first), if stored.
     async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError>;
