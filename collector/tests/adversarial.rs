@@ -491,3 +491,82 @@ fn exports_stream_every_row() {
     assert_eq!(server.get("/healthz", &[]).status, 200);
     eprintln!("adversarial: exports of {rows} rows streamed as CSV and JSON, 5 abandoned mid-way");
 }
+
+// ---- Finding 9: dotfiles, traversal and protocol-relative redirects on --site --------------
+
+#[test]
+fn site_serves_no_dotfile_no_traversal_and_no_offsite_redirect() {
+    let root = common::TempDir::new("adv-site");
+    let site = root.path().join("site");
+    std::fs::create_dir_all(site.join(".git")).unwrap();
+    std::fs::create_dir_all(site.join("evil.example")).unwrap();
+    std::fs::create_dir_all(site.join("demo")).unwrap();
+    std::fs::write(site.join("index.html"), "<title>demo</title>").unwrap();
+    std::fs::write(site.join("demo/index.html"), "<title>sub</title>").unwrap();
+    std::fs::write(site.join(".env"), "SECRET_IN_DOTENV").unwrap();
+    std::fs::write(site.join(".git/config"), "SECRET_IN_GIT").unwrap();
+    std::fs::write(site.join("evil.example/x.txt"), "x").unwrap();
+    std::fs::write(root.path().join("outside.txt"), "SECRET_OUTSIDE").unwrap();
+    let server = TestServer::start_with(|c| c.site = Some(site.clone()));
+    let attempts = [
+        "/.env",
+        "/%2eenv",
+        "/%2Eenv",
+        "/.git/config",
+        "/.git/",
+        "/.git",
+        "/demo/../.env",
+        "/demo/%2e%2e/.env",
+        "/..%2f.env",
+        "/../outside.txt",
+        "/%2e%2e/outside.txt",
+        "/%2e%2e%2foutside.txt",
+        "/..%5coutside.txt",
+        "/demo/..%2f..%2foutside.txt",
+        "//evil.example",
+        "//evil.example/",
+        "///evil.example",
+        "/%2fevil.example",
+        "/%2F%2Fevil.example",
+        "/\\evil.example",
+        "/%5cevil.example",
+        "/%5c%5cevil.example",
+        "/evil.example",
+        "/demo",
+        "/.%2e/outside.txt",
+        "/%00.env",
+        "/.env%00.html",
+    ];
+    let mut redirects = 0;
+    for path in attempts {
+        let r = server.get(path, &[]);
+        let body = String::from_utf8_lossy(&r.body);
+        assert!(
+            !body.contains("SECRET_"),
+            "{path}: {} leaked {body}",
+            r.status
+        );
+        if let Some(location) = r.header("location") {
+            redirects += 1;
+            assert!(
+                location.starts_with('/')
+                    && !location.starts_with("//")
+                    && !location.starts_with("/\\"),
+                "{path}: redirect to {location}"
+            );
+        }
+        assert!(r.status < 500, "{path}: {}", r.status);
+    }
+    // The site itself still works, redirects within it included.
+    assert_eq!(server.get("/", &[]).status, 200);
+    assert_eq!(server.get("/demo/", &[]).status, 200);
+    let r = server.get("/demo", &[]);
+    assert!(
+        r.status == 200 || r.header("location") == Some("/demo/"),
+        "{r:?}"
+    );
+    eprintln!(
+        "adversarial: {} traversal/dotfile/redirect paths on --site, 0 leaks, {redirects} redirects all on-site",
+        attempts.len()
+    );
+}
