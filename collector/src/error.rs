@@ -53,6 +53,8 @@ pub enum ApiError {
     IdempotencyMismatch,
     /// The client stopped sending or sent a broken body stream (400).
     BadBody,
+    /// The body did not arrive within the body-read timeout (408).
+    BodyTimeout,
     /// No such endpoint (404).
     NotFound,
     /// No submission with this id and status token (404): a wrong token and an unknown id
@@ -109,6 +111,7 @@ impl ApiError {
             ApiError::Invalid { .. } | ApiError::IdempotencyMismatch | ApiError::BadBody => {
                 StatusCode::BAD_REQUEST
             }
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::NotFound | ApiError::UnknownSubmission => StatusCode::NOT_FOUND,
             ApiError::TokenRequired => StatusCode::UNAUTHORIZED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -126,6 +129,7 @@ impl ApiError {
             ApiError::Invalid { .. } => "invalid",
             ApiError::IdempotencyMismatch => "idempotency_key_mismatch",
             ApiError::BadBody => "bad_body",
+            ApiError::BodyTimeout => "body_timeout",
             ApiError::NotFound | ApiError::UnknownSubmission => "not_found",
             ApiError::TokenRequired => "token_required",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -173,6 +177,7 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::BadBody => ("the request body could not be read", None),
+            ApiError::BodyTimeout => ("the request body was not received in time", None),
             ApiError::NotFound => ("no such endpoint", None),
             ApiError::UnknownSubmission => ("no submission with this id and token", None),
             ApiError::TokenRequired => (

@@ -31,6 +31,7 @@ pub mod mail;
 pub mod phone;
 pub mod ratelimit;
 pub mod routes;
+pub mod serve;
 pub mod smtp;
 pub mod static_files;
 pub mod status;
@@ -156,6 +157,7 @@ pub struct Collector {
     app: Router,
     db: String,
     forwarder: Option<Forwarder>,
+    connections: serve::ConnectionLimits,
 }
 
 /// Opens the configured database, creating and migrating its tables.
@@ -296,6 +298,7 @@ impl Collector {
             app,
             db,
             forwarder,
+            connections: config.connection_limits(),
         })
     }
 
@@ -325,13 +328,8 @@ impl Collector {
     ) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let forwarder = self.forwarder.map(|f| tokio::spawn(f.run(stopped)));
-        // Connect info gives the rate limiter the peer address.
-        let result = axum::serve(
-            self.listener,
-            self.app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        // Our own accept loop: timeouts, a per-address cap, and it survives EMFILE.
+        let result = serve::serve(self.listener, self.app, self.connections, shutdown).await;
         if let Some(mut task) = forwarder {
             let _ = stop.send(true);
             // Let the batch under way finish so nothing stays leased; never wait forever.

@@ -218,6 +218,7 @@ async fn submit(
             BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
                 ApiError::TooLarge { limit: BODY_LIMIT }
             }
+            other if crate::serve::is_body_timeout(&other) => ApiError::BodyTimeout,
             _ => ApiError::BadBody,
         })?;
 

@@ -570,3 +570,141 @@ fn site_serves_no_dotfile_no_traversal_and_no_offsite_redirect() {
         attempts.len()
     );
 }
+
+// ---- Finding 2: slow, idle and too many connections ----------------------------------------
+
+/// Waits until the server closes `stream` (or answers and closes), at most `limit`; returns
+/// how long it took and what came, or `None` if it stayed open.
+fn closed_within(stream: &mut TcpStream, limit: Duration) -> Option<(Duration, Vec<u8>)> {
+    let start = std::time::Instant::now();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some((start.elapsed(), got)),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some((start.elapsed(), got))
+            }
+            Err(_) => return None,
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+    }
+}
+
+fn quick_timeouts(c: &mut allo_collector::Config) {
+    c.header_timeout = Duration::from_secs(1);
+    c.body_timeout = Duration::from_secs(1);
+    c.idle_timeout = Duration::from_secs(2);
+}
+
+#[test]
+fn idle_and_trickling_connections_are_closed() {
+    let server = TestServer::start_with(quick_timeouts);
+    // An idle socket: closed by the header timeout.
+    let mut idle = TcpStream::connect(server.addr).unwrap();
+    let (idle_took, _) =
+        closed_within(&mut idle, Duration::from_secs(5)).expect("idle socket closed");
+    assert!(idle_took < Duration::from_secs(3), "{idle_took:?}");
+
+    // Headers trickled a byte every 200 ms: cut when the header time is up, not served.
+    let mut slow = TcpStream::connect(server.addr).unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(1)))
+        .unwrap();
+    let head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    let start = std::time::Instant::now();
+    let mut cut = None;
+    let mut trickled = 0;
+    for byte in head {
+        if slow.write_all(&[*byte]).is_err() {
+            cut = Some(start.elapsed());
+            break;
+        }
+        trickled += 1;
+        let mut buf = [0u8; 64];
+        match slow.read(&mut buf) {
+            Ok(_) => {
+                cut = Some(start.elapsed());
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                cut = Some(start.elapsed());
+                break;
+            }
+            Err(_) => {}
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let cut = cut.expect("the trickled head was cut off");
+    assert!(cut < Duration::from_secs(3), "{cut:?}");
+    assert!(trickled < head.len(), "never served");
+
+    // A body trickled a byte every 200 ms: 408 when the body time is up.
+    let mut body = TcpStream::connect(server.addr).unwrap();
+    write!(
+        body,
+        "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{{"
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let writer = {
+        let mut w = body.try_clone().unwrap();
+        std::thread::spawn(move || {
+            for _ in 0..30 {
+                if w.write_all(b" ").is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        })
+    };
+    let (took, answer) =
+        closed_within(&mut body, Duration::from_secs(6)).expect("the trickled body was cut off");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    writer.join().unwrap();
+    assert_eq!(server.get("/healthz", &[]).status, 200);
+    eprintln!(
+        "adversarial: idle socket closed after {idle_took:.1?}, trickled head cut after {trickled} bytes ({cut:.1?}), trickled body answered 408 after {took:.1?}"
+    );
+}
+
+#[test]
+fn connections_per_address_are_capped() {
+    let server = TestServer::start_with(|c| c.max_connections_per_ip = 4);
+    let crowd = [127, 0, 0, 5];
+    let held: Vec<TcpStream> = (0..4)
+        .map(|_| connect_from(crowd, server.addr).unwrap())
+        .collect();
+    // Give the server a moment to count them (accept is asynchronous).
+    std::thread::sleep(Duration::from_millis(200));
+    let mut refused = 0;
+    for _ in 0..20 {
+        let mut extra = connect_from(crowd, server.addr).unwrap();
+        if closed_within(&mut extra, Duration::from_millis(900)).is_some() {
+            refused += 1;
+        }
+    }
+    assert_eq!(
+        refused, 20,
+        "every connection over the cap is closed at once"
+    );
+    // Other addresses are served meanwhile.
+    assert_eq!(
+        status_from([127, 0, 0, 6], server.addr, "/healthz", &[]),
+        Some(200)
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        status_from(crowd, server.addr, "/healthz", &[]),
+        Some(200),
+        "slots given back"
+    );
+    eprintln!("adversarial: 4 connections held from one address, {refused} more closed at once");
+}
