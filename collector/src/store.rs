@@ -102,7 +102,14 @@ fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::
 
 impl Record {
     /// Flattens a validated submission into its row (status `new`).
+    ///
+    /// Free-text columns lose any NUL character (`\u0000` is valid JSON): PostgreSQL's text
+    /// cannot hold one (the insert would fail, a 503), spreadsheets cut cells at one, and it
+    /// never means anything in a name or a message. `body` keeps the document exactly as
+    /// received, where a NUL is the escape `\u0000`, six plain characters.
     pub fn new(sub: &Submission, body: String, received_at: String) -> Record {
+        let text = |s: &str| s.replace('\0', "");
+        let opt = |s: &Option<String>| s.as_deref().map(text);
         let page = sub.page.as_ref();
         let fb = sub.feedback.as_ref();
         let cb = sub.callback.as_ref();
@@ -119,15 +126,15 @@ impl Record {
             created_at: sub.created_at.clone(),
             received_at,
             locale: sub.locale.clone(),
-            page_url: page.map(|p| p.url.clone()),
-            page_title: page.map(|p| p.title.clone()),
-            visitor_name: sub.visitor.name.clone(),
-            visitor_email: sub.visitor.email.clone(),
-            visitor_phone: sub.visitor.phone.clone(),
+            page_url: page.map(|p| text(&p.url)),
+            page_title: page.map(|p| text(&p.title)),
+            visitor_name: opt(&sub.visitor.name),
+            visitor_email: opt(&sub.visitor.email),
+            visitor_phone: opt(&sub.visitor.phone),
             feedback_metric: fb.map(|f| f.metric.as_str().to_owned()),
             feedback_score: fb.map(|f| f.score),
-            feedback_category: fb.and_then(|f| f.category.clone()),
-            feedback_message: fb.map(|f| f.message.clone()),
+            feedback_category: fb.and_then(|f| opt(&f.category)),
+            feedback_message: fb.map(|f| text(&f.message)),
             callback_phone_e164: cb.map(|c| c.phone_e164.clone()),
             callback_country: cb.map(|c| c.country.clone()),
             callback_when_mode: cb.map(|c| {
@@ -139,14 +146,14 @@ impl Record {
             }),
             callback_slot_from: slot.as_ref().map(|s| s.0.clone()),
             callback_slot_to: slot.map(|s| s.1),
-            callback_timezone: cb.map(|c| c.timezone.clone()),
-            callback_reason: cb.map(|c| c.reason.clone()),
+            callback_timezone: cb.map(|c| text(&c.timezone)),
+            callback_reason: cb.map(|c| text(&c.reason)),
             callback_urgent: cb.map(|c| c.urgent),
-            callback_promise_text: cb.map(|c| c.promise.text.clone()),
+            callback_promise_text: cb.map(|c| text(&c.promise.text)),
             callback_due_by: cb.map(|c| c.promise.due_by.clone()),
             consent_given_at: consent.map(|c| c.given_at.clone()),
-            consent_text: consent.map(|c| c.text.clone()),
-            consent_version: consent.map(|c| c.version.clone()),
+            consent_text: consent.map(|c| text(&c.text)),
+            consent_version: consent.map(|c| text(&c.version)),
             visitor_message: None,
             rescheduled_due_by: None,
             status_updated_at: None,
