@@ -2,13 +2,14 @@
 //!
 //! | method | path              | answer                                                   |
 //! |--------|-------------------|----------------------------------------------------------|
-//! | POST   | `/v1/submissions` | 201 `{id, reference, status_token}` new, 200 same for a repeated id |
+//! | POST   | `/v1/submissions` | 201 `{id, reference, status_token}` new, 200 same for a repeat of the same submission, 409 for another one with a stored id |
 //! | GET    | `/v1/submissions/{id}/status` | 200 the visitor-facing status (token as `?token=` or Bearer); 401 without a token, 404 for a wrong token or id |
 //! | GET    | `/healthz`        | 200 `{"status":"ok"}` once the database answered         |
 //!
 //! Errors are [`ApiError`]s: JSON `{error, message}` (plus `problems` for `invalid`,
 //! `reference` for `duplicate`). Floods get 429 with `Retry-After`: per client address
-//! before the body is read, per phone number when the callback is stored.
+//! before the body is read, per phone number when the callback is stored, and per address
+//! for wrong status tokens (counted with the inbox's wrong credentials).
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
