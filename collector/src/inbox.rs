@@ -90,12 +90,13 @@ impl InboxState {
     }
 
     /// The owner, if the request proves it; a wrong Bearer token or session cookie counts
-    /// against the address, and an address over the limit is refused (429) unchecked.
+    /// against the address, and an address over the limit is refused unchecked: `Err` holds
+    /// how long until it may try again (answer it with [`too_many`]).
     fn owner(
         &self,
         extensions: &axum::http::Extensions,
         headers: &HeaderMap,
-    ) -> Result<Option<Owner>, Response> {
+    ) -> Result<Option<Owner>, std::time::Duration> {
         let bearer = headers.contains_key(header::AUTHORIZATION);
         let cookie = auth::cookie(headers, auth::COOKIE).is_some();
         if !bearer && !cookie {
@@ -103,9 +104,7 @@ impl InboxState {
         }
         let ip = self.client_ip(extensions, headers);
         let now = Instant::now();
-        if let Err(wait) = self.failures.refused(ip, now) {
-            return Err(too_many(wait));
-        }
+        self.failures.refused(ip, now)?;
         let owner = self.auth.authenticate(headers, now);
         if owner.is_none() {
             let kind = if bearer {
@@ -199,7 +198,8 @@ impl FromRequestParts<InboxState> for Owner {
 
     async fn from_request_parts(parts: &mut Parts, state: &InboxState) -> Result<Owner, Response> {
         state
-            .owner(&parts.extensions, &parts.headers)?
+            .owner(&parts.extensions, &parts.headers)
+            .map_err(too_many)?
             .ok_or_else(|| {
                 let tried = parts.headers.contains_key(header::AUTHORIZATION);
                 unauthorized(tried.then_some("That token is not valid."))
@@ -627,7 +627,7 @@ async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {
     match state.owner(&parts.extensions, &parts.headers) {
         Ok(Some(_)) => Redirect::to("/inbox").into_response(),
         Ok(None) => Html(html::login(None)).into_response(),
-        Err(refused) => refused,
+        Err(wait) => too_many(wait),
     }
 }
 
