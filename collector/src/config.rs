@@ -159,7 +159,7 @@ pub struct Config {
     #[arg(
         long,
         env = "ALLO_AUTH_FAILURE_LIMIT",
-        default_value_t = 10,
+        default_value_t = crate::ratelimit::DEFAULT_AUTH_FAILURES,
         value_name = "PER_MINUTE"
     )]
     pub auth_failure_limit: u32,
@@ -185,7 +185,7 @@ pub struct Config {
     #[arg(
         long,
         env = "ALLO_MAX_CONNECTIONS_PER_IP",
-        default_value_t = 32,
+        default_value_t = crate::serve::DEFAULT_PER_ADDRESS,
         value_name = "N"
     )]
     pub max_connections_per_ip: usize,
@@ -368,11 +368,11 @@ impl Config {
             webhook_format: WebhookFormat::Standard,
             webhook_retry: Duration::from_secs(5),
             status_rate_limit: 60,
-            auth_failure_limit: 10,
+            auth_failure_limit: crate::ratelimit::DEFAULT_AUTH_FAILURES,
             header_timeout: crate::serve::DEFAULT_TIMEOUTS.header_read,
             body_timeout: crate::serve::DEFAULT_TIMEOUTS.body_read,
             idle_timeout: crate::serve::DEFAULT_TIMEOUTS.idle,
-            max_connections_per_ip: 32,
+            max_connections_per_ip: crate::serve::DEFAULT_PER_ADDRESS,
             smtp_host: None,
             smtp_port: 25,
             smtp_from: None,
@@ -616,6 +616,14 @@ mod tests {
         assert!(c.site.is_none());
         assert!(c.allow_origins.is_empty());
         assert!(c.origin_policy().is_empty());
+        // The flags' defaults and Config::new's are the same limits.
+        let limits = crate::serve::ConnectionLimits {
+            timeouts: crate::serve::DEFAULT_TIMEOUTS,
+            per_address: crate::serve::DEFAULT_PER_ADDRESS,
+        };
+        assert_eq!(c.connection_limits(), limits);
+        assert_eq!(Config::new("x").connection_limits(), limits);
+        assert_eq!(c.auth_failure_limit, Config::new("x").auth_failure_limit);
     }
 
     #[test]

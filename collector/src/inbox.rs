@@ -67,7 +67,7 @@ impl InboxState {
         InboxState {
             store,
             auth: Arc::new(InboxAuth::new(token)),
-            failures: Arc::new(Failures::new(10)),
+            failures: Arc::new(Failures::new(ratelimit::DEFAULT_AUTH_FAILURES)),
             trust_proxy,
             zone: Zone::utc(),
         }

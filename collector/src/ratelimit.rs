@@ -90,6 +90,9 @@ impl<K: Eq + Hash + Clone> Limiter<K> {
     }
 }
 
+/// Wrong credentials allowed per minute from one address by default (`--auth-failure-limit`).
+pub const DEFAULT_AUTH_FAILURES: u32 = 10;
+
 /// Wrong credentials per client address, shared by every credential the collector checks:
 /// the inbox's Bearer token, its login form and session cookie, and visitors' status tokens.
 ///

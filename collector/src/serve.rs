@@ -54,6 +54,10 @@ pub const DEFAULT_TIMEOUTS: Timeouts = Timeouts {
     idle: Duration::from_secs(60),
 };
 
+/// Most connections open at once from one address by default (`--max-connections-per-ip`):
+/// a browser opens six per host, a handful of tabs and a shared office address stay below.
+pub const DEFAULT_PER_ADDRESS: usize = 32;
+
 /// The connection limits the accept loop applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConnectionLimits {
