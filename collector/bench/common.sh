@@ -7,7 +7,9 @@ LOAD="$ROOT/target/release/examples/load"
 # start_collector LOGNAME ARGS... → sets PID and PORT
 start_collector() {
   local name="$1"; shift
-  "$BIN" --listen 127.0.0.1:0 --rate-limit 0 --log warn "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  # Every load connection comes from 127.0.0.1: no per-address limits (requests or
+  # connections), or the benchmark would measure them.
+  "$BIN" --listen 127.0.0.1:0 --rate-limit 0 --max-connections-per-ip 0 --log warn "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   PID=$!
   for _ in $(seq 1 200); do
     if grep -q "listening on" "$WORK/$name.out" 2>/dev/null; then break; fi

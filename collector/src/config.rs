@@ -151,6 +151,45 @@ pub struct Config {
     )]
     pub status_rate_limit: u32,
 
+    /// Wrong credentials accepted per minute from one client address, all kinds together
+    /// (inbox Bearer token, login form, session cookie, visitors' status tokens), after a
+    /// burst of as many. Over it, every credential from that address is answered 429 with
+    /// Retry-After without being checked. Each wrong one is logged at warn with the address
+    /// (never the credential). 0 turns the limit off (failures are still logged).
+    #[arg(
+        long,
+        env = "ALLO_AUTH_FAILURE_LIMIT",
+        default_value_t = crate::ratelimit::DEFAULT_AUTH_FAILURES,
+        value_name = "PER_MINUTE"
+    )]
+    pub auth_failure_limit: u32,
+
+    /// Time a client has to send a request's headers, counted from when the connection
+    /// waits for a request (so it is also how long an idle keep-alive connection stays open).
+    #[arg(long, env = "ALLO_HEADER_TIMEOUT", default_value = "10s", value_name = "DURATION", value_parser = parse_duration)]
+    pub header_timeout: Duration,
+
+    /// Time a client has to send a request's whole body, once its headers arrived; a slower
+    /// submission is answered 408.
+    #[arg(long, env = "ALLO_BODY_TIMEOUT", default_value = "20s", value_name = "DURATION", value_parser = parse_duration)]
+    pub body_timeout: Duration,
+
+    /// A connection that moves no byte either way for this long is closed (a client that
+    /// stopped reading its answer, for instance).
+    #[arg(long, env = "ALLO_IDLE_TIMEOUT", default_value = "60s", value_name = "DURATION", value_parser = parse_duration)]
+    pub idle_timeout: Duration,
+
+    /// Most connections open at once from one client address; more are closed as soon as
+    /// they are accepted. 0 turns the cap off. Behind --trust-proxy the connections all come
+    /// from the proxy: raise it (or 0) there.
+    #[arg(
+        long,
+        env = "ALLO_MAX_CONNECTIONS_PER_IP",
+        default_value_t = crate::serve::DEFAULT_PER_ADDRESS,
+        value_name = "N"
+    )]
+    pub max_connections_per_ip: usize,
+
     /// SMTP server for owner notifications: with --smtp-from and --smtp-to, every new
     /// submission is emailed (plain text: the request, its promise and due time, urgency in
     /// the subject, a link to the inbox item with --public-url). Queued in the database with
@@ -329,6 +368,11 @@ impl Config {
             webhook_format: WebhookFormat::Standard,
             webhook_retry: Duration::from_secs(5),
             status_rate_limit: 60,
+            auth_failure_limit: crate::ratelimit::DEFAULT_AUTH_FAILURES,
+            header_timeout: crate::serve::DEFAULT_TIMEOUTS.header_read,
+            body_timeout: crate::serve::DEFAULT_TIMEOUTS.body_read,
+            idle_timeout: crate::serve::DEFAULT_TIMEOUTS.idle,
+            max_connections_per_ip: crate::serve::DEFAULT_PER_ADDRESS,
             smtp_host: None,
             smtp_port: 25,
             smtp_from: None,
@@ -341,6 +385,18 @@ impl Config {
             public_url: None,
             timezone: Zone::utc(),
             log: tracing::Level::INFO,
+        }
+    }
+
+    /// The connection limits the accept loop applies (see [`crate::serve`]).
+    pub fn connection_limits(&self) -> crate::serve::ConnectionLimits {
+        crate::serve::ConnectionLimits {
+            timeouts: crate::serve::Timeouts {
+                header_read: self.header_timeout,
+                body_read: self.body_timeout,
+                idle: self.idle_timeout,
+            },
+            per_address: self.max_connections_per_ip,
         }
     }
 
@@ -560,6 +616,14 @@ mod tests {
         assert!(c.site.is_none());
         assert!(c.allow_origins.is_empty());
         assert!(c.origin_policy().is_empty());
+        // The flags' defaults and Config::new's are the same limits.
+        let limits = crate::serve::ConnectionLimits {
+            timeouts: crate::serve::DEFAULT_TIMEOUTS,
+            per_address: crate::serve::DEFAULT_PER_ADDRESS,
+        };
+        assert_eq!(c.connection_limits(), limits);
+        assert_eq!(Config::new("x").connection_limits(), limits);
+        assert_eq!(c.auth_failure_limit, Config::new("x").auth_failure_limit);
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub enum ApiError {
     IdempotencyMismatch,
     /// The client stopped sending or sent a broken body stream (400).
     BadBody,
+    /// The body did not arrive within the body-read timeout (408).
+    BodyTimeout,
     /// No such endpoint (404).
     NotFound,
     /// No submission with this id and status token (404): a wrong token and an unknown id
@@ -72,6 +74,9 @@ pub enum ApiError {
         /// What was limited, in one sentence.
         message: &'static str,
     },
+    /// The id is already stored with another submission (409). Said without the stored
+    /// submission's status token: knowing an id must not be enough to obtain it.
+    IdConflict,
     /// A callback request for a number with an open request already waiting (409).
     DuplicateCallback {
         /// The waiting request's reference.
@@ -94,11 +99,12 @@ impl ApiError {
             ApiError::Invalid { .. } | ApiError::IdempotencyMismatch | ApiError::BadBody => {
                 StatusCode::BAD_REQUEST
             }
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::NotFound | ApiError::UnknownSubmission => StatusCode::NOT_FOUND,
             ApiError::TokenRequired => StatusCode::UNAUTHORIZED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::DuplicateCallback { .. } => StatusCode::CONFLICT,
+            ApiError::DuplicateCallback { .. } | ApiError::IdConflict => StatusCode::CONFLICT,
             ApiError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -111,11 +117,13 @@ impl ApiError {
             ApiError::Invalid { .. } => "invalid",
             ApiError::IdempotencyMismatch => "idempotency_key_mismatch",
             ApiError::BadBody => "bad_body",
+            ApiError::BodyTimeout => "body_timeout",
             ApiError::NotFound | ApiError::UnknownSubmission => "not_found",
             ApiError::TokenRequired => "token_required",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::DuplicateCallback { .. } => "duplicate",
+            ApiError::IdConflict => "id_conflict",
             ApiError::Storage(_) => "unavailable",
         }
     }
@@ -157,6 +165,7 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::BadBody => ("the request body could not be read", None),
+            ApiError::BodyTimeout => ("the request body was not received in time", None),
             ApiError::NotFound => ("no such endpoint", None),
             ApiError::UnknownSubmission => ("no submission with this id and token", None),
             ApiError::TokenRequired => (
@@ -166,6 +175,10 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed { .. } => ("method not allowed on this endpoint", None),
             ApiError::RateLimited { message, .. } => (*message, None),
             ApiError::DuplicateCallback { .. } => (DUPLICATE_MESSAGE, None),
+            ApiError::IdConflict => (
+                "another submission is already stored with this id; make a new id",
+                None,
+            ),
             ApiError::Storage(detail) => {
                 tracing::error!(%detail, "storage failure");
                 (

@@ -1,11 +1,15 @@
-//! Exports of the inbox: CSV for spreadsheets, JSON for scripts.
+//! Exports of the inbox: CSV for spreadsheets, JSON for scripts, encoded one record at a
+//! time so the inbox can stream them from the database (see `Store::export`).
 //!
-//! CSV follows RFC 4180 (fields with a comma, quote or line break are quoted, quotes doubled,
-//! CRLF line ends) and defuses formula injection: a visitor's "=HYPERLINK(…)" must not run
-//! when the owner opens the file, so a cell starting with `=`, `+`, `-`, `@` (or a tab or
-//! carriage return, which some spreadsheets skip before reading a formula) gets a leading
-//! `'`, which spreadsheets show as text. That includes E.164 numbers (`'+33…`), which then
-//! also keep their `+`.
+//! CSV is written by the `csv` crate (RFC 4180: quotes doubled, CRLF line ends) with *every*
+//! cell quoted: a spreadsheet set to a semicolon list separator (the usual one in French and
+//! German locales) would otherwise split an unquoted `Bob;=1+1` into two cells, the second a
+//! formula. NUL bytes are removed (spreadsheets cut cells or whole files at them). Formula
+//! injection is defused as well: a visitor's "=HYPERLINK(…)" must not run when the owner
+//! opens the file, so a cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return,
+//! which some spreadsheets skip before reading a formula) gets a leading `'`, which
+//! spreadsheets show as text. That includes E.164 numbers (`'+33…`), which then also keep
+//! their `+`.
 //!
 //! Times are exported as stored, RFC 3339 in UTC (`…Z`), whatever `--timezone` the inbox
 //! shows: a machine-readable file must not depend on a display setting.
@@ -46,17 +50,14 @@ pub const CSV_COLUMNS: [&str; 31] = [
     "rescheduled_due_by",
 ];
 
-/// One CSV cell, defused and quoted as needed.
-pub fn csv_cell(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+/// One CSV cell's text before quoting: without NUL bytes, and defused when a spreadsheet
+/// would read it as a formula.
+pub fn defuse(value: &str) -> String {
+    let clean = value.replace('\0', "");
+    if clean.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{clean}")
     } else {
-        value.to_owned()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
+        clean
     }
 }
 
@@ -101,51 +102,98 @@ pub fn csv_row(r: &Record) -> [String; 31] {
     ]
 }
 
-/// The whole CSV document.
-pub fn csv(records: &[Record]) -> String {
-    let mut out = CSV_COLUMNS.join(",");
-    out.push_str("\r\n");
-    for r in records {
-        let cells: Vec<String> = csv_row(r).iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    out
+/// Writes CSV one record at a time; each call returns the bytes to send.
+pub struct CsvEncoder {
+    builder: csv::WriterBuilder,
 }
 
-/// The JSON export: an array of records, each with the original submission under
-/// `submission`.
-pub fn json(records: &[Record]) -> String {
-    let items: Vec<serde_json::Value> = records
-        .iter()
-        .map(|r| {
-            let mut v = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
-            v["submission"] = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
-            v
-        })
-        .collect();
-    serde_json::Value::Array(items).to_string()
+impl Default for CsvEncoder {
+    fn default() -> CsvEncoder {
+        CsvEncoder::new()
+    }
+}
+
+impl CsvEncoder {
+    /// An encoder quoting every cell, with CRLF line ends.
+    pub fn new() -> CsvEncoder {
+        let mut builder = csv::WriterBuilder::new();
+        builder
+            .quote_style(csv::QuoteStyle::Always)
+            .terminator(csv::Terminator::CRLF);
+        CsvEncoder { builder }
+    }
+
+    /// The header line.
+    pub fn header(&mut self) -> Vec<u8> {
+        self.line(CSV_COLUMNS.iter().map(|c| c.to_string()))
+    }
+
+    /// One record's line, its cells defused.
+    pub fn row(&mut self, r: &Record) -> Vec<u8> {
+        self.line(csv_row(r).iter().map(|c| defuse(c)))
+    }
+
+    fn line(&mut self, cells: impl Iterator<Item = String>) -> Vec<u8> {
+        let mut out = Vec::new();
+        // A writer per line (a small buffer): the bytes are ours as soon as it is flushed.
+        let mut writer = self.builder.from_writer(&mut out);
+        // Writing to a Vec cannot fail; a failure would only lose this line.
+        let written = writer
+            .write_record(cells)
+            .and_then(|()| writer.flush().map_err(csv::Error::from));
+        if let Err(e) = written {
+            tracing::error!(error = %e, "CSV encoding failed");
+        }
+        drop(writer);
+        out
+    }
+}
+
+/// The JSON export's opening, its separator between items, and its end: an array of
+/// records, each with the original submission under `submission`.
+pub const JSON_OPEN: &str = "[";
+/// See [`JSON_OPEN`].
+pub const JSON_SEPARATOR: &str = ",";
+/// See [`JSON_OPEN`].
+pub const JSON_CLOSE: &str = "]";
+
+/// One record of the JSON export.
+pub fn json_item(r: &Record) -> Vec<u8> {
+    let mut v = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
+    v["submission"] = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
+    serde_json::to_vec(&v).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn line(cells: &[&str]) -> String {
+        let mut enc = CsvEncoder::new();
+        let bytes = enc.line(cells.iter().map(|c| defuse(c)));
+        String::from_utf8(bytes).unwrap()
+    }
+
     #[test]
     fn cells_are_quoted_and_defused() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell("=1+1"), "'=1+1");
-        assert_eq!(csv_cell("+33612345678"), "'+33612345678");
-        assert_eq!(csv_cell("-2"), "'-2");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("\t=x"), "'\t=x");
+        assert_eq!(line(&["plain", "a,b"]), "\"plain\",\"a,b\"\r\n");
+        assert_eq!(line(&["say \"hi\""]), "\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(line(&["two\nlines"]), "\"two\nlines\"\r\n");
+        // A semicolon-separated spreadsheet sees one cell, and it is not a formula.
+        assert_eq!(line(&["Bob;=1+1"]), "\"Bob;=1+1\"\r\n");
+        assert_eq!(line(&[""]), "\"\"\r\n");
+        assert_eq!(defuse("=1+1"), "'=1+1");
+        assert_eq!(defuse("+33612345678"), "'+33612345678");
+        assert_eq!(defuse("-2"), "'-2");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("\t=x"), "'\t=x");
+        assert_eq!(defuse("a=b"), "a=b", "only a leading sign is a formula");
+        // NULs go, and cannot hide a formula behind them.
+        assert_eq!(defuse("A\0B"), "AB");
+        assert_eq!(defuse("\0=1+1"), "'=1+1");
         assert_eq!(
-            csv_cell("=HYPERLINK(\"http://x\",\"a,b\")"),
-            "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\""
+            line(&["=HYPERLINK(\"http://x\",\"a;b\")"]),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"a;b\"\")\"\r\n"
         );
-        assert_eq!(csv_cell("a=b"), "a=b", "only a leading sign is a formula");
     }
 }

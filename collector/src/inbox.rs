@@ -30,16 +30,14 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::auth::{self, InboxAuth, Owner};
 use crate::export;
 use crate::html::{self, Shown};
-use crate::ratelimit::{self, Limiter, Rate};
+use crate::ratelimit::{self, Failures};
 use crate::status::Status;
 use crate::store::{Filter, Order, StatusChange, StatusFilter, Store};
 use crate::time;
 use crate::zone::Zone;
 
-/// Most rows the list page shows (exports have no such cut, up to [`EXPORT_MAX`]).
+/// Most rows the list page shows (exports have no such cut: they stream every row).
 pub const LIST_MAX: u32 = 500;
-/// Most rows one export returns.
-pub const EXPORT_MAX: u32 = 100_000;
 /// Longest note kept.
 pub const NOTE_MAX: usize = 2000;
 /// Longest name kept in the history.
@@ -54,8 +52,9 @@ pub struct InboxState {
     pub store: Arc<dyn Store>,
     /// The token and sessions.
     pub auth: Arc<InboxAuth>,
-    /// Login attempts per client address (slows down token guessing).
-    pub logins: Arc<Limiter<IpAddr>>,
+    /// Wrong credentials per client address (login form, Bearer, session cookie), shared
+    /// with the status endpoint's tokens.
+    pub failures: Arc<Failures>,
     /// Whether `X-Forwarded-*` headers are believed.
     pub trust_proxy: bool,
     /// The zone pages show times in and typed times are read in.
@@ -68,13 +67,54 @@ impl InboxState {
         InboxState {
             store,
             auth: Arc::new(InboxAuth::new(token)),
-            logins: Arc::new(Limiter::new(Rate {
-                per_minute: 10,
-                burst: 10,
-            })),
+            failures: Arc::new(Failures::new(ratelimit::DEFAULT_AUTH_FAILURES)),
             trust_proxy,
             zone: Zone::utc(),
         }
+    }
+
+    /// The same inbox counting wrong credentials in `failures` (shared with other doors).
+    pub fn with_failures(mut self, failures: Arc<Failures>) -> InboxState {
+        self.failures = failures;
+        self
+    }
+
+    /// The client address of a request, as the rate limits key it.
+    fn client_ip(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &HeaderMap,
+    ) -> Option<IpAddr> {
+        let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        ratelimit::client_ip(peer, headers, self.trust_proxy)
+    }
+
+    /// The owner, if the request proves it; a wrong Bearer token or session cookie counts
+    /// against the address, and an address over the limit is refused unchecked: `Err` holds
+    /// how long until it may try again (answer it with [`too_many`]).
+    fn owner(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &HeaderMap,
+    ) -> Result<Option<Owner>, std::time::Duration> {
+        let bearer = headers.contains_key(header::AUTHORIZATION);
+        let cookie = auth::cookie(headers, auth::COOKIE).is_some();
+        if !bearer && !cookie {
+            return Ok(None);
+        }
+        let ip = self.client_ip(extensions, headers);
+        let now = Instant::now();
+        self.failures.refused(ip, now)?;
+        let owner = self.auth.authenticate(headers, now);
+        if owner.is_none() {
+            let kind = if bearer {
+                "inbox bearer"
+            } else {
+                "inbox session"
+            };
+            self.failures.failed(ip, kind, now);
+        }
+        Ok(owner)
     }
 
     /// The same inbox showing times in `zone` (UTC without it).
@@ -136,13 +176,30 @@ fn storage_error(e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
+/// The 429 for an address that sent too many wrong credentials: the login form, with
+/// `Retry-After`.
+fn too_many(wait: std::time::Duration) -> Response {
+    let mut r = (
+        StatusCode::TOO_MANY_REQUESTS,
+        Html(html::login(Some(
+            "Too many attempts; wait a minute and try again.",
+        ))),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(ratelimit::retry_after_secs(wait)),
+    );
+    r
+}
+
 impl FromRequestParts<InboxState> for Owner {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &InboxState) -> Result<Owner, Response> {
         state
-            .auth
-            .authenticate(&parts.headers, Instant::now())
+            .owner(&parts.extensions, &parts.headers)
+            .map_err(too_many)?
             .ok_or_else(|| {
                 let tried = parts.headers.contains_key(header::AUTHORIZATION);
                 unauthorized(tried.then_some("That token is not valid."))
@@ -294,6 +351,7 @@ async fn list(
 }
 
 async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<String>) -> Response {
+    let id = allo_core::id::canonical(&id);
     let deliveries = match state.store.deliveries(id.clone()).await {
         Ok(d) => d,
         Err(e) => return storage_error(e),
@@ -345,6 +403,7 @@ async fn set_status(
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
+    let id = allo_core::id::canonical(&id);
     if !owner.csrf_ok(&form.csrf) {
         return page_error(
             StatusCode::FORBIDDEN,
@@ -434,18 +493,106 @@ fn url_segment(s: &str) -> String {
         .collect()
 }
 
-async fn exported(
-    state: &InboxState,
-    q: &ListQuery,
-) -> Result<Vec<crate::store::Record>, Response> {
-    let (mut filter, _) = q
-        .filter(&state.zone)
-        .map_err(|e| (StatusCode::BAD_REQUEST, e).into_response())?;
-    filter.limit = Some(EXPORT_MAX);
-    state.store.list(filter).await.map_err(storage_error)
+/// The two export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
 }
 
-fn attachment(content_type: &'static str, name: &str, body: String) -> Response {
+/// Streams the list's rows (with its filters, no row limit) as an attachment, encoded one
+/// record at a time while the store reads them: memory stays flat whatever the export's
+/// size. A database failure before the first row is a 503; after it, the download is cut
+/// (the client sees an incomplete file rather than a complete-looking wrong one).
+async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Response {
+    let (filter, _) = match q.filter(&state.zone) {
+        Ok(f) => f,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    let mut rows = match state.store.export(filter).await {
+        Ok(rows) => rows,
+        Err(e) => return storage_error(e),
+    };
+    let first = match rows.recv().await {
+        Some(Err(e)) => return storage_error(e),
+        first => first.and_then(Result::ok),
+    };
+    let mut csv = export::CsvEncoder::new();
+    let opening = match format {
+        Format::Csv => csv.header(),
+        Format::Json => export::JSON_OPEN.as_bytes().to_vec(),
+    };
+    struct Streaming {
+        rows: crate::store::RecordStream,
+        pending: Option<crate::store::Record>,
+        csv: export::CsvEncoder,
+        started: bool,
+        done: bool,
+    }
+    let stream = futures_util::stream::unfold(
+        Streaming {
+            rows,
+            pending: first,
+            csv,
+            started: false,
+            done: false,
+        },
+        move |mut st| async move {
+            if st.done {
+                return None;
+            }
+            let mut chunk = Vec::new();
+            // Whatever is ready, up to about 64 KiB a chunk; wait only for the first record.
+            loop {
+                let next = match st.pending.take() {
+                    Some(r) => Some(Ok(r)),
+                    None if chunk.is_empty() => st.rows.recv().await,
+                    None => match st.rows.try_recv() {
+                        Ok(item) => Some(item),
+                        Err(tokio::sync::mpsc::error::TryRecvError::Empty) => break,
+                        Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => None,
+                    },
+                };
+                match next {
+                    Some(Ok(r)) => {
+                        match format {
+                            Format::Csv => chunk.extend(st.csv.row(&r)),
+                            Format::Json => {
+                                if st.started {
+                                    chunk.extend_from_slice(export::JSON_SEPARATOR.as_bytes());
+                                }
+                                chunk.extend(export::json_item(&r));
+                            }
+                        }
+                        st.started = true;
+                        if chunk.len() >= 64 * 1024 {
+                            break;
+                        }
+                    }
+                    Some(Err(e)) => {
+                        tracing::error!(detail = %e, "storage failure in the middle of an export");
+                        st.done = true;
+                        return Some((Err(std::io::Error::other(e.to_string())), st));
+                    }
+                    None => {
+                        if format == Format::Json {
+                            chunk.extend_from_slice(export::JSON_CLOSE.as_bytes());
+                        }
+                        st.done = true;
+                        break;
+                    }
+                }
+            }
+            Some((Ok(axum::body::Bytes::from(chunk)), st))
+        },
+    );
+    let opening = futures_util::stream::once(async move {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(opening))
+    });
+    let (content_type, name) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "allo-submissions.csv"),
+        Format::Json => ("application/json", "allo-submissions.json"),
+    };
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -454,7 +601,7 @@ fn attachment(content_type: &'static str, name: &str, body: String) -> Response 
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        body,
+        axum::body::Body::from_stream(futures_util::StreamExt::chain(opening, stream)),
     )
         .into_response()
 }
@@ -464,14 +611,7 @@ async fn export_csv(
     _owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match exported(&state, &q).await {
-        Ok(records) => attachment(
-            "text/csv; charset=utf-8",
-            "allo-submissions.csv",
-            export::csv(&records),
-        ),
-        Err(r) => r,
-    }
+    export(&state, &q, Format::Csv).await
 }
 
 async fn export_json(
@@ -479,22 +619,16 @@ async fn export_json(
     _owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    match exported(&state, &q).await {
-        Ok(records) => attachment(
-            "application/json",
-            "allo-submissions.json",
-            export::json(&records),
-        ),
-        Err(r) => r,
-    }
+    export(&state, &q, Format::Json).await
 }
 
-async fn login_page(State(state): State<InboxState>, headers: HeaderMap) -> Response {
+async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {
     // Already logged in: straight to the list.
-    if state.auth.authenticate(&headers, Instant::now()).is_some() {
-        return Redirect::to("/inbox").into_response();
+    match state.owner(&parts.extensions, &parts.headers) {
+        Ok(Some(_)) => Redirect::to("/inbox").into_response(),
+        Ok(None) => Html(html::login(None)).into_response(),
+        Err(wait) => too_many(wait),
     }
-    Html(html::login(None)).into_response()
 }
 
 /// The login form.
@@ -513,24 +647,11 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let ip = ratelimit::client_ip(connect.map(|c| (c.0).0), &headers, state.trust_proxy);
-    if let Some(ip) = ip {
-        if let Err(wait) = state.logins.check(&ip, Instant::now()) {
-            let mut r = (
-                StatusCode::TOO_MANY_REQUESTS,
-                Html(html::login(Some(
-                    "Too many attempts; wait a minute and try again.",
-                ))),
-            )
-                .into_response();
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(ratelimit::retry_after_secs(wait)),
-            );
-            return r;
-        }
+    if let Err(wait) = state.failures.refused(ip, Instant::now()) {
+        return too_many(wait);
     }
     if !state.auth.token_matches(&form.token) {
-        tracing::warn!(ip = ?ip, "inbox login refused");
+        state.failures.failed(ip, "inbox login", Instant::now());
         return unauthorized(Some("That token is not valid."));
     }
     let name: String = form.name.trim().chars().take(NAME_MAX).collect();

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use allo_core::submission::Submission;
 use allo_core::validate::validate_submission;
+use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ProblemBody};
 use crate::store::Guard;
@@ -24,12 +25,33 @@ pub fn is_json_content_type(value: &str) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-/// Parses a body into the submission contract; the 400 carries serde's message.
+/// Parses a body into the submission contract, exactly as `docs/submission.schema.json`
+/// shapes it (see `allo_core::strict`: no arrays for objects, no `null` for optional values),
+/// with the id in its canonical spelling; the 400 carries serde's message.
 pub fn parse_json(body: &[u8]) -> Result<Submission, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::Invalid {
+    let invalid = |e: serde_json::Error| ApiError::Invalid {
         message: e.to_string(),
         problems: Vec::new(),
-    })
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut sub: Submission = allo_core::strict::object(&mut de).map_err(invalid)?;
+    de.end().map_err(invalid)?;
+    sub.id = allo_core::id::canonical(&sub.id);
+    Ok(sub)
+}
+
+/// What makes two sends one submission: SHA-256 of its canonical JSON (serde's encoding of
+/// the parsed submission, id lowercased), so whitespace, key order or the id's case do not
+/// tell two sends of the same submission apart, and any other difference does.
+pub fn digest(sub: &Submission) -> [u8; 32] {
+    // Serializing plain strings, numbers and booleans cannot fail.
+    let canonical = serde_json::to_vec(sub).unwrap_or_default();
+    Sha256::digest(&canonical).into()
+}
+
+/// True when `stored` (a body already kept under `sub`'s id) is the same submission as `sub`.
+pub fn same_submission(stored: &str, sub: &Submission) -> bool {
+    parse_json(stored.as_bytes()).is_ok_and(|s| digest(&s) == digest(sub))
 }
 
 /// Parses and validates a body, returning the submission or the 400 to send.

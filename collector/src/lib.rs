@@ -31,6 +31,7 @@ pub mod mail;
 pub mod phone;
 pub mod ratelimit;
 pub mod routes;
+pub mod serve;
 pub mod smtp;
 pub mod static_files;
 pub mod status;
@@ -156,6 +157,7 @@ pub struct Collector {
     app: Router,
     db: String,
     forwarder: Option<Forwarder>,
+    connections: serve::ConnectionLimits,
 }
 
 /// Opens the configured database, creating and migrating its tables.
@@ -214,6 +216,8 @@ impl Collector {
             })
         });
         let status_key = status_key(&store).await?;
+        // One count of wrong credentials for every door: inbox and status tokens alike.
+        let failures = Arc::new(ratelimit::Failures::new(config.auth_failure_limit));
         let wake = Arc::new(Notify::new());
         let state = AppState {
             store: Arc::clone(&store),
@@ -230,6 +234,7 @@ impl Collector {
                         burst: config.status_rate_limit,
                     })
                 }),
+                failures: Arc::clone(&failures),
             }),
             webhooks: Arc::new(Webhooks {
                 urls: config.webhook_urls.clone(),
@@ -245,6 +250,7 @@ impl Collector {
         let inbox = config.inbox_token.as_deref().map(|token| {
             InboxState::new(Arc::clone(&store), token, config.trust_proxy)
                 .with_zone(config.timezone.clone())
+                .with_failures(Arc::clone(&failures))
         });
         if inbox.is_none() {
             tracing::info!("no --inbox-token: the inbox is disabled");
@@ -292,6 +298,7 @@ impl Collector {
             app,
             db,
             forwarder,
+            connections: config.connection_limits(),
         })
     }
 
@@ -321,13 +328,8 @@ impl Collector {
     ) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let forwarder = self.forwarder.map(|f| tokio::spawn(f.run(stopped)));
-        // Connect info gives the rate limiter the peer address.
-        let result = axum::serve(
-            self.listener,
-            self.app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        // Our own accept loop: timeouts, a per-address cap, and it survives EMFILE.
+        let result = serve::serve(self.listener, self.app, self.connections, shutdown).await;
         if let Some(mut task) = forwarder {
             let _ = stop.send(true);
             // Let the batch under way finish so nothing stays leased; never wait forever.

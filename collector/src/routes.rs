@@ -2,13 +2,14 @@
 //!
 //! | method | path              | answer                                                   |
 //! |--------|-------------------|----------------------------------------------------------|
-//! | POST   | `/v1/submissions` | 201 `{id, reference, status_token}` new, 200 same for a repeated id |
+//! | POST   | `/v1/submissions` | 201 `{id, reference, status_token}` new, 200 same for a repeat of the same submission, 409 for another one with a stored id |
 //! | GET    | `/v1/submissions/{id}/status` | 200 the visitor-facing status (token as `?token=` or Bearer); 401 without a token, 404 for a wrong token or id |
 //! | GET    | `/healthz`        | 200 `{"status":"ok"}` once the database answered         |
 //!
 //! Errors are [`ApiError`]s: JSON `{error, message}` (plus `problems` for `invalid`,
 //! `reference` for `duplicate`). Floods get 429 with `Retry-After`: per client address
-//! before the body is read, per phone number when the callback is stored.
+//! before the body is read, per phone number when the callback is stored, and per address
+//! for wrong status tokens (counted with the inbox's wrong credentials).
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
@@ -56,6 +57,8 @@ pub struct Limits {
     pub callbacks: intake::CallbackPolicy,
     /// Status requests per client address; `None` when turned off.
     pub status_per_ip: Option<Limiter<IpAddr>>,
+    /// Wrong credentials per client address, shared with the inbox.
+    pub failures: Arc<ratelimit::Failures>,
 }
 
 /// Forwarding settings the submit handler needs to queue deliveries.
@@ -73,7 +76,7 @@ pub struct Webhooks {
 /// The answer to an accepted submission (201 first time, 200 on a retry).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Receipt {
-    /// The submission id, as sent.
+    /// The submission id, in its canonical (lowercase) spelling.
     pub id: String,
     /// The short reference to show the visitor, e.g. `3F25-04E0`.
     pub reference: String,
@@ -204,9 +207,10 @@ async fn submit(
         return Err(ApiError::UnsupportedMediaType);
     }
     // A header that is not even ASCII cannot equal a UUID: keep it as a guaranteed mismatch.
+    // Compared in the id's canonical spelling, as the id itself is.
     let idempotency_key = headers
         .get("idempotency-key")
-        .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        .map(|v| v.to_str().map(allo_core::id::canonical).unwrap_or_default());
 
     // Chunked bodies have no Content-Length: the body limit layer stops them at 64 KiB.
     let bytes = Bytes::from_request(req, &())
@@ -215,6 +219,7 @@ async fn submit(
             BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
                 ApiError::TooLarge { limit: BODY_LIMIT }
             }
+            other if crate::serve::is_body_timeout(&other) => ApiError::BodyTimeout,
             _ => ApiError::BadBody,
         })?;
 
@@ -248,7 +253,7 @@ async fn submit(
     let receipt = Receipt {
         reference: allo_core::id::reference(&sub.id),
         status_token: state.status_key.token(&sub.id),
-        id: sub.id,
+        id: sub.id.clone(),
     };
     let status = match inserted {
         Inserted::New => {
@@ -258,7 +263,13 @@ async fn submit(
             }
             StatusCode::CREATED
         }
-        Inserted::Duplicate => {
+        Inserted::Duplicate { body } => {
+            // The token only goes back to a true retry: the id alone (which also travels in
+            // Idempotency-Key) must not be enough to read a submission's status.
+            if !intake::same_submission(&body, &sub) {
+                tracing::warn!(id = %receipt.id, "another submission sent with a stored id");
+                return Err(ApiError::IdConflict);
+            }
             tracing::info!(id = %receipt.id, "submission already stored (retry)");
             StatusCode::OK
         }
@@ -293,15 +304,14 @@ async fn status(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
 ) -> Result<Json<VisitorStatus>, ApiError> {
-    if let Some(limiter) = &state.limits.status_per_ip {
-        let peer = connect.map(|c| (c.0).0);
-        if let Some(ip) = ratelimit::client_ip(peer, &headers, state.limits.trust_proxy) {
-            if let Err(wait) = limiter.check(&ip, Instant::now()) {
-                return Err(ApiError::RateLimited {
-                    retry_after: ratelimit::retry_after_secs(wait),
-                    message: "too many status requests from this address; retry later",
-                });
-            }
+    let peer = connect.map(|c| (c.0).0);
+    let ip = ratelimit::client_ip(peer, &headers, state.limits.trust_proxy);
+    if let (Some(limiter), Some(ip)) = (&state.limits.status_per_ip, ip) {
+        if let Err(wait) = limiter.check(&ip, Instant::now()) {
+            return Err(ApiError::RateLimited {
+                retry_after: ratelimit::retry_after_secs(wait),
+                message: "too many status requests from this address; retry later",
+            });
         }
     }
     // The header wins over the query; an unreadable query counts as no token.
@@ -310,8 +320,17 @@ async fn status(
         .or_else(|| query.ok().and_then(|Query(q)| q.token))
         .filter(|t| !t.trim().is_empty())
         .ok_or(ApiError::TokenRequired)?;
+    let id = allo_core::id::canonical(&id);
+    let failures = &state.limits.failures;
+    if let Err(wait) = failures.refused(ip, Instant::now()) {
+        return Err(ApiError::RateLimited {
+            retry_after: ratelimit::retry_after_secs(wait),
+            message: "too many wrong credentials from this address; retry later",
+        });
+    }
     // Checked before any database read: a wrong token costs nothing and tells nothing.
     if !state.status_key.verify(&id, &token) {
+        failures.failed(ip, "status token", Instant::now());
         return Err(ApiError::UnknownSubmission);
     }
     let (record, _) = state

@@ -5,12 +5,19 @@
 //! stable URLs, so they must be revalidated each time (`no-cache`) for a deploy to show up;
 //! files whose name carries a content hash never change under that name and are cached for
 //! a year; anything else is cached briefly.
+//!
+//! It also keeps `ServeDir` to the files meant for visitors: a path with a segment starting
+//! with a dot (`/.env`, `/.git/config`, however percent-encoded) is a 404, since a built
+//! site never links to one and such files are where secrets live; and a path with an empty
+//! segment or a backslash (`//evil.example`, `/\evil.example`) is a 404 too, because
+//! `ServeDir` would answer a directory there with a redirect to `//evil.example/`, which
+//! browsers read as another host (an open redirect).
 use std::path::Path;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::services::ServeDir;
 
@@ -28,9 +35,44 @@ pub fn router(dir: &Path) -> Router {
         .layer(middleware::from_fn(headers))
 }
 
+/// True for a request path that may name a file of the site: no dot-segment or dotfile, no
+/// empty segment, no backslash, judged after percent-decoding.
+pub fn servable(path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).collect::<Vec<u8>>();
+    let decoded = String::from_utf8_lossy(&decoded);
+    let Some(rest) = decoded.strip_prefix('/') else {
+        return false;
+    };
+    if rest.is_empty() {
+        return true;
+    }
+    // A trailing slash names a directory (its index.html): that one empty segment is fine.
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    !decoded.contains('\\')
+        && rest
+            .split('/')
+            .all(|segment| !segment.is_empty() && !segment.starts_with('.'))
+}
+
+/// True for a `Location` a browser would take to another host.
+fn leaves_the_site(location: &[u8]) -> bool {
+    location.starts_with(b"//") || location.starts_with(b"/\\") || location.contains(&b':')
+}
+
 async fn headers(req: Request, next: Next) -> Response {
+    if !servable(req.uri().path()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let name = req.uri().path().rsplit('/').next().unwrap_or("").to_owned();
     let mut response = next.run(req).await;
+    // ServeDir only redirects a directory to itself plus `/`; never let that point elsewhere.
+    if response
+        .headers()
+        .get(header::LOCATION)
+        .is_some_and(|l| leaves_the_site(l.as_bytes()))
+    {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let status = response.status();
     if !(status.is_success() || status == StatusCode::NOT_MODIFIED) {
         return response;
@@ -111,6 +153,40 @@ mod tests {
             SHORT,
             "hashes are lowercase"
         );
+    }
+
+    #[test]
+    fn only_visitor_files_are_servable() {
+        for ok in [
+            "/",
+            "/index.html",
+            "/allo.js",
+            "/demo/",
+            "/demo/page.html",
+            "/a%20b.css",
+        ] {
+            assert!(servable(ok), "{ok}");
+        }
+        for bad in [
+            "/.env",
+            "/%2eenv",
+            "/%2Eenv",
+            "/.git/config",
+            "/demo/.secret",
+            "/demo/..",
+            "//evil.example",
+            "//evil.example/",
+            "/%2fevil.example",
+            "/\\evil.example",
+            "/%5cevil.example",
+            "/a//b",
+            "",
+        ] {
+            assert!(!servable(bad), "{bad}");
+        }
+        assert!(leaves_the_site(b"//evil.example/"));
+        assert!(leaves_the_site(b"https://evil.example/"));
+        assert!(!leaves_the_site(b"/demo/"));
     }
 
     #[test]

@@ -102,7 +102,14 @@ fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::
 
 impl Record {
     /// Flattens a validated submission into its row (status `new`).
+    ///
+    /// Free-text columns lose any NUL character (`\u0000` is valid JSON): PostgreSQL's text
+    /// cannot hold one (the insert would fail, a 503), spreadsheets cut cells at one, and it
+    /// never means anything in a name or a message. `body` keeps the document exactly as
+    /// received, where a NUL is the escape `\u0000`, six plain characters.
     pub fn new(sub: &Submission, body: String, received_at: String) -> Record {
+        let text = |s: &str| s.replace('\0', "");
+        let opt = |s: &Option<String>| s.as_deref().map(text);
         let page = sub.page.as_ref();
         let fb = sub.feedback.as_ref();
         let cb = sub.callback.as_ref();
@@ -119,15 +126,15 @@ impl Record {
             created_at: sub.created_at.clone(),
             received_at,
             locale: sub.locale.clone(),
-            page_url: page.map(|p| p.url.clone()),
-            page_title: page.map(|p| p.title.clone()),
-            visitor_name: sub.visitor.name.clone(),
-            visitor_email: sub.visitor.email.clone(),
-            visitor_phone: sub.visitor.phone.clone(),
+            page_url: page.map(|p| text(&p.url)),
+            page_title: page.map(|p| text(&p.title)),
+            visitor_name: opt(&sub.visitor.name),
+            visitor_email: opt(&sub.visitor.email),
+            visitor_phone: opt(&sub.visitor.phone),
             feedback_metric: fb.map(|f| f.metric.as_str().to_owned()),
             feedback_score: fb.map(|f| f.score),
-            feedback_category: fb.and_then(|f| f.category.clone()),
-            feedback_message: fb.map(|f| f.message.clone()),
+            feedback_category: fb.and_then(|f| opt(&f.category)),
+            feedback_message: fb.map(|f| text(&f.message)),
             callback_phone_e164: cb.map(|c| c.phone_e164.clone()),
             callback_country: cb.map(|c| c.country.clone()),
             callback_when_mode: cb.map(|c| {
@@ -139,14 +146,14 @@ impl Record {
             }),
             callback_slot_from: slot.as_ref().map(|s| s.0.clone()),
             callback_slot_to: slot.map(|s| s.1),
-            callback_timezone: cb.map(|c| c.timezone.clone()),
-            callback_reason: cb.map(|c| c.reason.clone()),
+            callback_timezone: cb.map(|c| text(&c.timezone)),
+            callback_reason: cb.map(|c| text(&c.reason)),
             callback_urgent: cb.map(|c| c.urgent),
-            callback_promise_text: cb.map(|c| c.promise.text.clone()),
+            callback_promise_text: cb.map(|c| text(&c.promise.text)),
             callback_due_by: cb.map(|c| c.promise.due_by.clone()),
             consent_given_at: consent.map(|c| c.given_at.clone()),
-            consent_text: consent.map(|c| c.text.clone()),
-            consent_version: consent.map(|c| c.version.clone()),
+            consent_text: consent.map(|c| text(&c.text)),
+            consent_version: consent.map(|c| text(&c.version)),
             visitor_message: None,
             rescheduled_due_by: None,
             status_updated_at: None,
@@ -208,8 +215,12 @@ pub struct Guard {
 pub enum Inserted {
     /// A new row was written and committed.
     New,
-    /// A row with this id already existed; nothing was written (an idempotent retry).
-    Duplicate,
+    /// A row with this id already existed; nothing was written. It is an idempotent retry
+    /// only if `body` (the stored one) is the same submission: the caller decides.
+    Duplicate {
+        /// The body stored under this id.
+        body: String,
+    },
     /// Refused: an open callback for this number is already waiting.
     OpenCallback {
         /// The waiting request's reference, to quote back to the visitor.
@@ -381,6 +392,13 @@ pub struct OutboxItem {
     pub attempts: u32,
 }
 
+/// The records of an export, one at a time, as the store reads them (see [`Store::export`]).
+pub type RecordStream = tokio::sync::mpsc::Receiver<Result<Record, StoreError>>;
+
+/// How many records an export reads ahead of the client: the memory it holds is this many
+/// records, whatever the export's size.
+pub const EXPORT_AHEAD: usize = 64;
+
 /// A storage failure, with a message fit for the log.
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -413,6 +431,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// The submissions matching `filter`, in its order.
     async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError>;
+
+    /// The submissions matching `filter`, in its order, read row by row while the receiver
+    /// takes them (at most [`EXPORT_AHEAD`] ahead), so an export of any size holds a few
+    /// records in memory, not all of them. A failure arrives as an `Err` item and ends the
+    /// stream; dropping the receiver stops the reading.
+    async fn export(&self, filter: Filter) -> Result<RecordStream, StoreError>;
 
     /// One submission with its status history (oldest first), if stored.
     async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError>;

@@ -1,7 +1,7 @@
 //! End-to-end tests of the HTTP API: a real collector, real sockets, a real SQLite file.
 mod common;
 
-use common::{callback, feedback, send, send_raw, uuid, TestServer};
+use common::{callback, feedback, send, uuid, TestServer};
 use serde_json::json;
 
 const ID: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
@@ -337,7 +337,8 @@ fn concurrent_retries_store_once() {
 fn idempotency_key_must_match_the_body_id() {
     let server = TestServer::start();
     let body = serde_json::to_vec(&feedback(ID)).unwrap();
-    for key in [uuid(2).as_str(), "", "3F2504E0-4F89-41D3-9A0C-0305E82C3301"] {
+    // (The same id in capitals is the same id: see adversarial.rs.)
+    for key in [uuid(2).as_str(), "", "not-a-uuid"] {
         let r = server.post_json(&body, &[("Idempotency-Key", key)]);
         assert_eq!(r.status, 400, "{key:?}: {r:?}");
         assert_eq!(r.json()["error"], "idempotency_key_mismatch");
@@ -556,200 +557,4 @@ fn static_site_types_caching_and_compression() {
     assert_eq!(server.get("/v1/nope", &[]).json()["error"], "not_found");
     assert_eq!(server.get("/missing.js", &[]).status, 404);
     assert_eq!(server.get("/../Cargo.toml", &[]).status, 404);
-}
-
-/// A small deterministic PRNG (xorshift64*), so a failure replays identically.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-    fn text(&mut self, len: usize) -> String {
-        const PIECES: &[&str] = &[
-            "a", "Z", "0", "9", "-", ":", "T", ".", "é", "€", "😀", "\u{0}", "\"", "\\", " ", "２",
-        ];
-        (0..len).map(|_| PIECES[self.below(PIECES.len())]).collect()
-    }
-    fn value(&mut self, depth: usize) -> serde_json::Value {
-        match self.below(if depth > 3 { 6 } else { 8 }) {
-            0 => json!(null),
-            1 => json!(self.next() & 1 == 0),
-            2 => json!(self.next() as i64),
-            3 => json!(f64::from_bits(self.next() & 0x7fef_ffff_ffff_ffff)),
-            4 => {
-                let len = self.below(40);
-                json!(self.text(len))
-            }
-            5 => json!(-1),
-            6 => serde_json::Value::Array(
-                (0..self.below(4)).map(|_| self.value(depth + 1)).collect(),
-            ),
-            _ => {
-                let mut map = serde_json::Map::new();
-                for _ in 0..self.below(4) {
-                    map.insert(self.text(3), self.value(depth + 1));
-                }
-                serde_json::Value::Object(map)
-            }
-        }
-    }
-}
-
-/// Where a fuzzed value may land in an otherwise valid submission.
-const POINTERS: &[&str] = &[
-    "/schema",
-    "/id",
-    "/kind",
-    "/created_at",
-    "/locale",
-    "/page",
-    "/page/url",
-    "/page/title",
-    "/visitor",
-    "/visitor/name",
-    "/visitor/email",
-    "/visitor/phone",
-    "/feedback",
-    "/feedback/metric",
-    "/feedback/score",
-    "/feedback/message",
-    "/feedback/category",
-    "/callback",
-    "/callback/when",
-    "/callback/when/mode",
-    "/callback/when/from",
-    "/callback/promise",
-    "/callback/promise/due_by",
-    "/callback/urgent",
-    "/callback/phone_e164",
-    "/consent",
-    "/consent/given_at",
-    "/client",
-    "/client/viewport",
-];
-
-fn set_pointer(doc: &mut serde_json::Value, pointer: &str, value: serde_json::Value) {
-    if let Some(slot) = doc.pointer_mut(pointer) {
-        *slot = value;
-    } else if let Some((parent, key)) = pointer.rsplit_once('/') {
-        if let Some(serde_json::Value::Object(map)) =
-            doc.pointer_mut(if parent.is_empty() { "" } else { parent })
-        {
-            map.insert(key.to_owned(), value);
-        }
-    }
-}
-
-#[test]
-fn a_burst_of_hostile_bodies_never_gets_a_5xx() {
-    let server = TestServer::start();
-    let mut rng = Rng(0x5eed_a110_c011_ec70);
-    let mut counts = std::collections::BTreeMap::new();
-    for i in 0..500u64 {
-        let id = uuid(1000 + i);
-        let base = if rng.next() & 1 == 0 {
-            feedback(&id)
-        } else {
-            callback(&id)
-        };
-        let body: Vec<u8> = match i % 8 {
-            0 => {
-                let len = rng.below(2000);
-                rng.bytes(len)
-            }
-            1 => {
-                let mut b = serde_json::to_vec(&base).unwrap();
-                for _ in 0..1 + rng.below(4) {
-                    let at = rng.below(b.len());
-                    b[at] = rng.next() as u8;
-                }
-                b
-            }
-            2 => {
-                let b = serde_json::to_vec(&base).unwrap();
-                let at = rng.below(b.len());
-                b[..at].to_vec()
-            }
-            3 => {
-                let mut doc = base;
-                for _ in 0..1 + rng.below(3) {
-                    let v = rng.value(0);
-                    set_pointer(&mut doc, POINTERS[rng.below(POINTERS.len())], v);
-                }
-                serde_json::to_vec(&doc).unwrap()
-            }
-            4 => {
-                let depth = 1 + rng.below(5000);
-                let mut b = "[".repeat(depth).into_bytes();
-                b.extend(std::iter::repeat_n(b']', depth));
-                b
-            }
-            5 => {
-                // Multi-byte characters around byte 19 of every timestamp field.
-                let mut doc = base;
-                let (ascii, odd) = (rng.below(22), 1 + rng.below(3));
-                let ts = format!("{}{}Z", "a".repeat(ascii), rng.text(odd));
-                for p in [
-                    "/created_at",
-                    "/callback/promise/due_by",
-                    "/callback/when/from",
-                    "/consent/given_at",
-                ] {
-                    set_pointer(&mut doc, p, json!(ts));
-                }
-                serde_json::to_vec(&doc).unwrap()
-            }
-            6 => serde_json::to_vec(&rng.value(0)).unwrap(),
-            _ => {
-                let mut doc = base;
-                for p in POINTERS {
-                    if doc.pointer(p).is_some_and(serde_json::Value::is_string) {
-                        let len = rng.below(600);
-                        set_pointer(&mut doc, p, json!(rng.text(len)));
-                    }
-                }
-                serde_json::to_vec(&doc).unwrap()
-            }
-        };
-        let content_type = [
-            "application/json",
-            "application/json; charset=utf-8",
-            "text/plain",
-        ][rng.below(3)];
-        let r = send_raw(server.addr, &{
-            let mut raw = format!(
-                "POST /v1/submissions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-                body.len()
-            )
-            .into_bytes();
-            raw.extend_from_slice(&body);
-            raw
-        })
-        .unwrap_or_else(|e| panic!("request {i} got no answer ({e}); body: {:?}", String::from_utf8_lossy(&body)));
-        assert!(
-            r.status < 500,
-            "request {i} → {}: {:?}",
-            r.status,
-            String::from_utf8_lossy(&body)
-        );
-        if r.status != 415 {
-            // Every refusal is one of the documented JSON errors.
-            let json = r.json();
-            assert!(r.status < 300 || json["error"].is_string(), "{json}");
-        }
-        *counts.entry(r.status).or_insert(0) += 1;
-    }
-    // The server is still healthy afterwards.
-    assert_eq!(server.get("/healthz", &[]).status, 200);
-    eprintln!("status counts: {counts:?}");
 }

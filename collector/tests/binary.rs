@@ -29,6 +29,11 @@ fn collector() -> Command {
         "ALLO_WEBHOOK_RETRY",
         "ALLO_WEBHOOK_CA_FILE",
         "ALLO_STATUS_RATE_LIMIT",
+        "ALLO_AUTH_FAILURE_LIMIT",
+        "ALLO_HEADER_TIMEOUT",
+        "ALLO_BODY_TIMEOUT",
+        "ALLO_IDLE_TIMEOUT",
+        "ALLO_MAX_CONNECTIONS_PER_IP",
         "ALLO_SMTP_HOST",
         "ALLO_SMTP_PORT",
         "ALLO_SMTP_FROM",
@@ -416,4 +421,131 @@ fn sigterm_lets_a_request_in_flight_finish() {
         )
         .unwrap();
     assert_eq!(n, 1);
+}
+
+#[test]
+fn wrong_credentials_are_logged_with_the_address_never_the_token() {
+    let dir = common::TempDir::new("bin-auth-log");
+    let db = dir.path().join("run.sqlite");
+    let mut child = collector()
+        .args(["--listen", "127.0.0.1:0", "--log", "warn"])
+        .args(["--inbox-token", "the-right-token-0123456789"])
+        .env("ALLO_DB", &db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .strip_prefix("Allo collector listening on http://")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(addr, _)| addr.parse().unwrap())
+        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    let guesses: Vec<String> = (0..15).map(|n| format!("secret-guess-{n:04}")).collect();
+    let statuses: Vec<u16> = guesses
+        .iter()
+        .map(|g| common::get_bearer(addr, "/inbox/export.json", g).status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 401).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warned: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("wrong credential") && !l.contains("too many"))
+        .collect();
+    assert_eq!(warned.len(), 10, "one warning per checked guess: {stderr}");
+    assert!(
+        warned
+            .iter()
+            .all(|l| l.contains("WARN") && l.contains("127.0.0.1") && l.contains("inbox bearer")),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("too many wrong credentials").count(),
+        1,
+        "the lock-out is said once: {stderr}"
+    );
+    for g in &guesses {
+        assert!(!stderr.contains(g.as_str()), "a token in the log: {stderr}");
+    }
+}
+
+#[test]
+fn out_of_file_descriptors_it_keeps_accepting() {
+    let dir = common::TempDir::new("bin-emfile");
+    let db = dir.path().join("run.sqlite");
+    // A low file limit (the process needs about 20 descriptors of its own), short timeouts,
+    // no per-address cap: the idle sockets below exhaust the descriptors.
+    let mut child = Command::new("prlimit")
+        .arg("--nofile=40:40")
+        .arg(env!("CARGO_BIN_EXE_allo-collector"))
+        .args(["--listen", "127.0.0.1:0", "--log", "warn"])
+        .args(["--header-timeout", "1s", "--max-connections-per-ip", "0"])
+        .env("ALLO_DB", &db)
+        .env_remove("ALLO_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .strip_prefix("Allo collector listening on http://")
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(addr, _)| addr.parse().unwrap())
+        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    // Far more idle sockets than descriptors (the kernel queues what is not accepted).
+    let idle: Vec<std::net::TcpStream> = (0..60)
+        .filter_map(|_| std::net::TcpStream::connect(addr).ok())
+        .collect();
+    assert!(idle.len() >= 50, "{} connected", idle.len());
+    // The health check gets through once the idle ones time out, without a restart.
+    let start = Instant::now();
+    let answered = loop {
+        let r = common::send_raw(
+            addr,
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        if matches!(&r, Ok(r) if r.status == 200) {
+            break Some(start.elapsed());
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(idle);
+    assert!(child.try_wait().unwrap().is_none(), "still running");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let answered = answered.unwrap_or_else(|| panic!("/healthz never answered: {stderr}"));
+    assert!(
+        stderr.contains("still accepting"),
+        "the descriptor shortage was hit and logged: {stderr}"
+    );
+    assert!(
+        stderr.matches("accept failed").count() <= 25,
+        "logged at most once a second: {stderr}"
+    );
+    eprintln!("adversarial: 60 idle sockets against a 40-descriptor limit, /healthz answered after {answered:.1?}");
 }

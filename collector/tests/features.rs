@@ -436,13 +436,14 @@ fn csv_and_json_exports_follow_the_filters(backend: Backend) {
     let mut lines = csv.split("\r\n");
     let header = lines.next().unwrap();
     assert!(
-        header.starts_with("id,reference,kind,status,received_at,"),
+        header.starts_with("\"id\",\"reference\",\"kind\",\"status\",\"received_at\","),
         "{header}"
     );
     assert!(csv.ends_with("\r\n"));
     // Newest first: the callback, then the feedback (whose message spans two lines).
     assert!(csv.find(&cid).unwrap() < csv.find(&fid).unwrap());
-    assert!(csv.contains(",'+33612345678,"), "phone defused: {csv}");
+    // Every cell quoted (a semicolon-separated spreadsheet must not split any of them).
+    assert!(csv.contains(",\"'+33612345678\","), "phone defused: {csv}");
     assert!(csv.contains("\"Lovelace, Ada\""), "{csv}");
     assert!(
         csv.contains(
@@ -450,7 +451,7 @@ fn csv_and_json_exports_follow_the_filters(backend: Backend) {
         ),
         "formula defused and quoted: {csv}"
     );
-    assert!(csv.contains(",We will call you tomorrow between 10:00 and 11:00.,"));
+    assert!(csv.contains(",\"We will call you tomorrow between 10:00 and 11:00.\","));
 
     let only_feedback = html(&get_bearer(
         server.addr,
@@ -811,5 +812,5 @@ fn inbox_shows_times_in_the_owners_zone() {
     assert_eq!(items[0]["rescheduled_due_by"], "2027-07-01T07:15:00.000Z");
     assert!(items[0]["received_at"].as_str().unwrap().ends_with('Z'));
     let csv = html(&get_bearer(server.addr, "/inbox/export.csv", TOKEN));
-    assert!(csv.contains(",2027-07-01T07:15:00.000Z"), "{csv}");
+    assert!(csv.contains(",\"2027-07-01T07:15:00.000Z\""), "{csv}");
 }

@@ -70,7 +70,9 @@ fn inserts_are_idempotent_and_durable(backend: Backend) {
                 .insert(r.clone(), Guard::default(), vec![])
                 .await
                 .unwrap(),
-            Inserted::Duplicate
+            Inserted::Duplicate {
+                body: r.body.clone()
+            }
         );
         drop(store);
         // Reopening (and re-running migrations) keeps the row, byte for byte.
@@ -116,7 +118,9 @@ fn the_callback_guard_refuses_duplicates_and_floods(backend: Backend) {
                 .insert(first.clone(), g.clone(), vec![])
                 .await
                 .unwrap(),
-            Inserted::Duplicate
+            Inserted::Duplicate {
+                body: first.body.clone()
+            }
         );
         // Outside the duplicate window it passes.
         assert_eq!(

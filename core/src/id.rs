@@ -34,6 +34,15 @@ pub fn is_uuid_v4(s: &str) -> bool {
         && matches!(b[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
 }
 
+/// The one spelling of an id that is compared and stored: lowercase.
+///
+/// The schema lets an id be written in either case (Swift's `uuidString` is uppercase), but
+/// `3F25…` and `3f25…` are one UUID: without this they would be two submissions with two
+/// status tokens.
+pub fn canonical(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
 /// The short reference shown after sending: the id's first eight hex digits as `XXXX-XXXX`.
 ///
 /// Short enough to read out on the phone; the shop finds the row by this prefix of the id.
@@ -78,6 +87,16 @@ mod tests {
             assert!(!is_uuid_v4(bad), "{bad}");
         }
         assert!(is_uuid_v4("3F2504E0-4F89-41D3-9A0C-0305E82C3301"));
+    }
+
+    #[test]
+    fn canonical_ids_are_lowercase() {
+        assert_eq!(
+            canonical("3F2504E0-4F89-41D3-9A0C-0305E82C3301"),
+            "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+        );
+        let id = uuid_v4([0xab; 16]);
+        assert_eq!(canonical(&id), id, "the widget's ids already are");
     }
 
     #[test]

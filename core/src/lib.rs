@@ -22,6 +22,8 @@ pub mod promise;
 pub mod retry;
 pub mod slots;
 pub mod status;
+#[cfg(feature = "serde")]
+pub mod strict;
 pub mod submission;
 pub mod validate;
 pub mod zone;

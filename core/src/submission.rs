@@ -8,7 +8,7 @@ pub const SCHEMA: &str = "allo.submission/1";
 
 /// What the visitor sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Kind {
     /// A rating and a message.
@@ -18,8 +18,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind with its wire name.
+    pub const NAMES: &'static [(&'static str, Kind)] = &[
+        (Kind::Feedback.as_str(), Kind::Feedback),
+        (Kind::Callback.as_str(), Kind::Callback),
+    ];
+
     /// The wire name.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Kind::Feedback => "feedback",
             Kind::Callback => "callback",
@@ -45,37 +51,61 @@ pub struct Submission {
     /// Where the visitor was; absent when the owner turned metadata capture off.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some_object",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub page: Option<Page>,
     /// Who the visitor said they are; every field optional.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Visitor::is_empty")
+        serde(
+            default,
+            deserialize_with = "crate::strict::object",
+            skip_serializing_if = "Visitor::is_empty"
+        )
     )]
     pub visitor: Visitor,
     /// Present when `kind` is `feedback`.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some_object",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub feedback: Option<Feedback>,
     /// Present when `kind` is `callback`.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some_object",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub callback: Option<Callback>,
     /// The consent the visitor gave, when the form asked for it.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some_object",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub consent: Option<Consent>,
     /// About the widget and browser; absent when metadata capture is off.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some_object",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub client: Option<Client>,
 }
@@ -103,19 +133,31 @@ pub struct Visitor {
     /// Their name.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub name: Option<String>,
     /// Their email address.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub email: Option<String>,
     /// Their phone number as typed.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub phone: Option<String>,
 }
@@ -129,7 +171,7 @@ impl Visitor {
 
 /// The rating scale a widget asks with.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Metric {
     /// Customer satisfaction, 1 (very dissatisfied) to 5 (very satisfied).
@@ -151,8 +193,15 @@ impl Metric {
         }
     }
 
+    /// Every metric with its wire name.
+    pub const NAMES: &'static [(&'static str, Metric)] = &[
+        (Metric::Csat.as_str(), Metric::Csat),
+        (Metric::Nps.as_str(), Metric::Nps),
+        (Metric::Ces.as_str(), Metric::Ces),
+    ];
+
     /// The wire name.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Metric::Csat => "csat",
             Metric::Nps => "nps",
@@ -169,11 +218,16 @@ pub struct Feedback {
     /// The scale the score is on.
     pub metric: Metric,
     /// The score, within `metric.range()`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::strict::score"))]
     pub score: u8,
     /// The category the visitor picked, from the owner's list.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            deserialize_with = "crate::strict::some",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub category: Option<String>,
     /// What they wrote; may be empty when the owner made it optional.
@@ -182,15 +236,15 @@ pub struct Feedback {
 }
 
 /// When the visitor wants to be called.
+///
+/// Read by hand (see the `Deserialize` impl below) rather than as serde's internally tagged
+/// enum, which also reads arrays (`["slot", from, to]`) and variant indexes as the tag.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "mode", rename_all = "snake_case"))]
 pub enum When {
-    /// As soon as possible. A struct variant, not a unit one: serde ignores unknown fields on
-    /// a unit variant of an internally tagged enum, and the collector must refuse them.
+    /// As soon as possible. A struct variant, not a unit one, so it is written `{"mode":
+    /// "asap"}` like the slot.
     Asap {},
     /// Within a slot, RFC 3339 instants.
     Slot {
@@ -234,6 +288,7 @@ pub struct Callback {
     #[cfg_attr(feature = "serde", serde(default))]
     pub urgent: bool,
     /// What the widget promised.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::strict::object"))]
     pub promise: Promise,
 }
 
@@ -263,6 +318,57 @@ pub struct Client {
     /// Viewport as `WIDTHxHEIGHT` in CSS pixels.
     #[cfg_attr(feature = "serde", serde(default))]
     pub viewport: String,
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
+        crate::strict::name(d, Kind::NAMES)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
+        crate::strict::name(d, Metric::NAMES)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for When {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<When, D::Error> {
+        use serde::de::Error;
+
+        #[derive(Clone, Copy)]
+        enum Mode {
+            Asap,
+            Slot,
+        }
+        const MODES: &[(&str, Mode)] = &[("asap", Mode::Asap), ("slot", Mode::Slot)];
+        fn mode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Mode, D::Error> {
+            crate::strict::name(d, MODES)
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Wire {
+            #[serde(deserialize_with = "mode")]
+            mode: Mode,
+            #[serde(default, deserialize_with = "crate::strict::some")]
+            from: Option<String>,
+            #[serde(default, deserialize_with = "crate::strict::some")]
+            to: Option<String>,
+        }
+        let wire: Wire = crate::strict::object(d)?;
+        match (wire.mode, wire.from, wire.to) {
+            (Mode::Asap, None, None) => Ok(When::Asap {}),
+            (Mode::Asap, ..) => Err(D::Error::custom(
+                "`from` and `to` belong to mode `slot` only",
+            )),
+            (Mode::Slot, Some(from), Some(to)) => Ok(When::Slot { from, to }),
+            (Mode::Slot, None, _) => Err(D::Error::missing_field("from")),
+            (Mode::Slot, _, None) => Err(D::Error::missing_field("to")),
+        }
+    }
 }
 
 // The wire format without serde (see `json`'s module docs for why). The field names and the

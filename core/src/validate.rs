@@ -124,16 +124,27 @@ pub fn is_email(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !s.chars().any(char::is_whitespace)
-        && s.len() <= EMAIL_MAX
+        // Characters, as every other limit (and JSON Schema's maxLength) counts: a 254-letter
+        // address in Cyrillic is 500 bytes and still one the schema allows.
+        && s.chars().count() <= EMAIL_MAX
 }
 
 /// True for an RFC 3339 UTC timestamp as `Date.toISOString()` writes it
-/// (`YYYY-MM-DDTHH:MM:SS[.fff]Z`), with plausible field values.
+/// (`YYYY-MM-DDTHH:MM:SS[.fff]Z`, years 1970 to 9999) that names a real instant: the day
+/// exists in its month (leap years included), hours are below 24, minutes and seconds below
+/// 60. A leap second (`23:59:60`) is refused: browsers never write one, and a `:60` is
+/// far more often a made-up value than one of the 27 real ones.
 pub fn is_utc_timestamp(s: &str) -> bool {
+    utc_fields(s).is_some()
+}
+
+/// The fields of a timestamp [`is_utc_timestamp`] accepts: year, month, day, hour, minute,
+/// second, and the fraction's digits (possibly empty).
+fn utc_fields(s: &str) -> Option<([u32; 6], &str)> {
     let b = s.as_bytes();
     // ASCII only: the checks below slice by byte, and a timestamp is never anything else.
     if !s.is_ascii() || b.len() < 20 || b[b.len() - 1] != b'Z' {
-        return false;
+        return None;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = s.get(r)?;
@@ -143,20 +154,56 @@ pub fn is_utc_timestamp(s: &str) -> bool {
     };
     let shape = b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
     let fraction = match &s[19..s.len() - 1] {
-        "" => true,
-        f => f.starts_with('.') && f.len() > 1 && f[1..].bytes().all(|c| c.is_ascii_digit()),
+        "" => "",
+        f if f.starts_with('.') && f.len() > 1 && f[1..].bytes().all(|c| c.is_ascii_digit()) => {
+            &f[1..]
+        }
+        _ => return None,
     };
-    let fields = (|| {
-        Some(
-            (1970..=9999).contains(&digits(0..4)?)
-                && (1..=12).contains(&digits(5..7)?)
-                && (1..=31).contains(&digits(8..10)?)
-                && digits(11..13)? < 24
-                && digits(14..16)? < 60
-                && digits(17..19)? < 61,
-        )
-    })();
-    shape && fraction && fields == Some(true)
+    let fields = [
+        digits(0..4)?,
+        digits(5..7)?,
+        digits(8..10)?,
+        digits(11..13)?,
+        digits(14..16)?,
+        digits(17..19)?,
+    ];
+    let [year, month, day, hour, minute, second] = fields;
+    let ok = shape
+        && (1970..=9999).contains(&year)
+        && (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second < 60;
+    ok.then_some((fields, fraction))
+}
+
+/// Days in `month` (1–12) of `year`, Gregorian.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Compares two timestamps as instants (`None` unless both are [`is_utc_timestamp`]).
+///
+/// Not as strings: `…:00Z` sorts after `…:00.001Z` byte by byte (`Z` > `.`), and `.5` must
+/// equal `.500`.
+pub fn utc_cmp(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    let (fa, fra) = utc_fields(a)?;
+    let (fb, frb) = utc_fields(b)?;
+    let digit = |f: &str, i: usize| f.as_bytes().get(i).copied().unwrap_or(b'0');
+    let fraction = (0..fra.len().max(frb.len()))
+        .map(|i| digit(fra, i).cmp(&digit(frb, i)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal);
+    Some(fa.cmp(&fb).then(fraction))
 }
 
 /// Every problem with a whole submission, as the collector checks it before storing.
@@ -281,7 +328,7 @@ pub fn validate_submission(sub: &Submission) -> Vec<Problem> {
             Code::TooLong { max: SHORT_MAX },
         );
         if let When::Slot { from, to } = &c.when {
-            let ok = is_utc_timestamp(from) && is_utc_timestamp(to) && from < to;
+            let ok = utc_cmp(from, to) == Some(std::cmp::Ordering::Less);
             check(!ok, "callback.when", Code::Invalid);
         }
         check(
@@ -441,7 +488,8 @@ pub(crate) mod tests {
         for ok in [
             "2026-11-23T18:00:00Z",
             "2026-11-23T18:00:00.123Z",
-            "1999-01-01T00:00:60Z",
+            "2028-02-29T23:59:59Z",
+            "2000-02-29T00:00:00Z",
         ] {
             assert!(is_utc_timestamp(ok), "{ok}");
         }
@@ -455,13 +503,39 @@ pub(crate) mod tests {
             "2026-11-23T18:00:00.Z",
             "２026-11-23T18:00:00Z",
             "aaaaaaaaaaaaaaaaaaéZ",
+            "2026-02-31T23:59:60Z",
+            "2026-02-29T12:00:00Z",
+            "1900-02-29T12:00:00Z",
+            "2026-04-31T12:00:00Z",
+            "1999-01-01T00:00:60Z",
         ] {
             assert!(!is_utc_timestamp(bad), "{bad}");
         }
     }
 
     #[test]
+    fn instants_compare_as_times_not_strings() {
+        use std::cmp::Ordering::*;
+        let cases = [
+            ("2026-11-24T09:00:00Z", "2026-11-24T09:00:00.001Z", Less),
+            ("2026-11-24T09:00:00.5Z", "2026-11-24T09:00:00.500Z", Equal),
+            ("2026-11-24T09:00:00.5Z", "2026-11-24T09:00:00.10Z", Greater),
+            ("2026-11-24T09:00:00Z", "2026-11-24T09:00:00.000Z", Equal),
+            ("2026-11-24T09:59:59.999Z", "2026-11-24T10:00:00Z", Less),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(utc_cmp(a, b), Some(want), "{a} vs {b}");
+        }
+        assert_eq!(utc_cmp("2026-11-24T09:00:00Z", "soon"), None);
+    }
+
+    #[test]
     fn emails() {
+        // 254 characters, 500 bytes: the limit counts characters.
+        let cyrillic = format!("{}@пример.рф", "я".repeat(254 - 10));
+        assert_eq!(cyrillic.chars().count(), 254);
+        assert!(is_email(&cyrillic));
+        assert!(!is_email(&format!("я{cyrillic}")));
         for ok in ["a@b.co", "first.last+tag@shop.example"] {
             assert!(is_email(ok), "{ok}");
         }

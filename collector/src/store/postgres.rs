@@ -19,7 +19,7 @@ use tokio_postgres::{NoTls, Row};
 use super::{
     delivery_problems_sql, insert_sql, judge, list_sql, open_callback_sql, phone_count_sql,
     Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem, OutboxMessage, Record,
-    StatusChange, StatusEvent, Store, StoreError, COLUMNS,
+    RecordStream, StatusChange, StatusEvent, Store, StoreError, COLUMNS, EXPORT_AHEAD,
 };
 use crate::status::Status;
 
@@ -320,12 +320,13 @@ impl Store for PgStore {
             )
             .await?;
         }
-        let exists = tx
-            .query_opt("SELECT 1 FROM submissions WHERE id = $1", &[&r.id])
+        if let Some(row) = tx
+            .query_opt("SELECT body FROM submissions WHERE id = $1", &[&r.id])
             .await?
-            .is_some();
-        if exists {
-            return Ok(Inserted::Duplicate);
+        {
+            return Ok(Inserted::Duplicate {
+                body: row.try_get(0)?,
+            });
         }
         if let Some(phone) = &phone {
             let open = match &guard.duplicate_since {
@@ -386,8 +387,14 @@ impl Store for PgStore {
         let stmt = tx.prepare_cached(&insert_sql(placeholder)).await?;
         let changed = tx.execute(&stmt, &params).await?;
         if changed == 0 {
-            // A concurrent retry of the same id committed between our check and insert.
-            return Ok(Inserted::Duplicate);
+            // A concurrent send of the same id committed between our check and insert (ON
+            // CONFLICT waited for it); under READ COMMITTED this statement sees its row.
+            let row = tx
+                .query_one("SELECT body FROM submissions WHERE id = $1", &[&r.id])
+                .await?;
+            return Ok(Inserted::Duplicate {
+                body: row.try_get(0)?,
+            });
         }
         for m in &outbox {
             tx.execute(
@@ -425,6 +432,46 @@ impl Store for PgStore {
             values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         let rows = client.query(&sql, &params).await?;
         rows.iter().map(record_from_row).collect()
+    }
+
+    async fn export(&self, filter: Filter) -> Result<RecordStream, StoreError> {
+        let (tx, rx) = tokio::sync::mpsc::channel(EXPORT_AHEAD);
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let read = async {
+                let mut client = pool.get().await?;
+                // A portal inside a read-only transaction fetches EXPORT_AHEAD rows per round
+                // trip: a plain query would have the server send every row at once, and the
+                // driver buffer them.
+                let txn = client
+                    .build_transaction()
+                    .read_only(true)
+                    .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                    .start()
+                    .await?;
+                let (sql, values) = list_sql(&filter, placeholder);
+                let params: Vec<&(dyn ToSql + Sync)> =
+                    values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let stmt = txn.prepare(&sql).await?;
+                let portal = txn.bind(&stmt, &params).await?;
+                loop {
+                    let rows = txn.query_portal(&portal, EXPORT_AHEAD as i32).await?;
+                    if rows.is_empty() {
+                        return Ok(());
+                    }
+                    for row in &rows {
+                        if tx.send(record_from_row(row)).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+            };
+            let result: Result<(), StoreError> = read.await;
+            if let Err(e) = result {
+                let _ = tx.send(Err(e)).await;
+            }
+        });
+        Ok(rx)
     }
 
     async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError> {

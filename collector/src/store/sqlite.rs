@@ -14,7 +14,7 @@ use rusqlite::{
 use super::{
     delivery_problems_sql, insert_sql, judge, list_sql, open_callback_sql, phone_count_sql,
     Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem, OutboxMessage, Record,
-    StatusChange, StatusEvent, Store, StoreError,
+    RecordStream, StatusChange, StatusEvent, Store, StoreError, EXPORT_AHEAD,
 };
 use crate::status::Status;
 
@@ -270,11 +270,12 @@ fn insert_tx(
 ) -> Result<Inserted, StoreError> {
     // IMMEDIATE takes the write lock up front: the checks below and the insert see one state.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let exists = tx
-        .prepare_cached("SELECT 1 FROM submissions WHERE id = ?1")?
-        .exists([&r.id])?;
-    if exists {
-        return Ok(Inserted::Duplicate);
+    let stored: Option<String> = tx
+        .prepare_cached("SELECT body FROM submissions WHERE id = ?1")?
+        .query_row([&r.id], |row| row.get(0))
+        .optional()?;
+    if let Some(body) = stored {
+        return Ok(Inserted::Duplicate { body });
     }
     if let (true, Some(phone)) = (r.is_callback(), &r.callback_phone_e164) {
         let open = match &guard.duplicate_since {
@@ -377,6 +378,37 @@ impl Store for SqliteStore {
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
+    }
+
+    async fn export(&self, filter: Filter) -> Result<RecordStream, StoreError> {
+        let (tx, rx) = tokio::sync::mpsc::channel(EXPORT_AHEAD);
+        let path = self.inner.path.clone();
+        // A connection of its own, read-only: WAL lets it read a consistent snapshot while
+        // the main connection keeps storing submissions, so a long export never holds the
+        // writers' mutex.
+        tokio::task::spawn_blocking(move || {
+            let read = || -> Result<(), StoreError> {
+                let conn = Connection::open_with_flags(
+                    &path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                let (sql, values) = list_sql(&filter, placeholder);
+                let mut stmt = conn.prepare(&sql)?;
+                let mut rows = stmt.query(params_from_iter(values.iter()))?;
+                while let Some(row) = rows.next()? {
+                    // The client went away: stop reading.
+                    if tx.blocking_send(Ok(record_from_row(row)?)).is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(())
+            };
+            if let Err(e) = read() {
+                let _ = tx.blocking_send(Err(e));
+            }
+        });
+        Ok(rx)
     }
 
     async fn get(&self, id: String) -> Result<Option<(Record, Vec<StatusEvent>)>, StoreError> {
