@@ -19,6 +19,7 @@
 //! submission (`--smtp-host`) through the same durable outbox as webhooks.
 #![deny(missing_docs)]
 
+pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod cors;
@@ -29,8 +30,10 @@ pub mod inbox;
 pub mod intake;
 pub mod mail;
 pub mod phone;
+pub mod queue;
 pub mod ratelimit;
 pub mod routes;
+pub mod search;
 pub mod smtp;
 pub mod static_files;
 pub mod status;
@@ -245,6 +248,7 @@ impl Collector {
         let inbox = config.inbox_token.as_deref().map(|token| {
             InboxState::new(Arc::clone(&store), token, config.trust_proxy)
                 .with_zone(config.timezone.clone())
+                .with_calls(config.call_policy())
         });
         if inbox.is_none() {
             tracing::info!("no --inbox-token: the inbox is disabled");
