@@ -12,7 +12,8 @@
 //! | GET/POST | `/inbox/login`            | login form / form `token`, `name` → cookie, 303 |
 //! | POST   | `/inbox/logout`             | form `csrf` → cookie cleared, 303               |
 //!
-//! Everything but the login page and the stylesheet answers 401 without credentials. Only
+//! Everything but the login page, the stylesheet and the queue's script answers 401 without
+//! credentials. Only
 //! mounted when `--inbox-token` is set; otherwise `/inbox` is a plain 404.
 //!
 //! Pages show times in the owner's zone (`--timezone`, see [`crate::zone`]), and typed times

@@ -41,6 +41,7 @@ pub mod status_token;
 pub mod store;
 pub mod time;
 pub mod tls;
+pub mod visitor_text;
 pub mod webhook;
 pub mod zone;
 

@@ -47,7 +47,7 @@ impl From<deadpool_postgres::PoolError> for StoreError {
 
 /// The schema, one step per entry, like SQLite's: entry `n` takes the version from `n` to
 /// `n + 1`. Column types differ only where PostgreSQL has a better one (BOOLEAN, BIGSERIAL).
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     // 1: the submissions table.
     "CREATE TABLE submissions (
         id                    TEXT PRIMARY KEY NOT NULL,

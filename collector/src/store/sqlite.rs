@@ -29,7 +29,7 @@ impl From<rusqlite::Error> for StoreError {
 
 /// The schema, one step per entry: entry `n` takes `user_version` from `n` to `n + 1`.
 /// Append new steps; never edit a released one, databases in the field already ran it.
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     // 1: the submissions table.
     "CREATE TABLE submissions (
         id                    TEXT PRIMARY KEY NOT NULL,
