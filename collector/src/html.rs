@@ -519,24 +519,6 @@ pub struct OutcomeForm {
     pub who: String,
 }
 
-/// The call panel at the top of an open callback's page.
-pub struct CallCard {
-    /// Time left, in words.
-    pub left: String,
-    /// `late`, `soon` or empty, for the colour.
-    pub left_class: &'static str,
-    /// Why calling is no longer the way, if so (attempts used up, wrong number).
-    pub flag: Option<String>,
-    /// The visitor's email, for the other channel.
-    pub email: Option<String>,
-    /// The number, E.164, for `tel:`.
-    pub tel: String,
-    /// The number as people read it.
-    pub tel_display: String,
-    /// The outcome form.
-    pub outcome: OutcomeForm,
-}
-
 #[derive(Template)]
 #[template(path = "item.html")]
 struct ItemPage<'a> {
@@ -547,7 +529,7 @@ struct ItemPage<'a> {
     kind_label: &'static str,
     reference: &'a str,
     status: Status,
-    call: Option<CallCard>,
+    call: Option<QueueRow>,
     details: Vec<Detail>,
     is_callback: bool,
     attempts: Vec<AttemptRow>,
@@ -565,8 +547,8 @@ struct ItemPage<'a> {
 
 /// What the item page shows beside the record itself.
 pub struct ItemExtras {
-    /// The call panel, for an open callback.
-    pub call: Option<CallCard>,
+    /// The call panel, for an open callback: its queue card with more choices.
+    pub call: Option<QueueRow>,
     /// The calls made so far, oldest first.
     pub attempts: Vec<AttemptRow>,
     /// Whether the first call kept the promise, in words, once a call was made.
@@ -875,12 +857,11 @@ pub fn outcome_form(
 /// "2 calls, last: no answer" (and how many may still fail), or `None` before the first.
 fn calls_line(r: &Record, max_failed: u32) -> Option<String> {
     let last = r.last_outcome.as_deref()?.parse::<Outcome>().ok()?;
-    let failed = r.attempts_failed;
-    let word = if failed == 1 { "call" } else { "calls" };
     Some(match last {
         Outcome::Reached => format!("last call: {}", last.label().to_lowercase()),
         _ => format!(
-            "{failed} of {} {word} failed, last: {}",
+            "{} of {} calls failed, last: {}",
+            r.attempts_failed,
             max_failed.max(1),
             last.label().to_lowercase()
         ),
@@ -903,6 +884,55 @@ fn flag_line(r: &Record) -> Option<String> {
     })
 }
 
+/// One request's card: on the queue (`back` = `queue`), or atop its page with a time of the
+/// owner's choosing and a note (`custom`).
+fn queue_row(
+    e: &queue::Entry<'_>,
+    csrf: &str,
+    back: &'static str,
+    custom: bool,
+    now_ms: i64,
+    policy: &CallPolicy,
+) -> QueueRow {
+    let zone = &policy.hours.zone;
+    let r = e.record;
+    let tel = r.callback_phone_e164.clone().unwrap_or_default();
+    let promised = r.due_by().map(|due| zone.show(due)).unwrap_or_default();
+    QueueRow {
+        id: r.id.clone(),
+        reference: r.reference.clone(),
+        left: e.left.clone(),
+        left_class: match (e.group, e.soon) {
+            (queue::Group::Overdue, _) => "late",
+            (_, true) => "soon",
+            _ => "",
+        },
+        late: e.group == queue::Group::Overdue,
+        urgent: r.callback_urgent == Some(true),
+        name: r
+            .visitor_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "No name".to_owned()),
+        reason: r
+            .callback_reason
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| clip(s, 140)),
+        due_line: match (&r.retry_at, promised.is_empty()) {
+            (Some(retry), _) => format!("Next try {}, promised by {promised}", zone.show(retry)),
+            (None, false) => format!("Due by {promised}"),
+            (None, true) => String::new(),
+        },
+        calls: calls_line(r, policy.max_failed),
+        flag: flag_line(r),
+        email: r.visitor_email.clone().filter(|_| r.other_channel),
+        tel_display: crate::phone::display(&tel),
+        tel,
+        outcome: outcome_form(r, csrf, back, custom, now_ms, policy),
+    }
+}
+
 /// The queue's cards.
 pub fn queue_view(
     queue: &Queue<'_>,
@@ -911,43 +941,7 @@ pub fn queue_view(
     policy: &CallPolicy,
     stamp: String,
 ) -> QueueView {
-    let zone = &policy.hours.zone;
-    let row = |e: &queue::Entry<'_>| {
-        let r = e.record;
-        let tel = r.callback_phone_e164.clone().unwrap_or_default();
-        QueueRow {
-            id: r.id.clone(),
-            reference: r.reference.clone(),
-            left: e.left.clone(),
-            left_class: match (e.group, e.soon) {
-                (queue::Group::Overdue, _) => "late",
-                (_, true) => "soon",
-                _ => "",
-            },
-            late: e.group == queue::Group::Overdue,
-            urgent: r.callback_urgent == Some(true),
-            name: r
-                .visitor_name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| "No name".to_owned()),
-            reason: r
-                .callback_reason
-                .as_deref()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| clip(s, 140)),
-            due_line: r
-                .due_by()
-                .map(|due| format!("Due by {}", zone.show(due)))
-                .unwrap_or_default(),
-            calls: calls_line(r, policy.max_failed),
-            flag: flag_line(r),
-            email: r.visitor_email.clone().filter(|_| r.other_channel),
-            tel_display: crate::phone::display(&tel),
-            tel,
-            outcome: outcome_form(r, csrf, "queue", false, now_ms, policy),
-        }
-    };
+    let row = |e: &queue::Entry<'_>| queue_row(e, csrf, "queue", false, now_ms, policy);
     let due_soon = queue.due_soon();
     QueueView {
         title: if due_soon == 0 {
@@ -961,40 +955,27 @@ pub fn queue_view(
             (n, d) => format!("{n} to call, {d} overdue or due within 15 minutes."),
         },
         stamp,
-        zone: zone.name().to_owned(),
+        zone: policy.hours.zone.name().to_owned(),
         now: queue.now.iter().map(row).collect(),
         later: queue.later.iter().map(row).collect(),
         other: queue.other_channel.iter().map(row).collect(),
     }
 }
 
-/// The call panel of an open callback's page.
-pub fn call_card(r: &Record, csrf: &str, now_ms: i64, policy: &CallPolicy) -> Option<CallCard> {
+/// The call panel of an open callback's page: its queue card, with a retry time of the
+/// owner's choosing and a note.
+pub fn call_card(r: &Record, csrf: &str, now_ms: i64, policy: &CallPolicy) -> Option<QueueRow> {
     if !r.is_callback() || !r.status.is_open() {
         return None;
     }
-    let records = std::slice::from_ref(r);
-    let q = queue::build(records, now_ms, &policy.hours.zone);
+    let q = queue::build(std::slice::from_ref(r), now_ms, &policy.hours.zone);
     let entry = q
         .now
         .iter()
         .chain(&q.later)
         .chain(&q.other_channel)
         .next()?;
-    let tel = r.callback_phone_e164.clone().unwrap_or_default();
-    Some(CallCard {
-        left: entry.left.clone(),
-        left_class: match (entry.group, entry.soon) {
-            (queue::Group::Overdue, _) => "late",
-            (_, true) => "soon",
-            _ => "",
-        },
-        flag: flag_line(r),
-        email: r.visitor_email.clone().filter(|_| r.other_channel),
-        tel_display: crate::phone::display(&tel),
-        tel,
-        outcome: outcome_form(r, csrf, "item", true, now_ms, policy),
-    })
+    Some(queue_row(entry, csrf, "item", true, now_ms, policy))
 }
 
 /// The item page's list of calls, times in `zone`.
