@@ -128,6 +128,9 @@ for (const [label, width] of [['desktop', 1280], ['phone', 390]]) {
       // The outcome buttons sit below the number, within the thumb's reach of it.
       const noAnswerBox = await card.getByRole('button', { name: 'No answer' }).boundingBox();
       assert.ok(noAnswerBox.y > box.y && noAnswerBox.height >= 44, 'outcomes under the number');
+      // Not tapped here: headless Chromium has no dialer, and after aborting the tel:
+      // navigation it dropped a later form submission of the page in our runs (no request
+      // sent), which a phone's browser does not do.
     }
     await noSidewaysScroll(o, 'queue');
 
@@ -135,7 +138,6 @@ for (const [label, width] of [['desktop', 1280], ['phone', 390]]) {
     const retry = card.getByLabel(/If not reached, try again/);
     assert.match(await retry.locator('option:checked').innerText(), /\(in 30 min\)$/);
     await card.getByRole('button', { name: 'No answer' }).click();
-    await o.waitForURL(/view=callbacks/);
     const later = o.getByRole('list', { name: 'Trying again later' });
     await later.locator('li.q', { hasText: name }).waitFor();
     await later.locator('li.q', { hasText: name }).getByText(/retry in (29|30) min/).waitFor();
@@ -150,9 +152,10 @@ for (const [label, width] of [['desktop', 1280], ['phone', 390]]) {
 
     // Reached: it leaves the queue, and the visitor hears it.
     await later.locator('li.q', { hasText: name }).getByRole('button', { name: 'Reached' }).click();
-    await o.waitForURL(/view=callbacks/);
+    // Back on the queue (the same URL: wait for the card to go, not for the address).
+    await o.locator('li.q', { hasText: name }).waitFor({ state: 'detached' });
     await o.getByRole('heading', { name: 'Callbacks to make' }).waitFor();
-    assert.equal(await o.locator('li.q', { hasText: name }).count(), 0, 'off the queue');
+    assert.match(o.url(), /\/inbox\?view=callbacks$/);
     const item = collector.rows(`select status, promise_kept from submissions where id = '${row.id}'`)[0];
     assert.deepEqual(item, { status: 'called_back', promise_kept: 1 });
     const after = await visitorRequests(visitor.p);
