@@ -602,11 +602,14 @@ fn where_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<Stri
     if let Some(now) = &filter.overdue_at {
         values.push(now.clone());
         let now = ph(values.len());
-        // Record::is_overdue, in SQL.
+        // Record::is_overdue, in SQL: a planned retry is the promise while there is one;
+        // nothing is promised by phone once calling is given up.
         clauses.push(format!(
-            "kind = 'callback' AND ((status IN ('new', 'scheduled') \
+            "kind = 'callback' AND NOT other_channel AND status IN ('new', 'scheduled', 'delayed') \
+             AND ((retry_at IS NOT NULL AND retry_at < {now}) \
+             OR (retry_at IS NULL AND ((status IN ('new', 'scheduled') \
              AND COALESCE(rescheduled_due_by, callback_due_by) < {now}) \
-             OR (status = 'delayed' AND rescheduled_due_by < {now}))"
+             OR (status = 'delayed' AND rescheduled_due_by < {now}))))"
         ));
     }
     if filter.status == StatusFilter::Open {

@@ -24,6 +24,7 @@ on_both_backends!(
     the_queue_stamp_moves_with_every_change,
     search_finds_a_request_by_any_field,
     pages_go_past_the_old_cut,
+    a_retry_that_passes_is_overdue_again,
     a_previous_schema_runs_forward,
 );
 
@@ -523,6 +524,67 @@ fn pages_go_past_the_old_cut(backend: Backend) {
     // Exports are not paged.
     let items = get_bearer(server.addr, "/inbox/export.json", TOKEN).json();
     assert_eq!(items.as_array().unwrap().len(), 620);
+}
+
+fn a_retry_that_passes_is_overdue_again(backend: Backend) {
+    let db = TestDb::new(&backend);
+    let (late, flagged, waiting) = (uuid(800), uuid(801), uuid(802));
+    let now = time::now_millis();
+    let at = |minutes: i64| time::format_millis((now as i64 + minutes * 60_000) as u64);
+    block_on(async {
+        let mut config = allo_collector::Config::new(&db.path);
+        db.configure(&mut config);
+        let store: Arc<dyn Store> = allo_collector::open_store(&config.database())
+            .await
+            .unwrap();
+        for (id, phone) in [
+            (&late, "+33600000800"),
+            (&flagged, "+33600000801"),
+            (&waiting, "+33600000802"),
+        ] {
+            let json = callback_due_in(id, phone, -60);
+            let sub = serde_json::from_value(json.clone()).unwrap();
+            let r = Record::new(&sub, json.to_string(), at(-61));
+            store
+                .insert(r, Default::default(), Vec::new())
+                .await
+                .unwrap();
+        }
+        // Called 50 minutes ago: retries planned 20 minutes ago, and in 20 minutes; a wrong
+        // number.
+        let call = |outcome, retry| allo_collector::attempts::AttemptInput {
+            at: at(-50),
+            by: "Ada".into(),
+            outcome,
+            retry_at: retry,
+            note: String::new(),
+        };
+        use allo_collector::attempts::Outcome;
+        store
+            .record_attempt(late.clone(), call(Outcome::NoAnswer, Some(at(-20))), 3)
+            .await
+            .unwrap();
+        store
+            .record_attempt(waiting.clone(), call(Outcome::NoAnswer, Some(at(20))), 3)
+            .await
+            .unwrap();
+        store
+            .record_attempt(flagged.clone(), call(Outcome::WrongNumber, None), 3)
+            .await
+            .unwrap();
+    });
+    let server = TestServer::start_db(&db, with_inbox);
+    let overdue = page(&server, "/inbox?status=overdue");
+    assert!(overdue.contains(&late), "the retry passed: {overdue}");
+    assert!(!overdue.contains(&waiting), "the retry is still ahead");
+    assert!(!overdue.contains(&flagged), "nothing promised by phone");
+    let queue = page(&server, "/inbox?view=callbacks");
+    let now_section = section(&queue, "To call now");
+    assert!(
+        now_section.contains(&late) && now_section.contains("20 min late"),
+        "{queue}"
+    );
+    assert!(section(&queue, "Trying again later").contains(&waiting));
 }
 
 fn a_previous_schema_runs_forward(backend: Backend) {
