@@ -18,7 +18,7 @@ use allo_core::submission::{Submission, When};
 use async_trait::async_trait;
 use serde::Serialize;
 
-use crate::attempts::{self, Applied, AttemptInput, CallState, Outcome};
+use crate::attempts::{Applied, AttemptInput, CallState, Outcome};
 use crate::status::Status;
 
 pub use postgres::PgStore;
@@ -456,7 +456,7 @@ pub trait Store: Send + Sync + 'static {
     /// How many submissions match `filter` (its order, limit and offset aside).
     async fn count(&self, filter: Filter) -> Result<u64, StoreError>;
 
-    /// Records a call to a callback's visitor and what it changes ([`attempts::apply`]), in
+    /// Records a call to a callback's visitor and what it changes ([`crate::attempts::apply`]), in
     /// one transaction with the history line of a status change.
     async fn record_attempt(
         &self,
@@ -666,7 +666,7 @@ pub enum Recorded {
     NotCallback,
 }
 
-/// The call state [`attempts::apply`] starts from, as stored: `SELECT` it with
+/// The call state [`crate::attempts::apply`] starts from, as stored: `SELECT` it with
 /// [`CALL_STATE_SELECT`]. Columns: kind, status, attempts_failed, first_attempt_at,
 /// promise_kept, other_channel, callback_due_by.
 pub(crate) const CALL_STATE_SELECT: &str = "SELECT kind, status, attempts_failed, \
@@ -727,11 +727,6 @@ pub(crate) fn queue_stamp_sql() -> String {
          (SELECT COALESCE(MAX(id), 0) FROM call_attempts)",
         names.join(", ")
     )
-}
-
-/// The history line a call writes when it changes the status (both backends use it).
-pub(crate) fn attempt_history_note(input: &AttemptInput, applied: &Applied) -> String {
-    attempts::history_note(input, applied)
 }
 
 /// Reads the call state; `None` for feedback.

@@ -654,7 +654,7 @@ impl Store for PgStore {
                     &input.by,
                     &applied.from.as_str(),
                     &applied.status.as_str(),
-                    &super::attempt_history_note(&input, &applied),
+                    &attempts::history_note(&input, &applied),
                 ],
             )
             .await?;

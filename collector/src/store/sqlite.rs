@@ -583,7 +583,7 @@ impl Store for SqliteStore {
                     input.by,
                     applied.from.as_str(),
                     applied.status.as_str(),
-                    super::attempt_history_note(&input, &applied),
+                    attempts::history_note(&input, &applied),
                 ])?;
             }
             tx.commit()?;
