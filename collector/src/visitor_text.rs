@@ -7,8 +7,8 @@
 //! six languages read it, weekdays from the small table below, farther dates as
 //! `YYYY-MM-DD`.
 use allo_core::i18n::Lang;
-use allo_core::promise::Fill;
-use allo_core::status::{say, MissedCall, RequestStatus, Stage};
+use allo_core::promise::{say, Fill};
+use allo_core::status::{MissedCall, RequestStatus, Stage};
 
 use crate::zone::Zone;
 

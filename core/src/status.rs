@@ -7,8 +7,8 @@
 //! We'll try again around 10:35."), and a retry time that passed in turn is overdue again.
 use crate::json::Value;
 
-use crate::i18n::{fill, Strings};
-use crate::promise::{relative_day, Fill, RelativeDay, Wording};
+use crate::i18n::Strings;
+use crate::promise::{relative_day, say, Fill, RelativeDay, Wording};
 use crate::validate::is_utc_timestamp;
 use crate::zone::{instant_ms, Zone};
 
@@ -233,14 +233,6 @@ impl RequestStatus {
         };
         (headline.to_string(), detail)
     }
-}
-
-/// A wording's sentence in `s`, its instants shown by `show`.
-pub fn say(s: &Strings, w: &Wording, show: &dyn Fn(Fill) -> String) -> String {
-    let template = s.get(w.key).unwrap_or_default();
-    let values: Vec<(&str, String)> = w.fills.iter().map(|(k, f)| (*k, show(*f))).collect();
-    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fill(template, &pairs)
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Request status: one card per request the visitor follows, fetched fresh from the endpoint,
 //! and the list of their open requests shown when they come back.
-use allo_core::promise::Fill;
 use allo_core::status::RequestStatus;
 use yew::prelude::*;
 
@@ -46,14 +45,8 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
         Some(Some(st)) => {
             // Times of a missed call are the visitor's: their zone, their language's format.
             let fmt = Formatter::new(&ctx.locale);
-            let show = |f: Fill| match f {
-                Fill::Number(n) => n.to_string(),
-                Fill::Time(ms) => fmt.time(ms),
-                Fill::Weekday(ms) => fmt.weekday(ms),
-                Fill::Date(ms) => fmt.date(ms),
-            };
             let now = crate::clock::iso(crate::clock::now_ms());
-            let (headline, detail) = st.describe(s, &now, &VisitorZone, &show);
+            let (headline, detail) = st.describe(s, &now, &VisitorZone, &|f| fmt.show(f));
             html! {
                 <>
                     <p class="allo-request__headline">{ headline }</p>
