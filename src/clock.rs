@@ -2,6 +2,7 @@
 //! database: the shop's zone answers offsets through `Intl.DateTimeFormat`, the visitor's
 //! through `Date.getTimezoneOffset`, and every date or time shown is formatted by `Intl` in the
 //! visitor's language and zone.
+use allo_core::promise::Fill;
 use allo_core::zone::Zone;
 use js_sys::{Array, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -150,6 +151,16 @@ impl Formatter {
     /// "Monday 24 November".
     pub fn date(&self, ms: i64) -> String {
         Formatter::run(&self.date, ms)
+    }
+
+    /// What a placeholder of a core wording shows (see `allo_core::promise::say`).
+    pub fn show(&self, f: Fill) -> String {
+        match f {
+            Fill::Number(n) => n.to_string(),
+            Fill::Time(ms) => self.time(ms),
+            Fill::Weekday(ms) => self.weekday(ms),
+            Fill::Date(ms) => self.date(ms),
+        }
     }
 }
 

@@ -255,6 +255,24 @@ pub struct Config {
     #[arg(long, env = "ALLO_TIMEZONE", default_value = "UTC", value_name = "ZONE", value_parser = parse_timezone)]
     pub timezone: Zone,
 
+    /// Calls to a callback's visitor that may fail (no answer, voicemail) before calling is
+    /// given up and the request is flagged for another channel (email, when known); a wrong
+    /// number gives up at once.
+    #[arg(long, env = "ALLO_CALLBACK_ATTEMPTS", default_value_t = crate::attempts::DEFAULT_MAX_FAILED, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub callback_attempts: u32,
+
+    /// The shop's opening hours, in --timezone, the same spec as the widget's `data-hours`
+    /// (`Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-13:00`): retries after a missed call are
+    /// offered inside them ("in 30 minutes" at closing time is the next opening). Without
+    /// them any time is offered.
+    #[arg(long, env = "ALLO_OPENING_HOURS", value_name = "SPEC", value_parser = parse_hours)]
+    pub opening_hours: Option<allo_core::hours::OpeningHours>,
+
+    /// Dates the shop is closed all day, comma-separated `YYYY-MM-DD` (the widget's
+    /// `data-closed`), skipped when offering retries.
+    #[arg(long, env = "ALLO_CLOSED_DATES", value_name = "DATES", value_parser = parse_closed)]
+    pub closed_dates: Option<allo_core::hours::ClosedDates>,
+
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
@@ -272,6 +290,16 @@ pub fn parse_public_url(s: &str) -> Result<String, String> {
         return Err(format!("`{s}`: a base URL has no query or fragment"));
     }
     Ok(s.trim_end_matches('/').to_owned())
+}
+
+/// Parses `--opening-hours` with the widget's own parser.
+fn parse_hours(s: &str) -> Result<allo_core::hours::OpeningHours, String> {
+    allo_core::hours::OpeningHours::parse(s).map_err(|e| e.to_string())
+}
+
+/// Parses `--closed-dates` with the widget's own parser.
+fn parse_closed(s: &str) -> Result<allo_core::hours::ClosedDates, String> {
+    allo_core::hours::ClosedDates::parse(s).map_err(|e| e.to_string())
 }
 
 /// Parses `--timezone`: a name the time zone database knows.
@@ -384,6 +412,9 @@ impl Config {
             smtp_retry: Duration::from_secs(30),
             public_url: None,
             timezone: Zone::utc(),
+            callback_attempts: crate::attempts::DEFAULT_MAX_FAILED,
+            opening_hours: None,
+            closed_dates: None,
             log: tracing::Level::INFO,
         }
     }
@@ -480,6 +511,18 @@ impl Config {
         }
         crate::tls::client_config(self.webhook_ca_file.as_deref(), "--webhook-ca-file")
             .map_err(|e| e.to_string())
+    }
+
+    /// The rules for calling back, in the owner's zone.
+    pub fn call_policy(&self) -> crate::attempts::CallPolicy {
+        crate::attempts::CallPolicy {
+            max_failed: self.callback_attempts,
+            hours: crate::attempts::ShopHours {
+                hours: self.opening_hours.clone().unwrap_or_default(),
+                closed: self.closed_dates.clone().unwrap_or_default(),
+                zone: self.timezone.clone(),
+            },
+        }
     }
 
     /// The origins as one policy, ready for the CORS middleware.

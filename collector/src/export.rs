@@ -16,7 +16,7 @@
 use crate::store::Record;
 
 /// The CSV header, one name per column, in [`csv_row`] order.
-pub const CSV_COLUMNS: [&str; 31] = [
+pub const CSV_COLUMNS: [&str; 35] = [
     "id",
     "reference",
     "kind",
@@ -48,6 +48,10 @@ pub const CSV_COLUMNS: [&str; 31] = [
     "consent_version",
     "visitor_message",
     "rescheduled_due_by",
+    "first_attempt_at",
+    "promise_kept",
+    "attempts_failed",
+    "last_outcome",
 ];
 
 /// One CSV cell's text before quoting: without NUL bytes, and defused when a spreadsheet
@@ -66,7 +70,7 @@ fn opt(v: &Option<String>) -> &str {
 }
 
 /// The record's cells in [`CSV_COLUMNS`] order, raw (not yet defused or quoted).
-pub fn csv_row(r: &Record) -> [String; 31] {
+pub fn csv_row(r: &Record) -> [String; 35] {
     [
         r.id.clone(),
         r.reference.clone(),
@@ -99,6 +103,10 @@ pub fn csv_row(r: &Record) -> [String; 31] {
         opt(&r.consent_version).to_owned(),
         opt(&r.visitor_message).to_owned(),
         opt(&r.rescheduled_due_by).to_owned(),
+        opt(&r.first_attempt_at).to_owned(),
+        r.promise_kept.map(|k| k.to_string()).unwrap_or_default(),
+        r.attempts_failed.to_string(),
+        opt(&r.last_outcome).to_owned(),
     ]
 }
 

@@ -1,64 +1,85 @@
-//! The inbox's pages, rendered on the server as plain strings.
+//! The inbox's pages: askama templates under `collector/templates/`, filled from view structs
+//! built here.
 //!
-//! Everything a visitor typed passes through [`esc`] before it reaches a page: names,
-//! messages, URLs and the promise text may contain markup and must show as text. Pages need
-//! no script at all (forms and links only), so the inbox's Content-Security-Policy forbids
-//! scripts outright and a missed escape still could not run one.
+//! Why askama: the pages are HTML files a person can read and change without reading Rust,
+//! each checked at compile time against the struct that fills it, and every `{{ value }}` is
+//! escaped unless the template says `|safe` (none does), so a forgotten escape is impossible
+//! rather than unlikely. maud would check as much, but its escaper leaves `'` as it is and
+//! cannot be replaced; askama's can (`askama.toml`), so [`Escape`] keeps exactly the entities
+//! the inbox always wrote (`&lt;`, `&#39;` …), and the pages read the same as before.
+//!
+//! The view structs hold text already formatted for the owner (times in their zone, labels):
+//! what a page shows is decided in Rust, where it is tested; templates only lay it out. The
+//! inbox's Content-Security-Policy allows the inbox's own scripts and styles only, so even a
+//! value that escaped escaping could not run a script.
 use std::collections::HashMap;
-use std::fmt::Write;
+use std::fmt;
 
+use askama::Template;
+
+use crate::attempts::{self, CallPolicy, Outcome, RetryChoice};
+use crate::queue::{self, Queue};
 use crate::status::Status;
-use crate::store::{Delivery, DeliveryKind, Record, StatusEvent};
+use crate::store::{CallAttempt, Delivery, DeliveryKind, Record, StatusEvent};
 use crate::zone::Zone;
 
-/// The inbox's Content-Security-Policy: its own stylesheet and forms, nothing else.
+/// The inbox's Content-Security-Policy: its own stylesheet, script (the queue's live updates),
+/// fetches and forms, nothing else; never framed.
 pub const INBOX_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'";
 
 /// The stylesheet served at `/inbox/inbox.css`.
-pub const CSS: &str = "\
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;padding:.6rem 1.2rem;background:#1d2330;color:#fff}
-header a{color:#fff}header h1{font-size:1.1rem;margin:0 1rem 0 0}
-header form{margin-left:auto}
-main{padding:1rem 1.2rem;max-width:80rem}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #e3e6eb}
-th{font-size:.8rem;text-transform:uppercase;color:#5b6475}
-form.filters{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end;margin-bottom:1rem}
-label{display:flex;flex-direction:column;font-size:.85rem;gap:.2rem}
-input,select,textarea,button{font:inherit;padding:.3rem .4rem}
-textarea{width:100%;min-height:5rem;box-sizing:border-box}
-main form:not(.filters){max-width:40rem}
-.badge{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.8rem;background:#e3e6eb}
-.urgent,.overdue,.failing{background:#c62828;color:#fff}
-.status-new{background:#1565c0;color:#fff}.status-delayed{background:#ef6c00;color:#fff}
-.status-handled,.status-called_back{background:#2e7d32;color:#fff}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;background:#fff;padding:1rem}
-dt{font-weight:600}dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
-.msg{white-space:pre-wrap;overflow-wrap:anywhere}
-.error{background:#fdecea;border:1px solid #c62828;padding:.5rem 1rem}
-.muted{color:#5b6475}
-";
+pub const CSS: &str = include_str!("../assets/inbox.css");
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// The script served at `/inbox/queue.js`: keeps an open queue current (see the file).
+pub const QUEUE_JS: &str = include_str!("../assets/queue.js");
+
+/// The escaper of every `.html` template (configured in `askama.toml`): `& < > " '` as the
+/// named entities `&amp; &lt; &gt; &quot; &#39;`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Escape;
+
+impl askama::filters::Escaper for Escape {
+    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, s: &str) -> fmt::Result {
+        let mut last = 0;
+        for (i, c) in s.char_indices() {
+            let entity = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => continue,
+            };
+            dest.write_str(&s[last..i])?;
+            dest.write_str(entity)?;
+            last = i + 1;
+        }
+        dest.write_str(&s[last..])
+    }
+}
+
+/// Escapes text for HTML element content and quoted attribute values, as the templates do
+/// (for the few strings built outside a template, and for tests).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = askama::filters::Escaper::write_escaped_str(&Escape, &mut out, s);
     out
 }
 
+/// Renders a page; a template that fails to render (only a `Display` impl failing could) is
+/// logged and shown as a short error page rather than half a page.
+fn render(t: &impl Template) -> String {
+    t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "an inbox template failed to render");
+        "<!doctype html><title>Error</title><p>This page could not be shown.</p>".to_owned()
+    })
+}
+
 /// Shortens `s` to `max` characters, with an ellipsis when cut.
-fn clip(s: &str, max: usize) -> String {
+pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
     } else {
@@ -68,76 +89,89 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
-/// The whole page around `body`; `csrf` is non-empty for a logged-in browser (logout form).
-pub fn page(title: &str, csrf: Option<&str>, body: &str) -> String {
-    let logout = match csrf {
-        Some(token) if !token.is_empty() => format!(
-            "<form method=\"post\" action=\"/inbox/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>Log out</button></form>",
-            esc(token)
-        ),
-        _ => String::new(),
-    };
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>{} · Allo inbox</title><link rel=\"stylesheet\" href=\"/inbox/inbox.css\"></head>\
-         <body><header><h1>Allo inbox</h1><nav><a href=\"/inbox\">All</a> · \
-         <a href=\"/inbox?view=callbacks\">Callbacks</a> · <a href=\"/inbox?kind=feedback\">Feedback</a></nav>{logout}</header>\
-         <main>{body}</main></body></html>\n",
-        esc(title)
-    )
+/// Which part of the inbox a page belongs to, for the navigation's `aria-current`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nav {
+    /// The callback queue.
+    Queue,
+    /// Everything.
+    All,
+    /// Feedback only.
+    Feedback,
+    /// A page of its own (an item, the login, a message).
+    None,
+}
+
+/// What every page's frame needs.
+pub struct Layout<'a> {
+    /// The logout form's CSRF token; `None` for a page without a session (login, errors).
+    pub csrf: Option<&'a str>,
+    /// The navigation entry to mark as current.
+    pub nav: Nav,
+    /// Loads the queue's live-update script.
+    pub live: bool,
+}
+
+impl<'a> Layout<'a> {
+    fn new(csrf: Option<&'a str>, nav: Nav) -> Layout<'a> {
+        Layout {
+            // Bearer requests have no session, hence no logout.
+            csrf: csrf.filter(|c| !c.is_empty()),
+            nav,
+            live: false,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    layout: Layout<'a>,
+    error: Option<&'a str>,
 }
 
 /// The login page, with an optional error line.
 pub fn login(error: Option<&str>) -> String {
-    let error = error
-        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e)))
-        .unwrap_or_default();
-    page(
-        "Log in",
-        None,
-        &format!(
-            "<h2>Log in</h2>{error}<form method=\"post\" action=\"/inbox/login\">\
-             <label>Inbox token <input type=\"password\" name=\"token\" required autocomplete=\"current-password\" autofocus></label>\
-             <label>Your name (kept in the status history) <input name=\"name\" maxlength=\"100\" autocomplete=\"name\"></label>\
-             <p><button>Log in</button></p></form>"
-        ),
-    )
+    render(&LoginPage {
+        layout: Layout::new(None, Nav::None),
+        error,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    layout: Layout<'a>,
+    heading: &'a str,
+    text: &'a str,
 }
 
 /// A page with one message (bad filters, unknown item).
 pub fn message(title: &str, text: &str, csrf: Option<&str>) -> String {
-    page(
-        title,
-        csrf,
-        &format!(
-            "<h2>{}</h2><p class=\"error\">{}</p><p><a href=\"/inbox\">Back to the inbox</a></p>",
-            esc(title),
-            esc(text)
-        ),
-    )
+    render(&MessagePage {
+        layout: Layout::new(csrf, Nav::None),
+        heading: title,
+        text,
+    })
 }
 
-fn status_badge(s: Status) -> String {
-    format!(
-        "<span class=\"badge status-{}\">{}</span>",
-        s.as_str(),
-        s.label()
-    )
+/// One `<option>`.
+pub struct Opt {
+    /// Its value.
+    pub value: String,
+    /// What it says.
+    pub label: String,
+    /// Whether it is the chosen one.
+    pub selected: bool,
 }
 
-/// True when a callback's promise passed unanswered (see [`Record::is_overdue`]).
-pub fn is_overdue(r: &Record, now: &str) -> bool {
-    r.is_overdue(now)
-}
-
-/// The badge of a submission whose notification or webhook is failing (`true`: abandoned).
-fn delivery_badge(abandoned: bool) -> &'static str {
-    if abandoned {
-        "<span class=\"badge failing\">notification failed</span> "
-    } else {
-        "<span class=\"badge failing\">notification retrying</span> "
+impl Opt {
+    fn new(value: &str, label: &str, chosen: &str) -> Opt {
+        Opt {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: value == chosen,
+        }
     }
 }
 
@@ -154,12 +188,19 @@ pub struct Shown {
     pub from: String,
     /// `YYYY-MM-DD` or empty.
     pub to: String,
+    /// The search words, as typed (trimmed).
+    pub q: String,
+    /// The page of results, 1-based (1 is not written in links).
+    pub page: u32,
 }
 
 impl Shown {
-    /// The query string that reproduces these filters (values are validated, URL-safe).
+    /// The query string that reproduces these filters, without the page: the validated values
+    /// are URL-safe, the search words are percent-encoded.
     pub fn query(&self) -> String {
+        let q = url_encode(&self.q);
         let pairs = [
+            ("q", &q),
             ("view", &self.view),
             ("kind", &self.kind),
             ("status", &self.status),
@@ -173,15 +214,117 @@ impl Shown {
             .collect();
         parts.join("&")
     }
+
+    /// The link to page `page` of these filters.
+    pub fn page_href(&self, page: u32) -> String {
+        let mut q = self.query();
+        if page > 1 {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str(&format!("page={page}"));
+        }
+        if q.is_empty() {
+            "/inbox".to_owned()
+        } else {
+            format!("/inbox?{q}")
+        }
+    }
 }
 
-fn option(value: &str, label: &str, selected: &str) -> String {
-    format!(
-        "<option value=\"{}\"{}>{}</option>",
-        esc(value),
-        if value == selected { " selected" } else { "" },
-        esc(label)
-    )
+/// Percent-encodes a query value (`application/x-www-form-urlencoded`, as a form would).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A listing's page of results: which rows of how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paging {
+    /// The page shown, 1-based.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+    /// Rows matching the filters, on every page.
+    pub total: u64,
+}
+
+impl Paging {
+    /// How many pages the rows fill (at least one, even when empty).
+    pub fn pages(&self) -> u32 {
+        let per = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+struct Pager {
+    prev: Option<String>,
+    next: Option<String>,
+    position: String,
+}
+
+struct CallbackCell {
+    urgent: bool,
+    overdue: bool,
+    phone: String,
+    promise: String,
+    due: String,
+    moved: bool,
+    reason: Option<String>,
+}
+
+struct FeedbackCell {
+    score: String,
+    category: Option<String>,
+    message: String,
+}
+
+struct ListRow {
+    received: String,
+    id: String,
+    reference: String,
+    status: Status,
+    delivery_problem: Option<bool>,
+    who: Vec<String>,
+    callback: Option<CallbackCell>,
+    feedback: Option<FeedbackCell>,
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage<'a> {
+    layout: Layout<'a>,
+    heading: &'static str,
+    shown: &'a Shown,
+    kinds: Vec<Opt>,
+    statuses: Vec<Opt>,
+    zone: &'a str,
+    summary: String,
+    export_query: String,
+    rows: Vec<ListRow>,
+    pager: Pager,
+}
+
+/// Groups digits by three (`12,345`), for counts people read.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The listing page; `problems` maps ids with a failing delivery to whether it was abandoned.
@@ -191,165 +334,247 @@ pub fn list(
     shown: &Shown,
     csrf: &str,
     now: &str,
-    truncated: bool,
+    paging: Paging,
     problems: &HashMap<String, bool>,
     zone: &Zone,
 ) -> String {
-    let mut body = String::new();
     let callbacks = shown.view == "callbacks";
-    let _ = write!(
-        body,
-        "<h2>{}</h2><form class=\"filters\" method=\"get\" action=\"/inbox\">",
-        if callbacks {
-            "Callbacks — most urgent first"
-        } else {
-            "Submissions — newest first"
-        }
+    let kinds = vec![
+        Opt::new("", "Any", &shown.kind),
+        Opt::new("callback", "Callback requests", &shown.kind),
+        Opt::new("feedback", "Feedback", &shown.kind),
+    ];
+    let mut statuses = vec![
+        Opt::new("", if callbacks { "Open" } else { "Any" }, &shown.status),
+        Opt::new(
+            if callbacks { "any" } else { "open" },
+            if callbacks { "Any" } else { "Open" },
+            &shown.status,
+        ),
+        Opt::new("overdue", "Overdue callbacks", &shown.status),
+    ];
+    statuses.extend(
+        Status::ALL
+            .iter()
+            .map(|s| Opt::new(s.as_str(), s.label(), &shown.status)),
     );
-    if callbacks {
-        body.push_str("<input type=\"hidden\" name=\"view\" value=\"callbacks\">");
-    } else {
-        let _ = write!(
-            body,
-            "<label>Kind<select name=\"kind\">{}{}{}</select></label>",
-            option("", "Any", &shown.kind),
-            option("callback", "Callback requests", &shown.kind),
-            option("feedback", "Feedback", &shown.kind)
-        );
-    }
-    let mut statuses = option("", if callbacks { "Open" } else { "Any" }, &shown.status);
-    statuses.push_str(&option(
-        if callbacks { "any" } else { "open" },
-        if callbacks { "Any" } else { "Open" },
-        &shown.status,
-    ));
-    statuses.push_str(&option("overdue", "Overdue callbacks", &shown.status));
-    for s in Status::ALL {
-        statuses.push_str(&option(s.as_str(), s.label(), &shown.status));
-    }
-    let _ = write!(
-        body,
-        "<label>Status<select name=\"status\">{statuses}</select></label>\
-         <label>Received from<input type=\"date\" name=\"from\" value=\"{}\"></label>\
-         <label>to<input type=\"date\" name=\"to\" value=\"{}\"></label>\
-         <button>Filter</button></form>\
-         <p class=\"muted\">Times and days in {}.</p>",
-        esc(&shown.from),
-        esc(&shown.to),
-        esc(zone.name())
-    );
-    let q = shown.query();
-    let sep = if q.is_empty() { "" } else { "?" };
-    let _ = write!(
-        body,
-        "<p>{} shown{} · Export <a href=\"/inbox/export.csv{sep}{q}\">CSV</a> · <a href=\"/inbox/export.json{sep}{q}\">JSON</a></p>",
-        records.len(),
-        if truncated { " (the newest only; narrow the filters or export)" } else { "" },
-        q = esc(&q),
-    );
-    if records.is_empty() {
-        body.push_str("<p class=\"muted\">Nothing matches.</p>");
-    } else {
-        body.push_str("<table><thead><tr><th>Received</th><th>Reference</th><th>Status</th><th>From</th><th>Details</th></tr></thead><tbody>");
-        for r in records {
-            let who = [
+    let rows = records
+        .iter()
+        .map(|r| ListRow {
+            received: zone.show(&r.received_at),
+            id: r.id.clone(),
+            reference: r.reference.clone(),
+            status: r.status,
+            delivery_problem: problems.get(&r.id).copied(),
+            who: [
                 r.visitor_name.as_deref(),
                 r.visitor_email.as_deref(),
                 r.visitor_phone.as_deref(),
             ]
             .into_iter()
             .flatten()
-            .map(esc)
-            .collect::<Vec<_>>()
-            .join("<br>");
-            let details = if r.is_callback() {
-                let mut d = String::from("<strong>Call back</strong> ");
-                if r.callback_urgent == Some(true) {
-                    d.push_str("<span class=\"badge urgent\">urgent</span> ");
-                }
-                if is_overdue(r, now) {
-                    d.push_str("<span class=\"badge overdue\">overdue</span> ");
-                }
-                let _ = write!(
-                    d,
-                    "{}<br>Promised: {}<br>Due by {}{}",
-                    esc(r.callback_phone_e164.as_deref().unwrap_or("")),
-                    esc(r.callback_promise_text.as_deref().unwrap_or("")),
-                    esc(&zone.show(r.due_by().unwrap_or(""))),
-                    if r.rescheduled_due_by.is_some() {
-                        " (moved)"
-                    } else {
-                        ""
-                    }
-                );
-                if let Some(reason) = r.callback_reason.as_deref().filter(|s| !s.is_empty()) {
-                    let _ = write!(
-                        d,
-                        "<br><span class=\"msg\">{}</span>",
-                        esc(&clip(reason, 140))
-                    );
-                }
-                d
-            } else {
-                format!(
-                    "<strong>Feedback</strong> {} {}{}<br><span class=\"msg\">{}</span>",
-                    esc(r.feedback_metric.as_deref().unwrap_or("")),
-                    r.feedback_score.map(|s| s.to_string()).unwrap_or_default(),
-                    r.feedback_category
-                        .as_deref()
-                        .map(|c| format!(" · {}", esc(c)))
-                        .unwrap_or_default(),
-                    esc(&clip(r.feedback_message.as_deref().unwrap_or(""), 140))
-                )
-            };
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td><a href=\"/inbox/item/{}\">{}</a></td><td>{} {}</td><td>{who}</td><td>{details}</td></tr>",
-                esc(&zone.show(&r.received_at)),
-                esc(&r.id),
-                esc(&r.reference),
-                status_badge(r.status),
-                problems.get(&r.id).map(|&a| delivery_badge(a)).unwrap_or(""),
-            );
-        }
-        body.push_str("</tbody></table>");
-    }
-    page(
-        if callbacks {
-            "Callbacks"
+            .map(str::to_owned)
+            .collect(),
+            callback: r.is_callback().then(|| CallbackCell {
+                urgent: r.callback_urgent == Some(true),
+                overdue: r.is_overdue(now),
+                phone: r.callback_phone_e164.clone().unwrap_or_default(),
+                promise: r.callback_promise_text.clone().unwrap_or_default(),
+                due: zone.show(r.due_by().unwrap_or("")),
+                moved: r.rescheduled_due_by.is_some(),
+                reason: r
+                    .callback_reason
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| clip(s, 140)),
+            }),
+            feedback: (!r.is_callback()).then(|| FeedbackCell {
+                score: format!(
+                    "{} {}",
+                    r.feedback_metric.as_deref().unwrap_or(""),
+                    r.feedback_score.map(|s| s.to_string()).unwrap_or_default()
+                ),
+                category: r.feedback_category.clone(),
+                message: clip(r.feedback_message.as_deref().unwrap_or(""), 140),
+            }),
+        })
+        .collect();
+    let pages = paging.pages();
+    let first = u64::from(paging.page - 1) * u64::from(paging.per_page) + 1;
+    let last = (first - 1 + records.len() as u64).max(first.min(paging.total));
+    let summary = match paging.total {
+        0 => "None shown".to_owned(),
+        n if pages == 1 => format!("{} shown", thousands(n)),
+        n => format!(
+            "{}–{} of {}",
+            thousands(first),
+            thousands(last),
+            thousands(n)
+        ),
+    };
+    let q = shown.query();
+    let pager = Pager {
+        prev: (paging.page > 1).then(|| shown.page_href(paging.page - 1)),
+        next: (paging.page < pages).then(|| shown.page_href(paging.page + 1)),
+        position: format!("Page {} of {}", paging.page, thousands(u64::from(pages))),
+    };
+    let page = ListPage {
+        layout: Layout::new(
+            Some(csrf),
+            match (callbacks, shown.kind.as_str()) {
+                (true, _) => Nav::Queue,
+                (false, "feedback") => Nav::Feedback,
+                _ => Nav::All,
+            },
+        ),
+        heading: if callbacks {
+            "Callbacks — most urgent first"
+        } else if shown.q.is_empty() {
+            "Submissions — newest first"
         } else {
-            "Submissions"
+            "Search results — newest first"
         },
-        Some(csrf),
-        &body,
-    )
+        shown,
+        kinds,
+        statuses,
+        zone: zone.name(),
+        summary,
+        export_query: if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{q}")
+        },
+        rows,
+        pager,
+    };
+    render(&page)
+}
+
+/// A line of the item page's details.
+struct Detail {
+    label: &'static str,
+    value: String,
+    tel: Option<String>,
+}
+
+struct DeliveryRow {
+    to: String,
+    badge: Option<(&'static str, &'static str)>,
+    state: String,
+    attempts: u32,
+    last_error: String,
+}
+
+enum MessageNote {
+    Removed,
+    Set(String),
+}
+
+enum DueNote {
+    Original,
+    Set(String),
+}
+
+struct HistoryRow {
+    at: String,
+    by: String,
+    change: String,
+    note: String,
+    message: Option<MessageNote>,
+    due: Option<DueNote>,
+}
+
+/// One call attempt as the item page lists it.
+pub struct AttemptRow {
+    /// When, in the owner's zone.
+    pub at: String,
+    /// Who called.
+    pub by: String,
+    /// What happened.
+    pub outcome: String,
+    /// When the next try was set for, if one was.
+    pub retry: String,
+    /// The caller's note.
+    pub note: String,
+}
+
+/// A `<select>` choice of when to try again.
+pub type RetryOpt = Opt;
+
+/// The outcome buttons of one callback, on a queue row or an item page.
+pub struct OutcomeForm {
+    /// Where the form posts.
+    pub action: String,
+    /// The session's CSRF token (empty for Bearer).
+    pub csrf: String,
+    /// Where to go after: `queue` or `item`.
+    pub back: &'static str,
+    /// When to try again after no answer; empty when no retry will be planned.
+    pub retries: Vec<RetryOpt>,
+    /// Offers a time of the owner's choosing and a note (the item page).
+    pub custom: bool,
+    /// The owner's zone name, for the custom time.
+    pub zone: String,
+    /// The visitor's name, for the buttons' group label.
+    pub who: String,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage<'a> {
+    layout: Layout<'a>,
+    title: String,
+    back: &'static str,
+    back_label: &'static str,
+    kind_label: &'static str,
+    reference: &'a str,
+    status: Status,
+    call: Option<QueueRow>,
+    details: Vec<Detail>,
+    is_callback: bool,
+    attempts: Vec<AttemptRow>,
+    deliveries: Vec<DeliveryRow>,
+    history: Vec<HistoryRow>,
+    id: &'a str,
+    csrf: &'a str,
+    statuses: Vec<Opt>,
+    visitor_message: &'a str,
+    zone: &'a str,
+    original_due: String,
+    due_input: String,
+    by: &'a str,
+}
+
+/// What the item page shows beside the record itself.
+pub struct ItemExtras {
+    /// The call panel, for an open callback: its queue card with more choices.
+    pub call: Option<QueueRow>,
+    /// The calls made so far, oldest first.
+    pub attempts: Vec<AttemptRow>,
+    /// Whether the first call kept the promise, in words, once a call was made.
+    pub promise_kept: Option<String>,
 }
 
 /// One submission with its history, its deliveries and the status form, times in `zone`.
+#[allow(clippy::too_many_arguments)]
 pub fn item(
     r: &Record,
     history: &[StatusEvent],
     deliveries: &[Delivery],
+    extras: ItemExtras,
     csrf: &str,
     by: &str,
     now: &str,
     zone: &Zone,
 ) -> String {
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<p><a href=\"/inbox\">← Inbox</a></p><h2>{} {} {}</h2><dl>",
-        if r.is_callback() {
-            "Callback request"
-        } else {
-            "Feedback"
-        },
-        esc(&r.reference),
-        status_badge(r.status)
-    );
-    let mut row = |label: &str, value: Option<&str>| {
+    let mut details = Vec::new();
+    let mut row = |label: &'static str, value: Option<&str>| {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
-            let _ = write!(body, "<dt>{}</dt><dd>{}</dd>", esc(label), esc(v));
+            details.push(Detail {
+                label,
+                value: v.to_owned(),
+                tel: None,
+            });
         }
     };
     row("Received", Some(&zone.show(&r.received_at)));
@@ -373,7 +598,7 @@ pub fn item(
                     (Some(_), Some(original)) => format!(" (moved from {})", zone.show(original)),
                     _ => String::new(),
                 },
-                if is_overdue(r, now) { " (overdue)" } else { "" }
+                if r.is_overdue(now) { " (overdue)" } else { "" }
             )
         });
         row("Due by", due.as_deref());
@@ -388,6 +613,7 @@ pub fn item(
             }),
         };
         row("When", slot.as_deref());
+        row("Promise kept", extras.promise_kept.as_deref());
         row("Shop time zone", r.callback_timezone.as_deref());
         row("Reason", r.callback_reason.as_deref());
     } else {
@@ -412,127 +638,383 @@ pub fn item(
     row("Consent given", consent_meta.as_deref());
     row("Id", Some(&r.id));
     row("Told the visitor", r.visitor_message.as_deref());
-    body.push_str("</dl>");
-    body.push_str(&deliveries_table(deliveries, zone));
-    body.push_str("<h3>History</h3>");
-    if history.is_empty() {
-        body.push_str("<p class=\"muted\">No change yet.</p>");
-    } else {
-        body.push_str("<table><thead><tr><th>When</th><th>Who</th><th>Change</th><th>Note</th></tr></thead><tbody>");
-        for e in history {
-            let change = if e.from == e.to {
+    // The number is one tap away wherever it is shown.
+    for d in &mut details {
+        if d.label == "Number to call" {
+            d.tel = Some(d.value.clone());
+        }
+    }
+    let deliveries = deliveries
+        .iter()
+        .map(|d| {
+            let (badge, state) = match (&d.delivered_at, &d.failed_at) {
+                (Some(at), _) => (Some(("status-handled", "delivered")), zone.show(at)),
+                (None, Some(at)) => (
+                    Some(("failing", "failed")),
+                    format!("gave up {}", zone.show(at)),
+                ),
+                (None, None) if d.attempts == 0 => (None, "queued".to_owned()),
+                (None, None) => (
+                    Some(("failing", "retrying")),
+                    format!("next attempt {}", zone.show(&d.next_attempt_at)),
+                ),
+            };
+            DeliveryRow {
+                to: match d.kind {
+                    Some(DeliveryKind::Email) => format!("Email to {}", d.target),
+                    Some(DeliveryKind::Webhook) => format!("Webhook {}", d.target),
+                    None => d.target.clone(),
+                },
+                badge,
+                state,
+                attempts: d.attempts,
+                last_error: d.last_error.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let history = history
+        .iter()
+        .map(|e| HistoryRow {
+            at: zone.show(&e.at),
+            by: e.by.clone(),
+            change: if e.from == e.to {
                 format!("note ({})", e.to.label())
             } else {
                 format!("{} → {}", e.from.label(), e.to.label())
-            };
-            let mut note = esc(&e.note);
-            match e.visitor_message.as_deref() {
-                Some("") => note.push_str("<br><em>Message to the visitor removed.</em>"),
-                Some(m) => {
-                    let _ = write!(note, "<br><em>To the visitor:</em> {}", esc(m));
-                }
-                None => {}
-            }
-            match e.due_by.as_deref() {
-                Some("") => note.push_str("<br><em>Back to the original promised time.</em>"),
-                Some(d) => {
-                    let _ = write!(
-                        note,
-                        "<br><em>New promised time:</em> {}",
-                        esc(&zone.show(d))
-                    );
-                }
-                None => {}
-            }
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"msg\">{note}</td></tr>",
-                esc(&zone.show(&e.at)),
-                esc(&e.by),
-                esc(&change),
-            );
-        }
-        body.push_str("</tbody></table>");
-    }
-    let mut options = String::new();
-    for s in Status::ALL {
-        options.push_str(&option(s.as_str(), s.label(), r.status.as_str()));
-    }
-    // The visitor-facing fields: what the widget's status view shows (see the README's
-    // status endpoint). Pre-filled, so saving without touching them keeps them.
-    let visitor_fields = if r.is_callback() {
-        format!(
-            "<label>Message to the visitor (shown in the widget; leave empty for none)\
-             <textarea name=\"visitor_message\" maxlength=\"500\">{}</textarea></label>\
-             <label>New promised time, {} (empty: the original {})\
-             <input type=\"datetime-local\" name=\"due_by\" value=\"{}\"></label>",
-            esc(r.visitor_message.as_deref().unwrap_or("")),
-            esc(zone.name()),
-            esc(&zone.show(r.callback_due_by.as_deref().unwrap_or(""))),
-            esc(&zone.input_value(r.rescheduled_due_by.as_deref().unwrap_or("")))
-        )
-    } else {
-        format!(
-            "<label>Message to the visitor (leave empty for none)\
-             <textarea name=\"visitor_message\" maxlength=\"500\">{}</textarea></label>",
-            esc(r.visitor_message.as_deref().unwrap_or(""))
-        )
+            },
+            note: e.note.clone(),
+            message: e.visitor_message.as_deref().map(|m| match m {
+                "" => MessageNote::Removed,
+                m => MessageNote::Set(m.to_owned()),
+            }),
+            due: e.due_by.as_deref().map(|d| match d {
+                "" => DueNote::Original,
+                d => DueNote::Set(zone.show(d)),
+            }),
+        })
+        .collect();
+    let page = ItemPage {
+        layout: Layout::new(Some(csrf), Nav::None),
+        title: format!("{} {}", r.kind, r.reference),
+        back: if r.is_callback() {
+            "/inbox?view=callbacks"
+        } else {
+            "/inbox"
+        },
+        back_label: if r.is_callback() {
+            "Callbacks"
+        } else {
+            "Inbox"
+        },
+        kind_label: if r.is_callback() {
+            "Callback request"
+        } else {
+            "Feedback"
+        },
+        reference: &r.reference,
+        status: r.status,
+        call: extras.call,
+        details,
+        is_callback: r.is_callback(),
+        attempts: extras.attempts,
+        deliveries,
+        history,
+        id: &r.id,
+        csrf,
+        statuses: Status::ALL
+            .iter()
+            .map(|s| Opt::new(s.as_str(), s.label(), r.status.as_str()))
+            .collect(),
+        visitor_message: r.visitor_message.as_deref().unwrap_or(""),
+        zone: zone.name(),
+        original_due: zone.show(r.callback_due_by.as_deref().unwrap_or("")),
+        due_input: zone.input_value(r.rescheduled_due_by.as_deref().unwrap_or("")),
+        by,
     };
-    let _ = write!(
-        body,
-        "<h3>Update</h3><form method=\"post\" action=\"/inbox/item/{}/status\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <label>Status<select name=\"status\">{options}</select></label>\
-         {visitor_fields}\
-         <label>Internal note (never shown to the visitor)<textarea name=\"note\" maxlength=\"2000\"></textarea></label>\
-         <label>Your name<input name=\"by\" maxlength=\"100\" value=\"{}\"></label>\
-         <p><button>Save</button></p></form>",
-        esc(&r.id),
-        esc(csrf),
-        esc(by)
-    );
-    page(&format!("{} {}", r.kind, r.reference), Some(csrf), &body)
+    render(&page)
 }
 
-/// The item page's deliveries: each notification and webhook with its state and last error.
-fn deliveries_table(deliveries: &[Delivery], zone: &Zone) -> String {
-    let mut out = String::from("<h3>Notifications</h3>");
-    if deliveries.is_empty() {
-        out.push_str("<p class=\"muted\">None sent for this submission.</p>");
-        return out;
+/// One request in the queue as a card shows it.
+pub struct QueueRow {
+    /// The submission id.
+    pub id: String,
+    /// Its reference.
+    pub reference: String,
+    /// Time left, in words.
+    pub left: String,
+    /// `late`, `soon` or empty.
+    pub left_class: &'static str,
+    /// Past its promised time.
+    pub late: bool,
+    /// Marked urgent.
+    pub urgent: bool,
+    /// The visitor's name (or "No name").
+    pub name: String,
+    /// Why they want a call, clipped.
+    pub reason: Option<String>,
+    /// "Due by …" in the owner's zone.
+    pub due_line: String,
+    /// The calls so far, e.g. "2 calls, last: no answer".
+    pub calls: Option<String>,
+    /// Why calling is given up.
+    pub flag: Option<String>,
+    /// The visitor's email, for the other channel.
+    pub email: Option<String>,
+    /// E.164, for `tel:`.
+    pub tel: String,
+    /// The number as people read it.
+    pub tel_display: String,
+    /// The outcome buttons.
+    pub outcome: OutcomeForm,
+}
+
+/// The queue as the page and its live fragment show it.
+pub struct QueueView {
+    /// The tab's title, with the count of requests due soon.
+    pub title: String,
+    /// "2 due within 15 minutes or overdue".
+    pub count_line: String,
+    /// The stamp the live script compares (see [`crate::store::Store::queue_stamp`]).
+    pub stamp: String,
+    /// The owner's zone name.
+    pub zone: String,
+    /// To call now, in order.
+    pub now: Vec<QueueRow>,
+    /// Waiting for a retry.
+    pub later: Vec<QueueRow>,
+    /// Calling given up.
+    pub other: Vec<QueueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage<'a> {
+    layout: Layout<'a>,
+    q: &'a QueueView,
+}
+
+#[derive(Template)]
+#[template(path = "queue_rows.html")]
+struct QueueFragment<'a> {
+    q: &'a QueueView,
+}
+
+/// The queue page: the live script keeps it current.
+pub fn queue_page(q: &QueueView, csrf: &str) -> String {
+    let mut layout = Layout::new(Some(csrf), Nav::Queue);
+    layout.live = true;
+    render(&QueuePage { layout, q })
+}
+
+/// The queue alone (`/inbox/queue/fragment`), for the live script to swap in.
+pub fn queue_fragment(q: &QueueView) -> String {
+    render(&QueueFragment { q })
+}
+
+/// The outcome buttons of `r`, with the retry times offered at `now_ms`.
+pub fn outcome_form(
+    r: &Record,
+    csrf: &str,
+    back: &'static str,
+    custom: bool,
+    now_ms: i64,
+    policy: &CallPolicy,
+) -> OutcomeForm {
+    let zone = &policy.hours.zone;
+    // The failure that reaches the limit gives up calling: no retry to choose then.
+    let last_try = r.attempts_failed.saturating_add(1) >= policy.max_failed.max(1);
+    let retries = if r.other_channel || last_try {
+        Vec::new()
+    } else {
+        RetryChoice::OFFERED
+            .iter()
+            .map(|c| {
+                let at = c.at(now_ms, &policy.hours);
+                Opt {
+                    value: c.value(),
+                    label: format!(
+                        "{} {} ({})",
+                        queue::day_word(zone, now_ms, at),
+                        queue::clock(zone, at),
+                        c.label()
+                    ),
+                    selected: *c == attempts::DEFAULT_RETRY,
+                }
+            })
+            .collect()
+    };
+    OutcomeForm {
+        action: format!("/inbox/item/{}/attempt", r.id),
+        csrf: csrf.to_owned(),
+        back,
+        retries,
+        custom,
+        zone: zone.name().to_owned(),
+        who: r.visitor_name.clone().unwrap_or_default(),
     }
-    out.push_str("<table><thead><tr><th>To</th><th>State</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>");
-    for d in deliveries {
-        let to = match d.kind {
-            Some(DeliveryKind::Email) => format!("Email to {}", d.target),
-            Some(DeliveryKind::Webhook) => format!("Webhook {}", d.target),
-            None => d.target.clone(),
-        };
-        let state = match (&d.delivered_at, &d.failed_at) {
-            (Some(at), _) => format!(
-                "<span class=\"badge status-handled\">delivered</span> {}",
-                esc(&zone.show(at))
-            ),
-            (None, Some(at)) => format!(
-                "<span class=\"badge failing\">failed</span> gave up {}",
-                esc(&zone.show(at))
-            ),
-            (None, None) if d.attempts == 0 => "queued".to_owned(),
-            (None, None) => format!(
-                "<span class=\"badge failing\">retrying</span> next attempt {}",
-                esc(&zone.show(&d.next_attempt_at))
-            ),
-        };
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{state}</td><td>{}</td><td class=\"msg\">{}</td></tr>",
-            esc(&to),
-            d.attempts,
-            esc(d.last_error.as_deref().unwrap_or(""))
-        );
+}
+
+/// "2 calls, last: no answer" (and how many may still fail), or `None` before the first.
+fn calls_line(r: &Record, max_failed: u32) -> Option<String> {
+    let last = r.last_outcome.as_deref()?.parse::<Outcome>().ok()?;
+    Some(match last {
+        Outcome::Reached => format!("last call: {}", last.label().to_lowercase()),
+        _ => format!(
+            "{} of {} calls failed, last: {}",
+            r.attempts_failed,
+            max_failed.max(1),
+            last.label().to_lowercase()
+        ),
+    })
+}
+
+/// Why calling is given up, for a flagged request.
+fn flag_line(r: &Record) -> Option<String> {
+    if !r.other_channel {
+        return None;
     }
-    out.push_str("</tbody></table>");
-    out
+    let why = if r.last_outcome.as_deref() == Some(Outcome::WrongNumber.as_str()) {
+        "Wrong number."
+    } else {
+        "No more calls planned."
+    };
+    Some(match r.visitor_email {
+        Some(_) => format!("{why} Write to them instead:"),
+        None => format!("{why} No email address was given."),
+    })
+}
+
+/// One request's card: on the queue (`back` = `queue`), or atop its page with a time of the
+/// owner's choosing and a note (`custom`).
+fn queue_row(
+    e: &queue::Entry<'_>,
+    csrf: &str,
+    back: &'static str,
+    custom: bool,
+    now_ms: i64,
+    policy: &CallPolicy,
+) -> QueueRow {
+    let zone = &policy.hours.zone;
+    let r = e.record;
+    let tel = r.callback_phone_e164.clone().unwrap_or_default();
+    let promised = r.due_by().map(|due| zone.show(due)).unwrap_or_default();
+    QueueRow {
+        id: r.id.clone(),
+        reference: r.reference.clone(),
+        left: e.left.clone(),
+        left_class: match (e.group, e.soon) {
+            (queue::Group::Overdue, _) => "late",
+            (_, true) => "soon",
+            _ => "",
+        },
+        late: e.group == queue::Group::Overdue,
+        urgent: r.callback_urgent == Some(true),
+        name: r
+            .visitor_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "No name".to_owned()),
+        reason: r
+            .callback_reason
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| clip(s, 140)),
+        due_line: match (&r.retry_at, promised.is_empty()) {
+            (Some(retry), _) => format!("Next try {}, promised by {promised}", zone.show(retry)),
+            (None, false) => format!("Due by {promised}"),
+            (None, true) => String::new(),
+        },
+        calls: calls_line(r, policy.max_failed),
+        flag: flag_line(r),
+        email: r.visitor_email.clone().filter(|_| r.other_channel),
+        tel_display: crate::phone::display(&tel),
+        tel,
+        outcome: outcome_form(r, csrf, back, custom, now_ms, policy),
+    }
+}
+
+/// The queue's cards.
+pub fn queue_view(
+    queue: &Queue<'_>,
+    csrf: &str,
+    now_ms: i64,
+    policy: &CallPolicy,
+    stamp: String,
+) -> QueueView {
+    let row = |e: &queue::Entry<'_>| queue_row(e, csrf, "queue", false, now_ms, policy);
+    let due_soon = queue.due_soon();
+    QueueView {
+        title: if due_soon == 0 {
+            "Callbacks · Allo inbox".to_owned()
+        } else {
+            format!("({due_soon}) Callbacks · Allo inbox")
+        },
+        count_line: match (queue.now.len(), due_soon) {
+            (0, 0) => "Nothing due.".to_owned(),
+            (n, 0) => format!("{n} to call, none due within 15 minutes."),
+            (n, d) => format!("{n} to call, {d} overdue or due within 15 minutes."),
+        },
+        stamp,
+        zone: policy.hours.zone.name().to_owned(),
+        now: queue.now.iter().map(row).collect(),
+        later: queue.later.iter().map(row).collect(),
+        other: queue.other_channel.iter().map(row).collect(),
+    }
+}
+
+/// The call panel of an open callback's page: its queue card, with a retry time of the
+/// owner's choosing and a note.
+pub fn call_card(r: &Record, csrf: &str, now_ms: i64, policy: &CallPolicy) -> Option<QueueRow> {
+    if !r.is_callback() || !r.status.is_open() {
+        return None;
+    }
+    let q = queue::build(std::slice::from_ref(r), now_ms, &policy.hours.zone);
+    let entry = q
+        .now
+        .iter()
+        .chain(&q.later)
+        .chain(&q.other_channel)
+        .next()?;
+    Some(queue_row(entry, csrf, "item", true, now_ms, policy))
+}
+
+/// The item page's list of calls, times in `zone`.
+pub fn attempt_rows(attempts: &[CallAttempt], zone: &Zone) -> Vec<AttemptRow> {
+    attempts
+        .iter()
+        .map(|a| AttemptRow {
+            at: zone.show(&a.at),
+            by: a.by.clone(),
+            outcome: a
+                .outcome
+                .map(|o| o.label().to_owned())
+                .unwrap_or_else(|| "?".to_owned()),
+            retry: a
+                .retry_at
+                .as_deref()
+                .map(|t| zone.show(t))
+                .unwrap_or_default(),
+            note: a.note.clone(),
+        })
+        .collect()
+}
+
+/// "Yes: first call 2026-11-24 10:05 CET, promised by 10:15 CET" once a call was made.
+pub fn promise_kept_text(r: &Record, zone: &Zone) -> Option<String> {
+    let first = r.first_attempt_at.as_deref()?;
+    let promised = r.callback_due_by.as_deref().map(|d| zone.show(d));
+    let verdict = match r.promise_kept {
+        Some(true) => "Yes",
+        Some(false) => "No",
+        None => "No promise was made",
+    };
+    Some(match promised {
+        Some(p) => format!(
+            "{verdict}: first call {}, promised by {p}",
+            zone.show(first)
+        ),
+        None => format!("{verdict}: first call {}", zone.show(first)),
+    })
 }
 
 #[cfg(test)]
@@ -549,6 +1031,17 @@ mod tests {
     }
 
     #[test]
+    fn templates_escape_what_they_are_given() {
+        let page = message("<b>x</b>", "it's \"quoted\" & <i>", Some("t\"ok"));
+        assert!(page.contains("<h2>&lt;b&gt;x&lt;/b&gt;</h2>"), "{page}");
+        assert!(
+            page.contains("it&#39;s &quot;quoted&quot; &amp; &lt;i&gt;"),
+            "{page}"
+        );
+        assert!(page.contains("value=\"t&quot;ok\""), "{page}");
+    }
+
+    #[test]
     fn instants_and_clipping() {
         // Instants are shown through the owner's zone; UTC reads as it always did.
         let utc = crate::zone::Zone::utc();
@@ -556,6 +1049,8 @@ mod tests {
         assert_eq!(utc.show("garbage"), "garbage");
         assert_eq!(clip("abcdef", 3), "abc…");
         assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 
     #[test]
@@ -567,5 +1062,30 @@ mod tests {
         };
         assert_eq!(s.query(), "view=callbacks&status=open");
         assert_eq!(Shown::default().query(), "");
+        let s = Shown {
+            q: "Noor & co/é".into(),
+            kind: "callback".into(),
+            ..Shown::default()
+        };
+        assert_eq!(s.query(), "q=Noor+%26+co%2F%C3%A9&kind=callback");
+        assert_eq!(
+            s.page_href(3),
+            "/inbox?q=Noor+%26+co%2F%C3%A9&kind=callback&page=3"
+        );
+        assert_eq!(Shown::default().page_href(1), "/inbox");
+        assert_eq!(Shown::default().page_href(2), "/inbox?page=2");
+    }
+
+    #[test]
+    fn paging_counts_pages() {
+        let p = |total| Paging {
+            page: 1,
+            per_page: 100,
+            total,
+        };
+        assert_eq!(p(0).pages(), 1);
+        assert_eq!(p(100).pages(), 1);
+        assert_eq!(p(101).pages(), 2);
+        assert_eq!(p(100_000).pages(), 1000);
     }
 }

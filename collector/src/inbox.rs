@@ -2,14 +2,18 @@
 //!
 //! | method | path                        | what                                            |
 //! |--------|-----------------------------|-------------------------------------------------|
-//! | GET    | `/inbox`                    | list, filters `kind`, `status` (a status, `open`, `overdue`), `from`, `to`, `view=callbacks` |
-//! | GET    | `/inbox/item/{id}`          | one submission, its history, deliveries, the status form |
+//! | GET    | `/inbox`                    | list, filters `q` (search), `kind`, `status` (a status, `open`, `overdue`), `from`, `to`, `page`; `view=callbacks` alone is the callback queue |
+//! | GET    | `/inbox/queue/stamp`        | the queue's change stamp, for the live script (text) |
+//! | GET    | `/inbox/queue/fragment`     | the queue's cards alone, for the live script    |
+//! | GET    | `/inbox/item/{id}`          | one submission, its calls, history, deliveries, the status form |
 //! | POST   | `/inbox/item/{id}/status`   | form `csrf`, `status`, `note`, `by`, `visitor_message`, `due_by` → 303 |
+//! | POST   | `/inbox/item/{id}/attempt`  | form `csrf`, `outcome`, `retry` (`30m`…, `tomorrow`), `retry_at`, `note`, `by`, `back` → 303 |
 //! | GET    | `/inbox/export.csv`, `.json`| the list's rows with the same filters           |
 //! | GET/POST | `/inbox/login`            | login form / form `token`, `name` → cookie, 303 |
 //! | POST   | `/inbox/logout`             | form `csrf` → cookie cleared, 303               |
 //!
-//! Everything but the login page and the stylesheet answers 401 without credentials. Only
+//! Everything but the login page, the stylesheet and the queue's script answers 401 without
+//! credentials. Only
 //! mounted when `--inbox-token` is set; otherwise `/inbox` is a plain 404.
 //!
 //! Pages show times in the owner's zone (`--timezone`, see [`crate::zone`]), and typed times
@@ -27,17 +31,18 @@ use axum::{Extension, Form, Router};
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::attempts::{self, AttemptInput, CallPolicy, Outcome, RetryChoice};
 use crate::auth::{self, InboxAuth, Owner};
 use crate::export;
-use crate::html::{self, Shown};
+use crate::html::{self, ItemExtras, Paging, Shown};
 use crate::ratelimit::{self, Failures};
 use crate::status::Status;
-use crate::store::{Filter, Order, StatusChange, StatusFilter, Store};
+use crate::store::{Filter, Order, Recorded, StatusChange, StatusFilter, Store};
 use crate::time;
 use crate::zone::Zone;
 
-/// Most rows the list page shows (exports have no such cut: they stream every row).
-pub const LIST_MAX: u32 = 500;
+/// Rows per page of the list (pages go on as far as the rows do; exports stream every row).
+pub const PER_PAGE: u32 = 100;
 /// Longest note kept.
 pub const NOTE_MAX: usize = 2000;
 /// Longest name kept in the history.
@@ -59,6 +64,8 @@ pub struct InboxState {
     pub trust_proxy: bool,
     /// The zone pages show times in and typed times are read in.
     pub zone: Zone,
+    /// How callbacks are called back: attempts allowed, hours retries fall in.
+    pub calls: Arc<CallPolicy>,
 }
 
 impl InboxState {
@@ -70,6 +77,7 @@ impl InboxState {
             failures: Arc::new(Failures::new(ratelimit::DEFAULT_AUTH_FAILURES)),
             trust_proxy,
             zone: Zone::utc(),
+            calls: Arc::new(CallPolicy::default()),
         }
     }
 
@@ -117,9 +125,19 @@ impl InboxState {
         Ok(owner)
     }
 
-    /// The same inbox showing times in `zone` (UTC without it).
+    /// The same inbox showing times in `zone` (UTC without it); retries are planned in it too.
     pub fn with_zone(mut self, zone: Zone) -> InboxState {
+        let mut calls = (*self.calls).clone();
+        calls.hours.zone = zone.clone();
+        self.calls = Arc::new(calls);
         self.zone = zone;
+        self
+    }
+
+    /// The same inbox with these rules for calling back (their zone is the inbox's).
+    pub fn with_calls(mut self, mut calls: CallPolicy) -> InboxState {
+        calls.hours.zone = self.zone.clone();
+        self.calls = Arc::new(calls);
         self
     }
 }
@@ -130,10 +148,14 @@ pub fn router(state: InboxState) -> Router {
         .route("/inbox", get(list))
         .route("/inbox/", get(list))
         .route("/inbox/inbox.css", get(css))
+        .route("/inbox/queue.js", get(queue_js))
+        .route("/inbox/queue/stamp", get(queue_stamp))
+        .route("/inbox/queue/fragment", get(queue_fragment))
         .route("/inbox/login", get(login_page).post(login))
         .route("/inbox/logout", post(logout))
         .route("/inbox/item/{id}", get(item))
         .route("/inbox/item/{id}/status", post(set_status))
+        .route("/inbox/item/{id}/attempt", post(record_attempt))
         .route("/inbox/export.csv", get(export_csv))
         .route("/inbox/export.json", get(export_json))
         .route("/inbox/{*rest}", axum::routing::any(not_found))
@@ -225,6 +247,12 @@ pub struct ListQuery {
     /// Last day received, `YYYY-MM-DD` in the owner's zone, inclusive.
     #[serde(default)]
     pub to: String,
+    /// Search words (see [`crate::search`]).
+    #[serde(default)]
+    pub q: String,
+    /// The page, 1-based; empty is the first.
+    #[serde(default)]
+    pub page: String,
 }
 
 impl ListQuery {
@@ -232,6 +260,14 @@ impl ListQuery {
     /// days in `zone`.
     pub fn filter(&self, zone: &Zone) -> Result<(Filter, Shown), String> {
         self.filter_at(&time::now_rfc3339(), zone)
+    }
+
+    /// True for the callback queue: the callbacks view with no filter of its own.
+    pub fn is_queue(&self) -> bool {
+        self.view == "callbacks"
+            && [&self.status, &self.from, &self.to, &self.q, &self.page]
+                .iter()
+                .all(|v| v.trim().is_empty())
     }
 
     /// [`ListQuery::filter`] with the clock given (`overdue` is relative to `now`).
@@ -267,6 +303,15 @@ impl ListQuery {
         };
         let from = day("from", &self.from)?;
         let to = day("to", &self.to)?;
+        let page = match self.page.trim() {
+            "" => 1,
+            p => p
+                .parse::<u32>()
+                .ok()
+                .filter(|&p| p >= 1)
+                .ok_or_else(|| format!("`page` must be a page number, not `{p}`"))?,
+        };
+        let q = self.q.trim();
         let filter = Filter {
             kind,
             status,
@@ -278,7 +323,9 @@ impl ListQuery {
                 Order::Newest
             },
             overdue_at,
+            search: crate::search::terms(q),
             limit: None,
+            offset: None,
         };
         let shown = Shown {
             view: if callbacks {
@@ -294,6 +341,8 @@ impl ListQuery {
             status: self.status.clone(),
             from: self.from.clone(),
             to: self.to.clone(),
+            q: q.to_owned(),
+            page,
         };
         Ok((filter, shown))
     }
@@ -316,23 +365,52 @@ async fn not_found(owner: Owner) -> Response {
     )
 }
 
+async fn queue_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        html::QUEUE_JS,
+    )
+        .into_response()
+}
+
 async fn list(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    if q.is_queue() {
+        return match queue_view(&state, &owner).await {
+            Ok(view) => Html(html::queue_page(&view, owner.csrf())).into_response(),
+            Err(r) => r,
+        };
+    }
     let (mut filter, shown) = match q.filter(&state.zone) {
         Ok(f) => f,
         Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
     };
-    // One more than shown, to know whether the list was cut.
-    filter.limit = Some(LIST_MAX + 1);
-    let mut records = match state.store.list(filter).await {
+    let total = match state.store.count(filter.clone()).await {
+        Ok(n) => n,
+        Err(e) => return storage_error(e),
+    };
+    let paging = Paging {
+        page: shown.page,
+        per_page: PER_PAGE,
+        total,
+    };
+    if shown.page > paging.pages() {
+        return page_error(
+            StatusCode::NOT_FOUND,
+            "No such page",
+            &format!("These filters fill {} page(s).", paging.pages()),
+            &owner,
+        );
+    }
+    filter.limit = Some(PER_PAGE);
+    filter.offset = Some(u64::from(shown.page - 1) * u64::from(PER_PAGE));
+    let records = match state.store.list(filter).await {
         Ok(records) => records,
         Err(e) => return storage_error(e),
     };
-    let truncated = records.len() > LIST_MAX as usize;
-    records.truncate(LIST_MAX as usize);
     let ids = records.iter().map(|r| r.id.clone()).collect();
     let problems = match state.store.delivery_problems(ids).await {
         Ok(p) => p.into_iter().collect(),
@@ -343,11 +421,47 @@ async fn list(
         &shown,
         owner.csrf(),
         &time::now_rfc3339(),
-        truncated,
+        paging,
         &problems,
         &state.zone,
     ))
     .into_response()
+}
+
+/// The open callbacks, in queue order, as the queue page and its fragment show them.
+async fn queue_view(state: &InboxState, owner: &Owner) -> Result<html::QueueView, Response> {
+    // The stamp first: a change landing between the two reads is then seen again next time
+    // rather than missed.
+    let stamp = state.store.queue_stamp().await.map_err(storage_error)?;
+    let filter = Filter {
+        kind: Some("callback".into()),
+        status: StatusFilter::Open,
+        ..Filter::default()
+    };
+    let records = state.store.list(filter).await.map_err(storage_error)?;
+    let now = time::now_millis() as i64;
+    let queue = crate::queue::build(&records, now, &state.zone);
+    Ok(html::queue_view(
+        &queue,
+        owner.csrf(),
+        now,
+        &state.calls,
+        stamp,
+    ))
+}
+
+async fn queue_stamp(State(state): State<InboxState>, _owner: Owner) -> Response {
+    match state.store.queue_stamp().await {
+        Ok(stamp) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], stamp).into_response(),
+        Err(e) => storage_error(e),
+    }
+}
+
+async fn queue_fragment(State(state): State<InboxState>, owner: Owner) -> Response {
+    match queue_view(&state, &owner).await {
+        Ok(view) => Html(html::queue_fragment(&view)).into_response(),
+        Err(r) => r,
+    }
 }
 
 async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<String>) -> Response {
@@ -356,21 +470,149 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
         Ok(d) => d,
         Err(e) => return storage_error(e),
     };
+    let attempts = match state.store.attempts(id.clone()).await {
+        Ok(a) => a,
+        Err(e) => return storage_error(e),
+    };
     match state.store.get(id).await {
-        Ok(Some((record, history))) => Html(html::item(
-            &record,
-            &history,
-            &deliveries,
-            owner.csrf(),
-            owner.name(),
-            &time::now_rfc3339(),
-            &state.zone,
-        ))
-        .into_response(),
+        Ok(Some((record, history))) => {
+            let now = time::now_millis() as i64;
+            let extras = ItemExtras {
+                call: html::call_card(&record, owner.csrf(), now, &state.calls),
+                attempts: html::attempt_rows(&attempts, &state.zone),
+                promise_kept: html::promise_kept_text(&record, &state.zone),
+            };
+            Html(html::item(
+                &record,
+                &history,
+                &deliveries,
+                extras,
+                owner.csrf(),
+                owner.name(),
+                &time::now_rfc3339(),
+                &state.zone,
+            ))
+            .into_response()
+        }
         Ok(None) => page_error(
             StatusCode::NOT_FOUND,
             "Not found",
             "No submission has this id.",
+            &owner,
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+/// The outcome form of a call (from a queue card or an item page).
+#[derive(Debug, Default, Deserialize)]
+pub struct AttemptForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    outcome: String,
+    /// A [`RetryChoice`] value; absent or empty: the suggested one.
+    #[serde(default)]
+    retry: String,
+    /// An owner-typed time (`datetime-local`, owner's zone), winning over `retry`.
+    #[serde(default)]
+    retry_at: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    by: String,
+    /// `queue` to go back to the queue, else the item.
+    #[serde(default)]
+    back: String,
+}
+
+async fn record_attempt(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Path(id): Path<String>,
+    Form(form): Form<AttemptForm>,
+) -> Response {
+    if !owner.csrf_ok(&form.csrf) {
+        return page_error(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "Reload the page and try again.",
+            &owner,
+        );
+    }
+    let outcome: Outcome = match form.outcome.parse() {
+        Ok(o) => o,
+        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad outcome", &e, &owner),
+    };
+    let note = form.note.trim();
+    if note.chars().count() > NOTE_MAX {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Note too long",
+            &format!("Keep notes under {NOTE_MAX} characters."),
+            &owner,
+        );
+    }
+    let now = time::now_millis();
+    let choice = match form.retry.trim() {
+        "" => None,
+        value => match RetryChoice::parse(value) {
+            Some(c) => Some(c),
+            None => {
+                return page_error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad retry time",
+                    &format!("`{value}` is not one of the offered retry times."),
+                    &owner,
+                )
+            }
+        },
+    };
+    let typed = match form.retry_at.trim() {
+        "" => None,
+        t => match attempts::parse_retry_at(t, now, &state.zone) {
+            Ok(ms) => Some(ms),
+            Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad retry time", &e, &owner),
+        },
+    };
+    let by: String = match form.by.trim() {
+        "" => owner.name().to_owned(),
+        name => name.chars().take(NAME_MAX).collect(),
+    };
+    let input = AttemptInput {
+        at: time::format_millis(now),
+        by: if by.is_empty() { "owner".into() } else { by },
+        outcome,
+        retry_at: outcome
+            .may_retry()
+            .then(|| attempts::retry_instant(choice, typed, now, &state.calls.hours)),
+        note: note.to_owned(),
+    };
+    match state
+        .store
+        .record_attempt(id.clone(), input, state.calls.max_failed)
+        .await
+    {
+        Ok(Recorded::Done(applied)) => {
+            tracing::info!(%id, outcome = outcome.as_str(), retry_at = ?applied.retry_at,
+                other_channel = applied.other_channel, "call recorded");
+            let to = if form.back == "queue" {
+                "/inbox?view=callbacks".to_owned()
+            } else {
+                format!("/inbox/item/{}", url_segment(&id))
+            };
+            Redirect::to(&to).into_response()
+        }
+        Ok(Recorded::NotFound) => page_error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No submission has this id.",
+            &owner,
+        ),
+        Ok(Recorded::NotCallback) => page_error(
+            StatusCode::BAD_REQUEST,
+            "Not a callback",
+            "Calls are recorded on callback requests only.",
             &owner,
         ),
         Err(e) => storage_error(e),
@@ -717,7 +959,31 @@ mod tests {
             status: status.into(),
             from: from.into(),
             to: to.into(),
+            ..ListQuery::default()
         }
+    }
+
+    #[test]
+    fn search_words_and_pages_from_the_query() {
+        let query = ListQuery {
+            q: "  Noor  06 12 ".into(),
+            page: "3".into(),
+            ..ListQuery::default()
+        };
+        let (f, shown) = query.filter(&Zone::utc()).unwrap();
+        assert_eq!(f.search, ["noor", "06", "12"]);
+        assert_eq!((shown.q.as_str(), shown.page), ("Noor  06 12", 3));
+        assert_eq!(shown.query(), "q=Noor++06+12");
+        for bad in ["0", "-1", "two"] {
+            let query = ListQuery {
+                page: bad.into(),
+                ..ListQuery::default()
+            };
+            assert!(query.filter(&Zone::utc()).is_err(), "{bad}");
+        }
+        assert!(q("callbacks", "", "", "", "").is_queue());
+        assert!(!q("callbacks", "", "any", "", "").is_queue());
+        assert!(!q("", "callback", "", "", "").is_queue());
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! submission (`--smtp-host`) through the same durable outbox as webhooks.
 #![deny(missing_docs)]
 
+pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod cors;
@@ -29,8 +30,10 @@ pub mod inbox;
 pub mod intake;
 pub mod mail;
 pub mod phone;
+pub mod queue;
 pub mod ratelimit;
 pub mod routes;
+pub mod search;
 pub mod serve;
 pub mod smtp;
 pub mod static_files;
@@ -39,6 +42,7 @@ pub mod status_token;
 pub mod store;
 pub mod time;
 pub mod tls;
+pub mod visitor_text;
 pub mod webhook;
 pub mod zone;
 
@@ -251,6 +255,7 @@ impl Collector {
             InboxState::new(Arc::clone(&store), token, config.trust_proxy)
                 .with_zone(config.timezone.clone())
                 .with_failures(Arc::clone(&failures))
+                .with_calls(config.call_policy())
         });
         if inbox.is_none() {
             tracing::info!("no --inbox-token: the inbox is disabled");

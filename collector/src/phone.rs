@@ -41,6 +41,18 @@ pub fn check(e164: &str) -> Result<(), ProblemBody> {
     )))
 }
 
+/// An E.164 number as people read it, grouped the international way (`+33 6 12 34 56 78`);
+/// the number as it is when it cannot be parsed.
+pub fn display(e164: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(n) => n
+            .format()
+            .mode(phonenumber::Mode::International)
+            .to_string(),
+        Err(_) => e164.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +71,8 @@ mod tests {
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
+        assert_eq!(display("+33612345678"), "+33 6 12 34 56 78");
+        assert_eq!(display("not a number"), "not a number");
         for bad in [
             "+3361234567",   // FR: one digit short
             "+336123456789", // FR: one digit too many

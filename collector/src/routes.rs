@@ -23,6 +23,10 @@ use axum::{Json, Router};
 use serde::Serialize;
 use tokio::sync::Notify;
 
+use allo_core::i18n::Lang;
+use allo_core::status::{MissedCall, Next};
+
+use crate::attempts::Outcome;
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
 use crate::mail::MailSettings;
@@ -31,6 +35,7 @@ use crate::status::Status;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
 use crate::webhook::{self, WebhookFormat};
+use crate::zone::Zone;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -99,6 +104,71 @@ pub struct VisitorStatus {
     pub overdue: bool,
     /// When the status last changed (or the submission arrived), RFC 3339 UTC.
     pub updated_at: String,
+    /// The last call, when it did not reach the visitor and the request is still open;
+    /// `null` otherwise.
+    pub attempt: Option<AttemptView>,
+}
+
+/// A call that did not reach the visitor, as the status endpoint tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttemptView {
+    /// `no_answer`, `voicemail` or `wrong_number`.
+    pub outcome: &'static str,
+    /// When the shop called.
+    pub tried_at: String,
+    /// When it will try again (`next` is `call`), else `null`.
+    pub retry_at: Option<String>,
+    /// `call` (again at `retry_at`), `email` (calling given up, the shop writes instead) or
+    /// `none` (calling given up, no other way known).
+    pub next: &'static str,
+    /// What the widget says, in the visitor's language, times in the shop's zone: "We tried
+    /// to call you at 10:05 but couldn't reach you. We'll try again around 10:35."
+    pub text: String,
+}
+
+impl AttemptView {
+    /// The last missed call of `record` at `now`, if the visitor should hear about one;
+    /// `zone` is the owner's, used when the record names no shop zone.
+    pub fn of(record: &Record, now: &str, zone: &Zone) -> Option<AttemptView> {
+        let outcome: Outcome = record.last_outcome.as_deref()?.parse().ok()?;
+        let planned = record.retry_at.is_some();
+        if !record.is_callback() || !record.status.is_open() || !outcome.failed() {
+            return None;
+        }
+        // A new promised time set after the call replaced the retry: that is the news now.
+        if !planned && !record.other_channel {
+            return None;
+        }
+        let next = match (planned, &record.visitor_email) {
+            (true, _) => Next::Call,
+            (false, Some(_)) => Next::Email,
+            (false, None) => Next::Nothing,
+        };
+        let missed = MissedCall {
+            tried_at: record.last_attempt_at.clone()?,
+            wrong_number: outcome == Outcome::WrongNumber,
+            retry_at: record.retry_at.clone(),
+            next,
+        };
+        let zone = record
+            .callback_timezone
+            .as_deref()
+            .and_then(|name| Zone::named(name).ok())
+            .unwrap_or_else(|| zone.clone());
+        let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);
+        let text = crate::visitor_text::missed_call(&missed, lang, now, &zone);
+        Some(AttemptView {
+            outcome: outcome.as_str(),
+            tried_at: missed.tried_at,
+            retry_at: missed.retry_at,
+            next: match next {
+                Next::Call => "call",
+                Next::Email => "email",
+                Next::Nothing => "none",
+            },
+            text,
+        })
+    }
 }
 
 /// The promise as the status endpoint tells it.
@@ -119,8 +189,8 @@ pub fn visitor_status_name(status: Status) -> &'static str {
 }
 
 impl VisitorStatus {
-    /// The visitor's view of a record at `now`.
-    pub fn of(record: &Record, now: &str) -> VisitorStatus {
+    /// The visitor's view of a record at `now`; `zone` is the owner's (see [`AttemptView`]).
+    pub fn of(record: &Record, now: &str, zone: &Zone) -> VisitorStatus {
         VisitorStatus {
             status: visitor_status_name(record.status),
             message: record.visitor_message.clone().filter(|m| !m.is_empty()),
@@ -133,6 +203,7 @@ impl VisitorStatus {
             },
             overdue: record.is_overdue(now),
             updated_at: record.updated_at().to_owned(),
+            attempt: AttemptView::of(record, now, zone),
         }
     }
 }
@@ -342,6 +413,7 @@ async fn status(
     Ok(Json(VisitorStatus::of(
         &record,
         &crate::time::now_rfc3339(),
+        &state.webhooks.zone,
     )))
 }
 

@@ -18,6 +18,7 @@ use allo_core::submission::{Submission, When};
 use async_trait::async_trait;
 use serde::Serialize;
 
+use crate::attempts::{Applied, AttemptInput, CallState, Outcome};
 use crate::status::Status;
 
 pub use postgres::PgStore;
@@ -91,6 +92,21 @@ pub struct Record {
     pub rescheduled_due_by: Option<String>,
     /// When the owner last changed the status (None: never, the status is still `new`).
     pub status_updated_at: Option<String>,
+    /// When the next call is planned after one that did not reach the visitor.
+    pub retry_at: Option<String>,
+    /// Calls that did not reach the visitor (no answer, voicemail, wrong number).
+    pub attempts_failed: u32,
+    /// When the first call was made, whatever came of it.
+    pub first_attempt_at: Option<String>,
+    /// Whether the first call was made by the time the widget promised (`callback_due_by`);
+    /// set with the first call, `None` before it.
+    pub promise_kept: Option<bool>,
+    /// When the last call was made.
+    pub last_attempt_at: Option<String>,
+    /// What came of the last call ([`crate::attempts::Outcome`]'s name).
+    pub last_outcome: Option<String>,
+    /// Calling is given up (attempts used up, or a wrong number): reach them another way.
+    pub other_channel: bool,
     /// The request body exactly as received.
     #[serde(skip)]
     pub body: String,
@@ -157,6 +173,13 @@ impl Record {
             visitor_message: None,
             rescheduled_due_by: None,
             status_updated_at: None,
+            retry_at: None,
+            attempts_failed: 0,
+            first_attempt_at: None,
+            promise_kept: None,
+            last_attempt_at: None,
+            last_outcome: None,
+            other_channel: false,
             body,
         }
     }
@@ -184,10 +207,15 @@ impl Record {
     /// True when a callback's promised time passed at `now` and the shop has not answered
     /// for it: still `new` or `scheduled`, or `delayed` to a new time that also passed.
     /// Delaying without a new time is an answer (the visitor was told), so it is not overdue;
-    /// called back and handled never are.
+    /// called back and handled never are. After a call that did not reach the visitor, the
+    /// promise is the time they were told the shop would try again; once calling is given up
+    /// for another channel, nothing is promised by phone any more.
     pub fn is_overdue(&self, now: &str) -> bool {
-        if !self.is_callback() {
+        if !self.is_callback() || !self.status.is_open() || self.other_channel {
             return false;
+        }
+        if let Some(retry) = &self.retry_at {
+            return retry.as_str() < now;
         }
         match self.status {
             Status::New | Status::Scheduled => self.due_by().is_some_and(|due| due < now),
@@ -270,8 +298,12 @@ pub struct Filter {
     pub order: Order,
     /// Only callbacks overdue at this instant (see [`Record::is_overdue`]).
     pub overdue_at: Option<String>,
+    /// Only rows whose search text holds every one of these terms (see [`crate::search`]).
+    pub search: Vec<String>,
     /// At most this many rows.
     pub limit: Option<u32>,
+    /// Skip this many rows first (paging).
+    pub offset: Option<u64>,
 }
 
 /// A status change to record.
@@ -445,6 +477,26 @@ pub trait Store: Send + Sync + 'static {
     /// submission has this id.
     async fn change_status(&self, id: String, change: StatusChange) -> Result<bool, StoreError>;
 
+    /// How many submissions match `filter` (its order, limit and offset aside).
+    async fn count(&self, filter: Filter) -> Result<u64, StoreError>;
+
+    /// Records a call to a callback's visitor and what it changes ([`crate::attempts::apply`]), in
+    /// one transaction with the history line of a status change.
+    async fn record_attempt(
+        &self,
+        id: String,
+        attempt: AttemptInput,
+        max_failed: u32,
+    ) -> Result<Recorded, StoreError>;
+
+    /// The calls made to one callback's visitor, oldest first.
+    async fn attempts(&self, id: String) -> Result<Vec<CallAttempt>, StoreError>;
+
+    /// A stamp that changes whenever the callback queue may have: a callback arrived, a call
+    /// was recorded, a status changed. Read from the database, so changes made through
+    /// another collector sharing it count too.
+    async fn queue_stamp(&self) -> Result<String, StoreError>;
+
     /// Claims up to `limit` deliveries due at `now`: they are pushed to `lease_until` so a
     /// crash mid-delivery (or a second collector on the same database) retries them later
     /// instead of losing or doubling them.
@@ -490,7 +542,8 @@ pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, recei
     feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
     callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
-    consent_version, body, visitor_message, rescheduled_due_by, status_updated_at";
+    consent_version, body, visitor_message, rescheduled_due_by, status_updated_at, retry_at, \
+    attempts_failed, first_attempt_at, promise_kept, last_attempt_at, last_outcome, other_channel";
 
 /// The columns a new submission is inserted with (both backends), in the order of the values
 /// each backend's insert binds.
@@ -499,11 +552,11 @@ const INSERT_COLUMNS: &str = "id, reference, kind, status, created_at, received_
     feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
     callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
-    consent_version, body";
+    consent_version, body, search_text";
 
 /// The `INSERT` of a record, with placeholders written by `ph(n)` (1-based), both backends.
 pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
-    let values: Vec<String> = (1..=30).map(&ph).collect();
+    let values: Vec<String> = (1..=31).map(&ph).collect();
     format!(
         "INSERT INTO submissions ({INSERT_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
         values.join(", ")
@@ -512,6 +565,38 @@ pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
 
 /// A `SELECT` for `filter` with placeholders written by `ph(n)`, and the values they stand for.
 pub(crate) fn list_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<String>) {
+    let (conditions, values) = where_sql(filter, ph);
+    let mut sql = format!("SELECT {COLUMNS} FROM submissions{conditions}");
+    sql.push_str(match filter.order {
+        Order::Newest => " ORDER BY received_at DESC, id DESC",
+        Order::Urgency => {
+            " ORDER BY callback_urgent DESC, callback_due_by ASC, received_at ASC, id ASC"
+        }
+    });
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    if let Some(offset) = filter.offset.filter(|&o| o > 0) {
+        // Both backends want a LIMIT before OFFSET; -1 / ALL is not portable, a huge one is.
+        if filter.limit.is_none() {
+            sql.push_str(&format!(" LIMIT {}", i64::MAX));
+        }
+        sql.push_str(&format!(" OFFSET {offset}"));
+    }
+    (sql, values)
+}
+
+/// [`Store::count`]'s `SELECT` for `filter`, and the values of its placeholders.
+pub(crate) fn count_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<String>) {
+    let (conditions, values) = where_sql(filter, ph);
+    (
+        format!("SELECT COUNT(*) FROM submissions{conditions}"),
+        values,
+    )
+}
+
+/// The ` WHERE …` of `filter` (empty when it filters nothing) and its placeholders' values.
+fn where_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     let mut bind = |clause: &str, value: String| {
@@ -530,14 +615,25 @@ pub(crate) fn list_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String
     if let Some(to) = &filter.received_to {
         bind("received_at <= ?", to.clone());
     }
+    for term in &filter.search {
+        // Both sides are normalised the same way in Rust (crate::search), so a plain LIKE
+        // means the same on both backends.
+        bind(
+            "search_text LIKE ? ESCAPE '\\'",
+            crate::search::like_pattern(term),
+        );
+    }
     if let Some(now) = &filter.overdue_at {
         values.push(now.clone());
         let now = ph(values.len());
-        // Record::is_overdue, in SQL.
+        // Record::is_overdue, in SQL: a planned retry is the promise while there is one;
+        // nothing is promised by phone once calling is given up.
         clauses.push(format!(
-            "kind = 'callback' AND ((status IN ('new', 'scheduled') \
+            "kind = 'callback' AND NOT other_channel AND status IN ('new', 'scheduled', 'delayed') \
+             AND ((retry_at IS NOT NULL AND retry_at < {now}) \
+             OR (retry_at IS NULL AND ((status IN ('new', 'scheduled') \
              AND COALESCE(rescheduled_due_by, callback_due_by) < {now}) \
-             OR (status = 'delayed' AND rescheduled_due_by < {now}))"
+             OR (status = 'delayed' AND rescheduled_due_by < {now}))))"
         ));
     }
     if filter.status == StatusFilter::Open {
@@ -545,35 +641,139 @@ pub(crate) fn list_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String
         let names: Vec<String> = Status::open_names().map(|n| format!("'{n}'")).collect();
         clauses.push(format!("status IN ({})", names.join(", ")));
     }
-    let mut sql = format!("SELECT {COLUMNS} FROM submissions");
-    if !clauses.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&clauses.join(" AND "));
+    if clauses.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!(" WHERE {}", clauses.join(" AND ")), values)
     }
-    sql.push_str(match filter.order {
-        Order::Newest => " ORDER BY received_at DESC, id DESC",
-        Order::Urgency => {
-            " ORDER BY callback_urgent DESC, callback_due_by ASC, received_at ASC, id ASC"
-        }
-    });
-    if let Some(limit) = filter.limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
-    }
-    (sql, values)
 }
 
 /// The status update of [`Store::change_status`] (both backends). Parameters: 1 id, 2 status,
 /// 3 when, 4 whether to set the visitor message, 5 the message (NULL clears), 6 whether to
-/// set the promised time, 7 the time (NULL goes back to the original).
+/// set the promised time, 7 the time (NULL goes back to the original). A new promised time
+/// replaces a planned retry: it is what the visitor is told now.
 pub(crate) fn update_status_sql(ph: impl Fn(usize) -> String) -> String {
     let (id, status, at) = (ph(1), ph(2), ph(3));
     let (set_message, message, set_due, due) = (ph(4), ph(5), ph(6), ph(7));
     format!(
         "UPDATE submissions SET status = {status}, status_updated_at = {at}, \
          visitor_message = CASE WHEN {set_message} THEN {message} ELSE visitor_message END, \
-         rescheduled_due_by = CASE WHEN {set_due} THEN {due} ELSE rescheduled_due_by END \
+         rescheduled_due_by = CASE WHEN {set_due} THEN {due} ELSE rescheduled_due_by END, \
+         retry_at = CASE WHEN {set_due} THEN NULL ELSE retry_at END \
          WHERE id = {id}"
     )
+}
+
+/// One call to a callback's visitor, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallAttempt {
+    /// When the call was made (server clock).
+    pub at: String,
+    /// Who called (the name given at login).
+    pub by: String,
+    /// What came of it (`None`: a name this build does not know).
+    pub outcome: Option<Outcome>,
+    /// When the next try was planned, if one was.
+    pub retry_at: Option<String>,
+    /// The caller's note, possibly empty.
+    pub note: String,
+}
+
+/// What [`Store::record_attempt`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored, with what it changed.
+    Done(Applied),
+    /// No submission has this id.
+    NotFound,
+    /// The submission is feedback: there is nobody to call.
+    NotCallback,
+}
+
+/// The call state [`crate::attempts::apply`] starts from, as stored: `SELECT` it with
+/// [`CALL_STATE_SELECT`]. Columns: kind, status, attempts_failed, first_attempt_at,
+/// promise_kept, other_channel, callback_due_by.
+pub(crate) const CALL_STATE_SELECT: &str = "SELECT kind, status, attempts_failed, \
+    first_attempt_at, promise_kept, other_channel, callback_due_by FROM submissions WHERE id = ";
+
+/// The update of [`Store::record_attempt`] (both backends). Parameters: 1 id, 2 status, 3
+/// when, 4 retry_at, 5 attempts_failed, 6 first_attempt_at, 7 promise_kept, 8 outcome,
+/// 9 other_channel, 10 whether the status changed.
+pub(crate) fn update_attempt_sql(ph: impl Fn(usize) -> String) -> String {
+    let p: Vec<String> = (1..=10).map(ph).collect();
+    format!(
+        "UPDATE submissions SET status = {status}, retry_at = {retry}, attempts_failed = {failed}, \
+         first_attempt_at = {first}, promise_kept = {kept}, last_attempt_at = {at}, \
+         last_outcome = {outcome}, other_channel = {other}, \
+         status_updated_at = CASE WHEN {changed} THEN {at} ELSE status_updated_at END \
+         WHERE id = {id}",
+        id = p[0],
+        status = p[1],
+        at = p[2],
+        retry = p[3],
+        failed = p[4],
+        first = p[5],
+        kept = p[6],
+        outcome = p[7],
+        other = p[8],
+        changed = p[9],
+    )
+}
+
+/// The insert of one call (both backends). Parameters: 1 submission id, 2 when, 3 who,
+/// 4 outcome, 5 retry_at, 6 note.
+pub(crate) fn insert_attempt_sql(ph: impl Fn(usize) -> String) -> String {
+    let p: Vec<String> = (1..=6).map(ph).collect();
+    format!(
+        "INSERT INTO call_attempts (submission_id, at, by_name, outcome, retry_at, note) \
+         VALUES ({})",
+        p.join(", ")
+    )
+}
+
+/// The `SELECT` of [`Store::attempts`], in [`CallAttempt`] order; the id is `ph(1)`.
+pub(crate) fn attempts_sql(ph: impl Fn(usize) -> String) -> String {
+    format!(
+        "SELECT at, by_name, outcome, retry_at, note FROM call_attempts \
+         WHERE submission_id = {} ORDER BY id",
+        ph(1)
+    )
+}
+
+/// [`Store::queue_stamp`]'s query (both backends): open callbacks, the last status change,
+/// the last call. Each only grows or changes with a change, whichever collector made it (the
+/// ids come from the database's own sequences, not a clock).
+pub(crate) fn queue_stamp_sql() -> String {
+    let names: Vec<String> = Status::open_names().map(|n| format!("'{n}'")).collect();
+    format!(
+        "SELECT (SELECT COUNT(*) FROM submissions WHERE kind = 'callback' AND status IN ({})), \
+         (SELECT COALESCE(MAX(id), 0) FROM status_history), \
+         (SELECT COALESCE(MAX(id), 0) FROM call_attempts)",
+        names.join(", ")
+    )
+}
+
+/// Reads the call state; `None` for feedback.
+pub(crate) fn call_state(
+    kind: &str,
+    status: &str,
+    attempts_failed: i64,
+    first_attempt_at: Option<String>,
+    promise_kept: Option<bool>,
+    other_channel: bool,
+    due_by: Option<String>,
+) -> Result<Option<CallState>, StoreError> {
+    if kind != "callback" {
+        return Ok(None);
+    }
+    Ok(Some(CallState {
+        status: status.parse().map_err(StoreError)?,
+        attempts_failed: u32::try_from(attempts_failed).unwrap_or(0),
+        first_attempt_at,
+        promise_kept,
+        other_channel,
+        due_by,
+    }))
 }
 
 /// `Some("")` and `None` both become SQL NULL.

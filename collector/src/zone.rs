@@ -60,7 +60,11 @@ impl Zone {
     }
 
     fn zoned(&self, ts: &str) -> Option<jiff::Zoned> {
-        let ms = i64::try_from(time::parse_millis(ts)?).ok()?;
+        self.at_ms(i64::try_from(time::parse_millis(ts)?).ok()?)
+    }
+
+    /// The local date and time of an instant given in milliseconds since the epoch.
+    pub fn at_ms(&self, ms: i64) -> Option<jiff::Zoned> {
         Some(
             Timestamp::from_millisecond(ms)
                 .ok()?
@@ -126,6 +130,21 @@ impl Zone {
             time::format_millis(ms(start)?),
             time::format_millis(ms(next)?.checked_sub(1)?),
         ))
+    }
+}
+
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone::utc()
+    }
+}
+
+/// The zone for `allo_core`'s calendar arithmetic (opening hours, promises), answered by jiff.
+impl allo_core::zone::Zone for Zone {
+    fn offset_minutes(&self, utc_ms: i64) -> i32 {
+        Timestamp::from_millisecond(utc_ms)
+            .map(|t| self.tz.to_offset(t).seconds() / 60)
+            .unwrap_or(0)
     }
 }
 

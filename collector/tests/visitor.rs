@@ -259,6 +259,7 @@ fn status_endpoint_needs_the_right_token(backend: Backend) {
             "promise": { "text": "We will call you tomorrow between 10:00 and 11:00.", "due_by": FUTURE },
             "overdue": false,
             "updated_at": body["updated_at"],
+            "attempt": null,
         })
     );
     assert!(allo_core::validate::is_utc_timestamp(

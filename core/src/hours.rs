@@ -150,6 +150,17 @@ impl OpeningHours {
     /// `(from, to)` in order of start, computed lazily (a caller looking for the next opening
     /// stops after a day or two, and each conversion costs `Intl` calls in the browser).
     /// Openings that a DST change makes empty are dropped.
+    /// The first instant at or after `at_utc_ms` when the shop is open, looking a year ahead;
+    /// `None` when it never opens in that time. Used to plan a call back inside the hours
+    /// ("try again in 30 minutes" at closing time means the next opening).
+    pub fn next_open(&self, closed: &ClosedDates, zone: &dyn Zone, at_utc_ms: i64) -> Option<i64> {
+        // From the day before: an opening that started yesterday may run past midnight.
+        let first = Date::in_zone(zone, at_utc_ms).add_days(-1);
+        self.openings_utc(closed, zone, first, 367)
+            .find(|&(_, to)| to > at_utc_ms)
+            .map(|(from, _)| from.max(at_utc_ms))
+    }
+
     pub(crate) fn openings_utc<'a>(
         &'a self,
         closed: &'a ClosedDates,
@@ -614,5 +625,35 @@ mod tests {
         let boxing = ClosedDates::parse("2026-12-26").unwrap();
         assert_eq!(hours.on(d(2026, 12, 25), &boxing), [iv(1320, 1440)]);
         assert!(hours.on(d(2026, 12, 26), &boxing).is_empty());
+    }
+
+    #[test]
+    fn next_open_finds_the_first_open_instant() {
+        use crate::zone::EuropeanZone;
+        let paris = EuropeanZone { standard: 60 };
+        let hours = OpeningHours::parse("Mo-Th 09:00-12:00,14:00-18:00; Fr 22:00-02:00").unwrap();
+        let closed = ClosedDates::parse("2026-12-01").unwrap();
+        let utc = |d: u8, h: i64, m: i64| {
+            Date::new(2026, 11, d).unwrap().midnight_ms() + (h * 60 + m) * MINUTE_MS
+        };
+        let cases = [
+            // (now, UTC; expected, UTC) — Paris is UTC+1; 2026-11-24 is a Tuesday.
+            ("open now", utc(24, 9, 30), Some(utc(24, 9, 30))),
+            ("lunch", utc(24, 11, 10), Some(utc(24, 13, 0))),
+            ("evening", utc(24, 17, 30), Some(utc(25, 8, 0))),
+            // Friday's night shift runs into Saturday: open at 00:30 Saturday local.
+            ("after midnight", utc(27, 23, 30), Some(utc(27, 23, 30))),
+            ("weekend", utc(28, 12, 0), Some(utc(30, 8, 0))),
+        ];
+        for (what, now, want) in cases {
+            assert_eq!(hours.next_open(&closed, &paris, now), want, "{what}");
+        }
+        // Monday 30 November after closing: Tuesday 1 December is closed, so Wednesday.
+        let wed = Date::new(2026, 12, 2).unwrap().midnight_ms() + 8 * 60 * MINUTE_MS;
+        assert_eq!(hours.next_open(&closed, &paris, utc(30, 17, 30)), Some(wed));
+        assert_eq!(
+            OpeningHours::default().next_open(&closed, &paris, utc(24, 9, 0)),
+            None
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! was given. Wording is chosen here too (which string, which placeholders, which instant each
 //! one shows); the widget only formats instants with `Intl` in the visitor's zone and fills.
 use crate::hours::{ClosedDates, OpeningHours};
+use crate::i18n::{fill, Strings};
 use crate::zone::{Date, Zone, DAY_MS, MINUTE_MS};
 
 /// How far ahead the next opening is looked for. A year covers any holiday; hours that never
@@ -228,6 +229,15 @@ pub struct Wording {
     pub key: &'static str,
     /// Placeholder names (without braces) and what to put there, all in the visitor's zone.
     pub fills: Vec<(&'static str, Fill)>,
+}
+
+/// A wording's sentence in `s`, each placeholder filled with what `show` makes of its
+/// [`Fill`] (the widget formats with `Intl`, the collector in the shop's zone).
+pub fn say(s: &Strings, w: &Wording, show: &dyn Fn(Fill) -> String) -> String {
+    let template = s.get(w.key).unwrap_or_default();
+    let values: Vec<(&str, String)> = w.fills.iter().map(|(k, f)| (*k, show(*f))).collect();
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fill(template, &pairs)
 }
 
 /// Picks the sentence for `promise`, with `day` the [`relative_day`] of

@@ -2,11 +2,15 @@
 //!
 //! Honesty first: a callback whose promised time has passed while nobody called (and nobody
 //! told the visitor about a delay) is shown as overdue with an apology, never as the stale
-//! promise — whether or not the endpoint already flagged it.
+//! promise — whether or not the endpoint already flagged it. A call that did not reach the
+//! visitor is told as it happened ("We tried to call you at 10:05 but couldn't reach you.
+//! We'll try again around 10:35."), and a retry time that passed in turn is overdue again.
 use crate::json::Value;
 
 use crate::i18n::Strings;
+use crate::promise::{relative_day, say, Fill, RelativeDay, Wording};
 use crate::validate::is_utc_timestamp;
+use crate::zone::{instant_ms, Zone};
 
 /// Where a request is, in the owner's workflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +45,48 @@ impl Stage {
     }
 }
 
+/// What the shop does after a call that did not reach the visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Calls again at `retry_at`.
+    Call,
+    /// Writes to the visitor's email address instead.
+    Email,
+    /// Nothing more by phone, and no other way to reach them.
+    Nothing,
+}
+
+/// The last call, when it did not reach the visitor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissedCall {
+    /// When the shop called, RFC 3339 UTC.
+    pub tried_at: String,
+    /// The number did not work (rather than nobody answering).
+    pub wrong_number: bool,
+    /// When the shop will try again, for [`Next::Call`].
+    pub retry_at: Option<String>,
+    /// What happens next.
+    pub next: Next,
+}
+
+impl MissedCall {
+    fn from_json(v: &Value) -> Option<MissedCall> {
+        let tried_at = text(v, "tried_at").filter(|t| is_utc_timestamp(t))?;
+        let retry_at = text(v, "retry_at").filter(|t| is_utc_timestamp(t));
+        let next = match v.get("next").and_then(Value::as_str) {
+            Some("call") if retry_at.is_some() => Next::Call,
+            Some("email") => Next::Email,
+            _ => Next::Nothing,
+        };
+        Some(MissedCall {
+            tried_at,
+            wrong_number: v.get("outcome").and_then(Value::as_str) == Some("wrong_number"),
+            retry_at: retry_at.filter(|_| next == Next::Call),
+            next,
+        })
+    }
+}
+
 /// The status endpoint's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestStatus {
@@ -54,6 +100,8 @@ pub struct RequestStatus {
     pub due_by: Option<String>,
     /// The endpoint says the deadline passed.
     pub overdue: bool,
+    /// The last call, when it did not reach the visitor (and the request is still open).
+    pub missed: Option<MissedCall>,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -76,18 +124,96 @@ impl RequestStatus {
                 .and_then(|p| text(p, "due_by"))
                 .filter(|d| is_utc_timestamp(d)),
             overdue: v.get("overdue").and_then(Value::as_bool).unwrap_or(false),
+            missed: v
+                .get("attempt")
+                .and_then(MissedCall::from_json)
+                .filter(|_| stage.is_open()),
         })
     }
 
-    /// True when the promise has passed without a call or a word from the shop. `now_iso` is
+    /// True when the promise has passed without a call or a word from the shop: the promised
+    /// time, or after a missed call the time the shop said it would try again. `now_iso` is
     /// RFC 3339 UTC with the same precision rules, so the strings compare in time order.
     pub fn is_overdue(&self, now_iso: &str) -> bool {
+        if let Some(m) = &self.missed {
+            return m.retry_at.as_deref().is_some_and(|at| at < now_iso);
+        }
         let passed = self.due_by.as_deref().is_some_and(|due| due < now_iso);
         matches!(self.stage, Stage::Received | Stage::Scheduled) && (self.overdue || passed)
     }
 
-    /// The headline and the detail line to show.
-    pub fn describe(&self, s: &Strings, now_iso: &str) -> (String, Option<String>) {
+    /// The sentences about a missed call, as wordings to fill: the call itself, then what
+    /// happens next ("around 10:35", "tomorrow around 09:00", by email…), with the day of
+    /// the retry as the visitor in `zone` says it. Empty without a missed call.
+    pub fn missed_wordings(&self, now_iso: &str, zone: &dyn Zone) -> Vec<Wording> {
+        let Some(m) = &self.missed else {
+            return Vec::new();
+        };
+        let Some(tried) = instant_ms(&m.tried_at) else {
+            return Vec::new();
+        };
+        let mut out = vec![Wording {
+            key: if m.wrong_number {
+                "status_wrong_number"
+            } else {
+                "status_tried"
+            },
+            fills: vec![("time", Fill::Time(tried))],
+        }];
+        let next = match (m.next, m.retry_at.as_deref().and_then(instant_ms)) {
+            (Next::Call, Some(retry)) if !self.is_overdue(now_iso) => {
+                let now = instant_ms(now_iso).unwrap_or(tried);
+                let time = ("time", Fill::Time(retry));
+                Some(match relative_day(zone, now, retry) {
+                    RelativeDay::Today => ("status_retry_today", vec![time]),
+                    RelativeDay::Tomorrow => ("status_retry_tomorrow", vec![time]),
+                    RelativeDay::Weekday(_) => (
+                        "status_retry_day",
+                        vec![("day", Fill::Weekday(retry)), time],
+                    ),
+                    RelativeDay::Date => {
+                        ("status_retry_day", vec![("day", Fill::Date(retry)), time])
+                    }
+                })
+            }
+            // The retry time passed: the apology headline says so, no stale promise.
+            (Next::Call, _) => None,
+            (Next::Email, _) => Some(("status_by_email", Vec::new())),
+            (Next::Nothing, _) => Some(("status_ask_again", Vec::new())),
+        };
+        out.extend(next.map(|(key, fills)| Wording { key, fills }));
+        out
+    }
+
+    /// The headline and the detail line to show; instants in the sentences about a missed
+    /// call are shown by `show` (in the visitor's zone and language), their days judged in
+    /// `zone`.
+    pub fn describe(
+        &self,
+        s: &Strings,
+        now_iso: &str,
+        zone: &dyn Zone,
+        show: &dyn Fn(Fill) -> String,
+    ) -> (String, Option<String>) {
+        let missed: Vec<String> = self
+            .missed_wordings(now_iso, zone)
+            .iter()
+            .map(|w| say(s, w, show))
+            .collect();
+        let with_message = |line: Option<String>| match (line, &self.message) {
+            (Some(l), Some(m)) => Some(format!("{l} {m}")),
+            (l, m) => l.or_else(|| m.clone()),
+        };
+        if let [tried, rest @ ..] = missed.as_slice() {
+            return if self.is_overdue(now_iso) {
+                (
+                    s.status_overdue.to_string(),
+                    with_message(Some(tried.clone())),
+                )
+            } else {
+                (tried.clone(), with_message(rest.first().cloned()))
+            };
+        }
         if self.is_overdue(now_iso) {
             return (s.status_overdue.to_string(), self.message.clone());
         }
@@ -112,10 +238,110 @@ impl RequestStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::EN;
+    use crate::i18n::{DE, EN, FR};
     use crate::j as json;
+    use crate::zone::FixedZone;
 
     const NOW: &str = "2026-11-24T10:00:00.000Z";
+
+    /// Instants as `HH:MM` UTC, weekdays and dates by number: enough to see what was filled.
+    fn show(f: Fill) -> String {
+        let hm = |ms: i64| format!("{:02}:{:02}", ms / 3_600_000 % 24, ms / 60_000 % 60);
+        match f {
+            Fill::Number(n) => n.to_string(),
+            Fill::Time(ms) => hm(ms),
+            Fill::Weekday(ms) => format!("weekday {}", crate::zone::Date::of_ms(ms).weekday()),
+            Fill::Date(ms) => crate::zone::Date::of_ms(ms).to_string(),
+        }
+    }
+
+    fn describe(st: &RequestStatus, s: &Strings, now: &str) -> (String, Option<String>) {
+        st.describe(s, now, &FixedZone(0), &show)
+    }
+
+    fn missed(next: &str, retry: Option<&str>, outcome: &str) -> RequestStatus {
+        let v = json!({ "status": "scheduled",
+            "promise": { "text": "We'll call you within 15 minutes.", "due_by": "2026-11-24T09:15:00.000Z" },
+            "attempt": { "outcome": outcome, "tried_at": "2026-11-24T09:05:00.000Z",
+                         "retry_at": retry, "next": next } });
+        RequestStatus::from_json(&v).unwrap()
+    }
+
+    #[test]
+    fn a_missed_call_is_told_as_it_happened() {
+        let st = missed("call", Some("2026-11-24T10:35:00.000Z"), "no_answer");
+        assert_eq!(
+            describe(&st, &EN, NOW),
+            (
+                "We tried to call you at 09:05 but couldn't reach you.".to_owned(),
+                Some("We'll try again around 10:35.".to_owned())
+            )
+        );
+        assert!(
+            !st.is_overdue(NOW),
+            "the old promise passed, the retry is the promise now"
+        );
+        // The same in French and German.
+        let (h, d) = describe(&st, &FR, NOW);
+        assert_eq!(
+            h,
+            "Nous avons essayé de vous appeler à 09:05, sans réussir à vous joindre."
+        );
+        assert_eq!(d.as_deref(), Some("Nous réessaierons vers 10:35."));
+        let (_, d) = describe(&st, &DE, NOW);
+        assert_eq!(d.as_deref(), Some("Wir versuchen es gegen 10:35 erneut."));
+        // Tomorrow, and later in the week.
+        let st = missed("call", Some("2026-11-25T08:00:00.000Z"), "voicemail");
+        assert_eq!(
+            describe(&st, &EN, NOW).1.as_deref(),
+            Some("We'll try again tomorrow around 08:00.")
+        );
+        let st = missed("call", Some("2026-11-27T08:00:00.000Z"), "voicemail");
+        assert_eq!(
+            describe(&st, &EN, NOW).1.as_deref(),
+            Some("We'll try again on weekday 4 around 08:00.")
+        );
+    }
+
+    #[test]
+    fn a_retry_time_that_passed_is_overdue_again() {
+        let st = missed("call", Some("2026-11-24T09:35:00.000Z"), "no_answer");
+        assert!(st.is_overdue(NOW));
+        assert_eq!(
+            describe(&st, &EN, NOW),
+            (
+                EN.status_overdue.to_owned(),
+                Some("We tried to call you at 09:05 but couldn't reach you.".to_owned())
+            )
+        );
+    }
+
+    #[test]
+    fn when_calling_is_given_up_the_visitor_hears_what_comes_next() {
+        let st = missed("email", None, "no_answer");
+        assert!(!st.is_overdue(NOW));
+        assert_eq!(
+            describe(&st, &EN, NOW).1.as_deref(),
+            Some("We'll write to you by email instead.")
+        );
+        let st = missed("none", None, "wrong_number");
+        assert_eq!(
+            describe(&st, &EN, NOW),
+            (
+                "We tried to call you at 09:05, but the number didn't work.".to_owned(),
+                Some("If you still need us, please send a new request.".to_owned())
+            )
+        );
+        // A closed request ignores its calls: "We've called you."
+        let v = json!({ "status": "called_back",
+            "attempt": { "outcome": "no_answer", "tried_at": "2026-11-24T09:05:00.000Z", "next": "email" } });
+        let st = RequestStatus::from_json(&v).unwrap();
+        assert_eq!(st.missed, None);
+        assert_eq!(describe(&st, &EN, NOW).0, EN.status_called_back);
+        // A malformed attempt is ignored rather than shown half.
+        let v = json!({ "status": "scheduled", "attempt": { "tried_at": "yesterday" } });
+        assert_eq!(RequestStatus::from_json(&v).unwrap().missed, None);
+    }
 
     #[test]
     fn reads_the_collector_answer() {
@@ -125,7 +351,7 @@ mod tests {
         let st = RequestStatus::from_json(&v).unwrap();
         assert_eq!(st.stage, Stage::Delayed);
         assert_eq!(
-            st.describe(&EN, NOW),
+            describe(&st, &EN, NOW),
             (
                 "Running late".to_owned(),
                 Some("Running late, we'll call at 15:30 instead".to_owned())
@@ -157,7 +383,7 @@ mod tests {
             let v = json!({ "status": stage, "promise": { "text": "p", "due_by": due }, "overdue": flagged });
             let st = RequestStatus::from_json(&v).unwrap();
             assert_eq!(st.is_overdue(NOW), want, "{stage} {due} {flagged}");
-            let (headline, _) = st.describe(&EN, NOW);
+            let (headline, _) = describe(&st, &EN, NOW);
             assert_eq!(headline == EN.status_overdue, want);
         }
     }
@@ -165,7 +391,7 @@ mod tests {
     #[test]
     fn open_requests_show_their_promise() {
         let v = json!({ "status": "new", "promise": { "text": "We'll call you within 15 minutes.", "due_by": "2026-11-24T10:15:00.000Z" } });
-        let (h, d) = RequestStatus::from_json(&v).unwrap().describe(&EN, NOW);
+        let (h, d) = describe(&RequestStatus::from_json(&v).unwrap(), &EN, NOW);
         assert_eq!(
             (h.as_str(), d.as_deref()),
             (

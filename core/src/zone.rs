@@ -227,6 +227,29 @@ impl Date {
     }
 }
 
+/// The instant of an RFC 3339 UTC timestamp as the widget and the collector write it
+/// (`2026-11-24T10:05:00.000Z`), in milliseconds since the epoch; `None` for anything else.
+pub fn instant_ms(iso: &str) -> Option<i64> {
+    if !crate::validate::is_utc_timestamp(iso) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
+    let date = Date::parse(iso.get(0..10)?)?;
+    let millis = match iso.get(19..iso.len() - 1)? {
+        "" => 0,
+        f => {
+            // The first three digits of the fraction, right-padded: `.1` is 100 ms.
+            let digits: String = f[1..].chars().chain("00".chars()).take(3).collect();
+            digits.parse::<i64>().ok()?
+        }
+    };
+    Some(
+        date.midnight_ms()
+            + ((num(11..13)? * 60 + num(14..16)?) * 60 + num(17..19)?) * 1000
+            + millis,
+    )
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -262,6 +285,30 @@ pub(crate) mod tests {
 
     const PARIS: EuropeanZone = EuropeanZone { standard: 60 };
     const NEW_YORK: UsZone = UsZone { standard: -300 };
+
+    #[test]
+    fn instants_are_read_back_from_their_text() {
+        assert_eq!(
+            instant_ms("2026-11-24T10:05:00.000Z"),
+            Some(utc(2026, 11, 24, 10, 5))
+        );
+        assert_eq!(
+            instant_ms("2026-11-24T10:05:30Z"),
+            Some(utc(2026, 11, 24, 10, 5) + 30_000)
+        );
+        assert_eq!(
+            instant_ms("2026-11-24T10:05:00.1Z"),
+            Some(utc(2026, 11, 24, 10, 5) + 100)
+        );
+        for bad in [
+            "",
+            "2026-11-24",
+            "2026-11-24T10:05:00",
+            "2026-02-30T10:00:00Z",
+        ] {
+            assert_eq!(instant_ms(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn civil_days_round_trip() {

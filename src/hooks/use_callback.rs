@@ -4,9 +4,8 @@ use std::rc::Rc;
 
 use allo_core::callback::{Action, CallbackForm, WhenChoice};
 use allo_core::form::Status;
-use allo_core::i18n::fill;
 use allo_core::phone::default_country;
-use allo_core::promise::{promise, Fill, Promise, Request};
+use allo_core::promise::{promise, say, Promise, Request};
 use allo_core::slots::{slots, Slot, SlotOptions};
 use allo_core::submission::{self as sub, Kind, Submission, Visitor, SCHEMA};
 use allo_core::zone::Zone;
@@ -99,22 +98,7 @@ fn promise_for(
         request,
     );
     let wording = p.wording_for(&VisitorZone, now);
-    let template = ctx.strings.get(wording.key).unwrap_or_default().to_owned();
-    let values: Vec<(&str, String)> = wording
-        .fills
-        .iter()
-        .map(|(name, f)| {
-            let v = match *f {
-                Fill::Number(n) => n.to_string(),
-                Fill::Time(ms) => fmt.time(ms),
-                Fill::Weekday(ms) => fmt.weekday(ms),
-                Fill::Date(ms) => fmt.date(ms),
-            };
-            (*name, v)
-        })
-        .collect();
-    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    (p, fill(&template, &pairs))
+    (p, say(&ctx.strings, &wording, &|f| fmt.show(f)))
 }
 
 /// The callback form's state, slots and promise; a valid submit becomes one delivery.

@@ -3,6 +3,7 @@
 use allo_core::status::RequestStatus;
 use yew::prelude::*;
 
+use crate::clock::{Formatter, VisitorZone};
 use crate::context::AppContext;
 use crate::tracking::{self, Tracked};
 
@@ -42,7 +43,10 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
         None => html! { <p class="allo-status">{ s.status_loading }</p> },
         Some(None) => html! { <p class="allo-status">{ s.status_unavailable }</p> },
         Some(Some(st)) => {
-            let (headline, detail) = st.describe(s, &crate::clock::iso(crate::clock::now_ms()));
+            // Times of a missed call are the visitor's: their zone, their language's format.
+            let fmt = Formatter::new(&ctx.locale);
+            let now = crate::clock::iso(crate::clock::now_ms());
+            let (headline, detail) = st.describe(s, &now, &VisitorZone, &|f| fmt.show(f));
             html! {
                 <>
                     <p class="allo-request__headline">{ headline }</p>

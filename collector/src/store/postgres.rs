@@ -17,10 +17,13 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    delivery_problems_sql, insert_sql, judge, list_sql, open_callback_sql, phone_count_sql,
-    Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem, OutboxMessage, Record,
-    RecordStream, StatusChange, StatusEvent, Store, StoreError, COLUMNS, EXPORT_AHEAD,
+    attempts_sql, call_state, count_sql, delivery_problems_sql, insert_attempt_sql, insert_sql,
+    judge, list_sql, open_callback_sql, phone_count_sql, queue_stamp_sql, update_attempt_sql,
+    AttemptInput, CallAttempt, Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem,
+    OutboxMessage, Record, RecordStream, Recorded, StatusChange, StatusEvent, Store, StoreError,
+    CALL_STATE_SELECT, COLUMNS, EXPORT_AHEAD,
 };
+use crate::attempts;
 use crate::status::Status;
 
 impl From<tokio_postgres::Error> for StoreError {
@@ -44,7 +47,7 @@ impl From<deadpool_postgres::PoolError> for StoreError {
 
 /// The schema, one step per entry, like SQLite's: entry `n` takes the version from `n` to
 /// `n + 1`. Column types differ only where PostgreSQL has a better one (BOOLEAN, BIGSERIAL).
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     // 1: the submissions table.
     "CREATE TABLE submissions (
         id                    TEXT PRIMARY KEY NOT NULL,
@@ -122,6 +125,26 @@ const MIGRATIONS: &[&str] = &[
         name  TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
     );",
+    // 4: calls to callbacks' visitors, what they changed, and the search text (filled for
+    // older rows by the code after migrating: it is folded in Rust, see crate::search).
+    "CREATE TABLE call_attempts (
+        id            BIGSERIAL PRIMARY KEY,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        at            TEXT NOT NULL,
+        by_name       TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        retry_at      TEXT,
+        note          TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX call_attempts_submission ON call_attempts (submission_id, id);
+    ALTER TABLE submissions ADD COLUMN retry_at TEXT;
+    ALTER TABLE submissions ADD COLUMN attempts_failed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE submissions ADD COLUMN first_attempt_at TEXT;
+    ALTER TABLE submissions ADD COLUMN promise_kept BOOLEAN;
+    ALTER TABLE submissions ADD COLUMN last_attempt_at TEXT;
+    ALTER TABLE submissions ADD COLUMN last_outcome TEXT;
+    ALTER TABLE submissions ADD COLUMN other_channel BOOLEAN NOT NULL DEFAULT FALSE;
+    ALTER TABLE submissions ADD COLUMN search_text TEXT;",
 ];
 
 /// The schema version this build creates and understands.
@@ -203,12 +226,45 @@ impl PgStore {
             .migrate()
             .await
             .map_err(|e| StoreError(format!("cannot use database {}: {e}", store.display)))?;
+        store
+            .backfill_search()
+            .await
+            .map_err(|e| StoreError(format!("cannot use database {}: {e}", store.display)))?;
         Ok(store)
     }
 
     /// The database as shown in logs: `postgres://user@host:port/db`, never the password.
     pub fn display(&self) -> &str {
         &self.display
+    }
+
+    /// Writes the search text of rows stored before it existed (a no-op once done; collectors
+    /// starting together may both write a row, with the same text).
+    async fn backfill_search(&self) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        loop {
+            let rows = client
+                .query(
+                    &format!(
+                        "SELECT {COLUMNS} FROM submissions WHERE search_text IS NULL LIMIT 500"
+                    ),
+                    &[],
+                )
+                .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            for row in &rows {
+                let r = record_from_row(row)?;
+                client
+                    .execute(
+                        "UPDATE submissions SET search_text = $2 WHERE id = $1",
+                        &[&r.id, &crate::search::index_text(&r)],
+                    )
+                    .await?;
+            }
+            tracing::info!(rows = rows.len(), "search text written for older rows");
+        }
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
@@ -292,6 +348,13 @@ fn record_from_row(row: &Row) -> Result<Record, StoreError> {
         visitor_message: row.try_get(30)?,
         rescheduled_due_by: row.try_get(31)?,
         status_updated_at: row.try_get(32)?,
+        retry_at: row.try_get(33)?,
+        attempts_failed: u32::try_from(row.try_get::<_, i32>(34)?).unwrap_or(0),
+        first_attempt_at: row.try_get(35)?,
+        promise_kept: row.try_get(36)?,
+        last_attempt_at: row.try_get(37)?,
+        last_outcome: row.try_get(38)?,
+        other_channel: row.try_get(39)?,
     })
 }
 
@@ -352,7 +415,8 @@ impl Store for PgStore {
         }
         let status = r.status.as_str();
         let score = r.feedback_score.map(i32::from);
-        let params: [&(dyn ToSql + Sync); 30] = [
+        let search_text = crate::search::index_text(&r);
+        let params: [&(dyn ToSql + Sync); 31] = [
             &r.id,
             &r.reference,
             &r.kind,
@@ -383,6 +447,7 @@ impl Store for PgStore {
             &r.consent_text,
             &r.consent_version,
             &r.body,
+            &search_text,
         ];
         let stmt = tx.prepare_cached(&insert_sql(placeholder)).await?;
         let changed = tx.execute(&stmt, &params).await?;
@@ -556,6 +621,118 @@ impl Store for PgStore {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn count(&self, filter: Filter) -> Result<u64, StoreError> {
+        let client = self.pool.get().await?;
+        let (sql, values) = count_sql(&filter, placeholder);
+        let params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        let n: i64 = client.query_one(&sql, &params).await?.try_get(0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn record_attempt(
+        &self,
+        id: String,
+        input: AttemptInput,
+        max_failed: u32,
+    ) -> Result<Recorded, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // FOR UPDATE: two colleagues recording calls at once are counted one after the other.
+        let Some(row) = tx
+            .query_opt(&format!("{CALL_STATE_SELECT}$1 FOR UPDATE"), &[&id])
+            .await?
+        else {
+            return Ok(Recorded::NotFound);
+        };
+        let Some(state) = call_state(
+            &row.try_get::<_, String>(0)?,
+            &row.try_get::<_, String>(1)?,
+            i64::from(row.try_get::<_, i32>(2)?),
+            row.try_get(3)?,
+            row.try_get(4)?,
+            row.try_get(5)?,
+            row.try_get(6)?,
+        )?
+        else {
+            return Ok(Recorded::NotCallback);
+        };
+        let applied = attempts::apply(&state, &input, max_failed);
+        let outcome = input.outcome.as_str();
+        tx.execute(
+            &insert_attempt_sql(placeholder),
+            &[
+                &id,
+                &input.at,
+                &input.by,
+                &outcome,
+                &applied.retry_at,
+                &input.note,
+            ],
+        )
+        .await?;
+        let changed = applied.status != applied.from;
+        let failed = i32::try_from(applied.attempts_failed).unwrap_or(i32::MAX);
+        tx.execute(
+            &update_attempt_sql(placeholder),
+            &[
+                &id,
+                &applied.status.as_str(),
+                &input.at,
+                &applied.retry_at,
+                &failed,
+                &applied.first_attempt_at,
+                &applied.promise_kept,
+                &outcome,
+                &applied.other_channel,
+                &changed,
+            ],
+        )
+        .await?;
+        if changed {
+            tx.execute(
+                "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &id,
+                    &input.at,
+                    &input.by,
+                    &applied.from.as_str(),
+                    &applied.status.as_str(),
+                    &attempts::history_note(&input, &applied),
+                ],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Recorded::Done(applied))
+    }
+
+    async fn attempts(&self, id: String) -> Result<Vec<CallAttempt>, StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .query(&attempts_sql(placeholder), &[&id])
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(CallAttempt {
+                    at: row.try_get(0)?,
+                    by: row.try_get(1)?,
+                    outcome: row.try_get::<_, String>(2)?.parse().ok(),
+                    retry_at: row.try_get(3)?,
+                    note: row.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn queue_stamp(&self) -> Result<String, StoreError> {
+        let client = self.pool.get().await?;
+        let row = client.query_one(&queue_stamp_sql(), &[]).await?;
+        let (a, b, c): (i64, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        Ok(format!("{a}.{b}.{c}"))
     }
 
     async fn claim_outbox(

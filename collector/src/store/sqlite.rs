@@ -12,10 +12,13 @@ use rusqlite::{
 };
 
 use super::{
-    delivery_problems_sql, insert_sql, judge, list_sql, open_callback_sql, phone_count_sql,
-    Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem, OutboxMessage, Record,
-    RecordStream, StatusChange, StatusEvent, Store, StoreError, EXPORT_AHEAD,
+    attempts_sql, call_state, count_sql, delivery_problems_sql, insert_attempt_sql, insert_sql,
+    judge, list_sql, open_callback_sql, phone_count_sql, queue_stamp_sql, update_attempt_sql,
+    AttemptInput, CallAttempt, Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem,
+    OutboxMessage, Record, RecordStream, Recorded, StatusChange, StatusEvent, Store, StoreError,
+    CALL_STATE_SELECT, EXPORT_AHEAD,
 };
+use crate::attempts;
 use crate::status::Status;
 
 impl From<rusqlite::Error> for StoreError {
@@ -26,7 +29,7 @@ impl From<rusqlite::Error> for StoreError {
 
 /// The schema, one step per entry: entry `n` takes `user_version` from `n` to `n + 1`.
 /// Append new steps; never edit a released one, databases in the field already ran it.
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     // 1: the submissions table.
     "CREATE TABLE submissions (
         id                    TEXT PRIMARY KEY NOT NULL,
@@ -105,6 +108,26 @@ const MIGRATIONS: &[&str] = &[
         name  TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL
     );",
+    // 4: calls to callbacks' visitors, what they changed, and the search text (filled for
+    // older rows by the code after migrating: it is folded in Rust, see crate::search).
+    "CREATE TABLE call_attempts (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        at            TEXT NOT NULL,
+        by_name       TEXT NOT NULL,
+        outcome       TEXT NOT NULL,
+        retry_at      TEXT,
+        note          TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX call_attempts_submission ON call_attempts (submission_id, id);
+    ALTER TABLE submissions ADD COLUMN retry_at TEXT;
+    ALTER TABLE submissions ADD COLUMN attempts_failed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE submissions ADD COLUMN first_attempt_at TEXT;
+    ALTER TABLE submissions ADD COLUMN promise_kept INTEGER;
+    ALTER TABLE submissions ADD COLUMN last_attempt_at TEXT;
+    ALTER TABLE submissions ADD COLUMN last_outcome TEXT;
+    ALTER TABLE submissions ADD COLUMN other_channel INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE submissions ADD COLUMN search_text TEXT;",
 ];
 
 /// The schema version this build creates and understands.
@@ -157,7 +180,8 @@ impl SqliteStore {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate(conn)
+        migrate(conn)?;
+        backfill_search(conn)
     }
 
     #[cfg(test)]
@@ -211,6 +235,29 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Writes the search text of rows stored before it existed (a no-op once done).
+fn backfill_search(conn: &Connection) -> Result<(), StoreError> {
+    loop {
+        let records = conn
+            .prepare(&format!(
+                "SELECT {} FROM submissions WHERE search_text IS NULL LIMIT 500",
+                super::COLUMNS
+            ))?
+            .query_map([], record_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        if records.is_empty() {
+            return Ok(());
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        for r in &records {
+            conn.prepare_cached("UPDATE submissions SET search_text = ?2 WHERE id = ?1")?
+                .execute(params![r.id, crate::search::index_text(r)])?;
+        }
+        conn.execute_batch("COMMIT")?;
+        tracing::info!(rows = records.len(), "search text written for older rows");
+    }
+}
+
 fn placeholder(n: usize) -> String {
     format!("?{n}")
 }
@@ -253,6 +300,13 @@ fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
         visitor_message: row.get(30)?,
         rescheduled_due_by: row.get(31)?,
         status_updated_at: row.get(32)?,
+        retry_at: row.get(33)?,
+        attempts_failed: row.get(34)?,
+        first_attempt_at: row.get(35)?,
+        promise_kept: row.get(36)?,
+        last_attempt_at: row.get(37)?,
+        last_outcome: row.get(38)?,
+        other_channel: row.get(39)?,
     })
 }
 
@@ -327,6 +381,7 @@ fn insert_tx(
             r.consent_text,
             r.consent_version,
             r.body,
+            crate::search::index_text(r),
         ])?;
     for m in outbox {
         tx.prepare_cached(
@@ -481,6 +536,117 @@ impl Store for SqliteStore {
             ])?;
             tx.commit()?;
             Ok(true)
+        })
+        .await
+    }
+
+    async fn count(&self, filter: Filter) -> Result<u64, StoreError> {
+        self.run(move |conn| {
+            let (sql, values) = count_sql(&filter, placeholder);
+            let n: i64 = conn
+                .prepare_cached(&sql)?
+                .query_row(params_from_iter(values.iter()), |row| row.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn record_attempt(
+        &self,
+        id: String,
+        input: AttemptInput,
+        max_failed: u32,
+    ) -> Result<Recorded, StoreError> {
+        self.run(move |conn| {
+            // IMMEDIATE: two colleagues recording calls at once are counted one after the other.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row = tx
+                .prepare_cached(&format!("{CALL_STATE_SELECT}?1"))?
+                .query_row([&id], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, i64>(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                        row.get(6)?,
+                    ))
+                })
+                .optional()?;
+            let Some((kind, status, failed, first, kept, other, due)) = row else {
+                return Ok(Recorded::NotFound);
+            };
+            let Some(state) = call_state(&kind, &status, failed, first, kept, other, due)? else {
+                return Ok(Recorded::NotCallback);
+            };
+            let applied = attempts::apply(&state, &input, max_failed);
+            tx.prepare_cached(&insert_attempt_sql(placeholder))?
+                .execute(params![
+                    id,
+                    input.at,
+                    input.by,
+                    input.outcome.as_str(),
+                    applied.retry_at,
+                    input.note,
+                ])?;
+            let changed = applied.status != applied.from;
+            tx.prepare_cached(&update_attempt_sql(placeholder))?
+                .execute(params![
+                    id,
+                    applied.status.as_str(),
+                    input.at,
+                    applied.retry_at,
+                    applied.attempts_failed,
+                    applied.first_attempt_at,
+                    applied.promise_kept,
+                    input.outcome.as_str(),
+                    applied.other_channel,
+                    changed,
+                ])?;
+            if changed {
+                tx.prepare_cached(
+                    "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?
+                .execute(params![
+                    id,
+                    input.at,
+                    input.by,
+                    applied.from.as_str(),
+                    applied.status.as_str(),
+                    attempts::history_note(&input, &applied),
+                ])?;
+            }
+            tx.commit()?;
+            Ok(Recorded::Done(applied))
+        })
+        .await
+    }
+
+    async fn attempts(&self, id: String) -> Result<Vec<CallAttempt>, StoreError> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&attempts_sql(placeholder))?;
+            let rows = stmt.query_map([&id], |row| {
+                Ok(CallAttempt {
+                    at: row.get(0)?,
+                    by: row.get(1)?,
+                    outcome: row.get::<_, String>(2)?.parse().ok(),
+                    retry_at: row.get(3)?,
+                    note: row.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn queue_stamp(&self) -> Result<String, StoreError> {
+        self.run(|conn| {
+            let (a, b, c): (i64, i64, i64) = conn
+                .prepare_cached(&queue_stamp_sql())?
+                .query_row([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            Ok(format!("{a}.{b}.{c}"))
         })
         .await
     }

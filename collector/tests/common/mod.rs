@@ -560,9 +560,11 @@ pub(crate) fn serve_request(stream: &mut (impl Read + Write)) -> Option<Delivery
     })
 }
 
-/// A callback request for `phone` (E.164), urgent or not, promised by `due_by`.
+/// An "as soon as possible" callback request for `phone` (E.164), urgent or not, promised by
+/// `due_by`.
 pub fn callback_for(id: &str, phone: &str, urgent: bool, due_by: &str) -> serde_json::Value {
     let mut c = callback(id);
+    c["callback"]["when"] = serde_json::json!({ "mode": "asap" });
     c["callback"]["phone_e164"] = serde_json::json!(phone);
     c["callback"]["urgent"] = serde_json::json!(urgent);
     c["callback"]["promise"]["due_by"] = serde_json::json!(due_by);

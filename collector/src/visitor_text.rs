@@ -1,0 +1,181 @@
+//! What the status endpoint says to the visitor about a missed call, in their language.
+//!
+//! The sentences and the rules choosing them are the widget's own (`allo_core::status`), so
+//! the endpoint and the widget never disagree; only the filling differs. The widget shows
+//! times in the visitor's zone through `Intl`; the server knows the shop's zone only (the
+//! submission's `callback.timezone`), so that is the one named here, 24-hour `HH:MM` as all
+//! six languages read it, weekdays from the small table below, farther dates as
+//! `YYYY-MM-DD`.
+use allo_core::i18n::Lang;
+use allo_core::promise::{say, Fill};
+use allo_core::status::{MissedCall, RequestStatus, Stage};
+
+use crate::zone::Zone;
+
+/// Weekday names, Monday first, per language (the server has no `Intl`).
+fn weekdays(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::En => [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ],
+        Lang::Fr => [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ],
+        Lang::De => [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
+            "Sonntag",
+        ],
+        Lang::Es => [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ],
+        Lang::It => [
+            "lunedì",
+            "martedì",
+            "mercoledì",
+            "giovedì",
+            "venerdì",
+            "sabato",
+            "domenica",
+        ],
+        Lang::Nl => [
+            "maandag",
+            "dinsdag",
+            "woensdag",
+            "donderdag",
+            "vrijdag",
+            "zaterdag",
+            "zondag",
+        ],
+    }
+}
+
+/// The sentences about `missed` at `now`, in `lang`, times and days in `zone`.
+pub fn missed_call(missed: &MissedCall, lang: Lang, now: &str, zone: &Zone) -> String {
+    let status = RequestStatus {
+        stage: Stage::Scheduled,
+        message: None,
+        promise_text: None,
+        due_by: None,
+        overdue: false,
+        missed: Some(missed.clone()),
+    };
+    let show = |f: Fill| -> String {
+        let at = |ms: i64, pattern: &str| {
+            zone.at_ms(ms)
+                .map(|z| z.strftime(pattern).to_string())
+                .unwrap_or_default()
+        };
+        match f {
+            Fill::Number(n) => n.to_string(),
+            Fill::Time(ms) => at(ms, "%H:%M"),
+            Fill::Weekday(ms) => zone
+                .at_ms(ms)
+                .map(|z| {
+                    let monday_first = z.weekday().to_monday_zero_offset();
+                    weekdays(lang)[usize::try_from(monday_first).unwrap_or(0) % 7].to_owned()
+                })
+                .unwrap_or_default(),
+            Fill::Date(ms) => at(ms, "%Y-%m-%d"),
+        }
+    };
+    let strings = lang.strings();
+    status
+        .missed_wordings(now, zone)
+        .iter()
+        .map(|w| say(strings, w, &show))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use allo_core::status::Next;
+
+    fn missed(retry: Option<&str>, next: Next) -> MissedCall {
+        MissedCall {
+            tried_at: "2026-11-24T09:05:00.000Z".into(),
+            wrong_number: false,
+            retry_at: retry.map(str::to_owned),
+            next,
+        }
+    }
+
+    #[test]
+    fn the_visitor_reads_it_in_their_language_and_the_shops_time() {
+        let paris = Zone::named("Europe/Paris").unwrap();
+        let now = "2026-11-24T09:10:00.000Z";
+        let m = missed(Some("2026-11-24T09:35:00.000Z"), Next::Call);
+        let cases = [
+            (
+                Lang::En,
+                "We tried to call you at 10:05 but couldn't reach you. We'll try again around 10:35.",
+            ),
+            (
+                Lang::Fr,
+                "Nous avons essayé de vous appeler à 10:05, sans réussir à vous joindre. Nous réessaierons vers 10:35.",
+            ),
+            (
+                Lang::De,
+                "Wir haben versucht, Sie um 10:05 anzurufen, Sie aber nicht erreicht. Wir versuchen es gegen 10:35 erneut.",
+            ),
+            (
+                Lang::Es,
+                "Intentamos llamarle a las 10:05, pero no pudimos localizarle. Volveremos a intentarlo hacia las 10:35.",
+            ),
+            (
+                Lang::It,
+                "Abbiamo provato a chiamarti alle 10:05, ma non siamo riusciti a raggiungerti. Riproveremo verso le 10:35.",
+            ),
+            (
+                Lang::Nl,
+                "We hebben geprobeerd u om 10:05 te bellen, maar konden u niet bereiken. We proberen het rond 10:35 opnieuw.",
+            ),
+        ];
+        for (lang, want) in cases {
+            assert_eq!(missed_call(&m, lang, now, &paris), want, "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn later_days_and_other_channels() {
+        let paris = Zone::named("Europe/Paris").unwrap();
+        // Tuesday evening in Paris; the retry on Thursday at 09:00.
+        let now = "2026-11-24T18:00:00.000Z";
+        let m = missed(Some("2026-11-26T08:00:00.000Z"), Next::Call);
+        assert!(
+            missed_call(&m, Lang::Fr, now, &paris).ends_with("Nous réessaierons jeudi vers 09:00."),
+            "{}",
+            missed_call(&m, Lang::Fr, now, &paris)
+        );
+        let m = missed(Some("2026-11-25T08:00:00.000Z"), Next::Call);
+        assert!(missed_call(&m, Lang::En, now, &paris)
+            .ends_with("We'll try again tomorrow around 09:00."));
+        let m = missed(None, Next::Email);
+        assert!(missed_call(&m, Lang::De, now, &paris)
+            .ends_with("Wir schreiben Ihnen stattdessen eine E-Mail."));
+        // The retry time passed: only what happened, no stale promise.
+        let m = missed(Some("2026-11-24T09:35:00.000Z"), Next::Call);
+        assert_eq!(
+            missed_call(&m, Lang::En, now, &paris),
+            "We tried to call you at 10:05 but couldn't reach you."
+        );
+    }
+}
