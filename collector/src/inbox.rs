@@ -526,33 +526,55 @@ pub struct AttemptForm {
     back: String,
 }
 
+/// The checks every owner form starts with: its CSRF token, then the length of its note. The
+/// note and the name of who recorded it come back trimmed and without NUL characters
+/// (PostgreSQL text cannot hold one: a NUL would be a 503).
+/// The refusal is boxed: a `Response` is large, and the happy path should not carry its size.
+fn signed(
+    owner: &Owner,
+    csrf: &str,
+    note: &str,
+    by: &str,
+) -> Result<(String, String), Box<Response>> {
+    if !owner.csrf_ok(csrf) {
+        return Err(Box::new(page_error(
+            StatusCode::FORBIDDEN,
+            "Form expired",
+            "Reload the page and try again.",
+            owner,
+        )));
+    }
+    let note = note.trim().replace('\0', "");
+    if note.chars().count() > NOTE_MAX {
+        return Err(Box::new(page_error(
+            StatusCode::BAD_REQUEST,
+            "Note too long",
+            &format!("Keep notes under {NOTE_MAX} characters."),
+            owner,
+        )));
+    }
+    let by: String = match by.trim() {
+        "" => owner.name().to_owned(),
+        name => name.replace('\0', "").chars().take(NAME_MAX).collect(),
+    };
+    Ok((note, if by.is_empty() { "owner".into() } else { by }))
+}
+
 async fn record_attempt(
     State(state): State<InboxState>,
     owner: Owner,
     Path(id): Path<String>,
     Form(form): Form<AttemptForm>,
 ) -> Response {
-    if !owner.csrf_ok(&form.csrf) {
-        return page_error(
-            StatusCode::FORBIDDEN,
-            "Form expired",
-            "Reload the page and try again.",
-            &owner,
-        );
-    }
+    let id = allo_core::id::canonical(&id);
+    let (note, by) = match signed(&owner, &form.csrf, &form.note, &form.by) {
+        Ok(checked) => checked,
+        Err(refused) => return *refused,
+    };
     let outcome: Outcome = match form.outcome.parse() {
         Ok(o) => o,
         Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad outcome", &e, &owner),
     };
-    let note = form.note.trim();
-    if note.chars().count() > NOTE_MAX {
-        return page_error(
-            StatusCode::BAD_REQUEST,
-            "Note too long",
-            &format!("Keep notes under {NOTE_MAX} characters."),
-            &owner,
-        );
-    }
     let now = time::now_millis();
     let choice = match form.retry.trim() {
         "" => None,
@@ -575,18 +597,14 @@ async fn record_attempt(
             Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad retry time", &e, &owner),
         },
     };
-    let by: String = match form.by.trim() {
-        "" => owner.name().to_owned(),
-        name => name.chars().take(NAME_MAX).collect(),
-    };
     let input = AttemptInput {
         at: time::format_millis(now),
-        by: if by.is_empty() { "owner".into() } else { by },
+        by,
         outcome,
         retry_at: outcome
             .may_retry()
             .then(|| attempts::retry_instant(choice, typed, now, &state.calls.hours)),
-        note: note.to_owned(),
+        note,
     };
     match state
         .store
@@ -646,31 +664,18 @@ async fn set_status(
     Form(form): Form<StatusForm>,
 ) -> Response {
     let id = allo_core::id::canonical(&id);
-    if !owner.csrf_ok(&form.csrf) {
-        return page_error(
-            StatusCode::FORBIDDEN,
-            "Form expired",
-            "Reload the page and try again.",
-            &owner,
-        );
-    }
+    let (note, by) = match signed(&owner, &form.csrf, &form.note, &form.by) {
+        Ok(checked) => checked,
+        Err(refused) => return *refused,
+    };
     let status: Status = match form.status.parse() {
         Ok(s) => s,
         Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad status", &e, &owner),
     };
-    let note = form.note.trim();
-    if note.chars().count() > NOTE_MAX {
-        return page_error(
-            StatusCode::BAD_REQUEST,
-            "Note too long",
-            &format!("Keep notes under {NOTE_MAX} characters."),
-            &owner,
-        );
-    }
     let visitor_message = form
         .visitor_message
         .as_deref()
-        .map(|m| m.trim().replace("\r\n", "\n"));
+        .map(|m| m.trim().replace("\r\n", "\n").replace('\0', ""));
     if visitor_message
         .as_deref()
         .is_some_and(|m| m.chars().count() > VISITOR_MESSAGE_MAX)
@@ -700,14 +705,10 @@ async fn set_status(
             }
         },
     };
-    let by: String = match form.by.trim() {
-        "" => owner.name().to_owned(),
-        name => name.chars().take(NAME_MAX).collect(),
-    };
     let change = StatusChange {
         status,
-        by: if by.is_empty() { "owner".into() } else { by },
-        note: note.to_owned(),
+        by,
+        note,
         at: time::now_rfc3339(),
         visitor_message,
         due_by,

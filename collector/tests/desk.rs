@@ -26,6 +26,7 @@ on_both_backends!(
     pages_go_past_the_old_cut,
     a_retry_that_passes_is_overdue_again,
     a_previous_schema_runs_forward,
+    an_attempt_takes_the_id_in_either_case_and_a_note_with_nul,
 );
 
 fn with_inbox(c: &mut allo_collector::Config) {
@@ -640,4 +641,25 @@ fn a_previous_schema_runs_forward(backend: Backend) {
     let server = TestServer::start_db(&db, with_inbox);
     assert!(page(&server, "/inbox?q=zoe").contains(&id));
     let _ = send(server.addr, "GET", "/healthz", &[], b"");
+}
+
+fn an_attempt_takes_the_id_in_either_case_and_a_note_with_nul(backend: Backend) {
+    let server = TestServer::start_on(&backend, with_inbox);
+    let id = uuid(700);
+    submit(&server, &callback_due_in(&id, "+33600000700", 30));
+    // Ids are compared in lower case everywhere (issue 16), the attempt form too; PostgreSQL
+    // text cannot hold a NUL, so the note and the name lose it rather than giving a 503.
+    let r = call(
+        &server,
+        &id.to_uppercase(),
+        &[
+            ("outcome", "no_answer"),
+            ("retry", "30m"),
+            ("note", "rang\0twice"),
+            ("by", "Ana\0"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{r:?}");
+    let item = page(&server, &format!("/inbox/item/{id}"));
+    assert!(item.contains("rangtwice") && item.contains("Ana"), "{item}");
 }
