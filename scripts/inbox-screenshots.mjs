@@ -9,7 +9,7 @@
 // to now, so the queue always reads "due in …", "… late" as it would on the day.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, startCollector, launch } from '../e2e/lib/harness.mjs';
+import { ROOT, startCollector, launch, inboxLogin } from '../e2e/lib/harness.mjs';
 
 const OUT = path.resolve(process.argv[2] || path.join(ROOT, 'docs/img'));
 const TOKEN = 'screenshots-token-0123456789';
@@ -82,11 +82,7 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
   const phone = width < 500;
   const ctx = await browser.newContext({ viewport: { width, height }, isMobile: phone, hasTouch: phone, deviceScaleFactor: phone ? 2 : 1 });
   const page = await ctx.newPage();
-  await page.goto(`${collector.url}/inbox/login`);
-  await page.getByLabel('Inbox token').fill(TOKEN);
-  await page.getByLabel(/Your name/).fill('Ada');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(/\/inbox$/);
+  await inboxLogin(page, collector, { token: TOKEN });
   await page.goto(`${collector.url}/inbox?view=callbacks`);
   const queue = path.join(OUT, `inbox-queue-${label}.png`);
   await page.screenshot({ path: queue, fullPage: !phone });

@@ -60,6 +60,18 @@ export async function startCollector({ site = DIST, allowOrigins = [], args = []
 }
 
 /**
+ * Logs `page` into the inbox of `collector` (one home for the login steps, so every test and the
+ * screenshot script log in the same way); `name` is who the history records.
+ */
+export async function inboxLogin(page, collector, { token, name = 'Ada' } = {}) {
+  await page.goto(collector.url + '/inbox/login');
+  await page.getByLabel('Inbox token').fill(token);
+  if (name) await page.getByLabel(/Your name/).fill(name);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/inbox$/);
+}
+
+/**
  * A plain static server standing in for a shop nobody here wrote: pages registered by the
  * test, Allo's built files under /cdn/allo/ (a CDN-like sub-path), and custom routes.
  */

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { startCollector, launch, until } from '../lib/harness.mjs';
+import { startCollector, launch, until, inboxLogin } from '../lib/harness.mjs';
 
 const TOKEN = 'e2e-inbox-token-0123456789';
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -42,11 +42,7 @@ async function owner(width) {
     viewport: { width, height: phone ? 844 : 900 }, hasTouch: phone, isMobile: phone, timezoneId: 'Europe/Paris',
   });
   const o = await ctx.newPage();
-  await o.goto(collector.url + '/inbox/login');
-  await o.getByLabel('Inbox token').fill(TOKEN);
-  await o.getByLabel(/Your name/).fill('Ada');
-  await o.getByRole('button', { name: 'Log in' }).click();
-  await o.waitForURL(/\/inbox$/);
+  await inboxLogin(o, collector, { token: TOKEN });
   return { ctx, o };
 }
 

@@ -3,7 +3,7 @@
 // request sent while offline and delivered later by the outbox is followed the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector, startStatic, shopPage, launch, until } from '../lib/harness.mjs';
+import { startCollector, startStatic, shopPage, launch, until, inboxLogin } from '../lib/harness.mjs';
 
 const TOKEN = 'e2e-inbox-token-0123456789';
 let browser, collector;
@@ -58,9 +58,7 @@ test('request a callback, the shop says it is late, the visitor sees the message
   // The owner, in the inbox: delayed, with a message for the visitor.
   const owner = await browser.newContext();
   const o = await owner.newPage();
-  await o.goto(collector.url + '/inbox/login');
-  await o.getByLabel('Inbox token').fill(TOKEN);
-  await o.getByRole('button', { name: 'Log in' }).click();
+  await inboxLogin(o, collector, { token: TOKEN, name: '' });
   await o.goto(`${collector.url}/inbox/item/${row.id}`);
   await o.getByLabel('Status').selectOption('delayed');
   await o.getByLabel(/Message to the visitor/).fill("We're running late, we'll call you at 15:30 instead.");
