@@ -37,7 +37,7 @@
       if (now === null) return;
       if (now.trim() === stamp && Date.now() - shownAt < REFRESH_MS) return;
       if (editing()) return;
-      const html = await get('/inbox/queue/fragment');
+      const html = await get('/inbox/queue/fragment' + location.search);
       if (html === null || editing()) return;
       const fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('queue');
       if (!fresh) return;

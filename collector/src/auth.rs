@@ -1,55 +1,77 @@
-//! Who may open the inbox: the owner's token, as a Bearer header or through a login session.
+//! Who may open the inbox: a person's account through a login session, or the
+//! `--inbox-token` as a Bearer header (the API credential for scripts).
 //!
-//! The token is never stored in a cookie. Logging in with it creates a random session id
-//! (kept in memory: a restart only means logging in again) that the browser holds in an
-//! `HttpOnly`, `SameSite=Strict` cookie scoped to `/inbox`, so it is neither readable by
-//! scripts nor sent with a visitor's widget request. Each session has its own CSRF token that
-//! every inbox form carries. Bearer requests need no CSRF token: browsers never attach that
-//! header on their own.
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Sessions live in the database (see [`crate::store::accounts`]), so a restart logs nobody
+//! out and several collectors sharing a database accept each other's sessions. The browser
+//! holds a random 256-bit id in an `HttpOnly`, `SameSite=Strict` cookie scoped to `/inbox`
+//! (`Secure` behind https); the database keeps only its SHA-256, so a copy of the database
+//! does not hold usable sessions. Each session has its own CSRF token that every inbox form
+//! carries. Bearer requests need no CSRF token: browsers never attach that header on their
+//! own. A session ends at its expiry, on logout, on "log out everywhere", and when its
+//! account is disabled or its password changes.
+//!
+//! Logins are limited per email and per client address through the database (so the limit
+//! holds across collectors), and an unknown email is checked against a dummy Argon2id hash,
+//! so it answers the same, in about the same time, as a wrong password.
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderMap};
 use sha2::{Digest, Sha256};
+
+use crate::accounts::{self, Account, Action, LoginLimits, Role};
+use crate::store::accounts::NewSession;
+use crate::store::{Store, StoreError};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "allo_inbox";
 /// How long a login lasts.
 pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
-/// Most sessions kept at once; the oldest go first (a flood of logins cannot fill memory).
-const MAX_SESSIONS: usize = 1000;
 
-/// A logged-in browser.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Session {
-    /// The CSRF token its forms must carry.
-    pub csrf: String,
-    /// The name given at login, recorded in the status history.
-    pub name: String,
-    expires: Instant,
-}
-
-/// How a request proved it is the owner.
+/// How a request proved who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Owner {
-    /// `Authorization: Bearer <token>` (scripts, curl).
+    /// `Authorization: Bearer <token>` (scripts, curl): the owner's rights.
     Bearer,
     /// A login session cookie.
     Session {
-        /// The session id (the cookie value).
-        id: String,
-        /// The session.
-        session: Session,
+        /// SHA-256 of the cookie value (what the database keys it by).
+        id_hash: String,
+        /// The CSRF token its forms must carry.
+        csrf: String,
+        /// Whose session it is.
+        account: Account,
     },
 }
 
 impl Owner {
-    /// The name to record in the status history.
+    /// The name to record in the history: the account's email, or `api` for the token.
     pub fn name(&self) -> &str {
         match self {
             Owner::Bearer => "api",
-            Owner::Session { session, .. } => &session.name,
+            Owner::Session { account, .. } => &account.email,
+        }
+    }
+
+    /// What it may do: the token has the owner's rights.
+    pub fn role(&self) -> Role {
+        match self {
+            Owner::Bearer => Role::Owner,
+            Owner::Session { account, .. } => account.role,
+        }
+    }
+
+    /// True when it may do `action`.
+    pub fn may(&self, action: Action) -> bool {
+        self.role().may(action)
+    }
+
+    /// The account, for a session.
+    pub fn account(&self) -> Option<&Account> {
+        match self {
+            Owner::Bearer => None,
+            Owner::Session { account, .. } => Some(account),
         }
     }
 
@@ -57,34 +79,58 @@ impl Owner {
     pub fn csrf(&self) -> &str {
         match self {
             Owner::Bearer => "",
-            Owner::Session { session, .. } => &session.csrf,
+            Owner::Session { csrf, .. } => csrf,
         }
     }
 
-    /// True when a submitted form's token is acceptable for this owner.
+    /// True when a submitted form's token is acceptable for this caller.
     pub fn csrf_ok(&self, submitted: &str) -> bool {
         match self {
             Owner::Bearer => true,
-            Owner::Session { session, .. } => {
-                !submitted.is_empty()
-                    && constant_time_eq(session.csrf.as_bytes(), submitted.as_bytes())
+            Owner::Session { csrf, .. } => {
+                !submitted.is_empty() && constant_time_eq(csrf.as_bytes(), submitted.as_bytes())
             }
         }
     }
 }
 
-/// The inbox's credentials and live sessions.
+/// What a login attempt came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Login {
+    /// A session began: the cookie value.
+    Session(String),
+    /// Wrong email or password (the same answer for both).
+    Wrong,
+    /// Too many wrong attempts for this email or address: wait this long.
+    Limited(Duration),
+}
+
+/// A login or session failure.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The database did not answer.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The system's random source failed.
+    #[error("no randomness for a session id")]
+    Random,
+}
+
+/// The inbox's credentials: the optional API token, and the accounts and sessions in the store.
 pub struct InboxAuth {
-    token_digest: [u8; 32],
-    sessions: Mutex<HashMap<String, Session>>,
+    token_digest: Option<[u8; 32]>,
+    store: Arc<dyn Store>,
+    /// Failed-login limits per email and per address.
+    pub limits: LoginLimits,
 }
 
 impl InboxAuth {
-    /// Guards the inbox with `token`.
-    pub fn new(token: &str) -> InboxAuth {
+    /// Accounts in `store`, and `token` (if any) for Bearer requests.
+    pub fn new(store: Arc<dyn Store>, token: Option<&str>) -> InboxAuth {
         InboxAuth {
-            token_digest: Sha256::digest(token.as_bytes()).into(),
-            sessions: Mutex::new(HashMap::new()),
+            token_digest: token.map(|t| Sha256::digest(t.as_bytes()).into()),
+            store,
+            limits: LoginLimits::default(),
         }
     }
 
@@ -92,56 +138,115 @@ impl InboxAuth {
     /// the token's content nor its length leaks through timing.
     pub fn token_matches(&self, candidate: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(candidate.as_bytes()).into();
-        constant_time_eq(&digest, &self.token_digest)
+        self.token_digest
+            .is_some_and(|d| constant_time_eq(&digest, &d))
     }
 
-    /// Starts a session for `name`; returns its id (the cookie value).
-    pub fn login(&self, name: &str, now: Instant) -> Result<String, getrandom::Error> {
-        let id = random_hex(32)?;
-        let session = Session {
-            csrf: random_hex(32)?,
-            name: name.to_owned(),
-            expires: now + SESSION_TTL,
+    /// Checks `email` and `password` at `now_ms`, counting a failure against the email and
+    /// `ip`, and starts a session on success.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<IpAddr>,
+        now_ms: u64,
+    ) -> Result<Login, AuthError> {
+        let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
+        let since = now - i64::try_from(self.limits.window.as_millis()).unwrap_or(0);
+        let email = email.trim().to_lowercase();
+        let mut keys = vec![(accounts::email_key(&email), self.limits.per_account)];
+        if let Some(ip) = ip {
+            keys.push((accounts::address_key(ip), self.limits.per_address));
+        }
+        let mut wait = None;
+        for (key, limit) in &keys {
+            let tally = self.store.login_tally(key.clone(), since).await?;
+            wait = wait.max(self.limits.wait(tally, *limit, now));
+        }
+        if let Some(wait) = wait {
+            tracing::debug!(?ip, "login refused unchecked: too many wrong ones");
+            return Ok(Login::Limited(wait));
+        }
+        let found = self.store.account_by_email(email.clone()).await?;
+        let (account, hash) = match &found {
+            Some((a, hash)) if !a.disabled => (Some(a.clone()), hash.clone()),
+            // Unknown or disabled: the same work as a wrong password, then the same answer.
+            _ => (None, accounts::dummy_hash().to_owned()),
         };
-        let mut sessions = self.lock();
-        sessions.retain(|_, s| s.expires > now);
-        if sessions.len() >= MAX_SESSIONS {
-            if let Some(oldest) = sessions
-                .iter()
-                .min_by_key(|(_, s)| s.expires)
-                .map(|(k, _)| k.clone())
-            {
-                sessions.remove(&oldest);
+        let typed = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&typed, &hash))
+            .await
+            .unwrap_or(false);
+        match account {
+            Some(account) if matches => {
+                self.store.login_forget(keys[0].0.clone()).await?;
+                let id = self.start_session(account.id, now_ms).await?;
+                tracing::info!(account = account.id, "inbox login");
+                Ok(Login::Session(id))
+            }
+            _ => {
+                tracing::warn!(?ip, "wrong inbox email or password");
+                self.store
+                    .login_failed(keys.into_iter().map(|(k, _)| k).collect(), now, since)
+                    .await?;
+                Ok(Login::Wrong)
             }
         }
-        sessions.insert(id.clone(), session);
+    }
+
+    /// Starts a session for account `account_id` at `now_ms`; returns the cookie value.
+    pub async fn start_session(&self, account_id: i64, now_ms: u64) -> Result<String, AuthError> {
+        let id = random_hex(32).map_err(|_| AuthError::Random)?;
+        let csrf = random_hex(32).map_err(|_| AuthError::Random)?;
+        let ttl = u64::try_from(SESSION_TTL.as_millis()).unwrap_or(u64::MAX);
+        self.store
+            .create_session(NewSession {
+                id_hash: session_hash(&id),
+                account_id,
+                csrf,
+                created_at: crate::time::format_millis(now_ms),
+                expires_at: crate::time::format_millis(now_ms.saturating_add(ttl)),
+            })
+            .await?;
         Ok(id)
     }
 
     /// Ends a session.
-    pub fn logout(&self, id: &str) {
-        self.lock().remove(id);
+    pub async fn logout(&self, id_hash: &str) -> Result<(), StoreError> {
+        self.store.end_session(id_hash.to_owned()).await
     }
 
-    /// Who the request is from, if it proves to be the owner.
-    pub fn authenticate(&self, headers: &HeaderMap, now: Instant) -> Option<Owner> {
+    /// Who the request is from at `now_ms`, if it proves anyone.
+    pub async fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        now_ms: u64,
+    ) -> Result<Option<Owner>, StoreError> {
         if let Some(token) = bearer(headers) {
-            return self.token_matches(token).then_some(Owner::Bearer);
+            return Ok(self.token_matches(token).then_some(Owner::Bearer));
         }
-        let id = cookie(headers, COOKIE)?;
-        let sessions = self.lock();
-        let session = sessions.get(id).filter(|s| s.expires > now)?;
-        Some(Owner::Session {
-            id: id.to_owned(),
-            session: session.clone(),
-        })
+        let Some(id) = cookie(headers, COOKIE) else {
+            return Ok(None);
+        };
+        let id_hash = session_hash(id);
+        let found = self
+            .store
+            .session(id_hash.clone(), crate::time::format_millis(now_ms))
+            .await?;
+        Ok(found.map(|(account, csrf)| Owner::Session {
+            id_hash,
+            csrf,
+            account,
+        }))
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        self.sessions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// The stored form of a session id: its SHA-256, hex.
+pub fn session_hash(id: &str) -> String {
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The token of an `Authorization: Bearer …` header.
@@ -192,6 +297,8 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::accounts::{AccountChange, NewAccount};
+    use crate::store::SqliteStore;
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -204,43 +311,167 @@ mod tests {
         h
     }
 
-    #[test]
-    fn bearer_and_sessions() {
-        let auth = InboxAuth::new("correct horse battery");
-        let now = Instant::now();
-        assert_eq!(
-            auth.authenticate(
-                &headers(&[("authorization", "Bearer correct horse battery")]),
-                now
-            ),
-            Some(Owner::Bearer)
-        );
-        assert_eq!(
-            auth.authenticate(&headers(&[("authorization", "Bearer wrong")]), now),
-            None
-        );
-        assert_eq!(auth.authenticate(&headers(&[]), now), None);
+    fn store() -> (Arc<dyn Store>, std::path::PathBuf) {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("allo-auth-test-{}-{n}.sqlite", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        (Arc::new(SqliteStore::open(&path).unwrap()), path)
+    }
 
-        let id = auth.login("Ada", now).unwrap();
+    async fn account(store: &Arc<dyn Store>, email: &str, role: Role) -> Account {
+        store
+            .create_account(NewAccount {
+                email: email.into(),
+                name: String::new(),
+                role,
+                password_hash: accounts::hash_password("correct horse battery").unwrap(),
+                created_at: crate::time::now_rfc3339(),
+            })
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn bearer_token_and_no_token() {
+        let (store, path) = store();
+        let auth = InboxAuth::new(Arc::clone(&store), Some("correct horse battery"));
+        let h = headers(&[("authorization", "Bearer correct horse battery")]);
+        assert_eq!(auth.authenticate(&h, 0).await.unwrap(), Some(Owner::Bearer));
+        assert_eq!(Owner::Bearer.role(), Role::Owner);
+        let h = headers(&[("authorization", "Bearer wrong")]);
+        assert_eq!(auth.authenticate(&h, 0).await.unwrap(), None);
+        assert_eq!(auth.authenticate(&headers(&[]), 0).await.unwrap(), None);
+        // Without --inbox-token no Bearer is ever accepted, not even an empty one.
+        let tokenless = InboxAuth::new(store, None);
+        assert!(!tokenless.token_matches(""));
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
+    async fn sessions_expire_and_are_revoked() {
+        let (store, path) = store();
+        let auth = InboxAuth::new(Arc::clone(&store), None);
+        let ada = account(&store, "ada@shop.example", Role::Owner).await;
+        let bo = account(&store, "bo@shop.example", Role::Agent).await;
+        let now = 1_800_000_000_000;
+        let Login::Session(id) = auth
+            .login(" Ada@Shop.example", "correct horse battery", None, now)
+            .await
+            .unwrap()
+        else {
+            panic!("login failed")
+        };
         assert_eq!(id.len(), 64);
         let cookie_header = format!("theme=dark; {COOKIE}={id}");
-        let owner = auth
-            .authenticate(&headers(&[("cookie", &cookie_header)]), now)
-            .unwrap();
-        assert_eq!(owner.name(), "Ada");
+        let h = headers(&[("cookie", &cookie_header)]);
+        let owner = auth.authenticate(&h, now).await.unwrap().unwrap();
+        assert_eq!(owner.name(), "ada@shop.example");
+        assert!(owner.may(Action::ManageAccounts));
         assert!(owner.csrf_ok(owner.csrf()));
-        assert!(!owner.csrf_ok(""));
-        assert!(!owner.csrf_ok("nope"));
-        // Expired, then logged out.
+        assert!(!owner.csrf_ok("") && !owner.csrf_ok("nope"));
+        // Only the hash is stored.
+        let Owner::Session { id_hash, .. } = &owner else {
+            panic!()
+        };
+        assert_ne!(id_hash, &id);
+        assert_eq!(id_hash, &session_hash(&id));
+        // Expiry.
+        let ttl = SESSION_TTL.as_millis() as u64;
+        assert!(auth
+            .authenticate(&h, now + ttl - 1)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(auth.authenticate(&h, now + ttl).await.unwrap().is_none());
+        // Logout ends only that session.
+        let other = auth.start_session(ada.id, now).await.unwrap();
+        let h2 = headers(&[("cookie", &format!("{COOKIE}={other}"))]);
+        auth.logout(&session_hash(&id)).await.unwrap();
+        assert!(auth.authenticate(&h, now).await.unwrap().is_none());
+        assert!(auth.authenticate(&h2, now).await.unwrap().is_some());
+        // A password change ends every session; so does "log out everywhere" and disabling.
+        let hash = accounts::hash_password("another good one").unwrap();
+        store
+            .change_account(ada.id, AccountChange::Password(hash))
+            .await
+            .unwrap();
+        assert!(auth.authenticate(&h2, now).await.unwrap().is_none());
+        let s1 = auth.start_session(bo.id, now).await.unwrap();
+        let h3 = headers(&[("cookie", &format!("{COOKIE}={s1}"))]);
+        let agent = auth.authenticate(&h3, now).await.unwrap().unwrap();
+        assert!(agent.may(Action::Work) && !agent.may(Action::Export));
+        assert_eq!(store.end_sessions(bo.id).await.unwrap(), 1);
+        assert!(auth.authenticate(&h3, now).await.unwrap().is_none());
+        let s2 = auth.start_session(bo.id, now).await.unwrap();
+        let h4 = headers(&[("cookie", &format!("{COOKIE}={s2}"))]);
+        store
+            .change_account(bo.id, AccountChange::Disable)
+            .await
+            .unwrap();
+        assert!(auth.authenticate(&h4, now).await.unwrap().is_none());
+        // A disabled account cannot log in, with the answer of a wrong password.
         assert_eq!(
-            auth.authenticate(&headers(&[("cookie", &cookie_header)]), now + SESSION_TTL),
-            None
+            auth.login("bo@shop.example", "correct horse battery", None, now)
+                .await
+                .unwrap(),
+            Login::Wrong
         );
-        auth.logout(&id);
-        assert_eq!(
-            auth.authenticate(&headers(&[("cookie", &cookie_header)]), now),
-            None
-        );
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[tokio::test]
+    async fn logins_are_limited_per_email_and_per_address_alike_for_unknown_emails() {
+        let (store, path) = store();
+        let auth = InboxAuth::new(Arc::clone(&store), None);
+        account(&store, "ada@shop.example", Role::Owner).await;
+        let now = 1_800_000_000_000;
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        for email in ["ada@shop.example", "nobody@shop.example"] {
+            for _ in 0..5 {
+                assert_eq!(
+                    auth.login(email, "wrong password!", Some(ip), now)
+                        .await
+                        .unwrap(),
+                    Login::Wrong,
+                    "{email}"
+                );
+            }
+            // The sixth is refused unchecked, even with the right password.
+            let Login::Limited(wait) = auth
+                .login(email, "correct horse battery", None, now + 1000)
+                .await
+                .unwrap()
+            else {
+                panic!("{email}: not limited")
+            };
+            assert_eq!(wait.as_secs(), 15 * 60 - 1, "{email}");
+        }
+        // Ten failures from one address so far; the per-address limit is twenty.
+        for i in 0..10 {
+            let email = format!("guess{i}@shop.example");
+            assert_eq!(
+                auth.login(&email, "x", Some(ip), now).await.unwrap(),
+                Login::Wrong
+            );
+        }
+        assert!(matches!(
+            auth.login("new@shop.example", "x", Some(ip), now)
+                .await
+                .unwrap(),
+            Login::Limited(_)
+        ));
+        // The window passes: the right password works again, and forgets the email's count.
+        let later = now + 15 * 60 * 1000 + 1;
+        assert!(matches!(
+            auth.login("ada@shop.example", "correct horse battery", Some(ip), later)
+                .await
+                .unwrap(),
+            Login::Session(_)
+        ));
+        let _ = std::fs::remove_file(path);
     }
 
     #[test]

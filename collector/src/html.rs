@@ -98,6 +98,10 @@ pub enum Nav {
     All,
     /// Feedback only.
     Feedback,
+    /// The callbacks the viewer took.
+    Mine,
+    /// The accounts page.
+    Accounts,
     /// A page of its own (an item, the login, a message).
     None,
 }
@@ -110,6 +114,10 @@ pub struct Layout<'a> {
     pub nav: Nav,
     /// Loads the queue's live-update script.
     pub live: bool,
+    /// Shows the link to the accounts page (owners).
+    pub manage: bool,
+    /// Shows the link to "Mine" (a person with an account, not the API token).
+    pub mine: bool,
 }
 
 impl<'a> Layout<'a> {
@@ -119,8 +127,99 @@ impl<'a> Layout<'a> {
             csrf: csrf.filter(|c| !c.is_empty()),
             nav,
             live: false,
+            manage: false,
+            mine: false,
         }
     }
+
+    /// The same frame with the links `team`'s viewer may follow.
+    fn for_team(mut self, team: &Team) -> Layout<'a> {
+        self.manage = team.may_manage;
+        self.mine = team.me.is_some();
+        self
+    }
+}
+
+/// The viewer's rights and the team, for what the pages show about assignment.
+#[derive(Clone, Debug, Default)]
+pub struct Team {
+    /// The viewer's account (`None`: the API token).
+    pub me: Option<i64>,
+    /// The viewer may export.
+    pub may_export: bool,
+    /// The viewer may manage accounts.
+    pub may_manage: bool,
+    /// Every account: id, label, disabled.
+    pub people: Vec<(i64, String, bool)>,
+    /// Who took which of the records shown: submission id → account id.
+    pub assigned: HashMap<String, i64>,
+}
+
+impl Team {
+    /// Who took submission `id`, in words ("you" for the viewer).
+    pub fn taken_by(&self, id: &str) -> Option<String> {
+        let who = *self.assigned.get(id)?;
+        if Some(who) == self.me {
+            return Some("you".to_owned());
+        }
+        Some(
+            self.people
+                .iter()
+                .find(|(n, _, _)| *n == who)
+                .map_or_else(|| format!("account {who}"), |(_, label, _)| label.clone()),
+        )
+    }
+
+    /// The "Take it" form for submission `id`, unless the viewer has it already (or has no
+    /// account to take it with).
+    pub fn take_form(
+        &self,
+        id: &str,
+        csrf: &str,
+        back: &'static str,
+        assigned: &str,
+    ) -> Option<TakeForm> {
+        let me = self.me?;
+        (self.assigned.get(id) != Some(&me)).then(|| TakeForm {
+            action: format!("/inbox/item/{id}/assign"),
+            csrf: csrf.to_owned(),
+            back,
+            assigned: assigned.to_owned(),
+            label: if self.assigned.contains_key(id) {
+                "Take it over"
+            } else {
+                "Take it"
+            },
+        })
+    }
+
+    /// Marks who took each card of the queue and adds its "Take it" button.
+    pub fn mark_queue(&self, view: &mut QueueView, csrf: &str, assigned: &str) {
+        for row in view
+            .now
+            .iter_mut()
+            .chain(view.later.iter_mut())
+            .chain(view.other.iter_mut())
+        {
+            row.taken = self.taken_by(&row.id);
+            row.take = self.take_form(&row.id, csrf, "queue", assigned);
+        }
+    }
+}
+
+/// A "Take it" button (a form posting `to=me`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TakeForm {
+    /// Where it posts.
+    pub action: String,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// `queue` or `item`: where to go back to.
+    pub back: &'static str,
+    /// The queue filter to go back to.
+    pub assigned: String,
+    /// "Take it" or "Take it over".
+    pub label: &'static str,
 }
 
 #[derive(Template)]
@@ -128,6 +227,32 @@ impl<'a> Layout<'a> {
 struct LoginPage<'a> {
     layout: Layout<'a>,
     error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct AccountsPage<'a> {
+    layout: Layout<'a>,
+    csrf: &'a str,
+    error: Option<&'a str>,
+    accounts: &'a [crate::accounts::Account],
+    roles: [crate::accounts::Role; 2],
+    min: usize,
+}
+
+/// The accounts page (owners): every account with its actions, and the form to add one.
+pub fn accounts(accounts: &[crate::accounts::Account], csrf: &str, error: Option<&str>) -> String {
+    let mut layout = Layout::new(Some(csrf), Nav::Accounts);
+    layout.manage = true;
+    layout.mine = true;
+    render(&AccountsPage {
+        layout,
+        csrf,
+        error,
+        accounts,
+        roles: crate::accounts::Role::ALL,
+        min: crate::accounts::PASSWORD_MIN,
+    })
 }
 
 /// The login page, with an optional error line.
@@ -192,6 +317,8 @@ pub struct Shown {
     pub q: String,
     /// The page of results, 1-based (1 is not written in links).
     pub page: u32,
+    /// `mine`, `none` or empty (see [`crate::store::Assigned`]).
+    pub assigned: String,
 }
 
 impl Shown {
@@ -206,6 +333,7 @@ impl Shown {
             ("status", &self.status),
             ("from", &self.from),
             ("to", &self.to),
+            ("assigned", &self.assigned),
         ];
         let parts: Vec<String> = pairs
             .iter()
@@ -294,6 +422,7 @@ struct ListRow {
     reference: String,
     status: Status,
     delivery_problem: Option<bool>,
+    taken: Option<String>,
     who: Vec<String>,
     callback: Option<CallbackCell>,
     feedback: Option<FeedbackCell>,
@@ -307,6 +436,8 @@ struct ListPage<'a> {
     shown: &'a Shown,
     kinds: Vec<Opt>,
     statuses: Vec<Opt>,
+    assigned_opts: Vec<Opt>,
+    may_export: bool,
     zone: &'a str,
     summary: String,
     export_query: String,
@@ -328,7 +459,8 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// The listing page; `problems` maps ids with a failing delivery to whether it was abandoned.
-/// Times are shown in `zone`.
+/// Times are shown in `zone`; `team` says who took what and whether exports are offered.
+#[allow(clippy::too_many_arguments)]
 pub fn list(
     records: &[Record],
     shown: &Shown,
@@ -337,8 +469,16 @@ pub fn list(
     paging: Paging,
     problems: &HashMap<String, bool>,
     zone: &Zone,
+    team: &Team,
 ) -> String {
     let callbacks = shown.view == "callbacks";
+    let mut assigned_opts = vec![
+        Opt::new("", "Anyone", &shown.assigned),
+        Opt::new("none", "Nobody (unassigned)", &shown.assigned),
+    ];
+    if team.me.is_some() {
+        assigned_opts.insert(1, Opt::new("mine", "Me", &shown.assigned));
+    }
     let kinds = vec![
         Opt::new("", "Any", &shown.kind),
         Opt::new("callback", "Callback requests", &shown.kind),
@@ -366,6 +506,7 @@ pub fn list(
             reference: r.reference.clone(),
             status: r.status,
             delivery_problem: problems.get(&r.id).copied(),
+            taken: team.taken_by(&r.id),
             who: [
                 r.visitor_name.as_deref(),
                 r.visitor_email.as_deref(),
@@ -426,7 +567,10 @@ pub fn list(
                 (false, "feedback") => Nav::Feedback,
                 _ => Nav::All,
             },
-        ),
+        )
+        .for_team(team),
+        assigned_opts,
+        may_export: team.may_export,
         heading: if callbacks {
             "Callbacks — most urgent first"
         } else if shown.q.is_empty() {
@@ -543,6 +687,9 @@ struct ItemPage<'a> {
     original_due: String,
     due_input: String,
     by: &'a str,
+    taken: Option<String>,
+    take: Option<TakeForm>,
+    reassign: Vec<Opt>,
 }
 
 /// What the item page shows beside the record itself.
@@ -566,6 +713,7 @@ pub fn item(
     by: &str,
     now: &str,
     zone: &Zone,
+    team: &Team,
 ) -> String {
     let mut details = Vec::new();
     let mut row = |label: &'static str, value: Option<&str>| {
@@ -694,7 +842,7 @@ pub fn item(
         })
         .collect();
     let page = ItemPage {
-        layout: Layout::new(Some(csrf), Nav::None),
+        layout: Layout::new(Some(csrf), Nav::None).for_team(team),
         title: format!("{} {}", r.kind, r.reference),
         back: if r.is_callback() {
             "/inbox?view=callbacks"
@@ -730,6 +878,23 @@ pub fn item(
         original_due: zone.show(r.callback_due_by.as_deref().unwrap_or("")),
         due_input: zone.input_value(r.rescheduled_due_by.as_deref().unwrap_or("")),
         by,
+        taken: team.taken_by(&r.id),
+        take: team.take_form(&r.id, csrf, "item", ""),
+        reassign: {
+            let current = team
+                .assigned
+                .get(&r.id)
+                .map(i64::to_string)
+                .unwrap_or_default();
+            std::iter::once(Opt::new("", "Nobody", &current))
+                .chain(
+                    team.people
+                        .iter()
+                        .filter(|(_, _, disabled)| !disabled)
+                        .map(|(id, label, _)| Opt::new(&id.to_string(), label, &current)),
+                )
+                .collect()
+        },
     };
     render(&page)
 }
@@ -766,6 +931,10 @@ pub struct QueueRow {
     pub tel_display: String,
     /// The outcome buttons.
     pub outcome: OutcomeForm,
+    /// Who took it, in words.
+    pub taken: Option<String>,
+    /// The "Take it" button.
+    pub take: Option<TakeForm>,
 }
 
 /// The queue as the page and its live fragment show it.
@@ -791,6 +960,7 @@ pub struct QueueView {
 struct QueuePage<'a> {
     layout: Layout<'a>,
     q: &'a QueueView,
+    filters: Vec<QueueFilter>,
 }
 
 #[derive(Template)]
@@ -800,10 +970,35 @@ struct QueueFragment<'a> {
 }
 
 /// The queue page: the live script keeps it current.
-pub fn queue_page(q: &QueueView, csrf: &str) -> String {
-    let mut layout = Layout::new(Some(csrf), Nav::Queue);
+pub fn queue_page(q: &QueueView, csrf: &str, team: &Team, assigned: &str) -> String {
+    let nav = if assigned == "mine" {
+        Nav::Mine
+    } else {
+        Nav::Queue
+    };
+    let mut layout = Layout::new(Some(csrf), nav).for_team(team);
     layout.live = true;
-    render(&QueuePage { layout, q })
+    let filters = [("", "Everyone's"), ("mine", "Mine"), ("none", "Unassigned")]
+        .into_iter()
+        .filter(|(v, _)| team.me.is_some() || *v != "mine")
+        .map(|(value, label)| QueueFilter {
+            href: if value.is_empty() {
+                "/inbox?view=callbacks".to_owned()
+            } else {
+                format!("/inbox?view=callbacks&assigned={value}")
+            },
+            label,
+            current: assigned == value,
+        })
+        .collect();
+    render(&QueuePage { layout, q, filters })
+}
+
+/// A link of the queue's "Everyone's / Mine / Unassigned" switch.
+struct QueueFilter {
+    href: String,
+    label: &'static str,
+    current: bool,
 }
 
 /// The queue alone (`/inbox/queue/fragment`), for the live script to swap in.
@@ -930,6 +1125,8 @@ fn queue_row(
         tel_display: crate::phone::display(&tel),
         tel,
         outcome: outcome_form(r, csrf, back, custom, now_ms, policy),
+        taken: None,
+        take: None,
     }
 }
 

@@ -9,12 +9,18 @@
 //! | POST   | `/inbox/item/{id}/status`   | form `csrf`, `status`, `note`, `by`, `visitor_message`, `due_by` → 303 |
 //! | POST   | `/inbox/item/{id}/attempt`  | form `csrf`, `outcome`, `retry` (`30m`…, `tomorrow`), `retry_at`, `note`, `by`, `back` → 303 |
 //! | GET    | `/inbox/export.csv`, `.json`| the list's rows with the same filters           |
-//! | GET/POST | `/inbox/login`            | login form / form `token`, `name` → cookie, 303 |
+//! | POST   | `/inbox/item/{id}/assign`   | form `csrf`, `to` (`me`, an account id, empty: nobody) → 303 |
+//! | GET/POST | `/inbox/login`            | login form / form `email`, `password` → cookie, 303 |
 //! | POST   | `/inbox/logout`             | form `csrf` → cookie cleared, 303               |
+//! | POST   | `/inbox/logout/everywhere`  | form `csrf` → every session of the account ends, 303 |
+//! | GET/POST | `/inbox/accounts`         | owners: the accounts / form `csrf`, `email`, `name`, `role`, `password` → 303 |
+//! | POST   | `/inbox/accounts/{id}`      | owners: form `csrf`, `action` (`disable`, `enable`, `role`, `password`), `role`, `password` → 303 |
 //!
 //! Everything but the login page, the stylesheet and the queue's script answers 401 without
-//! credentials. Only
-//! mounted when `--inbox-token` is set; otherwise `/inbox` is a plain 404.
+//! credentials; what a role may not do ([`crate::accounts::Role::may`]) answers 403. Mounted
+//! when `--inbox-token` is set or the database has an account; otherwise `/inbox` is a plain
+//! 404. The token is the API credential (Bearer, owner's rights); people log in with their
+//! account.
 //!
 //! Pages show times in the owner's zone (`--timezone`, see [`crate::zone`]), and typed times
 //! and the `from`/`to` days are read in it; exports keep the stored UTC instants.
@@ -31,13 +37,14 @@ use axum::{Extension, Form, Router};
 use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::accounts::{self as team, Action};
 use crate::attempts::{self, AttemptInput, CallPolicy, Outcome, RetryChoice};
-use crate::auth::{self, InboxAuth, Owner};
+use crate::auth::{self, InboxAuth, Login, Owner};
 use crate::export;
 use crate::html::{self, ItemExtras, Paging, Shown};
 use crate::ratelimit::{self, Failures};
 use crate::status::Status;
-use crate::store::{Filter, Order, Recorded, StatusChange, StatusFilter, Store};
+use crate::store::{Assigned, Filter, Order, Recorded, StatusChange, StatusFilter, Store};
 use crate::time;
 use crate::zone::Zone;
 
@@ -69,11 +76,11 @@ pub struct InboxState {
 }
 
 impl InboxState {
-    /// The inbox for `token`.
-    pub fn new(store: Arc<dyn Store>, token: &str, trust_proxy: bool) -> InboxState {
+    /// The inbox of the accounts in `store`, with `token` (if any) as the API credential.
+    pub fn new(store: Arc<dyn Store>, token: Option<&str>, trust_proxy: bool) -> InboxState {
         InboxState {
+            auth: Arc::new(InboxAuth::new(Arc::clone(&store), token)),
             store,
-            auth: Arc::new(InboxAuth::new(token)),
             failures: Arc::new(Failures::new(ratelimit::DEFAULT_AUTH_FAILURES)),
             trust_proxy,
             zone: Zone::utc(),
@@ -100,11 +107,11 @@ impl InboxState {
     /// The owner, if the request proves it; a wrong Bearer token or session cookie counts
     /// against the address, and an address over the limit is refused unchecked: `Err` holds
     /// how long until it may try again (answer it with [`too_many`]).
-    fn owner(
+    async fn owner(
         &self,
         extensions: &axum::http::Extensions,
         headers: &HeaderMap,
-    ) -> Result<Option<Owner>, std::time::Duration> {
+    ) -> Result<Option<Owner>, Response> {
         let bearer = headers.contains_key(header::AUTHORIZATION);
         let cookie = auth::cookie(headers, auth::COOKIE).is_some();
         if !bearer && !cookie {
@@ -112,8 +119,12 @@ impl InboxState {
         }
         let ip = self.client_ip(extensions, headers);
         let now = Instant::now();
-        self.failures.refused(ip, now)?;
-        let owner = self.auth.authenticate(headers, now);
+        self.failures.refused(ip, now).map_err(too_many)?;
+        let owner = self
+            .auth
+            .authenticate(headers, time::now_millis())
+            .await
+            .map_err(storage_error)?;
         if owner.is_none() {
             let kind = if bearer {
                 "inbox bearer"
@@ -153,6 +164,10 @@ pub fn router(state: InboxState) -> Router {
         .route("/inbox/queue/fragment", get(queue_fragment))
         .route("/inbox/login", get(login_page).post(login))
         .route("/inbox/logout", post(logout))
+        .route("/inbox/logout/everywhere", post(logout_everywhere))
+        .route("/inbox/accounts", get(accounts_page).post(add_account))
+        .route("/inbox/accounts/{id}", post(change_account))
+        .route("/inbox/item/{id}/assign", post(assign))
         .route("/inbox/item/{id}", get(item))
         .route("/inbox/item/{id}/status", post(set_status))
         .route("/inbox/item/{id}/attempt", post(record_attempt))
@@ -221,7 +236,7 @@ impl FromRequestParts<InboxState> for Owner {
     async fn from_request_parts(parts: &mut Parts, state: &InboxState) -> Result<Owner, Response> {
         state
             .owner(&parts.extensions, &parts.headers)
-            .map_err(too_many)?
+            .await?
             .ok_or_else(|| {
                 let tried = parts.headers.contains_key(header::AUTHORIZATION);
                 unauthorized(tried.then_some("That token is not valid."))
@@ -253,6 +268,9 @@ pub struct ListQuery {
     /// The page, 1-based; empty is the first.
     #[serde(default)]
     pub page: String,
+    /// `mine` (taken by the viewer) or `none` (taken by nobody); empty: whoever.
+    #[serde(default)]
+    pub assigned: String,
 }
 
 impl ListQuery {
@@ -264,10 +282,24 @@ impl ListQuery {
 
     /// True for the callback queue: the callbacks view with no filter of its own.
     pub fn is_queue(&self) -> bool {
+        // `assigned` is allowed: "Mine" and "Unassigned" are views of the queue too.
         self.view == "callbacks"
             && [&self.status, &self.from, &self.to, &self.q, &self.page]
                 .iter()
                 .all(|v| v.trim().is_empty())
+    }
+
+    /// Who took what, for the viewer `me` (`None`: the API token, which has no "mine").
+    pub fn assigned(&self, me: Option<i64>) -> Result<Assigned, String> {
+        match (self.assigned.as_str(), me) {
+            ("", _) => Ok(Assigned::Any),
+            ("none", _) => Ok(Assigned::Nobody),
+            ("mine", Some(id)) => Ok(Assigned::To(id)),
+            ("mine", None) => Err("`assigned=mine` needs a logged-in account".into()),
+            (other, _) => Err(format!(
+                "unknown `assigned` value `{other}`; use mine or none"
+            )),
+        }
     }
 
     /// [`ListQuery::filter`] with the clock given (`overdue` is relative to `now`).
@@ -326,6 +358,7 @@ impl ListQuery {
             search: crate::search::terms(q),
             limit: None,
             offset: None,
+            assigned: Assigned::Any,
         };
         let shown = Shown {
             view: if callbacks {
@@ -343,6 +376,7 @@ impl ListQuery {
             to: self.to.clone(),
             q: q.to_owned(),
             page,
+            assigned: self.assigned.clone(),
         };
         Ok((filter, shown))
     }
@@ -378,9 +412,19 @@ async fn list(
     owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    let assigned = match q.assigned(owner.account().map(|a| a.id)) {
+        Ok(a) => a,
+        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
+    };
+    let team = match team_view(&state, &owner).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
     if q.is_queue() {
-        return match queue_view(&state, &owner).await {
-            Ok(view) => Html(html::queue_page(&view, owner.csrf())).into_response(),
+        return match queue_view(&state, &owner, assigned, &team, &q.assigned).await {
+            Ok(view) => {
+                Html(html::queue_page(&view, owner.csrf(), &team, &q.assigned)).into_response()
+            }
             Err(r) => r,
         };
     }
@@ -388,6 +432,7 @@ async fn list(
         Ok(f) => f,
         Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
     };
+    filter.assigned = assigned;
     let total = match state.store.count(filter.clone()).await {
         Ok(n) => n,
         Err(e) => return storage_error(e),
@@ -416,6 +461,10 @@ async fn list(
         Ok(p) => p.into_iter().collect(),
         Err(e) => return storage_error(e),
     };
+    let team = match team.with_assignees(&state, &records).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
     Html(html::list(
         &records,
         &shown,
@@ -424,30 +473,75 @@ async fn list(
         paging,
         &problems,
         &state.zone,
+        &team,
     ))
     .into_response()
 }
 
+/// The viewer's rights and the team's accounts, as the pages show them.
+async fn team_view(state: &InboxState, owner: &Owner) -> Result<html::Team, Response> {
+    let accounts = state.store.accounts().await.map_err(storage_error)?;
+    Ok(html::Team {
+        me: owner.account().map(|a| a.id),
+        may_export: owner.may(Action::Export),
+        may_manage: owner.may(Action::ManageAccounts),
+        people: accounts
+            .into_iter()
+            .map(|a| (a.id, a.label(), a.disabled))
+            .collect(),
+        assigned: Default::default(),
+    })
+}
+
+impl html::Team {
+    /// The same team knowing who took each of `records`.
+    async fn with_assignees(
+        mut self,
+        state: &InboxState,
+        records: &[crate::store::Record],
+    ) -> Result<html::Team, Response> {
+        let ids = records.iter().map(|r| r.id.clone()).collect();
+        self.assigned = state
+            .store
+            .assignees(ids)
+            .await
+            .map_err(storage_error)?
+            .into_iter()
+            .collect();
+        Ok(self)
+    }
+}
+
 /// The open callbacks, in queue order, as the queue page and its fragment show them.
-async fn queue_view(state: &InboxState, owner: &Owner) -> Result<html::QueueView, Response> {
+async fn queue_view(
+    state: &InboxState,
+    owner: &Owner,
+    assigned: Assigned,
+    team: &html::Team,
+    assigned_param: &str,
+) -> Result<html::QueueView, Response> {
     // The stamp first: a change landing between the two reads is then seen again next time
     // rather than missed.
     let stamp = state.store.queue_stamp().await.map_err(storage_error)?;
     let filter = Filter {
         kind: Some("callback".into()),
         status: StatusFilter::Open,
+        assigned,
         ..Filter::default()
     };
     let records = state.store.list(filter).await.map_err(storage_error)?;
     let now = time::now_millis() as i64;
     let queue = crate::queue::build(&records, now, &state.zone);
-    Ok(html::queue_view(
-        &queue,
-        owner.csrf(),
-        now,
-        &state.calls,
-        stamp,
-    ))
+    let mut view = html::queue_view(&queue, owner.csrf(), now, &state.calls, stamp);
+    let team = html::Team {
+        assigned: Default::default(),
+        people: team.people.clone(),
+        ..*team
+    }
+    .with_assignees(state, &records)
+    .await?;
+    team.mark_queue(&mut view, owner.csrf(), assigned_param);
+    Ok(view)
 }
 
 async fn queue_stamp(State(state): State<InboxState>, _owner: Owner) -> Response {
@@ -457,8 +551,20 @@ async fn queue_stamp(State(state): State<InboxState>, _owner: Owner) -> Response
     }
 }
 
-async fn queue_fragment(State(state): State<InboxState>, owner: Owner) -> Response {
-    match queue_view(&state, &owner).await {
+async fn queue_fragment(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let assigned = match q.assigned(owner.account().map(|a| a.id)) {
+        Ok(a) => a,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    let team = match team_view(&state, &owner).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    match queue_view(&state, &owner, assigned, &team, &q.assigned).await {
         Ok(view) => Html(html::queue_fragment(&view)).into_response(),
         Err(r) => r,
     }
@@ -474,8 +580,19 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
         Ok(a) => a,
         Err(e) => return storage_error(e),
     };
+    let team = match team_view(&state, &owner).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
     match state.store.get(id).await {
         Ok(Some((record, history))) => {
+            let team = match team
+                .with_assignees(&state, std::slice::from_ref(&record))
+                .await
+            {
+                Ok(t) => t,
+                Err(r) => return r,
+            };
             let now = time::now_millis() as i64;
             let extras = ItemExtras {
                 call: html::call_card(&record, owner.csrf(), now, &state.calls),
@@ -491,6 +608,7 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
                 owner.name(),
                 &time::now_rfc3339(),
                 &state.zone,
+                &team,
             ))
             .into_response()
         }
@@ -537,12 +655,7 @@ fn signed(
     by: &str,
 ) -> Result<(String, String), Box<Response>> {
     if !owner.csrf_ok(csrf) {
-        return Err(Box::new(page_error(
-            StatusCode::FORBIDDEN,
-            "Form expired",
-            "Reload the page and try again.",
-            owner,
-        )));
+        return Err(Box::new(form_expired(owner)));
     }
     let note = note.trim().replace('\0', "");
     if note.chars().count() > NOTE_MAX {
@@ -553,9 +666,11 @@ fn signed(
             owner,
         )));
     }
-    let by: String = match by.trim() {
-        "" => owner.name().to_owned(),
-        name => name.replace('\0', "").chars().take(NAME_MAX).collect(),
+    // A person is recorded as their account, whatever a form says; only a script with the
+    // API token may name who acted (it has no account).
+    let by: String = match (owner, by.trim()) {
+        (Owner::Session { .. }, _) | (Owner::Bearer, "") => owner.name().to_owned(),
+        (Owner::Bearer, name) => name.replace('\0', "").chars().take(NAME_MAX).collect(),
     };
     Ok((note, if by.is_empty() { "owner".into() } else { by }))
 }
@@ -851,26 +966,45 @@ async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Response {
 
 async fn export_csv(
     State(state): State<InboxState>,
-    _owner: Owner,
+    owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    if let Err(refused) = allowed(&owner, Action::Export) {
+        return *refused;
+    }
     export(&state, &q, Format::Csv).await
 }
 
 async fn export_json(
     State(state): State<InboxState>,
-    _owner: Owner,
+    owner: Owner,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    if let Err(refused) = allowed(&owner, Action::Export) {
+        return *refused;
+    }
     export(&state, &q, Format::Json).await
+}
+
+/// The 403 for a role that may not do `action`.
+fn allowed(owner: &Owner, action: Action) -> Result<(), Box<Response>> {
+    if owner.may(action) {
+        return Ok(());
+    }
+    Err(Box::new(page_error(
+        StatusCode::FORBIDDEN,
+        "Not for your role",
+        "Ask an owner of this inbox: your account may work the queue and the requests only.",
+        owner,
+    )))
 }
 
 async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {
     // Already logged in: straight to the list.
-    match state.owner(&parts.extensions, &parts.headers) {
+    match state.owner(&parts.extensions, &parts.headers).await {
         Ok(Some(_)) => Redirect::to("/inbox").into_response(),
         Ok(None) => Html(html::login(None)).into_response(),
-        Err(wait) => too_many(wait),
+        Err(r) => r,
     }
 }
 
@@ -878,10 +1012,13 @@ async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {
 #[derive(Debug, Default, Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
-    token: String,
+    email: String,
     #[serde(default)]
-    name: String,
+    password: String,
 }
+
+/// The one answer to a wrong email, a wrong password and a disabled account.
+const WRONG_LOGIN: &str = "That email and password do not match an account.";
 
 async fn login(
     State(state): State<InboxState>,
@@ -890,22 +1027,23 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let ip = ratelimit::client_ip(connect.map(|c| (c.0).0), &headers, state.trust_proxy);
+    // The per-instance count shared with the other doors first (cheap, no database), then
+    // the per-account and per-address counts in the database, shared by every collector.
     if let Err(wait) = state.failures.refused(ip, Instant::now()) {
         return too_many(wait);
     }
-    if !state.auth.token_matches(&form.token) {
-        state.failures.failed(ip, "inbox login", Instant::now());
-        return unauthorized(Some("That token is not valid."));
-    }
-    let name: String = form.name.trim().chars().take(NAME_MAX).collect();
-    let name = if name.is_empty() {
-        "owner".to_owned()
-    } else {
-        name
-    };
-    let id = match state.auth.login(&name, Instant::now()) {
-        Ok(id) => id,
-        Err(e) => return storage_error(format!("no randomness for a session id: {e}")),
+    let outcome = state
+        .auth
+        .login(&form.email, &form.password, ip, time::now_millis())
+        .await;
+    let id = match outcome {
+        Ok(Login::Session(id)) => id,
+        Ok(Login::Wrong) => {
+            state.failures.failed(ip, "inbox login", Instant::now());
+            return unauthorized(Some(WRONG_LOGIN));
+        }
+        Ok(Login::Limited(wait)) => return too_many(wait),
+        Err(e) => return storage_error(e),
     };
     let secure = state.trust_proxy
         && headers
@@ -919,11 +1057,30 @@ async fn login(
     r
 }
 
-/// The logout form.
+/// A form that only carries its CSRF token (logout, log out everywhere).
 #[derive(Debug, Default, Deserialize)]
 pub struct LogoutForm {
     #[serde(default)]
     csrf: String,
+}
+
+/// The 403 of a form without its session's CSRF token.
+fn form_expired(owner: &Owner) -> Response {
+    page_error(
+        StatusCode::FORBIDDEN,
+        "Form expired",
+        "Reload the page and try again.",
+        owner,
+    )
+}
+
+/// The answer that ends the browser's session: cookie cleared, to the login page.
+fn logged_out() -> Response {
+    let mut r = Redirect::to("/inbox/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie()) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
 }
 
 async fn logout(
@@ -932,21 +1089,309 @@ async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Response {
     if !owner.csrf_ok(&form.csrf) {
+        return form_expired(&owner);
+    }
+    if let Owner::Session { id_hash, .. } = &owner {
+        if let Err(e) = state.auth.logout(id_hash).await {
+            return storage_error(e);
+        }
+    }
+    logged_out()
+}
+
+async fn logout_everywhere(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if !owner.csrf_ok(&form.csrf) {
+        return form_expired(&owner);
+    }
+    if let Some(account) = owner.account() {
+        match state.store.end_sessions(account.id).await {
+            Ok(n) => tracing::info!(account = account.id, sessions = n, "logged out everywhere"),
+            Err(e) => return storage_error(e),
+        }
+    }
+    logged_out()
+}
+
+/// The take-it / reassign form.
+#[derive(Debug, Default, Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    csrf: String,
+    /// `me`, an account id, or empty for nobody.
+    #[serde(default)]
+    to: String,
+    /// `queue` to go back to the queue (keeping `assigned`), else the item.
+    #[serde(default)]
+    back: String,
+    /// The queue's `assigned` filter to go back to.
+    #[serde(default)]
+    assigned: String,
+}
+
+async fn assign(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Path(id): Path<String>,
+    Form(form): Form<AssignForm>,
+) -> Response {
+    let id = allo_core::id::canonical(&id);
+    if !owner.csrf_ok(&form.csrf) {
+        return form_expired(&owner);
+    }
+    let accounts = match state.store.accounts().await {
+        Ok(a) => a,
+        Err(e) => return storage_error(e),
+    };
+    let to = match form.to.trim() {
+        "" => None,
+        "me" => match owner.account() {
+            Some(a) => Some(a.clone()),
+            None => {
+                return page_error(
+                    StatusCode::BAD_REQUEST,
+                    "No account",
+                    "The API token has no account to take requests: give an account id.",
+                    &owner,
+                )
+            }
+        },
+        other => match other
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| accounts.iter().find(|a| a.id == n && !a.disabled))
+        {
+            Some(a) => Some(a.clone()),
+            None => {
+                return page_error(
+                    StatusCode::BAD_REQUEST,
+                    "No such account",
+                    "Choose an enabled account of this inbox.",
+                    &owner,
+                )
+            }
+        },
+    };
+    let note = match (&to, owner.account()) {
+        (None, _) => "Unassigned".to_owned(),
+        (Some(a), Some(me)) if a.id == me.id => "Taken".to_owned(),
+        (Some(a), _) => format!("Assigned to {}", a.email),
+    };
+    let at = time::now_rfc3339();
+    match state
+        .store
+        .assign(
+            id.clone(),
+            to.as_ref().map(|a| a.id),
+            owner.name().to_owned(),
+            note,
+            at,
+        )
+        .await
+    {
+        Ok(true) => {
+            tracing::info!(%id, to = ?to.as_ref().map(|a| a.id), "assigned");
+            let back = if form.back == "queue" {
+                match form.assigned.as_str() {
+                    v @ ("mine" | "none") => format!("/inbox?view=callbacks&assigned={v}"),
+                    _ => "/inbox?view=callbacks".to_owned(),
+                }
+            } else {
+                format!("/inbox/item/{}", url_segment(&id))
+            };
+            Redirect::to(&back).into_response()
+        }
+        Ok(false) => page_error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No submission has this id.",
+            &owner,
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+async fn accounts_page(State(state): State<InboxState>, owner: Owner) -> Response {
+    if let Err(refused) = allowed(&owner, Action::ManageAccounts) {
+        return *refused;
+    }
+    match state.store.accounts().await {
+        Ok(accounts) => Html(html::accounts(&accounts, owner.csrf(), None)).into_response(),
+        Err(e) => storage_error(e),
+    }
+}
+
+/// The form that adds an account.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewAccountForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The accounts page again with `error`, as a 400 (or 409 for a taken email).
+async fn accounts_error(
+    state: &InboxState,
+    owner: &Owner,
+    status: StatusCode,
+    error: &str,
+) -> Response {
+    match state.store.accounts().await {
+        Ok(accounts) => (
+            status,
+            Html(html::accounts(&accounts, owner.csrf(), Some(error))),
+        )
+            .into_response(),
+        Err(e) => storage_error(e),
+    }
+}
+
+async fn add_account(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Form(form): Form<NewAccountForm>,
+) -> Response {
+    if let Err(refused) = allowed(&owner, Action::ManageAccounts) {
+        return *refused;
+    }
+    if !owner.csrf_ok(&form.csrf) {
+        return form_expired(&owner);
+    }
+    let new = match crate::users::new_account(&form.email, &form.name, &form.role, &form.password)
+        .await
+    {
+        Ok(new) => new,
+        Err(e) => {
+            return accounts_error(&state, &owner, StatusCode::BAD_REQUEST, &e.to_string()).await
+        }
+    };
+    match state.store.create_account(new).await {
+        Ok(Some(a)) => {
+            tracing::info!(
+                account = a.id,
+                role = a.role.as_str(),
+                by = owner.name(),
+                "account added"
+            );
+            Redirect::to("/inbox/accounts").into_response()
+        }
+        Ok(None) => {
+            accounts_error(
+                &state,
+                &owner,
+                StatusCode::CONFLICT,
+                &team::AccountError::EmailTaken.to_string(),
+            )
+            .await
+        }
+        Err(e) => storage_error(e),
+    }
+}
+
+/// The form that changes an account.
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    csrf: String,
+    /// `disable`, `enable`, `role` or `password`.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn change_account(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Path(id): Path<String>,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    use crate::store::accounts::{AccountChange, Changed};
+    if let Err(refused) = allowed(&owner, Action::ManageAccounts) {
+        return *refused;
+    }
+    if !owner.csrf_ok(&form.csrf) {
+        return form_expired(&owner);
+    }
+    let Ok(id) = id.parse::<i64>() else {
         return page_error(
-            StatusCode::FORBIDDEN,
-            "Form expired",
-            "Reload the page and try again.",
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No such account.",
             &owner,
         );
+    };
+    let change = match form.action.as_str() {
+        "disable" => AccountChange::Disable,
+        "enable" => AccountChange::Enable,
+        "role" => match form.role.parse() {
+            Ok(role) => AccountChange::Role(role),
+            Err(e) => {
+                return accounts_error(&state, &owner, StatusCode::BAD_REQUEST, &format!("{e}"))
+                    .await
+            }
+        },
+        "password" => match crate::users::hash_new_password(form.password).await {
+            Ok(hash) => AccountChange::Password(hash),
+            Err(e) => {
+                return accounts_error(&state, &owner, StatusCode::BAD_REQUEST, &e.to_string())
+                    .await
+            }
+        },
+        other => {
+            return accounts_error(
+                &state,
+                &owner,
+                StatusCode::BAD_REQUEST,
+                &format!("unknown action `{other}`"),
+            )
+            .await
+        }
+    };
+    match state.store.change_account(id, change).await {
+        Ok(Changed::Done(a)) => {
+            tracing::info!(
+                account = a.id,
+                action = form.action,
+                by = owner.name(),
+                "account changed"
+            );
+            // Disabling oneself or changing one's own password ends this session too.
+            let own = owner.account().is_some_and(|me| me.id == a.id);
+            if own && matches!(form.action.as_str(), "disable" | "password") {
+                return logged_out();
+            }
+            Redirect::to("/inbox/accounts").into_response()
+        }
+        Ok(Changed::NotFound) => page_error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No such account.",
+            &owner,
+        ),
+        Ok(Changed::LastOwner) => {
+            accounts_error(
+                &state,
+                &owner,
+                StatusCode::CONFLICT,
+                &team::AccountError::LastOwner.to_string(),
+            )
+            .await
+        }
+        Err(e) => storage_error(e),
     }
-    if let Owner::Session { id, .. } = &owner {
-        state.auth.logout(id);
-    }
-    let mut r = Redirect::to("/inbox/login").into_response();
-    if let Ok(v) = HeaderValue::from_str(&auth::clear_cookie()) {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    r
 }
 
 #[cfg(test)]

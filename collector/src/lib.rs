@@ -19,6 +19,7 @@
 //! submission (`--smtp-host`) through the same durable outbox as webhooks.
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod attempts;
 pub mod auth;
 pub mod config;
@@ -42,6 +43,7 @@ pub mod status_token;
 pub mod store;
 pub mod time;
 pub mod tls;
+pub mod users;
 pub mod visitor_text;
 pub mod webhook;
 pub mod zone;
@@ -251,14 +253,27 @@ impl Collector {
                 .map(|(_, settings)| Arc::new(settings.clone())),
             status_key: Arc::new(status_key),
         };
-        let inbox = config.inbox_token.as_deref().map(|token| {
-            InboxState::new(Arc::clone(&store), token, config.trust_proxy)
-                .with_zone(config.timezone.clone())
-                .with_failures(Arc::clone(&failures))
-                .with_calls(config.call_policy())
+        // The inbox opens for people with an account and for scripts with the token; with
+        // neither there is nobody to let in, and /inbox stays a plain 404.
+        let has_accounts = !store
+            .accounts()
+            .await
+            .map_err(|e| StartError(format!("cannot read the accounts: {e}")))?
+            .is_empty();
+        let inbox = (config.inbox_token.is_some() || has_accounts).then(|| {
+            InboxState::new(
+                Arc::clone(&store),
+                config.inbox_token.as_deref(),
+                config.trust_proxy,
+            )
+            .with_zone(config.timezone.clone())
+            .with_failures(Arc::clone(&failures))
+            .with_calls(config.call_policy())
         });
         if inbox.is_none() {
-            tracing::info!("no --inbox-token: the inbox is disabled");
+            tracing::info!(
+                "no account and no --inbox-token: the inbox is disabled (add one with `allo-collector user add`)"
+            );
         }
         if !config.webhook_urls.is_empty() && config.webhook_secret.is_none() {
             tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");

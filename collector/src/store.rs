@@ -9,6 +9,7 @@
 //!
 //! Instants are RFC 3339 UTC strings (see [`crate::time`]) on both backends, so the same
 //! comparisons hold and exports read the same.
+pub mod accounts;
 pub mod postgres;
 pub mod sqlite;
 
@@ -21,6 +22,7 @@ use serde::Serialize;
 use crate::attempts::{Applied, AttemptInput, CallState, Outcome};
 use crate::status::Status;
 
+pub use accounts::{AccountStore, Assigned};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -304,6 +306,8 @@ pub struct Filter {
     pub limit: Option<u32>,
     /// Skip this many rows first (paging).
     pub offset: Option<u64>,
+    /// Only those taken by one account, or by nobody.
+    pub assigned: Assigned,
 }
 
 /// A status change to record.
@@ -448,7 +452,7 @@ impl std::error::Error for StoreError {}
 /// Async so PostgreSQL's driver runs natively; the SQLite implementation moves its blocking
 /// calls to the blocking pool itself. Every write is durable when its future returns `Ok`.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: AccountStore + Send + Sync + 'static {
     /// Stores the record unless its id is already stored or, for a callback, the guard
     /// refuses it; queues `outbox` in the same transaction when (and only when) it is new.
     async fn insert(
@@ -635,6 +639,9 @@ fn where_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<Stri
              AND COALESCE(rescheduled_due_by, callback_due_by) < {now}) \
              OR (status = 'delayed' AND rescheduled_due_by < {now}))))"
         ));
+    }
+    if let Some(clause) = filter.assigned.clause() {
+        clauses.push(clause);
     }
     if filter.status == StatusFilter::Open {
         // Fixed names from the code, not user input: safe to inline.

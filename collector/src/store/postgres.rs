@@ -9,6 +9,8 @@
 //!
 //! Connections are plain TCP (no TLS in this build, to keep the dependency tree lean): use a
 //! database on the same host or private network, or a TLS tunnel in front of it.
+mod accounts;
+
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -145,6 +147,33 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE submissions ADD COLUMN last_outcome TEXT;
     ALTER TABLE submissions ADD COLUMN other_channel BOOLEAN NOT NULL DEFAULT FALSE;
     ALTER TABLE submissions ADD COLUMN search_text TEXT;",
+    // 5: inbox accounts, their sessions (only the id's hash is kept), failed logins counted
+    // per account and per address, and who took each submission.
+    "CREATE TABLE accounts (
+        id            BIGSERIAL PRIMARY KEY,
+        email         TEXT NOT NULL UNIQUE,
+        name          TEXT NOT NULL DEFAULT '',
+        role          TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
+        password_hash TEXT NOT NULL,
+        disabled_at   TEXT,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id_hash    TEXT PRIMARY KEY NOT NULL,
+        account_id BIGINT NOT NULL REFERENCES accounts (id),
+        csrf       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_account ON sessions (account_id);
+    CREATE TABLE login_failures (
+        id    BIGSERIAL PRIMARY KEY,
+        key   TEXT NOT NULL,
+        at_ms BIGINT NOT NULL
+    );
+    CREATE INDEX login_failures_key ON login_failures (key, at_ms);
+    ALTER TABLE submissions ADD COLUMN assigned_to BIGINT REFERENCES accounts (id);
+    CREATE INDEX submissions_assigned ON submissions (assigned_to);",
 ];
 
 /// The schema version this build creates and understands.

@@ -3,6 +3,8 @@
 //! WAL with `synchronous=FULL` means a row is on disk once its transaction commits. One
 //! connection behind a mutex: SQLite serialises writers anyway, and holding the mutex for a
 //! whole check-then-insert transaction is what makes the callback guard race-free.
+mod accounts;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -128,6 +130,33 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE submissions ADD COLUMN last_outcome TEXT;
     ALTER TABLE submissions ADD COLUMN other_channel INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE submissions ADD COLUMN search_text TEXT;",
+    // 5: inbox accounts, their sessions (only the id's hash is kept), failed logins counted
+    // per account and per address, and who took each submission.
+    "CREATE TABLE accounts (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        email         TEXT NOT NULL UNIQUE,
+        name          TEXT NOT NULL DEFAULT '',
+        role          TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
+        password_hash TEXT NOT NULL,
+        disabled_at   TEXT,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id_hash    TEXT PRIMARY KEY NOT NULL,
+        account_id INTEGER NOT NULL REFERENCES accounts (id),
+        csrf       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_account ON sessions (account_id);
+    CREATE TABLE login_failures (
+        id    INTEGER PRIMARY KEY AUTOINCREMENT,
+        key   TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX login_failures_key ON login_failures (key, at_ms);
+    ALTER TABLE submissions ADD COLUMN assigned_to INTEGER REFERENCES accounts (id);
+    CREATE INDEX submissions_assigned ON submissions (assigned_to);",
 ];
 
 /// The schema version this build creates and understands.
