@@ -155,10 +155,10 @@ pub fn normalize_email(raw: &str) -> Result<String, AccountError> {
         && match email.rsplit_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
+                    && !local.contains('@')
                     && !domain.starts_with('.')
                     && !domain.ends_with('.')
                     && domain.contains('.')
-                    && !domain.contains('@')
             }
             None => false,
         };

@@ -344,7 +344,7 @@ fn wrong_credentials_of_every_kind_share_one_limit() {
                     server.addr,
                     "/inbox/login",
                     &[],
-                    &[("token", &guess), ("name", "x")],
+                    &[("email", "owner@shop.example"), ("password", &guess)],
                 )
                 .status,
             ),

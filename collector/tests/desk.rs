@@ -299,19 +299,7 @@ fn calls_need_credentials_csrf_and_a_callback(backend: Backend) {
         assert_eq!(server.get(p, &[]).status, 401, "{p}");
     }
     // A session without the form's CSRF token.
-    let r = post_form(
-        server.addr,
-        "/inbox/login",
-        &[],
-        &[("token", TOKEN), ("name", "Ada")],
-    );
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = server.login_as("ada@shop.example", "agent");
     let r = post_form(
         server.addr,
         &path,
@@ -339,7 +327,7 @@ fn calls_need_credentials_csrf_and_a_callback(backend: Backend) {
     assert_eq!(r.status, 303, "{r:?}");
     let item = page(&server, &format!("/inbox/item/{id}"));
     assert!(
-        item.contains(">Ada<") && item.contains("rang 10 times &lt;b&gt;"),
+        item.contains(">ada@shop.example<") && item.contains("rang 10 times &lt;b&gt;"),
         "{item}"
     );
     // Bad input.

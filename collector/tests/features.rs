@@ -49,21 +49,9 @@ fn csrf_of(page: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
-/// Logs in through the form; returns the `Cookie` header value.
-fn login(server: &TestServer, name: &str) -> String {
-    let r = post_form(
-        server.addr,
-        "/inbox/login",
-        &[],
-        &[("token", TOKEN), ("name", name)],
-    );
-    assert_eq!(r.status, 303, "{r:?}");
-    assert_eq!(r.header("location"), Some("/inbox"));
-    let cookie = r.header("set-cookie").expect("a session cookie").to_owned();
-    for attr in ["HttpOnly", "SameSite=Strict", "Path=/inbox"] {
-        assert!(cookie.contains(attr), "{attr} missing: {cookie}");
-    }
-    cookie.split(';').next().unwrap().to_owned()
+/// Logs in through the form as `who`@shop.example (an owner); the `Cookie` header value.
+fn login(server: &TestServer, who: &str) -> String {
+    server.login_as(&format!("{}@shop.example", who.to_lowercase()), "owner")
 }
 
 fn with_inbox(c: &mut allo_collector::Config) {
@@ -202,20 +190,20 @@ fn inbox_requires_the_token_or_a_login_session(backend: Backend) {
         assert_eq!(r.status, 401, "{path}: {r:?}");
         assert!(r.header("www-authenticate").unwrap().starts_with("Bearer"));
         assert!(
-            html(&r).contains("name=\"token\""),
+            html(&r).contains("name=\"password\""),
             "the 401 offers the login form"
         );
         let r = get_bearer(server.addr, path, "wrong-token-wrong-token");
         assert_eq!(r.status, 401, "{path}");
         assert_eq!(get_bearer(server.addr, path, TOKEN).status, 200, "{path}");
     }
-    // The login page itself is public; a wrong token is refused.
+    // The login page itself is public; the token is no password (it is the API's Bearer).
     assert_eq!(server.get("/inbox/login", &[]).status, 200);
     let r = post_form(
         server.addr,
         "/inbox/login",
         &[],
-        &[("token", "nope-nope-nope-nope")],
+        &[("token", TOKEN), ("email", "ada@shop.example"), ("password", TOKEN)],
     );
     assert_eq!(r.status, 401);
     assert!(r.header("set-cookie").is_none());
@@ -366,8 +354,10 @@ fn status_changes_keep_a_history_and_need_csrf(backend: Backend) {
         .expect("first change in the history");
     let second = page.find("Scheduled → Delayed").expect("second change");
     assert!(first < second, "oldest first");
-    assert!(
-        page.contains(">Ada<") && page.contains(">Grace<"),
+    // Who acted is the account, whatever name a form types (`by=Grace` above).
+    assert_eq!(
+        page.matches("data-label=\"Who\">ada@shop.example<").count(),
+        2,
         "who: {page}"
     );
     assert!(page.contains("Tomorrow 10:15 &lt;b&gt;ok&lt;/b&gt;") && page.contains("Line busy"));

@@ -23,6 +23,28 @@ pub mod smtp;
 pub mod tls;
 pub use pg::Backend;
 
+/// The password of every account the tests add.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Adds an account with [`PASSWORD`] to `database` (if its email is free); its id.
+pub fn add_account(database: &DatabaseUrl, email: &str, role: &str) -> i64 {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = allo_collector::open_store(database).await.unwrap();
+        let new = allo_collector::users::new_account(email, "", role, PASSWORD)
+            .await
+            .unwrap();
+        let email = new.email.clone();
+        match store.create_account(new).await.unwrap() {
+            Some(a) => a.id,
+            None => store.account_by_email(email).await.unwrap().unwrap().0.id,
+        }
+    })
+}
+
 /// A directory under the system temp dir, removed on drop.
 pub struct TempDir(PathBuf);
 
@@ -93,6 +115,8 @@ impl TestDb {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub db: PathBuf,
+    /// The database it runs on (to add accounts to it).
+    pub database: DatabaseUrl,
     pub banner: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -132,6 +156,7 @@ impl TestServer {
         // bursts some tests send. Tests of the limit turn it back on.
         config.rate_limit = 0;
         configure(&mut config);
+        let database = config.database();
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -163,11 +188,37 @@ impl TestServer {
         TestServer {
             addr,
             db: db.path.clone(),
+            database,
             banner,
             stop: Some(stop_tx),
             thread: Some(thread),
             _db: None,
         }
+    }
+
+    /// Adds an inbox account with [`PASSWORD`] straight to the database, as
+    /// `allo-collector user add` does; its id.
+    pub fn add_account(&self, email: &str, role: &str) -> i64 {
+        add_account(&self.database, email, role)
+    }
+
+    /// Logs in through the form as `email` with [`PASSWORD`], adding it as `role` first when
+    /// it has no account; the `Cookie` header value.
+    pub fn login_as(&self, email: &str, role: &str) -> String {
+        let _ = self.add_account(email, role);
+        let r = post_form(
+            self.addr,
+            "/inbox/login",
+            &[],
+            &[("email", email), ("password", PASSWORD)],
+        );
+        assert_eq!(r.status, 303, "login as {email}: {r:?}");
+        assert_eq!(r.header("location"), Some("/inbox"));
+        let cookie = r.header("set-cookie").expect("a session cookie").to_owned();
+        for attr in ["HttpOnly", "SameSite=Strict", "Path=/inbox"] {
+            assert!(cookie.contains(attr), "{attr} missing: {cookie}");
+        }
+        cookie.split(';').next().unwrap().to_owned()
     }
 
     /// Shuts the server down gracefully and waits until it stopped.
