@@ -203,7 +203,11 @@ fn inbox_requires_the_token_or_a_login_session(backend: Backend) {
         server.addr,
         "/inbox/login",
         &[],
-        &[("token", TOKEN), ("email", "ada@shop.example"), ("password", TOKEN)],
+        &[
+            ("token", TOKEN),
+            ("email", "ada@shop.example"),
+            ("password", TOKEN),
+        ],
     );
     assert_eq!(r.status, 401);
     assert!(r.header("set-cookie").is_none());
