@@ -21,11 +21,29 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Starts allo-collector on a free port with a fresh SQLite file. */
-export async function startCollector({ site = DIST, allowOrigins = [], args = [] } = {}) {
+/** The inbox owner every test collector gets (see `startCollector`). */
+export const OWNER = { email: 'owner@shop.example', password: 'e2e owner password 0123' };
+
+/**
+ * Adds an inbox account to the SQLite file `db` through the real CLI, the password on stdin
+ * (never argv): `allo-collector user add EMAIL --role ROLE`.
+ */
+export function addAccount(db, { email, password, role = 'agent', name = '' }) {
+  execFileSync(COLLECTOR, ['user', 'add', email, '--role', role, '--name', name, '--db', db], {
+    input: password + '\n',
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+}
+
+/**
+ * Starts allo-collector on a free port with a fresh SQLite file. An owner account (`OWNER`)
+ * is made first through the CLI unless `owner: false`, so the inbox is open to log in to.
+ */
+export async function startCollector({ site = DIST, allowOrigins = [], args = [], owner = true } = {}) {
   if (!existsSync(COLLECTOR)) throw new Error(`no collector binary at ${COLLECTOR}: run scripts/test.sh`);
   const dir = mkdtempSync(path.join(tmpdir(), 'allo-e2e-'));
   const db = path.join(dir, 'allo.sqlite');
+  if (owner) addAccount(db, { ...OWNER, role: 'owner' });
   // Every test visitor comes from 127.0.0.1: the per-address limit (tested in the collector's
   // own suite) would otherwise throttle the whole run.
   const argv = ['--listen', '127.0.0.1:0', '--db', db, '--log', 'warn', '--rate-limit', '0', ...args];
@@ -45,6 +63,10 @@ export async function startCollector({ site = DIST, allowOrigins = [], args = []
   return {
     url,
     db,
+    /** The owner account's email and password (`null` with `owner: false`). */
+    owner: owner ? OWNER : null,
+    /** Adds an account to this collector's database (as `allo-collector user add` does). */
+    addAccount: (account) => addAccount(db, account),
     /** Rows of `sql` read straight from the SQLite file with Debian's sqlite3. */
     rows(sql) {
       const out = execFileSync('sqlite3', ['-json', db, sql], { encoding: 'utf8' });
@@ -60,13 +82,18 @@ export async function startCollector({ site = DIST, allowOrigins = [], args = []
 }
 
 /**
- * Logs `page` into the inbox of `collector` (one home for the login steps, so every test and the
- * screenshot script log in the same way); `name` is who the history records.
+ * Logs `page` into the inbox of `collector` with an account's email and password (one home for
+ * the login steps, so every test and the screenshot script log in the same way); the history
+ * records that account. Without `email`/`password` it is the collector's owner. `token` and
+ * `name` are accepted and ignored: the token is the API's Bearer credential, not a password,
+ * and who acted is the account, not a typed name.
  */
-export async function inboxLogin(page, collector, { token, name = 'Ada' } = {}) {
+export async function inboxLogin(page, collector, { email, password, token, name } = {}) {
+  const who = email ? { email, password } : collector.owner;
+  if (!who) throw new Error('inboxLogin: this collector has no owner account (started with owner: false)');
   await page.goto(collector.url + '/inbox/login');
-  await page.getByLabel('Inbox token').fill(token);
-  if (name) await page.getByLabel(/Your name/).fill(name);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(/\/inbox$/);
 }
