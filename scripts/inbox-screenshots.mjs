@@ -1,7 +1,8 @@
 // Screenshots of the owner's inbox for docs/inbox.md, from a real run, so they stay true:
 // a fresh allo-collector (target/debug, or ALLO_COLLECTOR_BIN) with the shop's hours and zone,
 // a morning's callbacks sent through the public API as the widget sends them, calls recorded
-// through the inbox's own forms, then Debian's Chromium at 1280 and 390 px wide.
+// through the inbox's own forms, then Debian's Chromium at 1280 and 390 px wide: Ada (an
+// agent) takes a request from the queue, and the owner's accounts page is shown too.
 //
 //   cargo build -p allo-collector && node scripts/inbox-screenshots.mjs [OUT_DIR]
 //
@@ -19,6 +20,8 @@ const collector = await startCollector({
   site: null,
   args: ['--inbox-token', TOKEN, '--timezone', 'Europe/Paris', '--phone-limit', '0'],
 });
+const ADA = { email: 'ada@shop.example', password: 'ada screenshots password', role: 'agent', name: 'Ada' };
+collector.addAccount(ADA);
 const now = Date.now();
 const iso = (ms) => new Date(ms).toISOString();
 
@@ -82,8 +85,14 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
   const phone = width < 500;
   const ctx = await browser.newContext({ viewport: { width, height }, isMobile: phone, hasTouch: phone, deviceScaleFactor: phone ? 2 : 1 });
   const page = await ctx.newPage();
-  await inboxLogin(page, collector, { token: TOKEN });
+  await inboxLogin(page, collector, { email: ADA.email, password: ADA.password });
   await page.goto(`${collector.url}/inbox?view=callbacks`);
+  // Ada takes the urgent one (on the first run; on the second it is hers already).
+  const take = page.locator(`#q-${requests[1].id}`).getByRole('button', { name: 'Take it' });
+  if (await take.count()) {
+    await take.click();
+    await page.waitForURL(/view=callbacks/);
+  }
   const queue = path.join(OUT, `inbox-queue-${label}.png`);
   await page.screenshot({ path: queue, fullPage: !phone });
   await page.goto(`${collector.url}/inbox/item/${requests[2].id}`);
@@ -91,6 +100,14 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
   await page.screenshot({ path: item, fullPage: false });
   shots.push(queue, item);
   await ctx.close();
+  const octx = await browser.newContext({ viewport: { width, height }, isMobile: phone, hasTouch: phone, deviceScaleFactor: phone ? 2 : 1 });
+  const owner = await octx.newPage();
+  await inboxLogin(owner, collector);
+  await owner.goto(`${collector.url}/inbox/accounts`);
+  const accounts = path.join(OUT, `inbox-accounts-${label}.png`);
+  await owner.screenshot({ path: accounts, fullPage: false });
+  shots.push(accounts);
+  await octx.close();
 }
 await browser.close();
 await collector.stop();

@@ -6,6 +6,9 @@
 //! cargo run --release -p allo-collector --example load -- --url http://127.0.0.1:8080 --seconds 10 --concurrency 32
 //! ```
 //!
+//! `--url` may be repeated: connections are spread round robin over the collectors (several
+//! collectors on one database, as behind a load balancer).
+//!
 //! `--ack-file PATH` writes the id of every submission answered 201 (the crash test compares
 //! them with what survived); `--verify PATH` re-sends each id in such a file and counts how
 //! many the collector already had (200) versus lost (201). One OS thread per connection and
@@ -21,6 +24,8 @@ use std::time::{Duration, Instant};
 
 struct Args {
     addr: SocketAddr,
+    /// Every `--url`, in order (`addr` is the first).
+    addrs: Vec<SocketAddr>,
     seconds: f64,
     concurrency: usize,
     ack_file: Option<String>,
@@ -29,13 +34,13 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: load --url http://HOST:PORT [--seconds 10] [--concurrency 32] [--ack-file PATH]\n       load --url http://HOST:PORT --verify ACK_FILE"
+        "usage: load --url http://HOST:PORT [--url …] [--seconds 10] [--concurrency 32] [--ack-file PATH]\n       load --url http://HOST:PORT --verify ACK_FILE"
     );
     std::process::exit(2)
 }
 
 fn parse_args() -> Args {
-    let mut url = None;
+    let mut urls = Vec::new();
     let mut seconds = 10.0;
     let mut concurrency = 32;
     let mut ack_file = None;
@@ -44,7 +49,7 @@ fn parse_args() -> Args {
     while let Some(a) = it.next() {
         let mut value = || it.next().unwrap_or_else(|| usage());
         match a.as_str() {
-            "--url" => url = Some(value()),
+            "--url" => urls.push(value()),
             "--seconds" => seconds = value().parse().unwrap_or_else(|_| usage()),
             "--concurrency" => concurrency = value().parse().unwrap_or_else(|_| usage()),
             "--ack-file" => ack_file = Some(value()),
@@ -52,18 +57,25 @@ fn parse_args() -> Args {
             _ => usage(),
         }
     }
-    let url = url.unwrap_or_else(|| usage());
-    let hostport = url
-        .strip_prefix("http://")
-        .unwrap_or_else(|| usage())
-        .trim_end_matches('/');
-    let addr = hostport
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .unwrap_or_else(|| usage());
+    if urls.is_empty() {
+        usage();
+    }
+    let addrs: Vec<SocketAddr> = urls
+        .iter()
+        .map(|url| {
+            url.strip_prefix("http://")
+                .unwrap_or_else(|| usage())
+                .trim_end_matches('/')
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut a| a.next())
+                .unwrap_or_else(|| usage())
+        })
+        .collect();
+    let addr = addrs[0];
     Args {
         addr,
+        addrs,
         seconds,
         concurrency: concurrency.max(1),
         ack_file,
@@ -214,7 +226,7 @@ fn main() {
     let workers: Vec<_> = (0..args.concurrency as u64)
         .map(|w| {
             let (stop, phone, acks) = (Arc::clone(&stop), Arc::clone(&phone), Arc::clone(&acks));
-            let addr = args.addr;
+            let addr = args.addrs[w as usize % args.addrs.len()];
             std::thread::spawn(move || {
                 let mut conn = Conn { addr, stream: None };
                 let mut latencies = Vec::new();

@@ -1,6 +1,6 @@
 // The README's first command: scripts/demo.sh shows both sides of Allo. The script is run as
 // a newcomer runs it (minus set-up and build, which the test command has just done), its
-// printed URLs and token are the only thing the test knows, and a feedback sent on the demo
+// printed URLs, owner login and token are the only thing the test knows, and a feedback sent on the demo
 // shop is then opened in the inbox.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,8 +27,8 @@ before(async () => {
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
-  const printed = await until(() => out.match(/Demo shop:\s+(\S+)[\s\S]*Inbox:\s+(\S+)\s+\(token: (\S+)\)/), { what: 'the demo\'s URLs', timeout: 20000 });
-  demo = { child, shop: printed[1], inbox: printed[2], token: printed[3], out: () => out };
+  const printed = await until(() => out.match(/Demo shop:\s+(\S+)[\s\S]*Inbox:\s+(\S+)\s+\(email: (\S+), password: (\S+)\)\s+API token:\s+(\S+)/), { what: 'the demo\'s URLs', timeout: 20000 });
+  demo = { child, shop: printed[1], inbox: printed[2], email: printed[3], password: printed[4], token: printed[5], out: () => out };
   await until(async () => (await fetch(new URL('/healthz', demo.shop)).catch(() => null))?.ok, { what: 'the demo collector' });
 });
 
@@ -43,6 +43,10 @@ after(async () => {
 
 test('the demo prints the shop and the inbox; a feedback sent on the shop is in the inbox', async () => {
   assert.match(demo.token, /^[0-9a-f]{32}$/, 'a token made for the demo');
+  assert.match(demo.password, /^[0-9a-f]{24}$/, 'a password made for the demo');
+  // The token is the API's credential.
+  const api = await fetch(demo.inbox, { headers: { authorization: `Bearer ${demo.token}` } });
+  assert.equal(api.status, 200);
   const context = await browser.newContext();
   const page = await context.newPage();
   const log = watch(page);
@@ -56,10 +60,11 @@ test('the demo prints the shop and the inbox; a feedback sent on the shop is in 
   await page.locator('allo-widget .allo-thanks__title').getByText('Thank you!').waitFor();
   assert.deepEqual([log.errors, log.pageErrors], [[], []]);
 
-  // The owner's side: nothing pre-filled, the inbox asks for the printed token.
+  // The owner's side: nothing pre-filled, the inbox asks for the printed email and password.
   const owner = await context.newPage();
   await owner.goto(demo.inbox);
-  await owner.getByLabel('Inbox token').fill(demo.token);
+  await owner.getByLabel('Email').fill(demo.email);
+  await owner.getByLabel('Password').fill(demo.password);
   await owner.getByRole('button', { name: 'Log in' }).click();
   await owner.getByText(message).first().waitFor();
   assert.equal(await owner.locator('body').getByText('disabled').count(), 0);
