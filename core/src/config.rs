@@ -81,7 +81,7 @@ impl CssLength {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(s.len());
         let (number, unit) = s.split_at(split);
-        let value: f64 = number.parse().ok()?;
+        let value = crate::number::parse(number)?;
         // A digit on each side of the dot, and a size that stays on any screen's scale.
         let well_formed = !number.starts_with('.') && !number.ends_with('.') && number.len() <= 10;
         if !well_formed || !(0.0..=10_000.0).contains(&value) {
@@ -317,7 +317,7 @@ const KNOWN: &[&str] = &[
 fn text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::number::to_string(*n)),
         Value::Bool(b) => Some(b.to_string()),
         Value::Array(items) => Some(items.iter().filter_map(text).collect::<Vec<_>>().join(",")),
         _ => None,

@@ -84,7 +84,7 @@ impl Default for Settings {
 fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::number::to_string(*n)),
         _ => None,
     }
 }
@@ -152,7 +152,7 @@ pub fn parse_ttl(s: &str) -> Option<u64> {
         Some(n) => (n, HOUR_MS),
         None => (s.strip_suffix('d').unwrap_or(&s), DAY_MS),
     };
-    let n: f64 = num.trim().parse().ok()?;
+    let n = crate::number::parse(num.trim())?;
     (n.is_finite() && n > 0.0).then(|| (n * unit as f64).round() as u64)
 }
 
@@ -271,7 +271,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
     match v {
         Value::Null => {}
         Value::Bool(b) => out.push((prefix.to_owned(), b.to_string())),
-        Value::Number(n) => out.push((prefix.to_owned(), n.to_string())),
+        Value::Number(n) => out.push((prefix.to_owned(), crate::number::to_string(*n))),
         Value::String(s) => out.push((prefix.to_owned(), s.clone())),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {

@@ -16,6 +16,7 @@ pub mod hours;
 pub mod i18n;
 pub mod id;
 pub mod json;
+pub mod number;
 pub mod outbox;
 pub mod phone;
 pub mod promise;
