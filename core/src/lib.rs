@@ -20,6 +20,7 @@ pub mod number;
 pub mod outbox;
 pub mod phone;
 pub mod promise;
+pub mod quoted;
 pub mod retry;
 pub mod slots;
 pub mod status;
