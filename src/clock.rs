@@ -71,11 +71,13 @@ impl IanaZone {
         let mut v = [0f64; 6];
         for p in parts.iter() {
             let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
-            let value: f64 = Reflect::get(&p, &"value".into())
+            // Whole numbers ("2026", "08"): read as integers, which keeps core's float
+            // parser out of the wasm.
+            let value = Reflect::get(&p, &"value".into())
                 .ok()?
                 .as_string()?
-                .parse()
-                .unwrap_or(0.0);
+                .parse::<i32>()
+                .map_or(0.0, f64::from);
             let i = match kind.as_str() {
                 "year" => 0,
                 "month" => 1,

@@ -71,16 +71,14 @@ impl std::fmt::Display for ApiError {
             ),
             ApiError::IdentifyUnknownKey(k) => write!(
                 f,
-                "Allo.identify(): {k:?} is not name, email or phone; the call was ignored."
-            ),
+                "Allo.identify(): {k} is not name, email or phone; the call was ignored.", k = crate::quoted::q(&k)),
             ApiError::IdentifyNotText(k) => write!(
                 f,
                 "Allo.identify(): {k} must be text; the call was ignored."
             ),
             ApiError::IdentifyBadEmail(v) => write!(
                 f,
-                "Allo.identify(): {v:?} is not an email address; the call was ignored."
-            ),
+                "Allo.identify(): {v} is not an email address; the call was ignored.", v = crate::quoted::q(&v)),
             ApiError::BadLocale(v) => write!(
                 f,
                 "Allo.setLocale({v}): Allo speaks en, fr, de, es, it and nl (regions such as \"fr-CA\" are fine); the language was not changed."

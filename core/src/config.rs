@@ -81,7 +81,7 @@ impl CssLength {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(s.len());
         let (number, unit) = s.split_at(split);
-        let value: f64 = number.parse().ok()?;
+        let value = crate::number::parse(number)?;
         // A digit on each side of the dot, and a size that stays on any screen's scale.
         let well_formed = !number.starts_with('.') && !number.ends_with('.') && number.len() <= 10;
         if !well_formed || !(0.0..=10_000.0).contains(&value) {
@@ -251,8 +251,7 @@ impl std::fmt::Display for ConfigError {
             ),
             ConfigError::BadEndpoint(v) => write!(
                 f,
-                "Allo: data-endpoint {v:?} is not an http(s) URL or a path starting with \"/\". Use e.g. data-endpoint=\"https://your-shop.example/api/allo\". The widget is not shown."
-            ),
+                "Allo: data-endpoint {v} is not an http(s) URL or a path starting with \"/\". Use e.g. data-endpoint=\"https://your-shop.example/api/allo\". The widget is not shown.", v = crate::quoted::q(&v)),
         }
     }
 }
@@ -270,7 +269,12 @@ pub struct Warning {
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Allo: setting {:?}: {}", self.setting, self.detail)
+        write!(
+            f,
+            "Allo: setting {}: {}",
+            crate::quoted::q(&self.setting),
+            self.detail
+        )
     }
 }
 
@@ -317,7 +321,7 @@ const KNOWN: &[&str] = &[
 fn text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::number::to_string(*n)),
         Value::Bool(b) => Some(b.to_string()),
         Value::Array(items) => Some(items.iter().filter_map(text).collect::<Vec<_>>().join(",")),
         _ => None,
@@ -385,7 +389,10 @@ impl Config {
             Some(other) => {
                 warn(
                     "position",
-                    format!("{other:?} is not bottom-right or bottom-left; using bottom-right"),
+                    format!(
+                        "{other} is not bottom-right or bottom-left; using bottom-right",
+                        other = crate::quoted::q(&other)
+                    ),
                 );
                 Position::BottomRight
             }
@@ -397,8 +404,9 @@ impl Config {
                 warn(
                     "accent",
                     format!(
-                        "{v:?} is not a #rgb or #rrggbb colour; using {}",
-                        DEFAULT_ACCENT.to_hex()
+                        "{v} is not a #rgb or #rrggbb colour; using {}",
+                        DEFAULT_ACCENT.to_hex(),
+                        v = crate::quoted::q(&v)
                     ),
                 );
                 DEFAULT_ACCENT
@@ -413,7 +421,8 @@ impl Config {
                 warn(
                     "scheme",
                     format!(
-                        "{other:?} is not light, dark or system; following the visitor's system"
+                        "{other} is not light, dark or system; following the visitor's system",
+                        other = crate::quoted::q(&other)
                     ),
                 );
                 Scheme::System
@@ -426,7 +435,10 @@ impl Config {
             Some(other) => {
                 warn(
                     "launcher",
-                    format!("{other:?} is not shown or hidden; showing the launcher"),
+                    format!(
+                        "{other} is not shown or hidden; showing the launcher",
+                        other = crate::quoted::q(&other)
+                    ),
                 );
                 LauncherMode::Shown
             }
@@ -437,7 +449,10 @@ impl Config {
             Some(v) => v.parse::<i32>().unwrap_or_else(|_| {
                 warn(
                     "zIndex",
-                    format!("{v:?} is not a whole number; using {DEFAULT_Z_INDEX}"),
+                    format!(
+                        "{v} is not a whole number; using {DEFAULT_Z_INDEX}",
+                        v = crate::quoted::q(&v)
+                    ),
                 );
                 DEFAULT_Z_INDEX
             }),
@@ -448,7 +463,8 @@ impl Config {
                 warn(
                     key,
                     format!(
-                        "{v:?} is not a length such as 24px, 1.5rem or 5vw; using {DEFAULT_OFFSET}"
+                        "{v} is not a length such as 24px, 1.5rem or 5vw; using {DEFAULT_OFFSET}",
+                        v = crate::quoted::q(&v)
                     ),
                 );
                 CssLength(DEFAULT_OFFSET.to_owned())
@@ -466,7 +482,10 @@ impl Config {
                     other => {
                         warn(
                             "kinds",
-                            format!("{other:?} is not feedback or callback; ignored"),
+                            format!(
+                                "{other} is not feedback or callback; ignored",
+                                other = crate::quoted::q(&other)
+                            ),
                         );
                         continue;
                     }
@@ -493,7 +512,10 @@ impl Config {
             Some(other) => {
                 warn(
                     "metric",
-                    format!("{other:?} is not csat, nps or ces; using csat"),
+                    format!(
+                        "{other} is not csat, nps or ces; using csat",
+                        other = crate::quoted::q(&other)
+                    ),
                 );
                 Metric::Csat
             }
@@ -505,7 +527,10 @@ impl Config {
             Some(other) => {
                 warn(
                     "metadata",
-                    format!("{other:?} is not true or false; capturing metadata"),
+                    format!(
+                        "{other} is not true or false; capturing metadata",
+                        other = crate::quoted::q(&other)
+                    ),
                 );
                 true
             }
@@ -528,7 +553,10 @@ impl Config {
             Some(v) => FieldRule::parse(&v).unwrap_or_else(|| {
                 warn(
                     key,
-                    format!("{v:?} is not optional, required or hidden; using the default"),
+                    format!(
+                        "{v} is not optional, required or hidden; using the default",
+                        v = crate::quoted::q(&v)
+                    ),
                 );
                 default
             }),
@@ -578,9 +606,10 @@ impl Config {
                         warn(
                             key,
                             format!(
-                                "{v:?} is not a whole number from {} to {}; using {default}",
+                                "{v} is not a whole number from {} to {}; using {default}",
                                 range.start(),
-                                range.end()
+                                range.end(),
+                                v = crate::quoted::q(&v)
                             ),
                         );
                         default
@@ -616,7 +645,10 @@ impl Config {
             if !known {
                 warn(
                     "country",
-                    format!("{c:?} is not a country Allo knows; using the visitor's"),
+                    format!(
+                        "{c} is not a country Allo knows; using the visitor's",
+                        c = crate::quoted::q(&c)
+                    ),
                 );
             }
             known
@@ -626,7 +658,10 @@ impl Config {
             if !ok {
                 warn(
                     "privacyUrl",
-                    format!("{u:?} is not an http(s) URL or a path; no link shown"),
+                    format!(
+                        "{u} is not an http(s) URL or a path; no link shown",
+                        u = crate::quoted::q(&u)
+                    ),
                 );
             }
             ok
@@ -649,7 +684,10 @@ impl Config {
             Some(other) => {
                 warn(
                     "events",
-                    format!("{other:?} is not ids or full; events carry ids only"),
+                    format!(
+                        "{other} is not ids or full; events carry ids only",
+                        other = crate::quoted::q(&other)
+                    ),
                 );
                 EventDetail::Ids
             }
@@ -705,7 +743,7 @@ fn overrides(
                     }
                 }
             }
-            _ => warn("strings", format!("{k:?} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored")),
+            _ => warn("strings", format!("{k} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored", k = crate::quoted::q(&k))),
         }
     }
 }

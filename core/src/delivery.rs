@@ -84,7 +84,7 @@ impl Default for Settings {
 fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::number::to_string(*n)),
         _ => None,
     }
 }
@@ -152,7 +152,7 @@ pub fn parse_ttl(s: &str) -> Option<u64> {
         Some(n) => (n, HOUR_MS),
         None => (s.strip_suffix('d').unwrap_or(&s), DAY_MS),
     };
-    let n: f64 = num.trim().parse().ok()?;
+    let n = crate::number::parse(num.trim())?;
     (n.is_finite() && n > 0.0).then(|| (n * unit as f64).round() as u64)
 }
 
@@ -169,7 +169,10 @@ impl Settings {
             Some(other) => {
                 warn(
                     "format",
-                    format!("{other:?} is not json or form; using json"),
+                    format!(
+                        "{other} is not json or form; using json",
+                        other = crate::quoted::q(&other)
+                    ),
                 );
                 Format::Json
             }
@@ -190,7 +193,7 @@ impl Settings {
                 Some(t) => s.outbox_ttl_ms = t,
                 None => warn(
                     "outboxTtl",
-                    format!("{v:?} is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\"); using 7 days"),
+                    format!("{v} is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\"); using 7 days", v = crate::quoted::q(&v)),
                 ),
             }
         }
@@ -201,7 +204,7 @@ impl Settings {
                 Some(t) => s.timeout_ms = t,
                 None => warn(
                     "timeoutMs",
-                    format!("{v:?} is not a whole number of milliseconds between {lo} and {hi}; using {DEFAULT_TIMEOUT_MS}"),
+                    format!("{v} is not a whole number of milliseconds between {lo} and {hi}; using {DEFAULT_TIMEOUT_MS}", v = crate::quoted::q(&v)),
                 ),
             }
         }
@@ -212,7 +215,11 @@ impl Settings {
                 Some(t) => s.retry_base_ms = t,
                 None => warn(
                     "retryBaseMs",
-                    format!("{v:?} is not a whole number of milliseconds between {lo} and {hi}; using {}", crate::retry::BASE_DELAY_MS),
+                    format!(
+                        "{v} is not a whole number of milliseconds between {lo} and {hi}; using {}",
+                        crate::retry::BASE_DELAY_MS,
+                        v = crate::quoted::q(&v)
+                    ),
                 ),
             }
         }
@@ -246,7 +253,10 @@ fn headers(obj: &Map, warn: &mut impl FnMut(&str, String)) -> Vec<(String, Strin
             }
         };
         if let Some(p) = problem {
-            warn("headers", format!("{name:?} {p}; dropped"));
+            warn(
+                "headers",
+                format!("{name} {p}; dropped", name = crate::quoted::q(&name)),
+            );
         }
     }
     out
@@ -271,7 +281,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
     match v {
         Value::Null => {}
         Value::Bool(b) => out.push((prefix.to_owned(), b.to_string())),
-        Value::Number(n) => out.push((prefix.to_owned(), n.to_string())),
+        Value::Number(n) => out.push((prefix.to_owned(), crate::number::to_string(*n))),
         Value::String(s) => out.push((prefix.to_owned(), s.clone())),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {

@@ -339,7 +339,12 @@ impl std::fmt::Display for HoursProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HoursProblem::UnknownDay(d) => {
-                write!(f, "unknown day {d:?} (use {})", DAYS.join(" "))
+                write!(
+                    f,
+                    "unknown day {d} (use {})",
+                    DAYS.join(" "),
+                    d = crate::quoted::q(&d)
+                )
             }
             HoursProblem::MissingTimes => write!(
                 f,
@@ -347,27 +352,40 @@ impl std::fmt::Display for HoursProblem {
             ),
             HoursProblem::BadRange(r) => write!(
                 f,
-                "{r:?} is not a time range (expected start-end, e.g. 09:00-18:00)"
+                "{r} is not a time range (expected start-end, e.g. 09:00-18:00)",
+                r = crate::quoted::q(&r)
             ),
             HoursProblem::BadTime(t) => write!(
                 f,
-                "{t:?} is not a time (expected HH:MM from 00:00 to 24:00)"
+                "{t} is not a time (expected HH:MM from 00:00 to 24:00)",
+                t = crate::quoted::q(&t)
             ),
             HoursProblem::EmptyRange(r) => {
                 write!(
                     f,
-                    "{r:?} closes when it opens (the end must differ from the start)"
+                    "{r} closes when it opens (the end must differ from the start)",
+                    r = crate::quoted::q(&r)
                 )
             }
             HoursProblem::StartsAt24(r) => {
-                write!(f, "{r:?} starts at 24:00 (start at 00:00 instead)")
+                write!(
+                    f,
+                    "{r} starts at 24:00 (start at 00:00 instead)",
+                    r = crate::quoted::q(&r)
+                )
             }
             HoursProblem::Overlap(a, b) => {
-                write!(f, "{a:?} and {b:?} overlap (merge them into one range)")
+                write!(
+                    f,
+                    "{a} and {b} overlap (merge them into one range)",
+                    a = crate::quoted::q(&a),
+                    b = crate::quoted::q(&b)
+                )
             }
             HoursProblem::AfterOff(rest) => write!(
                 f,
-                "unexpected {rest:?} after \"off\" (give a day either times or off, not both)"
+                "unexpected {rest} after \"off\" (give a day either times or off, not both)",
+                rest = crate::quoted::q(&rest)
             ),
             HoursProblem::BadDate => {
                 write!(f, "not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)")
@@ -378,7 +396,7 @@ impl std::fmt::Display for HoursProblem {
 
 impl std::fmt::Display for HoursError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}: {}", self.part, self.problem)
+        write!(f, "{}: {}", crate::quoted::q(&self.part), self.problem)
     }
 }
 

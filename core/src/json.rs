@@ -162,8 +162,7 @@ impl fmt::Display for Value {
             // Whole numbers print without a fraction (`3`, not `3.0`); JSON has no NaN or
             // infinity, so those are written as null.
             Value::Number(n) if !n.is_finite() => f.write_str("null"),
-            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
-            Value::Number(n) => write!(f, "{n}"),
+            Value::Number(n) => crate::number::write(*n, f),
             Value::String(s) => write_str(f, s),
             Value::Array(items) => {
                 f.write_char('[')?;
@@ -347,11 +346,11 @@ impl Parser<'_> {
                 return self.err();
             }
         }
-        // The slice is ASCII digits and signs, so both conversions succeed.
+        // The slice is ASCII digits and signs in JSON's grammar, so both conversions succeed.
         let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| ParseError(start))?;
-        text.parse()
+        crate::number::parse(text)
             .map(Value::Number)
-            .map_err(|_| ParseError(start))
+            .ok_or(ParseError(start))
     }
 
     /// At `"`: the unescaped string.

@@ -37,7 +37,7 @@ impl ShopClock {
                     name: tz.clone(),
                 };
             }
-            browser::warn(&format!("Allo: setting \"timezone\": {tz:?} is not a time zone this browser knows; using the visitor's."));
+            browser::warn(&format!("Allo: setting \"timezone\": {tz} is not a time zone this browser knows; using the visitor's.", tz = allo_core::quoted::q(&tz)));
         }
         let name = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
             .resolved_options()

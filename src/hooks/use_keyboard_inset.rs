@@ -57,13 +57,22 @@ fn fit(panel: &HtmlElement, vv: &web_sys::VisualViewport, window: &web_sys::Wind
         .unwrap_or(0.0);
     // Only a keyboard (or a pinch zoom) makes the visible area smaller than the layout one.
     if vv.height() + 1.0 < layout_height {
-        let _ = style.set_property("--allo-vv-top", &format!("{}px", vv.offset_top()));
-        let _ = style.set_property("--allo-vv-height", &format!("{}px", vv.height()));
+        let _ = style.set_property("--allo-vv-top", &px(vv.offset_top()));
+        let _ = style.set_property("--allo-vv-height", &px(vv.height()));
     } else {
         let _ = style.remove_property("--allo-vv-top");
         let _ = style.remove_property("--allo-vv-height");
     }
     reveal_focus(panel);
+}
+
+/// A length in CSS pixels, to the hundredth (the printer in `allo_core::number` keeps core's
+/// float formatting out of the wasm).
+fn px(v: f64) -> String {
+    format!(
+        "{}px",
+        allo_core::number::to_string((v * 100.0).round() / 100.0)
+    )
 }
 
 /// Scrolls `panel` (only the panel: the shop's page stays where it is) so that its focused
