@@ -476,6 +476,8 @@ enum DueNote {
 }
 
 struct HistoryRow {
+    /// Sort key (stored UTC instant): status changes and replies in one time line.
+    sort: String,
     at: String,
     by: String,
     change: String,
@@ -543,6 +545,7 @@ struct ItemPage<'a> {
     original_due: String,
     due_input: String,
     by: &'a str,
+    reply: ReplyBox,
 }
 
 /// What the item page shows beside the record itself.
@@ -553,6 +556,22 @@ pub struct ItemExtras {
     pub attempts: Vec<AttemptRow>,
     /// Whether the first call kept the promise, in words, once a call was made.
     pub promise_kept: Option<String>,
+    /// The owner's replies by email, oldest first (shown in the history).
+    pub replies: Vec<crate::store::ReplyRow>,
+    /// Whether the reply form is offered, and if not why.
+    pub reply: ReplyBox,
+}
+
+/// The item page's reply form, or why there is none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReplyBox {
+    /// Visitor emails are off (no --smtp-host or no --public-url), or the visitor left none.
+    #[default]
+    Hidden,
+    /// The form, replying to this address.
+    Form(String),
+    /// The visitor unsubscribed from this request's emails.
+    Unsubscribed,
 }
 
 /// One submission with its history, its deliveries and the status form, times in `zone`.
@@ -672,9 +691,10 @@ pub fn item(
             }
         })
         .collect();
-    let history = history
+    let mut history: Vec<HistoryRow> = history
         .iter()
         .map(|e| HistoryRow {
+            sort: e.at.clone(),
             at: zone.show(&e.at),
             by: e.by.clone(),
             change: if e.from == e.to {
@@ -693,6 +713,27 @@ pub fn item(
             }),
         })
         .collect();
+    history.extend(extras.replies.iter().map(|reply| {
+        let state = match (&reply.delivered_at, &reply.failed_at) {
+            (Some(at), _) => format!("delivered {}", zone.show(at)),
+            (None, Some(_)) => format!(
+                "not delivered: {}",
+                reply.last_error.as_deref().unwrap_or("gave up")
+            ),
+            (None, None) if reply.attempts == 0 => "queued".to_owned(),
+            (None, None) => format!("retrying: {}", reply.last_error.as_deref().unwrap_or("")),
+        };
+        HistoryRow {
+            sort: reply.at.clone(),
+            at: zone.show(&reply.at),
+            by: reply.by.clone(),
+            change: format!("replied by email ({state})"),
+            note: reply.body.clone(),
+            message: None,
+            due: None,
+        }
+    }));
+    history.sort_by(|a, b| a.sort.cmp(&b.sort));
     let page = ItemPage {
         layout: Layout::new(Some(csrf), Nav::None),
         title: format!("{} {}", r.kind, r.reference),
@@ -730,6 +771,7 @@ pub fn item(
         original_due: zone.show(r.callback_due_by.as_deref().unwrap_or("")),
         due_input: zone.input_value(r.rescheduled_due_by.as_deref().unwrap_or("")),
         by,
+        reply: extras.reply,
     };
     render(&page)
 }

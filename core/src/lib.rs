@@ -16,6 +16,8 @@ pub mod hours;
 pub mod i18n;
 pub mod id;
 pub mod json;
+#[cfg(feature = "mail")]
+pub mod mail_text;
 pub mod outbox;
 pub mod phone;
 pub mod promise;
