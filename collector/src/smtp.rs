@@ -177,8 +177,14 @@ impl Sender {
             }
             source = cause.source();
         }
+        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
         if e.is_tls() || text.to_ascii_lowercase().contains("certificate") {
             format!("TLS with {}: {text}", self.host)
+        } else if matches!(code.as_str(), "530" | "534" | "535" | "538")
+            || text.contains("authentication mechanism")
+        {
+            // The login was refused (RFC 4954's codes): say which step, never the password.
+            format!("AUTH with {}: {text}", self.host)
         } else {
             text
         }
