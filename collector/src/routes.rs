@@ -238,6 +238,7 @@ impl VisitorStatus {
                     _ => Next::Nothing,
                 },
             }),
+            answered_at: self.answered_at.clone(),
         }
     }
 }

@@ -129,6 +129,7 @@ pub fn missed_call(missed: &MissedCall, lang: Lang, now: &str, zone: &Zone) -> S
         due_by: None,
         overdue: false,
         missed: Some(missed.clone()),
+        answered_at: None,
     };
     let strings = lang.strings();
     status
