@@ -853,6 +853,62 @@ mod tests {
     }
 
     #[test]
+    fn visitor_emails_need_smtp_and_a_public_url_and_known_strings() {
+        let smtp = [
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-from",
+            "shop@example.com",
+            "--smtp-to",
+            "owner@example.com",
+        ];
+        assert!(
+            parse(&smtp).unwrap().visitor_mail().unwrap().is_none(),
+            "no --public-url"
+        );
+        let on = [&smtp[..], &["--public-url", "https://shop.example"]].concat();
+        let m = parse(&on).unwrap().visitor_mail().unwrap().unwrap();
+        assert_eq!(
+            (m.reply_to.as_str(), m.receipts),
+            ("owner@example.com", false)
+        );
+        let e = parse(&["--visitor-receipts"])
+            .unwrap()
+            .visitor_mail()
+            .unwrap_err();
+        assert!(e.contains("--smtp-host"), "{e}");
+        assert!(
+            parse(&["--smtp-tls", "--smtp-starttls"]).is_err(),
+            "one TLS mode"
+        );
+
+        let dir = std::env::temp_dir().join(format!("allo-strings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("strings.json");
+        std::fs::write(
+            &file,
+            r#"{"label_promise": "Our word", "fr": {"label_promise": "Parole"}}"#,
+        )
+        .unwrap();
+        let args = [&on[..], &["--visitor-strings", file.to_str().unwrap()]].concat();
+        let m = parse(&args).unwrap().visitor_mail().unwrap().unwrap();
+        assert_eq!(m.overrides.len(), 2);
+        for (bad, named) in [
+            (r#"{"no_such": "x"}"#, "unknown key `no_such`"),
+            (r#"{"xx": {"label_promise": "x"}}"#, "unknown language `xx`"),
+            ("[", "not JSON"),
+        ] {
+            std::fs::write(&file, bad).unwrap();
+            let e = parse(&args).unwrap().visitor_mail().unwrap_err();
+            assert!(
+                e.starts_with("--visitor-strings ") && e.contains(named),
+                "{e}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn new_flags_defaults_and_values() {
         let c = parse(&[]).unwrap();
         assert_eq!((c.rate_limit, c.rate_burst, c.phone_limit), (20, 10, 3));
