@@ -233,8 +233,13 @@ pub struct Config {
     #[arg(long, env = "ALLO_SMTP_STARTTLS")]
     pub smtp_starttls: bool,
 
-    /// PEM file of extra CA certificates trusted for --smtp-starttls (a private relay's own
-    /// CA), beside the bundled Mozilla roots.
+    /// Speak TLS from the first byte ("implicit TLS", SMTPS, usually port 465) instead of
+    /// plain text; the certificate is checked like --smtp-starttls's.
+    #[arg(long, env = "ALLO_SMTP_TLS", conflicts_with = "smtp_starttls")]
+    pub smtp_tls: bool,
+
+    /// PEM file of extra CA certificates trusted for --smtp-starttls or --smtp-tls (a private
+    /// relay's own CA), beside the bundled Mozilla roots.
     #[arg(long, env = "ALLO_SMTP_CA_FILE", value_name = "PATH")]
     pub smtp_ca_file: Option<PathBuf>,
 
@@ -247,6 +252,24 @@ pub struct Config {
     /// proxy) or `http://127.0.0.1:8080`; notifications link to `URL/inbox/item/ID`.
     #[arg(long, env = "ALLO_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+
+    /// Where visitors' answers to the shop's emails go (`Reply-To`); default: the first
+    /// --smtp-to.
+    #[arg(long, env = "ALLO_SMTP_REPLY_TO", value_name = "ADDRESS", value_parser = crate::mail::parse_address)]
+    pub smtp_reply_to: Option<String>,
+
+    /// Also email each visitor who left an address a receipt of their request: the
+    /// reference, what they asked, the promise exactly as the widget showed it, a link to
+    /// their status page. (Delay and missed-call notices and the inbox's replies go to them
+    /// whenever --smtp-host and --public-url are set.)
+    #[arg(long, env = "ALLO_VISITOR_RECEIPTS")]
+    pub visitor_receipts: bool,
+
+    /// JSON file of the owner's wording for visitor emails and pages, like the widget's
+    /// `strings`: `{"label_promise": "…", "fr": {"label_promise": "…"}}` (keys: see
+    /// docs/inbox.md); an unknown key or language stops the collector at start.
+    #[arg(long, env = "ALLO_VISITOR_STRINGS", value_name = "PATH")]
+    pub visitor_strings: Option<PathBuf>,
 
     /// Time zone the inbox shows times in and reads typed times and dates in, also used for
     /// the times in notification emails and Slack-format webhooks: an IANA name such as
@@ -276,6 +299,52 @@ pub struct Config {
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
+}
+
+/// Reads `--visitor-strings`: `{"key": "text", "fr": {"key": "text"}}` into (language or
+/// `*`, key, text), refusing unknown keys and languages by name.
+pub fn read_visitor_strings(
+    path: &std::path::Path,
+) -> Result<Vec<(String, String, String)>, String> {
+    use allo_core::mail_text::MailStrings;
+    let flag = format!("--visitor-strings {}", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{flag}: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{flag}: not JSON: {e}"))?;
+    let top = value
+        .as_object()
+        .ok_or_else(|| format!("{flag}: expected an object of strings"))?;
+    let known = |key: &str| -> Result<(), String> {
+        if MailStrings::KEYS.contains(&key) {
+            Ok(())
+        } else {
+            Err(format!("{flag}: unknown key `{key}`"))
+        }
+    };
+    let mut out = Vec::new();
+    for (name, v) in top {
+        match v {
+            serde_json::Value::String(text) => {
+                known(name)?;
+                out.push(("*".to_owned(), name.clone(), text.clone()));
+            }
+            serde_json::Value::Object(per_lang) => {
+                let lang = allo_core::i18n::Lang::ALL
+                    .into_iter()
+                    .find(|l| l.code() == name)
+                    .ok_or_else(|| format!("{flag}: unknown language `{name}`"))?;
+                for (key, text) in per_lang {
+                    known(key)?;
+                    let text = text
+                        .as_str()
+                        .ok_or_else(|| format!("{flag}: `{name}.{key}` is not a string"))?;
+                    out.push((lang.code().to_owned(), key.clone(), text.to_owned()));
+                }
+            }
+            _ => return Err(format!("{flag}: `{name}` is not a string or an object")),
+        }
+    }
+    Ok(out)
 }
 
 /// Checks `--public-url`: an absolute `http(s)://host[:port][/path]`, kept without a trailing
@@ -408,9 +477,13 @@ impl Config {
             smtp_username: None,
             smtp_password: None,
             smtp_starttls: false,
+            smtp_tls: false,
             smtp_ca_file: None,
             smtp_retry: Duration::from_secs(30),
             public_url: None,
+            smtp_reply_to: None,
+            visitor_receipts: false,
+            visitor_strings: None,
             timezone: Zone::utc(),
             callback_attempts: crate::attempts::DEFAULT_MAX_FAILED,
             opening_hours: None,
@@ -473,8 +546,11 @@ impl Config {
         if self.smtp_to.is_empty() {
             return Err("--smtp-host needs at least one --smtp-to (who gets notified)".into());
         }
-        if self.smtp_ca_file.is_some() && !self.smtp_starttls {
-            return Err("--smtp-ca-file is only used with --smtp-starttls".into());
+        if self.smtp_starttls && self.smtp_tls {
+            return Err("--smtp-starttls and --smtp-tls: choose one".into());
+        }
+        if self.smtp_ca_file.is_some() && !self.smtp_starttls && !self.smtp_tls {
+            return Err("--smtp-ca-file is only used with --smtp-starttls or --smtp-tls".into());
         }
         if self.smtp_username.is_some() != self.smtp_password.is_some() {
             return Err("--smtp-username and --smtp-password go together".into());
@@ -489,7 +565,13 @@ impl Config {
                 port: self.smtp_port,
                 username: self.smtp_username.clone(),
                 password: self.smtp_password.clone(),
-                starttls: self.smtp_starttls,
+                security: if self.smtp_tls {
+                    crate::smtp::Security::Tls
+                } else if self.smtp_starttls {
+                    crate::smtp::Security::StartTls
+                } else {
+                    crate::smtp::Security::Plain
+                },
                 helo,
                 ca_file: self.smtp_ca_file.clone(),
             },
@@ -500,6 +582,40 @@ impl Config {
                 zone: self.timezone.clone(),
             },
         )))
+    }
+
+    /// The settings of emails to visitors: `None` without SMTP or without --public-url (every
+    /// email links to the visitor's status page), an error for a half-configured or broken
+    /// --visitor-strings.
+    pub fn visitor_mail(&self) -> Result<Option<crate::visitor_mail::VisitorMail>, String> {
+        let overrides = match &self.visitor_strings {
+            Some(path) => read_visitor_strings(path)?,
+            None => Vec::new(),
+        };
+        let Some((_, settings)) = self.mail()? else {
+            if self.visitor_receipts {
+                return Err("--visitor-receipts needs --smtp-host".into());
+            }
+            return Ok(None);
+        };
+        let Some(public_url) = self.public_url.clone() else {
+            if self.visitor_receipts {
+                return Err("--visitor-receipts needs --public-url (receipts link to the visitor's status page)".into());
+            }
+            return Ok(None);
+        };
+        Ok(Some(crate::visitor_mail::VisitorMail {
+            reply_to: self
+                .smtp_reply_to
+                .clone()
+                .or_else(|| settings.to.first().cloned())
+                .unwrap_or_else(|| settings.from.clone()),
+            from: settings.from,
+            public_url,
+            receipts: self.visitor_receipts,
+            overrides,
+            zone: self.timezone.clone(),
+        }))
     }
 
     /// The TLS settings for https webhooks: Mozilla's roots plus `--webhook-ca-file`. The
@@ -734,6 +850,62 @@ mod tests {
                 "{bad:?} should fail the command line"
             );
         }
+    }
+
+    #[test]
+    fn visitor_emails_need_smtp_and_a_public_url_and_known_strings() {
+        let smtp = [
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-from",
+            "shop@example.com",
+            "--smtp-to",
+            "owner@example.com",
+        ];
+        assert!(
+            parse(&smtp).unwrap().visitor_mail().unwrap().is_none(),
+            "no --public-url"
+        );
+        let on = [&smtp[..], &["--public-url", "https://shop.example"]].concat();
+        let m = parse(&on).unwrap().visitor_mail().unwrap().unwrap();
+        assert_eq!(
+            (m.reply_to.as_str(), m.receipts),
+            ("owner@example.com", false)
+        );
+        let e = parse(&["--visitor-receipts"])
+            .unwrap()
+            .visitor_mail()
+            .unwrap_err();
+        assert!(e.contains("--smtp-host"), "{e}");
+        assert!(
+            parse(&["--smtp-tls", "--smtp-starttls"]).is_err(),
+            "one TLS mode"
+        );
+
+        let dir = std::env::temp_dir().join(format!("allo-strings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("strings.json");
+        std::fs::write(
+            &file,
+            r#"{"label_promise": "Our word", "fr": {"label_promise": "Parole"}}"#,
+        )
+        .unwrap();
+        let args = [&on[..], &["--visitor-strings", file.to_str().unwrap()]].concat();
+        let m = parse(&args).unwrap().visitor_mail().unwrap().unwrap();
+        assert_eq!(m.overrides.len(), 2);
+        for (bad, named) in [
+            (r#"{"no_such": "x"}"#, "unknown key `no_such`"),
+            (r#"{"xx": {"label_promise": "x"}}"#, "unknown language `xx`"),
+            ("[", "not JSON"),
+        ] {
+            std::fs::write(&file, bad).unwrap();
+            let e = parse(&args).unwrap().visitor_mail().unwrap_err();
+            assert!(
+                e.starts_with("--visitor-strings ") && e.contains(named),
+                "{e}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

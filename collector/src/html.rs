@@ -620,6 +620,8 @@ enum DueNote {
 }
 
 struct HistoryRow {
+    /// Sort key (stored UTC instant): status changes and replies in one time line.
+    sort: String,
     at: String,
     by: String,
     change: String,
@@ -690,6 +692,7 @@ struct ItemPage<'a> {
     taken: Option<String>,
     take: Option<TakeForm>,
     reassign: Vec<Opt>,
+    reply: ReplyBox,
 }
 
 /// What the item page shows beside the record itself.
@@ -700,6 +703,22 @@ pub struct ItemExtras {
     pub attempts: Vec<AttemptRow>,
     /// Whether the first call kept the promise, in words, once a call was made.
     pub promise_kept: Option<String>,
+    /// The owner's replies by email, oldest first (shown in the history).
+    pub replies: Vec<crate::store::ReplyRow>,
+    /// Whether the reply form is offered, and if not why.
+    pub reply: ReplyBox,
+}
+
+/// The item page's reply form, or why there is none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReplyBox {
+    /// Visitor emails are off (no --smtp-host or no --public-url), or the visitor left none.
+    #[default]
+    Hidden,
+    /// The form, replying to this address.
+    Form(String),
+    /// The visitor unsubscribed from this request's emails.
+    Unsubscribed,
 }
 
 /// One submission with its history, its deliveries and the status form, times in `zone`.
@@ -820,9 +839,10 @@ pub fn item(
             }
         })
         .collect();
-    let history = history
+    let mut history: Vec<HistoryRow> = history
         .iter()
         .map(|e| HistoryRow {
+            sort: e.at.clone(),
             at: zone.show(&e.at),
             by: e.by.clone(),
             change: if e.from == e.to {
@@ -841,6 +861,27 @@ pub fn item(
             }),
         })
         .collect();
+    history.extend(extras.replies.iter().map(|reply| {
+        let state = match (&reply.delivered_at, &reply.failed_at) {
+            (Some(at), _) => format!("delivered {}", zone.show(at)),
+            (None, Some(_)) => format!(
+                "not delivered: {}",
+                reply.last_error.as_deref().unwrap_or("gave up")
+            ),
+            (None, None) if reply.attempts == 0 => "queued".to_owned(),
+            (None, None) => format!("retrying: {}", reply.last_error.as_deref().unwrap_or("")),
+        };
+        HistoryRow {
+            sort: reply.at.clone(),
+            at: zone.show(&reply.at),
+            by: reply.by.clone(),
+            change: format!("replied by email ({state})"),
+            note: reply.body.clone(),
+            message: None,
+            due: None,
+        }
+    }));
+    history.sort_by(|a, b| a.sort.cmp(&b.sort));
     let page = ItemPage {
         layout: Layout::new(Some(csrf), Nav::None).for_team(team),
         title: format!("{} {}", r.kind, r.reference),
@@ -895,6 +936,7 @@ pub fn item(
                 )
                 .collect()
         },
+        reply: extras.reply,
     };
     render(&page)
 }

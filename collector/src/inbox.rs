@@ -7,6 +7,7 @@
 //! | GET    | `/inbox/queue/fragment`     | the queue's cards alone, for the live script    |
 //! | GET    | `/inbox/item/{id}`          | one submission, its calls, history, deliveries, the status form |
 //! | POST   | `/inbox/item/{id}/status`   | form `csrf`, `status`, `note`, `by`, `visitor_message`, `due_by` → 303 |
+//! | POST   | `/inbox/item/{id}/reply`    | form `csrf`, `body` → the reply emailed to the visitor, 303 |
 //! | POST   | `/inbox/item/{id}/attempt`  | form `csrf`, `outcome`, `retry` (`30m`…, `tomorrow`), `retry_at`, `note`, `by`, `back` → 303 |
 //! | GET    | `/inbox/export.csv`, `.json`| the list's rows with the same filters           |
 //! | POST   | `/inbox/item/{id}/assign`   | form `csrf`, `to` (`me`, an account id, empty: nobody) → 303 |
@@ -73,9 +74,49 @@ pub struct InboxState {
     pub zone: Zone,
     /// How callbacks are called back: attempts allowed, hours retries fall in.
     pub calls: Arc<CallPolicy>,
+    /// Emails to visitors (replies, delay and missed-call notices); `None` when off.
+    pub visitor: Option<VisitorEmails>,
+}
+
+/// What the inbox needs to email visitors.
+#[derive(Clone)]
+pub struct VisitorEmails {
+    /// Their settings and texts.
+    pub mail: Arc<crate::visitor_mail::VisitorMail>,
+    /// The status-token key, for the links in the emails.
+    pub key: Arc<crate::status_token::StatusKey>,
+    /// Wakes the outbox's sender.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 impl InboxState {
+    /// Emails visitors about the owner's changes and replies.
+    pub fn with_visitor_emails(mut self, visitor: Option<VisitorEmails>) -> InboxState {
+        self.visitor = visitor;
+        self
+    }
+
+    /// Queues `message` (an email to the visitor of `id`) and wakes the sender; a failure
+    /// is logged, not shown: the owner's change itself is saved.
+    async fn notify(&self, id: &str, message: Option<crate::visitor_mail::Rendered>) {
+        let (Some(visitor), Some(rendered)) = (&self.visitor, message) else {
+            return;
+        };
+        let key = rendered.message.event_key.clone();
+        match self
+            .store
+            .queue_notices(id.to_owned(), time::now_rfc3339(), vec![rendered.message])
+            .await
+        {
+            Ok(0) => tracing::info!(%id, ?key, "visitor email already queued (or unsubscribed)"),
+            Ok(_) => {
+                tracing::info!(%id, ?key, "visitor email queued");
+                visitor.wake.notify_one();
+            }
+            Err(e) => tracing::error!(%id, ?key, error = %e, "visitor email not queued"),
+        }
+    }
+
     /// The inbox of the accounts in `store`, with `token` (if any) as the API credential.
     pub fn new(store: Arc<dyn Store>, token: Option<&str>, trust_proxy: bool) -> InboxState {
         InboxState {
@@ -85,6 +126,7 @@ impl InboxState {
             trust_proxy,
             zone: Zone::utc(),
             calls: Arc::new(CallPolicy::default()),
+            visitor: None,
         }
     }
 
@@ -171,6 +213,7 @@ pub fn router(state: InboxState) -> Router {
         .route("/inbox/item/{id}", get(item))
         .route("/inbox/item/{id}/status", post(set_status))
         .route("/inbox/item/{id}/attempt", post(record_attempt))
+        .route("/inbox/item/{id}/reply", post(reply))
         .route("/inbox/export.csv", get(export_csv))
         .route("/inbox/export.json", get(export_json))
         .route("/inbox/{*rest}", axum::routing::any(not_found))
@@ -584,6 +627,10 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
         Ok(t) => t,
         Err(r) => return r,
     };
+    let replies = match state.store.replies(id.clone()).await {
+        Ok(r) => r,
+        Err(e) => return storage_error(e),
+    };
     match state.store.get(id).await {
         Ok(Some((record, history))) => {
             let team = match team
@@ -593,11 +640,23 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
                 Ok(t) => t,
                 Err(r) => return r,
             };
+            let reply = match (&state.visitor, &record.visitor_email) {
+                (Some(_), Some(_)) if record.unsubscribed_at.is_some() => {
+                    html::ReplyBox::Unsubscribed
+                }
+                (Some(_), Some(_)) => match crate::visitor_mail::VisitorMail::recipient(&record) {
+                    Some(to) => html::ReplyBox::Form(to),
+                    None => html::ReplyBox::Hidden,
+                },
+                _ => html::ReplyBox::Hidden,
+            };
             let now = time::now_millis() as i64;
             let extras = ItemExtras {
                 call: html::call_card(&record, owner.csrf(), now, &state.calls),
                 attempts: html::attempt_rows(&attempts, &state.zone),
                 promise_kept: html::promise_kept_text(&record, &state.zone),
+                replies,
+                reply,
             };
             Html(html::item(
                 &record,
@@ -729,6 +788,16 @@ async fn record_attempt(
         Ok(Recorded::Done(applied)) => {
             tracing::info!(%id, outcome = outcome.as_str(), retry_at = ?applied.retry_at,
                 other_channel = applied.other_channel, "call recorded");
+            if let (Some(visitor), true) = (&state.visitor, outcome.failed()) {
+                // The record as it is now: its last call, the retry time, the other channel.
+                if let Ok(Some((record, _))) = state.store.get(id.clone()).await {
+                    let notice =
+                        visitor
+                            .mail
+                            .missed_call(&record, &time::now_rfc3339(), &visitor.key);
+                    state.notify(&id, notice).await;
+                }
+            }
             let to = if form.back == "queue" {
                 "/inbox?view=callbacks".to_owned()
             } else {
@@ -820,23 +889,140 @@ async fn set_status(
             }
         },
     };
+    // The record before the change: the delay notice says the old time and the new one.
+    let before = match (&state.visitor, status, due_by.as_deref()) {
+        (Some(_), Status::Delayed, Some(due)) if !due.is_empty() => {
+            match state.store.get(id.clone()).await {
+                Ok(found) => found.map(|(r, _)| r),
+                Err(e) => return storage_error(e),
+            }
+        }
+        _ => None,
+    };
     let change = StatusChange {
         status,
         by,
         note,
         at: time::now_rfc3339(),
-        visitor_message,
-        due_by,
+        visitor_message: visitor_message.clone(),
+        due_by: due_by.clone(),
     };
     match state.store.change_status(id.clone(), change).await {
         Ok(true) => {
             tracing::info!(%id, status = status.as_str(), "status changed");
+            if let (Some(visitor), Some(before), Some(due)) = (&state.visitor, &before, &due_by) {
+                let message = visitor_message
+                    .as_deref()
+                    .or(before.visitor_message.as_deref());
+                let notice =
+                    visitor
+                        .mail
+                        .delay(before, due, message, &time::now_rfc3339(), &visitor.key);
+                state.notify(&id, notice).await;
+            }
             Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
         }
         Ok(false) => page_error(
             StatusCode::NOT_FOUND,
             "Not found",
             "No submission has this id.",
+            &owner,
+        ),
+        Err(e) => storage_error(e),
+    }
+}
+
+/// Longest reply to a visitor.
+pub const REPLY_MAX: usize = 5000;
+
+/// The reply form.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn reply(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Path(id): Path<String>,
+    Form(form): Form<ReplyForm>,
+) -> Response {
+    let id = allo_core::id::canonical(&id);
+    // The CSRF check, and who is writing: the inbox's current actor (one call, see `signed`).
+    let (_, by) = match signed(&owner, &form.csrf, "", "") {
+        Ok(checked) => checked,
+        Err(refused) => return *refused,
+    };
+    let text = form.body.trim().replace("\r\n", "\n").replace('\0', "");
+    if text.is_empty() {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Empty reply",
+            "Write the reply to the visitor first.",
+            &owner,
+        );
+    }
+    if text.chars().count() > REPLY_MAX {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Reply too long",
+            &format!("Keep the reply under {REPLY_MAX} characters."),
+            &owner,
+        );
+    }
+    let Some(visitor) = &state.visitor else {
+        return page_error(
+            StatusCode::BAD_REQUEST,
+            "Email is off",
+            "Replies need --smtp-host and --public-url.",
+            &owner,
+        );
+    };
+    let record = match state.store.get(id.clone()).await {
+        Ok(Some((r, _))) => r,
+        Ok(None) => {
+            return page_error(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "No submission has this id.",
+                &owner,
+            )
+        }
+        Err(e) => return storage_error(e),
+    };
+    let Some(rendered) = visitor.mail.reply(&record, &text, &visitor.key) else {
+        let why = if record.unsubscribed_at.is_some() {
+            "The visitor asked for no more emails about this request."
+        } else {
+            "The visitor left no usable email address."
+        };
+        return page_error(StatusCode::BAD_REQUEST, "No email to reply to", why, &owner);
+    };
+    let new = crate::store::NewReply {
+        at: time::now_rfc3339(),
+        by,
+        body: text,
+        message_id: rendered.message_id.clone(),
+    };
+    match state.store.reply(id.clone(), new, rendered.message).await {
+        Ok(crate::store::Replied::Done) => {
+            tracing::info!(%id, "reply queued");
+            visitor.wake.notify_one();
+            Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
+        }
+        Ok(crate::store::Replied::NotFound) => page_error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "No submission has this id.",
+            &owner,
+        ),
+        Ok(crate::store::Replied::Unsubscribed) => page_error(
+            StatusCode::BAD_REQUEST,
+            "No email to reply to",
+            "The visitor asked for no more emails about this request.",
             &owner,
         ),
         Err(e) => storage_error(e),

@@ -44,6 +44,8 @@ pub mod store;
 pub mod time;
 pub mod tls;
 pub mod users;
+pub mod visitor_mail;
+pub mod visitor_page;
 pub mod visitor_text;
 pub mod webhook;
 pub mod zone;
@@ -81,6 +83,7 @@ pub fn app(
     origins: OriginPolicy,
     site: Option<&Path>,
 ) -> Router {
+    let pages = visitor_page::router(state.clone());
     let api = routes::router(state)
         .layer(middleware::from_fn_with_state(
             Arc::new(origins),
@@ -96,6 +99,8 @@ pub fn app(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(API_CSP),
         ));
+    // The visitor's pages are documents with their own CSP, outside the API's headers.
+    let api = api.merge(pages);
     // Not mounted at all without a token: /inbox is then an ordinary 404.
     let api = match inbox {
         Some(inbox) => api.merge(inbox::router(inbox)),
@@ -200,6 +205,12 @@ impl Collector {
             }
         }
         let mail = config.mail().map_err(StartError)?;
+        let visitor_mail = config.visitor_mail().map_err(StartError)?.map(Arc::new);
+        if mail.is_some() && visitor_mail.is_none() {
+            tracing::info!(
+                "no --public-url: no emails to visitors (they link to the visitor's status page)"
+            );
+        }
         let webhook_tls = config.webhook_tls().map_err(StartError)?;
         // The socket first: a port in use is then reported before the database file is
         // created or migrated.
@@ -252,6 +263,7 @@ impl Collector {
                 .as_ref()
                 .map(|(_, settings)| Arc::new(settings.clone())),
             status_key: Arc::new(status_key),
+            visitor_mail: visitor_mail.clone(),
         };
         // The inbox opens for people with an account and for scripts with the token; with
         // neither there is nobody to let in, and /inbox stays a plain 404.
@@ -269,6 +281,11 @@ impl Collector {
             .with_zone(config.timezone.clone())
             .with_failures(Arc::clone(&failures))
             .with_calls(config.call_policy())
+            .with_visitor_emails(visitor_mail.as_ref().map(|mail| inbox::VisitorEmails {
+                mail: Arc::clone(mail),
+                key: Arc::clone(&state.status_key),
+                wake: Arc::clone(&wake),
+            }))
         });
         if inbox.is_none() {
             tracing::info!(
@@ -278,28 +295,34 @@ impl Collector {
         if !config.webhook_urls.is_empty() && config.webhook_secret.is_none() {
             tracing::warn!("--webhook-url without --webhook-secret: deliveries are unsigned");
         }
-        let tls = match &mail {
-            Some((server, _)) if server.starttls => Some(
-                tls::client_config(server.ca_file.as_deref(), "--smtp-ca-file")
-                    .map_err(|e| StartError(e.to_string()))?,
-            ),
-            _ => None,
+        let sender = match &mail {
+            Some((server, _)) => {
+                if server.security != smtp::Security::Plain {
+                    // Read and checked here for a clear start-up error naming the file.
+                    tls::client_config(server.ca_file.as_deref(), "--smtp-ca-file")
+                        .map_err(|e| StartError(e.to_string()))?;
+                }
+                Some(smtp::Sender::new(server).map_err(|e| StartError(e.to_string()))?)
+            }
+            None => None,
         };
         // The numbering-plan metadata loads on first use: do it now, not in a visitor's
         // request.
         let _warm_up = tokio::task::spawn_blocking(|| phone::check("+33612345678"));
-        let mailer = mail.map(|(server, settings)| {
-            if server.username.is_some() && !server.starttls && !is_loopback(&server.host) {
+        let mailer = mail.zip(sender).map(|((server, settings), sender)| {
+            if server.username.is_some()
+                && server.security == smtp::Security::Plain
+                && !is_loopback(&server.host)
+            {
                 tracing::warn!(host = %server.host,
-                    "SMTP password sent without --smtp-starttls to a host that is not this machine");
+                    "SMTP password sent without --smtp-starttls or --smtp-tls to a host that is not this machine");
             }
             tracing::info!(host = %server.host, port = server.port, to = ?settings.to,
                 "email notifications on");
             Mailer {
-                server,
+                sender,
                 from: settings.from,
                 retry: config.smtp_retry,
-                tls,
             }
         });
         let forwarder = (!config.webhook_urls.is_empty() || mailer.is_some()).then(|| {

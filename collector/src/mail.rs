@@ -73,6 +73,7 @@ pub fn outbox_messages(record: &Record, settings: &MailSettings) -> Vec<OutboxMe
             url: to.clone(),
             message_id: message_id(record, &settings.from),
             payload: message.clone(),
+            event_key: None,
         })
         .collect()
 }

@@ -50,6 +50,8 @@ pub struct AppState {
     pub mail: Option<Arc<MailSettings>>,
     /// The key status tokens are derived from.
     pub status_key: Arc<StatusKey>,
+    /// Emails to visitors (receipts, notices, replies); `None` when they are off.
+    pub visitor_mail: Option<Arc<crate::visitor_mail::VisitorMail>>,
 }
 
 /// The submission endpoint's protections.
@@ -107,6 +109,8 @@ pub struct VisitorStatus {
     /// The last call, when it did not reach the visitor and the request is still open;
     /// `null` otherwise.
     pub attempt: Option<AttemptView>,
+    /// When the shop last answered the visitor by email (RFC 3339 UTC); `null` when never.
+    pub answered_at: Option<String>,
 }
 
 /// A call that did not reach the visitor, as the status endpoint tells it.
@@ -204,6 +208,37 @@ impl VisitorStatus {
             overdue: record.is_overdue(now),
             updated_at: record.updated_at().to_owned(),
             attempt: AttemptView::of(record, now, zone),
+            answered_at: record.answered_at.clone(),
+        }
+    }
+
+    /// The same status as the widget reads it from this JSON, for sentences written on the
+    /// server (the status page) with the widget's own rules.
+    pub fn request_status(&self) -> allo_core::status::RequestStatus {
+        use allo_core::status::{RequestStatus, Stage};
+        RequestStatus {
+            stage: match self.status {
+                "scheduled" => Stage::Scheduled,
+                "called_back" => Stage::CalledBack,
+                "handled" => Stage::Handled,
+                "delayed" => Stage::Delayed,
+                _ => Stage::Received,
+            },
+            message: self.message.clone(),
+            promise_text: self.promise.as_ref().map(|p| p.text.clone()),
+            due_by: self.promise.as_ref().map(|p| p.due_by.clone()),
+            overdue: self.overdue,
+            missed: self.attempt.as_ref().map(|a| MissedCall {
+                tried_at: a.tried_at.clone(),
+                wrong_number: a.outcome == "wrong_number",
+                retry_at: a.retry_at.clone(),
+                next: match a.next {
+                    "call" => Next::Call,
+                    "email" => Next::Email,
+                    _ => Next::Nothing,
+                },
+            }),
+            answered_at: self.answered_at.clone(),
         }
     }
 }
@@ -314,6 +349,14 @@ async fn submit(
     if let Some(mail) = &state.mail {
         outbox.extend(crate::mail::outbox_messages(&record, mail));
     }
+    if let Some(visitor) = &state.visitor_mail {
+        // In the submission's own transaction: a receipt is never lost nor sent twice.
+        outbox.extend(
+            visitor
+                .receipt(&record, &state.status_key)
+                .map(|r| r.message),
+        );
+    }
     let queued = !outbox.is_empty();
     let inserted = state
         .store
@@ -376,7 +419,29 @@ async fn status(
     headers: HeaderMap,
 ) -> Result<Json<VisitorStatus>, ApiError> {
     let peer = connect.map(|c| (c.0).0);
-    let ip = ratelimit::client_ip(peer, &headers, state.limits.trust_proxy);
+    // The header wins over the query; an unreadable query counts as no token.
+    let token = crate::auth::bearer(&headers)
+        .map(str::to_owned)
+        .or_else(|| query.ok().and_then(|Query(q)| q.token));
+    let record = visitor_record(&state, &id, token, peer, &headers).await?;
+    Ok(Json(VisitorStatus::of(
+        &record,
+        &crate::time::now_rfc3339(),
+        &state.webhooks.zone,
+    )))
+}
+
+/// The submission a visitor's status token opens, with every check of the status endpoint
+/// (rate limits, wrong-token count, the token checked before any database read), shared
+/// with the status page and unsubscribing.
+pub async fn visitor_record(
+    state: &AppState,
+    id: &str,
+    token: Option<String>,
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Result<Record, ApiError> {
+    let ip = ratelimit::client_ip(peer, headers, state.limits.trust_proxy);
     if let (Some(limiter), Some(ip)) = (&state.limits.status_per_ip, ip) {
         if let Err(wait) = limiter.check(&ip, Instant::now()) {
             return Err(ApiError::RateLimited {
@@ -385,13 +450,10 @@ async fn status(
             });
         }
     }
-    // The header wins over the query; an unreadable query counts as no token.
-    let token = crate::auth::bearer(&headers)
-        .map(str::to_owned)
-        .or_else(|| query.ok().and_then(|Query(q)| q.token))
+    let token = token
         .filter(|t| !t.trim().is_empty())
         .ok_or(ApiError::TokenRequired)?;
-    let id = allo_core::id::canonical(&id);
+    let id = allo_core::id::canonical(id);
     let failures = &state.limits.failures;
     if let Err(wait) = failures.refused(ip, Instant::now()) {
         return Err(ApiError::RateLimited {
@@ -410,11 +472,7 @@ async fn status(
         .await
         .map_err(|e| ApiError::Storage(e.to_string()))?
         .ok_or(ApiError::UnknownSubmission)?;
-    Ok(Json(VisitorStatus::of(
-        &record,
-        &crate::time::now_rfc3339(),
-        &state.webhooks.zone,
-    )))
+    Ok(record)
 }
 
 /// The `Content-Length` the client announced, if any and well-formed.

@@ -1,42 +1,53 @@
-//! A small SMTP client (RFC 5321) for owner notifications.
+//! Sending one rendered message through the owner's SMTP server, with `lettre`.
 //!
-//! Hand-written rather than `lettre`: lettre always pulls `url`, `idna` (with the ICU
-//! normalisation tables), `nom` and an email parser, a large share of this crate's build for
-//! what is, here, ten commands on one connection: greeting, `EHLO`, optionally `STARTTLS`
-//! and `AUTH`, `MAIL FROM`, `RCPT TO`, `DATA` with dot-stuffing, `QUIT`. Messages are
-//! rendered (and encoded as 7-bit quoted-printable) by [`crate::mail`], so no extension
-//! beyond `AUTH` is needed. Every step's failure is reported with the server's answer, which
-//! is what the inbox then shows as the delivery's last error.
+//! lettre speaks the protocol (EHLO, `STARTTLS` or TLS from the first byte, `AUTH PLAIN` or
+//! `LOGIN`, dot-stuffing, the answers' codes); this module only turns the collector's flags
+//! into one [`Sender`] built at start and maps lettre's errors to the line the inbox shows
+//! as a delivery's last error. Messages arrive here already rendered (headers and body, see
+//! [`crate::mail`] and [`crate::visitor_mail`]) and are sent as they are, so every retry
+//! from the outbox sends the same bytes with the same `Message-ID`.
 //!
-//! `STARTTLS` uses rustls with the settings of [`crate::tls`]: the server's certificate is
-//! checked against Mozilla's roots (bundled, so a bare container works) plus an optional CA
-//! file for a private relay. Once asked for, TLS is required: a server that does not offer
-//! it is an error, never a silent fall-back to plain text.
-use std::sync::Arc;
+//! TLS is rustls on the `ring` provider (no OpenSSL) with Mozilla's roots bundled, plus an
+//! optional CA file for a private relay (read and checked once at start by
+//! [`crate::tls::client_config`], for a clear start-up error). Once asked for, TLS is
+//! required: a server that does not offer `STARTTLS` is an error, never a silent fall-back
+//! to plain text.
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-use tokio_rustls::rustls;
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+
+/// How the connection to the server is protected.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Security {
+    /// Plain text (a relay on this machine or a trusted network).
+    #[default]
+    Plain,
+    /// Plain at first, upgraded with `STARTTLS` before anything else (port 587).
+    StartTls,
+    /// TLS from the first byte ("implicit TLS", SMTPS, port 465).
+    Tls,
+}
 
 /// How to reach the owner's mail server.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SmtpServer {
     /// Host name or address.
     pub host: String,
-    /// Port (25, 587 with STARTTLS, 2525 …).
+    /// Port (25, 587 with STARTTLS, 465 with TLS …).
     pub port: u16,
     /// Login, when the server wants one.
     pub username: Option<String>,
     /// Password for `username`.
     pub password: Option<String>,
-    /// Upgrade the connection with `STARTTLS` before anything else (required when set).
-    pub starttls: bool,
+    /// Plain, `STARTTLS` or TLS.
+    pub security: Security,
     /// The name this client gives in `EHLO`.
     pub helo: String,
-    /// Extra trusted CA certificates (PEM) for `STARTTLS`, beside Mozilla's roots.
+    /// Extra trusted CA certificates (PEM), beside Mozilla's roots.
     pub ca_file: Option<std::path::PathBuf>,
 }
 
@@ -47,237 +58,142 @@ impl std::fmt::Debug for SmtpServer {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("username", &self.username)
-            .field("starttls", &self.starttls)
+            .field("security", &self.security)
             .finish_non_exhaustive()
     }
 }
 
-/// How long the connection may take to open.
+/// How long the connection and each command may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Longest reply line accepted (RFC 5321 allows 512; servers sometimes exceed it a little).
-const MAX_LINE: usize = 4096;
 
-/// One reply: its code and text (lines joined with a space).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    /// The three-digit code.
-    pub code: u16,
-    /// The text after the code.
-    pub text: String,
+/// Why the SMTP settings could not be turned into a sender (a start-up error).
+#[derive(Debug, thiserror::Error)]
+pub enum SmtpError {
+    /// The CA file could not be read again after [`crate::tls::client_config`] accepted it.
+    #[error("--smtp-ca-file {path}: {reason}")]
+    CaFile {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// lettre refused the TLS parameters (a host name TLS cannot check, for one).
+    #[error("SMTP TLS settings for {host}: {reason}")]
+    Tls {
+        /// The server.
+        host: String,
+        /// lettre's reason.
+        reason: String,
+    },
 }
 
-/// Something SMTP can be spoken over: plain TCP, or TLS after `STARTTLS`.
-trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
-
-struct Conn {
-    io: BufReader<Box<dyn Stream>>,
+/// The transport built once from [`SmtpServer`]: cheap to clone, one connection per message
+/// (the outbox sends a few messages a minute; a pool would only hold idle connections open).
+#[derive(Clone)]
+pub struct Sender {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    host: String,
 }
 
-impl Conn {
-    async fn reply(&mut self) -> Result<Reply, String> {
-        let mut text = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            let n = (&mut self.io)
-                .take(MAX_LINE as u64)
-                .read_until(b'\n', &mut line)
-                .await
-                .map_err(|e| format!("reading the server's answer: {e}"))?;
-            if n == 0 {
-                return Err("the server closed the connection".into());
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sender {
+    /// The transport for `server`.
+    pub fn new(server: &SmtpServer) -> Result<Sender, SmtpError> {
+        let mut builder =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.host.as_str())
+                .port(server.port)
+                .timeout(Some(CONNECT_TIMEOUT))
+                .hello_name(ClientId::Domain(server.helo.clone()));
+        if server.security != Security::Plain {
+            let mut tls = TlsParameters::builder(server.host.clone())
+                .certificate_store(CertificateStore::WebpkiRoots);
+            if let Some(path) = &server.ca_file {
+                let shown = path.display().to_string();
+                let pem = std::fs::read(path).map_err(|e| SmtpError::CaFile {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                })?;
+                let cert = Certificate::from_pem(&pem).map_err(|e| SmtpError::CaFile {
+                    path: shown,
+                    reason: e.to_string(),
+                })?;
+                tls = tls.add_root_certificate(cert);
             }
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\r', '\n']);
-            let code = line
-                .get(..3)
-                .and_then(|c| c.parse::<u16>().ok())
-                .ok_or_else(|| format!("not an SMTP answer: {line:?}"))?;
-            let more = line.as_bytes().get(3) == Some(&b'-');
-            text.push(line.get(4..).unwrap_or("").to_owned());
-            if !more {
-                return Ok(Reply {
-                    code,
-                    text: text.join(" "),
-                });
+            let parameters = tls.build_rustls().map_err(|e| SmtpError::Tls {
+                host: server.host.clone(),
+                reason: e.to_string(),
+            })?;
+            builder = builder.tls(match server.security {
+                Security::Tls => Tls::Wrapper(parameters),
+                _ => Tls::Required(parameters),
+            });
+        }
+        if let (Some(user), Some(password)) = (&server.username, &server.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(Sender {
+            transport: builder.build(),
+            host: server.host.clone(),
+        })
+    }
+
+    /// Sends `message` (headers and body, CRLF line ends) from `from` to `to`. The error is
+    /// one line for the inbox: the step that failed and the server's answer when it gave one.
+    pub async fn send(&self, from: &str, to: &str, message: &str) -> Result<(), String> {
+        let envelope = Envelope::new(
+            Some(
+                from.parse()
+                    .map_err(|e| format!("sender address {from}: {e}"))?,
+            ),
+            vec![to
+                .parse()
+                .map_err(|e| format!("recipient address {to}: {e}"))?],
+        )
+        .map_err(|e| format!("envelope: {e}"))?;
+        self.transport
+            .send_raw(&envelope, message.as_bytes())
+            .await
+            .map(|_| ())
+            .map_err(|e| self.explain(&e))
+    }
+
+    /// lettre's error with its causes, named after the step that failed: "TLS with HOST: …"
+    /// for a refused handshake or certificate, as the inbox showed before lettre.
+    fn explain(&self, e: &lettre::transport::smtp::Error) -> String {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            let cause_text = cause.to_string();
+            if !text.contains(&cause_text) {
+                text.push_str(": ");
+                text.push_str(&cause_text);
             }
+            source = cause.source();
         }
-    }
-
-    async fn send(&mut self, line: &str) -> Result<(), String> {
-        let stream = self.io.get_mut();
-        stream
-            .write_all(format!("{line}\r\n").as_bytes())
-            .await
-            .map_err(|e| format!("sending to the server: {e}"))?;
-        stream
-            .flush()
-            .await
-            .map_err(|e| format!("sending to the server: {e}"))
-    }
-
-    /// Sends `line` and expects one of `ok`; `what` names the step in the error
-    /// (`shown` is logged instead of the line, so a password never appears).
-    async fn command(&mut self, line: &str, shown: &str, ok: &[u16]) -> Result<Reply, String> {
-        self.send(line).await?;
-        let reply = self.reply().await?;
-        if ok.contains(&reply.code) {
-            Ok(reply)
+        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+        if e.is_tls() || text.to_ascii_lowercase().contains("certificate") {
+            format!("TLS with {}: {text}", self.host)
+        } else if matches!(code.as_str(), "530" | "534" | "535" | "538")
+            || text.contains("authentication mechanism")
+        {
+            // The login was refused (RFC 4954's codes): say which step, never the password.
+            format!("AUTH with {}: {text}", self.host)
         } else {
-            Err(format!(
-                "{shown}: the server answered {} {}",
-                reply.code, reply.text
-            ))
+            text
         }
     }
-}
-
-/// The lines of an `EHLO` answer's text that name extensions, upper-cased.
-fn extensions(reply: &Reply) -> String {
-    reply.text.to_ascii_uppercase()
-}
-
-/// `DATA` content: every line starting with `.` gets another one, and the message ends with
-/// `CRLF . CRLF`.
-pub fn dot_stuff(message: &str) -> String {
-    let mut out = String::with_capacity(message.len() + 8);
-    for line in message.split_inclusive("\r\n") {
-        if line.starts_with('.') {
-            out.push('.');
-        }
-        out.push_str(line);
-    }
-    if !out.ends_with("\r\n") {
-        out.push_str("\r\n");
-    }
-    out.push_str(".\r\n");
-    out
-}
-
-/// Sends one message from `from` to `to` through `server`; `tls` is needed when the server
-/// is set to use `STARTTLS`. The caller bounds the whole exchange with a timeout.
-pub async fn send(
-    server: &SmtpServer,
-    tls: Option<&Arc<rustls::ClientConfig>>,
-    from: &str,
-    to: &str,
-    message: &str,
-) -> Result<(), String> {
-    let address = format!("{}:{}", server.host, server.port);
-    let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(&address))
-        .await
-        .map_err(|_| {
-            format!(
-                "connecting to {address}: no answer within {}s",
-                CONNECT_TIMEOUT.as_secs()
-            )
-        })?
-        .map_err(|e| format!("connecting to {address}: {e}"))?;
-    let _ = tcp.set_nodelay(true);
-    let mut conn = Conn {
-        io: BufReader::new(Box::new(tcp)),
-    };
-    let greeting = conn.reply().await?;
-    if greeting.code != 220 {
-        return Err(format!(
-            "{address} greeted with {} {}",
-            greeting.code, greeting.text
-        ));
-    }
-    let ehlo = format!("EHLO {}", server.helo);
-    let mut caps = extensions(&conn.command(&ehlo, "EHLO", &[250]).await?);
-    if server.starttls {
-        if !caps.contains("STARTTLS") {
-            return Err(format!(
-                "{address} does not offer STARTTLS (--smtp-starttls is set)"
-            ));
-        }
-        let config = tls.ok_or("STARTTLS is set but no TLS configuration was built")?;
-        conn.command("STARTTLS", "STARTTLS", &[220]).await?;
-        conn = upgrade(conn, &server.host, config).await?;
-        caps = extensions(&conn.command(&ehlo, "EHLO after STARTTLS", &[250]).await?);
-    }
-    if let (Some(user), Some(password)) = (&server.username, &server.password) {
-        if caps.contains("PLAIN") || !caps.contains("LOGIN") {
-            let secret = BASE64.encode(format!("\0{user}\0{password}"));
-            conn.command(&format!("AUTH PLAIN {secret}"), "AUTH PLAIN", &[235])
-                .await?;
-        } else {
-            conn.command("AUTH LOGIN", "AUTH LOGIN", &[334]).await?;
-            conn.command(&BASE64.encode(user), "AUTH LOGIN (user name)", &[334])
-                .await?;
-            conn.command(&BASE64.encode(password), "AUTH LOGIN (password)", &[235])
-                .await?;
-        }
-    }
-    conn.command(
-        &format!("MAIL FROM:<{from}>"),
-        &format!("MAIL FROM:<{from}>"),
-        &[250],
-    )
-    .await?;
-    conn.command(
-        &format!("RCPT TO:<{to}>"),
-        &format!("RCPT TO:<{to}>"),
-        &[250, 251],
-    )
-    .await?;
-    conn.command("DATA", "DATA", &[354]).await?;
-    let data = dot_stuff(message);
-    // The terminating ".\r\n" is part of `data`: send it without the extra line end.
-    let stream = conn.io.get_mut();
-    stream
-        .write_all(data.as_bytes())
-        .await
-        .map_err(|e| format!("sending the message: {e}"))?;
-    stream
-        .flush()
-        .await
-        .map_err(|e| format!("sending the message: {e}"))?;
-    let accepted = conn.reply().await?;
-    if accepted.code != 250 {
-        return Err(format!(
-            "the message was refused: {} {}",
-            accepted.code, accepted.text
-        ));
-    }
-    // The message is accepted; a failed goodbye changes nothing.
-    let _ = conn.command("QUIT", "QUIT", &[221]).await;
-    Ok(())
-}
-
-/// Wraps the connection in TLS after the server's `220` to `STARTTLS`.
-async fn upgrade(
-    conn: Conn,
-    host: &str,
-    config: &Arc<rustls::ClientConfig>,
-) -> Result<Conn, String> {
-    // Bytes the server sent before the handshake would be trusted as if they came through
-    // TLS (the STARTTLS command-injection attack): refuse.
-    if !conn.io.buffer().is_empty() {
-        return Err("the server sent data before the TLS handshake; refusing".into());
-    }
-    let name = rustls_pki_types::ServerName::try_from(host.to_owned())
-        .map_err(|e| format!("`{host}` is not a name TLS can check: {e}"))?;
-    let stream = tokio_rustls::TlsConnector::from(Arc::clone(config))
-        .connect(name, conn.io.into_inner())
-        .await
-        .map_err(|e| format!("TLS with {host}: {e}"))?;
-    Ok(Conn {
-        io: BufReader::new(Box::new(stream)),
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dot_stuffing() {
-        assert_eq!(dot_stuff("a\r\n.b\r\n..c\r\n"), "a\r\n..b\r\n...c\r\n.\r\n");
-        assert_eq!(dot_stuff("no end"), "no end\r\n.\r\n");
-        assert_eq!(dot_stuff(".\r\n"), "..\r\n.\r\n");
-    }
 
     #[test]
     fn debug_hides_the_password() {
@@ -286,10 +202,31 @@ mod tests {
             port: 587,
             username: Some("shop".into()),
             password: Some("hunter2".into()),
-            starttls: true,
+            security: Security::StartTls,
             helo: "localhost".into(),
             ca_file: None,
         };
         assert!(!format!("{s:?}").contains("hunter2"));
+        let sender = Sender::new(&s).unwrap();
+        assert!(!format!("{sender:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_missing_ca_file_is_a_start_up_error() {
+        let s = SmtpServer {
+            host: "mail.example".into(),
+            port: 465,
+            username: None,
+            password: None,
+            security: Security::Tls,
+            helo: "localhost".into(),
+            ca_file: Some("/nonexistent/ca.pem".into()),
+        };
+        let e = Sender::new(&s).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--smtp-ca-file /nonexistent/ca.pem"),
+            "{e}"
+        );
     }
 }

@@ -109,6 +109,10 @@ pub struct Record {
     pub last_outcome: Option<String>,
     /// Calling is given up (attempts used up, or a wrong number): reach them another way.
     pub other_channel: bool,
+    /// When the shop last answered the visitor by email from the inbox.
+    pub answered_at: Option<String>,
+    /// When the visitor asked for no more emails about this request.
+    pub unsubscribed_at: Option<String>,
     /// The request body exactly as received.
     #[serde(skip)]
     pub body: String,
@@ -182,6 +186,8 @@ impl Record {
             last_attempt_at: None,
             last_outcome: None,
             other_channel: false,
+            answered_at: None,
+            unsubscribed_at: None,
             body,
         }
     }
@@ -409,6 +415,10 @@ pub struct OutboxMessage {
     pub message_id: String,
     /// The exact body to send.
     pub payload: String,
+    /// What the message is about, unique in the whole outbox (`delay:{id}:{due}`…): queueing
+    /// the same event twice, from any collector, queues it once. Every email to a visitor
+    /// has one; owner notifications and webhooks have none.
+    pub event_key: Option<String>,
 }
 
 /// A queued delivery claimed for sending.
@@ -536,6 +546,121 @@ pub trait Store: AccountStore + Send + Sync + 'static {
     /// The stored value of setting `name`, storing `candidate` first when there is none (the
     /// first writer wins, so collectors sharing a database agree).
     async fn setting(&self, name: String, candidate: String) -> Result<String, StoreError>;
+
+    /// Queues emails to the visitor of submission `id` at `at`, unless they unsubscribed; a
+    /// message whose event key is already in the outbox is skipped (see
+    /// [`OutboxMessage::event_key`]). Returns how many were queued.
+    async fn queue_notices(
+        &self,
+        id: String,
+        at: String,
+        messages: Vec<OutboxMessage>,
+    ) -> Result<usize, StoreError>;
+
+    /// Records the owner's reply and queues its email, in one transaction.
+    async fn reply(
+        &self,
+        id: String,
+        reply: NewReply,
+        message: OutboxMessage,
+    ) -> Result<Replied, StoreError>;
+
+    /// The owner's replies to one submission, oldest first, with their delivery state.
+    async fn replies(&self, id: String) -> Result<Vec<ReplyRow>, StoreError>;
+
+    /// Stops every further email to the visitor about `id` (pending ones included); `false`
+    /// when no submission has this id. Repeating it changes nothing.
+    async fn unsubscribe(&self, id: String, at: String) -> Result<bool, StoreError>;
+}
+
+/// A reply to record (see [`Store::reply`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReply {
+    /// When (server clock).
+    pub at: String,
+    /// Who wrote it (the inbox's current actor).
+    pub by: String,
+    /// The text sent.
+    pub body: String,
+    /// The email's `Message-ID`.
+    pub message_id: String,
+}
+
+/// What [`Store::reply`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replied {
+    /// Recorded and queued.
+    Done,
+    /// No submission has this id.
+    NotFound,
+    /// The visitor asked for no more emails about this request: nothing was sent.
+    Unsubscribed,
+}
+
+/// One reply as the item's history shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReplyRow {
+    /// When it was written.
+    pub at: String,
+    /// Who wrote it.
+    pub by: String,
+    /// The text.
+    pub body: String,
+    /// Attempts to send it so far.
+    pub attempts: u32,
+    /// When the visitor's server accepted it.
+    pub delivered_at: Option<String>,
+    /// When it was abandoned (or stopped by an unsubscribe).
+    pub failed_at: Option<String>,
+    /// The last failure's message.
+    pub last_error: Option<String>,
+}
+
+/// [`Store::queue_notices`]'s insert (both backends): 1 submission id, 2 kind, 3 recipient,
+/// 4 message id, 5 payload, 6 when, 7 event key. Nothing when the visitor unsubscribed, nothing
+/// when the event key is taken.
+pub(crate) fn notice_insert_sql(ph: impl Fn(usize) -> String) -> String {
+    let p: Vec<String> = (1..=7).map(ph).collect();
+    format!(
+        "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, \
+         next_attempt_at, event_key) \
+         SELECT {id}, {kind}, {to}, {mid}, {payload}, {at}, {at}, {key} \
+         WHERE EXISTS (SELECT 1 FROM submissions WHERE id = {id} AND unsubscribed_at IS NULL) \
+         ON CONFLICT DO NOTHING",
+        id = p[0],
+        kind = p[1],
+        to = p[2],
+        mid = p[3],
+        payload = p[4],
+        at = p[5],
+        key = p[6],
+    )
+}
+
+/// [`Store::unsubscribe`]'s two updates (both backends): 1 id, 2 when. Pending visitor
+/// emails (those with an event key) are closed as failed with the reason.
+pub(crate) fn unsubscribe_sql(ph: impl Fn(usize) -> String) -> [String; 2] {
+    let (id, at) = (ph(1), ph(2));
+    [
+        format!(
+            "UPDATE submissions SET unsubscribed_at = COALESCE(unsubscribed_at, {at}) WHERE id = {id}"
+        ),
+        format!(
+            "UPDATE outbox SET failed_at = {at}, last_error = 'the visitor unsubscribed' \
+             WHERE submission_id = {id} AND event_key IS NOT NULL AND delivered_at IS NULL \
+             AND failed_at IS NULL"
+        ),
+    ]
+}
+
+/// [`Store::replies`]'s `SELECT` (both backends), in [`ReplyRow`] order; the id is `ph(1)`.
+pub(crate) fn replies_sql(ph: impl Fn(usize) -> String) -> String {
+    format!(
+        "SELECT r.at, r.by_name, r.body, COALESCE(o.attempts, 0), o.delivered_at, o.failed_at, \
+         o.last_error FROM replies r LEFT JOIN outbox o ON o.event_key = r.event_key \
+         WHERE r.submission_id = {} ORDER BY r.id",
+        ph(1)
+    )
 }
 
 /// The columns of `submissions` for `SELECT`s (both backends), in the order each backend's
@@ -547,7 +672,8 @@ pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, recei
     callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
     consent_version, body, visitor_message, rescheduled_due_by, status_updated_at, retry_at, \
-    attempts_failed, first_attempt_at, promise_kept, last_attempt_at, last_outcome, other_channel";
+    attempts_failed, first_attempt_at, promise_kept, last_attempt_at, last_outcome, other_channel, \
+    answered_at, unsubscribed_at";
 
 /// The columns a new submission is inserted with (both backends), in the order of the values
 /// each backend's insert binds.

@@ -66,6 +66,60 @@ fn weekdays(lang: Lang) -> [&'static str; 7] {
     }
 }
 
+/// An instant as the visitor reads it: `HH:MM` in `zone`, weekdays in `lang`, dates as
+/// `YYYY-MM-DD`.
+pub fn show(f: Fill, lang: Lang, zone: &Zone) -> String {
+    let at = |ms: i64, pattern: &str| {
+        zone.at_ms(ms)
+            .map(|z| z.strftime(pattern).to_string())
+            .unwrap_or_default()
+    };
+    match f {
+        Fill::Number(n) => n.to_string(),
+        Fill::Time(ms) => at(ms, "%H:%M"),
+        Fill::Weekday(ms) => zone
+            .at_ms(ms)
+            .map(|z| {
+                let monday_first = z.weekday().to_monday_zero_offset();
+                weekdays(lang)[usize::try_from(monday_first).unwrap_or(0) % 7].to_owned()
+            })
+            .unwrap_or_default(),
+        Fill::Date(ms) => at(ms, "%Y-%m-%d"),
+    }
+}
+
+/// A promised time in a sentence ("we'll call you at …"): `15:30` on the day of `now`, else
+/// `09:00 (Wednesday)` within the week, else `09:00 (2026-12-24)`.
+pub fn moment(ts: &str, now: &str, lang: Lang, zone: &Zone) -> String {
+    let (Some(ms), Some(now_ms)) = (
+        crate::time::parse_millis(ts).map(|m| m as i64),
+        crate::time::parse_millis(now).map(|m| m as i64),
+    ) else {
+        return ts.to_owned();
+    };
+    let time = show(Fill::Time(ms), lang, zone);
+    let day = |ms: i64| show(Fill::Date(ms), lang, zone);
+    if day(ms) == day(now_ms) {
+        return time;
+    }
+    let within_week = ms > now_ms && ms - now_ms < 6 * 24 * 3_600_000;
+    let when = if within_week {
+        show(Fill::Weekday(ms), lang, zone)
+    } else {
+        day(ms)
+    };
+    format!("{time} ({when})")
+}
+
+/// The shop's zone for a record's times: the one the widget named, else the owner's.
+pub fn shop_zone(record: &crate::store::Record, owner: &Zone) -> Zone {
+    record
+        .callback_timezone
+        .as_deref()
+        .and_then(|name| Zone::named(name).ok())
+        .unwrap_or_else(|| owner.clone())
+}
+
 /// The sentences about `missed` at `now`, in `lang`, times and days in `zone`.
 pub fn missed_call(missed: &MissedCall, lang: Lang, now: &str, zone: &Zone) -> String {
     let status = RequestStatus {
@@ -75,33 +129,41 @@ pub fn missed_call(missed: &MissedCall, lang: Lang, now: &str, zone: &Zone) -> S
         due_by: None,
         overdue: false,
         missed: Some(missed.clone()),
-    };
-    let show = |f: Fill| -> String {
-        let at = |ms: i64, pattern: &str| {
-            zone.at_ms(ms)
-                .map(|z| z.strftime(pattern).to_string())
-                .unwrap_or_default()
-        };
-        match f {
-            Fill::Number(n) => n.to_string(),
-            Fill::Time(ms) => at(ms, "%H:%M"),
-            Fill::Weekday(ms) => zone
-                .at_ms(ms)
-                .map(|z| {
-                    let monday_first = z.weekday().to_monday_zero_offset();
-                    weekdays(lang)[usize::try_from(monday_first).unwrap_or(0) % 7].to_owned()
-                })
-                .unwrap_or_default(),
-            Fill::Date(ms) => at(ms, "%Y-%m-%d"),
-        }
+        answered_at: None,
     };
     let strings = lang.strings();
     status
         .missed_wordings(now, zone)
         .iter()
-        .map(|w| say(strings, w, &show))
+        .map(|w| say(strings, w, &|f| show(f, lang, zone)))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// "We answered you by email on 2026-11-24 15:02." (the widget's sentence), in `zone`.
+pub fn answered(at: &str, lang: Lang, zone: &Zone) -> String {
+    let when = crate::time::parse_millis(at)
+        .map(|ms| {
+            let ms = ms as i64;
+            format!(
+                "{} {}",
+                show(Fill::Date(ms), lang, zone),
+                show(Fill::Time(ms), lang, zone)
+            )
+        })
+        .unwrap_or_else(|| at.to_owned());
+    allo_core::i18n::fill(lang.strings().status_answered, &[("date", &when)])
+}
+
+/// The headline and detail line the widget's "Your requests" shows for `status`, in `lang`,
+/// times in `zone`: the same function the widget calls, so the page and the widget agree.
+pub fn describe(
+    status: &RequestStatus,
+    lang: Lang,
+    now: &str,
+    zone: &Zone,
+) -> (String, Option<String>) {
+    status.describe(lang.strings(), now, zone, &|f| show(f, lang, zone))
 }
 
 #[cfg(test)]

@@ -34,7 +34,6 @@ use serde_json::json;
 use sha2::Sha256;
 use tokio::sync::Notify;
 
-use crate::smtp::SmtpServer;
 use crate::store::{DeliveryKind, OutboxItem, OutboxMessage, Record, Store};
 use crate::time;
 use crate::zone::Zone;
@@ -202,6 +201,7 @@ pub fn outbox_messages(
             url: url.clone(),
             message_id: message_id(record),
             payload: body.clone(),
+            event_key: None,
         })
         .collect()
 }
@@ -216,17 +216,16 @@ pub fn backoff(initial: Duration, attempts: u32) -> Option<Duration> {
     Some(initial.saturating_mul(factor).min(MAX_BACKOFF))
 }
 
-/// How email notifications leave: the server, the envelope sender, the first retry delay.
+/// How email notifications leave: the SMTP transport, the envelope sender, the first retry
+/// delay.
 #[derive(Clone, Debug)]
 pub struct Mailer {
-    /// The SMTP server.
-    pub server: SmtpServer,
+    /// The SMTP transport (see [`crate::smtp::Sender`]).
+    pub sender: crate::smtp::Sender,
     /// The envelope sender (`MAIL FROM`).
     pub from: String,
     /// Delay before the first retry (doubling like webhooks').
     pub retry: Duration,
-    /// The TLS settings when the server uses `STARTTLS`.
-    pub tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
 
 /// The background task that empties the outbox.
@@ -407,14 +406,10 @@ impl Forwarder {
     async fn deliver(&self, item: &OutboxItem) -> Result<(), String> {
         match (item.kind, &self.mailer) {
             (Some(DeliveryKind::Email), Some(mailer)) => {
-                crate::smtp::send(
-                    &mailer.server,
-                    mailer.tls.as_ref(),
-                    &mailer.from,
-                    &item.url,
-                    &item.payload,
-                )
-                .await
+                mailer
+                    .sender
+                    .send(&mailer.from, &item.url, &item.payload)
+                    .await
             }
             _ => self.send(item).await,
         }

@@ -2,7 +2,7 @@
 """A real SMTP server for allo-collector's notification tests (aiosmtpd).
 
     smtp_server.py --port PORT --dir DIR [--user NAME --password SECRET]
-                   [--tls-cert PEM --tls-key PEM]
+                   [--tls-cert PEM --tls-key PEM [--implicit-tls]]
 
 Listens on 127.0.0.1:PORT and stores every accepted message in DIR as two files written
 atomically (temporary name, then rename): NNNN.eml, the raw message as received, and
@@ -10,7 +10,8 @@ NNNN.json, what Python's own email parser makes of it ({mail_from, rcpt_tos, sub
 headers, body}), so the Rust tests check the collector's MIME encoding against an
 independent decoder instead of a mock. With --user/--password, AUTH (PLAIN and LOGIN) is
 required before MAIL. With --tls-cert/--tls-key, STARTTLS is offered and required before
-anything else. Prints "ready" on stdout once it accepts connections and runs until
+anything else; with --implicit-tls as well, TLS is spoken from the first byte instead
+(SMTPS, what port 465 does). Prints "ready" on stdout once it accepts connections and runs until
 stdin closes or it is killed.
 """
 import argparse
@@ -66,6 +67,7 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--implicit-tls", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
 
@@ -86,7 +88,10 @@ def main():
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        kwargs.update(tls_context=context, require_starttls=True)
+        if args.implicit_tls:
+            kwargs.update(ssl_context=context)
+        else:
+            kwargs.update(tls_context=context, require_starttls=True)
 
     controller = Controller(Saver(args.dir), hostname="127.0.0.1", port=args.port,
                             **kwargs)

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use allo_collector::status::Status;
 use allo_collector::store::{
-    DeliveryKind, Filter, Guard, Inserted, Order, OutboxMessage, Record, StatusChange,
-    StatusFilter, Store,
+    DeliveryKind, Filter, Guard, Inserted, NewReply, Order, OutboxMessage, Record, Replied,
+    StatusChange, StatusFilter, Store,
 };
 use common::pg::block_on;
 use common::{callback_for, feedback, uuid, Backend, TestDb};
@@ -22,6 +22,7 @@ on_both_backends!(
     visitor_messages_new_times_and_overdue,
     email_rows_and_delivery_problems,
     settings_keep_the_first_value,
+    visitor_notices_are_queued_once_and_stop_on_unsubscribe,
 );
 
 /// A store on a fresh database (kept alive by the returned `TestDb`).
@@ -378,6 +379,7 @@ fn outbox_claims_lease_and_retry(backend: Backend) {
             url: url.into(),
             message_id: format!("msg_{}", uuid(40)),
             payload: "{\"x\":1}".into(),
+            event_key: None,
         });
         store
             .insert(r.clone(), Guard::default(), msgs.to_vec())
@@ -608,12 +610,14 @@ fn email_rows_and_delivery_problems(backend: Backend) {
             url: "owner@shop.example".into(),
             message_id: format!("<allo.{}@shop.example>", uuid(60)),
             payload: "Subject: x\r\n\r\nbody\r\n".into(),
+            event_key: None,
         };
         let hook = OutboxMessage {
             kind: DeliveryKind::Webhook,
             url: "http://a.example/h".into(),
             message_id: "msg".into(),
             payload: "{}".into(),
+            event_key: None,
         };
         store
             .insert(r, Guard::default(), vec![mail.clone(), hook])
@@ -692,4 +696,122 @@ fn settings_keep_the_first_value(backend: Backend) {
         let second = store.setting("k".into(), "two".into()).await.unwrap();
         assert_eq!((first.as_str(), second.as_str()), ("one", "one"));
     });
+}
+
+fn notice(key: &str) -> OutboxMessage {
+    OutboxMessage {
+        kind: DeliveryKind::Email,
+        url: "visitor@example.net".into(),
+        message_id: format!("<{key}@shop.example>"),
+        payload: format!("Subject: {key}\r\n\r\nbody\r\n"),
+        event_key: Some(key.to_owned()),
+    }
+}
+
+fn visitor_notices_are_queued_once_and_stop_on_unsubscribe(backend: Backend) {
+    block_on(async {
+        let (store, _db) = open(&backend).await;
+        let id = uuid(80);
+        let r = record(feedback(&id), "2026-11-23T18:00:00.000Z");
+        // The receipt goes in with the submission; the same key again later is a no-op.
+        store
+            .insert(r, Guard::default(), vec![notice("receipt:80")])
+            .await
+            .unwrap();
+        let at = "2026-11-23T18:05:00.000Z".to_owned();
+        let queued = store
+            .queue_notices(
+                id.clone(),
+                at.clone(),
+                vec![notice("receipt:80"), notice("delay:80:a")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(queued, 1, "the receipt was already queued");
+        let again = store
+            .queue_notices(id.clone(), at.clone(), vec![notice("delay:80:a")])
+            .await
+            .unwrap();
+        assert_eq!(again, 0, "the same event is queued once");
+        assert_eq!(store.deliveries(id.clone()).await.unwrap().len(), 2);
+        // No notice for a submission that does not exist.
+        assert_eq!(
+            store
+                .queue_notices(uuid(81), at.clone(), vec![notice("delay:81:a")])
+                .await
+                .unwrap(),
+            0
+        );
+
+        // A reply is recorded with who wrote it and its delivery state, and answers.
+        let reply = NewReply {
+            at: "2026-11-23T18:06:00.000Z".into(),
+            by: "Ada".into(),
+            body: "Your cake is ready.".into(),
+            message_id: "<reply-80@shop.example>".into(),
+        };
+        assert_eq!(
+            store
+                .reply(id.clone(), reply.clone(), notice("reply:80:x"))
+                .await
+                .unwrap(),
+            Replied::Done
+        );
+        let replies = store.replies(id.clone()).await.unwrap();
+        assert_eq!(replies.len(), 1);
+        assert_eq!(replies[0].by, "Ada");
+        assert_eq!(replies[0].body, "Your cake is ready.");
+        assert_eq!(replies[0].attempts, 0);
+        assert!(replies[0].delivered_at.is_none());
+        let (record, _) = store.get(id.clone()).await.unwrap().unwrap();
+        assert_eq!(
+            record.answered_at.as_deref(),
+            Some("2026-11-23T18:06:00.000Z")
+        );
+
+        // Unsubscribing stops what is still pending and everything after.
+        assert!(store
+            .unsubscribe(id.clone(), "2026-11-23T18:07:00.000Z".into())
+            .await
+            .unwrap());
+        assert!(!store
+            .unsubscribe(uuid(81), "2026-11-23T18:07:00.000Z".into())
+            .await
+            .unwrap());
+        let claimed = store
+            .claim_outbox(
+                "2026-11-23T19:00:00.000Z".into(),
+                "2026-11-23T19:01:00.000Z".into(),
+                10,
+            )
+            .await
+            .unwrap();
+        assert!(claimed.is_empty(), "nothing left to send: {claimed:?}");
+        assert_eq!(
+            store
+                .queue_notices(id.clone(), at.clone(), vec![notice("delay:80:b")])
+                .await
+                .unwrap(),
+            0,
+            "nothing queued after unsubscribing"
+        );
+        assert_eq!(
+            store
+                .reply(id.clone(), reply, notice("reply:80:y"))
+                .await
+                .unwrap(),
+            Replied::Unsubscribed
+        );
+        let (record, _) = store.get(id.clone()).await.unwrap().unwrap();
+        assert_eq!(
+            record.unsubscribed_at.as_deref(),
+            Some("2026-11-23T18:07:00.000Z")
+        );
+        let replies = store.replies(id).await.unwrap();
+        assert_eq!(replies.len(), 1);
+        assert_eq!(
+            replies[0].last_error.as_deref(),
+            Some("the visitor unsubscribed")
+        );
+    })
 }

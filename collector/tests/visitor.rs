@@ -258,6 +258,7 @@ fn status_endpoint_needs_the_right_token(backend: Backend) {
             "message": null,
             "promise": { "text": "We will call you tomorrow between 10:00 and 11:00.", "due_by": FUTURE },
             "overdue": false,
+            "answered_at": null,
             "updated_at": body["updated_at"],
             "attempt": null,
         })
@@ -579,4 +580,41 @@ fn starttls_is_required_and_the_certificate_checked() {
         1,
         "only the trusted one went through"
     );
+}
+
+#[test]
+fn implicit_tls_is_spoken_from_the_first_byte() {
+    let (_certs, ca, cert, key) = common::tls::test_certificates();
+    let smtp = SmtpServer::start_implicit_tls(
+        common::free_port(),
+        Some(("shop", "s3cret")),
+        (&cert, &key),
+    );
+    let tls = |c: &mut allo_collector::Config| {
+        with_mail(c, smtp.port);
+        c.smtp_to = vec![OWNER.into()];
+        c.smtp_username = Some("shop".into());
+        c.smtp_password = Some("s3cret".into());
+        c.smtp_tls = true;
+        c.smtp_ca_file = Some(ca.clone());
+    };
+    let good = TestServer::start_with(tls);
+    assert_eq!(post(&good, &feedback(&uuid(73))).status, 201);
+    let mails = smtp.wait_for(1, Duration::from_secs(20));
+    assert!(mails[0].body.contains(&uuid(73)));
+
+    // The same server spoken to in plain text (STARTTLS expected): nothing goes through.
+    let plain = TestServer::start_with(|c| {
+        tls(c);
+        c.smtp_tls = false;
+        c.smtp_starttls = true;
+    });
+    let id = uuid(74);
+    assert_eq!(post(&plain, &feedback(&id)).status, 201);
+    wait_for(Duration::from_secs(15), "the failure in the inbox", || {
+        inbox(&plain, &format!("/inbox/item/{id}"))
+            .contains(">retrying</span>")
+            .then_some(())
+    });
+    assert_eq!(smtp.received().len(), 1, "only the TLS one went through");
 }

@@ -1,9 +1,10 @@
 //! The callback form as a pure state machine: phone, name, reason, urgency, when, consent, and
 //! the light abuse controls a person never notices (a honeypot, a minimum time to fill, a
 //! per-browser cooldown).
+use crate::config::FieldRule;
 use crate::form::{SendFailure, Status};
 use crate::phone::{normalize, E164};
-use crate::validate::{Code, Problem, NAME_MAX, SHORT_MAX};
+use crate::validate::{is_email, Code, Problem, NAME_MAX, SHORT_MAX};
 
 /// Faster than this from first interaction to send is not a person typing a phone number.
 pub const MIN_FILL_MS: i64 = 3_000;
@@ -19,6 +20,8 @@ pub mod fields {
     pub const PHONE: &str = "callback.phone_raw";
     /// The name.
     pub const NAME: &str = "visitor.name";
+    /// The email (to tell the visitor about a delay).
+    pub const EMAIL: &str = "visitor.email";
     /// The reason.
     pub const REASON: &str = "callback.reason";
     /// The slot.
@@ -58,6 +61,10 @@ pub struct CallbackForm {
     pub phone: String,
     /// The visitor's name (required: the shop must know whom to ask for).
     pub name: String,
+    /// The visitor's email, so the shop can tell them about a delay.
+    pub email: String,
+    /// Whether the email is asked for (the owner's `callbackEmail`).
+    pub email_rule: FieldRule,
     /// What it is about.
     pub reason: String,
     /// The visitor marked it urgent.
@@ -94,6 +101,8 @@ pub enum Action {
     Phone(String),
     /// Name changed.
     Name(String),
+    /// Email changed.
+    Email(String),
     /// Reason changed.
     Reason(String),
     /// Urgent toggled.
@@ -154,6 +163,13 @@ impl CallbackForm {
         } else if name > NAME_MAX {
             push(fields::NAME, Code::TooLong { max: NAME_MAX });
         }
+        let email = self.email.trim();
+        match self.email_rule {
+            FieldRule::Hidden => {}
+            FieldRule::Required if email.is_empty() => push(fields::EMAIL, Code::Required),
+            _ if !email.is_empty() && !is_email(email) => push(fields::EMAIL, Code::Invalid),
+            _ => {}
+        }
         if self.reason.trim().chars().count() > SHORT_MAX {
             push(fields::REASON, Code::TooLong { max: SHORT_MAX });
         }
@@ -204,6 +220,10 @@ impl CallbackForm {
             Action::Name(n) => {
                 self.name = n;
                 self.recheck(fields::NAME);
+            }
+            Action::Email(e) => {
+                self.email = e;
+                self.recheck(fields::EMAIL);
             }
             Action::Reason(r) => {
                 self.reason = r;
@@ -273,6 +293,8 @@ impl CallbackForm {
         CallbackForm {
             phone: self.phone.clone(),
             name: self.name.clone(),
+            email: self.email.clone(),
+            email_rule: self.email_rule,
             remember: self.remember,
             ..CallbackForm::new(&self.country)
         }
@@ -302,6 +324,29 @@ mod tests {
             last_sent_ms: last,
             cooldown_ms: DEFAULT_COOLDOWN_MS,
         })
+    }
+
+    #[test]
+    fn the_email_follows_the_owners_rule() {
+        let f = filled().reduce(Action::Email("not an email".into()));
+        let f = submit(f, T0 + 10_000, None);
+        assert_eq!(
+            f.problem(fields::EMAIL).map(|p| p.code),
+            Some(Code::Invalid)
+        );
+        let f = f.reduce(Action::Email("ana@example.com".into()));
+        assert!(f.problem(fields::EMAIL).is_none(), "fixed as typed");
+        assert_eq!(submit(f, T0 + 10_000, None).status, Status::Sending);
+        let mut required = filled();
+        required.email_rule = FieldRule::Required;
+        let f = submit(required, T0 + 10_000, None);
+        assert_eq!(
+            f.problem(fields::EMAIL).map(|p| p.code),
+            Some(Code::Required)
+        );
+        let mut hidden = filled().reduce(Action::Email("not an email".into()));
+        hidden.email_rule = FieldRule::Hidden;
+        assert_eq!(submit(hidden, T0 + 10_000, None).status, Status::Sending);
     }
 
     #[test]

@@ -225,6 +225,9 @@ pub struct CallbackConfig {
     pub privacy_url: Option<String>,
     /// One request per browser per this many minutes.
     pub cooldown_minutes: u32,
+    /// The callback form's email field ("to tell you if we're running late"):
+    /// `callbackEmail`, optional by default.
+    pub email: FieldRule,
 }
 
 /// A required setting is missing or unusable: the widget does not start.
@@ -306,6 +309,7 @@ const KNOWN: &[&str] = &[
     "timezone",
     "closed",
     "callbackWithin",
+    "callbackEmail",
     "slotDays",
     "country",
     "consentText",
@@ -564,6 +568,7 @@ impl Config {
         let message = rule("message", FieldRule::Optional);
         let name = rule("name", FieldRule::Optional);
         let email = rule("email", FieldRule::Optional);
+        let callback_email = rule("callbackEmail", FieldRule::Optional);
 
         let visitor = map.get("visitor").and_then(Value::as_object);
         let from_visitor = |k: &str, flat: &str| {
@@ -676,6 +681,7 @@ impl Config {
             consent_version: get("consentVersion").unwrap_or_else(|| "1".to_owned()),
             privacy_url,
             cooldown_minutes,
+            email: callback_email,
         };
 
         let events = match get("events").as_deref() {

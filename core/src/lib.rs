@@ -17,6 +17,8 @@ pub mod i18n;
 pub mod id;
 pub mod json;
 pub mod number;
+#[cfg(feature = "mail")]
+pub mod mail_text;
 pub mod outbox;
 pub mod phone;
 pub mod promise;

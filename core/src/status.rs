@@ -102,6 +102,8 @@ pub struct RequestStatus {
     pub overdue: bool,
     /// The last call, when it did not reach the visitor (and the request is still open).
     pub missed: Option<MissedCall>,
+    /// When the shop last answered the visitor by email, RFC 3339 UTC.
+    pub answered_at: Option<String>,
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -128,6 +130,7 @@ impl RequestStatus {
                 .get("attempt")
                 .and_then(MissedCall::from_json)
                 .filter(|_| stage.is_open()),
+            answered_at: text(v, "answered_at").filter(|d| is_utc_timestamp(d)),
         })
     }
 

@@ -129,6 +129,10 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
             let r = remembered.unwrap_or_default();
             f.name = ctx.config.prefill.name.clone().unwrap_or(r.name);
             f.phone = ctx.config.prefill.phone.clone().unwrap_or(r.phone);
+            f.email_rule = ctx.config.callback.email;
+            if f.email_rule != allo_core::config::FieldRule::Hidden {
+                f.email = ctx.config.prefill.email.clone().unwrap_or(r.email);
+            }
             CallbackState(f)
         })
     };
@@ -227,7 +231,9 @@ fn send(
         page: meta.then(browser::page),
         visitor: Visitor {
             name: Some(form.name.trim().to_owned()),
-            email: None,
+            email: (form.email_rule != allo_core::config::FieldRule::Hidden)
+                .then(|| form.email.trim().to_owned())
+                .filter(|e| !e.is_empty()),
             phone: Some(form.phone.trim().to_owned()),
         },
         feedback: None,
@@ -253,6 +259,7 @@ fn send(
     };
     let endpoint = ctx.config.endpoint.clone();
     let (remember, name, phone) = (form.remember, form.name.clone(), form.phone.clone());
+    let email = form.email.clone();
     let full_events = ctx.config.events == allo_core::config::EventDetail::Full;
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = deliver(&endpoint, &submission).await;
@@ -270,7 +277,7 @@ fn send(
         if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
             pending_id.borrow_mut().take();
             storage::save(LAST_SENT_KEY, &now, storage::Kept::Cooldown);
-            memory::update(remember, &name, "", &phone);
+            memory::update(remember, &name, &email, &phone);
         }
         form.dispatch(match outcome {
             Outcome::Delivered(_) => Action::Sent(id),

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use allo_core::callback::{fields, Action, Notice, WhenChoice};
+use allo_core::config::FieldRule;
 use allo_core::form::Status;
 use allo_core::i18n::fill;
 use allo_core::phone::COUNTRIES;
@@ -243,6 +244,14 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <TextField id="allo-cb-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name" required=true
                     value={AttrValue::from(form.name.clone())} oninput={send(Action::Name)} readonly={sending} error={error(fields::NAME)} />
             </div>
+            if form.email_rule != FieldRule::Hidden {
+                <div data-field={fields::EMAIL}>
+                    <TextField id="allo-cb-email" label={AttrValue::from(s.email_label.to_string())} kind="email" autocomplete="email"
+                        value={AttrValue::from(form.email.clone())} oninput={send(Action::Email)}
+                        required={form.email_rule == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)}
+                        hint={AttrValue::from(s.callback_email_hint.to_string())} />
+                </div>
+            }
             <div data-field={fields::REASON}>
                 <TextField id="allo-reason" label={AttrValue::from(s.reason_label.to_string())} multiline=true
                     value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}

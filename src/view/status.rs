@@ -47,11 +47,22 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
             let fmt = Formatter::new(&ctx.locale);
             let now = crate::clock::iso(crate::clock::now_ms());
             let (headline, detail) = st.describe(s, &now, &VisitorZone, &|f| fmt.show(f));
+            let answered = st
+                .answered_at
+                .as_deref()
+                .and_then(allo_core::zone::instant_ms)
+                .map(|ms| {
+                    let date = format!("{} {}", fmt.date(ms), fmt.time(ms));
+                    allo_core::i18n::fill(s.status_answered, &[("date", &date)])
+                });
             html! {
                 <>
                     <p class="allo-request__headline">{ headline }</p>
                     if let Some(d) = detail {
                         <p class="allo-request__detail">{ d }</p>
+                    }
+                    if let Some(a) = answered {
+                        <p class="allo-request__detail">{ a }</p>
                     }
                 </>
             }

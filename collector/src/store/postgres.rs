@@ -21,9 +21,9 @@ use tokio_postgres::{NoTls, Row};
 use super::{
     attempts_sql, call_state, count_sql, delivery_problems_sql, insert_attempt_sql, insert_sql,
     judge, list_sql, open_callback_sql, phone_count_sql, queue_stamp_sql, update_attempt_sql,
-    AttemptInput, CallAttempt, Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem,
-    OutboxMessage, Record, RecordStream, Recorded, StatusChange, StatusEvent, Store, StoreError,
-    CALL_STATE_SELECT, COLUMNS, EXPORT_AHEAD,
+    AttemptInput, CallAttempt, Delivery, DeliveryKind, Filter, Guard, Inserted, NewReply,
+    OutboxItem, OutboxMessage, Record, RecordStream, Recorded, Replied, ReplyRow, StatusChange,
+    StatusEvent, Store, StoreError, CALL_STATE_SELECT, COLUMNS, EXPORT_AHEAD,
 };
 use crate::attempts;
 use crate::status::Status;
@@ -174,6 +174,22 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX login_failures_key ON login_failures (key, at_ms);
     ALTER TABLE submissions ADD COLUMN assigned_to BIGINT REFERENCES accounts (id);
     CREATE INDEX submissions_assigned ON submissions (assigned_to);",
+    // 6: emails to visitors: each one's event key (unique: queued once whichever collector
+    // queues it), the owner's replies, when the shop last answered, unsubscribing.
+    "ALTER TABLE outbox ADD COLUMN event_key TEXT;
+    CREATE UNIQUE INDEX outbox_event_key ON outbox (event_key);
+    ALTER TABLE submissions ADD COLUMN answered_at TEXT;
+    ALTER TABLE submissions ADD COLUMN unsubscribed_at TEXT;
+    CREATE TABLE replies (
+        id            BIGSERIAL PRIMARY KEY,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        at            TEXT NOT NULL,
+        by_name       TEXT NOT NULL,
+        body          TEXT NOT NULL,
+        message_id    TEXT NOT NULL,
+        event_key     TEXT NOT NULL
+    );
+    CREATE INDEX replies_submission ON replies (submission_id, id);",
 ];
 
 /// The schema version this build creates and understands.
@@ -384,6 +400,8 @@ fn record_from_row(row: &Row) -> Result<Record, StoreError> {
         last_attempt_at: row.try_get(37)?,
         last_outcome: row.try_get(38)?,
         other_channel: row.try_get(39)?,
+        answered_at: row.try_get(40)?,
+        unsubscribed_at: row.try_get(41)?,
     })
 }
 
@@ -492,8 +510,8 @@ impl Store for PgStore {
         }
         for m in &outbox {
             tx.execute(
-                "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at, event_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT DO NOTHING",
                 &[
                     &r.id,
                     &m.kind.as_str(),
@@ -501,6 +519,7 @@ impl Store for PgStore {
                     &m.message_id,
                     &m.payload,
                     &r.received_at,
+                    &m.event_key,
                 ],
             )
             .await?;
@@ -914,6 +933,122 @@ impl Store for PgStore {
             .query_one("SELECT value FROM settings WHERE name = $1", &[&name])
             .await?
             .try_get(0)?)
+    }
+
+    async fn queue_notices(
+        &self,
+        id: String,
+        at: String,
+        messages: Vec<OutboxMessage>,
+    ) -> Result<usize, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let mut queued = 0;
+        for m in &messages {
+            queued += tx
+                .execute(
+                    &super::notice_insert_sql(placeholder),
+                    &[
+                        &id,
+                        &m.kind.as_str(),
+                        &m.url,
+                        &m.message_id,
+                        &m.payload,
+                        &at,
+                        &m.event_key,
+                    ],
+                )
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(usize::try_from(queued).unwrap_or(usize::MAX))
+    }
+
+    async fn reply(
+        &self,
+        id: String,
+        reply: NewReply,
+        message: OutboxMessage,
+    ) -> Result<Replied, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let Some(row) = tx
+            .query_opt(
+                "SELECT unsubscribed_at FROM submissions WHERE id = $1 FOR UPDATE",
+                &[&id],
+            )
+            .await?
+        else {
+            return Ok(Replied::NotFound);
+        };
+        if row.try_get::<_, Option<String>>(0)?.is_some() {
+            return Ok(Replied::Unsubscribed);
+        }
+        let key = message.event_key.clone().unwrap_or_default();
+        tx.execute(
+            &super::notice_insert_sql(placeholder),
+            &[
+                &id,
+                &message.kind.as_str(),
+                &message.url,
+                &message.message_id,
+                &message.payload,
+                &reply.at,
+                &key,
+            ],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO replies (submission_id, at, by_name, body, message_id, event_key)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &id,
+                &reply.at,
+                &reply.by,
+                &reply.body,
+                &reply.message_id,
+                &key,
+            ],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE submissions SET answered_at = $2 WHERE id = $1",
+            &[&id, &reply.at],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Replied::Done)
+    }
+
+    async fn replies(&self, id: String) -> Result<Vec<ReplyRow>, StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .query(&super::replies_sql(placeholder), &[&id])
+            .await?
+            .iter()
+            .map(|row| {
+                let attempts: i32 = row.try_get(3)?;
+                Ok(ReplyRow {
+                    at: row.try_get(0)?,
+                    by: row.try_get(1)?,
+                    body: row.try_get(2)?,
+                    attempts: u32::try_from(attempts).unwrap_or(0),
+                    delivered_at: row.try_get(4)?,
+                    failed_at: row.try_get(5)?,
+                    last_error: row.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn unsubscribe(&self, id: String, at: String) -> Result<bool, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let [mark, stop] = super::unsubscribe_sql(placeholder);
+        let found = tx.execute(&mark, &[&id, &at]).await? > 0;
+        tx.execute(&stop, &[&id, &at]).await?;
+        tx.commit().await?;
+        Ok(found)
     }
 }
 

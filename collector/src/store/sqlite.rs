@@ -16,9 +16,9 @@ use rusqlite::{
 use super::{
     attempts_sql, call_state, count_sql, delivery_problems_sql, insert_attempt_sql, insert_sql,
     judge, list_sql, open_callback_sql, phone_count_sql, queue_stamp_sql, update_attempt_sql,
-    AttemptInput, CallAttempt, Delivery, DeliveryKind, Filter, Guard, Inserted, OutboxItem,
-    OutboxMessage, Record, RecordStream, Recorded, StatusChange, StatusEvent, Store, StoreError,
-    CALL_STATE_SELECT, EXPORT_AHEAD,
+    AttemptInput, CallAttempt, Delivery, DeliveryKind, Filter, Guard, Inserted, NewReply,
+    OutboxItem, OutboxMessage, Record, RecordStream, Recorded, Replied, ReplyRow, StatusChange,
+    StatusEvent, Store, StoreError, CALL_STATE_SELECT, EXPORT_AHEAD,
 };
 use crate::attempts;
 use crate::status::Status;
@@ -157,6 +157,22 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX login_failures_key ON login_failures (key, at_ms);
     ALTER TABLE submissions ADD COLUMN assigned_to INTEGER REFERENCES accounts (id);
     CREATE INDEX submissions_assigned ON submissions (assigned_to);",
+    // 6: emails to visitors: each one's event key (unique: queued once whichever collector
+    // queues it), the owner's replies, when the shop last answered, unsubscribing.
+    "ALTER TABLE outbox ADD COLUMN event_key TEXT;
+    CREATE UNIQUE INDEX outbox_event_key ON outbox (event_key);
+    ALTER TABLE submissions ADD COLUMN answered_at TEXT;
+    ALTER TABLE submissions ADD COLUMN unsubscribed_at TEXT;
+    CREATE TABLE replies (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        submission_id TEXT NOT NULL REFERENCES submissions (id),
+        at            TEXT NOT NULL,
+        by_name       TEXT NOT NULL,
+        body          TEXT NOT NULL,
+        message_id    TEXT NOT NULL,
+        event_key     TEXT NOT NULL
+    );
+    CREATE INDEX replies_submission ON replies (submission_id, id);",
 ];
 
 /// The schema version this build creates and understands.
@@ -336,6 +352,8 @@ fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
         last_attempt_at: row.get(37)?,
         last_outcome: row.get(38)?,
         other_channel: row.get(39)?,
+        answered_at: row.get(40)?,
+        unsubscribed_at: row.get(41)?,
     })
 }
 
@@ -414,8 +432,8 @@ fn insert_tx(
         ])?;
     for m in outbox {
         tx.prepare_cached(
-            "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at, event_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) ON CONFLICT DO NOTHING",
         )?
         .execute(params![
             r.id,
@@ -423,7 +441,8 @@ fn insert_tx(
             m.url,
             m.message_id,
             m.payload,
-            r.received_at
+            r.received_at,
+            m.event_key,
         ])?;
     }
     // With synchronous=FULL the commit returns once the WAL is on disk.
@@ -812,6 +831,113 @@ impl Store for SqliteStore {
                 [&name],
                 |row| row.get(0),
             )?)
+        })
+        .await
+    }
+
+    async fn queue_notices(
+        &self,
+        id: String,
+        at: String,
+        messages: Vec<OutboxMessage>,
+    ) -> Result<usize, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut queued = 0;
+            for m in &messages {
+                queued += tx
+                    .prepare_cached(&super::notice_insert_sql(placeholder))?
+                    .execute(params![
+                        id,
+                        m.kind.as_str(),
+                        m.url,
+                        m.message_id,
+                        m.payload,
+                        at,
+                        m.event_key
+                    ])?;
+            }
+            tx.commit()?;
+            Ok(queued)
+        })
+        .await
+    }
+
+    async fn reply(
+        &self,
+        id: String,
+        reply: NewReply,
+        message: OutboxMessage,
+    ) -> Result<Replied, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found: Option<Option<String>> = tx
+                .prepare_cached("SELECT unsubscribed_at FROM submissions WHERE id = ?1")?
+                .query_row([&id], |row| row.get(0))
+                .optional()?;
+            match found {
+                None => return Ok(Replied::NotFound),
+                Some(Some(_)) => return Ok(Replied::Unsubscribed),
+                Some(None) => {}
+            }
+            let key = message.event_key.clone().unwrap_or_default();
+            tx.prepare_cached(&super::notice_insert_sql(placeholder))?
+                .execute(params![
+                    id,
+                    message.kind.as_str(),
+                    message.url,
+                    message.message_id,
+                    message.payload,
+                    reply.at,
+                    key
+                ])?;
+            tx.prepare_cached(
+                "INSERT INTO replies (submission_id, at, by_name, body, message_id, event_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                reply.at,
+                reply.by,
+                reply.body,
+                reply.message_id,
+                key
+            ])?;
+            tx.prepare_cached("UPDATE submissions SET answered_at = ?2 WHERE id = ?1")?
+                .execute(params![id, reply.at])?;
+            tx.commit()?;
+            Ok(Replied::Done)
+        })
+        .await
+    }
+
+    async fn replies(&self, id: String) -> Result<Vec<ReplyRow>, StoreError> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&super::replies_sql(placeholder))?;
+            let rows = stmt.query_map([&id], |row| {
+                Ok(ReplyRow {
+                    at: row.get(0)?,
+                    by: row.get(1)?,
+                    body: row.get(2)?,
+                    attempts: row.get(3)?,
+                    delivered_at: row.get(4)?,
+                    failed_at: row.get(5)?,
+                    last_error: row.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    async fn unsubscribe(&self, id: String, at: String) -> Result<bool, StoreError> {
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let [mark, stop] = super::unsubscribe_sql(placeholder);
+            let found = tx.prepare_cached(&mark)?.execute(params![id, at])? > 0;
+            tx.prepare_cached(&stop)?.execute(params![id, at])?;
+            tx.commit()?;
+            Ok(found)
         })
         .await
     }

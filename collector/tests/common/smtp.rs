@@ -99,6 +99,24 @@ impl SmtpServer {
         auth: Option<(&str, &str)>,
         tls: Option<(&Path, &Path)>,
     ) -> SmtpServer {
+        SmtpServer::spawn(port, auth, tls, false)
+    }
+
+    /// Like [`SmtpServer::start_with`], speaking TLS from the first byte (SMTPS).
+    pub fn start_implicit_tls(
+        port: u16,
+        auth: Option<(&str, &str)>,
+        tls: (&Path, &Path),
+    ) -> SmtpServer {
+        SmtpServer::spawn(port, auth, Some(tls), true)
+    }
+
+    fn spawn(
+        port: u16,
+        auth: Option<(&str, &str)>,
+        tls: Option<(&Path, &Path)>,
+        implicit: bool,
+    ) -> SmtpServer {
         let dir = TempDir::new("smtp");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
         let mut cmd = Command::new("python3");
@@ -114,6 +132,9 @@ impl SmtpServer {
         }
         if let Some((cert, key)) = tls {
             cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+            if implicit {
+                cmd.arg("--implicit-tls");
+            }
         }
         if let Some(path) = python_path() {
             cmd.env("PYTHONPATH", path);
