@@ -27,6 +27,7 @@ pub mod error;
 pub mod export;
 pub mod html;
 pub mod inbox;
+pub mod insights;
 pub mod intake;
 pub mod mail;
 pub mod phone;
