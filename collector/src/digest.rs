@@ -37,7 +37,11 @@ pub fn due(now_ms: i64, zone: &Zone) -> Option<Date> {
 
 /// The key the digest of the week starting `monday` is queued under.
 pub fn key(monday: Date) -> String {
-    format!("{}digest:{}", crate::store::ONCE_PREFIX, insights::iso_week(monday))
+    format!(
+        "{}digest:{}",
+        crate::store::ONCE_PREFIX,
+        insights::iso_week(monday)
+    )
 }
 
 /// Last week's and the week before's figures.
@@ -68,46 +72,49 @@ pub fn compose(last: &Insights, before: &Insights, public_url: Option<&str>) -> 
         "Allo weekly digest for {week} ({} to {}).\n",
         last.window.first, last.window.last
     );
-    if last.metrics.is_empty() && before.metrics.is_empty() {
-        let _ = writeln!(b, "Satisfaction: no feedback answers in either week.");
-    }
     let mut headline = String::new();
-    for m in &last.metrics {
-        let prev = before.metrics.iter().find(|p| p.metric == m.metric);
-        let now = m
-            .score
-            .map_or_else(|| "no answers".to_owned(), |s| s.to_string());
-        let then = prev
-            .and_then(|p| p.score)
-            .map_or_else(|| "no answers".to_owned(), |s| s.to_string());
+    let mut any = false;
+    for metric in insights::Metric::ALL {
+        let of = |ins: &Insights| {
+            ins.metrics
+                .iter()
+                .find(|m| m.metric == metric)
+                .filter(|m| m.tally.n() > 0)
+                .map(|m| {
+                    let score = m.score.map_or_else(|| "–".into(), |s| s.to_string());
+                    (format!("{score} from {} answers", m.tally.n()), score)
+                })
+        };
+        let (now, then) = (of(last), of(before));
+        if now.is_none() && then.is_none() {
+            continue;
+        }
+        any = true;
+        let text = |v: &Option<(String, String)>| {
+            v.as_ref()
+                .map_or_else(|| "no answers".to_owned(), |(t, _)| t.clone())
+        };
         let _ = writeln!(
             b,
-            "{}: {now} from {} answers (the week before: {then} from {} answers).",
-            m.metric.label(),
-            m.tally.n(),
-            prev.map_or(0, |p| p.tally.n())
+            "{}: {} (the week before: {}).",
+            metric.label(),
+            text(&now),
+            text(&then)
         );
-        if headline.is_empty() {
-            headline = format!("{} {now}", m.metric.label());
+        if let (true, Some((_, score))) = (headline.is_empty(), &now) {
+            headline = format!("{} {score}", metric.label());
         }
     }
-    for p in &before.metrics {
-        if !last.metrics.iter().any(|m| m.metric == p.metric) {
-            let _ = writeln!(
-                b,
-                "{}: no answers (the week before: {} from {} answers).",
-                p.metric.label(),
-                p.score.map_or_else(|| "–".into(), |s| s.to_string()),
-                p.tally.n()
-            );
-        }
+    if !any {
+        let _ = writeln!(b, "Satisfaction: no feedback answers in either week.");
     }
     let p = &last.promises;
     let _ = writeln!(b, "\nCallback requests: {}.", p.requests);
     let _ = writeln!(
         b,
         "Promises kept: {} ({} of {} requests called by the promised time).",
-        p.kept_percent.map_or_else(|| "–".into(), |v| format!("{v} %")),
+        p.kept_percent
+            .map_or_else(|| "–".into(), |v| format!("{v} %")),
         p.kept,
         p.judged
     );
@@ -149,7 +156,10 @@ pub fn compose(last: &Insights, before: &Insights, public_url: Option<&str>) -> 
     }
     b.push_str("\n-- \nSent by allo-collector every Monday (--digest).\n");
     let subject = if headline.is_empty() {
-        format!("Allo weekly digest {week}: {} callback requests", p.requests)
+        format!(
+            "Allo weekly digest {week}: {} callback requests",
+            p.requests
+        )
     } else {
         format!(
             "Allo weekly digest {week}: {headline}, {} callback requests",

@@ -34,7 +34,10 @@ pub fn insights_csv(ins: &Insights) -> Vec<u8> {
     };
     for m in &ins.metrics {
         let name = m.metric.as_str();
-        out.extend(csv.aggregate(["score", name, "period"], [m.tally.n().to_string(), value(m.score)]));
+        out.extend(csv.aggregate(
+            ["score", name, "period"],
+            [m.tally.n().to_string(), value(m.score)],
+        ));
         for w in &m.weeks {
             out.extend(csv.aggregate(["week", name, &w.key], [w.n.to_string(), value(w.score)]));
         }
@@ -46,30 +49,47 @@ pub fn insights_csv(ins: &Insights) -> Vec<u8> {
             ));
         }
         for g in &m.categories {
-            out.extend(csv.aggregate(["category", name, &g.key], [g.n.to_string(), value(g.score)]));
+            out.extend(csv.aggregate(
+                ["category", name, &g.key],
+                [g.n.to_string(), value(g.score)],
+            ));
         }
         for g in &m.pages {
             out.extend(csv.aggregate(["page", name, &g.key], [g.n.to_string(), value(g.score)]));
         }
     }
     for (cat, n) in &ins.categories {
-        out.extend(csv.aggregate(["feedback_by_category", "", cat], [n.to_string(), String::new()]));
+        out.extend(csv.aggregate(
+            ["feedback_by_category", "", cat],
+            [n.to_string(), String::new()],
+        ));
     }
     let p = &ins.promises;
     let secs = |ms: Option<i64>| ms.map(|v| (v / 1000).to_string()).unwrap_or_default();
     let rows: [(&str, u32, String); 6] = [
         ("requests", p.requests, String::new()),
-        ("kept_percent", p.judged, p.kept_percent.map(|v| v.to_string()).unwrap_or_default()),
+        (
+            "kept_percent",
+            p.judged,
+            p.kept_percent.map(|v| v.to_string()).unwrap_or_default(),
+        ),
         ("first_call_median_seconds", p.attempted, secs(p.median_ms)),
         ("first_call_p90_seconds", p.attempted, secs(p.p90_ms)),
         ("overdue_now", p.overdue_now, String::new()),
-        ("low_score_asked_called", p.low_visitors, format!("{}/{}", p.low_asked, p.low_called)),
+        (
+            "low_score_asked_called",
+            p.low_visitors,
+            format!("{}/{}", p.low_asked, p.low_called),
+        ),
     ];
     for (key, n, v) in rows {
         out.extend(csv.aggregate(["promises", "", key], [n.to_string(), v]));
     }
     for (day, n) in &p.per_day {
-        out.extend(csv.aggregate(["requests_per_day", "", &day.to_string()], [n.to_string(), String::new()]));
+        out.extend(csv.aggregate(
+            ["requests_per_day", "", &day.to_string()],
+            [n.to_string(), String::new()],
+        ));
     }
     out
 }

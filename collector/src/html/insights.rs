@@ -161,7 +161,11 @@ fn count_ticks(max: u32) -> (f64, Vec<(f64, String)>) {
 
 fn score_ticks(metric: Metric) -> Vec<(f64, String)> {
     match metric {
-        Metric::Csat => vec![(0.0, "0".into()), (50.0, "50".into()), (100.0, "100".into())],
+        Metric::Csat => vec![
+            (0.0, "0".into()),
+            (50.0, "50".into()),
+            (100.0, "100".into()),
+        ],
         Metric::Nps => vec![
             (-100.0, "−100".into()),
             (0.0, "0".into()),
@@ -277,7 +281,10 @@ fn metric_section(m: &MetricFigures) -> MetricSection {
                 share: if n == 0 {
                     "–".into()
                 } else {
-                    format!("{} %", (200 * u64::from(c) + u64::from(n)) / (2 * u64::from(n)))
+                    format!(
+                        "{} %",
+                        (200 * u64::from(c) + u64::from(n)) / (2 * u64::from(n))
+                    )
                 },
             }
         })
@@ -486,10 +493,9 @@ pub fn page(ins: &Insights, q: &InsightsQuery, csrf: &str, zone: &Zone) -> Strin
     category_names.sort();
     let query = query_string(q);
     let range = match &q.scope().map(|s| s.period) {
-        Ok(Period::Days(n)) => format!(
-            "last {n} days, {} to {}",
-            ins.window.first, ins.window.last
-        ),
+        Ok(Period::Days(n)) => {
+            format!("last {n} days, {} to {}", ins.window.first, ins.window.last)
+        }
         Ok(Period::Year) => format!("this year, {} to {}", ins.window.first, ins.window.last),
         _ => format!("{} to {}", ins.window.first, ins.window.last),
     };

@@ -932,7 +932,9 @@ impl Store for PgStore {
         outbox: Vec<OutboxMessage>,
     ) -> Result<bool, StoreError> {
         if !key.starts_with(ONCE_PREFIX) {
-            return Err(StoreError(format!("queue_once key `{key}` lacks {ONCE_PREFIX}")));
+            return Err(StoreError(format!(
+                "queue_once key `{key}` lacks {ONCE_PREFIX}"
+            )));
         }
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
@@ -944,7 +946,14 @@ impl Store for PgStore {
             queued += tx
                 .execute(
                     &sql,
-                    &[&key, &m.kind.as_str(), &m.url, &m.message_id, &m.payload, &at],
+                    &[
+                        &key,
+                        &m.kind.as_str(),
+                        &m.url,
+                        &m.message_id,
+                        &m.payload,
+                        &at,
+                    ],
                 )
                 .await?;
         }

@@ -833,7 +833,9 @@ impl Store for SqliteStore {
         outbox: Vec<OutboxMessage>,
     ) -> Result<bool, StoreError> {
         if !key.starts_with(ONCE_PREFIX) {
-            return Err(StoreError(format!("queue_once key `{key}` lacks {ONCE_PREFIX}")));
+            return Err(StoreError(format!(
+                "queue_once key `{key}` lacks {ONCE_PREFIX}"
+            )));
         }
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -841,7 +843,14 @@ impl Store for SqliteStore {
             for m in &outbox {
                 queued += tx
                     .prepare_cached(&queue_once_sql(|n| format!("?{n}")))?
-                    .execute(params![key, m.kind.as_str(), m.url, m.message_id, m.payload, at])?;
+                    .execute(params![
+                        key,
+                        m.kind.as_str(),
+                        m.url,
+                        m.message_id,
+                        m.payload,
+                        at
+                    ])?;
             }
             tx.commit()?;
             Ok(queued > 0)
