@@ -296,6 +296,13 @@ pub struct Config {
     #[arg(long, env = "ALLO_CLOSED_DATES", value_name = "DATES", value_parser = parse_closed)]
     pub closed_dates: Option<allo_core::hours::ClosedDates>,
 
+    /// Email a weekly digest (last week's scores, promises kept, overdue requests, the
+    /// lowest-scored comments) to the --smtp-to recipients every Monday from 09:00 in
+    /// --timezone, once per week even with several collectors on one database. Needs
+    /// --smtp-host.
+    #[arg(long, env = "ALLO_DIGEST")]
+    pub digest: bool,
+
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
@@ -488,6 +495,7 @@ impl Config {
             callback_attempts: crate::attempts::DEFAULT_MAX_FAILED,
             opening_hours: None,
             closed_dates: None,
+            digest: false,
             log: tracing::Level::INFO,
         }
     }

@@ -13,7 +13,86 @@
 //!
 //! Times are exported as stored, RFC 3339 in UTC (`…Z`), whatever `--timezone` the inbox
 //! shows: a machine-readable file must not depend on a display setting.
+use crate::insights::{Insights, Score};
 use crate::store::Record;
+
+/// The header of the Insights CSV (`/inbox/insights.csv`): one aggregate a line.
+pub const INSIGHTS_COLUMNS: [&str; 5] = ["section", "metric", "key", "answers", "value"];
+
+/// The Insights page's aggregates as CSV: per metric its figure (`period`), each trend week,
+/// each score's count, each category and top page; the category counts; the promises
+/// figures (durations in seconds) and the requests per day. `value` is the figure as the
+/// page rounds it (CSAT and kept shares in percent, CES with one decimal), empty without
+/// answers.
+pub fn insights_csv(ins: &Insights) -> Vec<u8> {
+    let mut csv = CsvEncoder::new();
+    let mut out = csv.line(INSIGHTS_COLUMNS.iter().map(|c| c.to_string()));
+    let value = |s: Option<Score>| match s {
+        Some(Score::Csat(v)) | Some(Score::Nps(v)) => v.to_string(),
+        Some(Score::Ces(t)) => format!("{}.{}", t / 10, t % 10),
+        None => String::new(),
+    };
+    for m in &ins.metrics {
+        let name = m.metric.as_str();
+        out.extend(csv.aggregate(
+            ["score", name, "period"],
+            [m.tally.n().to_string(), value(m.score)],
+        ));
+        for w in &m.weeks {
+            out.extend(csv.aggregate(["week", name, &w.key], [w.n.to_string(), value(w.score)]));
+        }
+        let (lo, hi) = m.metric.scale();
+        for s in lo..=hi {
+            out.extend(csv.aggregate(
+                ["distribution", name, &s.to_string()],
+                [m.tally.count(s).to_string(), String::new()],
+            ));
+        }
+        for g in &m.categories {
+            out.extend(csv.aggregate(
+                ["category", name, &g.key],
+                [g.n.to_string(), value(g.score)],
+            ));
+        }
+        for g in &m.pages {
+            out.extend(csv.aggregate(["page", name, &g.key], [g.n.to_string(), value(g.score)]));
+        }
+    }
+    for (cat, n) in &ins.categories {
+        out.extend(csv.aggregate(
+            ["feedback_by_category", "", cat],
+            [n.to_string(), String::new()],
+        ));
+    }
+    let p = &ins.promises;
+    let secs = |ms: Option<i64>| ms.map(|v| (v / 1000).to_string()).unwrap_or_default();
+    let rows: [(&str, u32, String); 6] = [
+        ("requests", p.requests, String::new()),
+        (
+            "kept_percent",
+            p.judged,
+            p.kept_percent.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        ("first_call_median_seconds", p.attempted, secs(p.median_ms)),
+        ("first_call_p90_seconds", p.attempted, secs(p.p90_ms)),
+        ("overdue_now", p.overdue_now, String::new()),
+        (
+            "low_score_asked_called",
+            p.low_visitors,
+            format!("{}/{}", p.low_asked, p.low_called),
+        ),
+    ];
+    for (key, n, v) in rows {
+        out.extend(csv.aggregate(["promises", "", key], [n.to_string(), v]));
+    }
+    for (day, n) in &p.per_day {
+        out.extend(csv.aggregate(
+            ["requests_per_day", "", &day.to_string()],
+            [n.to_string(), String::new()],
+        ));
+    }
+    out
+}
 
 /// The CSV header, one name per column, in [`csv_row`] order.
 pub const CSV_COLUMNS: [&str; 35] = [
@@ -139,6 +218,12 @@ impl CsvEncoder {
     /// One record's line, its cells defused.
     pub fn row(&mut self, r: &Record) -> Vec<u8> {
         self.line(csv_row(r).iter().map(|c| defuse(c)))
+    }
+
+    /// One line of Insights aggregates: `text` cells (category names and page paths, which
+    /// visitors chose) defused, the figures as they are so a negative NPS stays a number.
+    pub fn aggregate(&mut self, text: [&str; 3], figures: [String; 2]) -> Vec<u8> {
+        self.line(text.iter().map(|c| defuse(c)).chain(figures))
     }
 
     fn line(&mut self, cells: impl Iterator<Item = String>) -> Vec<u8> {

@@ -17,6 +17,8 @@ use std::fmt;
 
 use askama::Template;
 
+pub mod insights;
+
 use crate::attempts::{self, CallPolicy, Outcome, RetryChoice};
 use crate::queue::{self, Queue};
 use crate::status::Status;
@@ -102,6 +104,8 @@ pub enum Nav {
     Mine,
     /// The accounts page.
     Accounts,
+    /// The Insights page.
+    Insights,
     /// A page of its own (an item, the login, a message).
     None,
 }

@@ -10,6 +10,8 @@
 //! | POST   | `/inbox/item/{id}/reply`    | form `csrf`, `body` → the reply emailed to the visitor, 303 |
 //! | POST   | `/inbox/item/{id}/attempt`  | form `csrf`, `outcome`, `retry` (`30m`…, `tomorrow`), `retry_at`, `note`, `by`, `back` → 303 |
 //! | GET    | `/inbox/export.csv`, `.json`| the list's rows with the same filters           |
+//! | GET    | `/inbox/insights`           | figures and charts, `period` (7, 30, 90, year, custom with `from`/`to`), `category`, `path`, `lang` |
+//! | GET    | `/inbox/insights.csv`       | the same figures as CSV                         |
 //! | POST   | `/inbox/item/{id}/assign`   | form `csrf`, `to` (`me`, an account id, empty: nobody) → 303 |
 //! | GET/POST | `/inbox/login`            | login form / form `email`, `password` → cookie, 303 |
 //! | POST   | `/inbox/logout`             | form `csrf` → cookie cleared, 303               |
@@ -43,6 +45,7 @@ use crate::attempts::{self, AttemptInput, CallPolicy, Outcome, RetryChoice};
 use crate::auth::{self, InboxAuth, Login, Owner};
 use crate::export;
 use crate::html::{self, ItemExtras, Paging, Shown};
+use crate::insights;
 use crate::ratelimit::{self, Failures};
 use crate::status::Status;
 use crate::store::{Assigned, Filter, Order, Recorded, StatusChange, StatusFilter, Store};
@@ -214,6 +217,8 @@ pub fn router(state: InboxState) -> Router {
         .route("/inbox/item/{id}/status", post(set_status))
         .route("/inbox/item/{id}/attempt", post(record_attempt))
         .route("/inbox/item/{id}/reply", post(reply))
+        .route("/inbox/insights", get(insights_page))
+        .route("/inbox/insights.csv", get(insights_csv))
         .route("/inbox/export.csv", get(export_csv))
         .route("/inbox/export.json", get(export_json))
         .route("/inbox/{*rest}", axum::routing::any(not_found))
@@ -1183,6 +1188,83 @@ fn allowed(owner: &Owner, action: Action) -> Result<(), Box<Response>> {
         "Ask an owner of this inbox: your account may work the queue and the requests only.",
         owner,
     )))
+}
+
+/// The Insights figures for `scope` at `now_ms` in `zone`: one read of the period and the
+/// trend's weeks, one of the callbacks overdue now; everything else is
+/// [`crate::insights::compute`]. Shared by the page, its CSV and the weekly digest.
+pub async fn insights_for(
+    store: &dyn Store,
+    scope: &insights::Scope,
+    zone: &Zone,
+    now_ms: i64,
+) -> Result<insights::Insights, crate::store::StoreError> {
+    let window = insights::Window::of(&scope.period, zone, now_ms);
+    let trend = window.trend(zone);
+    let start = window.start.clone().min(trend.start.clone());
+    let end = window.end.clone().max(trend.end.clone());
+    let rows = store.insight_rows(start, end).await?;
+    let overdue = store
+        .list(Filter {
+            kind: Some("callback".into()),
+            status: StatusFilter::Open,
+            overdue_at: Some(time::format_millis(u64::try_from(now_ms).unwrap_or(0))),
+            ..Filter::default()
+        })
+        .await?;
+    let overdue: Vec<insights::InsightRow> = overdue.iter().map(Into::into).collect();
+    Ok(insights::compute(&rows, &overdue, scope, zone, now_ms))
+}
+
+/// The page's figures, or the answer to give instead (a 400 naming the bad value, a 503).
+async fn insights_of(
+    state: &InboxState,
+    owner: &Owner,
+    q: &insights::InsightsQuery,
+) -> Result<insights::Insights, Response> {
+    let scope = q
+        .scope()
+        .map_err(|e| page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, owner))?;
+    let now = i64::try_from(time::now_millis()).unwrap_or(0);
+    insights_for(state.store.as_ref(), &scope, &state.zone, now)
+        .await
+        .map_err(storage_error)
+}
+
+async fn insights_page(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Query(q): Query<insights::InsightsQuery>,
+) -> Response {
+    match insights_of(&state, &owner, &q).await {
+        Ok(ins) => Html(html::insights::page(&ins, &q, owner.csrf(), &state.zone)).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn insights_csv(
+    State(state): State<InboxState>,
+    owner: Owner,
+    Query(q): Query<insights::InsightsQuery>,
+) -> Response {
+    // The figures as a file leave the inbox: owners only, like the exports.
+    if let Err(refused) = allowed(&owner, Action::Export) {
+        return *refused;
+    }
+    match insights_of(&state, &owner, &q).await {
+        Ok(ins) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"allo-insights.csv\"",
+                ),
+            ],
+            export::insights_csv(&ins),
+        )
+            .into_response(),
+        Err(r) => r,
+    }
 }
 
 async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {

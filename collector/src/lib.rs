@@ -24,10 +24,12 @@ pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod cors;
+pub mod digest;
 pub mod error;
 pub mod export;
 pub mod html;
 pub mod inbox;
+pub mod insights;
 pub mod intake;
 pub mod mail;
 pub mod phone;
@@ -169,6 +171,8 @@ pub struct Collector {
     db: String,
     forwarder: Option<Forwarder>,
     connections: serve::ConnectionLimits,
+    /// The weekly digest's task inputs, with `--digest`.
+    digest: Option<(Arc<dyn Store>, mail::MailSettings, Arc<Notify>)>,
 }
 
 /// Opens the configured database, creating and migrating its tables.
@@ -210,6 +214,11 @@ impl Collector {
             tracing::info!(
                 "no --public-url: no emails to visitors (they link to the visitor's status page)"
             );
+        }
+        if config.digest && mail.is_none() {
+            return Err(StartError(
+                "--digest needs --smtp-host, --smtp-from and --smtp-to (who gets it)".into(),
+            ));
         }
         let webhook_tls = config.webhook_tls().map_err(StartError)?;
         // The socket first: a port in use is then reported before the database file is
@@ -309,6 +318,10 @@ impl Collector {
         // The numbering-plan metadata loads on first use: do it now, not in a visitor's
         // request.
         let _warm_up = tokio::task::spawn_blocking(|| phone::check("+33612345678"));
+        let digest = mail
+            .as_ref()
+            .filter(|_| config.digest)
+            .map(|(_, settings)| (Arc::clone(&store), settings.clone(), Arc::clone(&wake)));
         let mailer = mail.zip(sender).map(|((server, settings), sender)| {
             if server.username.is_some()
                 && server.security == smtp::Security::Plain
@@ -342,6 +355,7 @@ impl Collector {
             db,
             forwarder,
             connections: config.connection_limits(),
+            digest,
         })
     }
 
@@ -370,6 +384,9 @@ impl Collector {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let digest = self.digest.map(|(store, settings, wake)| {
+            tokio::spawn(digest::run(store, settings, wake, stopped.clone()))
+        });
         let forwarder = self.forwarder.map(|f| tokio::spawn(f.run(stopped)));
         // Our own accept loop: timeouts, a per-address cap, and it survives EMFILE.
         let result = serve::serve(self.listener, self.app, self.connections, shutdown).await;
@@ -380,6 +397,11 @@ impl Collector {
             if tokio::time::timeout(grace, &mut task).await.is_err() {
                 task.abort();
             }
+        }
+        if let Some(task) = digest {
+            let _ = stop.send(true);
+            // A digest being queued is one transaction: let it finish, briefly.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
         }
         result
     }

@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::attempts::{Applied, AttemptInput, CallState, Outcome};
+use crate::insights::InsightRow;
 use crate::status::Status;
 
 pub use accounts::{AccountStore, Assigned};
@@ -571,6 +572,77 @@ pub trait Store: AccountStore + Send + Sync + 'static {
     /// Stops every further email to the visitor about `id` (pending ones included); `false`
     /// when no submission has this id. Repeating it changes nothing.
     async fn unsubscribe(&self, id: String, at: String) -> Result<bool, StoreError>;
+    /// The submissions received from `start` to `end` (inclusive, UTC RFC 3339) as Insights
+    /// reads them, oldest first (see [`crate::insights`]: every figure is computed from these).
+    async fn insight_rows(&self, start: String, end: String)
+        -> Result<Vec<InsightRow>, StoreError>;
+
+    /// Queues `outbox` (not tied to a submission) under `key` unless that key was queued
+    /// before, by this collector or another sharing the database: a unique index makes a
+    /// second queueing a no-op. `true` when the rows were queued now. Keys start with
+    /// [`ONCE_PREFIX`].
+    async fn queue_once(
+        &self,
+        key: String,
+        at: String,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<bool, StoreError>;
+}
+
+/// The prefix of [`Store::queue_once`] keys (the outbox's `submission_id` column holds them;
+/// no submission id starts so).
+pub const ONCE_PREFIX: &str = "once:";
+
+/// The `SELECT` of [`Store::insight_rows`] (both backends), columns in [`InsightRow`] order;
+/// placeholders `ph(1)`, `ph(2)` are the bounds. `received_at` is indexed (migration 7).
+pub(crate) fn insight_sql(ph: impl Fn(usize) -> String) -> String {
+    format!(
+        "SELECT id, reference, kind, received_at, locale, page_url, feedback_metric, \
+         feedback_score, feedback_category, feedback_message, visitor_email, visitor_phone, \
+         callback_phone_e164, callback_country, callback_due_by, first_attempt_at, promise_kept \
+         FROM submissions WHERE received_at >= {} AND received_at <= {} \
+         ORDER BY received_at, id",
+        ph(1),
+        ph(2)
+    )
+}
+
+/// The insert of one [`Store::queue_once`] row (both backends): 1 key, 2 kind, 3 url,
+/// 4 message id, 5 payload, 6 when. Its event key is the key and the recipient, so the unique
+/// index on `outbox.event_key` (the one visitor emails use) makes a second queueing of the
+/// same key for the same recipient a no-op, whichever collector tries.
+pub(crate) fn queue_once_sql(ph: impl Fn(usize) -> String) -> String {
+    let p: Vec<String> = (1..=6).map(ph).collect();
+    format!(
+        "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, \
+         next_attempt_at, event_key) VALUES ({}, {}, {}, {}, {}, {}, {}, {} || ' ' || {}) \
+         ON CONFLICT DO NOTHING",
+        p[0], p[1], p[2], p[3], p[4], p[5], p[5], p[0], p[2]
+    )
+}
+
+impl From<&Record> for InsightRow {
+    fn from(r: &Record) -> InsightRow {
+        InsightRow {
+            id: r.id.clone(),
+            reference: r.reference.clone(),
+            kind: r.kind.clone(),
+            received_at: r.received_at.clone(),
+            locale: r.locale.clone(),
+            page_url: r.page_url.clone(),
+            metric: r.feedback_metric.clone(),
+            score: r.feedback_score,
+            category: r.feedback_category.clone(),
+            message: r.feedback_message.clone(),
+            email: r.visitor_email.clone(),
+            phone: r.visitor_phone.clone(),
+            callback_phone: r.callback_phone_e164.clone(),
+            callback_country: r.callback_country.clone(),
+            due_by: r.callback_due_by.clone(),
+            first_attempt_at: r.first_attempt_at.clone(),
+            promise_kept: r.promise_kept,
+        }
+    }
 }
 
 /// A reply to record (see [`Store::reply`]).

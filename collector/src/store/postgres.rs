@@ -25,6 +25,7 @@ use super::{
     OutboxItem, OutboxMessage, Record, RecordStream, Recorded, Replied, ReplyRow, StatusChange,
     StatusEvent, Store, StoreError, CALL_STATE_SELECT, COLUMNS, EXPORT_AHEAD,
 };
+use super::{insight_sql, queue_once_sql, InsightRow, ONCE_PREFIX};
 use crate::attempts;
 use crate::status::Status;
 
@@ -190,6 +191,8 @@ pub const MIGRATIONS: &[&str] = &[
         event_key     TEXT NOT NULL
     );
     CREATE INDEX replies_submission ON replies (submission_id, id);",
+    // 7: Insights reads by received time.
+    "CREATE INDEX submissions_received ON submissions (received_at);",
 ];
 
 /// The schema version this build creates and understands.
@@ -1049,6 +1052,76 @@ impl Store for PgStore {
         tx.execute(&stop, &[&id, &at]).await?;
         tx.commit().await?;
         Ok(found)
+    }
+
+    async fn insight_rows(
+        &self,
+        start: String,
+        end: String,
+    ) -> Result<Vec<InsightRow>, StoreError> {
+        let client = self.pool.get().await?;
+        let stmt = client.prepare_cached(&insight_sql(placeholder)).await?;
+        let rows = client.query(&stmt, &[&start, &end]).await?;
+        rows.iter()
+            .map(|row| {
+                let score: Option<i32> = row.try_get(7)?;
+                Ok(InsightRow {
+                    id: row.try_get(0)?,
+                    reference: row.try_get(1)?,
+                    kind: row.try_get(2)?,
+                    received_at: row.try_get(3)?,
+                    locale: row.try_get(4)?,
+                    page_url: row.try_get(5)?,
+                    metric: row.try_get(6)?,
+                    score: score.and_then(|s| u8::try_from(s).ok()),
+                    category: row.try_get(8)?,
+                    message: row.try_get(9)?,
+                    email: row.try_get(10)?,
+                    phone: row.try_get(11)?,
+                    callback_phone: row.try_get(12)?,
+                    callback_country: row.try_get(13)?,
+                    due_by: row.try_get(14)?,
+                    first_attempt_at: row.try_get(15)?,
+                    promise_kept: row.try_get(16)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn queue_once(
+        &self,
+        key: String,
+        at: String,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<bool, StoreError> {
+        if !key.starts_with(ONCE_PREFIX) {
+            return Err(StoreError(format!(
+                "queue_once key `{key}` lacks {ONCE_PREFIX}"
+            )));
+        }
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let sql = queue_once_sql(placeholder);
+        let mut queued = 0;
+        // A second collector inserting the same key waits for this transaction on the unique
+        // index, then inserts nothing.
+        for m in &outbox {
+            queued += tx
+                .execute(
+                    &sql,
+                    &[
+                        &key,
+                        &m.kind.as_str(),
+                        &m.url,
+                        &m.message_id,
+                        &m.payload,
+                        &at,
+                    ],
+                )
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(queued > 0)
     }
 }
 

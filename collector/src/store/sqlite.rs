@@ -20,6 +20,7 @@ use super::{
     OutboxItem, OutboxMessage, Record, RecordStream, Recorded, Replied, ReplyRow, StatusChange,
     StatusEvent, Store, StoreError, CALL_STATE_SELECT, EXPORT_AHEAD,
 };
+use super::{insight_sql, queue_once_sql, InsightRow, ONCE_PREFIX};
 use crate::attempts;
 use crate::status::Status;
 
@@ -173,6 +174,8 @@ pub const MIGRATIONS: &[&str] = &[
         event_key     TEXT NOT NULL
     );
     CREATE INDEX replies_submission ON replies (submission_id, id);",
+    // 7: Insights reads by received time.
+    "CREATE INDEX submissions_received ON submissions (received_at);",
 ];
 
 /// The schema version this build creates and understands.
@@ -938,6 +941,73 @@ impl Store for SqliteStore {
             tx.prepare_cached(&stop)?.execute(params![id, at])?;
             tx.commit()?;
             Ok(found)
+        })
+        .await
+    }
+
+    async fn insight_rows(
+        &self,
+        start: String,
+        end: String,
+    ) -> Result<Vec<InsightRow>, StoreError> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&insight_sql(|n| format!("?{n}")))?;
+            let rows = stmt
+                .query_map(params![start, end], |row| {
+                    Ok(InsightRow {
+                        id: row.get(0)?,
+                        reference: row.get(1)?,
+                        kind: row.get(2)?,
+                        received_at: row.get(3)?,
+                        locale: row.get(4)?,
+                        page_url: row.get(5)?,
+                        metric: row.get(6)?,
+                        score: row.get(7)?,
+                        category: row.get(8)?,
+                        message: row.get(9)?,
+                        email: row.get(10)?,
+                        phone: row.get(11)?,
+                        callback_phone: row.get(12)?,
+                        callback_country: row.get(13)?,
+                        due_by: row.get(14)?,
+                        first_attempt_at: row.get(15)?,
+                        promise_kept: row.get(16)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+    }
+
+    async fn queue_once(
+        &self,
+        key: String,
+        at: String,
+        outbox: Vec<OutboxMessage>,
+    ) -> Result<bool, StoreError> {
+        if !key.starts_with(ONCE_PREFIX) {
+            return Err(StoreError(format!(
+                "queue_once key `{key}` lacks {ONCE_PREFIX}"
+            )));
+        }
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut queued = 0;
+            for m in &outbox {
+                queued += tx
+                    .prepare_cached(&queue_once_sql(|n| format!("?{n}")))?
+                    .execute(params![
+                        key,
+                        m.kind.as_str(),
+                        m.url,
+                        m.message_id,
+                        m.payload,
+                        at
+                    ])?;
+            }
+            tx.commit()?;
+            Ok(queued > 0)
         })
         .await
     }

@@ -1,0 +1,146 @@
+// Insights, as the owner reads it: visitors answer through the real widget (NPS on two pages,
+// in French and English, and one asks for a call back); the Insights page then shows the
+// score with the number of answers it rests on, the same figures filtered by page path and
+// language, the lowest-scored comment linking to its item, the callback request counted, and
+// its CSV. At 390 and 1280 px it fits the screen, keeps 44 px tap targets, and axe-core finds
+// nothing wrong.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { startCollector, startStatic, shopPage, launch, inboxLogin } from '../lib/harness.mjs';
+
+const TOKEN = 'e2e-inbox-token-0123456789';
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+let browser, shop, collector;
+
+before(async () => {
+  browser = await launch();
+  shop = await startStatic();
+  collector = await startCollector({ allowOrigins: [shop.url], args: ['--inbox-token', TOKEN, '--timezone', 'Europe/Paris'] });
+});
+after(async () => {
+  await browser?.close();
+  await collector?.stop();
+  await shop?.stop();
+});
+
+const WORDS = {
+  en: { launcher: 'Contact us', option: (n) => `${n} out of 10`, send: 'Send', thanks: 'Thank you!' },
+  fr: { launcher: 'Nous contacter', option: (n) => `${n} sur 10`, send: 'Envoyer', thanks: 'Merci\u00a0!' },
+};
+
+/** A visitor on `path` of the shop, with the widget in `locale`, answers NPS `score`. */
+async function answer(path, locale, score, text) {
+  const w = WORDS[locale];
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(shop.page(path, shopPage({
+    loader: '/cdn/allo/allo.js', lang: locale,
+    attrs: `data-endpoint="${collector.url}/v1/submissions" data-metric="nps" data-kinds="feedback" data-locale="${locale}"`,
+  })));
+  await p.getByRole('button', { name: w.launcher }).click();
+  await p.getByRole('radio', { name: w.option(score), exact: true }).check();
+  await p.locator('textarea').first().fill(text);
+  await p.getByRole('button', { name: w.send, exact: true }).click();
+  await p.getByRole('heading', { name: w.thanks }).waitFor();
+  await ctx.close();
+}
+
+async function callMeBack() {
+  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const p = await ctx.newPage();
+  await p.goto(collector.url + '/');
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByLabel('Phone number').fill('06 12 34 56 09');
+  await f.getByLabel('Your name').fill('Noor');
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await f.getByRole('heading', { name: 'Request received' }).waitFor();
+  await ctx.close();
+}
+
+async function noSidewaysScroll(o, what) {
+  const { scroll, width } = await o.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `${what}: scrollWidth ${scroll} > viewport ${width}`);
+}
+
+async function tapTargetsAreBigEnough(o, what) {
+  const small = await o.evaluate(() => [...document.querySelectorAll(
+    'button, input:not([type=hidden]), select, header a, .exports a, ol.comments a, summary')]
+    .filter((e) => e.getClientRects().length > 0)
+    .map((e) => ({ e, r: e.getBoundingClientRect() }))
+    .filter(({ r }) => r.height < 44 || r.width < 44)
+    .map(({ e, r }) => `${e.tagName.toLowerCase()} "${(e.textContent || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`));
+  assert.deepEqual(small, [], `${what}: tap targets under 44 px`);
+}
+
+async function axe(o, what) {
+  const r = await new AxeBuilder({ page: o }).withTags(WCAG).analyze();
+  const report = r.violations.map((v) => `${v.id}: ${v.help}\n` +
+    v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${n.failureSummary}`).join('\n')).join('\n');
+  assert.equal(r.violations.length, 0, `${what}:\n${report}`);
+}
+
+test('Insights shows the figures of answers made through the widget, at 390 and 1280 px', async () => {
+  await answer('/checkout.html', 'fr', 10, 'Parfait, merci');
+  await answer('/checkout.html', 'en', 9, 'Quick and easy');
+  await answer('/cart.html', 'fr', 3, 'Le panier se vide tout seul');
+  await callMeBack();
+  const [low] = collector.rows("select id from submissions where feedback_score = 3");
+  assert.deepEqual(collector.rows('select locale from submissions where feedback_score is not null order by feedback_score')
+    .map((r) => r.locale), ['fr', 'en', 'fr']);
+
+  for (const width of [1280, 390]) {
+    const phone = width < 500;
+    const ctx = await browser.newContext({ viewport: { width, height: phone ? 844 : 900 }, isMobile: phone, hasTouch: phone, timezoneId: 'Europe/Paris' });
+    const o = await ctx.newPage();
+    await inboxLogin(o, collector, { token: TOKEN });
+    await o.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: 'Insights' }).click();
+    await o.getByRole('heading', { name: 'Insights', level: 2 }).waitFor();
+    // 2 promoters (10, 9), 1 detractor (3) of 3 answers: NPS +33.
+    const nps = o.getByRole('heading', { name: /^NPS:/ });
+    assert.equal((await nps.innerText()).replace(/\s+/g, ' '), 'NPS: +33 from 3 answers (% promoters (9–10) − % detractors (0–6))');
+    // The chart is a named picture with its figures as text, and the table beside it.
+    const trend = o.getByRole('img', { name: /NPS by week, last 12 weeks/ });
+    assert.match(await trend.getAttribute('aria-labelledby'), /nps-trend-t nps-trend-d/);
+    const week = o.getByRole('table', { name: 'NPS by week' });
+    assert.equal(await week.getByRole('row').count(), 13);
+    assert.deepEqual(await week.getByRole('row').last().getByRole('cell').allInnerTexts(), ['3', '+33']);
+    const pages = o.getByRole('table', { name: 'NPS on the pages with most answers' });
+    assert.deepEqual(await pages.getByRole('row').nth(1).allInnerTexts(), ['/checkout.html\t2\t+100']);
+    // The lowest-scored comment first, linking to its item.
+    const first = o.locator('ol.comments li').first();
+    assert.match(await first.innerText(), /NPS 3 of 0–10[\s\S]*Le panier se vide tout seul/);
+    assert.equal(await first.getByRole('link').getAttribute('href'), `/inbox/item/${low.id}`);
+    // The callback request counts, not yet judged (its promise is still ahead).
+    const promises = o.getByRole('region', { name: 'Promises kept' });
+    assert.match(await promises.innerText(), /Callback requests\s+1 in the period/);
+    if (phone) {
+      await noSidewaysScroll(o, 'insights');
+      await tapTargetsAreBigEnough(o, 'insights');
+    }
+    await axe(o, `insights at ${width}`);
+
+    // Filters: the checkout pages only (+100 from 2), French only (10 and 3: 0 from 2).
+    await o.getByLabel('Page path starts with').fill('/checkout');
+    await o.getByRole('button', { name: 'Show' }).click();
+    await o.waitForURL(/path=%2Fcheckout/);
+    assert.match(await nps.innerText(), /^NPS: \+100 from 2 answers/);
+    await o.getByLabel('Page path starts with').fill('');
+    await o.getByLabel('Language').fill('fr');
+    await o.getByLabel('Period').selectOption('7');
+    await o.getByRole('button', { name: 'Show' }).click();
+    await o.waitForURL(/lang=fr/);
+    assert.match(await nps.innerText(), /^NPS: 0 from 2 answers/);
+    if (phone) await noSidewaysScroll(o, 'insights filtered');
+    await axe(o, `insights filtered at ${width}`);
+
+    // The CSV carries the same aggregates.
+    const csv = await o.evaluate(async (href) => (await fetch(href)).text(),
+      await o.getByRole('link', { name: 'these figures as CSV' }).getAttribute('href'));
+    assert.match(csv, /"score","nps","period","2","0"\r\n/);
+    await ctx.close();
+  }
+});
