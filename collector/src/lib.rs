@@ -21,6 +21,7 @@
 
 pub mod attempts;
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod cors;
 pub mod error;
