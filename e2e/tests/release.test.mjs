@@ -161,7 +161,7 @@ test('a changed wasm is refused before it is instantiated: one error naming it, 
 
 test("under a nonce-based CSP with 'strict-dynamic' the checked glue loads and works", async () => {
   const { page, log } = await watched();
-  const csp = `default-src 'none'; script-src 'nonce-n0nce' 'strict-dynamic' 'wasm-unsafe-eval'; connect-src 'self' ${collector.url}; base-uri 'none'`;
+  const csp = `default-src 'none'; script-src 'nonce-n0nce' 'strict-dynamic' 'wasm-unsafe-eval'; connect-src 'self' ${collector.url}; img-src data:; base-uri 'none'`;
   await page.goto(shop.page('/csp-strict-dynamic.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `nonce="n0nce" ${endpoint()}` }),
     { 'content-security-policy': csp }));
   await sendFeedback(page, 'strict-dynamic and integrity');
