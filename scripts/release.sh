@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the release files a shop installs without building anything (docs/deploy.md):
 #
-#   scripts/release.sh [--no-build] [--collector] [OUT]     (OUT defaults to target/release-files)
+#   scripts/release.sh [--no-build] [--collector [--musl]] [OUT]   (OUT: target/release-files)
 #
 #  - OUT/allo-widget-X.Y.Z/ and OUT/allo-widget-X.Y.Z.tgz: the widget package. The loader
 #    allo.js (stable name), the content-hashed glue and wasm it checks (scripts/fingerprint.mjs),
@@ -10,7 +10,9 @@
 #    npm as it is (`npm publish OUT/allo-widget-X.Y.Z`; never done here). The .tgz is
 #    `npm pack`'s own output, the very bytes `npm publish` would upload.
 #  - with --collector, also OUT/allo-collector-X.Y.Z-x86_64-linux.tar.gz: the collector built
-#    with --release, its systemd units and environment file, docs/deploy.md and the changelog.
+#    with --release, its systemd units and environment file, docs/deploy.md and the changelog;
+#    with --musl too, the same with a fully static binary (…-x86_64-linux-musl.tar.gz; needs
+#    `rustup target add x86_64-unknown-linux-musl` and Debian's musl-tools).
 #
 # --no-build reuses dist/ from scripts/build.sh (what scripts/test.sh does: the build already
 # ran). X.Y.Z is the widget crate's version (Cargo.toml); CHANGELOG.md says what it promises.
@@ -18,11 +20,12 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ALLO_ROOT"
 
-build=1 collector=0 out=
+build=1 collector=0 musl=0 out=
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --collector) collector=1 ;;
+    --musl) musl=1 ;;
     -*) echo "release.sh: unknown option $arg" >&2; exit 2 ;;
     *) out=$arg ;;
   esac
@@ -108,17 +111,26 @@ EOF
 echo "release: $pkg/ and $out/allo-widget-$version.tgz"
 echo "release: allo.js integrity=\"$integrity\""
 
-if [ "$collector" = 1 ]; then
-  cargo build --release --locked -p allo-collector
-  cver=$(target/release/allo-collector --version | awk '{print $2}')
-  name="allo-collector-$cver-x86_64-linux"
+# One collector archive: the binary at $1 for the target named $2.
+collector_archive() {
+  local bin=$1 suffix=$2 cver name staging
+  cver=$("$bin" --version | awk '{print $2}')
+  name="allo-collector-$cver-$suffix"
   staging="$out/$name"
   rm -rf "$staging" && mkdir -p "$staging"
-  cp target/release/allo-collector collector/deploy/allo-collector.service \
-    collector/deploy/allo-collector-backup.service collector/deploy/allo-collector-backup.timer \
-    collector/deploy/collector.env docs/deploy.md CHANGELOG.md "$staging/"
+  cp "$bin" collector/deploy/allo-collector.service collector/deploy/allo-collector-backup.service \
+    collector/deploy/allo-collector-backup.timer collector/deploy/collector.env docs/deploy.md \
+    CHANGELOG.md "$staging/"
   tar -C "$out" -czf "$out/$name.tar.gz" "$name"
-  echo "release: $out/$name.tar.gz"
-  echo "release: allo-collector links against:"
-  ldd target/release/allo-collector | sed 's/^/  /'
+  echo "release: $out/$name.tar.gz; $bin links against:"
+  ldd "$bin" 2>&1 | sed 's/^/  /'
+}
+
+if [ "$collector" = 1 ]; then
+  cargo build --release --locked -p allo-collector
+  collector_archive target/release/allo-collector x86_64-linux
+  if [ "$musl" = 1 ]; then
+    cargo build --release --locked -p allo-collector --target x86_64-unknown-linux-musl
+    collector_archive target/x86_64-unknown-linux-musl/release/allo-collector x86_64-linux-musl
+  fi
 fi
