@@ -84,8 +84,8 @@ pub fn backup(db: &Path, out: &Path) -> Result<Report, BackupError> {
     conn.execute("VACUUM INTO ?1", [&target]).map_err(sqlite)?;
     drop(conn);
 
-    let copy = Connection::open_with_flags(&out, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(sqlite)?;
+    let copy =
+        Connection::open_with_flags(&out, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
     let verdict: String = copy
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(sqlite)?;

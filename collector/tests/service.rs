@@ -30,7 +30,14 @@ struct Running {
 impl Running {
     fn start(db: &Path, extra: &[&str]) -> Running {
         let mut child = collector()
-            .args(["--listen", "127.0.0.1:0", "--log", "warn", "--rate-limit", "0"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--log",
+                "warn",
+                "--rate-limit",
+                "0",
+            ])
             .arg("--db")
             .arg(db)
             .args(extra)
@@ -221,15 +228,17 @@ fn systemd_units_pass_systemd_analyze_verify() {
     );
     assert!(out.status.success() && said.trim().is_empty(), "{said}");
     // Every variable the environment file sets is one the collector reads.
-    let help = String::from_utf8_lossy(&collector().arg("--help").output().unwrap().stdout)
-        .into_owned();
+    let help =
+        String::from_utf8_lossy(&collector().arg("--help").output().unwrap().stdout).into_owned();
     let env = std::fs::read_to_string(deploy.join("collector.env")).unwrap();
     for line in env.lines() {
         let line = line.trim_start_matches('#');
         if let Some((name, _)) = line.split_once('=') {
             if name.starts_with("ALLO_") {
+                // `[env: NAME=default]`, or `[env: NAME]` for secrets (values hidden).
                 assert!(
-                    help.contains(&format!("env: {name}=")),
+                    help.contains(&format!("[env: {name}="))
+                        || help.contains(&format!("[env: {name}]")),
                     "{name} is not a setting"
                 );
             }
@@ -253,7 +262,11 @@ fn sigterm_under_load_finishes_every_acknowledged_request_and_the_outbox_batch()
     let acked = load.finish();
     let stored = ids_in(&db);
     assert!(acked.len() >= 60, "{}", acked.len());
-    assert_eq!(missing(&acked, &stored), Vec::<String>::new(), "acknowledged but lost");
+    assert_eq!(
+        missing(&acked, &stored),
+        Vec::<String>::new(),
+        "acknowledged but lost"
+    );
 
     // The outbox batch under way was finished: every delivery the receiver got is recorded as
     // delivered, so none is sent twice after a restart.
@@ -373,7 +386,11 @@ fn backup_refuses_what_it_cannot_do_safely() {
     let dir = common::TempDir::new("backup-refusals");
     let db = dir.path().join("db.sqlite");
     let absent = dir.path().join("absent.sqlite");
-    backup_fails(&absent, &[dir.path().join("x.sqlite").to_str().unwrap()], "no database at");
+    backup_fails(
+        &absent,
+        &[dir.path().join("x.sqlite").to_str().unwrap()],
+        "no database at",
+    );
     assert!(!absent.exists(), "never creates the source");
 
     // A real database, then a copy into a directory (named by the time), then no overwrite.
