@@ -198,10 +198,20 @@
     if (d.readyState == 'complete') later(); else on(w, 'load', later);
   }
 
-  /** Fetches the glue, which fetches and compiles the wasm (loader/glue-start.js), once. */
+  /** Fetches the glue, which fetches and compiles the wasm (loader/glue-start.js), once.
+   * `import()` takes no integrity, so the glue is first preloaded with its digest (filled in by
+   * scripts/fingerprint.mjs, like its hashed name): the browser refuses a copy that differs,
+   * with its own console line naming the digests, and the import then takes the checked module
+   * from the module map. The link goes as soon as it settled: the page is left as it was. */
   function compile() {
-    return compiled || (compiled = import(new URL('allo-widget.js', base).href)
-      .then((g) => g.prepare().then(() => g)).catch(fail));
+    var src = new URL('allo-widget.js', base);
+    return compiled || (compiled = new Promise((ok, no) => {
+      var l = el('link', { rel: 'modulepreload', href: src, integrity: '@ALLO_GLUE_SRI@', nonce: nonce || '' }, d.head);
+      l.onload = l.onerror = (e) => {
+        l.remove();
+        e.type == 'load' ? ok(import(src)) : no(src);
+      };
+    }).then((g) => g.prepare().then(() => g)).catch(fail));
   }
 
   /** On intent: boots the app once (instantiating the compiled module) and replays the

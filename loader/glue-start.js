@@ -8,14 +8,40 @@
  */
 let compiled;
 
+/** The wasm's SHA-384 (base64), filled in at build time by scripts/fingerprint.mjs, which also
+ * gives the file beside this one its hashed name. This file's own digest is in allo.js. */
+const WASM_SHA384 = '@ALLO_WASM_SHA384@';
+
 /** Fetches and compiles the wasm once (found beside this file), and runs nothing. V8 compiles
- * a streamed module on background threads, so this costs the page no long task. */
+ * a streamed module on background threads, so this costs the page no long task. The bytes are
+ * checked against WASM_SHA384 alongside: compiling runs none of them, and the module is handed
+ * out (to be instantiated) only once they matched, so a changed file is refused with one
+ * message, whether or not it would have compiled. */
 export function prepare() {
-  return compiled || (compiled = fetch(new URL('allo-widget_bg.wasm', import.meta.url)).then((r) => {
+  const url = new URL('allo-widget_bg.wasm', import.meta.url);
+  return compiled || (compiled = fetch(url).then((r) => {
     if (!r.ok) throw r.status;
     // Streaming needs exactly `Content-Type: application/wasm`; other servers get the bytes path.
-    return WebAssembly.compileStreaming && r.headers.get('content-type') == 'application/wasm'
-      ? WebAssembly.compileStreaming(r) : r.arrayBuffer().then(WebAssembly.compile);
+    if (WebAssembly.compileStreaming && r.headers.get('content-type') == 'application/wasm') {
+      const [a, b] = r.body.tee();
+      const module = WebAssembly.compileStreaming(new Response(a, { headers: { 'content-type': 'application/wasm' } }));
+      module.catch(() => {}); // reported through verify's result when the bytes are wrong
+      return verify(url, new Response(b).arrayBuffer()).then(() => module);
+    }
+    return verify(url, r.arrayBuffer()).then(WebAssembly.compile);
+  }));
+}
+
+/** Resolves to the bytes when their SHA-384 is the one baked in. Without `crypto.subtle` (a
+ * page on plain http, not localhost) nothing is checked: such a page's own scripts, allo.js
+ * included, can be changed in transit anyway. */
+function verify(url, bytes) {
+  const subtle = globalThis.crypto && crypto.subtle;
+  return bytes.then((b) => !subtle ? b : subtle.digest('SHA-384', b).then((h) => {
+    if (btoa(String.fromCharCode(...new Uint8Array(h))) != WASM_SHA384) {
+      throw new Error(url + ' is not the file this allo.js was built with (its SHA-384 differs)');
+    }
+    return b;
   }));
 }
 

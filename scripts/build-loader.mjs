@@ -4,6 +4,7 @@
 // (Trunk.toml, post_build hook) and it overwrites the copies Trunk staged; by hand:
 // `node scripts/build-loader.mjs OUT.js` (the loader only).
 // The `/*! … */` banner is kept. scripts/size-report.mjs --check enforces the 3 KB gzip budget.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -45,4 +46,7 @@ if (!process.argv[2]) {
   const min = await minify(code, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true });
   writeFileSync(glue, min.code + '\n');
   console.log(`glue: ${code.length} → ${min.code.length} bytes (${path.relative(root, glue) || glue})`);
+  // Last, on the final bytes: hashed names and integrity (Trunk runs the hooks of one stage
+  // at once, so this cannot be a hook of its own).
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'fingerprint.mjs'), path.dirname(out)], { stdio: 'inherit' });
 }

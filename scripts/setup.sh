@@ -34,6 +34,9 @@ command -v npm >/dev/null || apt_install nodejs npm
 # Browsers for the browser and end-to-end tests, sqlite3 to read the demo database, openssl
 # for the collector's STARTTLS test (it makes a throwaway CA).
 apt_install chromium chromium-driver sqlite3 openssl
+# systemd-analyze, for the collector's unit files test (collector/tests/service.rs); only the
+# tool is used, no systemd runs.
+command -v systemd-analyze >/dev/null || apt_install systemd
 
 # 1. The wasm32 target.
 mkdir -p target

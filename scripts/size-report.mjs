@@ -35,10 +35,13 @@ const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const fmt = (n) => (n / KB).toFixed(1).padStart(7) + ' KB';
 
+// The glue's and the wasm's content-hashed names, from the build's manifest
+// (scripts/fingerprint.mjs).
+const manifest = JSON.parse(readFileSync(path.join(dist, 'allo-manifest.json'), 'utf8'));
 const files = [
-  ['loader', 'allo.js', 'loaded with the page'],
-  ['glue', 'allo-widget.js', 'loaded by the loader'],
-  ['wasm', 'allo-widget_bg.wasm', 'loaded by the loader'],
+  ['loader', manifest.loader.file, 'loaded with the page'],
+  ['glue', manifest.glue.file, 'loaded by the loader'],
+  ['wasm', manifest.wasm.file, 'loaded by the loader'],
 ];
 const css = readdirSync(path.join(root, 'styles')).filter((f) => f.endsWith('.css')).sort()
   .map((f) => readFileSync(path.join(root, 'styles', f))).reduce((a, b) => Buffer.concat([a, b]), Buffer.alloc(0));
@@ -49,13 +52,13 @@ const rows = files.map(([part, file, note]) => {
 });
 rows.push({ part: 'css', file: 'styles/*.css', note: 'inside the wasm (include_str!), counted there', raw: css.length, gzip: gz(css), brotli: br(css) });
 
-console.log('part    file                  raw        gzip -9    brotli 11  note');
+console.log('part    file                                  raw        gzip -9    brotli 11  note');
 for (const r of rows) {
-  console.log(`${r.part.padEnd(7)} ${r.file.padEnd(20)} ${fmt(r.raw)} ${fmt(r.gzip)} ${fmt(r.brotli)}  ${r.note}`);
+  console.log(`${r.part.padEnd(7)} ${r.file.padEnd(36)} ${fmt(r.raw)} ${fmt(r.gzip)} ${fmt(r.brotli)}  ${r.note}`);
 }
 const loaded = rows.filter((r) => r.part !== 'css');
 const sum = (k) => loaded.reduce((a, r) => a + r[k], 0);
-console.log(`${'total'.padEnd(7)} ${'(loader+glue+wasm)'.padEnd(20)} ${fmt(sum('raw'))} ${fmt(sum('gzip'))} ${fmt(sum('brotli'))}`);
+console.log(`${'total'.padEnd(7)} ${'(loader+glue+wasm)'.padEnd(36)} ${fmt(sum('raw'))} ${fmt(sum('gzip'))} ${fmt(sum('brotli'))}`);
 
 const widget = rows.filter((r) => r.part === 'glue' || r.part === 'wasm').reduce((a, r) => a + r.gzip, 0);
 const loader = rows.find((r) => r.part === 'loader').gzip;

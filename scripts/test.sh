@@ -33,6 +33,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 tier "3/4 release build of the widget and the demo page"
 "$ROOT/scripts/build.sh"
 cargo build -p allo-collector
+# The widget package from that build (no second build); e2e/tests/release.test.mjs serves it.
+"$ROOT/scripts/release.sh" --no-build
 
 tier "4/4 end-to-end tests (Playwright + Debian Chromium + allo-collector)"
 (cd e2e && node --test --test-concurrency=1 tests/)

@@ -42,13 +42,13 @@ pub struct Config {
     pub listen: SocketAddr,
 
     /// Path of the SQLite database file; created (with its tables) when missing.
-    #[arg(long, env = "ALLO_DB", default_value = "allo.sqlite")]
+    #[arg(long, env = "ALLO_DB", default_value = "allo.sqlite", global = true)]
     pub db: PathBuf,
 
     /// Database URL: `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` stores in PostgreSQL instead
     /// of --db (plain TCP, no TLS: keep the database on the same host or a private network);
     /// `sqlite:PATH` is the same as --db PATH. Tables are created or migrated at start.
-    #[arg(long, env = "ALLO_DATABASE_URL", value_name = "URL", value_parser = parse_database_url, hide_env_values = true)]
+    #[arg(long, env = "ALLO_DATABASE_URL", value_name = "URL", value_parser = parse_database_url, hide_env_values = true, global = true)]
     pub database_url: Option<DatabaseUrl>,
 
     /// Directory served at `/` as static files, e.g. the widget's built `dist/` with its demo page.
@@ -306,6 +306,10 @@ pub struct Config {
     /// Log verbosity on stderr: error, warn, info, debug or trace.
     #[arg(long, env = "ALLO_LOG", default_value = "info", value_name = "LEVEL")]
     pub log: tracing::Level,
+
+    /// A one-off command instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
 }
 
 /// Reads `--visitor-strings`: `{"key": "text", "fr": {"key": "text"}}` into (language or
@@ -451,6 +455,19 @@ pub fn parse_webhook_url(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
+/// The collector's one-off commands (without one, it serves).
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Copies the SQLite database (--db) to OUT while the collector runs (VACUUM INTO), then
+    /// checks the copy with PRAGMA integrity_check. OUT must not exist; when it is a
+    /// directory, the copy is named allo-YYYYMMDDTHHMMSSZ.sqlite inside it.
+    Backup {
+        /// The file (or existing directory) to write the copy to.
+        #[arg(value_name = "OUT")]
+        out: PathBuf,
+    },
+}
+
 impl Config {
     /// A configuration with the defaults, for embedding and tests.
     pub fn new(db: impl Into<PathBuf>) -> Config {
@@ -497,6 +514,7 @@ impl Config {
             closed_dates: None,
             digest: false,
             log: tracing::Level::INFO,
+            command: None,
         }
     }
 

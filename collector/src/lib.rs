@@ -22,6 +22,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod cors;
 pub mod digest;
@@ -433,30 +434,42 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, containers).
-pub async fn shutdown_signal() {
-    let interrupt = async {
-        // If the handler cannot be installed, never resolve rather than stop at once.
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (systemd, containers). The handlers are installed
+/// when this is called, not when the future is first polled: [`run`] calls it before printing
+/// the start-up line, so a stop that comes right after start (a service manager, a test) is
+/// already a graceful one instead of the default, immediate kill. Call it inside a runtime.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        [
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ]
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            // A handler that could not be installed never resolves rather than stop at once.
+            let [interrupt, terminate] = signals.map(|s| async move {
+                match s {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            });
+            tokio::select! {
+                () = interrupt => {}
+                () = terminate => {}
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }
 
 /// Logs to stderr (stdout is kept for the start-up line) at the given level.
@@ -482,9 +495,10 @@ pub fn run(config: Config) -> Result<(), StartError> {
         .map_err(|e| StartError(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         let collector = Collector::bind(&config).await?;
+        let shutdown = shutdown_signal();
         println!("{}", collector.banner());
         collector
-            .serve(shutdown_signal())
+            .serve(shutdown)
             .await
             .map_err(|e| StartError(format!("server failed: {e}")))
     })

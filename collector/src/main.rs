@@ -1,16 +1,22 @@
-//! The `allo-collector` binary: `allo-collector user …` manages inbox accounts; anything else
-//! parses the server's configuration and runs it. Failure exits with 2.
+//! The `allo-collector` binary: `allo-collector user …` manages inbox accounts, `backup`
+//! copies the database; anything else parses the server's configuration and runs it.
+//! Failure exits with 2.
 use std::process::ExitCode;
 
+use allo_collector::config::{Command, DatabaseUrl};
 use clap::Parser;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let result = if allo_collector::users::is_user_command(&args) {
-        allo_collector::users::run(args)
+        allo_collector::users::run(args).map_err(|e| e.to_string())
     } else {
         // clap prints its own message and exits with 2 for a bad command line.
-        allo_collector::run(allo_collector::Config::parse().with_env_fallbacks())
+        let config = allo_collector::Config::parse().with_env_fallbacks();
+        match &config.command {
+            None => allo_collector::run(config).map_err(|e| e.to_string()),
+            Some(Command::Backup { out }) => backup(&config.database(), out),
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -19,4 +25,22 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `allo-collector backup OUT`: one line on stdout naming the copy, for logs and scripts.
+fn backup(database: &DatabaseUrl, out: &std::path::Path) -> Result<(), String> {
+    let DatabaseUrl::Sqlite(db) = database else {
+        return Err(
+            "backup copies a SQLite database; back PostgreSQL up with pg_dump (docs/deploy.md)"
+                .to_owned(),
+        );
+    };
+    let report = allo_collector::backup::backup(db, out).map_err(|e| e.to_string())?;
+    println!(
+        "backup: {} ({} bytes, {} submissions, integrity ok)",
+        report.path.display(),
+        report.bytes,
+        report.submissions
+    );
+    Ok(())
 }

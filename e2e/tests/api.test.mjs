@@ -39,7 +39,7 @@ async function holdWasm(page) {
   let release;
   const gate = new Promise((r) => { release = r; });
   const state = { requested: false, release: () => release() };
-  await page.route('**/allo-widget_bg.wasm', async (route) => {
+  await page.route('**/*.wasm', async (route) => {
     state.requested = true;
     await gate;
     await route.continue();
@@ -139,7 +139,7 @@ test('when idle the wasm is fetched and compiled but nothing runs: no long task;
   const { page, log } = await recorded();
   const trace = await traced(page);
   const fetched = [];
-  page.on('response', (r) => { if (r.url().endsWith('/allo-widget_bg.wasm')) fetched.push(r.status()); });
+  page.on('response', (r) => { if (r.url().endsWith('.wasm')) fetched.push(r.status()); });
   await page.goto(url('/idle.html'));
   await until(async () => (await trace()).compileStreamingDone === 1, { what: 'the idle compile' });
   assert.deepEqual(fetched, [200]);
@@ -178,7 +178,7 @@ test('a click while the idle download is still running is kept: spinner, then th
 test('a server that sends the wasm with another content type: compiled from its bytes, and it works', async () => {
   const { page, log } = await recorded();
   const trace = await traced(page);
-  await page.route('**/allo-widget_bg.wasm', async (route) => {
+  await page.route('**/*.wasm', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
   });
