@@ -14,7 +14,12 @@
 //   - launcher click → interactive panel (dialog shown and focus inside it): cold (Save-Data,
 //     so the wasm is downloaded, compiled and started on the click), compiled (after the idle
 //     compile: the click starts the app) and started (the pointer went over the launcher
-//     first, which starts the app: the click only opens the panel).
+//     first, which starts the app: the click only opens the panel);
+//   - the cold click again over Chrome DevTools' "Slow 4G" profile (CDP
+//     Network.emulateNetworkConditions: 562.5 ms latency, 180,000 B/s down, 84,375 B/s up),
+//     with Allo's files served gzip -9 as a CDN would (the other variants use the plain,
+//     uncompressed static server): what the widget's weight costs a visitor on a slow phone
+//     connection between the click and a usable panel.
 // Then Lighthouse's performance category (mobile, simulated throttling) on both pages.
 // Needs a release build in dist/ (./scripts/build.sh; ALLO_DIST=DIR for another build) and
 // e2e/node_modules (npm ci in e2e/).
@@ -51,6 +56,20 @@ const pages = {
   without: shop.page('/without.html', index.replace(snippet, '')),
   with: shop.page('/with.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn/allo/allo.js"'))),
 };
+// Allo's files gzip -9 with Content-Encoding, as a CDN serves them, for the Slow 4G run (the
+// loader finds the glue and the wasm next to itself).
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
+for (const file of ['allo.js', 'allo-widget.js', 'allo-widget_bg.wasm']) {
+  const bytes = gzipSync(readFileSync(path.join(DIST, file)), { level: 9 });
+  shop.route(`/cdn-gz/allo/${file}`, (req, res) => {
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)], 'content-encoding': 'gzip' });
+    res.end(bytes);
+  });
+}
+const slowPage = shop.page('/with-gz.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn-gz/allo/allo.js"')));
+// Chrome DevTools' "Slow 4G" preset (front_end/core/sdk/NetworkManager.ts): 150 ms × 3.75,
+// 1.6 Mbit/s × 0.9 down, 750 kbit/s × 0.9 up.
+const SLOW_4G = { offline: false, latency: 150 * 3.75, downloadThroughput: 1.6 * 1000 * 1000 / 8 * 0.9, uploadThroughput: 750 * 1000 / 8 * 0.9 };
 
 const browser = await chromium.launch({
   executablePath: CHROME,
@@ -70,9 +89,14 @@ function saveData() {
 }
 
 /** One cold load of `url`: bytes, long tasks, layout shift; then optionally a click timing. */
-async function load(url, { save = false, click = false, hover = false } = {}) {
+async function load(url, { save = false, click = false, hover = false, network = null } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  if (network) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', network);
+  }
   await page.addInitScript(instrument);
   if (save) await page.addInitScript(saveData);
   // Each response's sizes, measured once its body is in (the handler is async).
@@ -168,6 +192,7 @@ results.push(await series('without Allo', () => load(pages.without)));
 results.push(await series('with Allo, started by hover first', () => load(pages.with, { click: true, hover: true })));
 results.push(await series('with Allo, compiled when idle', () => load(pages.with, { click: true })));
 results.push(await series('with Allo, Save-Data (cold click)', () => load(pages.with, { save: true, click: true })));
+results.push(await series('cold click, Slow 4G, gzip served', () => load(slowPage, { save: true, click: true, network: SLOW_4G })));
 
 console.log(`\nHost-page impact, demo page, median of ${RUNS} cold loads (Chromium ${browser.version()}, uncompressed static server; "gzip" = the same bytes at gzip -9)`);
 console.log('variant                               at load (raw / gzip)    when quiet (raw / gzip)  long tasks  longest  TBT     CLS    click→panel (runs)        longest task after click');

@@ -1,6 +1,6 @@
 //! Puts Allo's CSS into the shadow root, with the owner's theme as custom properties.
 //!
-//! The CSS files under `styles/` are compiled into the wasm (`include_str!`): one request
+//! The CSS files under `styles/` are compiled into the wasm (minified by `build.rs`): one request
 //! fewer, and no stylesheet URL for a CDN or CSP to get wrong. They are applied as a
 //! constructed stylesheet (`adoptedStyleSheets`), which a strict `style-src` CSP does not
 //! block; browsers without it get a `<style>` element instead.
@@ -14,14 +14,8 @@ use allo_core::config::{Config, Scheme};
 use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, ShadowRoot};
 
-/// Every stylesheet, in cascade order.
-const CSS: &[&str] = &[
-    include_str!("../styles/base.css"),
-    include_str!("../styles/launcher.css"),
-    include_str!("../styles/panel.css"),
-    include_str!("../styles/form.css"),
-    include_str!("../styles/rating.css"),
-];
+/// Every stylesheet under `styles/`, in cascade order, minified by `build.rs`.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/allo.css"));
 
 /// One palette, with the accent made readable on it, as custom property declarations.
 fn palette(p: &Palette, config: &Config) -> String {
@@ -74,9 +68,7 @@ pub fn theme(config: &Config) -> String {
 /// Applies theme and styles to `root`.
 pub fn apply(root: &ShadowRoot, config: &Config) {
     let mut css = theme(config);
-    for part in CSS {
-        css.push_str(part);
-    }
+    css.push_str(CSS);
     if adopt(root, &css).is_none() {
         if let Some(style) = crate::browser::document().and_then(|d| d.create_element("style").ok())
         {

@@ -10,6 +10,7 @@ pub mod api;
 pub mod callback;
 pub mod color;
 pub mod config;
+pub mod css;
 pub mod delivery;
 pub mod form;
 pub mod hours;
