@@ -211,9 +211,18 @@ pub fn hash_password(password: &str) -> Result<String, AccountError> {
         .map_err(|e| AccountError::Hash(e.to_string()))
 }
 
+/// How many password verifications this process ran (every login attempt runs exactly one,
+/// real or dummy: the tests check it, as a timing measurement on a shared machine cannot).
+pub static VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Held by every unit test that verifies passwords, so one test can count its own.
+#[cfg(test)]
+pub(crate) static VERIFY_SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// True when `password` matches the stored PHC string (with the parameters it names). A
 /// malformed stored hash never matches.
 pub fn verify_password(password: &str, stored: &str) -> bool {
+    VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match PasswordHash::new(stored) {
         Ok(hash) => argon2().verify_password(password.as_bytes(), &hash).is_ok(),
         Err(_) => false,
@@ -363,6 +372,7 @@ mod tests {
 
     #[test]
     fn argon2id_hashes_verify_and_carry_their_parameters() {
+        let _serial = VERIFY_SERIAL.blocking_lock();
         let hash = hash_password("correct horse battery").unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),

@@ -350,8 +350,35 @@ mod tests {
         let _ = std::fs::remove_file(path);
     }
 
+    use crate::accounts::VERIFY_SERIAL as SERIAL;
+
+    #[tokio::test]
+    async fn every_login_verifies_one_hash_real_or_dummy() {
+        let _serial = SERIAL.lock().await;
+        let (store, path) = store();
+        let auth = InboxAuth::new(Arc::clone(&store), None);
+        account(&store, "ada@shop.example", Role::Owner).await;
+        let bo = account(&store, "bo@shop.example", Role::Agent).await;
+        store
+            .change_account(bo.id, AccountChange::Disable)
+            .await
+            .unwrap();
+        let count = || accounts::VERIFICATIONS.load(std::sync::atomic::Ordering::SeqCst);
+        for (email, password, want) in [
+            ("nobody@shop.example", "correct horse battery", Login::Wrong),
+            ("ada@shop.example", "wrong password", Login::Wrong),
+            ("bo@shop.example", "correct horse battery", Login::Wrong),
+        ] {
+            let before = count();
+            let got = auth.login(email, password, None, 0).await.unwrap();
+            assert_eq!((got, count() - before), (want, 1), "{email}");
+        }
+        let _ = std::fs::remove_file(path);
+    }
+
     #[tokio::test]
     async fn sessions_expire_and_are_revoked() {
+        let _serial = SERIAL.lock().await;
         let (store, path) = store();
         let auth = InboxAuth::new(Arc::clone(&store), None);
         let ada = account(&store, "ada@shop.example", Role::Owner).await;
@@ -424,6 +451,7 @@ mod tests {
 
     #[tokio::test]
     async fn logins_are_limited_per_email_and_per_address_alike_for_unknown_emails() {
+        let _serial = SERIAL.lock().await;
         let (store, path) = store();
         let auth = InboxAuth::new(Arc::clone(&store), None);
         account(&store, "ada@shop.example", Role::Owner).await;

@@ -27,7 +27,8 @@ use crate::zone::Zone;
                   validates them with the widget's own rules and stores them in a SQLite file \
                   (or PostgreSQL with --database-url). Limits floods per client address and per \
                   phone number, refuses duplicate callback requests, serves a password-protected \
-                  inbox at /inbox (with --inbox-token) with CSV/JSON export, forwards each new \
+                  inbox at /inbox (people log in with accounts made by `allo-collector user add`; \
+                  see `allo-collector user --help`) with CSV/JSON export, forwards each new \
                   submission to signed webhooks (--webhook-url) and by email to the owner \
                   (--smtp-host), answers visitors' status requests on \
                   GET /v1/submissions/{id}/status with the token each submission's answer \
@@ -101,8 +102,9 @@ pub struct Config {
     #[arg(long, env = "ALLO_DUPLICATE_WINDOW", default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
     pub duplicate_window: Duration,
 
-    /// Secret that opens the owner's inbox at /inbox (at least 16 characters), sent as
-    /// `Authorization: Bearer TOKEN` or typed into the inbox's login form. Without it the
+    /// The inbox's API credential for scripts (at least 16 characters), sent as
+    /// `Authorization: Bearer TOKEN`, with an owner's rights. People log in with their own
+    /// accounts instead (`allo-collector user add`). With neither a token nor an account the
     /// inbox is disabled (404).
     #[arg(long, env = "ALLO_INBOX_TOKEN", value_name = "TOKEN", value_parser = parse_inbox_token, hide_env_values = true)]
     pub inbox_token: Option<String>,

@@ -581,13 +581,7 @@ async fn queue_view(
     let now = time::now_millis() as i64;
     let queue = crate::queue::build(&records, now, &state.zone);
     let mut view = html::queue_view(&queue, owner.csrf(), now, &state.calls, stamp);
-    let team = html::Team {
-        assigned: Default::default(),
-        people: team.people.clone(),
-        ..*team
-    }
-    .with_assignees(state, &records)
-    .await?;
+    let team = team.clone().with_assignees(state, &records).await?;
     team.mark_queue(&mut view, owner.csrf(), assigned_param);
     Ok(view)
 }

@@ -5,7 +5,8 @@
 //! `--database-url`) and answers with the short reference the visitor sees. Floods are
 //! limited per client address and per phone number, duplicate callback requests refused.
 //! The shop owner reads and works through submissions in a server-rendered inbox (`/inbox`,
-//! with `--inbox-token`), exports them as CSV or JSON, and can have each new one forwarded
+//! each person with their own account, see [`accounts`] and [`users`]; `--inbox-token` is the
+//! API credential for scripts), exports them as CSV or JSON, and can have each new one forwarded
 //! to signed webhooks from a durable outbox. It can also serve the built widget and its demo
 //! page (`--site`), so one process is enough to try Allo end to end.
 //!
