@@ -17,7 +17,10 @@
 //! The visitor is kept informed too: each accepted submission comes back with a status
 //! token that reads its status, the owner's message and whether its promise is overdue
 //! (`GET /v1/submissions/{id}/status`), and the owner can be emailed about each new
-//! submission (`--smtp-host`) through the same durable outbox as webhooks.
+//! submission (`--smtp-host`) through the same durable outbox as webhooks. With
+//! `--public-url` the visitor who left an email hears from the shop too (`visitor_mail`):
+//! receipts, delay and missed-call notices, the owner's replies, each linking to a status
+//! page for people (`visitor_page`, `GET /status/{id}`) and unsubscribable in one click.
 #![deny(missing_docs)]
 
 pub mod accounts;

@@ -126,7 +126,11 @@ fn refused(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
         }
         _ => s.page_unknown.clone(),
     };
-    render(
+    let retry_after = match &e {
+        ApiError::RateLimited { retry_after, .. } => Some(*retry_after),
+        _ => None,
+    };
+    let mut response = render(
         &Page {
             lang: lang.code(),
             title: text.clone(),
@@ -137,7 +141,13 @@ fn refused(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
             link: None,
         },
         status,
-    )
+    );
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
 async fn checked(

@@ -84,7 +84,7 @@ test('the status page in French and German, through the link in a real receipt',
     assert.ok(receipt.body.includes(r.promise), `the promise as shown: ${receipt.body}`);
     const link = statusLink(receipt);
     for (const width of [390, 1280]) {
-      const ctx = await browser.newContext({ viewport: { width, height: 800 }, javaScriptEnabled: false });
+      const ctx = await browser.newContext({ viewport: { width, height: 800 } });
       const p = await ctx.newPage();
       const res = await p.goto(link);
       assert.equal(res.status(), 200);
@@ -140,7 +140,7 @@ test('a reply from the inbox reaches the visitor threaded, and the status page s
   const receipt = toVisitor(fr.email)[0];
   assert.equal(receipt.headers['Message-ID'], reply.headers['In-Reply-To'], 'the reply threads under the receipt');
 
-  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const ctx = await browser.newContext();
   const p = await ctx.newPage();
   await p.goto(statusLink(receipt));
   await p.getByText(fr.answered).waitFor();
