@@ -64,6 +64,25 @@ await fetch(`${collector.url}/v1/submissions`, {
   }),
 });
 
+// Feedback for the Insights page: CSAT answers on a few pages and topics.
+const answers = [
+  [5, 'Livraison', '/commande', 'Livraison rapide, emballage soigné.'], [4, 'Produit', '/produit/veste', 'Belle qualité.'],
+  [2, 'Livraison', '/commande', 'Colis arrivé abîmé, personne ne répond au téléphone.'], [5, 'Site', '/', ''],
+  [3, 'Prix', '/panier', 'Frais de port un peu élevés.'], [1, 'Site', '/panier', 'Le panier se vide quand je change de page.'],
+  [4, 'Produit', '/produit/veste', ''], [5, 'Livraison', '/commande', 'Parfait.'],
+];
+for (const [i, [score, category, pathName, message]] of answers.entries()) {
+  const res = await fetch(`${collector.url}/v1/submissions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      schema: 'allo.submission/1', id: `8c9e6679-7425-40de-944b-e07fc1f90c${String(i).padStart(2, '0')}`, kind: 'feedback',
+      created_at: iso(now - 30 * MIN), locale: 'fr-FR', page: { url: `https://shop.example${pathName}`, title: '', referrer: '' },
+      visitor: {}, feedback: { metric: 'csat', score, category, message },
+    }),
+  });
+  if (res.status !== 201) throw new Error(`feedback ${i}: ${res.status} ${await res.text()}`);
+}
+
 /** Records a call the way the inbox's buttons do. */
 async function record(n, fields) {
   const id = requests[n - 1].id;
@@ -98,7 +117,10 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
   await page.goto(`${collector.url}/inbox/item/${requests[2].id}`);
   const item = path.join(OUT, `inbox-item-${label}.png`);
   await page.screenshot({ path: item, fullPage: false });
-  shots.push(queue, item);
+  await page.goto(`${collector.url}/inbox/insights`);
+  const insights = path.join(OUT, `inbox-insights-${label}.png`);
+  await page.screenshot({ path: insights, fullPage: false });
+  shots.push(queue, item, insights);
   await ctx.close();
   const octx = await browser.newContext({ viewport: { width, height }, isMobile: phone, hasTouch: phone, deviceScaleFactor: phone ? 2 : 1 });
   const owner = await octx.newPage();

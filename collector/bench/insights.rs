@@ -54,8 +54,8 @@ fn seeds(rows: u64, now: i64) -> impl Iterator<Item = Seed> {
         let mut bytes = [0u8; 16];
         bytes[8..].copy_from_slice(&n.to_be_bytes());
         let id = allo_core::id::uuid_v4(bytes);
-        let received = now - 365 * DAY_MS + (365 * DAY_MS) * n as i64 / rows as i64
-            + next(60_000) as i64;
+        let received =
+            now - 365 * DAY_MS + (365 * DAY_MS) * n as i64 / rows as i64 + next(60_000) as i64;
         let at = fmt(received);
         let locale = ["en", "fr-FR", "de-DE"][next(3) as usize];
         let page = format!("https://shop.example/p/{}", next(30));

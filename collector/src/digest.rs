@@ -290,10 +290,10 @@ mod tests {
         // In summer, 09:00 CEST is 07:00 UTC.
         assert!(due(at("2026-06-29T07:00:00.000Z"), &paris).is_some());
         assert!(due(at("2026-06-29T06:59:00.000Z"), &paris).is_none());
-        // 08:30 UTC on a Monday is 09:30 in UTC but still Sunday night in Los Angeles.
-        assert!(due(at("2026-11-30T08:30:00.000Z"), &Zone::utc()).is_some());
+        // 09:30 UTC on a Monday: due in UTC, but only 01:30 in Los Angeles.
+        assert!(due(at("2026-11-30T09:30:00.000Z"), &Zone::utc()).is_some());
         let la = Zone::named("America/Los_Angeles").unwrap();
-        assert!(due(at("2026-11-30T08:30:00.000Z"), &la).is_none());
+        assert!(due(at("2026-11-30T09:30:00.000Z"), &la).is_none());
         assert_eq!(key(monday), "once:digest:2026-W49");
     }
 }

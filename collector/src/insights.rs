@@ -659,7 +659,7 @@ pub fn compute(
     }
     let mut acc: BTreeMap<Metric, Acc> = BTreeMap::new();
     let mut categories: HashMap<String, u32> = HashMap::new();
-    let mut comments = Vec::new();
+    let mut comments: Vec<(u32, &InsightRow, Metric, u8)> = Vec::new();
     let mut answers = 0;
     let mut promises = Promises::default();
     let mut per_day: BTreeMap<Date, u32> = BTreeMap::new();
@@ -712,18 +712,8 @@ pub fn compute(
                 if let Some(url) = &row.page_url {
                     a.pages.entry(page_path(url)).or_default().add(score);
                 }
-                if let Some(message) = row.message.as_deref().map(str::trim) {
-                    if !message.is_empty() {
-                        comments.push(Comment {
-                            id: row.id.clone(),
-                            reference: row.reference.clone(),
-                            received_at: row.received_at.clone(),
-                            metric,
-                            score,
-                            category: row.category.clone(),
-                            message: message.to_owned(),
-                        });
-                    }
+                if row.message.as_deref().is_some_and(|m| !m.trim().is_empty()) {
+                    comments.push((metric.badness(score), row, metric, score));
                 }
                 if metric.is_low(score) {
                     let email = row.email.as_deref().map(|e| e.trim().to_lowercase());
@@ -778,7 +768,22 @@ pub fn compute(
         .filter(|r| r.kind == "callback" && scope.admits(r))
         .count() as u32;
 
-    // Low-score visitors, one per contact, matched against the period's callbacks.
+    // Low-score visitors, one per contact, matched against the period's callbacks through
+    // maps (a year holds thousands of each): contact → whether any of its requests was called.
+    let mut by_email: HashMap<&str, bool> = HashMap::new();
+    let mut by_phone: HashMap<&str, bool> = HashMap::new();
+    let mut countries: Vec<&str> = Vec::new();
+    for cb in &callbacks {
+        if let Some(e) = cb.email.as_deref().filter(|e| !e.is_empty()) {
+            *by_email.entry(e).or_default() |= cb.called;
+        }
+        if let Some(p) = cb.phone.as_deref() {
+            *by_phone.entry(p).or_default() |= cb.called;
+        }
+        if !countries.contains(&cb.country.as_str()) {
+            countries.push(&cb.country);
+        }
+    }
     let mut counted: HashSet<String> = HashSet::new();
     for (email, phone) in &low {
         let key = email
@@ -789,37 +794,52 @@ pub fn compute(
             continue;
         }
         promises.low_visitors += 1;
-        let matching: Vec<bool> = callbacks
-            .iter()
-            .filter(|cb| {
-                let by_email = email.is_some() && cb.email == *email;
-                // The feedback's phone is read in the callback's country.
-                let by_phone = match (phone, &cb.phone) {
-                    (Some(raw), Some(e164)) => {
-                        phone_key(raw, Some(&cb.country)).as_deref() == Some(e164.as_str())
-                    }
-                    _ => false,
-                };
-                by_email || by_phone
-            })
-            .map(|cb| cb.called)
-            .collect();
-        if !matching.is_empty() {
+        let mut found: Vec<bool> = Vec::new();
+        if let Some(called) = email.as_deref().and_then(|e| by_email.get(e)) {
+            found.push(*called);
+        }
+        // The feedback's phone is read in each callback country in turn.
+        if let Some(raw) = phone {
+            for country in &countries {
+                if let Some(called) = phone_key(raw, Some(country))
+                    .as_deref()
+                    .and_then(|p| by_phone.get(p))
+                {
+                    found.push(*called);
+                }
+            }
+        }
+        if !found.is_empty() {
             promises.low_asked += 1;
-            if matching.iter().any(|&c| c) {
+            if found.contains(&true) {
                 promises.low_called += 1;
             }
         }
     }
 
-    comments.sort_by(|a, b| {
-        b.metric
-            .badness(b.score)
-            .cmp(&a.metric.badness(a.score))
-            .then_with(|| b.received_at.cmp(&a.received_at))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    comments.truncate(LOWEST_COMMENTS);
+    // Worst first, then newest, then by id; only the first few become comments.
+    let order = |a: &(u32, &InsightRow, Metric, u8), b: &(u32, &InsightRow, Metric, u8)| {
+        b.0.cmp(&a.0)
+            .then_with(|| b.1.received_at.cmp(&a.1.received_at))
+            .then_with(|| a.1.id.cmp(&b.1.id))
+    };
+    if comments.len() > LOWEST_COMMENTS {
+        comments.select_nth_unstable_by(LOWEST_COMMENTS - 1, order);
+        comments.truncate(LOWEST_COMMENTS);
+    }
+    comments.sort_by(order);
+    let comments: Vec<Comment> = comments
+        .into_iter()
+        .map(|(_, row, metric, score)| Comment {
+            id: row.id.clone(),
+            reference: row.reference.clone(),
+            received_at: row.received_at.clone(),
+            metric,
+            score,
+            category: row.category.clone(),
+            message: row.message.as_deref().unwrap_or_default().trim().to_owned(),
+        })
+        .collect();
 
     let mut categories: Vec<(String, u32)> = categories.into_iter().collect();
     categories.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
