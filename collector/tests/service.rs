@@ -466,10 +466,12 @@ fn backup_refuses_what_it_cannot_do_safely() {
     assert!(server.wait(Duration::from_secs(20)));
     let backups = dir.path().join("backups");
     std::fs::create_dir(&backups).unwrap();
+    // --db after the subcommand works as well as ALLO_DB (the other tests).
     let out = collector()
         .arg("backup")
+        .arg("--db")
+        .arg(&db)
         .arg(&backups)
-        .env("ALLO_DB", &db)
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
