@@ -148,13 +148,13 @@ pub fn write(n: f64, f: &mut impl fmt::Write) -> fmt::Result {
         // The fewest fraction digits k with an integer m near a·10^k such that m / 10^k (one
         // correctly rounded division: exact reading) is a again. The product itself rounds,
         // so its neighbours are tried too.
-        for k in 1..=22 {
-            let m = (a * POW10[k]).round();
+        for (k, &p) in POW10.iter().enumerate().skip(1) {
+            let m = (a * p).round();
             if m + 1.0 >= EXACT_INT as f64 {
                 break;
             }
             for m in [m, m - 1.0, m + 1.0] {
-                if m >= 0.0 && m / POW10[k] == a {
+                if m >= 0.0 && m / p == a {
                     return write_fixed(m as u64, k, f);
                 }
             }
