@@ -8,7 +8,6 @@ mod common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 use common::{callback, feedback, get_bearer, post_form, send, uuid, Backend, TestDb, TestServer};
 
@@ -179,42 +178,21 @@ fn logins_are_limited_and_unknown_emails_answer_like_wrong_passwords(backend: Ba
         c.auth_failure_limit = 0;
     });
     server.add_account("ada@shop.example", "owner");
-    // The same status and page for a wrong password and an unknown email, in similar time
-    // (both verify an Argon2id hash). The fastest of three each, so a load spike on a shared
-    // machine does not decide.
-    let timed = |email: &str| {
-        let mut best = std::time::Duration::MAX;
-        let mut last = None;
-        for _ in 0..3 {
-            let t = Instant::now();
-            let r = login(&server, email, "not the password");
-            best = best.min(t.elapsed());
-            last = Some(r);
-        }
-        (last.unwrap(), best)
-    };
-    let (wrong, wrong_time) = timed("ada@shop.example");
-    let (unknown, unknown_time) = timed("nobody@shop.example");
+    // The same status and page for a wrong password and an unknown email. That both take the
+    // same time (an unknown email verifies a dummy Argon2id hash) is checked exactly in
+    // `auth`'s unit tests by counting verifications: a wall-clock comparison here would only
+    // measure the load of a shared machine.
+    let wrong = login(&server, "ada@shop.example", "not the password");
+    let unknown = login(&server, "nobody@shop.example", "not the password");
     assert_eq!(wrong.status, 401);
     assert_eq!(
         (wrong.status, html(&wrong)),
         (unknown.status, html(&unknown))
     );
     assert!(html(&wrong).contains("That email and password do not match an account."));
-    let (fast, slow) = if wrong_time < unknown_time {
-        (wrong_time, unknown_time)
-    } else {
-        (unknown_time, wrong_time)
-    };
-    assert!(
-        slow < fast * 2 + std::time::Duration::from_millis(10),
-        "wrong password {wrong_time:?} vs unknown email {unknown_time:?}"
-    );
-    // (That an unknown email runs a dummy Argon2id verification is checked exactly in
-    // `auth`'s unit tests, by counting verifications.)
-    // Two more wrong passwords (five in all): the account is then refused, even with the
+    // Four more wrong passwords (five in all): the account is then refused, even with the
     // right one, with a clear message and Retry-After.
-    for _ in 0..2 {
+    for _ in 0..4 {
         assert_eq!(
             login(&server, "ada@shop.example", "still wrong").status,
             401
@@ -226,7 +204,7 @@ fn logins_are_limited_and_unknown_emails_answer_like_wrong_passwords(backend: Ba
     assert!((800..=900).contains(&retry), "{retry}");
     assert!(html(&r).contains("Too many attempts"));
     // The unknown email is limited the same way (the limit tells nothing about who exists).
-    for _ in 0..2 {
+    for _ in 0..4 {
         assert_eq!(login(&server, "nobody@shop.example", "x").status, 401);
     }
     assert_eq!(login(&server, "nobody@shop.example", "x").status, 429);
