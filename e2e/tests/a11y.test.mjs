@@ -239,6 +239,9 @@ test('keyboard only: a callback for a chosen slot, then Esc from the thank-you r
   await p.keyboard.press('Tab');
   await p.keyboard.type('Kai Keys');
   await p.keyboard.press('Tab');
+  // The optional email ("so we can tell you if we're running late"), left empty.
+  assert.equal(await focused(p), 'allo-cb-email');
+  await p.keyboard.press('Tab');
   assert.equal(await focused(p), 'allo-reason');
   await p.keyboard.type('Grinder settings');
   await p.keyboard.press('Tab');
@@ -346,7 +349,7 @@ test('a phone: the panel is a full-screen sheet, fields are 16px or more, target
   // The on-screen keyboard takes the bottom of the screen: the field being typed into must stay
   // visible (the layout shrinks as with Chrome's resizes-content; the hook follows visualViewport).
   await p.getByRole('tab', { name: 'Give feedback' }).tap();
-  const email = p.getByLabel('Your email');
+  const email = p.getByRole('tabpanel', { name: 'Give feedback' }).getByLabel('Your email');
   await email.focus();
   await p.setViewportSize({ width: 375, height: 300 });
   await until(async () => {

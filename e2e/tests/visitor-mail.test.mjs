@@ -3,7 +3,8 @@
 // visitor's status page in Chromium, in French and in German, with no script, fitting 390 px
 // and axe-clean; its unsubscribe link stops the emails. The owner's reply, written in the
 // inbox, reaches the visitor threaded under the request and shows in the item's history, and
-// the status page then says the shop answered.
+// the status page then says the shop answered. The callback form asks for the email ("so we
+// can tell you if we're running late"), checks it, and the receipt reaches it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
@@ -144,5 +145,35 @@ test('a reply from the inbox reaches the visitor threaded, and the status page s
   const p = await ctx.newPage();
   await p.goto(statusLink(receipt));
   await p.getByText(fr.answered).waitFor();
+  await ctx.close();
+});
+
+test('the callback form asks for an email to tell the visitor about a delay, and the receipt goes there', async () => {
+  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const p = await ctx.newPage();
+  // Promises are computed from the visitor's clock: a fixed instant a week ahead keeps the
+  // promise in the collector's future, and 20 s later is past the minimum fill time.
+  const start = new Date(Date.now() + 7 * 864e5);
+  await p.clock.setFixedTime(start);
+  await p.goto(collector.url + '/');
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByText("So we can tell you if we're running late.").waitFor();
+  await f.getByLabel('Phone number').fill('06 12 34 56 79');
+  await f.getByLabel('Your name').fill('Sam');
+  await f.getByLabel('Your email').fill('sam@');
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await p.clock.setFixedTime(new Date(start.getTime() + 20_000));
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await f.getByText('Please enter a valid email address, like name@example.com.', { exact: true }).waitFor();
+  await f.getByLabel('Your email').fill('sam@example.net');
+  await f.getByRole('button', { name: 'Call me back' }).click();
+  await f.getByRole('heading', { name: 'Request received' }).waitFor();
+  const [row] = collector.rows("select visitor_email, callback_promise_text from submissions where visitor_name = 'Sam'");
+  assert.equal(row.visitor_email, 'sam@example.net');
+  const [receipt] = await until(() => { const m = toVisitor('sam@example.net'); return m.length ? m : null; },
+    { timeout: 20000, what: 'the receipt' });
+  assert.ok(receipt.body.includes(`Our promise: ${row.callback_promise_text}`), receipt.body);
   await ctx.close();
 });
