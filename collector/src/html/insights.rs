@@ -130,7 +130,7 @@ fn chart(
                 text: "–".into(),
             }),
         }
-        if i % label_every.max(1) == 0 || i + 1 == values.len() && label_every == 1 {
+        if i % label_every.max(1) == 0 {
             c.labels.push(Tick {
                 x: f(cx),
                 y: f(H - BOTTOM + 12.0),
