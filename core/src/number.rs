@@ -136,6 +136,8 @@ pub fn parse(s: &str) -> Option<f64> {
 /// numbers with the fewest fraction digits that read back to `n` (`1.5`, `0.1`), in exponent
 /// form past 2⁵³ or for what needs more than 15 significant digits. Non-finite numbers have no
 /// JSON form: the caller decides (the JSON writer writes `null`).
+// An index loop: the iterator form clippy suggests came out 68 B gzip larger in the wasm.
+#[allow(clippy::needless_range_loop)]
 pub fn write(n: f64, f: &mut impl fmt::Write) -> fmt::Result {
     if n < 0.0 {
         f.write_char('-')?;
@@ -148,13 +150,13 @@ pub fn write(n: f64, f: &mut impl fmt::Write) -> fmt::Result {
         // The fewest fraction digits k with an integer m near a·10^k such that m / 10^k (one
         // correctly rounded division: exact reading) is a again. The product itself rounds,
         // so its neighbours are tried too.
-        for (k, &p) in POW10.iter().enumerate().skip(1) {
-            let m = (a * p).round();
+        for k in 1..=22 {
+            let m = (a * POW10[k]).round();
             if m + 1.0 >= EXACT_INT as f64 {
                 break;
             }
             for m in [m, m - 1.0, m + 1.0] {
-                if m >= 0.0 && m / p == a {
+                if m >= 0.0 && m / POW10[k] == a {
                     return write_fixed(m as u64, k, f);
                 }
             }
