@@ -418,7 +418,11 @@ fn two_collectors_on_one_postgres_send_each_notice_once() {
     // One of each, in whatever order the two collectors' senders got to them.
     let mut subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
     subjects.sort_unstable();
-    let starts = ["Wir haben Ihre Anfrage", "Wir haben Sie nicht erreicht", "Wir sind spät dran"];
+    let starts = [
+        "Wir haben Ihre Anfrage",
+        "Wir haben Sie nicht erreicht",
+        "Wir sind spät dran",
+    ];
     assert_eq!(subjects.len(), starts.len(), "{subjects:?}");
     for (subject, start) in subjects.iter().zip(starts) {
         assert!(subject.starts_with(start), "{subjects:?}");

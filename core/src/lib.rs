@@ -17,9 +17,9 @@ pub mod hours;
 pub mod i18n;
 pub mod id;
 pub mod json;
-pub mod number;
 #[cfg(feature = "mail")]
 pub mod mail_text;
+pub mod number;
 pub mod outbox;
 pub mod phone;
 pub mod promise;
