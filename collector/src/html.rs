@@ -122,6 +122,8 @@ pub struct Layout<'a> {
     pub manage: bool,
     /// Shows the link to "Mine" (a person with an account, not the API token).
     pub mine: bool,
+    /// Shows the link to Insights (owners: the figures are a report, like the exports).
+    pub insights: bool,
 }
 
 impl<'a> Layout<'a> {
@@ -133,6 +135,7 @@ impl<'a> Layout<'a> {
             live: false,
             manage: false,
             mine: false,
+            insights: false,
         }
     }
 
@@ -140,6 +143,7 @@ impl<'a> Layout<'a> {
     fn for_team(mut self, team: &Team) -> Layout<'a> {
         self.manage = team.may_manage;
         self.mine = team.me.is_some();
+        self.insights = team.may_export;
         self
     }
 }

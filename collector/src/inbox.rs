@@ -1230,8 +1230,23 @@ async fn insights_page(
     owner: Owner,
     Query(q): Query<insights::InsightsQuery>,
 ) -> Response {
+    // A report on the whole shop: owners only, like the exports.
+    if let Err(refused) = allowed(&owner, Action::Export) {
+        return *refused;
+    }
+    let team = match team_view(&state, &owner).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
     match insights_of(&state, &owner, &q).await {
-        Ok(ins) => Html(html::insights::page(&ins, &q, owner.csrf(), &state.zone)).into_response(),
+        Ok(ins) => Html(html::insights::page(
+            &ins,
+            &q,
+            owner.csrf(),
+            &state.zone,
+            &team,
+        ))
+        .into_response(),
         Err(r) => r,
     }
 }
@@ -1241,7 +1256,7 @@ async fn insights_csv(
     owner: Owner,
     Query(q): Query<insights::InsightsQuery>,
 ) -> Response {
-    // The figures as a file leave the inbox: owners only, like the exports.
+    // Owners only, like the page.
     if let Err(refused) = allowed(&owner, Action::Export) {
         return *refused;
     }

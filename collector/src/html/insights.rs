@@ -12,7 +12,7 @@
 //! whatever the page's colours and on paper; every chart is followed by a table with the same figures and their counts.
 use askama::Template;
 
-use super::{render, Layout, Nav};
+use super::{render, Layout, Nav, Team};
 use crate::insights::{
     duration_text, Group, Insights, InsightsQuery, Metric, MetricFigures, Period, Score,
     NO_CATEGORY,
@@ -396,7 +396,7 @@ pub fn query_string(q: &InsightsQuery) -> String {
 }
 
 /// The Insights page.
-pub fn page(ins: &Insights, q: &InsightsQuery, csrf: &str, zone: &Zone) -> String {
+pub fn page(ins: &Insights, q: &InsightsQuery, csrf: &str, zone: &Zone, team: &Team) -> String {
     let chosen = match q.period.trim() {
         "" => "30",
         p => p,
@@ -500,7 +500,7 @@ pub fn page(ins: &Insights, q: &InsightsQuery, csrf: &str, zone: &Zone) -> Strin
         _ => format!("{} to {}", ins.window.first, ins.window.last),
     };
     render(&InsightsPage {
-        layout: Layout::new(Some(csrf), Nav::Insights),
+        layout: Layout::new(Some(csrf), Nav::Insights).for_team(team),
         periods,
         q,
         zone: zone.name(),
