@@ -274,7 +274,7 @@ fn main() {
             let ins = runtime
                 .block_on(inbox::insights_for(store.as_ref(), &scope, &zone, now))
                 .unwrap();
-            let page = html::insights::page(&ins, &q, "csrf", &zone);
+            let page = html::insights::page(&ins, &q, "csrf", &zone, &html::Team::default());
             let elapsed = t.elapsed().as_secs_f64() * 1000.0;
             bytes = page.len();
             read = ins.answers + ins.promises.requests;
