@@ -248,6 +248,16 @@ fn page_error(status: StatusCode, title: &str, text: &str, owner: &Owner) -> Res
     (status, Html(html::message(title, text, Some(owner.csrf())))).into_response()
 }
 
+/// The 404 of every item route whose id matches no submission.
+fn no_such_item(owner: &Owner) -> Response {
+    page_error(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "No submission has this id.",
+        owner,
+    )
+}
+
 fn storage_error(e: impl std::fmt::Display) -> Response {
     tracing::error!(detail = %e, "storage failure in the inbox");
     (
@@ -670,12 +680,7 @@ async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<Stri
             ))
             .into_response()
         }
-        Ok(None) => page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No submission has this id.",
-            &owner,
-        ),
+        Ok(None) => no_such_item(&owner),
         Err(e) => storage_error(e),
     }
 }
@@ -804,12 +809,7 @@ async fn record_attempt(
             };
             Redirect::to(&to).into_response()
         }
-        Ok(Recorded::NotFound) => page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No submission has this id.",
-            &owner,
-        ),
+        Ok(Recorded::NotFound) => no_such_item(&owner),
         Ok(Recorded::NotCallback) => page_error(
             StatusCode::BAD_REQUEST,
             "Not a callback",
@@ -921,12 +921,7 @@ async fn set_status(
             }
             Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
         }
-        Ok(false) => page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No submission has this id.",
-            &owner,
-        ),
+        Ok(false) => no_such_item(&owner),
         Err(e) => storage_error(e),
     }
 }
@@ -982,14 +977,7 @@ async fn reply(
     };
     let record = match state.store.get(id.clone()).await {
         Ok(Some((r, _))) => r,
-        Ok(None) => {
-            return page_error(
-                StatusCode::NOT_FOUND,
-                "Not found",
-                "No submission has this id.",
-                &owner,
-            )
-        }
+        Ok(None) => return no_such_item(&owner),
         Err(e) => return storage_error(e),
     };
     let Some(rendered) = visitor.mail.reply(&record, &text, &visitor.key) else {
@@ -1012,12 +1000,7 @@ async fn reply(
             visitor.wake.notify_one();
             Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
         }
-        Ok(crate::store::Replied::NotFound) => page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No submission has this id.",
-            &owner,
-        ),
+        Ok(crate::store::Replied::NotFound) => no_such_item(&owner),
         Ok(crate::store::Replied::Unsubscribed) => page_error(
             StatusCode::BAD_REQUEST,
             "No email to reply to",
@@ -1481,12 +1464,7 @@ async fn assign(
             };
             Redirect::to(&back).into_response()
         }
-        Ok(false) => page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No submission has this id.",
-            &owner,
-        ),
+        Ok(false) => no_such_item(&owner),
         Err(e) => storage_error(e),
     }
 }

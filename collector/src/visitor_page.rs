@@ -150,15 +150,19 @@ fn refused(state: &AppState, headers: &HeaderMap, e: ApiError) -> Response {
     response
 }
 
+/// The record the status token in `query` opens (checked like the JSON endpoint's: the same
+/// limits and refusals), with that token for the page's own links.
 async fn checked(
     state: &AppState,
     id: &str,
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: &HeaderMap,
-) -> Result<Record, ApiError> {
+) -> Result<(Record, String), ApiError> {
     let token = query.ok().and_then(|Query(q)| q.token);
-    routes::visitor_record(state, id, token, connect.map(|c| (c.0).0), headers).await
+    let record =
+        routes::visitor_record(state, id, token.clone(), connect.map(|c| (c.0).0), headers).await?;
+    Ok((record, token.unwrap_or_default()))
 }
 
 /// `GET /status/{id}?token=…`.
@@ -169,13 +173,8 @@ async fn status_page(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
 ) -> Response {
-    let token = query
-        .as_ref()
-        .ok()
-        .and_then(|Query(q)| q.token.clone())
-        .unwrap_or_default();
-    let record = match checked(&state, &id, query, connect, &headers).await {
-        Ok(r) => r,
+    let (record, token) = match checked(&state, &id, query, connect, &headers).await {
+        Ok(found) => found,
         Err(e) => return refused(&state, &headers, e),
     };
     let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);
@@ -230,13 +229,8 @@ async fn unsubscribe_page(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
 ) -> Response {
-    let token = query
-        .as_ref()
-        .ok()
-        .and_then(|Query(q)| q.token.clone())
-        .unwrap_or_default();
-    let record = match checked(&state, &id, query, connect, &headers).await {
-        Ok(r) => r,
+    let (record, token) = match checked(&state, &id, query, connect, &headers).await {
+        Ok(found) => found,
         Err(e) => return refused(&state, &headers, e),
     };
     let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);
@@ -294,13 +288,8 @@ async fn unsubscribe(
     connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
 ) -> Response {
-    let token = query
-        .as_ref()
-        .ok()
-        .and_then(|Query(q)| q.token.clone())
-        .unwrap_or_default();
-    let record = match checked(&state, &id, query, connect, &headers).await {
-        Ok(r) => r,
+    let (record, token) = match checked(&state, &id, query, connect, &headers).await {
+        Ok(found) => found,
         Err(e) => return refused(&state, &headers, e),
     };
     if let Err(e) = state
