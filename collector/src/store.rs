@@ -10,6 +10,8 @@
 //! Instants are RFC 3339 UTC strings (see [`crate::time`]) on both backends, so the same
 //! comparisons hold and exports read the same.
 pub mod accounts;
+mod columns;
+pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
 
@@ -24,6 +26,7 @@ use crate::insights::InsightRow;
 use crate::status::Status;
 
 pub use accounts::{AccountStore, Assigned};
+pub(crate) use columns::{insert_sql, insert_values, record_from, Cells, Value, COLUMNS};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -732,36 +735,6 @@ pub(crate) fn replies_sql(ph: impl Fn(usize) -> String) -> String {
          o.last_error FROM replies r LEFT JOIN outbox o ON o.event_key = r.event_key \
          WHERE r.submission_id = {} ORDER BY r.id",
         ph(1)
-    )
-}
-
-/// The columns of `submissions` for `SELECT`s (both backends), in the order each backend's
-/// `record_from_row` reads them (not the struct's field order): the inserted ones, then those
-/// only the owner's changes write.
-pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
-    page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
-    feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
-    callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
-    callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
-    consent_version, body, visitor_message, rescheduled_due_by, status_updated_at, retry_at, \
-    attempts_failed, first_attempt_at, promise_kept, last_attempt_at, last_outcome, other_channel, \
-    answered_at, unsubscribed_at";
-
-/// The columns a new submission is inserted with (both backends), in the order of the values
-/// each backend's insert binds.
-const INSERT_COLUMNS: &str = "id, reference, kind, status, created_at, received_at, locale, \
-    page_url, page_title, visitor_name, visitor_email, visitor_phone, feedback_metric, \
-    feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
-    callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
-    callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
-    consent_version, body, search_text";
-
-/// The `INSERT` of a record, with placeholders written by `ph(n)` (1-based), both backends.
-pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
-    let values: Vec<String> = (1..=31).map(&ph).collect();
-    format!(
-        "INSERT INTO submissions ({INSERT_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
-        values.join(", ")
     )
 }
 

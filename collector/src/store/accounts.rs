@@ -194,6 +194,80 @@ pub(crate) fn ends_sessions(change: &AccountChange) -> bool {
     matches!(change, AccountChange::Disable | AccountChange::Password(_))
 }
 
+/// The statements both backends run as they are, written with PostgreSQL's `$n`
+/// placeholders; SQLite reads them through [`sqlite_placeholders`] (its `?n` is numbered the
+/// same way, whereas its `$n` would be a *named* parameter numbered by first appearance).
+pub(crate) mod sql {
+    use super::ACCOUNT_COLUMNS;
+
+    /// Stores a new account unless the email is taken; returns it.
+    pub(crate) fn create_account() -> String {
+        format!(
+            "INSERT INTO accounts (email, name, role, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING \
+             RETURNING {ACCOUNT_COLUMNS}"
+        )
+    }
+    /// Every account, by email.
+    pub(crate) fn accounts() -> String {
+        format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY email")
+    }
+    /// An account and its password hash by email.
+    pub(crate) fn account_by_email() -> String {
+        format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = $1")
+    }
+    /// An account by id.
+    pub(crate) fn account_by_id() -> String {
+        format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1")
+    }
+    /// Disables account `$1` at `$2` (a disabled one keeps its first date).
+    pub(crate) const DISABLE: &str =
+        "UPDATE accounts SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL";
+    /// Enables account `$1`.
+    pub(crate) const ENABLE: &str = "UPDATE accounts SET disabled_at = NULL WHERE id = $1";
+    /// Sets account `$1`'s password hash to `$2`.
+    pub(crate) const PASSWORD: &str = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
+    /// Sets account `$1`'s role to `$2`.
+    pub(crate) const ROLE: &str = "UPDATE accounts SET role = $2 WHERE id = $1";
+    /// Ends every session of account `$1`.
+    pub(crate) const END_SESSIONS: &str = "DELETE FROM sessions WHERE account_id = $1";
+    /// Drops the sessions expired at `$1`.
+    pub(crate) const DROP_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+    /// Stores a session.
+    pub(crate) const CREATE_SESSION: &str =
+        "INSERT INTO sessions (id_hash, account_id, csrf, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)";
+    /// The enabled account and CSRF token of session `$1` unexpired at `$2`.
+    pub(crate) const SESSION: &str =
+        "SELECT a.id, a.email, a.name, a.role, a.disabled_at, a.created_at, s.csrf \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id \
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL";
+    /// Ends session `$1`.
+    pub(crate) const END_SESSION: &str = "DELETE FROM sessions WHERE id_hash = $1";
+    /// Forgets failures before `$1`.
+    pub(crate) const FORGET_OLD_FAILURES: &str = "DELETE FROM login_failures WHERE at_ms < $1";
+    /// Counts one failure of key `$1` at `$2`.
+    pub(crate) const LOGIN_FAILED: &str = "INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)";
+    /// The failures of key `$1` since `$2`: how many and the oldest.
+    pub(crate) const LOGIN_TALLY: &str =
+        "SELECT COUNT(*), MIN(at_ms) FROM login_failures WHERE key = $1 AND at_ms >= $2";
+    /// Forgets the failures of key `$1`.
+    pub(crate) const LOGIN_FORGET: &str = "DELETE FROM login_failures WHERE key = $1";
+    /// Gives submission `$1` to account `$2` (NULL: nobody).
+    pub(crate) const ASSIGN: &str = "UPDATE submissions SET assigned_to = $2 WHERE id = $1";
+    /// The history line of an assignment: submission `$1`, at `$2`, by `$3`, status `$4`
+    /// (unchanged), note `$5`.
+    pub(crate) const ASSIGN_HISTORY: &str = "INSERT INTO status_history \
+         (submission_id, changed_at, changed_by, from_status, to_status, note) \
+         VALUES ($1, $2, $3, $4, $4, $5)";
+}
+
+/// A statement of [`sql`] with SQLite's numbered placeholders (`$n` becomes `?n`; no
+/// statement there has a `$` elsewhere).
+pub(crate) fn sqlite_placeholders(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
 /// The assignment list query for `n` ids (both backends).
 pub(crate) fn assignees_sql(n: usize, ph: impl Fn(usize) -> String) -> String {
     let list: Vec<String> = (1..=n).map(ph).collect();
@@ -206,6 +280,14 @@ pub(crate) fn assignees_sql(n: usize, ph: impl Fn(usize) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_reads_the_shared_statements_with_numbered_placeholders() {
+        assert_eq!(
+            sqlite_placeholders(sql::PASSWORD),
+            "UPDATE accounts SET password_hash = ?2 WHERE id = ?1"
+        );
+    }
 
     #[test]
     fn the_last_owner_rule_and_session_endings() {

@@ -6,11 +6,12 @@
 mod accounts;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use rusqlite::{
-    params, params_from_iter, Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior,
+    params, params_from_iter, Connection, OpenFlags, OptionalExtension, Row, ToSql,
+    TransactionBehavior,
 };
 
 use super::{
@@ -20,7 +21,8 @@ use super::{
     OutboxItem, OutboxMessage, Record, RecordStream, Recorded, Replied, ReplyRow, StatusChange,
     StatusEvent, Store, StoreError, CALL_STATE_SELECT, EXPORT_AHEAD,
 };
-use super::{insight_sql, queue_once_sql, InsightRow, ONCE_PREFIX};
+use super::{insert_values, record_from, Cells, Value};
+use super::{insight_sql, migrations, queue_once_sql, InsightRow, ONCE_PREFIX};
 use crate::attempts;
 use crate::status::Status;
 
@@ -30,156 +32,11 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// The schema, one step per entry: entry `n` takes `user_version` from `n` to `n + 1`.
-/// Append new steps; never edit a released one, databases in the field already ran it.
-pub const MIGRATIONS: &[&str] = &[
-    // 1: the submissions table.
-    "CREATE TABLE submissions (
-        id                    TEXT PRIMARY KEY NOT NULL,
-        reference             TEXT NOT NULL,
-        kind                  TEXT NOT NULL CHECK (kind IN ('feedback', 'callback')),
-        created_at            TEXT NOT NULL,
-        received_at           TEXT NOT NULL,
-        locale                TEXT NOT NULL,
-        page_url              TEXT,
-        page_title            TEXT,
-        visitor_name          TEXT,
-        visitor_email         TEXT,
-        visitor_phone         TEXT,
-        feedback_metric       TEXT,
-        feedback_score        INTEGER,
-        feedback_category     TEXT,
-        feedback_message      TEXT,
-        callback_phone_e164   TEXT,
-        callback_country      TEXT,
-        callback_when_mode    TEXT,
-        callback_slot_from    TEXT,
-        callback_slot_to      TEXT,
-        callback_timezone     TEXT,
-        callback_reason       TEXT,
-        callback_urgent       INTEGER,
-        callback_promise_text TEXT,
-        callback_due_by       TEXT,
-        consent_given_at      TEXT,
-        consent_text          TEXT,
-        consent_version       TEXT,
-        status                TEXT NOT NULL DEFAULT 'new',
-        body                  TEXT NOT NULL
-    );
-    -- The shop's usual questions: what is new, what is due, and 'my reference is 3F25-04E0'.
-    CREATE INDEX submissions_status_received ON submissions (status, received_at);
-    CREATE INDEX submissions_kind_received ON submissions (kind, received_at);
-    CREATE INDEX submissions_due_by ON submissions (callback_due_by) WHERE callback_due_by IS NOT NULL;
-    CREATE INDEX submissions_reference ON submissions (reference);",
-    // 2: status history, the per-number callback checks, the webhook outbox.
-    "CREATE TABLE status_history (
-        id            INTEGER PRIMARY KEY AUTOINCREMENT,
-        submission_id TEXT NOT NULL REFERENCES submissions (id),
-        changed_at    TEXT NOT NULL,
-        changed_by    TEXT NOT NULL,
-        from_status   TEXT NOT NULL,
-        to_status     TEXT NOT NULL,
-        note          TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX status_history_submission ON status_history (submission_id, id);
-    CREATE INDEX submissions_callback_phone ON submissions (callback_phone_e164, received_at)
-        WHERE callback_phone_e164 IS NOT NULL;
-    CREATE TABLE outbox (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
-        submission_id   TEXT NOT NULL,
-        url             TEXT NOT NULL,
-        message_id      TEXT NOT NULL,
-        payload         TEXT NOT NULL,
-        attempts        INTEGER NOT NULL DEFAULT 0,
-        created_at      TEXT NOT NULL,
-        next_attempt_at TEXT NOT NULL,
-        delivered_at    TEXT,
-        failed_at       TEXT,
-        last_error      TEXT
-    );
-    CREATE INDEX outbox_pending ON outbox (next_attempt_at)
-        WHERE delivered_at IS NULL AND failed_at IS NULL;",
-    // 3: what the visitor is told (status endpoint), email deliveries, server settings.
-    "ALTER TABLE submissions ADD COLUMN visitor_message TEXT;
-    ALTER TABLE submissions ADD COLUMN rescheduled_due_by TEXT;
-    ALTER TABLE submissions ADD COLUMN status_updated_at TEXT;
-    ALTER TABLE status_history ADD COLUMN visitor_message TEXT;
-    ALTER TABLE status_history ADD COLUMN due_by TEXT;
-    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'webhook';
-    CREATE INDEX outbox_submission ON outbox (submission_id, id);
-    CREATE TABLE settings (
-        name  TEXT PRIMARY KEY NOT NULL,
-        value TEXT NOT NULL
-    );",
-    // 4: calls to callbacks' visitors, what they changed, and the search text (filled for
-    // older rows by the code after migrating: it is folded in Rust, see crate::search).
-    "CREATE TABLE call_attempts (
-        id            INTEGER PRIMARY KEY AUTOINCREMENT,
-        submission_id TEXT NOT NULL REFERENCES submissions (id),
-        at            TEXT NOT NULL,
-        by_name       TEXT NOT NULL,
-        outcome       TEXT NOT NULL,
-        retry_at      TEXT,
-        note          TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX call_attempts_submission ON call_attempts (submission_id, id);
-    ALTER TABLE submissions ADD COLUMN retry_at TEXT;
-    ALTER TABLE submissions ADD COLUMN attempts_failed INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE submissions ADD COLUMN first_attempt_at TEXT;
-    ALTER TABLE submissions ADD COLUMN promise_kept INTEGER;
-    ALTER TABLE submissions ADD COLUMN last_attempt_at TEXT;
-    ALTER TABLE submissions ADD COLUMN last_outcome TEXT;
-    ALTER TABLE submissions ADD COLUMN other_channel INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE submissions ADD COLUMN search_text TEXT;",
-    // 5: inbox accounts, their sessions (only the id's hash is kept), failed logins counted
-    // per account and per address, and who took each submission.
-    "CREATE TABLE accounts (
-        id            INTEGER PRIMARY KEY AUTOINCREMENT,
-        email         TEXT NOT NULL UNIQUE,
-        name          TEXT NOT NULL DEFAULT '',
-        role          TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
-        password_hash TEXT NOT NULL,
-        disabled_at   TEXT,
-        created_at    TEXT NOT NULL
-    );
-    CREATE TABLE sessions (
-        id_hash    TEXT PRIMARY KEY NOT NULL,
-        account_id INTEGER NOT NULL REFERENCES accounts (id),
-        csrf       TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL
-    );
-    CREATE INDEX sessions_account ON sessions (account_id);
-    CREATE TABLE login_failures (
-        id    INTEGER PRIMARY KEY AUTOINCREMENT,
-        key   TEXT NOT NULL,
-        at_ms INTEGER NOT NULL
-    );
-    CREATE INDEX login_failures_key ON login_failures (key, at_ms);
-    ALTER TABLE submissions ADD COLUMN assigned_to INTEGER REFERENCES accounts (id);
-    CREATE INDEX submissions_assigned ON submissions (assigned_to);",
-    // 6: emails to visitors: each one's event key (unique: queued once whichever collector
-    // queues it), the owner's replies, when the shop last answered, unsubscribing.
-    "ALTER TABLE outbox ADD COLUMN event_key TEXT;
-    CREATE UNIQUE INDEX outbox_event_key ON outbox (event_key);
-    ALTER TABLE submissions ADD COLUMN answered_at TEXT;
-    ALTER TABLE submissions ADD COLUMN unsubscribed_at TEXT;
-    CREATE TABLE replies (
-        id            INTEGER PRIMARY KEY AUTOINCREMENT,
-        submission_id TEXT NOT NULL REFERENCES submissions (id),
-        at            TEXT NOT NULL,
-        by_name       TEXT NOT NULL,
-        body          TEXT NOT NULL,
-        message_id    TEXT NOT NULL,
-        event_key     TEXT NOT NULL
-    );
-    CREATE INDEX replies_submission ON replies (submission_id, id);",
-    // 7: Insights reads by received time.
-    "CREATE INDEX submissions_received ON submissions (received_at);",
-];
+/// The schema's steps in SQLite's words (see [`super::migrations`]).
+pub static MIGRATIONS: LazyLock<Vec<String>> = LazyLock::new(|| migrations::SQLITE.steps());
 
 /// The schema version this build creates and understands.
-pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+pub const SCHEMA_VERSION: usize = migrations::SCHEMA_VERSION;
 
 struct Inner {
     conn: Mutex<Connection>,
@@ -310,54 +167,38 @@ fn placeholder(n: usize) -> String {
     format!("?{n}")
 }
 
+/// A SQLite row as [`Cells`]; a bad value is the driver's conversion failure, so the
+/// readers below work inside rusqlite's row closures.
+impl Cells for Row<'_> {
+    type Error = rusqlite::Error;
+    fn text(&self, i: usize) -> rusqlite::Result<String> {
+        self.get(i)
+    }
+    fn opt_text(&self, i: usize) -> rusqlite::Result<Option<String>> {
+        self.get(i)
+    }
+    fn opt_int(&self, i: usize) -> rusqlite::Result<Option<i32>> {
+        self.get(i)
+    }
+    fn opt_flag(&self, i: usize) -> rusqlite::Result<Option<bool>> {
+        self.get(i)
+    }
+    fn invalid(&self, i: usize, problem: String) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, problem.into())
+    }
+}
+
 fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
-    let status: String = row.get(3)?;
-    Ok(Record {
-        id: row.get(0)?,
-        reference: row.get(1)?,
-        kind: row.get(2)?,
-        status: status.parse().map_err(|e: String| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into())
-        })?,
-        created_at: row.get(4)?,
-        received_at: row.get(5)?,
-        locale: row.get(6)?,
-        page_url: row.get(7)?,
-        page_title: row.get(8)?,
-        visitor_name: row.get(9)?,
-        visitor_email: row.get(10)?,
-        visitor_phone: row.get(11)?,
-        feedback_metric: row.get(12)?,
-        feedback_score: row.get(13)?,
-        feedback_category: row.get(14)?,
-        feedback_message: row.get(15)?,
-        callback_phone_e164: row.get(16)?,
-        callback_country: row.get(17)?,
-        callback_when_mode: row.get(18)?,
-        callback_slot_from: row.get(19)?,
-        callback_slot_to: row.get(20)?,
-        callback_timezone: row.get(21)?,
-        callback_reason: row.get(22)?,
-        callback_urgent: row.get(23)?,
-        callback_promise_text: row.get(24)?,
-        callback_due_by: row.get(25)?,
-        consent_given_at: row.get(26)?,
-        consent_text: row.get(27)?,
-        consent_version: row.get(28)?,
-        body: row.get(29)?,
-        visitor_message: row.get(30)?,
-        rescheduled_due_by: row.get(31)?,
-        status_updated_at: row.get(32)?,
-        retry_at: row.get(33)?,
-        attempts_failed: row.get(34)?,
-        first_attempt_at: row.get(35)?,
-        promise_kept: row.get(36)?,
-        last_attempt_at: row.get(37)?,
-        last_outcome: row.get(38)?,
-        other_channel: row.get(39)?,
-        answered_at: row.get(40)?,
-        unsubscribed_at: row.get(41)?,
-    })
+    record_from(row)
+}
+
+/// A neutral value as rusqlite binds it.
+fn bind<'a>(v: &'a Value<'a>) -> &'a dyn ToSql {
+    match v {
+        Value::Text(t) => t,
+        Value::Int(n) => n,
+        Value::Flag(f) => f,
+    }
 }
 
 fn parse_status(s: String) -> rusqlite::Result<Status> {
@@ -399,40 +240,10 @@ fn insert_tx(
             return Ok(refused);
         }
     }
+    let search_text = crate::search::index_text(r);
+    let values = insert_values(r, &search_text);
     tx.prepare_cached(&insert_sql(placeholder))?
-        .execute(params![
-            r.id,
-            r.reference,
-            r.kind,
-            r.status.as_str(),
-            r.created_at,
-            r.received_at,
-            r.locale,
-            r.page_url,
-            r.page_title,
-            r.visitor_name,
-            r.visitor_email,
-            r.visitor_phone,
-            r.feedback_metric,
-            r.feedback_score,
-            r.feedback_category,
-            r.feedback_message,
-            r.callback_phone_e164,
-            r.callback_country,
-            r.callback_when_mode,
-            r.callback_slot_from,
-            r.callback_slot_to,
-            r.callback_timezone,
-            r.callback_reason,
-            r.callback_urgent,
-            r.callback_promise_text,
-            r.callback_due_by,
-            r.consent_given_at,
-            r.consent_text,
-            r.consent_version,
-            r.body,
-            crate::search::index_text(r),
-        ])?;
+        .execute(params_from_iter(values.iter().map(bind)))?;
     for m in outbox {
         tx.prepare_cached(
             "INSERT INTO outbox (submission_id, kind, url, message_id, payload, created_at, next_attempt_at, event_key)

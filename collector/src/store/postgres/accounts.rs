@@ -8,7 +8,7 @@ use tokio_postgres::Row;
 use super::{placeholder, PgStore, LOCK_NAMESPACE};
 use crate::accounts::{Account, Tally};
 use crate::store::accounts::{
-    account_from, assignees_sql, ends_sessions, removes_an_owner, AccountChange, AccountStore,
+    account_from, assignees_sql, ends_sessions, removes_an_owner, sql, AccountChange, AccountStore,
     Changed, NewAccount, NewSession, ACCOUNT_COLUMNS, OTHER_OWNERS_SQL,
 };
 use crate::store::StoreError;
@@ -33,11 +33,7 @@ impl AccountStore for PgStore {
         let client = self.pool.get().await?;
         let row = client
             .query_opt(
-                &format!(
-                    "INSERT INTO accounts (email, name, role, password_hash, created_at)
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING
-                     RETURNING {ACCOUNT_COLUMNS}"
-                ),
+                &sql::create_account(),
                 &[
                     &a.email,
                     &a.name,
@@ -53,10 +49,7 @@ impl AccountStore for PgStore {
     async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let client = self.pool.get().await?;
         client
-            .query(
-                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY email"),
-                &[],
-            )
+            .query(&sql::accounts(), &[])
             .await?
             .iter()
             .map(account_row)
@@ -69,10 +62,7 @@ impl AccountStore for PgStore {
     ) -> Result<Option<(Account, String)>, StoreError> {
         let client = self.pool.get().await?;
         let row = client
-            .query_opt(
-                &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = $1"),
-                &[&email],
-            )
+            .query_opt(&sql::account_by_email(), &[&email])
             .await?;
         match row {
             Some(row) => Ok(Some((account_row(&row)?, row.try_get(6)?))),
@@ -109,44 +99,17 @@ impl AccountStore for PgStore {
         }
         match &change {
             AccountChange::Disable => {
-                tx.execute(
-                    "UPDATE accounts SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL",
-                    &[&id, &crate::time::now_rfc3339()],
-                )
-                .await?
+                tx.execute(sql::DISABLE, &[&id, &crate::time::now_rfc3339()])
+                    .await?
             }
-            AccountChange::Enable => {
-                tx.execute(
-                    "UPDATE accounts SET disabled_at = NULL WHERE id = $1",
-                    &[&id],
-                )
-                .await?
-            }
-            AccountChange::Password(hash) => {
-                tx.execute(
-                    "UPDATE accounts SET password_hash = $2 WHERE id = $1",
-                    &[&id, hash],
-                )
-                .await?
-            }
-            AccountChange::Role(role) => {
-                tx.execute(
-                    "UPDATE accounts SET role = $2 WHERE id = $1",
-                    &[&id, &role.as_str()],
-                )
-                .await?
-            }
+            AccountChange::Enable => tx.execute(sql::ENABLE, &[&id]).await?,
+            AccountChange::Password(hash) => tx.execute(sql::PASSWORD, &[&id, hash]).await?,
+            AccountChange::Role(role) => tx.execute(sql::ROLE, &[&id, &role.as_str()]).await?,
         };
         if ends_sessions(&change) {
-            tx.execute("DELETE FROM sessions WHERE account_id = $1", &[&id])
-                .await?;
+            tx.execute(sql::END_SESSIONS, &[&id]).await?;
         }
-        let after = tx
-            .query_one(
-                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
-                &[&id],
-            )
-            .await?;
+        let after = tx.query_one(&sql::account_by_id(), &[&id]).await?;
         let after = account_row(&after)?;
         tx.commit().await?;
         Ok(Changed::Done(after))
@@ -155,15 +118,11 @@ impl AccountStore for PgStore {
     async fn create_session(&self, s: NewSession) -> Result<(), StoreError> {
         let client = self.pool.get().await?;
         client
-            .execute(
-                "DELETE FROM sessions WHERE expires_at <= $1",
-                &[&s.created_at],
-            )
+            .execute(sql::DROP_EXPIRED_SESSIONS, &[&s.created_at])
             .await?;
         client
             .execute(
-                "INSERT INTO sessions (id_hash, account_id, csrf, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5)",
+                sql::CREATE_SESSION,
                 &[
                     &s.id_hash,
                     &s.account_id,
@@ -182,14 +141,7 @@ impl AccountStore for PgStore {
         now: String,
     ) -> Result<Option<(Account, String)>, StoreError> {
         let client = self.pool.get().await?;
-        let row = client
-            .query_opt(
-                "SELECT a.id, a.email, a.name, a.role, a.disabled_at, a.created_at, s.csrf
-                 FROM sessions s JOIN accounts a ON a.id = s.account_id
-                 WHERE s.id_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
-                &[&id_hash, &now],
-            )
-            .await?;
+        let row = client.query_opt(sql::SESSION, &[&id_hash, &now]).await?;
         match row {
             Some(row) => Ok(Some((account_row(&row)?, row.try_get(6)?))),
             None => Ok(None),
@@ -198,17 +150,13 @@ impl AccountStore for PgStore {
 
     async fn end_session(&self, id_hash: String) -> Result<(), StoreError> {
         let client = self.pool.get().await?;
-        client
-            .execute("DELETE FROM sessions WHERE id_hash = $1", &[&id_hash])
-            .await?;
+        client.execute(sql::END_SESSION, &[&id_hash]).await?;
         Ok(())
     }
 
     async fn end_sessions(&self, account_id: i64) -> Result<u64, StoreError> {
         let client = self.pool.get().await?;
-        Ok(client
-            .execute("DELETE FROM sessions WHERE account_id = $1", &[&account_id])
-            .await?)
+        Ok(client.execute(sql::END_SESSIONS, &[&account_id]).await?)
     }
 
     async fn login_failed(
@@ -219,18 +167,10 @@ impl AccountStore for PgStore {
     ) -> Result<(), StoreError> {
         let client = self.pool.get().await?;
         client
-            .execute(
-                "DELETE FROM login_failures WHERE at_ms < $1",
-                &[&forget_before_ms],
-            )
+            .execute(sql::FORGET_OLD_FAILURES, &[&forget_before_ms])
             .await?;
         for key in keys {
-            client
-                .execute(
-                    "INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)",
-                    &[&key, &at_ms],
-                )
-                .await?;
+            client.execute(sql::LOGIN_FAILED, &[&key, &at_ms]).await?;
         }
         Ok(())
     }
@@ -238,10 +178,7 @@ impl AccountStore for PgStore {
     async fn login_tally(&self, key: String, since_ms: i64) -> Result<Tally, StoreError> {
         let client = self.pool.get().await?;
         let row = client
-            .query_one(
-                "SELECT COUNT(*), MIN(at_ms) FROM login_failures WHERE key = $1 AND at_ms >= $2",
-                &[&key, &since_ms],
-            )
+            .query_one(sql::LOGIN_TALLY, &[&key, &since_ms])
             .await?;
         Ok(Tally {
             count: u32::try_from(row.try_get::<_, i64>(0)?).unwrap_or(u32::MAX),
@@ -251,9 +188,7 @@ impl AccountStore for PgStore {
 
     async fn login_forget(&self, key: String) -> Result<(), StoreError> {
         let client = self.pool.get().await?;
-        client
-            .execute("DELETE FROM login_failures WHERE key = $1", &[&key])
-            .await?;
+        client.execute(sql::LOGIN_FORGET, &[&key]).await?;
         Ok(())
     }
 
@@ -277,17 +212,9 @@ impl AccountStore for PgStore {
             return Ok(false);
         };
         let status: String = row.try_get(0)?;
-        tx.execute(
-            "UPDATE submissions SET assigned_to = $2 WHERE id = $1",
-            &[&id, &to],
-        )
-        .await?;
-        tx.execute(
-            "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
-             VALUES ($1, $2, $3, $4, $4, $5)",
-            &[&id, &at, &by, &status, &note],
-        )
-        .await?;
+        tx.execute(sql::ASSIGN, &[&id, &to]).await?;
+        tx.execute(sql::ASSIGN_HISTORY, &[&id, &at, &by, &status, &note])
+            .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -5,8 +5,8 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Row, TransactionBeha
 use super::{placeholder, SqliteStore};
 use crate::accounts::{Account, Tally};
 use crate::store::accounts::{
-    account_from, assignees_sql, ends_sessions, removes_an_owner, AccountChange, AccountStore,
-    Changed, NewAccount, NewSession, ACCOUNT_COLUMNS, OTHER_OWNERS_SQL,
+    account_from, assignees_sql, ends_sessions, removes_an_owner, sql, sqlite_placeholders as q,
+    AccountChange, AccountStore, Changed, NewAccount, NewSession, OTHER_OWNERS_SQL,
 };
 use crate::store::StoreError;
 
@@ -22,33 +22,28 @@ fn account_row(row: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 fn account_by_id(conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<Account>> {
-    conn.prepare_cached(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"
-    ))?
-    .query_row([id], account_row)
-    .optional()
+    conn.prepare_cached(&q(&sql::account_by_id()))?
+        .query_row([id], account_row)
+        .optional()
 }
 
 #[async_trait]
 impl AccountStore for SqliteStore {
     async fn create_account(&self, a: NewAccount) -> Result<Option<Account>, StoreError> {
         self.run(move |conn| {
-            let n = conn
-                .prepare_cached(
-                    "INSERT INTO accounts (email, name, role, password_hash, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (email) DO NOTHING",
-                )?
-                .execute(params![
-                    a.email,
-                    a.name,
-                    a.role.as_str(),
-                    a.password_hash,
-                    a.created_at
-                ])?;
-            if n == 0 {
-                return Ok(None);
-            }
-            Ok(account_by_id(conn, conn.last_insert_rowid())?)
+            Ok(conn
+                .prepare_cached(&q(&sql::create_account()))?
+                .query_row(
+                    params![
+                        a.email,
+                        a.name,
+                        a.role.as_str(),
+                        a.password_hash,
+                        a.created_at
+                    ],
+                    account_row,
+                )
+                .optional()?)
         })
         .await
     }
@@ -56,9 +51,7 @@ impl AccountStore for SqliteStore {
     async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         self.run(|conn| {
             Ok(conn
-                .prepare_cached(&format!(
-                    "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY email"
-                ))?
+                .prepare_cached(&sql::accounts())?
                 .query_map([], account_row)?
                 .collect::<Result<Vec<_>, _>>()?)
         })
@@ -71,9 +64,7 @@ impl AccountStore for SqliteStore {
     ) -> Result<Option<(Account, String)>, StoreError> {
         self.run(move |conn| {
             Ok(conn
-                .prepare_cached(&format!(
-                    "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE email = ?1"
-                ))?
+                .prepare_cached(&q(&sql::account_by_email()))?
                 .query_row([email], |row| Ok((account_row(row)?, row.get(6)?)))
                 .optional()?)
         })
@@ -94,24 +85,19 @@ impl AccountStore for SqliteStore {
                 }
             }
             match &change {
-                AccountChange::Disable => tx.execute(
-                    "UPDATE accounts SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
-                    params![id, crate::time::now_rfc3339()],
-                )?,
-                AccountChange::Enable => {
-                    tx.execute("UPDATE accounts SET disabled_at = NULL WHERE id = ?1", [id])?
+                AccountChange::Disable => {
+                    tx.execute(&q(sql::DISABLE), params![id, crate::time::now_rfc3339()])?
                 }
-                AccountChange::Password(hash) => tx.execute(
-                    "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
-                    params![id, hash],
-                )?,
-                AccountChange::Role(role) => tx.execute(
-                    "UPDATE accounts SET role = ?2 WHERE id = ?1",
-                    params![id, role.as_str()],
-                )?,
+                AccountChange::Enable => tx.execute(&q(sql::ENABLE), [id])?,
+                AccountChange::Password(hash) => {
+                    tx.execute(&q(sql::PASSWORD), params![id, hash])?
+                }
+                AccountChange::Role(role) => {
+                    tx.execute(&q(sql::ROLE), params![id, role.as_str()])?
+                }
             };
             if ends_sessions(&change) {
-                tx.execute("DELETE FROM sessions WHERE account_id = ?1", [id])?;
+                tx.execute(&q(sql::END_SESSIONS), [id])?;
             }
             let after = account_by_id(&tx, id)?;
             tx.commit()?;
@@ -123,13 +109,9 @@ impl AccountStore for SqliteStore {
     async fn create_session(&self, s: NewSession) -> Result<(), StoreError> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(&q(sql::DROP_EXPIRED_SESSIONS), [&s.created_at])?;
             tx.execute(
-                "DELETE FROM sessions WHERE expires_at <= ?1",
-                [&s.created_at],
-            )?;
-            tx.execute(
-                "INSERT INTO sessions (id_hash, account_id, csrf, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                &q(sql::CREATE_SESSION),
                 params![s.id_hash, s.account_id, s.csrf, s.created_at, s.expires_at],
             )?;
             tx.commit()?;
@@ -145,11 +127,7 @@ impl AccountStore for SqliteStore {
     ) -> Result<Option<(Account, String)>, StoreError> {
         self.run(move |conn| {
             Ok(conn
-                .prepare_cached(
-                    "SELECT a.id, a.email, a.name, a.role, a.disabled_at, a.created_at, s.csrf
-                     FROM sessions s JOIN accounts a ON a.id = s.account_id
-                     WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND a.disabled_at IS NULL",
-                )?
+                .prepare_cached(&q(sql::SESSION))?
                 .query_row([id_hash, now], |row| Ok((account_row(row)?, row.get(6)?)))
                 .optional()?)
         })
@@ -158,17 +136,15 @@ impl AccountStore for SqliteStore {
 
     async fn end_session(&self, id_hash: String) -> Result<(), StoreError> {
         self.run(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
+            conn.execute(&q(sql::END_SESSION), [id_hash])?;
             Ok(())
         })
         .await
     }
 
     async fn end_sessions(&self, account_id: i64) -> Result<u64, StoreError> {
-        self.run(move |conn| {
-            Ok(conn.execute("DELETE FROM sessions WHERE account_id = ?1", [account_id])? as u64)
-        })
-        .await
+        self.run(move |conn| Ok(conn.execute(&q(sql::END_SESSIONS), [account_id])? as u64))
+            .await
     }
 
     async fn login_failed(
@@ -179,12 +155,9 @@ impl AccountStore for SqliteStore {
     ) -> Result<(), StoreError> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.execute(
-                "DELETE FROM login_failures WHERE at_ms < ?1",
-                [forget_before_ms],
-            )?;
+            tx.execute(&q(sql::FORGET_OLD_FAILURES), [forget_before_ms])?;
             for key in keys {
-                tx.prepare_cached("INSERT INTO login_failures (key, at_ms) VALUES (?1, ?2)")?
+                tx.prepare_cached(&q(sql::LOGIN_FAILED))?
                     .execute(params![key, at_ms])?;
             }
             tx.commit()?;
@@ -195,23 +168,22 @@ impl AccountStore for SqliteStore {
 
     async fn login_tally(&self, key: String, since_ms: i64) -> Result<Tally, StoreError> {
         self.run(move |conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT COUNT(*), MIN(at_ms) FROM login_failures WHERE key = ?1 AND at_ms >= ?2",
-                )?
-                .query_row(params![key, since_ms], |row| {
+            Ok(conn.prepare_cached(&q(sql::LOGIN_TALLY))?.query_row(
+                params![key, since_ms],
+                |row| {
                     Ok(Tally {
                         count: u32::try_from(row.get::<_, i64>(0)?).unwrap_or(u32::MAX),
                         oldest_ms: row.get(1)?,
                     })
-                })?)
+                },
+            )?)
         })
         .await
     }
 
     async fn login_forget(&self, key: String) -> Result<(), StoreError> {
         self.run(move |conn| {
-            conn.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
+            conn.execute(&q(sql::LOGIN_FORGET), [key])?;
             Ok(())
         })
         .await
@@ -235,15 +207,8 @@ impl AccountStore for SqliteStore {
             let Some(status) = status else {
                 return Ok(false);
             };
-            tx.execute(
-                "UPDATE submissions SET assigned_to = ?2 WHERE id = ?1",
-                params![id, to],
-            )?;
-            tx.execute(
-                "INSERT INTO status_history (submission_id, changed_at, changed_by, from_status, to_status, note)
-                 VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                params![id, at, by, status, note],
-            )?;
+            tx.execute(&q(sql::ASSIGN), params![id, to])?;
+            tx.execute(&q(sql::ASSIGN_HISTORY), params![id, at, by, status, note])?;
             tx.commit()?;
             Ok(true)
         })
