@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use allo_collector::config::DatabaseUrl;
 use allo_collector::insights::InsightsQuery;
+use allo_collector::owner_zone::Zone;
 use allo_collector::store::Store;
-use allo_collector::zone::Zone;
 use allo_collector::{html, inbox, open_store};
 
 const DAY_MS: i64 = 86_400_000;

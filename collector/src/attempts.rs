@@ -19,9 +19,9 @@ use std::str::FromStr;
 
 use allo_core::hours::{ClosedDates, OpeningHours};
 
+use crate::owner_zone::Zone;
 use crate::status::Status;
 use crate::time;
-use crate::zone::Zone;
 
 /// Failed attempts after which calling is given up, unless the owner says otherwise.
 pub const DEFAULT_MAX_FAILED: u32 = 3;

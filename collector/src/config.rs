@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::owner_zone::Zone;
 use crate::time::parse_duration;
 use crate::webhook::{WebhookFormat, WebhookSecret};
-use crate::zone::Zone;
 
 /// The collector's configuration.
 #[derive(Clone, Debug, Parser)]

@@ -15,9 +15,9 @@ use allo_core::zone::Date;
 
 use crate::insights::{self, duration_text, Insights, Period, Scope};
 use crate::mail::{encode_header, quoted_printable, MailSettings};
+use crate::owner_zone::Zone;
 use crate::store::{DeliveryKind, OutboxMessage, Store, StoreError};
 use crate::time;
-use crate::zone::Zone;
 
 /// The local hour on Monday from which the digest is due.
 pub const HOUR: u8 = 9;

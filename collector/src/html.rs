@@ -20,10 +20,10 @@ use askama::Template;
 pub mod insights;
 
 use crate::attempts::{self, CallPolicy, Outcome, RetryChoice};
+use crate::owner_zone::Zone;
 use crate::queue::{self, Queue};
 use crate::status::Status;
 use crate::store::{CallAttempt, Delivery, DeliveryKind, Record, StatusEvent};
-use crate::zone::Zone;
 
 /// The inbox's Content-Security-Policy: its own stylesheet, script (the queue's live updates),
 /// fetches and forms, nothing else; never framed.
@@ -1172,7 +1172,7 @@ fn queue_row(
         calls: calls_line(r, policy.max_failed),
         flag: flag_line(r),
         email: r.visitor_email.clone().filter(|_| r.other_channel),
-        tel_display: crate::phone::display(&tel),
+        tel_display: crate::numbering_plan::display(&tel),
         tel,
         outcome: outcome_form(r, csrf, back, custom, now_ms, policy),
         taken: None,
@@ -1291,7 +1291,7 @@ mod tests {
     #[test]
     fn instants_and_clipping() {
         // Instants are shown through the owner's zone; UTC reads as it always did.
-        let utc = crate::zone::Zone::utc();
+        let utc = crate::owner_zone::Zone::utc();
         assert_eq!(utc.show("2026-11-24T10:00:00.000Z"), "2026-11-24 10:00 UTC");
         assert_eq!(utc.show("garbage"), "garbage");
         assert_eq!(clip("abcdef", 3), "abc…");

@@ -25,7 +25,7 @@
 //! 404. The token is the API credential (Bearer, owner's rights); people log in with their
 //! account.
 //!
-//! Pages show times in the owner's zone (`--timezone`, see [`crate::zone`]), and typed times
+//! Pages show times in the owner's zone (`--timezone`, see [`crate::owner_zone`]), and typed times
 //! and the `from`/`to` days are read in it; exports keep the stored UTC instants.
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -46,11 +46,11 @@ use crate::auth::{self, InboxAuth, Login, Owner};
 use crate::export;
 use crate::html::{self, ItemExtras, Paging, Shown};
 use crate::insights;
+use crate::owner_zone::Zone;
 use crate::ratelimit::{self, Failures};
 use crate::status::Status;
 use crate::store::{Assigned, Filter, Order, Recorded, StatusChange, StatusFilter, Store};
 use crate::time;
-use crate::zone::Zone;
 
 /// Rows per page of the list (pages go on as far as the rows do; exports stream every row).
 pub const PER_PAGE: u32 = 100;

@@ -31,7 +31,7 @@ use std::fmt;
 
 use allo_core::zone::Date;
 
-use crate::zone::Zone;
+use crate::owner_zone::Zone;
 
 /// Weeks in the trend chart.
 pub const TREND_WEEKS: usize = 12;

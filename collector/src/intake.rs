@@ -62,14 +62,16 @@ pub fn parse(body: &[u8]) -> Result<Submission, ApiError> {
 }
 
 /// The widget's rules from `allo-core`, then the server's own: a callback number must be a
-/// valid number for its country ([`crate::phone`]). Every problem is listed in one 400.
+/// valid number for its country ([`crate::numbering_plan`]). Every problem is listed in one 400.
 pub fn validate(sub: &Submission) -> Result<(), ApiError> {
     let problems = validate_submission(sub);
     let mut listed: Vec<ProblemBody> = problems.iter().map(ProblemBody::from).collect();
     // Only a number of the right shape is worth looking up (the shape problem is listed).
-    let shape_ok = !problems.iter().any(|p| p.field == crate::phone::FIELD);
+    let shape_ok = !problems
+        .iter()
+        .any(|p| p.field == crate::numbering_plan::FIELD);
     if let (Some(c), true) = (&sub.callback, shape_ok) {
-        if let Err(problem) = crate::phone::check(&c.phone_e164) {
+        if let Err(problem) = crate::numbering_plan::check(&c.phone_e164) {
             listed.push(problem);
         }
     }

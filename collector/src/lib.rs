@@ -37,7 +37,8 @@ pub mod inbox;
 pub mod insights;
 pub mod intake;
 pub mod mail;
-pub mod phone;
+pub mod numbering_plan;
+pub mod owner_zone;
 pub mod queue;
 pub mod ratelimit;
 pub mod routes;
@@ -55,7 +56,6 @@ pub mod visitor_mail;
 pub mod visitor_page;
 pub mod visitor_text;
 pub mod webhook;
-pub mod zone;
 
 use std::fmt;
 use std::future::Future;
@@ -322,7 +322,7 @@ impl Collector {
         };
         // The numbering-plan metadata loads on first use: do it now, not in a visitor's
         // request.
-        let _warm_up = tokio::task::spawn_blocking(|| phone::check("+33612345678"));
+        let _warm_up = tokio::task::spawn_blocking(|| numbering_plan::check("+33612345678"));
         let digest = mail
             .as_ref()
             .filter(|_| config.digest)

@@ -12,9 +12,9 @@
 //! `Reply-To` is only set from an address that passed the strict check below.
 use std::fmt::Write;
 
+use crate::owner_zone::Zone;
 use crate::store::{DeliveryKind, OutboxMessage, Record};
 use crate::time;
-use crate::zone::Zone;
 
 /// Where notifications go and what they link to.
 #[derive(Clone, Debug, PartialEq, Eq)]

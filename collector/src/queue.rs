@@ -14,9 +14,9 @@
 //! overdue or due within [`DUE_SOON_MS`].
 use std::cmp::Ordering;
 
+use crate::owner_zone::Zone;
 use crate::store::Record;
 use crate::time;
-use crate::zone::Zone;
 
 /// "Due soon": within this long (15 minutes), counted in the tab's title.
 pub const DUE_SOON_MS: i64 = 15 * 60_000;

@@ -30,12 +30,12 @@ use crate::attempts::Outcome;
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
 use crate::mail::MailSettings;
+use crate::owner_zone::Zone;
 use crate::ratelimit::{self, Limiter};
 use crate::status::Status;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
 use crate::webhook::{self, WebhookFormat};
-use crate::zone::Zone;
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -75,7 +75,7 @@ pub struct Webhooks {
     /// Body format.
     pub format: WebhookFormat,
     /// The owner's zone, for the times in Slack-format messages.
-    pub zone: crate::zone::Zone,
+    pub zone: crate::owner_zone::Zone,
     /// Wakes the forwarder when something was queued.
     pub wake: Arc<Notify>,
 }

@@ -21,11 +21,11 @@ use allo_core::mail_text::MailStrings;
 use sha2::{Digest, Sha256};
 
 use crate::mail::{encode_header, parse_address, quoted_printable};
+use crate::owner_zone::Zone;
 use crate::status_token::StatusKey;
 use crate::store::{DeliveryKind, OutboxMessage, Record};
 use crate::time;
 use crate::visitor_text;
-use crate::zone::Zone;
 
 /// What visitor emails need: addresses, links, the owner's choices.
 #[derive(Clone, Debug)]

@@ -10,7 +10,7 @@ use allo_core::i18n::Lang;
 use allo_core::promise::{say, Fill};
 use allo_core::status::{MissedCall, RequestStatus, Stage};
 
-use crate::zone::Zone;
+use crate::owner_zone::Zone;
 
 /// Weekday names, Monday first, per language (the server has no `Intl`).
 fn weekdays(lang: Lang) -> [&'static str; 7] {

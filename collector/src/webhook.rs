@@ -34,9 +34,9 @@ use serde_json::json;
 use sha2::Sha256;
 use tokio::sync::Notify;
 
+use crate::owner_zone::Zone;
 use crate::store::{DeliveryKind, OutboxItem, OutboxMessage, Record, Store};
 use crate::time;
-use crate::zone::Zone;
 
 /// The Standard Webhooks secret prefix.
 pub const SECRET_PREFIX: &str = "whsec_";

@@ -134,7 +134,7 @@ fn a_missed_call_is_retried_and_the_visitor_is_told(backend: Backend) {
     // In the visitor's language (English here) and the shop's zone (the callback's own,
     // Europe/Paris), the widget's own sentences.
     let text = a["text"].as_str().unwrap();
-    let paris = allo_collector::zone::Zone::named("Europe/Paris").unwrap();
+    let paris = allo_collector::owner_zone::Zone::named("Europe/Paris").unwrap();
     let hm = |ms: u64| {
         paris
             .at_ms(ms as i64)

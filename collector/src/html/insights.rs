@@ -17,7 +17,7 @@ use crate::insights::{
     duration_text, Group, Insights, InsightsQuery, Metric, MetricFigures, Period, Score,
     NO_CATEGORY,
 };
-use crate::zone::Zone;
+use crate::owner_zone::Zone;
 
 /// The charts' drawing size (a viewBox; CSS scales it to the column's width).
 const W: f64 = 360.0;
