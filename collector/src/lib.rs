@@ -32,6 +32,7 @@ pub mod cors;
 pub mod digest;
 pub mod error;
 pub mod export;
+pub mod forwarder;
 pub mod html;
 pub mod inbox;
 pub mod insights;
@@ -72,12 +73,13 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::Config;
 use config::{DatabaseUrl, OriginPolicy};
+use forwarder::Forwarder;
 use inbox::InboxState;
+use mail::Mailer;
 use ratelimit::{Limiter, Rate};
 use routes::{AppState, Limits, Webhooks};
 use status_token::StatusKey;
 use store::{PgStore, SqliteStore, Store};
-use webhook::{Forwarder, Mailer};
 
 /// The API's Content-Security-Policy: JSON is never a document, so nothing may load or frame.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -398,7 +400,7 @@ impl Collector {
         if let Some(mut task) = forwarder {
             let _ = stop.send(true);
             // Let the batch under way finish so nothing stays leased; never wait forever.
-            let grace = webhook::ATTEMPT_TIMEOUT + std::time::Duration::from_secs(1);
+            let grace = forwarder::ATTEMPT_TIMEOUT + std::time::Duration::from_secs(1);
             if tokio::time::timeout(grace, &mut task).await.is_err() {
                 task.abort();
             }

@@ -11,10 +11,23 @@
 //! text is RFC 2047-encoded when it is not plain ASCII, control characters are dropped, and
 //! `Reply-To` is only set from an address that passed the strict check below.
 use std::fmt::Write;
+use std::time::Duration;
 
 use crate::owner_zone::Zone;
 use crate::store::{DeliveryKind, OutboxMessage, Record};
 use crate::time;
+
+/// How email notifications leave: the SMTP transport, the envelope sender, the first retry
+/// delay.
+#[derive(Clone, Debug)]
+pub struct Mailer {
+    /// The SMTP transport (see [`crate::smtp::Sender`]).
+    pub sender: crate::smtp::Sender,
+    /// The envelope sender (`MAIL FROM`).
+    pub from: String,
+    /// Delay before the first retry (doubling like webhooks').
+    pub retry: Duration,
+}
 
 /// Where notifications go and what they link to.
 #[derive(Clone, Debug, PartialEq, Eq)]
