@@ -468,6 +468,58 @@ pub enum Command {
         #[arg(value_name = "OUT")]
         out: PathBuf,
     },
+    /// Manage inbox accounts (the password is read from a prompt or stdin, never argv) in the
+    /// database --db or --database-url names.
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+/// The account commands.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add an account.
+    Add {
+        /// The login email.
+        email: String,
+        /// `owner` (everything) or `agent` (the queue and items only).
+        #[arg(long, default_value = "agent")]
+        role: String,
+        /// The name shown beside the email.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// List the accounts (email, role, state, name).
+    List,
+    /// Disable an account: no more logins, its sessions end now.
+    Disable {
+        /// The account's email.
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// The account's email.
+        email: String,
+    },
+    /// Set a new password; the account's sessions end now.
+    ResetPassword {
+        /// The account's email.
+        email: String,
+    },
+    /// Change an account's role.
+    Role {
+        /// The account's email.
+        email: String,
+        /// `owner` or `agent`.
+        role: String,
+    },
+}
+
+/// True when the command line is `allo-collector user …` (the binary dispatches on it).
+pub fn is_user_command(args: &[String]) -> bool {
+    args.get(1).is_some_and(|a| a == "user")
 }
 
 impl Config {

@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use allo_core::validate::Problem;
 
+use crate::store::StoreError;
+
 /// One field problem as the API reports it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProblemBody {
@@ -83,7 +85,14 @@ pub enum ApiError {
         reference: String,
     },
     /// The database failed (503); the detail goes to the log, not to the client.
-    Storage(String),
+    Storage(StoreError),
+}
+
+/// A store failure is a 503, so handlers write `?` on store calls.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        ApiError::Storage(e)
+    }
 }
 
 /// The message of a refused duplicate callback request; the widget shows it to the visitor.

@@ -58,7 +58,6 @@ pub mod visitor_page;
 pub mod visitor_text;
 pub mod webhook;
 
-use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -160,16 +159,59 @@ pub fn app(
 }
 
 /// A start-up failure: bad configuration or an unusable resource. One line, for stderr.
-#[derive(Debug)]
-pub struct StartError(pub String);
-
-impl fmt::Display for StartError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A setting is wrong or half given; the message names the flag.
+    #[error("{0}")]
+    Config(String),
+    /// `--site` is not a directory.
+    #[error("--site {0}: not a readable directory")]
+    Site(String),
+    /// `--digest` without the mail settings it is sent with.
+    #[error("--digest needs --smtp-host, --smtp-from and --smtp-to (who gets it)")]
+    DigestWithoutMail,
+    /// The address cannot be bound (in use, not ours).
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The `--listen` address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The task opening the database panicked.
+    #[error("opening the database failed: {0}")]
+    OpenTask(#[from] tokio::task::JoinError),
+    /// The database cannot be opened, migrated or read.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The accounts cannot be read (to decide whether the inbox opens).
+    #[error("cannot read the accounts: {0}")]
+    Accounts(store::StoreError),
+    /// A CA file or the TLS settings are unusable.
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
+    /// The SMTP settings are unusable.
+    #[error(transparent)]
+    Smtp(#[from] smtp::SmtpError),
+    /// No randomness for the status-token key.
+    #[error("no randomness for the status-token key: {0}")]
+    Randomness(getrandom::Error),
+    /// The status-token key cannot be read or stored.
+    #[error("cannot read the status-token key: {0}")]
+    StatusKey(store::StoreError),
+    /// The stored status-token key is not one.
+    #[error(
+        "the stored setting {} is not a usable key (hex, at least 16 bytes); delete it to make a new one",
+        status_token::SETTING
+    )]
+    BadStatusKey,
+    /// The async runtime cannot start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// Serving stopped with an error.
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
 }
-
-impl std::error::Error for StartError {}
 
 /// A collector with its database open and its socket bound, ready to serve.
 pub struct Collector {
@@ -188,17 +230,10 @@ pub async fn open_store(database: &DatabaseUrl) -> Result<Arc<dyn Store>, StartE
         DatabaseUrl::Sqlite(path) => {
             let path = path.clone();
             // Opening may create the file and run migrations: blocking work.
-            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
-                .await
-                .map_err(|e| StartError(format!("opening the database failed: {e}")))?
-                .map_err(|e| StartError(e.to_string()))?;
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path)).await??;
             Arc::new(store)
         }
-        DatabaseUrl::Postgres(url) => Arc::new(
-            PgStore::open(url)
-                .await
-                .map_err(|e| StartError(e.to_string()))?,
-        ),
+        DatabaseUrl::Postgres(url) => Arc::new(PgStore::open(url).await?),
     })
 }
 
@@ -209,30 +244,31 @@ impl Collector {
     pub async fn bind(config: &Config) -> Result<Collector, StartError> {
         if let Some(site) = &config.site {
             if !site.is_dir() {
-                return Err(StartError(format!(
-                    "--site {}: not a readable directory",
-                    site.display()
-                )));
+                return Err(StartError::Site(site.display().to_string()));
             }
         }
-        let mail = config.mail().map_err(StartError)?;
-        let visitor_mail = config.visitor_mail().map_err(StartError)?.map(Arc::new);
+        let mail = config.mail().map_err(StartError::Config)?;
+        let visitor_mail = config
+            .visitor_mail()
+            .map_err(StartError::Config)?
+            .map(Arc::new);
         if mail.is_some() && visitor_mail.is_none() {
             tracing::info!(
                 "no --public-url: no emails to visitors (they link to the visitor's status page)"
             );
         }
         if config.digest && mail.is_none() {
-            return Err(StartError(
-                "--digest needs --smtp-host, --smtp-from and --smtp-to (who gets it)".into(),
-            ));
+            return Err(StartError::DigestWithoutMail);
         }
-        let webhook_tls = config.webhook_tls().map_err(StartError)?;
+        let webhook_tls = config.webhook_tls().map_err(StartError::Config)?;
         // The socket first: a port in use is then reported before the database file is
         // created or migrated.
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
-            .map_err(|e| StartError(format!("cannot listen on {}: {e}", config.listen)))?;
+            .map_err(|source| StartError::Listen {
+                addr: config.listen,
+                source,
+            })?;
         let database = config.database();
         let store = open_store(&database).await?;
         let db = match &database {
@@ -286,7 +322,7 @@ impl Collector {
         let has_accounts = !store
             .accounts()
             .await
-            .map_err(|e| StartError(format!("cannot read the accounts: {e}")))?
+            .map_err(StartError::Accounts)?
             .is_empty();
         let inbox = (config.inbox_token.is_some() || has_accounts).then(|| {
             InboxState::new(
@@ -315,10 +351,9 @@ impl Collector {
             Some((server, _)) => {
                 if server.security != smtp::Security::Plain {
                     // Read and checked here for a clear start-up error naming the file.
-                    tls::client_config(server.ca_file.as_deref(), "--smtp-ca-file")
-                        .map_err(|e| StartError(e.to_string()))?;
+                    tls::client_config(server.ca_file.as_deref(), "--smtp-ca-file")?;
                 }
-                Some(smtp::Sender::new(server).map_err(|e| StartError(e.to_string()))?)
+                Some(smtp::Sender::new(server)?)
             }
             None => None,
         };
@@ -416,18 +451,12 @@ impl Collector {
 
 /// The status-token key stored in the database, made (256 random bits) on first use.
 async fn status_key(store: &Arc<dyn Store>) -> Result<StatusKey, StartError> {
-    let candidate = auth::random_hex(32)
-        .map_err(|e| StartError(format!("no randomness for the status-token key: {e}")))?;
+    let candidate = auth::random_hex(32).map_err(StartError::Randomness)?;
     let stored = store
         .setting(status_token::SETTING.to_owned(), candidate)
         .await
-        .map_err(|e| StartError(format!("cannot read the status-token key: {e}")))?;
-    StatusKey::from_hex(&stored).ok_or_else(|| {
-        StartError(format!(
-            "the stored setting {} is not a usable key (hex, at least 16 bytes); delete it to make a new one",
-            status_token::SETTING
-        ))
-    })
+        .map_err(StartError::StatusKey)?;
+    StatusKey::from_hex(&stored).ok_or(StartError::BadStatusKey)
 }
 
 /// True for `localhost` and loopback addresses, where a plain-text SMTP login stays on the
@@ -498,14 +527,11 @@ pub fn run(config: Config) -> Result<(), StartError> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| StartError(format!("cannot start the async runtime: {e}")))?;
+        .map_err(StartError::Runtime)?;
     runtime.block_on(async {
         let collector = Collector::bind(&config).await?;
         let shutdown = shutdown_signal();
         println!("{}", collector.banner());
-        collector
-            .serve(shutdown)
-            .await
-            .map_err(|e| StartError(format!("server failed: {e}")))
+        collector.serve(shutdown).await.map_err(StartError::Serve)
     })
 }

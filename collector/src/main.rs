@@ -7,15 +7,13 @@ use allo_collector::config::{Command, DatabaseUrl};
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let result = if allo_collector::users::is_user_command(&args) {
-        allo_collector::users::run(args).map_err(|e| e.to_string())
-    } else {
-        // clap prints its own message and exits with 2 for a bad command line.
-        let config = allo_collector::Config::parse().with_env_fallbacks();
-        match &config.command {
-            None => allo_collector::run(config).map_err(|e| e.to_string()),
-            Some(Command::Backup { out }) => backup(&config.database(), out),
+    // clap prints its own message and exits with 2 for a bad command line.
+    let config = allo_collector::Config::parse().with_env_fallbacks();
+    let result = match &config.command {
+        None => allo_collector::run(config).map_err(|e| e.to_string()),
+        Some(Command::Backup { out }) => backup(&config.database(), out),
+        Some(Command::User { command }) => {
+            allo_collector::users::run(&config, command).map_err(|e| e.to_string())
         }
     };
     match result {

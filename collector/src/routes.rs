@@ -358,11 +358,7 @@ async fn submit(
         );
     }
     let queued = !outbox.is_empty();
-    let inserted = state
-        .store
-        .insert(record, guard, outbox)
-        .await
-        .map_err(|e| ApiError::Storage(e.to_string()))?;
+    let inserted = state.store.insert(record, guard, outbox).await?;
 
     let receipt = Receipt {
         reference: allo_core::id::reference(&sub.id),
@@ -469,8 +465,7 @@ pub async fn visitor_record(
     let (record, _) = state
         .store
         .get(id)
-        .await
-        .map_err(|e| ApiError::Storage(e.to_string()))?
+        .await?
         .ok_or(ApiError::UnknownSubmission)?;
     Ok(record)
 }
@@ -488,10 +483,6 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 
 /// `GET /healthz`: proves the process serves and the database answers.
 async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    state
-        .store
-        .ping()
-        .await
-        .map_err(|e| ApiError::Storage(e.to_string()))?;
+    state.store.ping().await?;
     Ok(Json(Health { status: "ok" }))
 }

@@ -15,8 +15,6 @@ pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
 
-use std::fmt;
-
 use allo_core::submission::{Submission, When};
 use async_trait::async_trait;
 use serde::Serialize;
@@ -449,17 +447,72 @@ pub type RecordStream = tokio::sync::mpsc::Receiver<Result<Record, StoreError>>;
 /// records, whatever the export's size.
 pub const EXPORT_AHEAD: usize = 64;
 
-/// A storage failure, with a message fit for the log.
-#[derive(Debug)]
-pub struct StoreError(pub String);
+/// A storage failure; its `Display` is one line fit for the log (never for a client: see
+/// [`crate::error::ApiError::Storage`]).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused a statement.
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL (or the connection to it) failed; the driver's terse `Display` ("db
+    /// error") is followed by the server's message.
+    #[error("{}", postgres_message(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool.
+    #[error("database pool: {0}")]
+    Pool(String),
+    /// The `--database-url` does not parse.
+    #[error("bad database URL: {0}")]
+    BadUrl(tokio_postgres::Error),
+    /// The SQLite file cannot be opened.
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        /// The file.
+        path: String,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The database opened but preparing or migrating it failed.
+    #[error("cannot use database {database}: {source}")]
+    Unusable {
+        /// The file or the redacted URL.
+        database: String,
+        /// Why.
+        source: Box<StoreError>,
+    },
+    /// The database was migrated by a newer collector.
+    #[error(
+        "its schema version {found} is newer than this collector's ({known}); upgrade allo-collector"
+    )]
+    NewerSchema {
+        /// The database's version.
+        found: usize,
+        /// This build's.
+        known: usize,
+    },
+    /// The blocking task running a SQLite call panicked or was cancelled.
+    #[error("database task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    /// A stored value this build cannot read, or a store call it should not have made.
+    #[error("{0}")]
+    Invalid(String),
+}
 
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+fn postgres_message(e: &tokio_postgres::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(source) => format!("{e}: {source}"),
+        None => e.to_string(),
     }
 }
 
-impl std::error::Error for StoreError {}
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> StoreError {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            other => StoreError::Pool(other.to_string()),
+        }
+    }
+}
 
 /// A place to keep submissions.
 ///
@@ -945,7 +998,7 @@ pub(crate) fn call_state(
         return Ok(None);
     }
     Ok(Some(CallState {
-        status: status.parse().map_err(StoreError)?,
+        status: status.parse().map_err(StoreError::Invalid)?,
         attempts_failed: u32::try_from(attempts_failed).unwrap_or(0),
         first_attempt_at,
         promise_kept,

@@ -6,78 +6,40 @@
 //! line): on a terminal they are read from a no-echo prompt, typed twice; otherwise the first
 //! line of stdin is the password (`printf '%s\n' "$PW" | allo-collector user add …`).
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
-
-use clap::{Parser, Subcommand};
 
 use crate::accounts::{self, AccountError, Role};
-use crate::config::{parse_database_url, DatabaseUrl};
+use crate::config::{Config, UserCommand};
 use crate::store::accounts::{AccountChange, Changed, NewAccount};
+use crate::store::StoreError;
 use crate::StartError;
 
-/// `allo-collector user …`.
-#[derive(Debug, Parser)]
-#[command(
-    name = "allo-collector user",
-    about = "Manage inbox accounts (the password is read from a prompt or stdin, never argv)"
-)]
-pub struct UserCli {
-    /// Path of the SQLite database file (the same as the server's --db).
-    #[arg(long, env = "ALLO_DB", default_value = "allo.sqlite", global = true)]
-    pub db: PathBuf,
-
-    /// Database URL (the same as the server's --database-url); DATABASE_URL is read too.
-    #[arg(long, env = "ALLO_DATABASE_URL", value_name = "URL", value_parser = parse_database_url, hide_env_values = true, global = true)]
-    pub database_url: Option<DatabaseUrl>,
-
-    /// What to do.
-    #[command(subcommand)]
-    pub command: UserCommand,
-}
-
-/// The account commands.
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Add an account.
-    Add {
-        /// The login email.
-        email: String,
-        /// `owner` (everything) or `agent` (the queue and items only).
-        #[arg(long, default_value = "agent")]
-        role: String,
-        /// The name shown beside the email.
-        #[arg(long, default_value = "")]
-        name: String,
-    },
-    /// List the accounts (email, role, state, name).
-    List,
-    /// Disable an account: no more logins, its sessions end now.
-    Disable {
-        /// The account's email.
-        email: String,
-    },
-    /// Enable a disabled account again.
-    Enable {
-        /// The account's email.
-        email: String,
-    },
-    /// Set a new password; the account's sessions end now.
-    ResetPassword {
-        /// The account's email.
-        email: String,
-    },
-    /// Change an account's role.
-    Role {
-        /// The account's email.
-        email: String,
-        /// `owner` or `agent`.
-        role: String,
-    },
-}
-
-/// True when the command line is `allo-collector user …` (the binary dispatches on it).
-pub fn is_user_command(args: &[String]) -> bool {
-    args.get(1).is_some_and(|a| a == "user")
+/// Why an account command failed: one line for stderr (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    /// The terminal prompt failed.
+    #[error("cannot read the password: {0}")]
+    Prompt(std::io::Error),
+    /// The password and its repetition differ.
+    #[error("the two passwords differ")]
+    PasswordsDiffer,
+    /// Stdin could not be read.
+    #[error("cannot read the password from stdin: {0}")]
+    Stdin(std::io::Error),
+    /// The async runtime cannot start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// No account has this email.
+    #[error("no account has the email {0}")]
+    NoSuchEmail(String),
+    /// The change was refused (bad email, password, role; last owner; taken email).
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Open(#[from] StartError),
 }
 
 /// A new account from typed values, its password hashed off the async threads.
@@ -109,14 +71,12 @@ pub async fn hash_new_password(password: String) -> Result<String, AccountError>
 }
 
 /// Reads a password: a no-echo prompt typed twice on a terminal, else stdin's first line.
-fn read_password() -> Result<String, StartError> {
+fn read_password() -> Result<String, UserError> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password: ")
-            .map_err(|e| StartError(format!("cannot read the password: {e}")))?;
-        let again = rpassword::prompt_password("Again: ")
-            .map_err(|e| StartError(format!("cannot read the password: {e}")))?;
+        let first = rpassword::prompt_password("Password: ").map_err(UserError::Prompt)?;
+        let again = rpassword::prompt_password("Again: ").map_err(UserError::Prompt)?;
         if first != again {
-            return Err(StartError("the two passwords differ".into()));
+            return Err(UserError::PasswordsDiffer);
         }
         Ok(first)
     } else {
@@ -124,68 +84,57 @@ fn read_password() -> Result<String, StartError> {
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .map_err(|e| StartError(format!("cannot read the password from stdin: {e}")))?;
+            .map_err(UserError::Stdin)?;
         Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }
 
-/// Runs `allo-collector user …` (`args` is the whole command line); what it prints goes to
-/// stdout, errors come back for stderr and exit status 2.
-pub fn run(args: Vec<String>) -> Result<(), StartError> {
-    // `allo-collector user add …` → clap sees `allo-collector-user add …`.
-    let cli = UserCli::parse_from(
-        std::iter::once("allo-collector user".to_owned()).chain(args.into_iter().skip(2)),
-    );
-    let mut config = crate::Config::new(cli.db.clone());
-    config.database_url = cli.database_url.clone();
-    let database = config.with_env_fallbacks().database();
+/// Runs `allo-collector user …` on the database `config` names (its `--db` and
+/// `--database-url`, the server's own flags); what it prints goes to stdout, errors come back
+/// for stderr and exit status 2.
+pub fn run(config: &Config, command: &UserCommand) -> Result<(), UserError> {
+    let database = config.database();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| StartError(format!("cannot start the async runtime: {e}")))?;
+        .map_err(UserError::Runtime)?;
     runtime.block_on(async move {
         let store = crate::open_store(&database).await?;
-        let fail = |e: crate::store::StoreError| StartError(e.to_string());
         let find = |email: String| {
             let store = std::sync::Arc::clone(&store);
             async move {
-                let email =
-                    accounts::normalize_email(&email).map_err(|e| StartError(e.to_string()))?;
+                let email = accounts::normalize_email(&email)?;
                 store
                     .account_by_email(email.clone())
-                    .await
-                    .map_err(|e| StartError(e.to_string()))?
+                    .await?
                     .map(|(a, _)| a)
-                    .ok_or_else(|| StartError(format!("no account has the email {email}")))
+                    .ok_or(UserError::NoSuchEmail(email))
             }
         };
         let change = |id: i64, change: AccountChange| {
             let store = std::sync::Arc::clone(&store);
             async move {
-                match store.change_account(id, change).await.map_err(fail)? {
+                match store.change_account(id, change).await? {
                     Changed::Done(a) => Ok(a),
-                    Changed::NotFound => Err(StartError(AccountError::NotFound.to_string())),
-                    Changed::LastOwner => Err(StartError(AccountError::LastOwner.to_string())),
+                    Changed::NotFound => Err(UserError::Account(AccountError::NotFound)),
+                    Changed::LastOwner => Err(UserError::Account(AccountError::LastOwner)),
                 }
             }
         };
-        match cli.command {
+        match command.clone() {
             UserCommand::Add { email, role, name } => {
                 // Check what can be checked before asking for the password.
-                accounts::normalize_email(&email).map_err(|e| StartError(e.to_string()))?;
-                role.parse::<Role>()
-                    .map_err(|e| StartError(e.to_string()))?;
+                accounts::normalize_email(&email)?;
+                role.parse::<Role>()?;
                 let password = read_password()?;
-                let new = new_account(&email, &name, &role, &password)
-                    .await
-                    .map_err(|e| StartError(e.to_string()))?;
-                match store.create_account(new).await.map_err(fail)? {
+                let new = new_account(&email, &name, &role, &password).await?;
+                match store.create_account(new).await? {
                     Some(a) => println!("added {} ({})", a.email, a.role.as_str()),
-                    None => return Err(StartError(AccountError::EmailTaken.to_string())),
+                    None => return Err(AccountError::EmailTaken.into()),
                 }
             }
             UserCommand::List => {
-                for a in store.accounts().await.map_err(fail)? {
+                for a in store.accounts().await? {
                     println!(
                         "{}\t{}\t{}\t{}",
                         a.email,
@@ -205,16 +154,12 @@ pub fn run(args: Vec<String>) -> Result<(), StartError> {
             }
             UserCommand::ResetPassword { email } => {
                 let a = find(email).await?;
-                let hash = hash_new_password(read_password()?)
-                    .await
-                    .map_err(|e| StartError(e.to_string()))?;
+                let hash = hash_new_password(read_password()?).await?;
                 let a = change(a.id, AccountChange::Password(hash)).await?;
                 println!("new password for {} (its sessions ended)", a.email);
             }
             UserCommand::Role { email, role } => {
-                let role: Role = role
-                    .parse()
-                    .map_err(|e: AccountError| StartError(e.to_string()))?;
+                let role: Role = role.parse()?;
                 let a = change(find(email).await?.id, AccountChange::Role(role)).await?;
                 println!("{} is now {}", a.email, a.role.as_str());
             }

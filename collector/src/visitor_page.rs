@@ -297,7 +297,7 @@ async fn unsubscribe(
         .unsubscribe(record.id.clone(), crate::time::now_rfc3339())
         .await
     {
-        return refused(&state, &headers, ApiError::Storage(e.to_string()));
+        return refused(&state, &headers, e.into());
     }
     tracing::info!(id = %record.id, "visitor unsubscribed from emails");
     let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);

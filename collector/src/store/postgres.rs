@@ -31,25 +31,6 @@ use super::{insight_sql, migrations, queue_once_sql, InsightRow, ONCE_PREFIX};
 use crate::attempts;
 use crate::status::Status;
 
-impl From<tokio_postgres::Error> for StoreError {
-    fn from(e: tokio_postgres::Error) -> StoreError {
-        // The driver's Display is terse ("db error"); the source carries the server's message.
-        match std::error::Error::source(&e) {
-            Some(source) => StoreError(format!("{e}: {source}")),
-            None => StoreError(e.to_string()),
-        }
-    }
-}
-
-impl From<deadpool_postgres::PoolError> for StoreError {
-    fn from(e: deadpool_postgres::PoolError) -> StoreError {
-        match e {
-            deadpool_postgres::PoolError::Backend(e) => e.into(),
-            other => StoreError(format!("database pool: {other}")),
-        }
-    }
-}
-
 /// The schema's steps in PostgreSQL's words (see [`super::migrations`]).
 pub static MIGRATIONS: LazyLock<Vec<String>> = LazyLock::new(|| migrations::POSTGRES.steps());
 
@@ -99,9 +80,7 @@ pub fn redact(config: &tokio_postgres::Config) -> String {
 impl PgStore {
     /// Connects to `url`, checks the server answers and brings the schema up to date.
     pub async fn open(url: &str) -> Result<PgStore, StoreError> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError(format!("bad database URL: {e}")))?;
+        let config: tokio_postgres::Config = url.parse().map_err(StoreError::BadUrl)?;
         let display = redact(&config);
         let mut config = config;
         if config.get_connect_timeout().is_none() {
@@ -126,16 +105,14 @@ impl PgStore {
             .create_timeout(Some(Duration::from_secs(5)))
             .recycle_timeout(Some(Duration::from_secs(5)))
             .build()
-            .map_err(|e| StoreError(format!("database pool: {e}")))?;
+            .map_err(|e| StoreError::Pool(e.to_string()))?;
         let store = PgStore { pool, display };
-        store
-            .migrate()
-            .await
-            .map_err(|e| StoreError(format!("cannot use database {}: {e}", store.display)))?;
-        store
-            .backfill_search()
-            .await
-            .map_err(|e| StoreError(format!("cannot use database {}: {e}", store.display)))?;
+        let unusable = |e: StoreError| StoreError::Unusable {
+            database: store.display.clone(),
+            source: Box::new(e),
+        };
+        store.migrate().await.map_err(unusable)?;
+        store.backfill_search().await.map_err(unusable)?;
         Ok(store)
     }
 
@@ -192,9 +169,10 @@ impl PgStore {
             .get(0);
         let current = usize::try_from(current.unwrap_or(0)).unwrap_or(usize::MAX);
         if current > SCHEMA_VERSION {
-            return Err(StoreError(format!(
-                "its schema version {current} is newer than this collector's ({SCHEMA_VERSION}); upgrade allo-collector"
-            )));
+            return Err(StoreError::NewerSchema {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
         }
         for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
             tx.batch_execute(sql).await?;
@@ -233,7 +211,7 @@ impl Cells for Row {
         Ok(self.try_get(i)?)
     }
     fn invalid(&self, i: usize, problem: String) -> StoreError {
-        StoreError(format!("column {i}: {problem}"))
+        StoreError::Invalid(format!("column {i}: {problem}"))
     }
 }
 
@@ -252,7 +230,7 @@ fn bind<'a>(v: &'a Value<'a>) -> &'a (dyn ToSql + Sync) {
 
 fn status_at(row: &Row, i: usize) -> Result<Status, StoreError> {
     let s: String = row.try_get(i)?;
-    s.parse().map_err(StoreError)
+    s.parse().map_err(StoreError::Invalid)
 }
 
 #[async_trait]
@@ -346,7 +324,9 @@ impl Store for PgStore {
         if one == 1 {
             Ok(())
         } else {
-            Err(StoreError("SELECT 1 returned something else".into()))
+            Err(StoreError::Invalid(
+                "SELECT 1 returned something else".into(),
+            ))
         }
     }
 
@@ -904,7 +884,7 @@ impl Store for PgStore {
         outbox: Vec<OutboxMessage>,
     ) -> Result<bool, StoreError> {
         if !key.starts_with(ONCE_PREFIX) {
-            return Err(StoreError(format!(
+            return Err(StoreError::Invalid(format!(
                 "queue_once key `{key}` lacks {ONCE_PREFIX}"
             )));
         }

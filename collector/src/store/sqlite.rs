@@ -26,12 +26,6 @@ use super::{insight_sql, migrations, queue_once_sql, InsightRow, ONCE_PREFIX};
 use crate::attempts;
 use crate::status::Status;
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> StoreError {
-        StoreError(e.to_string())
-    }
-}
-
 /// The schema's steps in SQLite's words (see [`super::migrations`]).
 pub static MIGRATIONS: LazyLock<Vec<String>> = LazyLock::new(|| migrations::SQLITE.steps());
 
@@ -56,10 +50,14 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| StoreError(format!("cannot open database {}: {e}", path.display())))?;
-        Self::prepare(&conn)
-            .map_err(|e| StoreError(format!("cannot use database {}: {e}", path.display())))?;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::prepare(&conn).map_err(|e| StoreError::Unusable {
+            database: path.display().to_string(),
+            source: Box::new(e),
+        })?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 conn: Mutex::new(conn),
@@ -101,9 +99,7 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || f(&mut lock(&inner)))
-            .await
-            .map_err(|e| StoreError(format!("database task failed: {e}")))?
+        tokio::task::spawn_blocking(move || f(&mut lock(&inner))).await?
     }
 }
 
@@ -121,9 +117,10 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     let current = usize::try_from(current).unwrap_or(usize::MAX);
     if current > SCHEMA_VERSION {
-        return Err(StoreError(format!(
-            "its schema version {current} is newer than this collector's ({SCHEMA_VERSION}); upgrade allo-collector"
-        )));
+        return Err(StoreError::NewerSchema {
+            found: current,
+            known: SCHEMA_VERSION,
+        });
     }
     for (step, sql) in MIGRATIONS.iter().enumerate().skip(current) {
         let version = step + 1;
@@ -283,7 +280,9 @@ impl Store for SqliteStore {
         if one == 1 {
             Ok(())
         } else {
-            Err(StoreError("SELECT 1 returned something else".into()))
+            Err(StoreError::Invalid(
+                "SELECT 1 returned something else".into(),
+            ))
         }
     }
 
@@ -798,7 +797,7 @@ impl Store for SqliteStore {
         outbox: Vec<OutboxMessage>,
     ) -> Result<bool, StoreError> {
         if !key.starts_with(ONCE_PREFIX) {
-            return Err(StoreError(format!(
+            return Err(StoreError::Invalid(format!(
                 "queue_once key `{key}` lacks {ONCE_PREFIX}"
             )));
         }
@@ -880,7 +879,7 @@ mod tests {
             conn.execute_batch("PRAGMA user_version = 99").unwrap();
         }
         let err = SqliteStore::open(&path).err().unwrap();
-        assert!(err.0.contains("newer"), "{err}");
+        assert!(err.to_string().contains("newer"), "{err}");
     }
 
     #[test]
@@ -888,6 +887,9 @@ mod tests {
         let err = SqliteStore::open(Path::new("/nonexistent-dir/x.sqlite"))
             .err()
             .unwrap();
-        assert!(err.0.contains("/nonexistent-dir/x.sqlite"), "{err}");
+        assert!(
+            err.to_string().contains("/nonexistent-dir/x.sqlite"),
+            "{err}"
+        );
     }
 }
