@@ -368,7 +368,11 @@ impl Setting {
                     .iter()
                     .map(|w| w.split('|').next().unwrap_or(w))
                     .collect();
-                format!("is not {}", words.join(", "))
+                match words.split_last() {
+                    Some((last, [])) => format!("is not {last}"),
+                    Some((last, rest)) => format!("is not {} or {last}", rest.join(", ")),
+                    None => "is not allowed".to_owned(),
+                }
             }
             Shape::Number { min, max, .. } => format!("is not a whole number from {min} to {max}"),
             _ => self.problem.to_owned(),
@@ -641,8 +645,8 @@ pub const RETRY_BASE_MS: Setting = Setting::new(
         max: crate::delivery::RETRY_BASE_RANGE_MS.1 as i64,
         default: crate::retry::BASE_DELAY_MS as i64,
     },
-    "2000",
-    "the first retry's delay, in milliseconds (for tests)",
+    "1000",
+    "",
 );
 
 /// Every setting Allo knows, in the README's order; anything else earns a warning (most
@@ -1310,6 +1314,32 @@ mod tests {
         let (c, w) = Config::parse(&json!({ "endpoint": "/e", "events": "everything" })).unwrap();
         assert_eq!((c.events, c.nonce), (EventDetail::Ids, None));
         assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn each_entry_agrees_with_the_value_it_falls_back_to() {
+        for s in SETTINGS {
+            match s.shape {
+                Shape::Choice(words) => {
+                    assert_eq!(words[0].split('|').next(), Some(s.default), "{}", s.key)
+                }
+                Shape::Number { min, max, default } => {
+                    assert_eq!(default.to_string(), s.default, "{}", s.key);
+                    assert!((min..=max).contains(&default), "{}", s.key);
+                }
+                _ => {}
+            }
+            let keys = SETTINGS.iter().filter(|t| t.key == s.key).count();
+            assert_eq!(keys, 1, "{} is listed {keys} times", s.key);
+        }
+        assert_eq!(ACCENT.default, DEFAULT_ACCENT.to_hex());
+        assert_eq!(
+            Config::parse(&json!({ "endpoint": "/e", "position": "top" }))
+                .unwrap()
+                .1[0]
+                .detail,
+            "\"top\" is not bottom-right or bottom-left; using bottom-right"
+        );
     }
 
     #[test]
