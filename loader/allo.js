@@ -31,8 +31,10 @@
   w.__alloLoader = 1;
 
   var base = new URL('.', script.src);
-  // The launcher's name in the six catalog languages (core/src/i18n.rs, `launcher_label`).
-  var LABELS = { en: 'Contact us', fr: 'Nous contacter', de: 'Kontakt', es: 'Contáctenos', it: 'Contattaci', nl: 'Contact' };
+  // The launcher's name in the catalog's languages (`launcher_label`), and below the defaults
+  // and the contrast threshold: filled in at build time from allo-core (ALLO_* names,
+  // scripts/build-loader.mjs and core/examples/loader_facts.rs), never retyped here.
+  var LABELS = ALLO_LABELS;
   var settings = read();
   var ok = settings && typeof settings == 'object';
   var own = ok ? settings : {};
@@ -98,8 +100,8 @@
       var c = parseInt(hex.substr(i, 2), 16) / 255;
       return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
     });
-    // Dark text wins when (L + 0.05) / 0.05 >= 1.05 / (L + 0.05).
-    return (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05) ** 2 >= 0.0525 ? '#000' : '#fff';
+    // Dark text wins when (L + 0.05) / 0.05 >= 1.05 / (L + 0.05), i.e. (L + 0.05)² >= 0.0525.
+    return (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05) ** 2 >= ALLO_DARK_TEXT_MIN ? '#000' : '#fff';
   }
 
   /** `offsetX`/`offsetY` as CSS, exactly as the app reads them (core/src/config.rs,
@@ -107,19 +109,19 @@
    * units or none (pixels); anything else is the default, 20px. */
   function len(v) {
     var m = /^(\d+(\.\d+)?)(px|r?em|%|[dsl]?v[wh])?$/.exec(String(v).trim().toLowerCase());
-    return m && m[1].length < 11 && m[1] <= 1e4 ? m[1] + (m[3] || 'px') : '20px';
+    return m && m[1].length < ALLO_OFFSET_CHARS_BELOW && m[1] <= ALLO_MAX_OFFSET ? m[1] + (m[3] || 'px') : ALLO_OFFSET;
   }
 
   /** The facade's CSS: styles/base.css and styles/launcher.css, cut to the launcher, with the
    * owner's accent, corner offsets and z-index filled in. */
   function css() {
     var a = String(own.accent || '').trim().replace(/^#(\w)(\w)(\w)$/, '#$1$1$2$2$3$3');
-    if (!/^#[\da-f]{6}$/i.test(a)) a = '#1d4ed8';
+    if (!/^#[\da-f]{6}$/i.test(a)) a = ALLO_ACCENT;
     return ':host{all:initial!important}' +
       // Only what the launcher shows, on the button itself: direction (`all` leaves the page's
       // `direction` to be inherited), font (every browser that runs Allo resolves the real
       // stack's first entry, system-ui) and focus ring.
-      '.allo-launcher{position:fixed;bottom:' + len(own.offsetY) + (own.position == 'bottom-left' ? ';left:' : ';right:') + len(own.offsetX) + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : 2147483000) +
+      '.allo-launcher{position:fixed;bottom:' + len(own.offsetY) + (own.position == 'bottom-left' ? ';left:' : ';right:') + len(own.offsetX) + ';z-index:' + (/^\d{1,10}$/.test(own.zIndex) ? own.zIndex : ALLO_Z_INDEX) +
       ';display:inline-flex;align-items:center;gap:8px;min-height:48px;padding:0 20px 0 16px;border:0;border-radius:999px;background:' + a + ';color:' + onAccent(a) +
       ';direction:ltr;font:600 15px/1 system-ui,sans-serif;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.22)}' +
       // No hover lift: pointing at the facade starts the real launcher, which has it. The focus

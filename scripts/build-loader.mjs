@@ -5,7 +5,7 @@
 // `node scripts/build-loader.mjs OUT.js` (the loader only).
 // The `/*! … */` banner is kept. scripts/size-report.mjs --check enforces the 3 KB gzip budget.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,38 @@ const out = process.argv[2] || path.join(process.env.TRUNK_STAGING_DIR || path.j
 const require = createRequire(path.join(root, 'tools', 'package.json'));
 const { minify } = require('terser');
 
-const source = readFileSync(path.join(root, 'loader', 'allo.js'), 'utf8');
+// The facts the loader shares with the widget (launcher labels, defaults, the contrast rule's
+// threshold) come from allo-core itself (core/examples/loader_facts.rs), with the host
+// toolchain: not the wasm build's environment (build-std, size flags, the link wrapper).
+const env = { ...process.env };
+for (const k of Object.keys(env)) {
+  if (/^(RUSTFLAGS|CARGO_ENCODED_RUSTFLAGS|RUSTC_WORKSPACE_WRAPPER|RUSTC_BOOTSTRAP|CARGO_BUILD_TARGET|CARGO_UNSTABLE_.*)$/.test(k)) delete env[k];
+}
+const rustupCargo = path.join(process.env.CARGO_HOME || path.join(process.env.HOME || '', '.cargo'), 'bin', 'cargo');
+const cargo = existsSync(rustupCargo) ? rustupCargo : 'cargo';
+const facts = JSON.parse(execFileSync(cargo, ['run', '-q', '--offline', '-p', 'allo-core', '--example', 'loader_facts'], { cwd: root, env, encoding: 'utf8' }));
+const fill = {
+  ALLO_LABELS: '{' + facts.labels.map(([code, label]) => `${code}:${JSON.stringify(label)}`).join(',') + '}',
+  ALLO_DARK_TEXT_MIN: String(Number(facts.darkTextMin.toPrecision(6))),
+  ALLO_OFFSET: JSON.stringify(facts.offset),
+  ALLO_ACCENT: JSON.stringify(facts.accent),
+  ALLO_Z_INDEX: String(facts.zIndex),
+  ALLO_OFFSET_CHARS_BELOW: String(facts.maxOffsetDigits + 1),
+  ALLO_MAX_OFFSET: String(facts.maxOffset),
+};
+let source = readFileSync(path.join(root, 'loader', 'allo.js'), 'utf8');
+for (const [name, value] of Object.entries(fill)) {
+  const word = new RegExp(`\\b${name}\\b`, 'g');
+  if (!word.test(source)) {
+    console.error(`build-loader: loader/allo.js has no ${name} any more`);
+    process.exit(1);
+  }
+  source = source.replace(word, value);
+}
+if (/\bALLO_[A-Z_]+\b/.test(source.replace(/'@ALLO_\w+@'/g, ''))) {
+  console.error(`build-loader: loader/allo.js names ${/\bALLO_[A-Z_]+\b/.exec(source)[0]}, which no fact fills`);
+  process.exit(1);
+}
 const result = await minify(source, {
   ecma: 2020,
   compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },

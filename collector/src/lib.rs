@@ -47,7 +47,8 @@ pub mod search;
 pub mod serve;
 pub mod smtp;
 pub mod static_files;
-pub mod status;
+// The statuses are part of the wire contract with the widget: one list, in allo-core.
+pub use allo_core::status;
 pub mod status_token;
 pub mod store;
 pub mod time;

@@ -24,7 +24,7 @@ use serde::Serialize;
 use tokio::sync::Notify;
 
 use allo_core::i18n::Lang;
-use allo_core::status::{MissedCall, Next};
+use allo_core::status::{AttemptView, MissedCall, Next, PromiseView, StatusAnswer};
 
 use crate::attempts::Outcome;
 use crate::error::ApiError;
@@ -32,7 +32,6 @@ use crate::intake::{self, BODY_LIMIT};
 use crate::mail::MailSettings;
 use crate::owner_zone::Zone;
 use crate::ratelimit::{self, Limiter};
-use crate::status::Status;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
 use crate::webhook::{self, WebhookFormat};
@@ -92,154 +91,65 @@ pub struct Receipt {
     pub status_token: String,
 }
 
-/// The answer of the status endpoint: what the visitor may know, nothing personal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct VisitorStatus {
-    /// `received`, `scheduled`, `called_back`, `handled` or `delayed`.
-    pub status: &'static str,
-    /// What the shop wants the visitor to read, e.g. "We're running late, we'll call you at
-    /// 15:30 instead"; `null` when nothing.
-    pub message: Option<String>,
-    /// The callback's promise; `null` for feedback.
-    pub promise: Option<PromiseView>,
-    /// True when the promised time passed and the shop has not answered for it.
-    pub overdue: bool,
-    /// When the status last changed (or the submission arrived), RFC 3339 UTC.
-    pub updated_at: String,
-    /// The last call, when it did not reach the visitor and the request is still open;
-    /// `null` otherwise.
-    pub attempt: Option<AttemptView>,
-    /// When the shop last answered the visitor by email (RFC 3339 UTC); `null` when never.
-    pub answered_at: Option<String>,
-}
+/// The answer of the status endpoint ([`allo_core::status::StatusAnswer`], the type the
+/// widget reads too).
+pub type VisitorStatus = StatusAnswer;
 
-/// A call that did not reach the visitor, as the status endpoint tells it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AttemptView {
-    /// `no_answer`, `voicemail` or `wrong_number`.
-    pub outcome: &'static str,
-    /// When the shop called.
-    pub tried_at: String,
-    /// When it will try again (`next` is `call`), else `null`.
-    pub retry_at: Option<String>,
-    /// `call` (again at `retry_at`), `email` (calling given up, the shop writes instead) or
-    /// `none` (calling given up, no other way known).
-    pub next: &'static str,
-    /// What the widget says, in the visitor's language, times in the shop's zone: "We tried
-    /// to call you at 10:05 but couldn't reach you. We'll try again around 10:35."
-    pub text: String,
-}
-
-impl AttemptView {
-    /// The last missed call of `record` at `now`, if the visitor should hear about one;
-    /// `zone` is the owner's, used when the record names no shop zone.
-    pub fn of(record: &Record, now: &str, zone: &Zone) -> Option<AttemptView> {
-        let outcome: Outcome = record.last_outcome.as_deref()?.parse().ok()?;
-        let planned = record.retry_at.is_some();
-        if !record.is_callback() || !record.status.is_open() || !outcome.failed() {
-            return None;
-        }
-        // A new promised time set after the call replaced the retry: that is the news now.
-        if !planned && !record.other_channel {
-            return None;
-        }
-        let next = match (planned, &record.visitor_email) {
-            (true, _) => Next::Call,
-            (false, Some(_)) => Next::Email,
-            (false, None) => Next::Nothing,
-        };
-        let missed = MissedCall {
-            tried_at: record.last_attempt_at.clone()?,
-            wrong_number: outcome == Outcome::WrongNumber,
-            retry_at: record.retry_at.clone(),
-            next,
-        };
-        let zone = record
-            .callback_timezone
-            .as_deref()
-            .and_then(|name| Zone::named(name).ok())
-            .unwrap_or_else(|| zone.clone());
-        let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);
-        let text = crate::visitor_text::missed_call(&missed, lang, now, &zone);
-        Some(AttemptView {
-            outcome: outcome.as_str(),
-            tried_at: missed.tried_at,
-            retry_at: missed.retry_at,
-            next: match next {
-                Next::Call => "call",
-                Next::Email => "email",
-                Next::Nothing => "none",
-            },
-            text,
-        })
+/// The last missed call of `record` at `now`, if the visitor should hear about one; `zone` is
+/// the owner's, used when the record names no shop zone.
+pub fn attempt_view(record: &Record, now: &str, zone: &Zone) -> Option<AttemptView> {
+    let outcome: Outcome = record.last_outcome.as_deref()?.parse().ok()?;
+    let planned = record.retry_at.is_some();
+    if !record.is_callback() || !record.status.is_open() || !outcome.failed() {
+        return None;
     }
-}
-
-/// The promise as the status endpoint tells it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PromiseView {
-    /// The sentence the widget showed, in the visitor's language.
-    pub text: String,
-    /// The time the shop now promises: the widget's, or the new one the owner set.
-    pub due_by: String,
-}
-
-/// The name the visitor-facing API gives a status: `new` reads as `received` there.
-pub fn visitor_status_name(status: Status) -> &'static str {
-    match status {
-        Status::New => "received",
-        other => other.as_str(),
+    // A new promised time set after the call replaced the retry: that is the news now.
+    if !planned && !record.other_channel {
+        return None;
     }
+    let next = match (planned, &record.visitor_email) {
+        (true, _) => Next::Call,
+        (false, Some(_)) => Next::Email,
+        (false, None) => Next::Nothing,
+    };
+    let missed = MissedCall {
+        tried_at: record.last_attempt_at.clone()?,
+        wrong_number: outcome == Outcome::WrongNumber,
+        retry_at: record.retry_at.clone(),
+        next,
+    };
+    let zone = record
+        .callback_timezone
+        .as_deref()
+        .and_then(|name| Zone::named(name).ok())
+        .unwrap_or_else(|| zone.clone());
+    let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);
+    let text = crate::visitor_text::missed_call(&missed, lang, now, &zone);
+    Some(AttemptView {
+        outcome: outcome.as_str().to_owned(),
+        tried_at: missed.tried_at,
+        retry_at: missed.retry_at,
+        next,
+        text,
+    })
 }
 
-impl VisitorStatus {
-    /// The visitor's view of a record at `now`; `zone` is the owner's (see [`AttemptView`]).
-    pub fn of(record: &Record, now: &str, zone: &Zone) -> VisitorStatus {
-        VisitorStatus {
-            status: visitor_status_name(record.status),
-            message: record.visitor_message.clone().filter(|m| !m.is_empty()),
-            promise: match (&record.callback_promise_text, record.due_by()) {
-                (Some(text), Some(due)) if record.is_callback() => Some(PromiseView {
-                    text: text.clone(),
-                    due_by: due.to_owned(),
-                }),
-                _ => None,
-            },
-            overdue: record.is_overdue(now),
-            updated_at: record.updated_at().to_owned(),
-            attempt: AttemptView::of(record, now, zone),
-            answered_at: record.answered_at.clone(),
-        }
-    }
-
-    /// The same status as the widget reads it from this JSON, for sentences written on the
-    /// server (the status page) with the widget's own rules.
-    pub fn request_status(&self) -> allo_core::status::RequestStatus {
-        use allo_core::status::{RequestStatus, Stage};
-        RequestStatus {
-            stage: match self.status {
-                "scheduled" => Stage::Scheduled,
-                "called_back" => Stage::CalledBack,
-                "handled" => Stage::Handled,
-                "delayed" => Stage::Delayed,
-                _ => Stage::Received,
-            },
-            message: self.message.clone(),
-            promise_text: self.promise.as_ref().map(|p| p.text.clone()),
-            due_by: self.promise.as_ref().map(|p| p.due_by.clone()),
-            overdue: self.overdue,
-            missed: self.attempt.as_ref().map(|a| MissedCall {
-                tried_at: a.tried_at.clone(),
-                wrong_number: a.outcome == "wrong_number",
-                retry_at: a.retry_at.clone(),
-                next: match a.next {
-                    "call" => Next::Call,
-                    "email" => Next::Email,
-                    _ => Next::Nothing,
-                },
+/// The visitor's view of a record at `now`; `zone` is the owner's (see [`attempt_view`]).
+pub fn visitor_status(record: &Record, now: &str, zone: &Zone) -> VisitorStatus {
+    StatusAnswer {
+        status: record.status,
+        message: record.visitor_message.clone().filter(|m| !m.is_empty()),
+        promise: match (&record.callback_promise_text, record.due_by()) {
+            (Some(text), Some(due)) if record.is_callback() => Some(PromiseView {
+                text: text.clone(),
+                due_by: due.to_owned(),
             }),
-            answered_at: self.answered_at.clone(),
-        }
+            _ => None,
+        },
+        overdue: record.is_overdue(now),
+        updated_at: record.updated_at().to_owned(),
+        attempt: attempt_view(record, now, zone),
+        answered_at: record.answered_at.clone(),
     }
 }
 
@@ -420,7 +330,7 @@ async fn status(
         .map(str::to_owned)
         .or_else(|| query.ok().and_then(|Query(q)| q.token));
     let record = visitor_record(&state, &id, token, peer, &headers).await?;
-    Ok(Json(VisitorStatus::of(
+    Ok(Json(visitor_status(
         &record,
         &crate::time::now_rfc3339(),
         &state.webhooks.zone,

@@ -26,7 +26,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
-use crate::routes::{self, AppState, TokenQuery, VisitorStatus};
+use crate::routes::{self, AppState, TokenQuery};
 use crate::store::Record;
 use crate::visitor_text;
 
@@ -181,8 +181,8 @@ async fn status_page(
     let s = strings(&state, lang);
     let now = crate::time::now_rfc3339();
     let zone = visitor_text::shop_zone(&record, &state.webhooks.zone);
-    let view = VisitorStatus::of(&record, &now, &state.webhooks.zone);
-    let (headline, detail) = visitor_text::describe(&view.request_status(), lang, &now, &zone);
+    let view = routes::visitor_status(&record, &now, &state.webhooks.zone);
+    let (headline, detail) = visitor_text::describe(&(&view).into(), lang, &now, &zone);
     let mut lines: Vec<String> = detail.into_iter().collect();
     if let Some(at) = &record.answered_at {
         lines.push(visitor_text::answered(at, lang, &zone));

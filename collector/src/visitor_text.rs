@@ -8,7 +8,7 @@
 //! `YYYY-MM-DD`.
 use allo_core::i18n::Lang;
 use allo_core::promise::{say, Fill};
-use allo_core::status::{MissedCall, RequestStatus, Stage};
+use allo_core::status::{MissedCall, RequestStatus, Status};
 
 use crate::owner_zone::Zone;
 
@@ -123,7 +123,7 @@ pub fn shop_zone(record: &crate::store::Record, owner: &Zone) -> Zone {
 /// The sentences about `missed` at `now`, in `lang`, times and days in `zone`.
 pub fn missed_call(missed: &MissedCall, lang: Lang, now: &str, zone: &Zone) -> String {
     let status = RequestStatus {
-        stage: Stage::Scheduled,
+        stage: Status::Scheduled,
         message: None,
         promise_text: None,
         due_by: None,

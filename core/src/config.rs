@@ -83,8 +83,9 @@ impl CssLength {
         let (number, unit) = s.split_at(split);
         let value = crate::number::parse(number)?;
         // A digit on each side of the dot, and a size that stays on any screen's scale.
-        let well_formed = !number.starts_with('.') && !number.ends_with('.') && number.len() <= 10;
-        if !well_formed || !(0.0..=10_000.0).contains(&value) {
+        let well_formed =
+            !number.starts_with('.') && !number.ends_with('.') && number.len() <= MAX_OFFSET_DIGITS;
+        if !well_formed || !(0.0..=MAX_OFFSET).contains(&value) {
             return None;
         }
         match unit {
@@ -115,17 +116,6 @@ pub enum FieldRule {
     Required,
     /// Not shown at all.
     Hidden,
-}
-
-impl FieldRule {
-    fn parse(v: &str) -> Option<FieldRule> {
-        match v {
-            "optional" => Some(FieldRule::Optional),
-            "required" => Some(FieldRule::Required),
-            "hidden" => Some(FieldRule::Hidden),
-            _ => None,
-        }
-    }
 }
 
 /// Who the owner says the visitor is (a logged-in customer): prefills the forms.
@@ -281,43 +271,426 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// Settings Allo knows, besides the delivery settings ([`crate::delivery::KEYS`]); anything
-/// else earns a warning (most often a typo).
-const KNOWN: &[&str] = &[
+/// How a setting's value is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One of these words; the first is the default, and `a|b` makes `b` a synonym of `a`.
+    Choice(&'static [&'static str]),
+    /// A whole number from `min` to `max`.
+    Number {
+        /// The smallest accepted.
+        min: i64,
+        /// The largest accepted.
+        max: i64,
+        /// Used when the setting is absent or out of range.
+        default: i64,
+    },
+    /// Text, checked by the setting's own reader; a bad value earns the entry's `problem`.
+    Text,
+    /// A list: comma-separated text or an array.
+    List,
+    /// An object (so only in `window.alloSettings`).
+    Object,
+}
+
+/// One setting: the single place its name, kind, default, limits and warning are written.
+/// [`Config::parse`] reads each through its entry, the unknown-setting warning lists
+/// [`SETTINGS`], and the README's settings table is these entries (a host test compares).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The name in `window.alloSettings` (`data-` plus kebab case on the script tag).
+    pub key: &'static str,
+    /// How the value is read.
+    pub shape: Shape,
+    /// The default, as the README writes it.
+    pub default: &'static str,
+    /// What the values mean, as the README writes it; empty for a setting the README leaves
+    /// out (a test-only knob).
+    pub values: &'static str,
+    /// For [`Shape::Text`]: what is wrong with a value its reader refused ("is not …").
+    pub problem: &'static str,
+    /// What happens instead of a refused value; empty for "using" the default.
+    pub fallback: &'static str,
+}
+
+impl Setting {
+    const fn new(
+        key: &'static str,
+        shape: Shape,
+        default: &'static str,
+        values: &'static str,
+    ) -> Setting {
+        Setting {
+            key,
+            shape,
+            default,
+            values,
+            problem: "",
+            fallback: "",
+        }
+    }
+
+    const fn text(
+        key: &'static str,
+        default: &'static str,
+        values: &'static str,
+        problem: &'static str,
+        fallback: &'static str,
+    ) -> Setting {
+        Setting {
+            key,
+            shape: Shape::Text,
+            default,
+            values,
+            problem,
+            fallback,
+        }
+    }
+
+    /// The warning for the refused value `v`: what is wrong, then what is used instead.
+    pub fn warning(&self, v: &str, problem: &str) -> Warning {
+        let fallback = if self.fallback.is_empty() {
+            format!("using {}", self.default)
+        } else {
+            self.fallback.to_owned()
+        };
+        Warning {
+            setting: self.key.to_owned(),
+            detail: format!("{} {problem}; {fallback}", crate::quoted::q(v)),
+        }
+    }
+
+    /// What is wrong with a value of this shape that did not read.
+    fn problem(&self) -> String {
+        match self.shape {
+            Shape::Choice(words) => {
+                let words: Vec<&str> = words
+                    .iter()
+                    .map(|w| w.split('|').next().unwrap_or(w))
+                    .collect();
+                match words.split_last() {
+                    Some((last, [])) => format!("is not {last}"),
+                    Some((last, rest)) => format!("is not {} or {last}", rest.join(", ")),
+                    None => "is not allowed".to_owned(),
+                }
+            }
+            Shape::Number { min, max, .. } => format!("is not a whole number from {min} to {max}"),
+            _ => self.problem.to_owned(),
+        }
+    }
+}
+
+/// At most this many feedback categories are kept.
+pub const MAX_CATEGORIES: usize = 12;
+/// A category's label is cut to this many characters.
+pub const MAX_CATEGORY_CHARS: usize = 60;
+/// A prefilled phone number is cut to this many characters.
+pub const MAX_PREFILL_PHONE_CHARS: usize = 40;
+/// The widest launcher offset accepted, in the length's unit.
+pub const MAX_OFFSET: f64 = 10_000.0;
+/// The longest number an offset may be written with, in characters.
+pub const MAX_OFFSET_DIGITS: usize = 10;
+/// Minutes promised when the shop is open, by default.
+pub const DEFAULT_CALLBACK_WITHIN: i64 = 15;
+/// Days ahead slots are offered, by default.
+pub const DEFAULT_SLOT_DAYS: i64 = 7;
+/// The default version label of the consent text.
+pub const DEFAULT_CONSENT_VERSION: &str = "1";
+
+const FIELD: Shape = Shape::Choice(&["optional", "required", "hidden"]);
+const FEEDBACK_FIELD: &str = "`optional`, `required`, `hidden` (feedback form)";
+
+/// `endpoint`.
+pub const ENDPOINT: Setting = Setting::new(
     "endpoint",
-    "locale",
+    Shape::Text,
+    "— (required)",
+    "an `http(s)://` URL or a path starting with `/`",
+);
+/// `locale`.
+pub const LOCALE: Setting = Setting::new("locale", Shape::Text, "page `<html lang>`, then the browser", "`en`, `fr`, `de`, `es`, `it`, `nl` (regions fall back: `fr-CA` → `fr`); anything else → English");
+/// `position`.
+pub const POSITION: Setting = Setting::new(
     "position",
-    "accent",
-    "scheme",
+    Shape::Choice(&["bottom-right", "bottom-left"]),
+    "bottom-right",
+    "`bottom-right`, `bottom-left`",
+);
+/// `accent`.
+pub const ACCENT: Setting = Setting::text("accent", "#1d4ed8", "`#rgb` / `#rrggbb`; text on it is black or white, whichever reaches 4.5:1; where it marks a choice on the panel it is shaded until it reaches 4.5:1 there", "is not a #rgb or #rrggbb colour", "");
+/// `scheme`.
+pub const SCHEME: Setting = Setting {
+    fallback: "following the visitor's system",
+    ..Setting::new(
+        "scheme",
+        Shape::Choice(&["system|auto", "light", "dark"]),
+        "system",
+        "`light`, `dark`, or `system` (follows `prefers-color-scheme`)",
+    )
+};
+/// `launcher`.
+pub const LAUNCHER: Setting = Setting::new(
     "launcher",
+    Shape::Choice(&["shown|visible|true", "hidden|false|none"]),
+    "shown",
+    "`hidden`: no button in the corner; the panel opens from the owner's own buttons",
+);
+/// `zIndex`.
+pub const Z_INDEX: Setting = Setting::new(
     "zIndex",
-    "offsetX",
-    "offsetY",
+    Shape::Number {
+        min: i32::MIN as i64,
+        max: i32::MAX as i64,
+        default: DEFAULT_Z_INDEX as i64,
+    },
+    "2147483000",
+    "a whole number, for the launcher and the panel",
+);
+/// `offsetX`.
+pub const OFFSET_X: Setting = Setting::text("offsetX", DEFAULT_OFFSET, "distance from the side (`24`, `24px`, `1.5rem`, `5vw`; no `calc()`), so the launcher clears the shop's own buttons", "is not a length such as 24px, 1.5rem or 5vw", "");
+/// `offsetY`.
+pub const OFFSET_Y: Setting = Setting {
+    key: "offsetY",
+    values: "distance from the bottom edge, as `offsetX`",
+    ..OFFSET_X
+};
+/// `kinds`.
+pub const KINDS: Setting = Setting::text(
     "kinds",
+    "feedback,callback",
+    "`feedback`, `callback`, or both (two tabs)",
+    "is not feedback or callback",
+    "ignored",
+);
+/// `metric`.
+pub const METRIC: Setting = Setting::new(
     "metric",
-    "metadata",
+    Shape::Choice(&["csat", "nps", "ces"]),
+    "csat",
+    "`csat` (1–5, faces), `nps` (0–10), `ces` (1–7)",
+);
+/// `categories`.
+pub const CATEGORIES: Setting = Setting::new(
     "categories",
-    "message",
-    "name",
-    "email",
+    Shape::List,
+    "problem,idea,praise,question,other",
+    "the owner's list (empty hides the field)",
+);
+/// `message`.
+pub const MESSAGE: Setting = Setting::new("message", FIELD, "optional", FEEDBACK_FIELD);
+/// `name`.
+pub const NAME: Setting = Setting::new("name", FIELD, "optional", FEEDBACK_FIELD);
+/// `email`.
+pub const EMAIL: Setting = Setting::new("email", FIELD, "optional", FEEDBACK_FIELD);
+/// `visitor`.
+pub const VISITOR: Setting = Setting::new(
     "visitor",
-    "visitorName",
-    "visitorEmail",
-    "visitorPhone",
-    "strings",
-    "hours",
+    Shape::Object,
+    "—",
+    "`{ name, email, phone }`: prefill the forms for a logged-in customer",
+);
+/// `visitorName`.
+pub const VISITOR_NAME: Setting =
+    Setting::new("visitorName", Shape::Text, "—", "as `visitor.name`");
+/// `visitorEmail`.
+pub const VISITOR_EMAIL: Setting =
+    Setting::new("visitorEmail", Shape::Text, "—", "as `visitor.email`");
+/// `visitorPhone`.
+pub const VISITOR_PHONE: Setting =
+    Setting::new("visitorPhone", Shape::Text, "—", "as `visitor.phone`");
+/// `strings`.
+pub const STRINGS: Setting = Setting::new("strings", Shape::Object, "—", "override any string: `{ \"send\": \"Go\" }` for all languages, `{ \"fr\": { \"send\": \"Valider\" } }` for one");
+/// `metadata`.
+pub const METADATA: Setting = Setting {
+    fallback: "capturing metadata",
+    ..Setting::new(
+        "metadata",
+        Shape::Choice(&["true|on|yes", "false|off|no"]),
+        "true",
+        "`false` leaves page URL, title, referrer, user agent and viewport out",
+    )
+};
+/// `hours`.
+pub const HOURS: Setting = Setting::text("hours", "— (no promises with a time)", "opening hours in the shop's zone: `Mo-Fr 09:00-18:00; Sa 10:00-13:00`, `Su off`, `Fr 22:00-02:00`", "", "promises will not name a time until this is fixed");
+/// `timezone`.
+pub const TIMEZONE: Setting = Setting::new(
     "timezone",
+    Shape::Text,
+    "the visitor's",
+    "the shop's IANA zone, e.g. `Europe/Paris`",
+);
+/// `closed`.
+pub const CLOSED: Setting = Setting::text(
     "closed",
+    "—",
+    "closed dates: `2026-12-25, 2027-01-01`",
+    "",
+    "ignored",
+);
+/// `callbackWithin`.
+pub const CALLBACK_WITHIN: Setting = Setting::new(
     "callbackWithin",
-    "callbackEmail",
+    Shape::Number {
+        min: 1,
+        max: 1440,
+        default: DEFAULT_CALLBACK_WITHIN,
+    },
+    "15",
+    "minutes promised when open (\"We'll call you within 15 minutes.\")",
+);
+/// `slotDays`.
+pub const SLOT_DAYS: Setting = Setting::new(
     "slotDays",
+    Shape::Number {
+        min: 1,
+        max: 60,
+        default: DEFAULT_SLOT_DAYS,
+    },
+    "7",
+    "how many days ahead time slots are offered",
+);
+/// `country`.
+pub const COUNTRY: Setting = Setting::text(
     "country",
-    "consentText",
+    "from the locale",
+    "default country of phone numbers (ISO code)",
+    "is not a country Allo knows",
+    "using the visitor's",
+);
+/// `consentText`.
+pub const CONSENT_TEXT: Setting = Setting::new("consentText", Shape::Text, "built-in text", "the consent checkbox's text for every language (`strings` can still set it per language); recorded with the request");
+/// `consentVersion`.
+pub const CONSENT_VERSION: Setting = Setting::new(
     "consentVersion",
+    Shape::Text,
+    DEFAULT_CONSENT_VERSION,
+    "the owner's version label of that text, recorded with it",
+);
+/// `privacyUrl`.
+pub const PRIVACY_URL: Setting = Setting::text(
     "privacyUrl",
+    "—",
+    "the privacy policy linked next to the consent box",
+    "is not an http(s) URL or a path",
+    "no link shown",
+);
+/// `cooldownMinutes`.
+pub const COOLDOWN_MINUTES: Setting = Setting::new(
     "cooldownMinutes",
-    "events",
+    Shape::Number {
+        min: 0,
+        max: 1440,
+        default: crate::callback::DEFAULT_COOLDOWN_MINUTES as i64,
+    },
+    "5",
+    "one callback request per browser per this long",
+);
+/// `callbackEmail`.
+pub const CALLBACK_EMAIL: Setting = Setting::new("callbackEmail", FIELD, "optional", "the callback form's email field (\"So we can tell you if we're running late.\"): `optional`, `required` or `hidden`");
+/// `events`.
+pub const EVENTS: Setting = Setting {
+    fallback: "events carry ids only",
+    ..Setting::new(
+        "events",
+        Shape::Choice(&["ids", "full"]),
+        "ids",
+        "what the `allo:submit` event tells the page: `ids`, or `full` (the whole submission)",
+    )
+};
+/// `nonce`.
+pub const NONCE: Setting = Setting::new(
     "nonce",
+    Shape::Text,
+    "the script tag's nonce",
+    "the CSP nonce for any `<style>` Allo adds",
+);
+/// `format` (read by [`crate::delivery::Settings::parse`]).
+pub const FORMAT: Setting = Setting::new(
+    "format",
+    Shape::Choice(&["json", "form"]),
+    "json",
+    "`json`, or `form` (`application/x-www-form-urlencoded`)",
+);
+/// `headers` (read by [`crate::delivery::Settings::parse`]).
+pub const HEADERS: Setting = Setting::new(
+    "headers",
+    Shape::Object,
+    "—",
+    "extra request headers (settings object only)",
+);
+/// `outboxTtl` (read by [`crate::delivery::Settings::parse`]).
+pub const OUTBOX_TTL: Setting = Setting::text(
+    "outboxTtl",
+    "7d",
+    "how long an undelivered submission is kept (`36h`, `7d`, 1 h – 30 days)",
+    "is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\")",
+    "using 7 days",
+);
+/// `timeoutMs` (read by [`crate::delivery::Settings::parse`]).
+pub const TIMEOUT_MS: Setting = Setting::new(
+    "timeoutMs",
+    Shape::Number {
+        min: crate::delivery::TIMEOUT_RANGE_MS.0 as i64,
+        max: crate::delivery::TIMEOUT_RANGE_MS.1 as i64,
+        default: crate::delivery::DEFAULT_TIMEOUT_MS as i64,
+    },
+    "15000",
+    "per-attempt timeout, in milliseconds",
+);
+/// `retryBaseMs` (read by [`crate::delivery::Settings::parse`]; a test-only knob).
+pub const RETRY_BASE_MS: Setting = Setting::new(
+    "retryBaseMs",
+    Shape::Number {
+        min: crate::delivery::RETRY_BASE_RANGE_MS.0 as i64,
+        max: crate::delivery::RETRY_BASE_RANGE_MS.1 as i64,
+        default: crate::retry::BASE_DELAY_MS as i64,
+    },
+    "1000",
+    "",
+);
+
+/// Every setting Allo knows, in the README's order; anything else earns a warning (most
+/// often a typo). Adding a setting: one entry above, one line here, and its read.
+pub const SETTINGS: &[Setting] = &[
+    ENDPOINT,
+    LOCALE,
+    POSITION,
+    ACCENT,
+    SCHEME,
+    LAUNCHER,
+    Z_INDEX,
+    OFFSET_X,
+    OFFSET_Y,
+    KINDS,
+    METRIC,
+    CATEGORIES,
+    MESSAGE,
+    NAME,
+    EMAIL,
+    VISITOR,
+    VISITOR_NAME,
+    VISITOR_EMAIL,
+    VISITOR_PHONE,
+    STRINGS,
+    METADATA,
+    HOURS,
+    TIMEZONE,
+    CLOSED,
+    CALLBACK_WITHIN,
+    SLOT_DAYS,
+    COUNTRY,
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    PRIVACY_URL,
+    COOLDOWN_MINUTES,
+    CALLBACK_EMAIL,
+    EVENTS,
+    NONCE,
+    FORMAT,
+    HEADERS,
+    OUTBOX_TTL,
+    TIMEOUT_MS,
+    RETRY_BASE_MS,
 ];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
@@ -351,6 +724,92 @@ fn is_endpoint(s: &str) -> bool {
         || (s.starts_with('/') && !s.starts_with("//"))
 }
 
+/// Reads settings through their entries, collecting the warnings.
+struct Reader<'a> {
+    map: &'a Map,
+    warnings: Vec<Warning>,
+}
+
+impl Reader<'_> {
+    /// The value as non-empty text.
+    fn get(&self, s: &Setting) -> Option<String> {
+        self.map.get(s.key).and_then(text).filter(|v| !v.is_empty())
+    }
+
+    /// A `warn(setting, detail)` for readers outside this module.
+    fn push(&mut self) -> impl FnMut(&str, String) + '_ {
+        |setting: &str, detail: String| {
+            self.warnings.push(Warning {
+                setting: setting.to_owned(),
+                detail,
+            })
+        }
+    }
+
+    fn warn(&mut self, s: &Setting, v: &str, problem: &str) {
+        self.warnings.push(s.warning(v, problem));
+    }
+
+    /// A [`Shape::Choice`]: `values[i]` for the `i`-th word, the first for anything else.
+    fn choice<T: Copy>(&mut self, s: &Setting, values: &[T]) -> T {
+        let Shape::Choice(words) = s.shape else {
+            unreachable!("{} is a choice", s.key)
+        };
+        let Some(v) = self.get(s) else {
+            return values[0];
+        };
+        match words.iter().position(|w| w.split('|').any(|w| w == v)) {
+            Some(i) => values[i],
+            None => {
+                self.warn(s, &v, &s.problem());
+                values[0]
+            }
+        }
+    }
+
+    /// A [`Shape::Number`], within its limits.
+    fn number(&mut self, s: &Setting) -> i64 {
+        let Shape::Number { min, max, default } = s.shape else {
+            unreachable!("{} is a number", s.key)
+        };
+        let Some(v) = self.get(s) else { return default };
+        match v.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                self.warn(s, &v, &s.problem());
+                default
+            }
+        }
+    }
+
+    /// A [`Shape::Text`] that `read` accepts; `None` (with the entry's warning) otherwise.
+    fn checked<T>(&mut self, s: &Setting, read: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let v = self.get(s)?;
+        let out = read(&v);
+        if out.is_none() {
+            self.warn(s, &v, s.problem);
+        }
+        out
+    }
+
+    /// A [`Shape::Text`] whose reader explains what is wrong (`Err(problem)`).
+    fn explained<T, E: std::fmt::Display>(
+        &mut self,
+        s: &Setting,
+        read: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = self.get(s)?;
+        read(&v)
+            .map_err(|e| {
+                self.warnings.push(Warning {
+                    setting: s.key.to_owned(),
+                    detail: format!("{e}; {}", s.fallback),
+                })
+            })
+            .ok()
+    }
+}
+
 impl Config {
     /// Parses the merged raw settings. Returns the config and the warnings to log.
     pub fn parse(raw: &Value) -> Result<(Config, Vec<Warning>), ConfigError> {
@@ -360,348 +819,153 @@ impl Config {
             Value::Null => &empty,
             _ => return Err(ConfigError::NotAnObject),
         };
-        let mut warnings = Vec::new();
-        let mut warn = |setting: &str, detail: String| {
-            warnings.push(Warning {
-                setting: setting.to_owned(),
-                detail,
-            })
+        let mut r = Reader {
+            map,
+            warnings: Vec::new(),
         };
-        let known = || crate::delivery::KEYS.iter().chain(KNOWN);
         for key in map.keys() {
-            if !known().any(|k| k == key) {
-                let list: Vec<&str> = known().copied().collect();
-                warn(
-                    key,
-                    format!(
+            if !SETTINGS.iter().any(|s| s.key == key) {
+                let list: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+                r.warnings.push(Warning {
+                    setting: key.clone(),
+                    detail: format!(
                         "unknown setting, ignored (known settings: {})",
                         list.join(", ")
                     ),
-                );
+                });
             }
         }
-        let get = |k: &str| map.get(k).and_then(text).filter(|s| !s.is_empty());
 
-        let endpoint = get("endpoint").ok_or(ConfigError::MissingEndpoint)?;
+        let endpoint = r.get(&ENDPOINT).ok_or(ConfigError::MissingEndpoint)?;
         if !is_endpoint(&endpoint) {
             return Err(ConfigError::BadEndpoint(endpoint));
         }
 
-        let position = match get("position").as_deref() {
-            None | Some("bottom-right") => Position::BottomRight,
-            Some("bottom-left") => Position::BottomLeft,
-            Some(other) => {
-                warn(
-                    "position",
-                    format!(
-                        "{other} is not bottom-right or bottom-left; using bottom-right",
-                        other = crate::quoted::q(&other)
-                    ),
-                );
-                Position::BottomRight
-            }
-        };
-
-        let accent = match get("accent") {
-            None => DEFAULT_ACCENT,
-            Some(v) => Rgb::parse_hex(&v).unwrap_or_else(|| {
-                warn(
-                    "accent",
-                    format!(
-                        "{v} is not a #rgb or #rrggbb colour; using {}",
-                        DEFAULT_ACCENT.to_hex(),
-                        v = crate::quoted::q(&v)
-                    ),
-                );
-                DEFAULT_ACCENT
-            }),
-        };
-
-        let scheme = match get("scheme").as_deref() {
-            None | Some("system" | "auto") => Scheme::System,
-            Some("light") => Scheme::Light,
-            Some("dark") => Scheme::Dark,
-            Some(other) => {
-                warn(
-                    "scheme",
-                    format!(
-                        "{other} is not light, dark or system; following the visitor's system",
-                        other = crate::quoted::q(&other)
-                    ),
-                );
-                Scheme::System
-            }
-        };
-
-        let launcher = match get("launcher").as_deref() {
-            None | Some("shown" | "visible" | "true") => LauncherMode::Shown,
-            Some("hidden" | "false" | "none") => LauncherMode::Hidden,
-            Some(other) => {
-                warn(
-                    "launcher",
-                    format!(
-                        "{other} is not shown or hidden; showing the launcher",
-                        other = crate::quoted::q(&other)
-                    ),
-                );
-                LauncherMode::Shown
-            }
-        };
-
-        let z_index = match get("zIndex") {
-            None => DEFAULT_Z_INDEX,
-            Some(v) => v.parse::<i32>().unwrap_or_else(|_| {
-                warn(
-                    "zIndex",
-                    format!(
-                        "{v} is not a whole number; using {DEFAULT_Z_INDEX}",
-                        v = crate::quoted::q(&v)
-                    ),
-                );
-                DEFAULT_Z_INDEX
-            }),
-        };
-        let mut offset = |key: &str| match get(key) {
-            None => CssLength(DEFAULT_OFFSET.to_owned()),
-            Some(v) => CssLength::parse(&v).unwrap_or_else(|| {
-                warn(
-                    key,
-                    format!(
-                        "{v} is not a length such as 24px, 1.5rem or 5vw; using {DEFAULT_OFFSET}",
-                        v = crate::quoted::q(&v)
-                    ),
-                );
-                CssLength(DEFAULT_OFFSET.to_owned())
-            }),
-        };
-        let offset_x = offset("offsetX");
-        let offset_y = offset("offsetY");
+        let position = r.choice(&POSITION, &[Position::BottomRight, Position::BottomLeft]);
+        let accent = r.checked(&ACCENT, Rgb::parse_hex).unwrap_or(DEFAULT_ACCENT);
+        let scheme = r.choice(&SCHEME, &[Scheme::System, Scheme::Light, Scheme::Dark]);
+        let launcher = r.choice(&LAUNCHER, &[LauncherMode::Shown, LauncherMode::Hidden]);
+        let z_index = r.number(&Z_INDEX) as i32;
+        let default_offset = || CssLength(DEFAULT_OFFSET.to_owned());
+        let offset_x = r
+            .checked(&OFFSET_X, CssLength::parse)
+            .unwrap_or_else(default_offset);
+        let offset_y = r
+            .checked(&OFFSET_Y, CssLength::parse)
+            .unwrap_or_else(default_offset);
 
         let mut kinds = Vec::new();
-        if let Some(list) = get("kinds") {
+        if let Some(list) = r.get(&KINDS) {
             for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                let kind = match item {
-                    "feedback" => Kind::Feedback,
-                    "callback" => Kind::Callback,
-                    other => {
-                        warn(
-                            "kinds",
-                            format!(
-                                "{other} is not feedback or callback; ignored",
-                                other = crate::quoted::q(&other)
-                            ),
-                        );
-                        continue;
-                    }
+                let Some(&(_, kind)) = Kind::NAMES.iter().find(|(n, _)| *n == item) else {
+                    r.warn(&KINDS, item, KINDS.problem);
+                    continue;
                 };
                 if !kinds.contains(&kind) {
                     kinds.push(kind);
                 }
             }
             if kinds.is_empty() {
-                warn(
-                    "kinds",
-                    "no usable kind given; offering feedback and callback".to_owned(),
-                );
+                r.warnings.push(Warning {
+                    setting: KINDS.key.to_owned(),
+                    detail: "no usable kind given; offering feedback and callback".to_owned(),
+                });
             }
         }
         if kinds.is_empty() {
             kinds = vec![Kind::Feedback, Kind::Callback];
         }
 
-        let metric = match get("metric").as_deref() {
-            None | Some("csat") => Metric::Csat,
-            Some("nps") => Metric::Nps,
-            Some("ces") => Metric::Ces,
-            Some(other) => {
-                warn(
-                    "metric",
-                    format!(
-                        "{other} is not csat, nps or ces; using csat",
-                        other = crate::quoted::q(&other)
-                    ),
-                );
-                Metric::Csat
-            }
-        };
+        let metric = r.choice(&METRIC, &[Metric::Csat, Metric::Nps, Metric::Ces]);
+        let capture_metadata = r.choice(&METADATA, &[true, false]);
 
-        let capture_metadata = match get("metadata").as_deref() {
-            None | Some("true" | "on" | "yes") => true,
-            Some("false" | "off" | "no") => false,
-            Some(other) => {
-                warn(
-                    "metadata",
-                    format!(
-                        "{other} is not true or false; capturing metadata",
-                        other = crate::quoted::q(&other)
-                    ),
-                );
-                true
-            }
-        };
-
-        let categories = match map.get("categories") {
+        let categories = match map.get(CATEGORIES.key) {
             None => DEFAULT_CATEGORIES.iter().map(|c| (*c).to_owned()).collect(),
             Some(v) => text(v)
                 .unwrap_or_default()
                 .split(',')
                 .map(str::trim)
                 .filter(|c| !c.is_empty())
-                .take(12)
-                .map(|c| c.chars().take(60).collect())
+                .take(MAX_CATEGORIES)
+                .map(|c| c.chars().take(MAX_CATEGORY_CHARS).collect())
                 .collect(),
         };
 
-        let mut rule = |key: &str, default: FieldRule| match get(key) {
-            None => default,
-            Some(v) => FieldRule::parse(&v).unwrap_or_else(|| {
-                warn(
-                    key,
-                    format!(
-                        "{v} is not optional, required or hidden; using the default",
-                        v = crate::quoted::q(&v)
-                    ),
-                );
-                default
-            }),
-        };
-        let message = rule("message", FieldRule::Optional);
-        let name = rule("name", FieldRule::Optional);
-        let email = rule("email", FieldRule::Optional);
-        let callback_email = rule("callbackEmail", FieldRule::Optional);
+        const RULES: [FieldRule; 3] = [FieldRule::Optional, FieldRule::Required, FieldRule::Hidden];
+        let message = r.choice(&MESSAGE, &RULES);
+        let name = r.choice(&NAME, &RULES);
+        let email = r.choice(&EMAIL, &RULES);
+        let callback_email = r.choice(&CALLBACK_EMAIL, &RULES);
 
-        let visitor = map.get("visitor").and_then(Value::as_object);
-        let from_visitor = |k: &str, flat: &str| {
+        let visitor = map.get(VISITOR.key).and_then(Value::as_object);
+        let from_visitor = |k: &str, flat: &Setting| {
             visitor
                 .and_then(|v| v.get(k))
                 .and_then(text)
-                .or_else(|| get(flat))
+                .or_else(|| r.get(flat))
                 .filter(|s| !s.is_empty())
         };
         let prefill = Prefill {
-            name: from_visitor("name", "visitorName")
+            name: from_visitor("name", &VISITOR_NAME)
                 .map(|s| s.chars().take(crate::validate::NAME_MAX).collect()),
-            email: from_visitor("email", "visitorEmail").filter(|e| crate::validate::is_email(e)),
-            phone: from_visitor("phone", "visitorPhone").map(|s| s.chars().take(40).collect()),
+            email: from_visitor("email", &VISITOR_EMAIL).filter(|e| crate::validate::is_email(e)),
+            phone: from_visitor("phone", &VISITOR_PHONE)
+                .map(|s| s.chars().take(MAX_PREFILL_PHONE_CHARS).collect()),
         };
 
         let mut strings = Vec::new();
         // The consent text is a string like any other (so it is shown and recorded the same way
         // in every language); `strings`, read next, may still override it per language.
-        if let Some(text) = get("consentText") {
+        if let Some(text) = r.get(&CONSENT_TEXT) {
             strings.push(("*".to_owned(), "consent_text".to_owned(), text));
         }
-        if let Some(v) = map.get("strings") {
+        if let Some(v) = map.get(STRINGS.key) {
             match v.as_object() {
-                Some(obj) => overrides(obj, &mut strings, &mut warn),
-                None => warn(
-                    "strings",
-                    "must be an object such as { fr: { launcher_label: \"…\" } }; ignored"
+                Some(obj) => overrides(obj, &mut strings, &mut r.push()),
+                None => r.warnings.push(Warning {
+                    setting: STRINGS.key.to_owned(),
+                    detail: "must be an object such as { fr: { launcher_label: \"…\" } }; ignored"
                         .to_owned(),
-                ),
+                }),
             }
         }
 
-        let mut number =
-            |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| match get(key) {
-                None => default,
-                Some(v) => match v.parse::<u32>() {
-                    Ok(n) if range.contains(&n) => n,
-                    _ => {
-                        warn(
-                            key,
-                            format!(
-                                "{v} is not a whole number from {} to {}; using {default}",
-                                range.start(),
-                                range.end(),
-                                v = crate::quoted::q(&v)
-                            ),
-                        );
-                        default
-                    }
-                },
-            };
-        let within_minutes = number("callbackWithin", 15, 1..=1440);
-        let slot_days = number("slotDays", 7, 1..=60) as u16;
-        let cooldown_minutes = number(
-            "cooldownMinutes",
-            crate::callback::DEFAULT_COOLDOWN_MINUTES,
-            0..=1440,
-        );
-        let hours = match get("hours") {
-            None => crate::hours::OpeningHours::default(),
-            Some(spec) => crate::hours::OpeningHours::parse(&spec).unwrap_or_else(|e| {
-                warn(
-                    "hours",
-                    format!("{e}; promises will not name a time until this is fixed"),
-                );
-                crate::hours::OpeningHours::default()
-            }),
-        };
-        let closed = match get("closed") {
-            None => crate::hours::ClosedDates::default(),
-            Some(list) => crate::hours::ClosedDates::parse(&list).unwrap_or_else(|e| {
-                warn("closed", format!("{e}; ignored"));
-                crate::hours::ClosedDates::default()
-            }),
-        };
-        let country = get("country").map(|c| c.to_ascii_uppercase()).filter(|c| {
-            let known = crate::phone::country(c).is_some();
-            if !known {
-                warn(
-                    "country",
-                    format!(
-                        "{c} is not a country Allo knows; using the visitor's",
-                        c = crate::quoted::q(&c)
-                    ),
-                );
-            }
-            known
+        let within_minutes = r.number(&CALLBACK_WITHIN) as u32;
+        let slot_days = r.number(&SLOT_DAYS) as u16;
+        let cooldown_minutes = r.number(&COOLDOWN_MINUTES) as u32;
+        let hours = r
+            .explained(&HOURS, crate::hours::OpeningHours::parse)
+            .unwrap_or_default();
+        let closed = r
+            .explained(&CLOSED, crate::hours::ClosedDates::parse)
+            .unwrap_or_default();
+        let country = r.checked(&COUNTRY, |c| {
+            let c = c.to_ascii_uppercase();
+            crate::phone::country(&c).is_some().then_some(c)
         });
-        let privacy_url = get("privacyUrl").filter(|u| {
-            let ok = u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/');
-            if !ok {
-                warn(
-                    "privacyUrl",
-                    format!(
-                        "{u} is not an http(s) URL or a path; no link shown",
-                        u = crate::quoted::q(&u)
-                    ),
-                );
-            }
-            ok
+        let privacy_url = r.checked(&PRIVACY_URL, |u| {
+            (u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/'))
+                .then(|| u.to_owned())
         });
         let callback = CallbackConfig {
             hours,
             closed,
-            timezone: get("timezone"),
+            timezone: r.get(&TIMEZONE),
             within_minutes,
             slot_days,
             country,
-            consent_version: get("consentVersion").unwrap_or_else(|| "1".to_owned()),
+            consent_version: r
+                .get(&CONSENT_VERSION)
+                .unwrap_or_else(|| DEFAULT_CONSENT_VERSION.to_owned()),
             privacy_url,
             cooldown_minutes,
             email: callback_email,
         };
 
-        let events = match get("events").as_deref() {
-            None | Some("ids") => EventDetail::Ids,
-            Some("full") => EventDetail::Full,
-            Some(other) => {
-                warn(
-                    "events",
-                    format!(
-                        "{other} is not ids or full; events carry ids only",
-                        other = crate::quoted::q(&other)
-                    ),
-                );
-                EventDetail::Ids
-            }
-        };
-        let nonce = get("nonce");
-
-        let delivery = crate::delivery::Settings::parse(map, &mut warn);
-        let locale = get("locale");
+        let events = r.choice(&EVENTS, &[EventDetail::Ids, EventDetail::Full]);
+        let nonce = r.get(&NONCE);
+        let locale = r.get(&LOCALE);
+        let delivery = crate::delivery::Settings::parse(map, &mut r.push());
         let config = Config {
             callback,
             endpoint,
@@ -726,7 +990,7 @@ impl Config {
             events,
             nonce,
         };
-        Ok((config, warnings))
+        Ok((config, r.warnings))
     }
 }
 
@@ -1050,6 +1314,32 @@ mod tests {
         let (c, w) = Config::parse(&json!({ "endpoint": "/e", "events": "everything" })).unwrap();
         assert_eq!((c.events, c.nonce), (EventDetail::Ids, None));
         assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn each_entry_agrees_with_the_value_it_falls_back_to() {
+        for s in SETTINGS {
+            match s.shape {
+                Shape::Choice(words) => {
+                    assert_eq!(words[0].split('|').next(), Some(s.default), "{}", s.key)
+                }
+                Shape::Number { min, max, default } => {
+                    assert_eq!(default.to_string(), s.default, "{}", s.key);
+                    assert!((min..=max).contains(&default), "{}", s.key);
+                }
+                _ => {}
+            }
+            let keys = SETTINGS.iter().filter(|t| t.key == s.key).count();
+            assert_eq!(keys, 1, "{} is listed {keys} times", s.key);
+        }
+        assert_eq!(ACCENT.default, DEFAULT_ACCENT.to_hex());
+        assert_eq!(
+            Config::parse(&json!({ "endpoint": "/e", "position": "top" }))
+                .unwrap()
+                .1[0]
+                .detail,
+            "\"top\" is not bottom-right or bottom-left; using bottom-right"
+        );
     }
 
     #[test]

@@ -8,9 +8,6 @@ use crate::json::{Map, ToJson, Value};
 
 use crate::submission::Submission;
 
-/// Setting keys read here (added to the config's list of known settings).
-pub const KEYS: &[&str] = &["format", "headers", "outboxTtl", "timeoutMs", "retryBaseMs"];
-
 /// Default time an undelivered submission is kept: 7 days.
 pub const DEFAULT_OUTBOX_TTL_MS: u64 = 7 * DAY_MS;
 /// Shortest accepted `outboxTtl`: one hour.

@@ -7,7 +7,9 @@
 //! with names kept through `wasm-opt -Oz`). The widget's JSON needs are plain — small documents,
 //! no streaming, no borrowed data — so one untyped [`Value`] with hand-written conversions
 //! ([`ToJson`] / [`FromJson`]) does the job in a few KB. The collector keeps serde (its size does
-//! not matter); a host test checks that both encode a submission the same way.
+//! not matter). The conversions of the wire types are derived (`#[derive(Json)]`, crate
+//! `allo-core-derive`) from the same `#[serde]` attributes serde reads, and a host test checks
+//! that both encode a submission the same way.
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
@@ -437,6 +439,12 @@ pub trait FromJson: Sized {
     fn from_json(v: &Value) -> Option<Self>;
 }
 
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
 impl ToJson for String {
     fn to_json(&self) -> Value {
         Value::String(self.clone())
@@ -548,6 +556,14 @@ impl Obj {
     /// The object.
     pub fn build(self) -> Value {
         Value::Object(self.0)
+    }
+}
+
+/// `null` for `None`: a member the wire format writes even when empty (leave it out with
+/// [`Obj::opt`] or `skip_serializing_if` instead).
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, T::to_json)
     }
 }
 

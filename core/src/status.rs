@@ -5,56 +5,196 @@
 //! promise — whether or not the endpoint already flagged it. A call that did not reach the
 //! visitor is told as it happened ("We tried to call you at 10:05 but couldn't reach you.
 //! We'll try again around 10:35."), and a retry time that passed in turn is overdue again.
-use crate::json::Value;
+use allo_core_derive::Json;
 
 use crate::i18n::Strings;
+use crate::json::{FromJson, Value};
 use crate::promise::{relative_day, say, Fill, RelativeDay, Wording};
 use crate::validate::is_utc_timestamp;
 use crate::zone::{instant_ms, Zone};
 
-/// Where a request is, in the owner's workflow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    /// Received, nobody has acted yet.
-    Received,
-    /// The shop planned the call.
+/// Where a request stands in the owner's work, set in the inbox. The one list of statuses: the
+/// collector stores them by [`Status::as_str`] (also used in URLs and exports), the status
+/// endpoint names them by [`Status::visitor_name`], and the widget reads them from there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Json)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Just arrived; nobody acted yet (`received`, to the visitor).
+    New,
+    /// A call is planned.
     Scheduled,
-    /// The shop called.
+    /// The shop called the visitor back.
     CalledBack,
-    /// Done.
+    /// Nothing left to do.
     Handled,
-    /// Late, with a message for the visitor.
+    /// The promise will not be kept on time; the shop's message says why.
     Delayed,
 }
 
-impl Stage {
-    fn parse(s: &str) -> Option<Stage> {
-        Some(match s {
-            "new" | "received" => Stage::Received,
-            "scheduled" => Stage::Scheduled,
-            "called_back" => Stage::CalledBack,
-            "handled" => Stage::Handled,
-            "delayed" => Stage::Delayed,
-            _ => return None,
-        })
+impl Status {
+    /// Every status, in the order the inbox offers them.
+    pub const ALL: [Status; 5] = [
+        Status::New,
+        Status::Scheduled,
+        Status::CalledBack,
+        Status::Handled,
+        Status::Delayed,
+    ];
+
+    /// The label the inbox shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::New => "New",
+            Status::Scheduled => "Scheduled",
+            Status::CalledBack => "Called back",
+            Status::Handled => "Handled",
+            Status::Delayed => "Delayed",
+        }
     }
 
-    /// Still waiting for the shop.
+    /// The name the visitor-facing API gives a status: `new` reads as `received` there.
+    pub fn visitor_name(self) -> &'static str {
+        match self {
+            Status::New => "received",
+            other => other.as_str(),
+        }
+    }
+
+    /// True while the shop still owes the visitor something. A callback that was made
+    /// (`called_back`) counts as closed: a visitor who asks again afterwards, say because
+    /// they missed the call, must get through rather than be told "we already have it".
     pub fn is_open(self) -> bool {
-        matches!(self, Stage::Received | Stage::Scheduled | Stage::Delayed)
+        matches!(self, Status::New | Status::Scheduled | Status::Delayed)
+    }
+
+    /// The statuses [`Status::is_open`] accepts, as stored names (for SQL `IN` lists).
+    pub fn open_names() -> impl Iterator<Item = &'static str> {
+        Status::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(Status::as_str)
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Status, String> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("unknown status `{s}`"))
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// [`Status`] under its visitor-facing name (`with = "status::visitor_name"` on a field).
+pub mod visitor_name {
+    use super::Status;
+    use crate::json::{FromJson, Value};
+
+    /// `received` for `new`, else the stored name.
+    pub fn to_json(status: &Status) -> Value {
+        status.visitor_name().into()
+    }
+
+    /// Either name of `new` (`received`, and `new` from older collectors), or a stored name.
+    pub fn from_json(v: &Value) -> Option<Status> {
+        match v.as_str()? {
+            "received" => Some(Status::New),
+            _ => Status::from_json(v),
+        }
+    }
+
+    /// The visitor-facing name, for serde.
+    #[cfg(feature = "serde")]
+    pub fn serialize<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(status.visitor_name())
     }
 }
 
 /// What the shop does after a call that did not reach the visitor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Json)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[serde(rename_all = "snake_case")]
 pub enum Next {
     /// Calls again at `retry_at`.
     Call,
     /// Writes to the visitor's email address instead.
     Email,
     /// Nothing more by phone, and no other way to reach them.
+    #[default]
+    #[serde(rename = "none")]
     Nothing,
 }
+
+/// The answer of the collector's status endpoint (`GET /v1/submissions/{id}/status`): what the
+/// visitor may know, nothing personal. The collector writes it (serde), the widget reads it
+/// ([`RequestStatus::from_json`]); members the widget can do without read as their default.
+#[derive(Clone, Debug, PartialEq, Eq, Json)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct StatusAnswer {
+    /// `received`, `scheduled`, `called_back`, `handled` or `delayed`.
+    #[serde(with = "visitor_name")]
+    pub status: Status,
+    /// What the shop wants the visitor to read, e.g. "We're running late, we'll call you at
+    /// 15:30 instead"; `null` when nothing.
+    pub message: Option<String>,
+    /// The callback's promise; `null` for feedback.
+    pub promise: Option<PromiseView>,
+    /// True when the promised time passed and the shop has not answered for it.
+    #[serde(default)]
+    pub overdue: bool,
+    /// When the status last changed (or the submission arrived), RFC 3339 UTC.
+    #[serde(default)]
+    pub updated_at: String,
+    /// The last call, when it did not reach the visitor and the request is still open;
+    /// `null` otherwise.
+    pub attempt: Option<AttemptView>,
+    /// When the shop last answered the visitor by email (RFC 3339 UTC); `null` when never.
+    pub answered_at: Option<String>,
+}
+
+/// The promise as the status endpoint tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Json)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PromiseView {
+    /// The sentence the widget showed, in the visitor's language.
+    #[serde(default)]
+    pub text: String,
+    /// The time the shop now promises: the widget's, or the new one the owner set.
+    #[serde(default)]
+    pub due_by: String,
+}
+
+/// A call that did not reach the visitor, as the status endpoint tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Json)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct AttemptView {
+    /// `no_answer`, `voicemail` or `wrong_number`.
+    #[serde(default)]
+    pub outcome: String,
+    /// When the shop called.
+    pub tried_at: String,
+    /// When it will try again (`next` is `call`), else `null`.
+    pub retry_at: Option<String>,
+    /// `call` (again at `retry_at`), `email` (calling given up, the shop writes instead) or
+    /// `none` (calling given up, no other way known).
+    #[serde(default)]
+    pub next: Next,
+    /// What the widget says, in the visitor's language, times in the shop's zone: "We tried
+    /// to call you at 10:05 but couldn't reach you. We'll try again around 10:35."
+    #[serde(default)]
+    pub text: String,
+}
+
+/// The outcome of a call that found a number that does not work.
+pub const WRONG_NUMBER: &str = "wrong_number";
 
 /// The last call, when it did not reach the visitor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,28 +210,34 @@ pub struct MissedCall {
 }
 
 impl MissedCall {
-    fn from_json(v: &Value) -> Option<MissedCall> {
-        let tried_at = text(v, "tried_at").filter(|t| is_utc_timestamp(t))?;
-        let retry_at = text(v, "retry_at").filter(|t| is_utc_timestamp(t));
-        let next = match v.get("next").and_then(Value::as_str) {
-            Some("call") if retry_at.is_some() => Next::Call,
-            Some("email") => Next::Email,
-            _ => Next::Nothing,
+    /// The attempt as the visitor is told about it: `None` without a valid call time; a
+    /// retry only counts with a valid time, and only when the shop calls again.
+    fn of(a: &AttemptView) -> Option<MissedCall> {
+        let tried_at = text(&a.tried_at).filter(|t| is_utc_timestamp(t))?;
+        let retry_at = a
+            .retry_at
+            .as_deref()
+            .and_then(text)
+            .filter(|t| is_utc_timestamp(t));
+        let next = match a.next {
+            Next::Call if retry_at.is_none() => Next::Nothing,
+            other => other,
         };
         Some(MissedCall {
             tried_at,
-            wrong_number: v.get("outcome").and_then(Value::as_str) == Some("wrong_number"),
+            wrong_number: a.outcome == WRONG_NUMBER,
             retry_at: retry_at.filter(|_| next == Next::Call),
             next,
         })
     }
 }
 
-/// The status endpoint's answer.
+/// A request's status as the widget works with it: [`StatusAnswer`] with every text the
+/// visitor will read checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestStatus {
     /// Where it is.
-    pub stage: Stage,
+    pub stage: Status,
     /// The shop's message to the visitor (e.g. why it is late).
     pub message: Option<String>,
     /// The promise sentence sent with the request.
@@ -106,32 +252,42 @@ pub struct RequestStatus {
     pub answered_at: Option<String>,
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    let s = v.get(key)?.as_str()?.trim();
-    // Shown to the visitor: one short paragraph at most.
+/// A text shown to the visitor: trimmed, non-empty, one short paragraph at most.
+fn text(s: &str) -> Option<String> {
+    let s = s.trim();
     (!s.is_empty()).then(|| s.chars().take(300).collect())
 }
 
-impl RequestStatus {
-    /// Reads `{ status, message?, promise?: { text, due_by }, overdue? }`; `None` for anything
-    /// else (an endpoint that is not the collector never gets here, but stays harmless).
-    pub fn from_json(v: &Value) -> Option<RequestStatus> {
-        let stage = Stage::parse(v.get("status")?.as_str()?)?;
-        let promise = v.get("promise");
-        Some(RequestStatus {
-            stage,
-            message: text(v, "message"),
-            promise_text: promise.and_then(|p| text(p, "text")),
+impl From<&StatusAnswer> for RequestStatus {
+    fn from(a: &StatusAnswer) -> RequestStatus {
+        let promise = a.promise.as_ref();
+        RequestStatus {
+            stage: a.status,
+            message: a.message.as_deref().and_then(text),
+            promise_text: promise.and_then(|p| text(&p.text)),
             due_by: promise
-                .and_then(|p| text(p, "due_by"))
+                .and_then(|p| text(&p.due_by))
                 .filter(|d| is_utc_timestamp(d)),
-            overdue: v.get("overdue").and_then(Value::as_bool).unwrap_or(false),
-            missed: v
-                .get("attempt")
-                .and_then(MissedCall::from_json)
-                .filter(|_| stage.is_open()),
-            answered_at: text(v, "answered_at").filter(|d| is_utc_timestamp(d)),
-        })
+            overdue: a.overdue,
+            missed: a
+                .attempt
+                .as_ref()
+                .and_then(MissedCall::of)
+                .filter(|_| a.status.is_open()),
+            answered_at: a
+                .answered_at
+                .as_deref()
+                .and_then(text)
+                .filter(|d| is_utc_timestamp(d)),
+        }
+    }
+}
+
+impl RequestStatus {
+    /// Reads a [`StatusAnswer`]; `None` for anything else (an endpoint that is not the
+    /// collector never gets here, but stays harmless).
+    pub fn from_json(v: &Value) -> Option<RequestStatus> {
+        StatusAnswer::from_json(v).map(|a| RequestStatus::from(&a))
     }
 
     /// True when the promise has passed without a call or a word from the shop: the promised
@@ -142,7 +298,7 @@ impl RequestStatus {
             return m.retry_at.as_deref().is_some_and(|at| at < now_iso);
         }
         let passed = self.due_by.as_deref().is_some_and(|due| due < now_iso);
-        matches!(self.stage, Stage::Received | Stage::Scheduled) && (self.overdue || passed)
+        matches!(self.stage, Status::New | Status::Scheduled) && (self.overdue || passed)
     }
 
     /// The sentences about a missed call, as wordings to fill: the call itself, then what
@@ -221,18 +377,18 @@ impl RequestStatus {
             return (s.status_overdue.to_string(), self.message.clone());
         }
         let headline = match self.stage {
-            Stage::Received => &s.status_received,
-            Stage::Scheduled => &s.status_scheduled,
-            Stage::CalledBack => &s.status_called_back,
-            Stage::Handled => &s.status_handled,
-            Stage::Delayed => &s.status_delayed,
+            Status::New => &s.status_received,
+            Status::Scheduled => &s.status_scheduled,
+            Status::CalledBack => &s.status_called_back,
+            Status::Handled => &s.status_handled,
+            Status::Delayed => &s.status_delayed,
         };
         let detail = match self.stage {
-            Stage::Delayed => self.message.clone(),
-            Stage::Received | Stage::Scheduled => {
+            Status::Delayed => self.message.clone(),
+            Status::New | Status::Scheduled => {
                 self.message.clone().or_else(|| self.promise_text.clone())
             }
-            Stage::CalledBack | Stage::Handled => self.message.clone(),
+            Status::CalledBack | Status::Handled => self.message.clone(),
         };
         (headline.to_string(), detail)
     }
@@ -352,7 +508,7 @@ mod tests {
                         "promise": { "text": "We'll call you within 15 minutes.", "due_by": "2026-11-24T09:15:00.000Z" },
                         "overdue": false, "updated_at": "x" });
         let st = RequestStatus::from_json(&v).unwrap();
-        assert_eq!(st.stage, Stage::Delayed);
+        assert_eq!(st.stage, Status::Delayed);
         assert_eq!(
             describe(&st, &EN, NOW),
             (
@@ -402,6 +558,6 @@ mod tests {
                 Some("We'll call you within 15 minutes.")
             )
         );
-        assert!(Stage::Delayed.is_open() && !Stage::Handled.is_open());
+        assert!(Status::Delayed.is_open() && !Status::Handled.is_open());
     }
 }
