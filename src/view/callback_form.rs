@@ -12,12 +12,13 @@ use allo_core::validate::SHORT_MAX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::clock::{self, CountryNames, Formatter};
-use crate::context::AppContext;
-use crate::hooks::use_callback::{last_sent_ms, use_callback_request};
+use crate::context::use_app_ctx;
+use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request};
+use crate::hooks::use_form_focus::use_form_focus;
+use crate::intl::{self, CountryNames, Formatter};
+use crate::state::make_callback;
 use crate::view::announcer::Announcer;
 use crate::view::checkbox::Checkbox;
-use crate::view::feedback_form::{use_focus_after_thanks, use_focus_first_problem, Attempts};
 use crate::view::field::TextField;
 use crate::view::send_status::{announcement, failure_text, SendButton};
 use crate::view::thanks::Thanks;
@@ -53,24 +54,17 @@ pub struct CallbackFormProps {
 /// The callback form, or its confirmation once sent.
 #[component]
 pub fn CallbackForm(props: &CallbackFormProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let view = use_callback_request(props.reason.clone());
     let form = view.form.clone();
-    let form_ref = use_node_ref();
-    let attempts = use_state(Attempts::default);
-    use_focus_first_problem(
-        form_ref.clone(),
-        form.problems.first().map(|p| p.field),
-        attempts.count,
-    );
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
-    use_focus_after_thanks(form_ref.clone(), done);
+    let focus = use_form_focus(form.problems.first().map(|p| p.field), done);
     let said = announcement(
         s,
         &form.status,
         Some(s.callback_thanks_title),
-        &attempts.spoken(!form.problems.is_empty()),
+        &focus.spoken(!form.problems.is_empty()),
     );
     let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
     let day_labels = use_mut_ref(|| None::<Rc<SlotDays>>);
@@ -83,22 +77,19 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 .map(|c| (c.iso, names.name(c.iso), c.calling_code))
                 .collect();
             // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
-            list.sort_by(|a, b| clock::collate(&locale, &a.1, &b.1));
+            list.sort_by(|a, b| intl::collate(&locale, &a.1, &b.1));
             list
         }
     });
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
-        let onagain = {
-            let form = form.clone();
-            Callback::from(move |()| form.dispatch(Action::Reset))
-        };
+        let onagain = make_callback(&form, |()| Action::Reset);
         let queued = matches!(form.status, Status::Queued { .. });
         return html! {
             <>
             <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} id="allo-cb-thanks"
-                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())}
-                tracked={(*view.tracked).clone()} />
+                title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
+                tracked={(*view.sender.tracked).clone()} />
             { announcer }
             </>
         };
@@ -108,18 +99,15 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let send = |f: fn(String) -> Action| {
         let form = form.clone();
         Callback::from(move |v: String| {
-            form.dispatch(Action::Touch(clock::now_ms()));
+            form.dispatch(Action::Touch(intl::now_ms()));
             form.dispatch(f(v));
         })
     };
-    let toggle = |f: fn(bool) -> Action| {
-        let form = form.clone();
-        Callback::from(move |v: bool| form.dispatch(f(v)))
-    };
+    let toggle = |f: fn(bool) -> Action| make_callback(&form, f);
     let onconsent = {
         let form = form.clone();
         Callback::from(move |on: bool| {
-            form.dispatch(Action::Consent(on.then(|| clock::iso(clock::now_ms()))))
+            form.dispatch(Action::Consent(on.then(|| intl::iso(intl::now_ms()))))
         })
     };
     let oncountry = {
@@ -162,20 +150,15 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             ))
         })
     };
+    let form_ref = focus.form_ref.clone();
     let onsubmit = {
-        let (form, attempts, ctx) = (form.clone(), attempts.clone(), ctx.clone());
+        let (form, ctx) = (form.clone(), ctx.clone());
         let cooldown_ms = i64::from(ctx.config.callback.cooldown_minutes) * 60_000;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form
-                .validate()
-                .iter()
-                .map(|p| ctx.problem_message(p))
-                .collect();
-            attempts.set(attempts.next(&ctx.strings, &messages));
+            focus.submitted(&ctx, &form.validate());
             form.dispatch(Action::Submit {
-                now_ms: clock::now_ms(),
+                now_ms: intl::now_ms(),
                 last_sent_ms: last_sent_ms(),
                 cooldown_ms,
             });

@@ -14,12 +14,13 @@ use yew::prelude::*;
 use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 use crate::hooks::use_keyboard_inset::use_keyboard_inset;
+use crate::hooks::use_visitor::use_greeting;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::CloseIcon;
-use crate::view::status::YourRequests;
+use crate::view::requests::YourRequests;
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -60,7 +61,7 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 /// The dialog.
 #[component]
 pub fn Panel(props: &PanelProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let panel_ref = use_node_ref();
     use_keyboard_inset(panel_ref.clone());
     {
@@ -145,12 +146,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     }
     // A message carried from a low rating into the callback form's reason.
     let carried = use_state(|| None::<String>);
-    // The owner's `identify` (or visitor setting) first, then a visitor who asked to be remembered.
-    let greeting = use_memo(ctx.config.prefill.name.clone(), |name| {
-        name.clone()
-            .or_else(|| crate::memory::load().map(|r| r.name))
-            .filter(|n| !n.is_empty())
-    });
+    let greeting = use_greeting(ctx.config.prefill.name.clone());
     let tab_refs = [use_node_ref(), use_node_ref()];
 
     let select = {

@@ -5,7 +5,7 @@ use allo_core::i18n::{fill, Strings};
 use allo_core::submission::Metric;
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 use crate::view::icons::Face;
 
 /// Props of [`Rating`].
@@ -74,7 +74,7 @@ fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, St
 /// The rating group for the widget's metric.
 #[component]
 pub fn Rating(props: &RatingProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let metric = ctx.config.metric;
     let (question, options, (low, high)) = scale(metric, &ctx.strings);
     let described = props

@@ -4,7 +4,7 @@ use allo_core::form::{SendFailure, Status};
 use allo_core::i18n::{fill, Strings};
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 
 /// The visitor-facing sentence for a failed send.
 pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
@@ -52,7 +52,7 @@ pub struct SendButtonProps {
 /// The submit button. It keeps focus while sending (the form's live region says "Sending…").
 #[component]
 pub fn SendButton(props: &SendButtonProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let sending = props.status == Status::Sending;
     let label = match props.status {

@@ -3,9 +3,9 @@
 use allo_core::i18n::fill;
 use yew::prelude::*;
 
-use crate::context::AppContext;
-use crate::tracking::Tracked;
-use crate::view::status::StatusCard;
+use crate::context::use_app_ctx;
+use crate::view::requests::StatusCard;
+use crate::visitor::Tracked;
 
 /// Props of [`Thanks`].
 #[derive(Properties, PartialEq)]
@@ -36,7 +36,7 @@ pub struct ThanksProps {
 /// announces the title too, for screen readers that stay quiet on a focus move.
 #[component]
 pub fn Thanks(props: &ThanksProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let heading = use_node_ref();
     let show_status = use_state(|| false);
