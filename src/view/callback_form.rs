@@ -64,9 +64,9 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         s,
         &form.status,
         Some(s.callback_thanks_title),
-        &focus.spoken(!form.problems.is_empty()),
+        focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
+    let announcer = html! { <Announcer text={said} /> };
     let day_labels = use_mut_ref(|| None::<Rc<SlotDays>>);
     let countries = use_memo((), {
         let locale = ctx.locale.clone();
@@ -170,11 +170,11 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     };
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
-        Notice::TooFast => s.err_too_fast.to_string(),
-        Notice::Cooldown { minutes } => fill(
+        Notice::TooFast => AttrValue::Static(s.err_too_fast),
+        Notice::Cooldown { minutes } => AttrValue::from(fill(
             s.err_cooldown,
             &[("minutes", &ctx.number(minutes.max(0) as usize))],
-        ),
+        )),
     });
     let failed = match &form.status {
         Status::Failed(f) => Some(failure_text(s, f)),
@@ -194,13 +194,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             .clone()
     });
     let cb = &ctx.config.callback;
-    let consent_text = s.consent_text.to_string();
-    let privacy = cb.privacy_url.clone().map(|u| {
-        (
-            AttrValue::from(s.privacy_link.to_string()),
-            AttrValue::from(u),
-        )
-    });
+    let privacy = cb
+        .privacy_url
+        .clone()
+        .map(|u| (AttrValue::Static(s.privacy_link), AttrValue::from(u)));
     let phone_described = phone_error.as_ref().map(|_| "allo-phone-error");
     html! {
         <>
@@ -224,24 +221,24 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 }
             </div>
             <div data-field={fields::NAME}>
-                <TextField id="allo-cb-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name" required=true
+                <TextField id="allo-cb-name" label={AttrValue::Static(s.name_label)} autocomplete="name" required=true
                     value={AttrValue::from(form.name.clone())} oninput={send(Action::Name)} readonly={sending} error={error(fields::NAME)} />
             </div>
             if form.email_rule != FieldRule::Hidden {
                 <div data-field={fields::EMAIL}>
-                    <TextField id="allo-cb-email" label={AttrValue::from(s.email_label.to_string())} kind="email" autocomplete="email"
+                    <TextField id="allo-cb-email" label={AttrValue::Static(s.email_label)} kind="email" autocomplete="email"
                         value={AttrValue::from(form.email.clone())} oninput={send(Action::Email)}
                         required={form.email_rule == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)}
-                        hint={AttrValue::from(s.callback_email_hint.to_string())} />
+                        hint={AttrValue::Static(s.callback_email_hint)} />
                 </div>
             }
             <div data-field={fields::REASON}>
-                <TextField id="allo-reason" label={AttrValue::from(s.reason_label.to_string())} multiline=true
+                <TextField id="allo-reason" label={AttrValue::Static(s.reason_label)} multiline=true
                     value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}
                     error={error(fields::REASON)}
                     hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(SHORT_MAX.saturating_sub(form.reason.chars().count())))])))} />
             </div>
-            <Checkbox id="allo-urgent" label={AttrValue::from(s.urgent_label.to_string())} checked={form.urgent} onchange={toggle(Action::Urgent)} />
+            <Checkbox id="allo-urgent" label={AttrValue::Static(s.urgent_label)} checked={form.urgent} onchange={toggle(Action::Urgent)} />
             <fieldset class="allo-field" data-field={fields::WHEN}>
                 <legend class="allo-legend">{ s.when_label }</legend>
                 <div class="allo-choice">
@@ -275,10 +272,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <p class="allo-promise" aria-live="polite">{ view.promise.clone() }</p>
             </fieldset>
             <div data-field={fields::CONSENT}>
-                <Checkbox id="allo-consent" label={AttrValue::from(consent_text)} checked={form.consent_at.is_some()}
+                <Checkbox id="allo-consent" label={AttrValue::Static(s.consent_text)} checked={form.consent_at.is_some()}
                     onchange={onconsent} link={privacy} error={error(fields::CONSENT)} required=true />
             </div>
-            <Checkbox id="allo-cb-remember" label={AttrValue::from(s.remember_me.to_string())} checked={form.remember} onchange={toggle(Action::Remember)} />
+            <Checkbox id="allo-cb-remember" label={AttrValue::Static(s.remember_me)} checked={form.remember} onchange={toggle(Action::Remember)} />
             // A field people never see or reach; bots that fill every input give themselves away.
             <div class="allo-hp" aria-hidden="true">
                 <label for="allo-website">{ "Website" }</label>
@@ -287,7 +284,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             if let Some(text) = notice.or(failed) {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <SendButton label={AttrValue::from(s.callback_send.to_string())} status={form.status.clone()} />
+            <SendButton label={AttrValue::Static(s.callback_send)} status={form.status.clone()} />
         </form>
         { announcer }
         </>

@@ -43,9 +43,9 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         s,
         &form.status,
         None,
-        &focus.spoken(!form.problems.is_empty()),
+        focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
+    let announcer = html! { <Announcer text={said} /> };
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
         let onagain = make_callback(&form, |()| Action::Reset);
@@ -72,10 +72,10 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             .map(|p| AttrValue::from(ctx.problem_message(p)))
     };
     let message_label = match form.sentiment() {
-        Some(Sentiment::Low) => &s.followup_low,
-        Some(Sentiment::Neutral) => &s.followup_neutral,
-        Some(Sentiment::High) => &s.followup_high,
-        None => &s.message_label,
+        Some(Sentiment::Low) => s.followup_low,
+        Some(Sentiment::Neutral) => s.followup_neutral,
+        Some(Sentiment::High) => s.followup_high,
+        None => s.message_label,
     };
     let left = MESSAGE_MAX.saturating_sub(form.message.chars().count());
     let counter = (left <= COUNTER_FROM)
@@ -106,7 +106,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             <Rating value={form.score} onchange={onscore} error={error(fields::SCORE)} readonly={sending} />
             { offer }
             <div data-field={fields::MESSAGE}>
-                <TextField id="allo-message" label={AttrValue::from(message_label.to_string())} multiline=true
+                <TextField id="allo-message" label={AttrValue::Static(message_label)} multiline=true
                     value={AttrValue::from(form.message.clone())} oninput={dispatch(Action::Message)}
                     required={rules.message == FieldRule::Required} readonly={sending}
                     error={error(fields::MESSAGE)} hint={counter} />
@@ -116,25 +116,25 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             }
             if rules.name != FieldRule::Hidden {
                 <div data-field={fields::NAME}>
-                    <TextField id="allo-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name"
+                    <TextField id="allo-name" label={AttrValue::Static(s.name_label)} autocomplete="name"
                         value={AttrValue::from(form.name.clone())} oninput={dispatch(Action::Name)}
                         required={rules.name == FieldRule::Required} readonly={sending} error={error(fields::NAME)} />
                 </div>
             }
             if rules.email != FieldRule::Hidden {
                 <div data-field={fields::EMAIL}>
-                    <TextField id="allo-email" label={AttrValue::from(s.email_label.to_string())} kind="email" autocomplete="email"
+                    <TextField id="allo-email" label={AttrValue::Static(s.email_label)} kind="email" autocomplete="email"
                         value={AttrValue::from(form.email.clone())} oninput={dispatch(Action::Email)}
                         required={rules.email == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)} />
                 </div>
             }
             if rules.name != FieldRule::Hidden || rules.email != FieldRule::Hidden {
-                <Checkbox id="allo-remember" label={AttrValue::from(s.remember_me.to_string())} checked={form.remember} onchange={onremember} />
+                <Checkbox id="allo-remember" label={AttrValue::Static(s.remember_me)} checked={form.remember} onchange={onremember} />
             }
             if let Some(text) = failed {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <SendButton label={AttrValue::from(s.send.to_string())} status={form.status.clone()} />
+            <SendButton label={AttrValue::Static(s.send)} status={form.status.clone()} />
         </form>
         { announcer }
         </>

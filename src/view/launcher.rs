@@ -33,7 +33,7 @@ pub fn Launcher(props: &LauncherProps) -> Html {
     html! {
         <button type="button" ref={props.launcher_ref.clone()} {class} {onclick}
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}
-            aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
+            aria-haspopup="dialog" aria-expanded={if props.expanded { "true" } else { "false" }}
             aria-controls={props.expanded.then_some("allo-panel")}>
             <ChatIcon />
             <span>{ ctx.strings.launcher_label }</span>

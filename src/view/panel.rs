@@ -178,8 +178,8 @@ pub fn Panel(props: &PanelProps) -> Html {
         })
     });
     let tab_label = |k: Kind| match k {
-        Kind::Feedback => ctx.strings.feedback_tab.to_string(),
-        Kind::Callback => ctx.strings.callback_tab.to_string(),
+        Kind::Feedback => ctx.strings.feedback_tab,
+        Kind::Callback => ctx.strings.callback_tab,
     };
     let tabs = (kinds.len() > 1).then(|| {
         let onkeydown = {
@@ -198,13 +198,13 @@ pub fn Panel(props: &PanelProps) -> Html {
             }
         };
         html! {
-            <div class="allo-tabs" role="tablist" aria-label={ctx.strings.panel_title.to_string()} {onkeydown}>
+            <div class="allo-tabs" role="tablist" aria-label={AttrValue::Static(ctx.strings.panel_title)} {onkeydown}>
                 { for kinds.iter().enumerate().map(|(i, k)| {
                     let selected = *active == *k;
                     let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false) });
                     html! {
                         <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
-                            id={format!("allo-tab-{}", k.as_str())} aria-selected={selected.to_string()}
+                            id={format!("allo-tab-{}", k.as_str())} aria-selected={if selected { "true" } else { "false" }}
                             aria-controls={format!("allo-tabpanel-{}", k.as_str())}
                             tabindex={if selected { "0" } else { "-1" }} {onclick}>
                             { tab_label(*k) }
@@ -235,7 +235,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
             <div class="allo-panel__header">
                 <h2 id="allo-title" class="allo-panel__title">{ ctx.strings.panel_title }</h2>
-                <button type="button" class="allo-panel__close" aria-label={ctx.strings.close_label.to_string()} onclick={close}>
+                <button type="button" class="allo-panel__close" aria-label={AttrValue::Static(ctx.strings.close_label)} onclick={close}>
                     <CloseIcon />
                 </button>
             </div>
