@@ -113,9 +113,11 @@ fn claimant() -> String {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.tab.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
             w.tab = browser::random_bytes()[..6]
                 .iter()
-                .map(|b| format!("{b:02x}"))
+                .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+                .map(char::from)
                 .collect();
         }
         w.claims += 1;
