@@ -3,6 +3,7 @@ use std::rc::Rc;
 
 use allo_core::config::Config;
 use allo_core::i18n::{negotiate_locale, Lang, Strings};
+use yew::prelude::*;
 
 /// The config plus the language chosen for this visitor.
 #[derive(Debug)]
@@ -35,7 +36,7 @@ impl Ctx {
 
     /// A whole number as the visitor writes it ("4,000" in English, "4.000" in German).
     pub fn number(&self, n: usize) -> String {
-        crate::clock::number(&self.locale, n)
+        crate::intl::number(&self.locale, n)
     }
 
     /// The localized message of a form problem, its limits written as the visitor writes them.
@@ -66,4 +67,11 @@ impl std::ops::Deref for AppContext {
     fn deref(&self) -> &Ctx {
         &self.0
     }
+}
+
+/// The app-wide context every component below [`crate::view::app::App`] reads. `App` always
+/// provides it, so its absence is a programming error, not a state to render.
+#[hook]
+pub fn use_app_ctx() -> AppContext {
+    use_context::<AppContext>().expect("AppContext is provided by App")
 }

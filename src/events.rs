@@ -10,7 +10,7 @@ use allo_core::json::{Obj, Value};
 use allo_core::submission::{Kind, Submission};
 use wasm_bindgen::JsValue;
 
-use crate::delivery::Outcome;
+use crate::sender::Outcome;
 
 /// Dispatches `allo:{name}` on `window` with `detail`.
 pub fn emit(name: &str, detail: Value) {

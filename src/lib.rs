@@ -2,25 +2,26 @@
 //!
 //! This file only wires things together: raw settings → typed [`Config`] (in `allo-core`),
 //! the visitor's language, the styles, and the root component. The loader (`loader/allo.js`)
-//! calls [`boot`], then forwards `window.Allo` calls to [`api::command`] and [`api::destroy`];
-//! everything visible lives in `view/`, side effects in `hooks/`, DOM events for the page in
-//! `events`, the network in `transport`, browser storage in `storage`.
+//! calls [`boot`], then forwards `window.Allo` calls to [`js_api::command`] and
+//! [`js_api::destroy`]; everything visible lives in `view/`, side effects in `hooks/`, DOM
+//! events for the page in `events`, the network in `transport`, the outbox and its worker in
+//! `sender`, browser storage in `storage`, what is remembered about a visitor in `visitor`, the
+//! browser's `Intl` (zones, dates, numbers) in `intl`.
 #![deny(missing_docs)]
 
-pub mod api;
 pub mod browser;
-pub mod clock;
 pub mod context;
-pub mod delivery;
 pub mod events;
 pub mod hooks;
-pub mod memory;
+pub mod intl;
+pub mod js_api;
+pub mod sender;
 pub mod state;
 pub mod storage;
 pub mod styles;
-pub mod tracking;
 pub mod transport;
 pub mod view;
+pub mod visitor;
 
 use std::rc::Rc;
 
@@ -58,7 +59,7 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     };
     styles::apply(&root, &config);
     // Retries anything an earlier page left in the outbox (reads only when it is empty).
-    delivery::start(&config);
+    sender::start(&config);
     let kinds = config.kinds.clone();
     let ctx = Ctx::new(config, &browser::language_candidates());
     let app = yew::Renderer::<App>::with_root_and_props(
@@ -68,7 +69,7 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
         },
     )
     .render();
-    api::started(app, root, kinds);
+    js_api::started(Box::new(move || app.destroy()), root, kinds);
     true
 }
 

@@ -33,26 +33,44 @@ fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// Allo's full key for `key`.
+fn full(key: &str) -> String {
+    let mut k = String::with_capacity(PREFIX.len() + key.len());
+    k.push_str(PREFIX);
+    k.push_str(key);
+    k
+}
+
+fn raw(key: &str) -> Option<String> {
+    local()?.get_item(&full(key)).ok()?
+}
+
+// The generic `load`/`try_save` only convert; reading and writing are these non-generic
+// functions, so each stored type adds its conversion and not another copy of the storage code.
+fn load_value(key: &str) -> Option<Value> {
+    Value::parse(&raw(key)?).ok()
+}
+
+fn save_value(key: &str, value: Value) -> Result<(), StorageError> {
+    local()
+        .ok_or(StorageError::Unavailable)?
+        .set_item(&full(key), &value.to_string())
+        .map_err(|_| StorageError::Write)
+}
+
 /// Reads and decodes the value under `key`, if present and readable.
 pub fn load<T: FromJson>(key: &str) -> Option<T> {
-    let raw = local()?.get_item(&format!("{PREFIX}{key}")).ok()??;
-    T::from_json(&Value::parse(&raw).ok()?)
+    T::from_json(&load_value(key)?)
 }
 
 /// True when something is stored under `key` (decodable or not).
 pub fn contains(key: &str) -> bool {
-    local()
-        .and_then(|s| s.get_item(&format!("{PREFIX}{key}")).ok().flatten())
-        .is_some()
+    raw(key).is_some()
 }
 
 /// Stores `value` under `key`, reporting failure.
 pub fn try_save<T: ToJson>(key: &str, value: &T) -> Result<(), StorageError> {
-    let json = value.to_json().to_string();
-    local()
-        .ok_or(StorageError::Unavailable)?
-        .set_item(&format!("{PREFIX}{key}"), &json)
-        .map_err(|_| StorageError::Write)
+    save_value(key, value.to_json())
 }
 
 /// A value kept for the visitor's comfort, named in the warning when it cannot be stored.
@@ -83,7 +101,11 @@ impl Kept {
 /// Stores `value` under `key`; a failure only warns, naming what was not saved (for values
 /// that are a comfort, such as the draft).
 pub fn save<T: ToJson>(key: &str, value: &T, what: Kept) {
-    if try_save(key, value).is_err() {
+    save_or_warn(key, value.to_json(), what);
+}
+
+fn save_or_warn(key: &str, value: Value, what: Kept) {
+    if save_value(key, value).is_err() {
         crate::browser::warn(what.warning());
     }
 }
@@ -91,7 +113,7 @@ pub fn save<T: ToJson>(key: &str, value: &T, what: Kept) {
 /// Removes `key`.
 pub fn remove(key: &str) {
     if let Some(s) = local() {
-        let _ = s.remove_item(&format!("{PREFIX}{key}"));
+        let _ = s.remove_item(&full(key));
     }
 }
 
@@ -100,11 +122,11 @@ pub fn keys(prefix: &str) -> Vec<String> {
     let Some(s) = local() else {
         return Vec::new();
     };
-    let full = format!("{PREFIX}{prefix}");
+    let wanted = full(prefix);
     let n = s.length().unwrap_or(0);
     (0..n)
         .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(&full))
+        .filter(|k| k.starts_with(&wanted))
         .map(|k| k[PREFIX.len()..].to_owned())
         .collect()
 }

@@ -11,9 +11,9 @@ use allo_core::delivery::{body, form_pairs, Format};
 use allo_core::form::SendFailure;
 use allo_core::outbox::Item;
 use allo_core::submission::{Feedback, Kind, Metric, Page, Submission, Visitor, SCHEMA};
-use allo_widget::delivery::{deliver, Outcome};
+use allo_widget::sender::{deliver, Outcome};
 use allo_widget::transport::parse_retry_after;
-use allo_widget::{memory, tracking};
+use allo_widget::visitor;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -201,25 +201,25 @@ async fn deliver_in_background(sub: Submission) {
 
 /// Starts from a visitor this device knows nothing about.
 fn forget_everything() {
-    memory::update(false, "", "", "");
+    visitor::update(false, "", "", "");
 }
 
 #[wasm_bindgen_test]
 fn forget_me_forgets_the_followed_requests_too() {
-    memory::update(true, "Léa", "", "");
-    let t = tracking::Tracked::new(
+    visitor::update(true, "Léa", "", "");
+    let t = visitor::Tracked::new(
         "/v1/submissions",
         "99999999-2222-4333-8444-555555555555",
         Kind::Callback,
         "token-0000000000001".into(),
     )
     .unwrap();
-    tracking::add(t);
-    assert_eq!(tracking::list().len(), 1);
+    visitor::add(t);
+    assert_eq!(visitor::list().len(), 1);
     // What the hooks do after a send (delivered or only queued) with the box unticked.
-    memory::update(false, "Léa", "", "");
-    assert_eq!(memory::load(), None);
-    assert!(tracking::list().is_empty());
+    visitor::update(false, "Léa", "", "");
+    assert_eq!(visitor::load(), None);
+    assert!(visitor::list().is_empty());
     assert_eq!(
         local().get_item("allo:requests").unwrap(),
         None,
@@ -231,13 +231,10 @@ fn forget_me_forgets_the_followed_requests_too() {
 async fn a_request_delivered_in_the_background_is_followed_for_a_remembered_visitor() {
     forget_everything();
     // The hooks remember the visitor when the request is queued, before any background send.
-    memory::update(true, "Léa", "", "");
+    visitor::update(true, "Léa", "", "");
     let id = "66666666-2222-4333-8444-555555555555";
     deliver_in_background(submission(id, "queued, then delivered")).await;
-    let followed: Vec<_> = tracking::list()
-        .into_iter()
-        .filter(|t| t.id == id)
-        .collect();
+    let followed: Vec<_> = visitor::list().into_iter().filter(|t| t.id == id).collect();
     assert_eq!(followed.len(), 1, "{followed:?}");
     assert_eq!(
         (followed[0].kind.as_str(), followed[0].token.as_str()),
@@ -258,7 +255,7 @@ async fn a_request_delivered_in_the_background_is_not_followed_without_remember_
     forget_everything();
     let id = "77777777-2222-4333-8444-555555555555";
     deliver_in_background(submission(id, "queued, then delivered")).await;
-    assert!(tracking::list().is_empty());
+    assert!(visitor::list().is_empty());
     assert_eq!(
         local().get_item("allo:requests").unwrap(),
         None,
@@ -269,9 +266,9 @@ async fn a_request_delivered_in_the_background_is_not_followed_without_remember_
 #[wasm_bindgen_test]
 async fn a_request_already_followed_is_not_followed_twice() {
     forget_everything();
-    memory::update(true, "Léa", "", "");
+    visitor::update(true, "Léa", "", "");
     let id = "88888888-2222-4333-8444-555555555555";
-    let mut earlier = tracking::Tracked::new(
+    let mut earlier = visitor::Tracked::new(
         "/v1/submissions",
         id,
         Kind::Feedback,
@@ -279,9 +276,9 @@ async fn a_request_already_followed_is_not_followed_twice() {
     )
     .unwrap();
     earlier.sent_ms -= 60_000.0;
-    tracking::add(earlier.clone());
+    visitor::add(earlier.clone());
     deliver_in_background(submission(id, "sent twice")).await;
-    assert_eq!(tracking::list(), vec![earlier]);
+    assert_eq!(visitor::list(), vec![earlier]);
     forget_everything();
 }
 
@@ -298,7 +295,7 @@ fn a_failed_storage_write_says_what_was_not_saved() {
     js("window.__warns = []; window.__setItem = Storage.prototype.setItem; window.__warn = console.warn;
         Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
         console.warn = (m) => window.__warns.push(String(m));");
-    memory::update(true, "Ana Martin", "ana@example.com", "+33612345678");
+    visitor::update(true, "Ana Martin", "ana@example.com", "+33612345678");
     let warns = js("const w = window.__warns.join('\\n');
         Storage.prototype.setItem = window.__setItem; console.warn = window.__warn; return w;")
     .as_string()

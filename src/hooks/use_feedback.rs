@@ -1,17 +1,13 @@
-//! `use_feedback`: the feedback form's state, its draft in storage, and its delivery.
-use std::cell::RefCell;
-use std::rc::Rc;
-
+//! `use_feedback`: the feedback form's state, its draft in storage, and what it sends.
 use allo_core::form::{Action, FeedbackForm, Rules, Status};
 use allo_core::json::{FromJson, Obj, ToJson, Value};
-use allo_core::submission::{Kind, Submission, SCHEMA};
+use allo_core::submission::Kind;
 use yew::prelude::*;
 
-use crate::context::AppContext;
-use crate::delivery::{deliver, Outcome};
-use crate::state::FeedbackState;
-use crate::tracking::{self, Tracked};
-use crate::{browser, memory, storage};
+use crate::context::{use_app_ctx, AppContext};
+use crate::hooks::use_send::{use_send, Finished, Sender, Who};
+use crate::state::{make_callback, FeedbackState};
+use crate::{browser, storage, visitor};
 
 const DRAFT_KEY: &str = "draft:feedback";
 
@@ -74,7 +70,7 @@ fn initial(ctx: &AppContext) -> FeedbackForm {
             email: c.email,
         },
     );
-    let remembered = memory::load();
+    let remembered = visitor::load();
     form.remember = remembered.is_some();
     let r = remembered.unwrap_or_default();
     form.name = c.prefill.name.clone().unwrap_or(r.name);
@@ -94,15 +90,12 @@ fn initial(ctx: &AppContext) -> FeedbackForm {
     form
 }
 
-/// The form's state and dispatcher, and the request to follow once it is sent (when the
-/// endpoint offers status). Dispatching `Action::Submit` validates; a valid form moves to
-/// `Sending`, which this hook turns into one delivery.
+/// The form's state and dispatcher, and its sender (whose `tracked` is the request to follow
+/// once it is sent, when the endpoint offers status). Dispatching `Action::Submit` validates;
+/// a valid form moves to `Sending`, which this hook turns into one send.
 #[hook]
-pub fn use_feedback() -> (
-    UseReducerHandle<FeedbackState>,
-    UseStateHandle<Option<Tracked>>,
-) {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+pub fn use_feedback() -> (UseReducerHandle<FeedbackState>, Sender) {
+    let ctx = use_app_ctx();
     let state = {
         let ctx = ctx.clone();
         use_reducer(move || FeedbackState(initial(&ctx)))
@@ -113,10 +106,7 @@ pub fn use_feedback() -> (
         let state = state.clone();
         move |_| Draft::of(&state)
     });
-    // The id is made once per message and reused by every retry, so the endpoint can tell a
-    // retry from a new message (it is also the Idempotency-Key).
-    let pending_id = use_mut_ref(|| None::<String>);
-    let tracked = use_state(|| None::<Tracked>);
+    let sender = use_send();
 
     {
         let draft = Draft::of(&state);
@@ -134,85 +124,33 @@ pub fn use_feedback() -> (
 
     {
         let sending = state.status == Status::Sending;
-        let (state, tracked) = (state.clone(), tracked.clone());
+        let (state, sender) = (state.clone(), sender.clone());
         use_effect_with(sending, move |sending| {
             if *sending {
-                send(ctx, state, pending_id, tracked);
+                send(&ctx, &state, &sender);
             }
         });
     }
-    (state, tracked)
+    (state, sender)
 }
 
-fn send(
-    ctx: AppContext,
-    state: UseReducerHandle<FeedbackState>,
-    pending_id: Rc<RefCell<Option<String>>>,
-    tracked: UseStateHandle<Option<Tracked>>,
-) {
+fn send(ctx: &AppContext, state: &UseReducerHandle<FeedbackState>, sender: &Sender) {
     let Some(feedback) = state.feedback() else {
         return;
     };
-    let id = pending_id
-        .borrow_mut()
-        .get_or_insert_with(|| allo_core::id::uuid_v4(browser::random_bytes()))
-        .clone();
-    let meta = ctx.config.capture_metadata;
-    let sub = Submission {
-        schema: SCHEMA.to_owned(),
-        id: id.clone(),
-        kind: Kind::Feedback,
-        created_at: browser::now_iso(),
-        locale: ctx.locale.clone(),
-        page: meta.then(browser::page),
-        visitor: state.visitor(),
-        feedback: Some(feedback),
-        callback: None,
-        consent: None,
-        client: meta.then(browser::client),
+    let mut sub = sender.submission(ctx, Kind::Feedback, browser::now_iso());
+    sub.visitor = state.visitor();
+    sub.feedback = Some(feedback);
+    let who = Who {
+        remember: state.remember,
+        name: state.name.clone(),
+        email: state.email.clone(),
+        phone: String::new(),
     };
-    let endpoint = ctx.config.endpoint.clone();
-    let (remember, name, email) = (state.remember, state.name.clone(), state.email.clone());
-    let full_events = ctx.config.events == allo_core::config::EventDetail::Full;
-    wasm_bindgen_futures::spawn_local(async move {
-        let outcome = deliver(&endpoint, &sub).await;
-        crate::events::after_send(&sub, &outcome, full_events);
-        if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
-            pending_id.borrow_mut().take();
-            memory::update(remember, &name, &email, "");
-        }
-        if let Outcome::Delivered(token) = &outcome {
-            follow(
-                &endpoint,
-                &id,
-                Kind::Feedback,
-                token.clone(),
-                remember,
-                &tracked,
-            );
-        }
-        state.dispatch(match outcome {
-            Outcome::Delivered(_) => Action::Sent(id),
-            Outcome::Queued => Action::Queued(id),
-            Outcome::Failed(f) => Action::Failed(f),
-        });
+    let done = make_callback(state, |f: Finished| match f {
+        Finished::Sent(id) => Action::Sent(id),
+        Finished::Queued(id) => Action::Queued(id),
+        Finished::Failed(f) => Action::Failed(f),
     });
-}
-
-/// Offers the status of a delivered request when the endpoint gave a token, and remembers it
-/// only for a visitor who asked to be remembered (unticking the box forgets them all: that is
-/// `memory::update`'s, which the hooks call after every send, delivered or queued).
-pub fn follow(
-    endpoint: &str,
-    id: &str,
-    kind: Kind,
-    token: Option<String>,
-    remember: bool,
-    tracked: &UseStateHandle<Option<Tracked>>,
-) {
-    let t = token.and_then(|token| Tracked::new(endpoint, id, kind, token));
-    if let (Some(t), true) = (&t, remember) {
-        tracking::add(t.clone());
-    }
-    tracked.set(t);
+    sender.send(ctx, sub, who, done);
 }

@@ -1,5 +1,5 @@
 //! The root component: launcher, panel, who has focus when the panel opens and closes, and
-//! what the public API (`window.Allo`, see `crate::api`) asks for.
+//! what the public API (`window.Allo`, see `crate::js_api`) asks for.
 use std::rc::Rc;
 
 use allo_core::api::Command;
@@ -7,9 +7,10 @@ use allo_core::submission::Kind;
 use yew::prelude::*;
 
 use crate::context::{AppContext, Ctx};
+use crate::state::make_callback;
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
-use crate::{api, browser, events};
+use crate::{browser, events, js_api};
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
@@ -34,8 +35,10 @@ enum AppAction {
     Toggle,
     /// The panel's close button or Esc.
     Close,
-    /// A checked call of the public API.
-    Api(Command),
+    /// A checked call of the public API, with the page's language candidates read when it
+    /// came (`identify` and `setLocale` rebuild the context from them; reading them here keeps
+    /// the reducer free of DOM reads).
+    Api(Command, Rc<[String]>),
 }
 
 impl Reducible for AppState {
@@ -43,31 +46,33 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let mut s = (*self).clone();
-        let with_config = |edit: &dyn Fn(&mut allo_core::config::Config)| {
+        let with_config = |edit: &dyn Fn(&mut allo_core::config::Config), candidates: &[String]| {
             let mut config = s.ctx.config.clone();
             edit(&mut config);
-            AppContext::from(Rc::new(Ctx::new(config, &browser::language_candidates())))
+            AppContext::from(Rc::new(Ctx::new(config, candidates)))
         };
         match action {
             AppAction::Toggle if !s.open => {
                 s.open = true;
                 s.request = None;
             }
-            AppAction::Toggle | AppAction::Close | AppAction::Api(Command::Close) => s.open = false,
-            AppAction::Api(Command::Open(None)) if !s.open => {
+            AppAction::Toggle | AppAction::Close | AppAction::Api(Command::Close, _) => {
+                s.open = false
+            }
+            AppAction::Api(Command::Open(None), _) if !s.open => {
                 s.open = true;
                 s.request = None;
             }
-            AppAction::Api(Command::Open(None)) => {}
-            AppAction::Api(Command::Open(Some(kind))) => {
+            AppAction::Api(Command::Open(None), _) => {}
+            AppAction::Api(Command::Open(Some(kind)), _) => {
                 s.open = true;
                 s.request = Some((kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
             }
-            AppAction::Api(Command::Identify(who)) => {
-                s.ctx = with_config(&|c| c.prefill = c.prefill.merged(&who));
+            AppAction::Api(Command::Identify(who), candidates) => {
+                s.ctx = with_config(&|c| c.prefill = c.prefill.merged(&who), &candidates);
             }
-            AppAction::Api(Command::SetLocale(tag)) => {
-                s.ctx = with_config(&|c| c.locale = Some(tag.clone()));
+            AppAction::Api(Command::SetLocale(tag), candidates) => {
+                s.ctx = with_config(&|c| c.locale = Some(tag.clone()), &candidates);
             }
         }
         Rc::new(s)
@@ -87,15 +92,17 @@ pub fn App(props: &AppProps) -> Html {
     };
     let launcher_ref = use_node_ref();
     // Once, during the first render (before the launcher is in the DOM, in the same task).
-    use_state(api::retire_facade);
+    use_state(js_api::retire_facade);
     // First render done: replace the loader's stand-in launcher, then take the owner's calls
     // (including those queued before the wasm was ready).
     {
         let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
         use_effect_with((), move |_| {
-            api::take_over(&launcher_ref);
-            api::connect(Callback::from(move |cmd| {
-                dispatcher.dispatch(AppAction::Api(cmd))
+            if js_api::take_over() {
+                crate::view::focus(&launcher_ref);
+            }
+            js_api::connect(Callback::from(move |cmd| {
+                dispatcher.dispatch(AppAction::Api(cmd, browser::language_candidates().into()))
             }));
         });
     }
@@ -116,14 +123,8 @@ pub fn App(props: &AppProps) -> Html {
             *was_open.borrow_mut() = *open;
         });
     }
-    let toggle = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(AppAction::Toggle))
-    };
-    let close = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(AppAction::Close))
-    };
+    let toggle = make_callback(&state, |()| AppAction::Toggle);
+    let close = make_callback(&state, |()| AppAction::Close);
     html! {
         <ContextProvider<AppContext> context={state.ctx.clone()}>
             <Launcher launcher_ref={launcher_ref} expanded={state.open} onclick={toggle} />

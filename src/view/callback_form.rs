@@ -12,12 +12,13 @@ use allo_core::validate::SHORT_MAX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::clock::{self, CountryNames, Formatter};
-use crate::context::AppContext;
-use crate::hooks::use_callback::{last_sent_ms, use_callback_request};
+use crate::context::use_app_ctx;
+use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request};
+use crate::hooks::use_form_focus::use_form_focus;
+use crate::intl::{self, CountryNames, Formatter};
+use crate::state::make_callback;
 use crate::view::announcer::Announcer;
 use crate::view::checkbox::Checkbox;
-use crate::view::feedback_form::{use_focus_after_thanks, use_focus_first_problem, Attempts};
 use crate::view::field::TextField;
 use crate::view::send_status::{announcement, failure_text, SendButton};
 use crate::view::thanks::Thanks;
@@ -53,26 +54,19 @@ pub struct CallbackFormProps {
 /// The callback form, or its confirmation once sent.
 #[component]
 pub fn CallbackForm(props: &CallbackFormProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let view = use_callback_request(props.reason.clone());
     let form = view.form.clone();
-    let form_ref = use_node_ref();
-    let attempts = use_state(Attempts::default);
-    use_focus_first_problem(
-        form_ref.clone(),
-        form.problems.first().map(|p| p.field),
-        attempts.count,
-    );
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
-    use_focus_after_thanks(form_ref.clone(), done);
+    let focus = use_form_focus(form.problems.first().map(|p| p.field), done);
     let said = announcement(
         s,
         &form.status,
         Some(s.callback_thanks_title),
-        &attempts.spoken(!form.problems.is_empty()),
+        focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
+    let announcer = html! { <Announcer text={said} /> };
     let day_labels = use_mut_ref(|| None::<Rc<SlotDays>>);
     let countries = use_memo((), {
         let locale = ctx.locale.clone();
@@ -83,22 +77,19 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 .map(|c| (c.iso, names.name(c.iso), c.calling_code))
                 .collect();
             // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
-            list.sort_by(|a, b| clock::collate(&locale, &a.1, &b.1));
+            list.sort_by(|a, b| intl::collate(&locale, &a.1, &b.1));
             list
         }
     });
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
-        let onagain = {
-            let form = form.clone();
-            Callback::from(move |()| form.dispatch(Action::Reset))
-        };
+        let onagain = make_callback(&form, |()| Action::Reset);
         let queued = matches!(form.status, Status::Queued { .. });
         return html! {
             <>
             <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} id="allo-cb-thanks"
-                title={AttrValue::from(s.callback_thanks_title.to_string())} next={AttrValue::from(view.promise.clone())}
-                tracked={(*view.tracked).clone()} />
+                title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
+                tracked={(*view.sender.tracked).clone()} />
             { announcer }
             </>
         };
@@ -108,18 +99,15 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let send = |f: fn(String) -> Action| {
         let form = form.clone();
         Callback::from(move |v: String| {
-            form.dispatch(Action::Touch(clock::now_ms()));
+            form.dispatch(Action::Touch(intl::now_ms()));
             form.dispatch(f(v));
         })
     };
-    let toggle = |f: fn(bool) -> Action| {
-        let form = form.clone();
-        Callback::from(move |v: bool| form.dispatch(f(v)))
-    };
+    let toggle = |f: fn(bool) -> Action| make_callback(&form, f);
     let onconsent = {
         let form = form.clone();
         Callback::from(move |on: bool| {
-            form.dispatch(Action::Consent(on.then(|| clock::iso(clock::now_ms()))))
+            form.dispatch(Action::Consent(on.then(|| intl::iso(intl::now_ms()))))
         })
     };
     let oncountry = {
@@ -162,20 +150,15 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             ))
         })
     };
+    let form_ref = focus.form_ref.clone();
     let onsubmit = {
-        let (form, attempts, ctx) = (form.clone(), attempts.clone(), ctx.clone());
+        let (form, ctx) = (form.clone(), ctx.clone());
         let cooldown_ms = i64::from(ctx.config.callback.cooldown_minutes) * 60_000;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form
-                .validate()
-                .iter()
-                .map(|p| ctx.problem_message(p))
-                .collect();
-            attempts.set(attempts.next(&ctx.strings, &messages));
+            focus.submitted(&ctx, &form.validate());
             form.dispatch(Action::Submit {
-                now_ms: clock::now_ms(),
+                now_ms: intl::now_ms(),
                 last_sent_ms: last_sent_ms(),
                 cooldown_ms,
             });
@@ -187,11 +170,11 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     };
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
-        Notice::TooFast => s.err_too_fast.to_string(),
-        Notice::Cooldown { minutes } => fill(
+        Notice::TooFast => AttrValue::Static(s.err_too_fast),
+        Notice::Cooldown { minutes } => AttrValue::from(fill(
             s.err_cooldown,
             &[("minutes", &ctx.number(minutes.max(0) as usize))],
-        ),
+        )),
     });
     let failed = match &form.status {
         Status::Failed(f) => Some(failure_text(s, f)),
@@ -211,13 +194,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             .clone()
     });
     let cb = &ctx.config.callback;
-    let consent_text = s.consent_text.to_string();
-    let privacy = cb.privacy_url.clone().map(|u| {
-        (
-            AttrValue::from(s.privacy_link.to_string()),
-            AttrValue::from(u),
-        )
-    });
+    let privacy = cb
+        .privacy_url
+        .clone()
+        .map(|u| (AttrValue::Static(s.privacy_link), AttrValue::from(u)));
     let phone_described = phone_error.as_ref().map(|_| "allo-phone-error");
     html! {
         <>
@@ -241,24 +221,24 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 }
             </div>
             <div data-field={fields::NAME}>
-                <TextField id="allo-cb-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name" required=true
+                <TextField id="allo-cb-name" label={AttrValue::Static(s.name_label)} autocomplete="name" required=true
                     value={AttrValue::from(form.name.clone())} oninput={send(Action::Name)} readonly={sending} error={error(fields::NAME)} />
             </div>
             if form.email_rule != FieldRule::Hidden {
                 <div data-field={fields::EMAIL}>
-                    <TextField id="allo-cb-email" label={AttrValue::from(s.email_label.to_string())} kind="email" autocomplete="email"
+                    <TextField id="allo-cb-email" label={AttrValue::Static(s.email_label)} kind="email" autocomplete="email"
                         value={AttrValue::from(form.email.clone())} oninput={send(Action::Email)}
                         required={form.email_rule == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)}
-                        hint={AttrValue::from(s.callback_email_hint.to_string())} />
+                        hint={AttrValue::Static(s.callback_email_hint)} />
                 </div>
             }
             <div data-field={fields::REASON}>
-                <TextField id="allo-reason" label={AttrValue::from(s.reason_label.to_string())} multiline=true
+                <TextField id="allo-reason" label={AttrValue::Static(s.reason_label)} multiline=true
                     value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}
                     error={error(fields::REASON)}
                     hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(SHORT_MAX.saturating_sub(form.reason.chars().count())))])))} />
             </div>
-            <Checkbox id="allo-urgent" label={AttrValue::from(s.urgent_label.to_string())} checked={form.urgent} onchange={toggle(Action::Urgent)} />
+            <Checkbox id="allo-urgent" label={AttrValue::Static(s.urgent_label)} checked={form.urgent} onchange={toggle(Action::Urgent)} />
             <fieldset class="allo-field" data-field={fields::WHEN}>
                 <legend class="allo-legend">{ s.when_label }</legend>
                 <div class="allo-choice">
@@ -292,10 +272,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <p class="allo-promise" aria-live="polite">{ view.promise.clone() }</p>
             </fieldset>
             <div data-field={fields::CONSENT}>
-                <Checkbox id="allo-consent" label={AttrValue::from(consent_text)} checked={form.consent_at.is_some()}
+                <Checkbox id="allo-consent" label={AttrValue::Static(s.consent_text)} checked={form.consent_at.is_some()}
                     onchange={onconsent} link={privacy} error={error(fields::CONSENT)} required=true />
             </div>
-            <Checkbox id="allo-cb-remember" label={AttrValue::from(s.remember_me.to_string())} checked={form.remember} onchange={toggle(Action::Remember)} />
+            <Checkbox id="allo-cb-remember" label={AttrValue::Static(s.remember_me)} checked={form.remember} onchange={toggle(Action::Remember)} />
             // A field people never see or reach; bots that fill every input give themselves away.
             <div class="allo-hp" aria-hidden="true">
                 <label for="allo-website">{ "Website" }</label>
@@ -304,7 +284,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             if let Some(text) = notice.or(failed) {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <SendButton label={AttrValue::from(s.callback_send.to_string())} status={form.status.clone()} />
+            <SendButton label={AttrValue::Static(s.callback_send)} status={form.status.clone()} />
         </form>
         { announcer }
         </>

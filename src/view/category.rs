@@ -4,7 +4,7 @@ use allo_core::i18n::Strings;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 
 /// Props of [`Category`].
 #[derive(Properties, PartialEq)]
@@ -30,7 +30,7 @@ pub fn label<'a>(s: &'a Strings, value: &'a str) -> &'a str {
 /// The select.
 #[component]
 pub fn Category(props: &CategoryProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let onchange = props.onchange.reform(|e: Event| {
         let v = e.target_unchecked_into::<HtmlSelectElement>().value();

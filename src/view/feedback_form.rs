@@ -2,13 +2,15 @@
 //! in `allo_core`, sent by `use_feedback`.
 use allo_core::config::FieldRule;
 use allo_core::form::{fields, Action, Sentiment, Status};
-use allo_core::i18n::{fill, problems_summary};
+use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 use allo_core::validate::MESSAGE_MAX;
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 use crate::hooks::use_feedback::use_feedback;
+use crate::hooks::use_form_focus::use_form_focus;
+use crate::state::make_callback;
 use crate::view::announcer::Announcer;
 use crate::view::category::Category;
 use crate::view::checkbox::Checkbox;
@@ -29,146 +31,39 @@ pub struct FeedbackFormProps {
     pub onswitch: Option<Callback<String>>,
 }
 
-/// Submits so far and what the live region said about the last one: the form's own record,
-/// so a repeated submit with the same problems is announced and focused again.
-#[derive(Clone, Default, PartialEq)]
-pub struct Attempts {
-    /// How many times the visitor pressed send.
-    pub count: u32,
-    /// "2 problems: …" for the last submit (empty when it found none).
-    pub summary: String,
-}
-
-impl Attempts {
-    /// The next attempt, finding `messages` (the localized problems, in field order).
-    pub fn next(&self, s: &allo_core::i18n::Strings, messages: &[String]) -> Attempts {
-        Attempts {
-            count: self.count + 1,
-            summary: problems_summary(s, messages),
-        }
-    }
-
-    /// The summary to put in the live region while problems remain. Every other attempt ends
-    /// in a no-break space: the same words twice are a change, so they are spoken again.
-    pub fn spoken(&self, problems_left: bool) -> String {
-        match (problems_left && !self.summary.is_empty(), self.count % 2) {
-            (false, _) => String::new(),
-            (true, 0) => format!("{}\u{a0}", self.summary),
-            (true, _) => self.summary.clone(),
-        }
-    }
-}
-
-fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
-    let Some(form) = form_ref.cast::<web_sys::Element>() else {
-        return false;
-    };
-    selectors
-        .iter()
-        .filter_map(|sel| form.query_selector(sel).ok().flatten())
-        .filter_map(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        .next()
-        .is_some_and(|el| el.focus().is_ok())
-}
-
-/// After each submit that found problems, moves focus to the first field with one. Keyed on
-/// the attempt, not on the field: fixing a field must never pull focus away mid-typing.
-#[hook]
-pub fn use_focus_first_problem(form_ref: NodeRef, first: Option<&'static str>, attempt: u32) {
-    use_effect_with(attempt, move |_| {
-        let selectors = match first {
-            Some(fields::SCORE) => vec!["input[name='allo-score']:checked".to_owned(), "input[name='allo-score']".to_owned()],
-            // The control marked invalid first (the phone number, not the country beside it).
-            Some(field) => vec![
-                format!("[data-field='{field}'] [aria-invalid='true']"),
-                format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
-            ],
-            None => return,
-        };
-        focus_in(&form_ref, &selectors);
-    });
-}
-
-/// When the thank-you state gives way to a fresh form ("Send another message"), focus goes to
-/// the form's first control: the button that had it is gone, and focus left on nothing would
-/// escape the dialog at the next Tab.
-#[hook]
-pub fn use_focus_after_thanks(form_ref: NodeRef, thanks: bool) {
-    let was = use_mut_ref(|| thanks);
-    use_effect_with(thanks, move |thanks| {
-        if *was.borrow() && !*thanks {
-            focus_in(
-                &form_ref,
-                &[
-                    "input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"
-                        .to_owned(),
-                ],
-            );
-        }
-        *was.borrow_mut() = *thanks;
-    });
-}
-
 /// The feedback form, or its thank-you state once sent.
 #[component]
 pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
-    let (form, tracked) = use_feedback();
-    let form_ref = use_node_ref();
-    let attempts = use_state(Attempts::default);
-    use_focus_first_problem(
-        form_ref.clone(),
-        form.problems.first().map(|p| p.field),
-        attempts.count,
-    );
+    let (form, sender) = use_feedback();
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
-    use_focus_after_thanks(form_ref.clone(), done);
+    let focus = use_form_focus(form.problems.first().map(|p| p.field), done);
     let said = announcement(
         s,
         &form.status,
         None,
-        &attempts.spoken(!form.problems.is_empty()),
+        focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = html! { <Announcer text={AttrValue::from(said)} /> };
+    let announcer = html! { <Announcer text={said} /> };
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
-        let onagain = {
-            let form = form.clone();
-            Callback::from(move |()| form.dispatch(Action::Reset))
-        };
+        let onagain = make_callback(&form, |()| Action::Reset);
         let queued = matches!(form.status, Status::Queued { .. });
-        return html! { <><Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} tracked={(*tracked).clone()} />{ announcer }</> };
+        return html! { <><Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} tracked={(*sender.tracked).clone()} />{ announcer }</> };
     }
 
     let sending = form.status == Status::Sending;
-    let dispatch = |f: fn(String) -> Action| {
-        let form = form.clone();
-        Callback::from(move |v: String| form.dispatch(f(v)))
-    };
-    let onscore = {
-        let form = form.clone();
-        Callback::from(move |score| form.dispatch(Action::Score(score)))
-    };
-    let oncategory = {
-        let form = form.clone();
-        Callback::from(move |c| form.dispatch(Action::Category(c)))
-    };
-    let onremember = {
-        let form = form.clone();
-        Callback::from(move |r| form.dispatch(Action::Remember(r)))
-    };
+    let dispatch = |f: fn(String) -> Action| make_callback(&form, f);
+    let onscore = make_callback(&form, Action::Score);
+    let oncategory = make_callback(&form, Action::Category);
+    let onremember = make_callback(&form, Action::Remember);
+    let form_ref = focus.form_ref.clone();
     let onsubmit = {
-        let (form, attempts, ctx) = (form.clone(), attempts.clone(), ctx.clone());
+        let (form, ctx) = (form.clone(), ctx.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            // The reducer validates the same state, so these are the problems it will show.
-            let messages: Vec<String> = form
-                .validate()
-                .iter()
-                .map(|p| ctx.problem_message(p))
-                .collect();
-            attempts.set(attempts.next(&ctx.strings, &messages));
+            focus.submitted(&ctx, &form.validate());
             form.dispatch(Action::Submit);
         })
     };
@@ -177,10 +72,10 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             .map(|p| AttrValue::from(ctx.problem_message(p)))
     };
     let message_label = match form.sentiment() {
-        Some(Sentiment::Low) => &s.followup_low,
-        Some(Sentiment::Neutral) => &s.followup_neutral,
-        Some(Sentiment::High) => &s.followup_high,
-        None => &s.message_label,
+        Some(Sentiment::Low) => s.followup_low,
+        Some(Sentiment::Neutral) => s.followup_neutral,
+        Some(Sentiment::High) => s.followup_high,
+        None => s.message_label,
     };
     let left = MESSAGE_MAX.saturating_sub(form.message.chars().count());
     let counter = (left <= COUNTER_FROM)
@@ -211,7 +106,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             <Rating value={form.score} onchange={onscore} error={error(fields::SCORE)} readonly={sending} />
             { offer }
             <div data-field={fields::MESSAGE}>
-                <TextField id="allo-message" label={AttrValue::from(message_label.to_string())} multiline=true
+                <TextField id="allo-message" label={AttrValue::Static(message_label)} multiline=true
                     value={AttrValue::from(form.message.clone())} oninput={dispatch(Action::Message)}
                     required={rules.message == FieldRule::Required} readonly={sending}
                     error={error(fields::MESSAGE)} hint={counter} />
@@ -221,25 +116,25 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             }
             if rules.name != FieldRule::Hidden {
                 <div data-field={fields::NAME}>
-                    <TextField id="allo-name" label={AttrValue::from(s.name_label.to_string())} autocomplete="name"
+                    <TextField id="allo-name" label={AttrValue::Static(s.name_label)} autocomplete="name"
                         value={AttrValue::from(form.name.clone())} oninput={dispatch(Action::Name)}
                         required={rules.name == FieldRule::Required} readonly={sending} error={error(fields::NAME)} />
                 </div>
             }
             if rules.email != FieldRule::Hidden {
                 <div data-field={fields::EMAIL}>
-                    <TextField id="allo-email" label={AttrValue::from(s.email_label.to_string())} kind="email" autocomplete="email"
+                    <TextField id="allo-email" label={AttrValue::Static(s.email_label)} kind="email" autocomplete="email"
                         value={AttrValue::from(form.email.clone())} oninput={dispatch(Action::Email)}
                         required={rules.email == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)} />
                 </div>
             }
             if rules.name != FieldRule::Hidden || rules.email != FieldRule::Hidden {
-                <Checkbox id="allo-remember" label={AttrValue::from(s.remember_me.to_string())} checked={form.remember} onchange={onremember} />
+                <Checkbox id="allo-remember" label={AttrValue::Static(s.remember_me)} checked={form.remember} onchange={onremember} />
             }
             if let Some(text) = failed {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <SendButton label={AttrValue::from(s.send.to_string())} status={form.status.clone()} />
+            <SendButton label={AttrValue::Static(s.send)} status={form.status.clone()} />
         </form>
         { announcer }
         </>

@@ -2,7 +2,7 @@
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 
 /// Props of [`TextField`].
 #[derive(Properties, PartialEq)]
@@ -44,7 +44,7 @@ pub struct TextFieldProps {
 /// The field.
 #[component]
 pub fn TextField(props: &TextFieldProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let error_id = format!("{}-error", props.id);
     let hint_id = format!("{}-hint", props.id);
     let described: Vec<&str> = [

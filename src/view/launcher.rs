@@ -3,7 +3,7 @@
 use allo_core::config::LauncherMode;
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 use crate::view::icons::ChatIcon;
 
 /// Props of [`Launcher`].
@@ -21,7 +21,7 @@ pub struct LauncherProps {
 /// (`lang`), and it is laid out left to right whatever the page's direction (`dir`).
 #[component]
 pub fn Launcher(props: &LauncherProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     if ctx.config.launcher == LauncherMode::Hidden {
         return html! {};
     }
@@ -33,7 +33,7 @@ pub fn Launcher(props: &LauncherProps) -> Html {
     html! {
         <button type="button" ref={props.launcher_ref.clone()} {class} {onclick}
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}
-            aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
+            aria-haspopup="dialog" aria-expanded={if props.expanded { "true" } else { "false" }}
             aria-controls={props.expanded.then_some("allo-panel")}>
             <ChatIcon />
             <span>{ ctx.strings.launcher_label }</span>

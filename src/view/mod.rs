@@ -11,8 +11,8 @@ pub mod icons;
 pub mod launcher;
 pub mod panel;
 pub mod rating;
+pub mod requests;
 pub mod send_status;
-pub mod status;
 pub mod thanks;
 
 /// Focuses `node` if it is an element (focus failures are harmless and ignored).

@@ -14,12 +14,13 @@ use yew::prelude::*;
 use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 use crate::hooks::use_keyboard_inset::use_keyboard_inset;
+use crate::hooks::use_visitor::use_greeting;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::CloseIcon;
-use crate::view::status::YourRequests;
+use crate::view::requests::YourRequests;
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -60,7 +61,7 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 /// The dialog.
 #[component]
 pub fn Panel(props: &PanelProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let panel_ref = use_node_ref();
     use_keyboard_inset(panel_ref.clone());
     {
@@ -145,12 +146,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     }
     // A message carried from a low rating into the callback form's reason.
     let carried = use_state(|| None::<String>);
-    // The owner's `identify` (or visitor setting) first, then a visitor who asked to be remembered.
-    let greeting = use_memo(ctx.config.prefill.name.clone(), |name| {
-        name.clone()
-            .or_else(|| crate::memory::load().map(|r| r.name))
-            .filter(|n| !n.is_empty())
-    });
+    let greeting = use_greeting(ctx.config.prefill.name.clone());
     let tab_refs = [use_node_ref(), use_node_ref()];
 
     let select = {
@@ -182,8 +178,8 @@ pub fn Panel(props: &PanelProps) -> Html {
         })
     });
     let tab_label = |k: Kind| match k {
-        Kind::Feedback => ctx.strings.feedback_tab.to_string(),
-        Kind::Callback => ctx.strings.callback_tab.to_string(),
+        Kind::Feedback => ctx.strings.feedback_tab,
+        Kind::Callback => ctx.strings.callback_tab,
     };
     let tabs = (kinds.len() > 1).then(|| {
         let onkeydown = {
@@ -202,13 +198,13 @@ pub fn Panel(props: &PanelProps) -> Html {
             }
         };
         html! {
-            <div class="allo-tabs" role="tablist" aria-label={ctx.strings.panel_title.to_string()} {onkeydown}>
+            <div class="allo-tabs" role="tablist" aria-label={AttrValue::Static(ctx.strings.panel_title)} {onkeydown}>
                 { for kinds.iter().enumerate().map(|(i, k)| {
                     let selected = *active == *k;
                     let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false) });
                     html! {
                         <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
-                            id={format!("allo-tab-{}", k.as_str())} aria-selected={selected.to_string()}
+                            id={format!("allo-tab-{}", k.as_str())} aria-selected={if selected { "true" } else { "false" }}
                             aria-controls={format!("allo-tabpanel-{}", k.as_str())}
                             tabindex={if selected { "0" } else { "-1" }} {onclick}>
                             { tab_label(*k) }
@@ -239,7 +235,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
             <div class="allo-panel__header">
                 <h2 id="allo-title" class="allo-panel__title">{ ctx.strings.panel_title }</h2>
-                <button type="button" class="allo-panel__close" aria-label={ctx.strings.close_label.to_string()} onclick={close}>
+                <button type="button" class="allo-panel__close" aria-label={AttrValue::Static(ctx.strings.close_label)} onclick={close}>
                     <CloseIcon />
                 </button>
             </div>

@@ -5,7 +5,7 @@ use allo_core::i18n::{fill, Strings};
 use allo_core::submission::Metric;
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 use crate::view::icons::Face;
 
 /// Props of [`Rating`].
@@ -22,51 +22,42 @@ pub struct RatingProps {
     pub readonly: bool,
 }
 
-/// The question, and each option's accessible name, for a metric.
-fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, String)) {
+/// The question, each option's accessible name, and the labels of the two ends, for a metric.
+fn scale(metric: Metric, s: &Strings) -> (&'static str, Vec<(u8, AttrValue)>, [&'static str; 2]) {
     match metric {
         Metric::Csat => {
-            let names = [&s.csat_1, &s.csat_2, &s.csat_3, &s.csat_4, &s.csat_5];
+            let names = [s.csat_1, s.csat_2, s.csat_3, s.csat_4, s.csat_5];
             let options = (1..=5)
-                .map(|n| (n, names[usize::from(n - 1)].to_string()))
+                .zip(names)
+                .map(|(n, name)| (n, AttrValue::Static(name)))
                 .collect();
-            (
-                s.csat_question.to_string(),
-                options,
-                (s.csat_1.to_string(), s.csat_5.to_string()),
-            )
+            (s.csat_question, options, [s.csat_1, s.csat_5])
         }
         Metric::Nps => {
             let options = (0..=10)
                 .map(|n| {
-                    let name = fill(s.nps_option, &[("n", &n.to_string())]);
+                    let mut name = fill(s.nps_option, &[("n", &n.to_string())]);
                     // The ends carry their meaning in the name too, for screen-reader users.
-                    let name = match n {
-                        0 => format!("{name}, {}", s.nps_low),
-                        10 => format!("{name}, {}", s.nps_high),
-                        _ => name,
-                    };
-                    (n, name)
+                    for (end, label) in [(0, s.nps_low), (10, s.nps_high)] {
+                        if n == end {
+                            name.push_str(", ");
+                            name.push_str(label);
+                        }
+                    }
+                    (n, AttrValue::from(name))
                 })
                 .collect();
-            (
-                s.nps_question.to_string(),
-                options,
-                (s.nps_low.to_string(), s.nps_high.to_string()),
-            )
+            (s.nps_question, options, [s.nps_low, s.nps_high])
         }
         Metric::Ces => {
             let names = [
-                &s.ces_1, &s.ces_2, &s.ces_3, &s.ces_4, &s.ces_5, &s.ces_6, &s.ces_7,
+                s.ces_1, s.ces_2, s.ces_3, s.ces_4, s.ces_5, s.ces_6, s.ces_7,
             ];
             let options = (1..=7)
-                .map(|n| (n, format!("{n}, {}", names[usize::from(n - 1)])))
+                .zip(names)
+                .map(|(n, name)| (n, AttrValue::from(format!("{n}, {name}"))))
                 .collect();
-            (
-                s.ces_question.to_string(),
-                options,
-                (s.ces_1.to_string(), s.ces_7.to_string()),
-            )
+            (s.ces_question, options, [s.ces_1, s.ces_7])
         }
     }
 }
@@ -74,9 +65,9 @@ fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, St
 /// The rating group for the widget's metric.
 #[component]
 pub fn Rating(props: &RatingProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let metric = ctx.config.metric;
-    let (question, options, (low, high)) = scale(metric, &ctx.strings);
+    let (question, options, [low, high]) = scale(metric, &ctx.strings);
     let described = props
         .error
         .as_ref()

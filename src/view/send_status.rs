@@ -4,20 +4,20 @@ use allo_core::form::{SendFailure, Status};
 use allo_core::i18n::{fill, Strings};
 use yew::prelude::*;
 
-use crate::context::AppContext;
+use crate::context::use_app_ctx;
 
 /// The visitor-facing sentence for a failed send.
-pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
+pub fn failure_text(s: &Strings, f: &SendFailure) -> AttrValue {
     match f {
-        SendFailure::Network => s.err_network.to_string(),
-        SendFailure::Server => s.err_server.to_string(),
-        SendFailure::Duplicate => s.err_duplicate.to_string(),
-        SendFailure::Rejected(Some(detail)) => fill(s.err_rejected, &[("detail", detail)]),
+        SendFailure::Network => AttrValue::Static(s.err_network),
+        SendFailure::Server => AttrValue::Static(s.err_server),
+        SendFailure::Duplicate => AttrValue::Static(s.err_duplicate),
+        SendFailure::Rejected(Some(detail)) => fill(s.err_rejected, &[("detail", detail)]).into(),
         SendFailure::Rejected(None) => {
-            fill(s.err_rejected, &[("detail", "")])
-                .trim_end_matches([' ', ':', '\u{a0}'])
-                .to_owned()
-                + "."
+            let mut text = fill(s.err_rejected, &[("detail", "")]);
+            text.truncate(text.trim_end_matches([' ', ':', '\u{a0}']).len());
+            text.push('.');
+            text.into()
         }
     }
 }
@@ -29,14 +29,14 @@ pub fn failure_text(s: &Strings, f: &SendFailure) -> String {
 pub fn announcement(
     s: &Strings,
     status: &Status,
-    thanks_title: Option<&str>,
-    problems: &str,
-) -> String {
+    thanks_title: Option<&'static str>,
+    problems: String,
+) -> AttrValue {
     match status {
-        Status::Sending => s.sending.to_string(),
-        Status::Queued { .. } => s.queued_title.to_string(),
-        Status::Sent { .. } => thanks_title.unwrap_or(s.thanks_title).to_owned(),
-        _ => problems.to_owned(),
+        Status::Sending => AttrValue::Static(s.sending),
+        Status::Queued { .. } => AttrValue::Static(s.queued_title),
+        Status::Sent { .. } => AttrValue::Static(thanks_title.unwrap_or(s.thanks_title)),
+        _ => problems.into(),
     }
 }
 
@@ -52,13 +52,13 @@ pub struct SendButtonProps {
 /// The submit button. It keeps focus while sending (the form's live region says "Sending…").
 #[component]
 pub fn SendButton(props: &SendButtonProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let sending = props.status == Status::Sending;
     let label = match props.status {
-        Status::Sending => s.sending.to_string(),
-        Status::Failed(_) => s.retry.to_string(),
-        _ => props.label.to_string(),
+        Status::Sending => AttrValue::Static(s.sending),
+        Status::Failed(_) => AttrValue::Static(s.retry),
+        _ => props.label.clone(),
     };
     html! {
         // aria-disabled rather than disabled: the button keeps focus while sending.

@@ -3,9 +3,9 @@
 use allo_core::i18n::fill;
 use yew::prelude::*;
 
-use crate::context::AppContext;
-use crate::tracking::Tracked;
-use crate::view::status::StatusCard;
+use crate::context::use_app_ctx;
+use crate::view::requests::StatusCard;
+use crate::visitor::Tracked;
 
 /// Props of [`Thanks`].
 #[derive(Properties, PartialEq)]
@@ -36,7 +36,7 @@ pub struct ThanksProps {
 /// announces the title too, for screen readers that stay quiet on a focus move.
 #[component]
 pub fn Thanks(props: &ThanksProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
     let heading = use_node_ref();
     let show_status = use_state(|| false);
@@ -65,20 +65,20 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     html! {
         <div class="allo-thanks">
             <h3 class="allo-thanks__title" tabindex="-1" ref={heading} aria-describedby={described}>
-                { if props.queued { s.queued_title.to_string() } else { props.title.as_deref().unwrap_or(s.thanks_title).to_string() } }
+                { if props.queued { AttrValue::Static(s.queued_title) } else { props.title.clone().unwrap_or(AttrValue::Static(s.thanks_title)) } }
             </h3>
             // Queued means the shop does not have it yet: no "reached the team", no promise.
             if props.queued {
                 <p id={next_id.clone()}>{ s.queued_body }</p>
             } else {
-                <p id={next_id.clone()}>{ props.next.as_deref().unwrap_or(s.thanks_next).to_string() }</p>
+                <p id={next_id.clone()}>{ props.next.clone().unwrap_or(AttrValue::Static(s.thanks_next)) }</p>
             }
             if !props.reference.is_empty() {
                 <p id={ref_id} class="allo-thanks__ref">{ fill(s.thanks_reference, &[("ref", &props.reference)]) }</p>
             }
             if let Some(t) = &props.tracked {
                 if *show_status {
-                    <ul class="allo-thanks__status" tabindex="-1" ref={status_list} aria-label={s.status_title.to_string()}><StatusCard tracked={t.clone()} /></ul>
+                    <ul class="allo-thanks__status" tabindex="-1" ref={status_list} aria-label={AttrValue::Static(s.status_title)}><StatusCard tracked={t.clone()} /></ul>
                 } else {
                     <button type="button" class="allo-button allo-button--quiet"
                         onclick={ let show = show_status.clone(); move |_: MouseEvent| show.set(true) }>

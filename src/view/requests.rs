@@ -1,11 +1,12 @@
 //! Request status: one card per request the visitor follows, fetched fresh from the endpoint,
-//! and the list of their open requests shown when they come back.
-use allo_core::status::RequestStatus;
+//! and the list of their open requests shown when they come back. The fetching and the
+//! remembering are `hooks::use_visitor`'s; these components only render.
 use yew::prelude::*;
 
-use crate::clock::{Formatter, VisitorZone};
-use crate::context::AppContext;
-use crate::tracking::{self, Tracked};
+use crate::context::use_app_ctx;
+use crate::hooks::use_visitor::{use_followed_requests, use_request_status};
+use crate::intl::{Formatter, VisitorZone};
+use crate::visitor::Tracked;
 
 /// Props of [`StatusCard`].
 #[derive(Properties, PartialEq)]
@@ -17,35 +18,21 @@ pub struct StatusCardProps {
 /// Where one request stands, in the visitor's language.
 #[component]
 pub fn StatusCard(props: &StatusCardProps) -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let s = &ctx.strings;
-    // None: loading; Some(None): unavailable; Some(Some(status)): loaded.
-    let state = use_state(|| None::<Option<RequestStatus>>);
-    {
-        let (state, tracked) = (state.clone(), props.tracked.clone());
-        use_effect_with(props.tracked.id.clone(), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let status = tracked.fetch().await;
-                // A finished request is shown this once, then forgotten.
-                if status.as_ref().is_some_and(|st| !st.stage.is_open()) {
-                    tracking::forget(Some(&tracked.id));
-                }
-                state.set(Some(status));
-            });
-        });
-    }
+    let state = use_request_status(props.tracked.clone());
     let kind = if props.tracked.kind == "callback" {
         &s.kind_callback
     } else {
         &s.kind_feedback
     };
-    let body = match &*state {
+    let body = match &state {
         None => html! { <p class="allo-status">{ s.status_loading }</p> },
         Some(None) => html! { <p class="allo-status">{ s.status_unavailable }</p> },
         Some(Some(st)) => {
             // Times of a missed call are the visitor's: their zone, their language's format.
             let fmt = Formatter::new(&ctx.locale);
-            let now = crate::clock::iso(crate::clock::now_ms());
+            let now = crate::intl::iso(crate::intl::now_ms());
             let (headline, detail) = st.describe(s, &now, &VisitorZone, &|f| fmt.show(f));
             let answered = st
                 .answered_at
@@ -79,8 +66,8 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
 /// The visitor's remembered requests, shown at the top of the panel when there are any.
 #[component]
 pub fn YourRequests() -> Html {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
-    let requests = use_memo((), |_| tracking::list());
+    let ctx = use_app_ctx();
+    let requests = use_followed_requests();
     if requests.is_empty() {
         return html! {};
     }

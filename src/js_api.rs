@@ -6,6 +6,9 @@
 //! sink it registers when it mounts ([`connect`]); commands that arrive before that wait in a
 //! queue, so an `Allo.open()` made at page load is never lost. [`destroy`] unmounts the app and
 //! runs every teardown other modules registered with [`on_destroy`].
+//!
+//! The module holds callbacks (the command sink, the unmount, the teardowns), never the
+//! component itself, so it does not depend on `view/`: the app calls in, not the other way.
 use std::cell::RefCell;
 
 use allo_core::api::{parse, Command};
@@ -13,15 +16,15 @@ use allo_core::submission::Kind;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::ShadowRoot;
-use yew::{AppHandle, Callback, NodeRef};
+use yew::Callback;
 
 use crate::browser;
-use crate::view::app::App;
 
 /// What the API knows about the running widget.
 #[derive(Default)]
 struct Running {
-    app: Option<AppHandle<App>>,
+    /// Unmounts the app (`AppHandle::destroy`, wrapped by [`crate::boot`]).
+    unmount: Option<Box<dyn FnOnce()>>,
     root: Option<ShadowRoot>,
     kinds: Vec<Kind>,
     sink: Option<Callback<Command>>,
@@ -33,12 +36,12 @@ thread_local! {
     static RUNNING: RefCell<Running> = RefCell::new(Running::default());
 }
 
-/// Records the app [`crate::boot`] just started in `root`, offering `kinds`. A later boot
-/// (tests mount several widgets in one page) takes the API over.
-pub fn started(app: AppHandle<App>, root: ShadowRoot, kinds: Vec<Kind>) {
+/// Records the app [`crate::boot`] just started in `root`, offering `kinds`, with the function
+/// that unmounts it. A later boot (tests mount several widgets in one page) takes the API over.
+pub fn started(unmount: Box<dyn FnOnce()>, root: ShadowRoot, kinds: Vec<Kind>) {
     RUNNING.with(|r| {
         let mut r = r.borrow_mut();
-        r.app = Some(app);
+        r.unmount = Some(unmount);
         r.root = Some(root);
         r.kinds = kinds;
         r.sink = None;
@@ -93,8 +96,8 @@ pub fn command(name: &str, arg: JsValue) {
 #[wasm_bindgen]
 pub fn destroy() {
     let running = RUNNING.with(|r| std::mem::take(&mut *r.borrow_mut()));
-    if let Some(app) = running.app {
-        app.destroy();
+    if let Some(unmount) = running.unmount {
+        unmount();
     }
     for f in running.teardown {
         f();
@@ -124,11 +127,12 @@ pub fn retire_facade() {
     }
 }
 
-/// The app's launcher is on screen: remove the loader's stand-in (the facade) and, if it had
-/// keyboard focus, give focus to the real launcher, so the swap is invisible to the visitor.
-pub fn take_over(launcher: &NodeRef) {
+/// The app's launcher is on screen: removes the loader's stand-in (the facade). True when it
+/// had keyboard focus: the app then gives focus to the real launcher, so the swap is invisible
+/// to the visitor.
+pub fn take_over() -> bool {
     let Some(root) = RUNNING.with(|r| r.borrow().root.clone()) else {
-        return;
+        return false;
     };
     let had_focus = root
         .active_element()
@@ -137,7 +141,5 @@ pub fn take_over(launcher: &NodeRef) {
     for el in facade() {
         el.remove();
     }
-    if had_focus {
-        crate::view::focus(launcher);
-    }
+    had_focus
 }

@@ -7,11 +7,12 @@ use allo_core::zone::Zone;
 use js_sys::{Array, Date, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Builds an `Intl.DateTimeFormat`, returning `None` instead of throwing for a bad zone or
-/// locale (a `RangeError` must never escape into the shop's page).
-fn date_format(locale: &str, options: &[(&str, &str)]) -> Option<Object> {
+/// Builds `new Intl[class](locale, options)`, returning `None` instead of throwing for a bad
+/// zone or locale (a `RangeError` must never escape into the shop's page) or a browser without
+/// that class.
+fn construct(class: &str, locale: &str, options: &[(&str, &str)]) -> Option<Object> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let ctor = Reflect::get(&intl, &"DateTimeFormat".into())
+    let ctor = Reflect::get(&intl, &class.into())
         .ok()?
         .dyn_into::<js_sys::Function>()
         .ok()?;
@@ -26,15 +27,26 @@ fn date_format(locale: &str, options: &[(&str, &str)]) -> Option<Object> {
         .ok()
 }
 
-fn format_with(fmt: &Object, ms: i64) -> Option<String> {
-    let format = Reflect::get(fmt, &"format".into())
+fn date_format(locale: &str, options: &[(&str, &str)]) -> Option<Object> {
+    construct("DateTimeFormat", locale, options)
+}
+
+/// `obj[method](arg)`, `None` when it is missing or throws.
+fn call(obj: &Object, method: &str, arg: &JsValue) -> Option<JsValue> {
+    Reflect::get(obj, &method.into())
         .ok()?
         .dyn_into::<js_sys::Function>()
-        .ok()?;
-    format
-        .call1(fmt, &Date::new(&JsValue::from_f64(ms as f64)))
         .ok()?
-        .as_string()
+        .call1(obj, arg)
+        .ok()
+}
+
+fn date(ms: i64) -> JsValue {
+    Date::new(&JsValue::from_f64(ms as f64)).into()
+}
+
+fn format_with(fmt: &Object, ms: i64) -> Option<String> {
+    call(fmt, "format", &date(ms))?.as_string()
 }
 
 /// An IANA zone, answered by `Intl`.
@@ -59,13 +71,7 @@ impl IanaZone {
     }
 
     fn local_ms(&self, utc_ms: i64) -> Option<f64> {
-        let f = Reflect::get(&self.parts, &"formatToParts".into())
-            .ok()?
-            .dyn_into::<js_sys::Function>()
-            .ok()?;
-        let parts = f
-            .call1(&self.parts, &Date::new(&JsValue::from_f64(utc_ms as f64)))
-            .ok()?
+        let parts = call(&self.parts, "formatToParts", &date(utc_ms))?
             .dyn_into::<Array>()
             .ok()?;
         let mut v = [0f64; 6];
@@ -200,33 +206,14 @@ pub struct CountryNames(Option<Object>);
 impl CountryNames {
     /// Names in `locale`.
     pub fn new(locale: &str) -> CountryNames {
-        let make = || -> Option<Object> {
-            let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-            let ctor = Reflect::get(&intl, &"DisplayNames".into())
-                .ok()?
-                .dyn_into::<js_sys::Function>()
-                .ok()?;
-            let opts = Object::new();
-            Reflect::set(&opts, &"type".into(), &"region".into()).ok()?;
-            Reflect::construct(&ctor, &Array::of2(&JsValue::from_str(locale), &opts))
-                .ok()?
-                .dyn_into()
-                .ok()
-        };
-        CountryNames(make())
+        CountryNames(construct("DisplayNames", locale, &[("type", "region")]))
     }
 
     /// The name of `iso`, e.g. "Belgique" for `BE` in French.
     pub fn name(&self, iso: &str) -> String {
         self.0
             .as_ref()
-            .and_then(|n| {
-                let of = Reflect::get(n, &"of".into())
-                    .ok()?
-                    .dyn_into::<js_sys::Function>()
-                    .ok()?;
-                of.call1(n, &JsValue::from_str(iso)).ok()?.as_string()
-            })
+            .and_then(|n| call(n, "of", &JsValue::from_str(iso))?.as_string())
             .unwrap_or_else(|| iso.to_owned())
     }
 }

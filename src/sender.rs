@@ -9,7 +9,7 @@
 //! on the browser's `online` event, on a timer set from the retry policy's delays, and one
 //! last time with `fetch(…, { keepalive: true })` when the page is hidden. Items older than
 //! the owner's `outboxTtl` are dropped with a `console.warn` naming their reference. What the
-//! worker delivers is followed like a foreground send ([`tracking::follow_delivered`]).
+//! worker delivers is followed like a foreground send ([`visitor::follow_delivered`]).
 //!
 //! Tabs: every send of an item happens under the Web Lock `allo-outbox:<id>` (one lock per
 //! item, so the visitor's own send never queues behind another tab's retries) and after
@@ -32,7 +32,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::transport::{self, Target, TransportError};
-use crate::{browser, storage, tracking};
+use crate::{browser, storage, visitor};
 
 /// What happened to a submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,9 +113,11 @@ fn claimant() -> String {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.tab.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
             w.tab = browser::random_bytes()[..6]
                 .iter()
-                .map(|b| format!("{b:02x}"))
+                .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+                .map(char::from)
                 .collect();
         }
         w.claims += 1;
@@ -199,7 +201,7 @@ fn listen() {
         let _ = window.add_event_listener_with_callback(event, f.as_ref().unchecked_ref());
     }
     WORKER.with(|w| w.borrow_mut().listeners = listeners);
-    crate::api::on_destroy(stop);
+    crate::js_api::on_destroy(stop);
 }
 
 /// `Allo.destroy()`: removes the page listeners and the timer and forgets the endpoints, so
@@ -371,7 +373,7 @@ async fn send_saved(route: &Route, id: &str) {
             storage::remove(&key);
             // Nobody is waiting on this send, so the status token is recorded here or lost.
             let sub = &item.submission;
-            tracking::follow_delivered(&item.endpoint, &sub.id, sub.kind, receipt.status_token);
+            visitor::follow_delivered(&item.endpoint, &sub.id, sub.kind, receipt.status_token);
         }
         Err(e) => {
             let (failure, retry_after) = e.retry_input();

@@ -1,5 +1,4 @@
-//! `use_callback_request`: the callback form's state, its honest promise, and its delivery.
-use std::cell::RefCell;
+//! `use_callback_request`: the callback form's state, its honest promise, and what it sends.
 use std::rc::Rc;
 
 use allo_core::callback::{Action, CallbackForm, WhenChoice};
@@ -7,17 +6,15 @@ use allo_core::form::Status;
 use allo_core::phone::default_country;
 use allo_core::promise::{promise, say, Promise, Request};
 use allo_core::slots::{slots, Slot, SlotOptions};
-use allo_core::submission::{self as sub, Kind, Submission, Visitor, SCHEMA};
+use allo_core::submission::{self as sub, Kind, Visitor};
 use allo_core::zone::Zone;
 use yew::prelude::*;
 
-use crate::clock::{self, Formatter, IanaZone, VisitorZone};
-use crate::context::AppContext;
-use crate::delivery::{deliver, Outcome};
-use crate::hooks::use_feedback::follow;
+use crate::context::{use_app_ctx, AppContext};
+use crate::hooks::use_send::{use_send, Finished, Sender, Who};
+use crate::intl::{self, Formatter, IanaZone, VisitorZone};
 use crate::state::CallbackState;
-use crate::tracking::Tracked;
-use crate::{browser, memory, storage};
+use crate::{browser, storage, visitor};
 
 const LAST_SENT_KEY: &str = "callback:last-sent";
 
@@ -72,8 +69,8 @@ pub struct CallbackView {
     pub promise: String,
     /// Formats slot labels.
     pub formatter: Rc<Formatter>,
-    /// The request to follow once sent, when the endpoint offers status.
-    pub tracked: UseStateHandle<Option<Tracked>>,
+    /// The form's sender (its `tracked` is the request to follow once sent).
+    pub sender: Sender,
 }
 
 /// The promise for `when` at `now`, and its sentence.
@@ -104,7 +101,7 @@ fn promise_for(
 /// The callback form's state, slots and promise; a valid submit becomes one delivery.
 #[hook]
 pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+    let ctx = use_app_ctx();
     let clock = use_memo((), {
         let ctx = ctx.clone();
         move |_| ShopClock::new(&ctx)
@@ -124,7 +121,7 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
                 ctx.config.callback.country.as_deref(),
                 &tags,
             ));
-            let remembered = memory::load();
+            let remembered = visitor::load();
             f.remember = remembered.is_some();
             let r = remembered.unwrap_or_default();
             f.name = ctx.config.prefill.name.clone().unwrap_or(r.name);
@@ -160,35 +157,34 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
                 &cb.hours,
                 &cb.closed,
                 clock.zone.as_ref(),
-                clock::now_ms(),
+                intl::now_ms(),
                 options,
             )
         }
     });
-    let pending_id = use_mut_ref(|| None::<String>);
-    let tracked = use_state(|| None::<Tracked>);
+    let sender = use_send();
     {
         let sending = form.status == Status::Sending;
-        let (form, ctx, clock, formatter, tracked) = (
+        let (form, ctx, clock, formatter, sender) = (
             form.clone(),
             ctx.clone(),
             clock.clone(),
             formatter.clone(),
-            tracked.clone(),
+            sender.clone(),
         );
         use_effect_with(sending, move |sending| {
             if *sending {
-                send(ctx, clock, formatter, form, pending_id, tracked);
+                send(&ctx, &clock, &formatter, &form, &sender);
             }
         });
     }
-    let (_, promise) = promise_for(&ctx, &clock, &formatter, form.when, clock::now_ms());
+    let (_, promise) = promise_for(&ctx, &clock, &formatter, form.when, intl::now_ms());
     CallbackView {
         form,
         slots,
         promise,
         formatter,
-        tracked,
+        sender,
     }
 }
 
@@ -198,91 +194,66 @@ pub fn last_sent_ms() -> Option<i64> {
 }
 
 fn send(
-    ctx: AppContext,
-    clock: Rc<ShopClock>,
-    fmt: Rc<Formatter>,
-    form: UseReducerHandle<CallbackState>,
-    pending_id: Rc<RefCell<Option<String>>>,
-    tracked: UseStateHandle<Option<Tracked>>,
+    ctx: &AppContext,
+    clock: &ShopClock,
+    fmt: &Formatter,
+    form: &UseReducerHandle<CallbackState>,
+    sender: &Sender,
 ) {
     let Some(e164) = form.e164() else { return };
-    let now = clock::now_ms();
-    let (p, text) = promise_for(&ctx, &clock, &fmt, form.when, now);
-    let id = pending_id
-        .borrow_mut()
-        .get_or_insert_with(|| allo_core::id::uuid_v4(browser::random_bytes()))
-        .clone();
+    let now = intl::now_ms();
+    let (p, text) = promise_for(ctx, clock, fmt, form.when, now);
     let cb = &ctx.config.callback;
     let when = match form.when {
         WhenChoice::Slot(Some((from, to))) => sub::When::Slot {
-            from: clock::iso(from),
-            to: clock::iso(to),
+            from: intl::iso(from),
+            to: intl::iso(to),
         },
         _ => sub::When::Asap {},
     };
-    let consent_text = ctx.strings.consent_text.to_string();
-    let meta = ctx.config.capture_metadata;
-    let submission = Submission {
-        schema: SCHEMA.to_owned(),
-        id: id.clone(),
-        kind: Kind::Callback,
-        created_at: clock::iso(now),
-        locale: ctx.locale.clone(),
-        page: meta.then(browser::page),
-        visitor: Visitor {
-            name: Some(form.name.trim().to_owned()),
-            email: (form.email_rule != allo_core::config::FieldRule::Hidden)
-                .then(|| form.email.trim().to_owned())
-                .filter(|e| !e.is_empty()),
-            phone: Some(form.phone.trim().to_owned()),
-        },
-        feedback: None,
-        callback: Some(sub::Callback {
-            phone_e164: e164.into_string(),
-            phone_raw: form.phone.trim().to_owned(),
-            country: form.country.clone(),
-            when,
-            timezone: clock.name.clone(),
-            reason: form.reason.trim().to_owned(),
-            urgent: form.urgent,
-            promise: sub::Promise {
-                text,
-                due_by: clock::iso(p.due_by_ms()),
-            },
-        }),
-        consent: form.consent_at.clone().map(|given_at| sub::Consent {
-            given_at,
-            text: consent_text,
-            version: cb.consent_version.clone(),
-        }),
-        client: meta.then(browser::client),
+    let email_shown = form.email_rule != allo_core::config::FieldRule::Hidden;
+    let mut submission = sender.submission(ctx, Kind::Callback, intl::iso(now));
+    submission.visitor = Visitor {
+        name: Some(form.name.trim().to_owned()),
+        email: email_shown
+            .then(|| form.email.trim().to_owned())
+            .filter(|e| !e.is_empty()),
+        phone: Some(form.phone.trim().to_owned()),
     };
-    let endpoint = ctx.config.endpoint.clone();
-    let (remember, name, phone) = (form.remember, form.name.clone(), form.phone.clone());
-    let email = form.email.clone();
-    let full_events = ctx.config.events == allo_core::config::EventDetail::Full;
-    wasm_bindgen_futures::spawn_local(async move {
-        let outcome = deliver(&endpoint, &submission).await;
-        crate::events::after_send(&submission, &outcome, full_events);
-        if let Outcome::Delivered(token) = &outcome {
-            follow(
-                &endpoint,
-                &id,
-                Kind::Callback,
-                token.clone(),
-                remember,
-                &tracked,
-            );
-        }
-        if matches!(outcome, Outcome::Delivered(_) | Outcome::Queued) {
-            pending_id.borrow_mut().take();
+    submission.callback = Some(sub::Callback {
+        phone_e164: e164.into_string(),
+        phone_raw: form.phone.trim().to_owned(),
+        country: form.country.clone(),
+        when,
+        timezone: clock.name.clone(),
+        reason: form.reason.trim().to_owned(),
+        urgent: form.urgent,
+        promise: sub::Promise {
+            text,
+            due_by: intl::iso(p.due_by_ms()),
+        },
+    });
+    submission.consent = form.consent_at.clone().map(|given_at| sub::Consent {
+        given_at,
+        text: ctx.strings.consent_text.to_owned(),
+        version: cb.consent_version.clone(),
+    });
+    let who = Who {
+        remember: form.remember,
+        name: form.name.clone(),
+        email: form.email.clone(),
+        phone: form.phone.clone(),
+    };
+    let dispatcher = form.dispatcher();
+    let done = Callback::from(move |f: Finished| {
+        if !matches!(f, Finished::Failed(_)) {
             storage::save(LAST_SENT_KEY, &now, storage::Kept::Cooldown);
-            memory::update(remember, &name, &email, &phone);
         }
-        form.dispatch(match outcome {
-            Outcome::Delivered(_) => Action::Sent(id),
-            Outcome::Queued => Action::Queued(id),
-            Outcome::Failed(f) => Action::Failed(f),
+        dispatcher.dispatch(match f {
+            Finished::Sent(id) => Action::Sent(id),
+            Finished::Queued(id) => Action::Queued(id),
+            Finished::Failed(f) => Action::Failed(f),
         });
     });
+    sender.send(ctx, submission, who, done);
 }

@@ -1,0 +1,120 @@
+//! `use_form_focus`: where focus goes and what the live region says across a form's submit
+//! attempts — the first field with a problem after each submit, the form's first control when
+//! the thank-you state gives way to a fresh form.
+use allo_core::form::fields;
+use allo_core::i18n::{problems_summary, Strings};
+use allo_core::validate::Problem;
+use yew::prelude::*;
+
+use crate::context::AppContext;
+
+/// Submits so far and what the live region said about the last one: the form's own record,
+/// so a repeated submit with the same problems is announced and focused again.
+#[derive(Clone, Default, PartialEq)]
+pub struct Attempts {
+    /// How many times the visitor pressed send.
+    pub count: u32,
+    /// "2 problems: …" for the last submit (empty when it found none).
+    pub summary: String,
+}
+
+impl Attempts {
+    /// The next attempt, finding `messages` (the localized problems, in field order).
+    pub fn next(&self, s: &Strings, messages: &[String]) -> Attempts {
+        Attempts {
+            count: self.count + 1,
+            summary: problems_summary(s, messages),
+        }
+    }
+
+    /// The summary to put in the live region while problems remain. Every other attempt ends
+    /// in a no-break space: the same words twice are a change, so they are spoken again.
+    pub fn spoken(&self, problems_left: bool) -> String {
+        match (problems_left && !self.summary.is_empty(), self.count % 2) {
+            (false, _) => String::new(),
+            (true, 0) => format!("{}\u{a0}", self.summary),
+            (true, _) => self.summary.clone(),
+        }
+    }
+}
+
+/// A form's ref and its attempts.
+pub struct FormFocus {
+    /// Goes on the `<form>`.
+    pub form_ref: NodeRef,
+    /// The submits so far.
+    pub attempts: UseStateHandle<Attempts>,
+}
+
+impl FormFocus {
+    /// Records a submit that finds `problems` (the reducer validates the same state, so these
+    /// are the problems it will show).
+    pub fn submitted(&self, ctx: &AppContext, problems: &[Problem]) {
+        let messages: Vec<String> = problems.iter().map(|p| ctx.problem_message(p)).collect();
+        self.attempts
+            .set(self.attempts.next(&ctx.strings, &messages));
+    }
+
+    /// What the live region says about the last submit while `problems_left`.
+    pub fn spoken(&self, problems_left: bool) -> String {
+        self.attempts.spoken(problems_left)
+    }
+}
+
+fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
+    let Some(form) = form_ref.cast::<web_sys::Element>() else {
+        return false;
+    };
+    selectors
+        .iter()
+        .filter_map(|sel| form.query_selector(sel).ok().flatten())
+        .filter_map(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        .next()
+        .is_some_and(|el| el.focus().is_ok())
+}
+
+/// The form's focus across attempts: after each submit that found problems, focus moves to
+/// `first_problem`'s field — keyed on the attempt, not on the field, since fixing a field must
+/// never pull focus away mid-typing. When `done` (the thank-you state) gives way to a fresh
+/// form ("Send another message"), focus goes to the form's first control: the button that had
+/// it is gone, and focus left on nothing would escape the dialog at the next Tab.
+#[hook]
+pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFocus {
+    let form_ref = use_node_ref();
+    let attempts = use_state(Attempts::default);
+    {
+        let form_ref = form_ref.clone();
+        use_effect_with(attempts.count, move |_| {
+            let selectors = match first_problem {
+                Some(fields::SCORE) => vec![
+                    "input[name='allo-score']:checked".to_owned(),
+                    "input[name='allo-score']".to_owned(),
+                ],
+                // The control marked invalid first (the phone number, not the country beside it).
+                Some(field) => vec![
+                    format!("[data-field='{field}'] [aria-invalid='true']"),
+                    format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
+                ],
+                None => return,
+            };
+            focus_in(&form_ref, &selectors);
+        });
+    }
+    let was = use_mut_ref(|| done);
+    {
+        let form_ref = form_ref.clone();
+        use_effect_with(done, move |done| {
+            if *was.borrow() && !*done {
+                focus_in(
+                    &form_ref,
+                    &[
+                        "input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"
+                            .to_owned(),
+                    ],
+                );
+            }
+            *was.borrow_mut() = *done;
+        });
+    }
+    FormFocus { form_ref, attempts }
+}
