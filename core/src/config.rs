@@ -198,6 +198,10 @@ pub struct Config {
     pub callback: CallbackConfig,
     /// What the `allo:submit` event carries (`events` setting).
     pub events: EventDetail,
+    /// Prompts (issue 21): when the widget asks by itself, and how rarely.
+    pub prompt: crate::prompt::Settings,
+    /// The owner's context sent with every submission (`context` setting, `Allo.setContext`).
+    pub context: crate::owner_context::Context,
     /// The CSP nonce for any `<style>` element Allo has to add (`nonce` setting, or the
     /// loader's own script tag's nonce).
     pub nonce: Option<String>,
@@ -367,7 +371,13 @@ impl Config {
                 detail,
             })
         };
-        let known = || crate::delivery::KEYS.iter().chain(KNOWN);
+        let known = || {
+            crate::delivery::KEYS
+                .iter()
+                .chain(KNOWN)
+                .chain(crate::prompt::KEYS)
+                .chain(&["context"])
+        };
         for key in map.keys() {
             if !known().any(|k| k == key) {
                 let list: Vec<&str> = known().copied().collect();
@@ -701,6 +711,9 @@ impl Config {
         let nonce = get("nonce");
 
         let delivery = crate::delivery::Settings::parse(map, &mut warn);
+        // Prompts and context (issue 21): parsed in their own modules.
+        let prompt = crate::prompt::Settings::parse(map, &mut warn);
+        let context = crate::owner_context::from_setting(map.get("context"), &mut warn);
         let locale = get("locale");
         let config = Config {
             callback,
@@ -725,6 +738,8 @@ impl Config {
             delivery,
             events,
             nonce,
+            prompt,
+            context,
         };
         Ok((config, warnings))
     }

@@ -533,6 +533,7 @@ mod tests {
             callback: None,
             consent: None,
             client: None,
+            context: Default::default(),
         }
     }
 

@@ -108,6 +108,18 @@ pub struct Submission {
         )
     )]
     pub client: Option<Client>,
+    /// The owner's context (`{ "orderId": "1042" }`, see [`crate::owner_context`]); left out
+    /// when empty. Optional, so `allo.submission/1` stays the version: a receiver that
+    /// ignores unknown members is unaffected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            deserialize_with = "crate::strict::object",
+            skip_serializing_if = "crate::owner_context::Context::is_empty"
+        )
+    )]
+    pub context: crate::owner_context::Context,
 }
 
 /// The page the visitor was on when sending.
@@ -601,6 +613,7 @@ impl ToJson for Submission {
             .opt("callback", &self.callback)
             .opt("consent", &self.consent)
             .opt("client", &self.client)
+            .opt("context", &(!self.context.is_empty()).then_some(&self.context))
             .build()
     }
 }
@@ -621,6 +634,7 @@ impl FromJson for Submission {
             callback: v.field("callback"),
             consent: v.field("consent"),
             client: v.field("client"),
+            context: v.field_or_default("context"),
         })
     }
 }
@@ -633,7 +647,12 @@ mod tests {
         let mut feedback = crate::validate::tests::feedback(4, "Fast \"delivery\" — merci ✓\n");
         feedback.feedback.as_mut().unwrap().category = Some("praise".into());
         feedback.visitor.name = Some("Ana".into());
+        feedback
+            .context
+            .0
+            .insert("orderId".into(), "1042".into());
         let mut callback = feedback.clone();
+        callback.context = Default::default();
         callback.kind = Kind::Callback;
         callback.feedback = None;
         callback.page = None;
