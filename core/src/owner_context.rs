@@ -89,6 +89,40 @@ fn check_entry(k: &str, v: &str) -> Result<(), ContextError> {
     }
 }
 
+/// Checked changes to a context, as `Allo.setContext` and `Allo.ask` give them: a key with
+/// its new text, or `None` to remove it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes(pub Vec<(String, Option<String>)>);
+
+impl Changes {
+    /// Checks a raw object: text (trimmed) or a finite number (written as text) sets a key;
+    /// `null` or an empty text removes it. The first problem refuses the whole call.
+    pub fn parse(v: &Value) -> Result<Changes, ContextError> {
+        let map: &Map = v.as_object().ok_or(ContextError::NotAnObject)?;
+        if map.len() > MAX_KEYS {
+            return Err(ContextError::TooManyKeys(map.len()));
+        }
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let text = match v {
+                Value::Null => None,
+                Value::String(s) => Some(s.trim().to_owned()),
+                Value::Number(n) if n.is_finite() => Some(crate::number::to_string(*n)),
+                _ => return Err(ContextError::NotText(k.clone())),
+            };
+            match text.filter(|t| !t.is_empty()) {
+                None if is_key(k) => out.push((k.clone(), None)),
+                None => return Err(ContextError::BadKey(k.clone())),
+                Some(t) => {
+                    check_entry(k, &t)?;
+                    out.push((k.clone(), Some(t)));
+                }
+            }
+        }
+        Ok(Changes(out))
+    }
+}
+
 impl Context {
     /// True when there is nothing to send (then `context` is left out of the submission).
     pub fn is_empty(&self) -> bool {
@@ -108,31 +142,20 @@ impl Context {
         out
     }
 
-    /// `changes` applied on top of this context, as `Allo.setContext` does: each key given
-    /// replaces this one's, a `null` or empty value removes it. The whole call is refused
-    /// (nothing changes) at the first problem.
+    /// `changes` (a raw object, as `Allo.setContext` takes it) applied on top of this context.
     pub fn merged(&self, changes: &Value) -> Result<Context, ContextError> {
-        let map: &Map = changes.as_object().ok_or(ContextError::NotAnObject)?;
+        self.apply(&Changes::parse(changes)?)
+    }
+
+    /// `changes` applied on top of this context: each key given replaces this one's, a
+    /// removal removes it; refused (nothing changes) when the result has too many keys.
+    pub fn apply(&self, changes: &Changes) -> Result<Context, ContextError> {
         let mut out = self.clone();
-        for (k, v) in map {
-            let text = match v {
-                Value::Null => None,
-                Value::String(s) => Some(s.trim().to_owned()),
-                Value::Number(n) if n.is_finite() => Some(crate::number::to_string(*n)),
-                _ => return Err(ContextError::NotText(k.clone())),
+        for (k, v) in &changes.0 {
+            match v {
+                Some(t) => out.0.insert(k.clone(), t.clone()),
+                None => out.0.remove(k),
             };
-            match text.filter(|t| !t.is_empty()) {
-                None => {
-                    if !is_key(k) {
-                        return Err(ContextError::BadKey(k.clone()));
-                    }
-                    out.0.remove(k);
-                }
-                Some(t) => {
-                    check_entry(k, &t)?;
-                    out.0.insert(k.clone(), t);
-                }
-            }
         }
         if out.0.len() > MAX_KEYS {
             return Err(ContextError::TooManyKeys(out.0.len()));
@@ -182,7 +205,10 @@ pub fn from_setting(v: Option<&Value>, warn: &mut impl FnMut(&str, String)) -> C
                 &parsed
             }
             Err(_) => {
-                warn("context", format!("{}; no context is sent", ContextError::NotAnObject));
+                warn(
+                    "context",
+                    format!("{}; no context is sent", ContextError::NotAnObject),
+                );
                 return Context::default();
             }
         },
@@ -214,27 +240,52 @@ mod tests {
         let cases: Vec<(Value, Result<Context, ContextError>)> = vec![
             (
                 json!({ "plan": "team", "cart.total": 99.5 }),
-                Ok(ctx(&[("cart.total", "99.5"), ("orderId", "1042"), ("plan", "team")])),
+                Ok(ctx(&[
+                    ("cart.total", "99.5"),
+                    ("orderId", "1042"),
+                    ("plan", "team"),
+                ])),
             ),
             (json!({ "plan": null, "orderId": " " }), Ok(ctx(&[]))),
-            (json!({ "orderId": 1042 }), Ok(ctx(&[("orderId", "1042"), ("plan", "pro")]))),
+            (
+                json!({ "orderId": 1042 }),
+                Ok(ctx(&[("orderId", "1042"), ("plan", "pro")])),
+            ),
             (json!("orderId"), Err(ContextError::NotAnObject)),
             (json!([1]), Err(ContextError::NotAnObject)),
-            (json!({ "order id": "1" }), Err(ContextError::BadKey("order id".into()))),
-            (json!({ "1st": "1" }), Err(ContextError::BadKey("1st".into()))),
-            (json!({ "ünï": null }), Err(ContextError::BadKey("ünï".into()))),
+            (
+                json!({ "order id": "1" }),
+                Err(ContextError::BadKey("order id".into())),
+            ),
+            (
+                json!({ "1st": "1" }),
+                Err(ContextError::BadKey("1st".into())),
+            ),
+            (
+                json!({ "ünï": null }),
+                Err(ContextError::BadKey("ünï".into())),
+            ),
             (json!({ "a": true }), Err(ContextError::NotText("a".into()))),
-            (json!({ "a": { "b": "c" } }), Err(ContextError::NotText("a".into()))),
-            (json!({ "a": "x\ny" }), Err(ContextError::Control("a".into()))),
+            (
+                json!({ "a": { "b": "c" } }),
+                Err(ContextError::NotText("a".into())),
+            ),
+            (
+                json!({ "a": "x\ny" }),
+                Err(ContextError::Control("a".into())),
+            ),
             (
                 json!({ "a": "é".repeat(VALUE_MAX + 1) }),
                 Err(ContextError::TooLong("a".into())),
             ),
-            (json!({ "a": "é".repeat(VALUE_MAX) }), Ok({
-                let mut c = base.clone();
-                c.0.insert("a".into(), "é".repeat(VALUE_MAX));
-                c
-            })),
+            (
+                json!({ "a": "é".repeat(VALUE_MAX) }),
+                Ok({
+                    let mut c = base.clone();
+                    c.0.insert("a".into(), "é".repeat(VALUE_MAX));
+                    c
+                }),
+            ),
             (
                 json!({ ("k".repeat(KEY_MAX)): "v" }),
                 Ok({
@@ -270,7 +321,11 @@ mod tests {
                 ContextError::Control("line".into())
             ]
         );
-        c = Context((0..=MAX_KEYS).map(|i| (format!("k{i}"), "v".into())).collect());
+        c = Context(
+            (0..=MAX_KEYS)
+                .map(|i| (format!("k{i}"), "v".into()))
+                .collect(),
+        );
         assert_eq!(c.problems(), [ContextError::TooManyKeys(MAX_KEYS + 1)]);
         assert_eq!(
             ContextError::BadKey("bad key".into()).to_string(),

@@ -116,7 +116,13 @@ impl Settings {
             match v.parse::<u32>() {
                 Ok(n) if n <= max => Some(n),
                 _ => {
-                    warn(k, format!("{} is not a whole number from 0 to {max}; ignored", crate::quoted::q(&v)));
+                    warn(
+                        k,
+                        format!(
+                            "{} is not a whole number from 0 to {max}; ignored",
+                            crate::quoted::q(&v)
+                        ),
+                    );
                     None
                 }
             }
@@ -128,7 +134,10 @@ impl Settings {
         }
         s.question = get("promptQuestion").map(|q| {
             if q.chars().count() > QUESTION_MAX {
-                warn("promptQuestion", format!("longer than {QUESTION_MAX} characters; cut"));
+                warn(
+                    "promptQuestion",
+                    format!("longer than {QUESTION_MAX} characters; cut"),
+                );
             }
             q.chars().take(QUESTION_MAX).collect()
         });
@@ -136,14 +145,23 @@ impl Settings {
             match PathPattern::parse(p) {
                 Some(pattern) => s.paths.push(pattern),
                 None if p.trim().is_empty() => {}
-                None => warn("promptPath", format!("{} is not a path starting with \"/\" (use * for any characters); ignored", crate::quoted::q(p.trim()))),
+                None => warn(
+                    "promptPath",
+                    format!(
+                        "{} is not a path starting with \"/\" (use * for any characters); ignored",
+                        crate::quoted::q(p.trim())
+                    ),
+                ),
             }
         }
         s.on_exit = match get("promptOnExit").as_deref() {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => {
-                warn("promptOnExit", format!("{} is not true or false; ignored", crate::quoted::q(other)));
+                warn(
+                    "promptOnExit",
+                    format!("{} is not true or false; ignored", crate::quoted::q(other)),
+                );
                 false
             }
         };
@@ -162,6 +180,19 @@ impl Settings {
             || self.after_views.is_some()
             || self.on_exit
     }
+}
+
+/// A checked `Allo.ask(kind, { question, context, force })`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ask {
+    /// The form the prompt leads to (feedback: the rating inline).
+    pub kind: crate::submission::Kind,
+    /// The question; `None`: the `promptQuestion` setting, else the form's own.
+    pub question: Option<String>,
+    /// Context added when the visitor answers.
+    pub context: crate::owner_context::Changes,
+    /// Skip the frequency caps (the owner knows better, e.g. right after a purchase).
+    pub force: bool,
 }
 
 /// What the page says about this visit.
@@ -303,7 +334,12 @@ pub enum Blocked {
 }
 
 /// The frequency caps (see the module's documentation), at `now_ms`.
-pub fn caps(cap_days: u32, history: &History, session: &Session, now_ms: f64) -> Result<(), Blocked> {
+pub fn caps(
+    cap_days: u32,
+    history: &History,
+    session: &Session,
+    now_ms: f64,
+) -> Result<(), Blocked> {
     if session.prompted {
         return Err(Blocked::ThisSession);
     }
@@ -377,7 +413,10 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(s.question.as_deref(), Some("How was your order?"));
         assert_eq!(s.paths.len(), 2);
-        assert_eq!((s.after_seconds, s.after_views, s.on_exit, s.cap_days), (Some(5), Some(2), true, 14));
+        assert_eq!(
+            (s.after_seconds, s.after_views, s.on_exit, s.cap_days),
+            (Some(5), Some(2), true, 14)
+        );
         let (s, w) = parse(json!({
             "promptPath": "order, /ok*",
             "promptAfterSeconds": "-1",
@@ -387,7 +426,10 @@ mod tests {
         }));
         assert_eq!(w.len(), 5, "{w:?}");
         assert_eq!(s.paths, [PathPattern("/ok*".into())]);
-        assert_eq!((s.after_seconds, s.cap_days, s.on_exit), (None, DEFAULT_CAP_DAYS, false));
+        assert_eq!(
+            (s.after_seconds, s.cap_days, s.on_exit),
+            (None, DEFAULT_CAP_DAYS, false)
+        );
         assert_eq!(s.question.unwrap().chars().count(), QUESTION_MAX);
         // `data-prompt-on-exit` without a value.
         assert!(parse(json!({ "promptOnExit": "" })).0.on_exit);
@@ -404,47 +446,113 @@ mod tests {
             paths: vec![PathPattern::parse("/order/thanks*").unwrap()],
             ..Settings::default()
         };
-        let now = Some(Plan { delay_ms: Some(0), on_exit: false });
-        let exit = Some(Plan { delay_ms: None, on_exit: true });
+        let now = Some(Plan {
+            delay_ms: Some(0),
+            on_exit: false,
+        });
+        let exit = Some(Plan {
+            delay_ms: None,
+            on_exit: true,
+        });
         let cases: Vec<(&str, Settings, Visit, Option<Plan>)> = vec![
-            ("nothing set", Settings::default(), visit("/", 3, false), None),
-            ("path matches", thanks.clone(), visit("/order/thanks", 2, false), now),
-            ("path differs", thanks.clone(), visit("/cart", 2, false), None),
+            (
+                "nothing set",
+                Settings::default(),
+                visit("/", 3, false),
+                None,
+            ),
+            (
+                "path matches",
+                thanks.clone(),
+                visit("/order/thanks", 2, false),
+                now,
+            ),
+            (
+                "path differs",
+                thanks.clone(),
+                visit("/cart", 2, false),
+                None,
+            ),
             (
                 "seconds",
-                Settings { after_seconds: Some(30), ..Settings::default() },
+                Settings {
+                    after_seconds: Some(30),
+                    ..Settings::default()
+                },
                 visit("/", 2, false),
-                Some(Plan { delay_ms: Some(30_000), on_exit: false }),
+                Some(Plan {
+                    delay_ms: Some(30_000),
+                    on_exit: false,
+                }),
             ),
             (
                 "too few views",
-                Settings { after_views: Some(3), ..Settings::default() },
+                Settings {
+                    after_views: Some(3),
+                    ..Settings::default()
+                },
                 visit("/", 2, false),
                 None,
             ),
             (
                 "enough views",
-                Settings { after_views: Some(3), ..Settings::default() },
+                Settings {
+                    after_views: Some(3),
+                    ..Settings::default()
+                },
                 visit("/", 3, false),
                 now,
             ),
-            ("exit, desktop", Settings { on_exit: true, ..Settings::default() }, visit("/", 2, false), exit),
-            ("exit, touch", Settings { on_exit: true, ..Settings::default() }, visit("/", 2, true), None),
+            (
+                "exit, desktop",
+                Settings {
+                    on_exit: true,
+                    ..Settings::default()
+                },
+                visit("/", 2, false),
+                exit,
+            ),
+            (
+                "exit, touch",
+                Settings {
+                    on_exit: true,
+                    ..Settings::default()
+                },
+                visit("/", 2, true),
+                None,
+            ),
             (
                 "exit or seconds, touch",
-                Settings { on_exit: true, after_seconds: Some(10), ..Settings::default() },
+                Settings {
+                    on_exit: true,
+                    after_seconds: Some(10),
+                    ..Settings::default()
+                },
                 visit("/", 2, true),
-                Some(Plan { delay_ms: Some(10_000), on_exit: false }),
+                Some(Plan {
+                    delay_ms: Some(10_000),
+                    on_exit: false,
+                }),
             ),
             (
                 "exit or seconds, desktop",
-                Settings { on_exit: true, after_seconds: Some(10), ..Settings::default() },
+                Settings {
+                    on_exit: true,
+                    after_seconds: Some(10),
+                    ..Settings::default()
+                },
                 visit("/", 2, false),
-                Some(Plan { delay_ms: Some(10_000), on_exit: true }),
+                Some(Plan {
+                    delay_ms: Some(10_000),
+                    on_exit: true,
+                }),
             ),
             (
                 "question alone: this page",
-                Settings { question: Some("How was your order?".into()), ..Settings::default() },
+                Settings {
+                    question: Some("How was your order?".into()),
+                    ..Settings::default()
+                },
                 visit("/anything", 2, true),
                 now,
             ),
@@ -459,33 +567,101 @@ mod tests {
     #[test]
     fn cap_rules() {
         let day = DAY_MS;
-        let at = |days_ago: f64, why: Why| History { last: Some((NOW - days_ago * day, why)) };
+        let at = |days_ago: f64, why: Why| History {
+            last: Some((NOW - days_ago * day, why)),
+        };
         let s = |views: u32, prompted: bool| Session { views, prompted };
         let quiet = |why| Err(Blocked::Quiet { days: 30, why });
         let cases: Vec<(&str, u32, History, Session, Result<(), Blocked>)> = vec![
-            ("second view, never asked", 30, History::default(), s(2, false), Ok(())),
-            ("first view of the visit", 30, History::default(), s(1, false), Err(Blocked::FirstView)),
-            ("already shown this session", 30, History::default(), s(5, true), Err(Blocked::ThisSession)),
-            ("answered yesterday", 30, at(1.0, Why::Answered), s(2, false), quiet(Why::Answered)),
-            ("dismissed 29.9 days ago", 30, at(29.9, Why::Dismissed), s(2, false), quiet(Why::Dismissed)),
-            ("sent 10 days ago", 30, at(10.0, Why::Sent), s(2, false), quiet(Why::Sent)),
-            ("answered 30 days ago", 30, at(30.0, Why::Answered), s(2, false), Ok(())),
-            ("owner cap of 7 days", 7, at(8.0, Why::Dismissed), s(2, false), Ok(())),
-            ("cap 0: only the session caps", 0, at(0.0, Why::Dismissed), s(2, false), Ok(())),
-            ("clock set back", 30, at(-3.0, Why::Sent), s(2, false), quiet(Why::Sent)),
+            (
+                "second view, never asked",
+                30,
+                History::default(),
+                s(2, false),
+                Ok(()),
+            ),
+            (
+                "first view of the visit",
+                30,
+                History::default(),
+                s(1, false),
+                Err(Blocked::FirstView),
+            ),
+            (
+                "already shown this session",
+                30,
+                History::default(),
+                s(5, true),
+                Err(Blocked::ThisSession),
+            ),
+            (
+                "answered yesterday",
+                30,
+                at(1.0, Why::Answered),
+                s(2, false),
+                quiet(Why::Answered),
+            ),
+            (
+                "dismissed 29.9 days ago",
+                30,
+                at(29.9, Why::Dismissed),
+                s(2, false),
+                quiet(Why::Dismissed),
+            ),
+            (
+                "sent 10 days ago",
+                30,
+                at(10.0, Why::Sent),
+                s(2, false),
+                quiet(Why::Sent),
+            ),
+            (
+                "answered 30 days ago",
+                30,
+                at(30.0, Why::Answered),
+                s(2, false),
+                Ok(()),
+            ),
+            (
+                "owner cap of 7 days",
+                7,
+                at(8.0, Why::Dismissed),
+                s(2, false),
+                Ok(()),
+            ),
+            (
+                "cap 0: only the session caps",
+                0,
+                at(0.0, Why::Dismissed),
+                s(2, false),
+                Ok(()),
+            ),
+            (
+                "clock set back",
+                30,
+                at(-3.0, Why::Sent),
+                s(2, false),
+                quiet(Why::Sent),
+            ),
         ];
         for (name, days, h, sess, want) in cases {
             assert_eq!(caps(days, &h, &sess, NOW), want, "{name}");
         }
         assert_eq!(
-            Blocked::Quiet { days: 30, why: Why::Dismissed }.to_string(),
+            Blocked::Quiet {
+                days: 30,
+                why: Why::Dismissed
+            }
+            .to_string(),
             "the visitor dismissed a prompt 30 days ago or less"
         );
     }
 
     #[test]
     fn history_round_trips_and_views() {
-        let h = History { last: Some((NOW, Why::Dismissed)) };
+        let h = History {
+            last: Some((NOW, Why::Dismissed)),
+        };
         assert_eq!(History::from_json(&h.to_json()), Some(h));
         assert_eq!(History::from_json(&json!({})), None);
         assert!(is_exit(0.0, true) && is_exit(-4.0, true));

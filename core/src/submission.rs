@@ -613,7 +613,10 @@ impl ToJson for Submission {
             .opt("callback", &self.callback)
             .opt("consent", &self.consent)
             .opt("client", &self.client)
-            .opt("context", &(!self.context.is_empty()).then_some(&self.context))
+            .opt(
+                "context",
+                &(!self.context.is_empty()).then_some(&self.context),
+            )
             .build()
     }
 }
@@ -647,10 +650,7 @@ mod tests {
         let mut feedback = crate::validate::tests::feedback(4, "Fast \"delivery\" — merci ✓\n");
         feedback.feedback.as_mut().unwrap().category = Some("praise".into());
         feedback.visitor.name = Some("Ana".into());
-        feedback
-            .context
-            .0
-            .insert("orderId".into(), "1042".into());
+        feedback.context.0.insert("orderId".into(), "1042".into());
         let mut callback = feedback.clone();
         callback.context = Default::default();
         callback.kind = Kind::Callback;

@@ -134,7 +134,11 @@ fn check(root: &Value, node: &Value, doc: &Value, path: &mut Vec<String>, seen: 
     if at == "context" {
         // The one map of the contract (the owner's keys): any key parses; the limits are the
         // validation's (`owner_context`), judged against the schema with generated values.
-        assert_eq!(node["additionalProperties"]["type"], json!("string"), "{at}");
+        assert_eq!(
+            node["additionalProperties"]["type"],
+            json!("string"),
+            "{at}"
+        );
         assert!(node["propertyNames"]["pattern"].is_string(), "{at}");
         seen.entry(at).or_default();
         return;
@@ -499,13 +503,30 @@ fn schema_and_validator_agree_on_generated_values() {
             }
         }
         // The context's keys and size (owner_context's limits).
-        let keys = ["a", "A.b-c_9", "9a", "_a", "a b", "é", "a\n", "", &"k".repeat(40), &"k".repeat(41)];
+        let keys = [
+            "a",
+            "A.b-c_9",
+            "9a",
+            "_a",
+            "a b",
+            "é",
+            "a\n",
+            "",
+            &"k".repeat(40),
+            &"k".repeat(41),
+        ];
         for key in keys {
-            judge(&with(base, &format!("/context/{key}"), json!("v")), "/context key");
+            judge(
+                &with(base, &format!("/context/{key}"), json!("v")),
+                "/context key",
+            );
         }
         for n in [19, 20, 21] {
             let many: Map<String, Value> = (0..n).map(|i| (format!("k{i}"), json!("v"))).collect();
-            judge(&with(base, "/context", Value::Object(many)), "/context size");
+            judge(
+                &with(base, "/context", Value::Object(many)),
+                "/context size",
+            );
         }
         if base.pointer("/visitor/email").is_some() {
             for e in emails() {

@@ -256,6 +256,7 @@ fn send(
             version: cb.consent_version.clone(),
         }),
         client: meta.then(browser::client),
+        context: ctx.config.context.clone(),
     };
     let endpoint = ctx.config.endpoint.clone();
     let (remember, name, phone) = (form.remember, form.name.clone(), form.phone.clone());

@@ -170,6 +170,7 @@ fn send(
         callback: None,
         consent: None,
         client: meta.then(browser::client),
+        context: ctx.config.context.clone(),
     };
     let endpoint = ctx.config.endpoint.clone();
     let (remember, name, email) = (state.remember, state.name.clone(), state.email.clone());
