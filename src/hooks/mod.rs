@@ -2,3 +2,4 @@
 pub mod use_callback;
 pub mod use_feedback;
 pub mod use_keyboard_inset;
+pub mod use_prompt;

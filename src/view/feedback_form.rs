@@ -27,6 +27,9 @@ pub struct FeedbackFormProps {
     /// no callbacks.
     #[prop_or_default]
     pub onswitch: Option<Callback<String>>,
+    /// The score chosen in the prompt card, set when it changes (issue 21).
+    #[prop_or_default]
+    pub score: Option<u8>,
 }
 
 /// Submits so far and what the live region said about the last one: the form's own record,
@@ -115,6 +118,14 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
     let s = &ctx.strings;
     let (form, tracked) = use_feedback();
+    {
+        let form = form.clone();
+        use_effect_with(props.score, move |score| {
+            if let Some(score) = score {
+                form.dispatch(Action::Score(*score));
+            }
+        });
+    }
     let form_ref = use_node_ref();
     let attempts = use_state(Attempts::default);
     use_focus_first_problem(

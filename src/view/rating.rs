@@ -22,8 +22,8 @@ pub struct RatingProps {
     pub readonly: bool,
 }
 
-/// The question, and each option's accessible name, for a metric.
-fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, String)) {
+/// The question, and each option's accessible name, for a metric (the prompt card uses it too).
+pub(crate) fn scale(metric: Metric, s: &Strings) -> (String, Vec<(u8, String)>, (String, String)) {
     match metric {
         Metric::Csat => {
             let names = [&s.csat_1, &s.csat_2, &s.csat_3, &s.csat_4, &s.csat_5];
