@@ -114,6 +114,8 @@ pub struct Record {
     pub answered_at: Option<String>,
     /// When the visitor asked for no more emails about this request.
     pub unsubscribed_at: Option<String>,
+    /// The owner's context (`{"orderId": "1042"}`, see [`crate::context`]).
+    pub context: allo_core::owner_context::Context,
     /// The request body exactly as received.
     #[serde(skip)]
     pub body: String,
@@ -189,6 +191,7 @@ impl Record {
             other_channel: false,
             answered_at: None,
             unsubscribed_at: None,
+            context: sub.context.clone(),
             body,
         }
     }
@@ -315,6 +318,8 @@ pub struct Filter {
     pub offset: Option<u64>,
     /// Only those taken by one account, or by nobody.
     pub assigned: Assigned,
+    /// Only those whose context holds this entry.
+    pub context: Option<crate::context::EntryFilter>,
 }
 
 /// A status change to record.
@@ -745,7 +750,7 @@ pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, recei
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
     consent_version, body, visitor_message, rescheduled_due_by, status_updated_at, retry_at, \
     attempts_failed, first_attempt_at, promise_kept, last_attempt_at, last_outcome, other_channel, \
-    answered_at, unsubscribed_at";
+    answered_at, unsubscribed_at, context";
 
 /// The columns a new submission is inserted with (both backends), in the order of the values
 /// each backend's insert binds.
@@ -754,11 +759,11 @@ const INSERT_COLUMNS: &str = "id, reference, kind, status, created_at, received_
     feedback_score, feedback_category, feedback_message, callback_phone_e164, callback_country, \
     callback_when_mode, callback_slot_from, callback_slot_to, callback_timezone, callback_reason, \
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
-    consent_version, body, search_text";
+    consent_version, body, search_text, context";
 
 /// The `INSERT` of a record, with placeholders written by `ph(n)` (1-based), both backends.
 pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
-    let values: Vec<String> = (1..=31).map(&ph).collect();
+    let values: Vec<String> = (1..=32).map(&ph).collect();
     format!(
         "INSERT INTO submissions ({INSERT_COLUMNS}) VALUES ({}) ON CONFLICT (id) DO NOTHING",
         values.join(", ")
@@ -824,6 +829,9 @@ fn where_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<Stri
             "search_text LIKE ? ESCAPE '\\'",
             crate::search::like_pattern(term),
         );
+    }
+    if let Some(entry) = &filter.context {
+        bind("context LIKE ? ESCAPE '\\'", entry.like_pattern());
     }
     if let Some(now) = &filter.overdue_at {
         values.push(now.clone());

@@ -572,7 +572,8 @@ mod tests {
         };
         let s = |views: u32, prompted: bool| Session { views, prompted };
         let quiet = |why| Err(Blocked::Quiet { days: 30, why });
-        let cases: Vec<(&str, u32, History, Session, Result<(), Blocked>)> = vec![
+        type Case = (&'static str, u32, History, Session, Result<(), Blocked>);
+        let cases: Vec<Case> = vec![
             (
                 "second view, never asked",
                 30,

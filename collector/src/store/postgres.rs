@@ -193,6 +193,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX replies_submission ON replies (submission_id, id);",
     // 7: Insights reads by received time.
     "CREATE INDEX submissions_received ON submissions (received_at);",
+    // 8: the owner's context of each submission (compact JSON, see crate::context).
+    "ALTER TABLE submissions ADD COLUMN context TEXT;",
 ];
 
 /// The schema version this build creates and understands.
@@ -405,6 +407,7 @@ fn record_from_row(row: &Row) -> Result<Record, StoreError> {
         other_channel: row.try_get(39)?,
         answered_at: row.try_get(40)?,
         unsubscribed_at: row.try_get(41)?,
+        context: crate::context::from_column(row.try_get(42)?),
     })
 }
 
@@ -466,7 +469,8 @@ impl Store for PgStore {
         let status = r.status.as_str();
         let score = r.feedback_score.map(i32::from);
         let search_text = crate::search::index_text(&r);
-        let params: [&(dyn ToSql + Sync); 31] = [
+        let context = crate::context::column(&r.context);
+        let params: [&(dyn ToSql + Sync); 32] = [
             &r.id,
             &r.reference,
             &r.kind,
@@ -498,6 +502,7 @@ impl Store for PgStore {
             &r.consent_version,
             &r.body,
             &search_text,
+            &context,
         ];
         let stmt = tx.prepare_cached(&insert_sql(placeholder)).await?;
         let changed = tx.execute(&stmt, &params).await?;

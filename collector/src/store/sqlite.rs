@@ -176,6 +176,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX replies_submission ON replies (submission_id, id);",
     // 7: Insights reads by received time.
     "CREATE INDEX submissions_received ON submissions (received_at);",
+    // 8: the owner's context of each submission (compact JSON, see crate::context).
+    "ALTER TABLE submissions ADD COLUMN context TEXT;",
 ];
 
 /// The schema version this build creates and understands.
@@ -357,6 +359,7 @@ fn record_from_row(row: &Row<'_>) -> rusqlite::Result<Record> {
         other_channel: row.get(39)?,
         answered_at: row.get(40)?,
         unsubscribed_at: row.get(41)?,
+        context: crate::context::from_column(row.get(42)?),
     })
 }
 
@@ -432,6 +435,7 @@ fn insert_tx(
             r.consent_version,
             r.body,
             crate::search::index_text(r),
+            crate::context::column(&r.context),
         ])?;
     for m in outbox {
         tx.prepare_cached(
