@@ -107,7 +107,8 @@ mod tests {
             );
         }
         let f = EntryFilter::parse("ref=50%_off\\\"x").unwrap();
-        assert_eq!(f.like_pattern(), r#"%"ref":"50\%\_off\\\\\"x"%"#);
+        // The value `50%_off\"x` is JSON `"50%_off\\\"x"`; each `\`, `%` and `_` escaped for LIKE.
+        assert_eq!(f.like_pattern(), r#"%"ref":"50\%\_off\\\\\\"x"%"#);
     }
 
     #[test]
