@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// The stylesheets in cascade order.
-const FILES: [&str; 5] = ["base", "launcher", "panel", "form", "rating"];
+const FILES: [&str; 6] = ["base", "launcher", "panel", "form", "rating", "prompt"];
 
 fn main() {
     let mut css = String::new();

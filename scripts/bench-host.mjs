@@ -20,6 +20,10 @@
 //     with Allo's files served gzip -9 as a CDN would (the other variants use the plain,
 //     uncompressed static server): what the widget's weight costs a visitor on a slow phone
 //     connection between the click and a usable panel.
+//   - a prompt page (issue 21): the demo page with `data-prompt-question` (the owner's one
+//     attribute), reached as a visit's second page view; from navigation until the prompt card
+//     is on screen: long tasks, the longest, CLS (the card overlays: it must shift nothing), and
+//     the time from navigation to the card. `--prompt-only` runs just this one (no Lighthouse).
 // Then Lighthouse's performance category (mobile, simulated throttling) on both pages.
 // Needs a release build in dist/ (./scripts/build.sh; ALLO_DIST=DIR for another build) and
 // e2e/node_modules (npm ci in e2e/).
@@ -42,7 +46,8 @@ const arg = (name, fallback) => {
   return i < 0 ? fallback : process.argv[i + 1];
 };
 const RUNS = Number(arg('--runs', 3));
-const LIGHTHOUSE = !process.argv.includes('--no-lighthouse');
+const PROMPT_ONLY = process.argv.includes('--prompt-only');
+const LIGHTHOUSE = !process.argv.includes('--no-lighthouse') && !PROMPT_ONLY;
 const JSON_OUT = arg('--json', null);
 const CHROME = process.env.CHROME_PATH || process.env.CHROMIUM || '/usr/bin/chromium';
 const QUIET_MS = 6000;
@@ -66,6 +71,7 @@ for (const file of ['allo.js', 'allo-widget.js', 'allo-widget_bg.wasm']) {
     res.end(bytes);
   });
 }
+const promptPage = shop.page('/order/thanks.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn/allo/allo.js" data-prompt-question="How was your order?"')));
 const slowPage = shop.page('/with-gz.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn-gz/allo/allo.js"')));
 // Chrome DevTools' "Slow 4G" preset (front_end/core/sdk/NetworkManager.ts): 150 ms × 3.75,
 // 1.6 Mbit/s × 0.9 down, 750 kbit/s × 0.9 up.
@@ -160,6 +166,33 @@ async function load(url, { save = false, click = false, hover = false, network =
   return result;
 }
 
+/** The prompt page as a visit's second page view: long tasks and layout shift from navigation
+ * until the card is on screen (then one more frame), and the time it took. */
+async function loadPrompt() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(pages.without, { waitUntil: 'load' });
+  await page.addInitScript(instrument);
+  await page.goto(promptPage, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.querySelector('allo-widget')?.shadowRoot.querySelector('.allo-prompt'), null, { timeout: 30000, polling: 20 });
+  const perf = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve({
+    ...window.__bench,
+    shownAt: performance.now(),
+  })))));
+  await context.close();
+  return {
+    atLoad: { transfer: 0, gzip: 0 },
+    quiet: { transfer: 0, gzip: 0 },
+    files: [],
+    longTasks: perf.long.length,
+    longestTask: Math.max(0, ...perf.long),
+    tbt: perf.long.reduce((a, d) => a + Math.max(0, d - 50), 0),
+    cls: perf.shift,
+    clickToPanel: perf.shownAt,
+    longestAfterClick: 0,
+  };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 
@@ -188,11 +221,17 @@ async function series(name, fn) {
 // outside the HTTP cache) that belong to neither variant.
 await load(pages.without);
 const results = [];
-results.push(await series('without Allo', () => load(pages.without)));
-results.push(await series('with Allo, started by hover first', () => load(pages.with, { click: true, hover: true })));
-results.push(await series('with Allo, compiled when idle', () => load(pages.with, { click: true })));
-results.push(await series('with Allo, Save-Data (cold click)', () => load(pages.with, { save: true, click: true })));
-results.push(await series('cold click, Slow 4G, gzip served', () => load(slowPage, { save: true, click: true, network: SLOW_4G })));
+// The "click→panel" column of this row is navigation → prompt card on screen.
+const promptRow = () => series('prompt page, 2nd view (→ card)', loadPrompt);
+if (PROMPT_ONLY) results.push(await promptRow());
+else results.push(await series('without Allo', () => load(pages.without)));
+if (!PROMPT_ONLY) {
+  results.push(await series('with Allo, started by hover first', () => load(pages.with, { click: true, hover: true })));
+  results.push(await series('with Allo, compiled when idle', () => load(pages.with, { click: true })));
+  results.push(await series('with Allo, Save-Data (cold click)', () => load(pages.with, { save: true, click: true })));
+  results.push(await series('cold click, Slow 4G, gzip served', () => load(slowPage, { save: true, click: true, network: SLOW_4G })));
+  results.push(await promptRow());
+}
 
 console.log(`\nHost-page impact, demo page, median of ${RUNS} cold loads (Chromium ${browser.version()}, uncompressed static server; "gzip" = the same bytes at gzip -9)`);
 console.log('variant                               at load (raw / gzip)    when quiet (raw / gzip)  long tasks  longest  TBT     CLS    click→panel (runs)        longest task after click');

@@ -41,6 +41,7 @@ fn submission(id: &str, message: &str) -> Submission {
         callback: None,
         consent: None,
         client: None,
+        context: Default::default(),
     }
 }
 

@@ -95,7 +95,7 @@ pub fn insights_csv(ins: &Insights) -> Vec<u8> {
 }
 
 /// The CSV header, one name per column, in [`csv_row`] order.
-pub const CSV_COLUMNS: [&str; 35] = [
+pub const CSV_COLUMNS: [&str; 36] = [
     "id",
     "reference",
     "kind",
@@ -131,6 +131,8 @@ pub const CSV_COLUMNS: [&str; 35] = [
     "promise_kept",
     "attempts_failed",
     "last_outcome",
+    // The owner's context as compact JSON (`{"orderId":"1042"}`), empty without one.
+    "context",
 ];
 
 /// One CSV cell's text before quoting: without NUL bytes, and defused when a spreadsheet
@@ -149,7 +151,7 @@ fn opt(v: &Option<String>) -> &str {
 }
 
 /// The record's cells in [`CSV_COLUMNS`] order, raw (not yet defused or quoted).
-pub fn csv_row(r: &Record) -> [String; 35] {
+pub fn csv_row(r: &Record) -> [String; 36] {
     [
         r.id.clone(),
         r.reference.clone(),
@@ -186,6 +188,7 @@ pub fn csv_row(r: &Record) -> [String; 35] {
         r.promise_kept.map(|k| k.to_string()).unwrap_or_default(),
         r.attempts_failed.to_string(),
         opt(&r.last_outcome).to_owned(),
+        crate::context::column(&r.context).unwrap_or_default(),
     ]
 }
 

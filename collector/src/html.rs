@@ -327,6 +327,8 @@ pub struct Shown {
     pub page: u32,
     /// `mine`, `none` or empty (see [`crate::store::Assigned`]).
     pub assigned: String,
+    /// One context entry, `key=value`, or empty (see [`crate::context`]).
+    pub context: String,
 }
 
 impl Shown {
@@ -334,8 +336,10 @@ impl Shown {
     /// are URL-safe, the search words are percent-encoded.
     pub fn query(&self) -> String {
         let q = url_encode(&self.q);
+        let context = url_encode(&self.context);
         let pairs = [
             ("q", &q),
+            ("context", &context),
             ("view", &self.view),
             ("kind", &self.kind),
             ("status", &self.status),
@@ -602,6 +606,13 @@ pub fn list(
     render(&page)
 }
 
+/// One entry of the owner's context on the item page, linking to the list filtered by it.
+struct ContextRow {
+    key: String,
+    value: String,
+    href: String,
+}
+
 /// A line of the item page's details.
 struct Detail {
     label: &'static str,
@@ -685,6 +696,7 @@ struct ItemPage<'a> {
     status: Status,
     call: Option<QueueRow>,
     details: Vec<Detail>,
+    context: Vec<ContextRow>,
     is_callback: bool,
     attempts: Vec<AttemptRow>,
     deliveries: Vec<DeliveryRow>,
@@ -912,6 +924,16 @@ pub fn item(
         status: r.status,
         call: extras.call,
         details,
+        context: r
+            .context
+            .0
+            .iter()
+            .map(|(key, value)| ContextRow {
+                key: key.clone(),
+                value: value.clone(),
+                href: format!("/inbox?context={}", url_encode(&format!("{key}={value}"))),
+            })
+            .collect(),
         is_callback: r.is_callback(),
         attempts: extras.attempts,
         deliveries,

@@ -2,7 +2,7 @@
 //!
 //! | method | path                        | what                                            |
 //! |--------|-----------------------------|-------------------------------------------------|
-//! | GET    | `/inbox`                    | list, filters `q` (search), `kind`, `status` (a status, `open`, `overdue`), `from`, `to`, `page`; `view=callbacks` alone is the callback queue |
+//! | GET    | `/inbox`                    | list, filters `q` (search), `kind`, `status` (a status, `open`, `overdue`), `from`, `to`, `context` (`key=value`), `page`; `view=callbacks` alone is the callback queue |
 //! | GET    | `/inbox/queue/stamp`        | the queue's change stamp, for the live script (text) |
 //! | GET    | `/inbox/queue/fragment`     | the queue's cards alone, for the live script    |
 //! | GET    | `/inbox/item/{id}`          | one submission, its calls, history, deliveries, the status form |
@@ -329,6 +329,9 @@ pub struct ListQuery {
     /// `mine` (taken by the viewer) or `none` (taken by nobody); empty: whoever.
     #[serde(default)]
     pub assigned: String,
+    /// One entry of the owner's context, `key=value` (see [`crate::context`]).
+    #[serde(default)]
+    pub context: String,
 }
 
 impl ListQuery {
@@ -342,9 +345,16 @@ impl ListQuery {
     pub fn is_queue(&self) -> bool {
         // `assigned` is allowed: "Mine" and "Unassigned" are views of the queue too.
         self.view == "callbacks"
-            && [&self.status, &self.from, &self.to, &self.q, &self.page]
-                .iter()
-                .all(|v| v.trim().is_empty())
+            && [
+                &self.status,
+                &self.from,
+                &self.to,
+                &self.q,
+                &self.page,
+                &self.context,
+            ]
+            .iter()
+            .all(|v| v.trim().is_empty())
     }
 
     /// Who took what, for the viewer `me` (`None`: the API token, which has no "mine").
@@ -402,6 +412,12 @@ impl ListQuery {
                 .ok_or_else(|| format!("`page` must be a page number, not `{p}`"))?,
         };
         let q = self.q.trim();
+        let context = match self.context.trim() {
+            "" => None,
+            c => Some(crate::context::EntryFilter::parse(c).ok_or_else(|| {
+                format!("`context` must be key=value, such as orderId=1042, not `{c}`")
+            })?),
+        };
         let filter = Filter {
             kind,
             status,
@@ -417,6 +433,7 @@ impl ListQuery {
             limit: None,
             offset: None,
             assigned: Assigned::Any,
+            context: context.clone(),
         };
         let shown = Shown {
             view: if callbacks {
@@ -435,6 +452,7 @@ impl ListQuery {
             q: q.to_owned(),
             page,
             assigned: self.assigned.clone(),
+            context: context.map(|c| c.query()).unwrap_or_default(),
         };
         Ok((filter, shown))
     }

@@ -66,6 +66,7 @@ pub fn parse(body: &[u8]) -> Result<Submission, ApiError> {
 pub fn validate(sub: &Submission) -> Result<(), ApiError> {
     let problems = validate_submission(sub);
     let mut listed: Vec<ProblemBody> = problems.iter().map(ProblemBody::from).collect();
+    listed.extend(crate::context::problems(sub));
     // Only a number of the right shape is worth looking up (the shape problem is listed).
     let shape_ok = !problems
         .iter()

@@ -28,6 +28,7 @@ pub mod attempts;
 pub mod auth;
 pub mod backup;
 pub mod config;
+pub mod context;
 pub mod cors;
 pub mod digest;
 pub mod error;

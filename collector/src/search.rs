@@ -74,6 +74,8 @@ pub fn index_text(r: &Record) -> String {
         &r.callback_reason,
     ];
     parts.extend(texts.into_iter().flatten().cloned());
+    // The owner's context values (an order number finds its feedback).
+    parts.extend(r.context.0.values().cloned());
     for phone in [&r.visitor_phone, &r.callback_phone_e164]
         .into_iter()
         .flatten()

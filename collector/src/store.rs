@@ -115,6 +115,8 @@ pub struct Record {
     pub answered_at: Option<String>,
     /// When the visitor asked for no more emails about this request.
     pub unsubscribed_at: Option<String>,
+    /// The owner's context (`{"orderId": "1042"}`, see [`crate::context`]).
+    pub context: allo_core::owner_context::Context,
     /// The request body exactly as received.
     #[serde(skip)]
     pub body: String,
@@ -190,6 +192,7 @@ impl Record {
             other_channel: false,
             answered_at: None,
             unsubscribed_at: None,
+            context: sub.context.clone(),
             body,
         }
     }
@@ -316,6 +319,8 @@ pub struct Filter {
     pub offset: Option<u64>,
     /// Only those taken by one account, or by nobody.
     pub assigned: Assigned,
+    /// Only those whose context holds this entry.
+    pub context: Option<crate::context::EntryFilter>,
 }
 
 /// A status change to record.
@@ -850,6 +855,9 @@ fn where_sql(filter: &Filter, ph: impl Fn(usize) -> String) -> (String, Vec<Stri
             "search_text LIKE ? ESCAPE '\\'",
             crate::search::like_pattern(term),
         );
+    }
+    if let Some(entry) = &filter.context {
+        bind("context LIKE ? ESCAPE '\\'", entry.like_pattern());
     }
     if let Some(now) = &filter.overdue_at {
         values.push(now.clone());

@@ -191,10 +191,15 @@ fn a_missed_call_is_retried_and_the_visitor_is_told(backend: Backend) {
     let header = csv.lines().next().unwrap();
     assert!(
         // Every cell is quoted (the export's CSV writer, issue 16).
-        header.ends_with(r#","first_attempt_at","promise_kept","attempts_failed","last_outcome""#),
+        header.ends_with(
+            r#","first_attempt_at","promise_kept","attempts_failed","last_outcome","context""#
+        ),
         "{header}"
     );
-    assert!(csv.contains(",\"true\",\"1\",\"reached\"\r\n"), "{csv}");
+    assert!(
+        csv.contains(",\"true\",\"1\",\"reached\",\"\"\r\n"),
+        "{csv}"
+    );
 }
 
 fn failed_calls_run_out_to_another_channel(backend: Backend) {

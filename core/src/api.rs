@@ -26,6 +26,10 @@ pub enum Command {
     Identify(Prefill),
     /// Speak this language from now on (a BCP 47 tag one of the catalogs answers).
     SetLocale(String),
+    /// Add to (or remove from) the owner's context sent with submissions.
+    SetContext(crate::owner_context::Changes),
+    /// Show the prompt now, if the caps allow (or regardless, with `force`).
+    Ask(crate::prompt::Ask),
 }
 
 /// A call the widget cannot carry out.
@@ -47,6 +51,10 @@ pub enum ApiError {
     IdentifyBadEmail(String),
     /// `setLocale` with a language Allo has no catalog for.
     BadLocale(String),
+    /// `setContext` or `ask`'s `context` refused (the call names which).
+    Context(&'static str, crate::owner_context::ContextError),
+    /// `ask` with options that are not `{ question, context, force }`.
+    AskBadOptions(String),
 }
 
 impl std::fmt::Display for ApiError {
@@ -54,7 +62,7 @@ impl std::fmt::Display for ApiError {
         match self {
             ApiError::UnknownCall(name) => write!(
                 f,
-                "Allo.{name}() does not exist; the calls are open(kind), close(), identify({{ name, email, phone }}), setLocale(tag) and destroy()."
+                "Allo.{name}() does not exist; the calls are open(kind), close(), identify({{ name, email, phone }}), setLocale(tag), setContext({{ key: \"text\" }}), ask(kind, {{ question, context, force }}) and destroy()."
             ),
             ApiError::BadKind(v) => write!(
                 f,
@@ -82,6 +90,11 @@ impl std::fmt::Display for ApiError {
             ApiError::BadLocale(v) => write!(
                 f,
                 "Allo.setLocale({v}): Allo speaks en, fr, de, es, it and nl (regions such as \"fr-CA\" are fine); the language was not changed."
+            ),
+            ApiError::Context(call, e) => write!(f, "Allo.{call}(): {e}; the call was ignored."),
+            ApiError::AskBadOptions(why) => write!(
+                f,
+                "Allo.ask(kind, {{ question, context, force }}): {why}; nothing was asked."
             ),
         }
     }
@@ -125,8 +138,82 @@ pub fn parse(name: &str, arg: &Value, kinds: &[Kind]) -> Result<Command, ApiErro
             }
             other => Err(ApiError::BadLocale(shown(other))),
         },
+        "setContext" => crate::owner_context::Changes::parse(arg)
+            .map(Command::SetContext)
+            .map_err(|e| ApiError::Context("setContext", e)),
+        "ask" => ask(arg, kinds).map(Command::Ask),
         other => Err(ApiError::UnknownCall(other.to_owned())),
     }
+}
+
+/// `Allo.ask(kind, options)`: the loader passes `[kind, options]`.
+fn ask(arg: &Value, kinds: &[Kind]) -> Result<crate::prompt::Ask, ApiError> {
+    let none = Value::Null;
+    let (kind, options) = match arg.as_array().map(Vec::as_slice) {
+        Some([k]) => (k, &none),
+        Some([k, o, ..]) => (k, o),
+        _ => (arg, &none),
+    };
+    let kind = match kind {
+        Value::Null => kinds[0],
+        Value::String(s) if s == "feedback" => Kind::Feedback,
+        Value::String(s) if s == "callback" => Kind::Callback,
+        other => {
+            return Err(ApiError::AskBadOptions(format!(
+                "the kind {} is not \"feedback\" or \"callback\"",
+                shown(other)
+            )))
+        }
+    };
+    if !kinds.contains(&kind) {
+        return Err(ApiError::AskBadOptions(format!(
+            "this widget does not offer the {} form (see the kinds setting)",
+            kind.as_str()
+        )));
+    }
+    let mut out = crate::prompt::Ask {
+        kind,
+        question: None,
+        context: Default::default(),
+        force: false,
+    };
+    let options = match options {
+        Value::Null => return Ok(out),
+        Value::Object(m) => m,
+        other => {
+            return Err(ApiError::AskBadOptions(format!(
+                "{} is not an object",
+                shown(other)
+            )))
+        }
+    };
+    for (key, value) in options {
+        match (key.as_str(), value) {
+            ("question", Value::String(q)) => {
+                let q: String = q.trim().chars().take(crate::prompt::QUESTION_MAX).collect();
+                out.question = Some(q).filter(|q| !q.is_empty());
+            }
+            ("question", Value::Null) => {}
+            ("context", v) => {
+                out.context = crate::owner_context::Changes::parse(v)
+                    .map_err(|e| ApiError::Context("ask", e))?;
+            }
+            ("force", Value::Bool(b)) => out.force = *b,
+            ("question" | "force", v) => {
+                return Err(ApiError::AskBadOptions(format!(
+                    "{key} cannot be {}",
+                    shown(v)
+                )))
+            }
+            (other, _) => {
+                return Err(ApiError::AskBadOptions(format!(
+                    "{} is not question, context or force",
+                    crate::quoted::q(other)
+                )))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn identify(map: &Map) -> Result<Prefill, ApiError> {
@@ -209,6 +296,108 @@ mod tests {
         for (name, arg, want) in cases {
             assert_eq!(parse(name, &arg, BOTH), Ok(want), "{name}({arg})");
         }
+    }
+
+    #[test]
+    fn ask_and_set_context() {
+        use crate::owner_context::{Changes, ContextError};
+        use crate::prompt::Ask;
+        let set = |k: &str, v: Option<&str>| (k.to_owned(), v.map(str::to_owned));
+        let ask = |kind, question: Option<&str>, context: Vec<(String, Option<String>)>, force| {
+            Ok(Command::Ask(Ask {
+                kind,
+                question: question.map(str::to_owned),
+                context: Changes(context),
+                force,
+            }))
+        };
+        let cases = [
+            (
+                "ask",
+                json!(["feedback"]),
+                ask(Kind::Feedback, None, vec![], false),
+            ),
+            (
+                "ask",
+                json!("callback"),
+                ask(Kind::Callback, None, vec![], false),
+            ),
+            (
+                "ask",
+                json!([null]),
+                ask(Kind::Feedback, None, vec![], false),
+            ),
+            (
+                "ask",
+                json!(["feedback", { "question": " How was your order? ", "context": { "orderId": 1042 }, "force": true }]),
+                ask(
+                    Kind::Feedback,
+                    Some("How was your order?"),
+                    vec![set("orderId", Some("1042"))],
+                    true,
+                ),
+            ),
+            (
+                "ask",
+                json!(["feedback", { "question": "" }]),
+                ask(Kind::Feedback, None, vec![], false),
+            ),
+            (
+                "setContext",
+                json!({ "orderId": "1042", "plan": null }),
+                Ok(Command::SetContext(Changes(vec![
+                    set("orderId", Some("1042")),
+                    set("plan", None),
+                ]))),
+            ),
+            (
+                "ask",
+                json!(["chat"]),
+                Err(ApiError::AskBadOptions(
+                    "the kind \"chat\" is not \"feedback\" or \"callback\"".into(),
+                )),
+            ),
+            (
+                "ask",
+                json!(["feedback", "now"]),
+                Err(ApiError::AskBadOptions("\"now\" is not an object".into())),
+            ),
+            (
+                "ask",
+                json!(["feedback", { "force": "yes" }]),
+                Err(ApiError::AskBadOptions("force cannot be \"yes\"".into())),
+            ),
+            (
+                "ask",
+                json!(["feedback", { "when": 1 }]),
+                Err(ApiError::AskBadOptions(
+                    "\"when\" is not question, context or force".into(),
+                )),
+            ),
+            (
+                "ask",
+                json!(["feedback", { "context": { "a b": "1" } }]),
+                Err(ApiError::Context("ask", ContextError::BadKey("a b".into()))),
+            ),
+            (
+                "setContext",
+                json!("1042"),
+                Err(ApiError::Context("setContext", ContextError::NotAnObject)),
+            ),
+        ];
+        for (name, arg, want) in cases {
+            assert_eq!(parse(name, &arg, BOTH), want, "{name}({arg})");
+        }
+        assert_eq!(
+            parse("ask", &json!(["callback"]), &[Kind::Feedback]),
+            Err(ApiError::AskBadOptions(
+                "this widget does not offer the callback form (see the kinds setting)".into()
+            ))
+        );
+        assert_eq!(
+            ApiError::Context("setContext", ContextError::NotText("a".into())).to_string(),
+            "Allo.setContext(): the context value of a must be text (or a number); the call was ignored."
+        );
     }
 
     #[test]

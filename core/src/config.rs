@@ -188,6 +188,10 @@ pub struct Config {
     pub callback: CallbackConfig,
     /// What the `allo:submit` event carries (`events` setting).
     pub events: EventDetail,
+    /// Prompts (issue 21): when the widget asks by itself, and how rarely.
+    pub prompt: crate::prompt::Settings,
+    /// The owner's context sent with every submission (`context` setting, `Allo.setContext`).
+    pub context: crate::owner_context::Context,
     /// The CSP nonce for any `<style>` element Allo has to add (`nonce` setting, or the
     /// loader's own script tag's nonce).
     pub nonce: Option<String>,
@@ -649,6 +653,60 @@ pub const RETRY_BASE_MS: Setting = Setting::new(
     "",
 );
 
+/// `promptQuestion` (read by [`crate::prompt::Settings::parse`], like the other `prompt…`).
+pub const PROMPT_QUESTION: Setting = Setting::new(
+    "promptQuestion",
+    Shape::Text,
+    "— (no prompt)",
+    "a short question asked at the right moment, in a card above the launcher ([Prompts and context](docs/embedding.md#prompts-and-context))",
+);
+/// `promptPath`.
+pub const PROMPT_PATH: Setting = Setting::new(
+    "promptPath",
+    Shape::List,
+    "—",
+    "ask on these pages: path patterns, `*` for any characters (`/order/thanks*`)",
+);
+/// `promptAfterSeconds`.
+pub const PROMPT_AFTER_SECONDS: Setting = Setting::new(
+    "promptAfterSeconds",
+    Shape::Text,
+    "—",
+    "ask after this many seconds on a page (0 – 3600)",
+);
+/// `promptAfterViews`.
+pub const PROMPT_AFTER_VIEWS: Setting = Setting::new(
+    "promptAfterViews",
+    Shape::Text,
+    "—",
+    "ask after this many page views in the visit",
+);
+/// `promptOnExit`.
+pub const PROMPT_ON_EXIT: Setting = Setting::new(
+    "promptOnExit",
+    Shape::Choice(&["false", "true"]),
+    "false",
+    "`true`: ask when the pointer leaves towards the top (desktop only, never on touch)",
+);
+/// `promptCapDays`.
+pub const PROMPT_CAP_DAYS: Setting = Setting::new(
+    "promptCapDays",
+    Shape::Number {
+        min: 0,
+        max: crate::prompt::MAX_CAP_DAYS as i64,
+        default: crate::prompt::DEFAULT_CAP_DAYS as i64,
+    },
+    "30",
+    "at most one prompt per visitor in this many days, and none this long after they sent or dismissed one",
+);
+/// `context` (read by [`crate::owner_context::from_setting`]).
+pub const CONTEXT: Setting = Setting::new(
+    "context",
+    Shape::Object,
+    "—",
+    "your keys and short texts sent with every submission (`{ \"orderId\": \"1042\" }`, or that as JSON text on the tag), shown, exported and filterable in the inbox",
+);
+
 /// Every setting Allo knows, in the README's order; anything else earns a warning (most
 /// often a typo). Adding a setting: one entry above, one line here, and its read.
 pub const SETTINGS: &[Setting] = &[
@@ -691,6 +749,13 @@ pub const SETTINGS: &[Setting] = &[
     OUTBOX_TTL,
     TIMEOUT_MS,
     RETRY_BASE_MS,
+    PROMPT_QUESTION,
+    PROMPT_PATH,
+    PROMPT_AFTER_SECONDS,
+    PROMPT_AFTER_VIEWS,
+    PROMPT_ON_EXIT,
+    PROMPT_CAP_DAYS,
+    CONTEXT,
 ];
 
 /// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
@@ -966,6 +1031,9 @@ impl Config {
         let nonce = r.get(&NONCE);
         let locale = r.get(&LOCALE);
         let delivery = crate::delivery::Settings::parse(map, &mut r.push());
+        // Prompts and context (issue 21): read in their own modules, like delivery.
+        let prompt = crate::prompt::Settings::parse(map, &mut r.push());
+        let context = crate::owner_context::from_setting(map.get(CONTEXT.key), &mut r.push());
         let config = Config {
             callback,
             endpoint,
@@ -989,6 +1057,8 @@ impl Config {
             delivery,
             events,
             nonce,
+            prompt,
+            context,
         };
         Ok((config, r.warnings))
     }

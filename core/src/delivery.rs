@@ -530,6 +530,7 @@ mod tests {
             callback: None,
             consent: None,
             client: None,
+            context: Default::default(),
         }
     }
 

@@ -355,6 +355,13 @@ catalog! {
     problems_one,
     /// Announced after a submit that found several; `{n}` and `{list}` (the messages in order).
     problems_many,
+    // Prompts (issue 21).
+    /// Accessible name of the prompt card's close button.
+    prompt_dismiss,
+    /// Announced politely when a prompt appears, before its question.
+    prompt_announce,
+    /// The prompt's button for the callback form (`Allo.ask("callback")`).
+    prompt_callback,
 }
 
 const fn t(s: &'static str) -> &'static str {
@@ -489,6 +496,10 @@ pub static EN: Strings = Strings {
     promise_no_hours: t("We'll call you back as soon as we can."),
     problems_one: t("1 problem: {list}"),
     problems_many: t("{n} problems: {list}"),
+    // Prompts (issue 21).
+    prompt_dismiss: t("No thanks"),
+    prompt_announce: t("A quick question:"),
+    prompt_callback: t("Call me back"),
 };
 
 /// French.
@@ -619,6 +630,10 @@ pub static FR: Strings = Strings {
     promise_no_hours: t("Nous vous rappellerons dès que possible."),
     problems_one: t("1 problème\u{a0}: {list}"),
     problems_many: t("{n} problèmes\u{a0}: {list}"),
+    // Prompts (issue 21).
+    prompt_dismiss: t("Non merci"),
+    prompt_announce: t("Une petite question\u{a0}:"),
+    prompt_callback: t("Être rappelé"),
 };
 
 /// German.
@@ -737,6 +752,10 @@ pub static DE: Strings = Strings {
     promise_no_hours: t("Wir rufen Sie so bald wie möglich zurück."),
     problems_one: t("1 Fehler: {list}"),
     problems_many: t("{n} Fehler: {list}"),
+    // Prompts (issue 21).
+    prompt_dismiss: t("Nein danke"),
+    prompt_announce: t("Eine kurze Frage:"),
+    prompt_callback: t("Rückruf anfordern"),
 };
 
 /// Spanish.
@@ -871,6 +890,10 @@ pub static ES: Strings = Strings {
     promise_no_hours: t("Le devolveremos la llamada lo antes posible."),
     problems_one: t("1 problema: {list}"),
     problems_many: t("{n} problemas: {list}"),
+    // Prompts (issue 21).
+    prompt_dismiss: t("No, gracias"),
+    prompt_announce: t("Una pregunta rápida:"),
+    prompt_callback: t("Que me llamen"),
 };
 
 /// Italian.
@@ -989,6 +1012,10 @@ pub static IT: Strings = Strings {
     promise_no_hours: t("Ti richiameremo il prima possibile."),
     problems_one: t("1 problema: {list}"),
     problems_many: t("{n} problemi: {list}"),
+    // Prompts (issue 21).
+    prompt_dismiss: t("No, grazie"),
+    prompt_announce: t("Una domanda veloce:"),
+    prompt_callback: t("Richiamatemi"),
 };
 
 /// Dutch.
@@ -1109,6 +1136,10 @@ pub static NL: Strings = Strings {
     promise_no_hours: t("We bellen u zo snel mogelijk terug."),
     problems_one: t("1 probleem: {list}"),
     problems_many: t("{n} problemen: {list}"),
+    // Prompts (issue 21).
+    prompt_dismiss: t("Nee, bedankt"),
+    prompt_announce: t("Een korte vraag:"),
+    prompt_callback: t("Bel me terug"),
 };
 
 /// The owner's overrides that apply to one language, in the order they are applied.

@@ -308,6 +308,7 @@ mod tests {
             callback: None,
             consent: None,
             client: None,
+            context: Default::default(),
         }
     }
 

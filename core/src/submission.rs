@@ -79,6 +79,15 @@ pub struct Submission {
         skip_serializing_if = "Option::is_none"
     )]
     pub client: Option<Client>,
+    /// The owner's context (`{ "orderId": "1042" }`, see [`crate::owner_context`]); left out
+    /// when empty. Optional, so `allo.submission/1` stays the version: a receiver that
+    /// ignores unknown members is unaffected.
+    #[serde(
+        default,
+        deserialize_with = "crate::strict::object",
+        skip_serializing_if = "crate::owner_context::Context::is_empty"
+    )]
+    pub context: crate::owner_context::Context,
 }
 
 /// The page the visitor was on when sending.
@@ -323,7 +332,9 @@ mod tests {
         let mut feedback = crate::validate::tests::feedback(4, "Fast \"delivery\" — merci ✓\n");
         feedback.feedback.as_mut().unwrap().category = Some("praise".into());
         feedback.visitor.name = Some("Ana".into());
+        feedback.context.0.insert("orderId".into(), "1042".into());
         let mut callback = feedback.clone();
+        callback.context = Default::default();
         callback.kind = Kind::Callback;
         callback.feedback = None;
         callback.page = None;

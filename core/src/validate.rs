@@ -420,6 +420,7 @@ pub(crate) mod tests {
             callback: None,
             consent: None,
             client: None,
+            context: Default::default(),
         }
     }
 

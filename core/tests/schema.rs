@@ -74,6 +74,9 @@ fn full(kind: Kind, when: When) -> Value {
             user_agent: "UA".into(),
             viewport: "1280x720".into(),
         }),
+        context: allo_core::owner_context::Context(
+            [("orderId".to_owned(), "1042".to_owned())].into(),
+        ),
     };
     serde_json::to_value(sub).unwrap()
 }
@@ -128,6 +131,18 @@ fn check(root: &Value, node: &Value, doc: &Value, path: &mut Vec<String>, seen: 
     } else {
         path.join(".")
     };
+    if at == "context" {
+        // The one map of the contract (the owner's keys): any key parses; the limits are the
+        // validation's (`owner_context`), judged against the schema with generated values.
+        assert_eq!(
+            node["additionalProperties"]["type"],
+            json!("string"),
+            "{at}"
+        );
+        assert!(node["propertyNames"]["pattern"].is_string(), "{at}");
+        seen.entry(at).or_default();
+        return;
+    }
     let Some(obj) = here.as_object() else {
         // A leaf: enums and constants must match serde's variants.
         let allowed: Vec<&Value> = match (node.get("enum"), node.get("const")) {
@@ -240,6 +255,7 @@ fn schema_and_rust_types_agree() {
             "callback.when",
             "client",
             "consent",
+            "context",
             "feedback",
             "page",
             "visitor"
@@ -275,7 +291,9 @@ fn schema_limits_match_validation() {
 /// What the collector makes of a document, before its own phone-number check: parsed by the
 /// strict reader and free of validation problems.
 fn accepted(doc: &Value) -> bool {
-    read(doc).is_ok_and(|s| allo_core::validate::validate_submission(&s).is_empty())
+    read(doc).is_ok_and(|s| {
+        allo_core::validate::validate_submission(&s).is_empty() && s.context.problems().is_empty()
+    })
 }
 
 /// `doc` with the value at JSON pointer `at` replaced (or added to its parent object).
@@ -418,6 +436,7 @@ fn schema_and_validator_agree_on_generated_values() {
         ("/client/widget_version", 32),
         ("/client/user_agent", 500),
         ("/client/viewport", 32),
+        ("/context/orderId", 200),
     ];
     let times = [
         "/created_at",
@@ -482,6 +501,32 @@ fn schema_and_validator_agree_on_generated_values() {
             for t in timestamps() {
                 judge(&with(base, at, json!(t)), at);
             }
+        }
+        // The context's keys and size (owner_context's limits).
+        let keys = [
+            "a",
+            "A.b-c_9",
+            "9a",
+            "_a",
+            "a b",
+            "é",
+            "a\n",
+            "",
+            &"k".repeat(40),
+            &"k".repeat(41),
+        ];
+        for key in keys {
+            judge(
+                &with(base, &format!("/context/{key}"), json!("v")),
+                "/context key",
+            );
+        }
+        for n in [19, 20, 21] {
+            let many: Map<String, Value> = (0..n).map(|i| (format!("k{i}"), json!("v"))).collect();
+            judge(
+                &with(base, "/context", Value::Object(many)),
+                "/context size",
+            );
         }
         if base.pointer("/visitor/email").is_some() {
             for e in emails() {

@@ -4,5 +4,6 @@ pub mod use_callback_request;
 pub mod use_feedback;
 pub mod use_form_focus;
 pub mod use_keyboard_inset;
+pub mod use_prompt;
 pub mod use_send;
 pub mod use_visitor;

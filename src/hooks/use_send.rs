@@ -71,6 +71,7 @@ impl Sender {
             callback: None,
             consent: None,
             client: meta.then(browser::client),
+            context: ctx.config.context.clone(),
         }
     }
 

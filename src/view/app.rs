@@ -7,9 +7,12 @@ use allo_core::submission::Kind;
 use yew::prelude::*;
 
 use crate::context::{AppContext, Ctx};
+use crate::hooks::use_prompt::{use_prompt, Reply};
 use crate::state::make_callback;
+use crate::view::announcer::Announcer;
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
+use crate::view::prompt::Prompt;
 use crate::{browser, events, js_api};
 
 /// Props of [`App`].
@@ -28,6 +31,10 @@ struct AppState {
     /// The form the last `Allo.open(kind)` asked for, with a counter: asking again for the same
     /// form switches back to it even if the visitor changed tabs in between.
     request: Option<(Kind, u32)>,
+    /// The last `Allo.ask`, with a counter (see `use_prompt`).
+    ask: Option<(allo_core::prompt::Ask, u32)>,
+    /// The score the visitor chose in the prompt, kept when the panel opens.
+    score: Option<u8>,
 }
 
 enum AppAction {
@@ -39,6 +46,14 @@ enum AppAction {
     /// came (`identify` and `setLocale` rebuild the context from them; reading them here keeps
     /// the reducer free of DOM reads).
     Api(Command, Rc<[String]>),
+    /// The visitor answered the prompt: open its form, with the score and `Allo.ask`'s context
+    /// (and the page's language candidates, read when it came, as for `Api`).
+    Answer(
+        Kind,
+        Option<u8>,
+        allo_core::owner_context::Changes,
+        Rc<[String]>,
+    ),
 }
 
 impl Reducible for AppState {
@@ -74,6 +89,28 @@ impl Reducible for AppState {
             AppAction::Api(Command::SetLocale(tag), candidates) => {
                 s.ctx = with_config(&|c| c.locale = Some(tag.clone()), &candidates);
             }
+            // Prompts and context (issue 21).
+            AppAction::Api(Command::SetContext(changes), candidates) => {
+                match s.ctx.config.context.apply(&changes) {
+                    Ok(context) => {
+                        s.ctx = with_config(&|c| c.context = context.clone(), &candidates)
+                    }
+                    Err(e) => {
+                        browser::error(&format!("Allo.setContext(): {e}; the call was ignored."))
+                    }
+                }
+            }
+            AppAction::Api(Command::Ask(ask), _) => {
+                s.ask = Some((ask, s.ask.as_ref().map_or(0, |(_, n)| n.wrapping_add(1))));
+            }
+            AppAction::Answer(kind, score, changes, candidates) => {
+                if let Ok(context) = s.ctx.config.context.apply(&changes) {
+                    s.ctx = with_config(&|c| c.context = context.clone(), &candidates);
+                }
+                s.open = true;
+                s.score = score;
+                s.request = Some((kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
+            }
         }
         Rc::new(s)
     }
@@ -88,8 +125,11 @@ pub fn App(props: &AppProps) -> Html {
             ctx,
             open: false,
             request: None,
+            ask: None,
+            score: None,
         })
     };
+    let (prompt, reply) = use_prompt(&state.ctx, state.ask.clone(), state.open);
     let launcher_ref = use_node_ref();
     // Once, during the first render (before the launcher is in the DOM, in the same task).
     use_state(js_api::retire_facade);
@@ -125,11 +165,37 @@ pub fn App(props: &AppProps) -> Html {
     }
     let toggle = make_callback(&state, |()| AppAction::Toggle);
     let close = make_callback(&state, |()| AppAction::Close);
+    let onreply = {
+        let (dispatcher, prompt) = (state.dispatcher(), prompt.clone());
+        Callback::from(move |r: Reply| {
+            if let (Reply::Answered(score), Some(p)) = (r, &prompt) {
+                dispatcher.dispatch(AppAction::Answer(
+                    p.kind,
+                    score,
+                    p.context.clone(),
+                    browser::language_candidates().into(),
+                ));
+            }
+            reply.emit(r);
+        })
+    };
+    // Said once when a prompt appears (a polite live region, mounted before it speaks).
+    let announced = prompt.as_ref().map_or(String::new(), |p| {
+        format!(
+            "{} {}",
+            state.ctx.strings.prompt_announce,
+            crate::view::prompt::question(&state.ctx, p)
+        )
+    });
     html! {
         <ContextProvider<AppContext> context={state.ctx.clone()}>
             <Launcher launcher_ref={launcher_ref} expanded={state.open} onclick={toggle} />
+            if let Some(shown) = prompt.filter(|_| !state.open) {
+                <Prompt {shown} {onreply} />
+            }
+            <Announcer text={AttrValue::from(announced)} />
             if state.open {
-                <Panel onclose={close} request={state.request} />
+                <Panel onclose={close} request={state.request} score={state.score} />
             }
         </ContextProvider<AppContext>>
     }

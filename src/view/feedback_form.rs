@@ -29,6 +29,9 @@ pub struct FeedbackFormProps {
     /// no callbacks.
     #[prop_or_default]
     pub onswitch: Option<Callback<String>>,
+    /// The score chosen in the prompt card, set when it changes (issue 21).
+    #[prop_or_default]
+    pub score: Option<u8>,
 }
 
 /// The feedback form, or its thank-you state once sent.
@@ -37,6 +40,14 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let ctx = use_app_ctx();
     let s = &ctx.strings;
     let (form, sender) = use_feedback();
+    {
+        let form = form.clone();
+        use_effect_with(props.score, move |score| {
+            if let Some(score) = score {
+                form.dispatch(Action::Score(*score));
+            }
+        });
+    }
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
     let focus = use_form_focus(form.problems.first().map(|p| p.field), done);
     let said = announcement(

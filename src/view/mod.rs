@@ -10,6 +10,7 @@ pub mod field;
 pub mod icons;
 pub mod launcher;
 pub mod panel;
+pub mod prompt;
 pub mod rating;
 pub mod requests;
 pub mod send_status;

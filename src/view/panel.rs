@@ -33,6 +33,9 @@ pub struct PanelProps {
     /// The form `Allo.open(kind)` asked for, with a counter that changes on every such call.
     #[prop_or_default]
     pub request: Option<(Kind, u32)>,
+    /// The score chosen in the prompt card, for the feedback form (issue 21).
+    #[prop_or_default]
+    pub score: Option<u8>,
 }
 
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -247,7 +250,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| match k {
                     _ if !shown.borrow().contains(k) => section(*k, html! {}),
-                    Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} /> }),
+                    Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> }),
                     Kind::Callback => section(*k, html! { <CallbackForm reason={(*carried).clone()} /> }),
                 }) }
             </div>

@@ -22,8 +22,12 @@ pub struct RatingProps {
     pub readonly: bool,
 }
 
-/// The question, each option's accessible name, and the labels of the two ends, for a metric.
-fn scale(metric: Metric, s: &Strings) -> (&'static str, Vec<(u8, AttrValue)>, [&'static str; 2]) {
+/// The question, each option's accessible name, and the labels of the two ends, for a metric
+/// (the prompt card uses it too).
+pub(crate) fn scale(
+    metric: Metric,
+    s: &Strings,
+) -> (&'static str, Vec<(u8, AttrValue)>, [&'static str; 2]) {
     match metric {
         Metric::Csat => {
             let names = [s.csat_1, s.csat_2, s.csat_3, s.csat_4, s.csat_5];

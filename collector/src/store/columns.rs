@@ -14,11 +14,11 @@ pub(crate) const COLUMNS: &str = "id, reference, kind, status, created_at, recei
     callback_urgent, callback_promise_text, callback_due_by, consent_given_at, consent_text, \
     consent_version, body, visitor_message, rescheduled_due_by, status_updated_at, retry_at, \
     attempts_failed, first_attempt_at, promise_kept, last_attempt_at, last_outcome, other_channel, \
-    answered_at, unsubscribed_at";
+    answered_at, unsubscribed_at, context";
 
 /// The columns a new submission is inserted with, in the order of [`insert_values`]: the
 /// array types make the compiler count them, not a reader.
-const INSERT_COLUMNS: [&str; 31] = [
+const INSERT_COLUMNS: [&str; 32] = [
     "id",
     "reference",
     "kind",
@@ -50,6 +50,7 @@ const INSERT_COLUMNS: [&str; 31] = [
     "consent_version",
     "body",
     "search_text",
+    "context",
 ];
 
 /// One value bound to a placeholder, in the three SQL types the submissions table uses.
@@ -74,10 +75,12 @@ pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
 }
 
 /// The values [`insert_sql`] binds for `r`, in [`INSERT_COLUMNS`] order; `search_text` is
-/// the folded text of [`crate::search::index_text`].
+/// the folded text of [`crate::search::index_text`], `context` the stored context
+/// ([`crate::context::column`]).
 pub(crate) fn insert_values<'a>(
     r: &'a Record,
     search_text: &'a str,
+    context: Option<&'a str>,
 ) -> [Value<'a>; INSERT_COLUMNS.len()] {
     use Value::{Flag, Int, Text};
     let t = |s: &'a Option<String>| Text(s.as_deref());
@@ -113,6 +116,7 @@ pub(crate) fn insert_values<'a>(
         t(&r.consent_version),
         Text(Some(&r.body)),
         Text(Some(search_text)),
+        Text(context),
     ]
 }
 
@@ -182,6 +186,7 @@ pub(crate) fn record_from<R: Cells>(row: &R) -> Result<Record, R::Error> {
         other_channel: row.opt_flag(39)?.unwrap_or(false),
         answered_at: row.opt_text(40)?,
         unsubscribed_at: row.opt_text(41)?,
+        context: crate::context::from_column(row.opt_text(42)?),
     })
 }
 
@@ -191,7 +196,7 @@ mod tests {
 
     #[test]
     fn the_select_list_has_every_column_the_reader_reads() {
-        assert_eq!(COLUMNS.split(',').count(), 42);
+        assert_eq!(COLUMNS.split(',').count(), 43);
         let select: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
         for (i, name) in INSERT_COLUMNS.iter().enumerate().take(30) {
             assert_eq!(select[i], *name, "insert and select agree on the first 30");

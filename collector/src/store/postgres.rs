@@ -284,7 +284,8 @@ impl Store for PgStore {
             }
         }
         let search_text = crate::search::index_text(&r);
-        let values = insert_values(&r, &search_text);
+        let context = crate::context::column(&r.context);
+        let values = insert_values(&r, &search_text, context.as_deref());
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(bind).collect();
         let stmt = tx.prepare_cached(&insert_sql(placeholder)).await?;
         let changed = tx.execute(&stmt, &params).await?;

@@ -238,7 +238,8 @@ fn insert_tx(
         }
     }
     let search_text = crate::search::index_text(r);
-    let values = insert_values(r, &search_text);
+    let context = crate::context::column(&r.context);
+    let values = insert_values(r, &search_text, context.as_deref());
     tx.prepare_cached(&insert_sql(placeholder))?
         .execute(params_from_iter(values.iter().map(bind)))?;
     for m in outbox {

@@ -1,0 +1,79 @@
+//! The prompt card: the owner's question with the rating inline, near the launcher.
+//!
+//! Not a dialog: it never takes focus and never blocks the page (it overlays, fixed, so
+//! nothing moves). It is reachable with Tab (after the launcher), its score buttons and its
+//! close button carry accessible names, Esc dismisses it (`use_prompt`), and the app's polite
+//! live region announces it. Buttons, not the panel's radio group: in a radio group the
+//! arrow keys choose, and here choosing answers at once. It carries the widget's `lang` and
+//! `dir`, and its layout uses logical properties, so a right-to-left page does not break it.
+use allo_core::submission::{Kind, Metric};
+use yew::prelude::*;
+
+use crate::context::{use_app_ctx, AppContext};
+use crate::hooks::use_prompt::{Reply, Shown};
+use crate::view::icons::{CloseIcon, Face};
+
+/// Props of [`Prompt`].
+#[derive(Properties, PartialEq)]
+pub struct PromptProps {
+    /// What to ask.
+    pub shown: Shown,
+    /// The visitor answered or dismissed.
+    pub onreply: Callback<Reply>,
+}
+
+/// The question as shown: the owner's, else the form's own.
+pub fn question(ctx: &AppContext, shown: &Shown) -> String {
+    shown.question.clone().unwrap_or_else(|| match shown.kind {
+        Kind::Feedback => crate::view::rating::scale(ctx.config.metric, &ctx.strings)
+            .0
+            .to_owned(),
+        Kind::Callback => ctx.strings.panel_title.to_owned(),
+    })
+}
+
+/// The card.
+#[component]
+pub fn Prompt(props: &PromptProps) -> Html {
+    let ctx = use_app_ctx();
+    let s = &ctx.strings;
+    let metric = ctx.config.metric;
+    let answer = match props.shown.kind {
+        Kind::Feedback => {
+            let (_, options, _) = crate::view::rating::scale(metric, s);
+            html! {
+                <div class={classes!("allo-prompt__scale", format!("allo-prompt__scale--{}", metric.as_str()))}
+                    role="group" aria-labelledby="allo-prompt-q">
+                    { for options.into_iter().map(|(score, name)| html! {
+                        <button type="button" class="allo-prompt__score" aria-label={name}
+                            onclick={props.onreply.reform(move |_: MouseEvent| Reply::Answered(Some(score)))}>
+                            if metric == Metric::Csat { <Face level={score} /> } else { { score } }
+                        </button>
+                    }) }
+                </div>
+            }
+        }
+        Kind::Callback => html! {
+            <button type="button" class="allo-prompt__action"
+                onclick={props.onreply.reform(|_: MouseEvent| Reply::Answered(None))}>
+                { s.prompt_callback }
+            </button>
+        },
+    };
+    let class = classes!(
+        "allo-prompt",
+        format!("allo-prompt--{}", ctx.config.position.as_str())
+    );
+    html! {
+        <aside {class} aria-labelledby="allo-prompt-q" lang={ctx.locale.clone()} dir={ctx.lang.dir()}>
+            <div class="allo-prompt__header">
+                <p id="allo-prompt-q" class="allo-prompt__question">{ question(&ctx, &props.shown) }</p>
+                <button type="button" class="allo-prompt__close" aria-label={AttrValue::Static(s.prompt_dismiss)}
+                    onclick={props.onreply.reform(|_: MouseEvent| Reply::Dismissed)}>
+                    <CloseIcon />
+                </button>
+            </div>
+            { answer }
+        </aside>
+    }
+}
