@@ -1,8 +1,12 @@
 //! Cross-origin access for the widget embedded on shop pages.
 //!
-//! A small middleware rather than `tower_http::cors`: that layer answers every `OPTIONS` with
-//! `Access-Control-Allow-Methods`/`-Headers`/`-Max-Age` even for origins it does not allow,
-//! while this API promises disallowed origins no CORS header at all. The rules are few:
+//! A small middleware rather than `tower_http::cors::CorsLayer`, because the layer cannot
+//! express two of the rules below (checked against tower-http 0.6.2, `src/cors/mod.rs`,
+//! `Cors::call`): it adds `Access-Control-Allow-Methods` and `-Allow-Headers` to every
+//! preflight whatever the origin, while this API promises disallowed origins no CORS header
+//! at all (the tests in `collector/tests/api.rs` pin that); and it answers a preflight `200`
+//! with `Vary: origin, access-control-request-method, access-control-request-headers`
+//! where this one answers `204` with `Vary: origin`. The rules are few:
 //! an allowed origin is echoed back (never `*`, so answers stay per-origin cacheable with
 //! `Vary: Origin`), `POST` (submissions) and `GET` (a submission's status) with
 //! `Content-Type`, `Idempotency-Key` and `Authorization` (the status token) are offered, and

@@ -10,13 +10,13 @@
 //! `reference` for `duplicate`). Floods get 429 with `Retry-After`: per client address
 //! before the body is read, per phone number when the callback is stored, and per address
 //! for wrong status tokens (counted with the inbox's wrong credentials).
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -29,9 +29,11 @@ use allo_core::status::{AttemptView, MissedCall, Next, PromiseView, StatusAnswer
 use crate::attempts::Outcome;
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
+use crate::limits::{Limited, Limits, StatusRequests, Submissions};
 use crate::mail::MailSettings;
 use crate::owner_zone::Zone;
-use crate::ratelimit::{self, Limiter};
+use crate::ratelimit;
+use crate::status::Status;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
 use crate::webhook::{self, WebhookFormat};
@@ -53,18 +55,11 @@ pub struct AppState {
     pub visitor_mail: Option<Arc<crate::visitor_mail::VisitorMail>>,
 }
 
-/// The submission endpoint's protections.
-pub struct Limits {
-    /// Per client address; `None` when turned off.
-    pub per_ip: Option<Limiter<IpAddr>>,
-    /// Whether `X-Forwarded-For` names the client.
-    pub trust_proxy: bool,
-    /// The callback rules checked when storing.
-    pub callbacks: intake::CallbackPolicy,
-    /// Status requests per client address; `None` when turned off.
-    pub status_per_ip: Option<Limiter<IpAddr>>,
-    /// Wrong credentials per client address, shared with the inbox.
-    pub failures: Arc<ratelimit::Failures>,
+/// The limits, for the [`Limited`] extractor.
+impl axum::extract::FromRef<AppState> for Arc<Limits> {
+    fn from_ref(state: &AppState) -> Arc<Limits> {
+        Arc::clone(&state.limits)
+    }
 }
 
 /// Forwarding settings the submit handler needs to queue deliveries.
@@ -188,27 +183,14 @@ pub async fn not_found() -> ApiError {
 }
 
 /// `POST /v1/submissions`.
+///
+/// The flood check comes first (the extractor): it costs a map lookup, and a refused client
+/// sends no more bytes to parse.
 async fn submit(
     State(state): State<AppState>,
+    _: Limited<Submissions>,
     req: Request,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    // The flood check first: it costs a map lookup, and a refused client sends no more bytes
-    // to parse.
-    if let Some(limiter) = &state.limits.per_ip {
-        let peer = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
-        if let Some(ip) = ratelimit::client_ip(peer, req.headers(), state.limits.trust_proxy) {
-            if let Err(wait) = limiter.check(&ip, Instant::now()) {
-                tracing::info!(%ip, "rate limited");
-                return Err(ApiError::RateLimited {
-                    retry_after: ratelimit::retry_after_secs(wait),
-                    message: "too many submissions from this address; retry later",
-                });
-            }
-        }
-    }
     // Cheap checks on the headers first, so an oversized or mistyped body is refused without
     // reading it.
     let headers = req.headers();
@@ -321,15 +303,14 @@ async fn status(
     State(state): State<AppState>,
     Path(id): Path<String>,
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    limited: Limited<StatusRequests>,
     headers: HeaderMap,
 ) -> Result<Json<VisitorStatus>, ApiError> {
-    let peer = connect.map(|c| (c.0).0);
     // The header wins over the query; an unreadable query counts as no token.
     let token = crate::auth::bearer(&headers)
         .map(str::to_owned)
         .or_else(|| query.ok().and_then(|Query(q)| q.token));
-    let record = visitor_record(&state, &id, token, peer, &headers).await?;
+    let record = visitor_record(&state, &id, token, limited.ip).await?;
     Ok(Json(visitor_status(
         &record,
         &crate::time::now_rfc3339(),
@@ -338,24 +319,14 @@ async fn status(
 }
 
 /// The submission a visitor's status token opens, with every check of the status endpoint
-/// (rate limits, wrong-token count, the token checked before any database read), shared
-/// with the status page and unsubscribing.
+/// after its rate limit ([`Limited<StatusRequests>`], which gave `ip`): the wrong-token count,
+/// the token checked before any database read. Shared with the status page and unsubscribing.
 pub async fn visitor_record(
     state: &AppState,
     id: &str,
     token: Option<String>,
-    peer: Option<SocketAddr>,
-    headers: &HeaderMap,
+    ip: Option<IpAddr>,
 ) -> Result<Record, ApiError> {
-    let ip = ratelimit::client_ip(peer, headers, state.limits.trust_proxy);
-    if let (Some(limiter), Some(ip)) = (&state.limits.status_per_ip, ip) {
-        if let Err(wait) = limiter.check(&ip, Instant::now()) {
-            return Err(ApiError::RateLimited {
-                retry_after: ratelimit::retry_after_secs(wait),
-                message: "too many status requests from this address; retry later",
-            });
-        }
-    }
     let token = token
         .filter(|t| !t.trim().is_empty())
         .ok_or(ApiError::TokenRequired)?;

@@ -2,8 +2,8 @@
 //!
 //! Every instant the collector stores is written `YYYY-MM-DDTHH:MM:SS.mmmZ`, the same shape
 //! the widget sends, so instants compare correctly as plain strings in SQLite and PostgreSQL
-//! alike (no time-zone or driver type surprises). A few lines of calendar arithmetic here
-//! spare a date crate.
+//! alike (no time-zone or driver type surprises). The calendar is `jiff`'s (already here for
+//! the owner's time zone); only the fixed shapes are written out here.
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch, now.
@@ -25,7 +25,8 @@ pub fn format_millis(ms: u64) -> String {
     let millis = ms % 1000;
     let days = secs / 86_400;
     let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
+    // Past year 9999 (no instant this crate writes) the date reads 9999-12-31.
+    let (y, m, d) = civil_from_days(days as i64).unwrap_or((9999, 12, 31));
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
         rem / 3600,
@@ -44,7 +45,7 @@ pub fn format_rfc5322(ms: u64) -> String {
     let secs = ms / 1000;
     let days = secs / 86_400;
     let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
+    let (y, m, d) = civil_from_days(days as i64).unwrap_or((9999, 12, 31));
     format!(
         "{}, {d} {} {y:04} {:02}:{:02}:{:02} +0000",
         // 1970-01-01 was a Thursday.
@@ -75,7 +76,7 @@ pub fn parse_millis(s: &str) -> Option<u64> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let days = days_from_civil(num(0..4)?, num(5..7)? as u32, num(8..10)? as u32);
+    let days = days_from_civil(num(0..4)?, num(5..7)? as u32, num(8..10)? as u32)?;
     let secs = days * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
     // The fraction, read as milliseconds (first three digits, right-padded).
     let frac = &s[19..s.len() - 1];
@@ -94,29 +95,34 @@ pub fn is_date(s: &str) -> bool {
     s.len() == 10 && allo_core::validate::is_utc_timestamp(&format!("{s}T00:00:00Z"))
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// Days since 1970-01-01 to a (year, month, day) in UTC, by `jiff`'s calendar; `None`
+/// outside jiff's years -9999 to 9999.
+fn civil_from_days(days: i64) -> Option<(i64, u32, u32)> {
+    let date = jiff::Timestamp::from_second(days.checked_mul(86_400)?)
+        .ok()?
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    Some((
+        i64::from(date.year()),
+        date.month() as u32,
+        date.day() as u32,
+    ))
 }
 
-/// The inverse of [`civil_from_days`].
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// The inverse of [`civil_from_days`]; `None` for a date that does not exist.
+fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
+    let date = jiff::civil::Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()?;
+    let seconds = date
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()?
+        .timestamp()
+        .as_second();
+    Some(seconds.div_euclid(86_400))
 }
 
 /// Parses a human duration: a number followed by `ms`, `s`, `m`, `h` or `d` (`10m`, `90s`);

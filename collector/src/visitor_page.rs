@@ -13,12 +13,11 @@
 //! the logs the same way (the request log has the path, never the query). The sentences
 //! about the request are the widget's ([`crate::visitor_text::describe`]); the page's own
 //! come from allo-core's mail catalog with the owner's overrides.
-use std::net::SocketAddr;
 
 use allo_core::i18n::{fill, Lang};
 use allo_core::mail_text::MailStrings;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -26,6 +25,7 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
+use crate::limits::{Limited, StatusRequests};
 use crate::routes::{self, AppState, TokenQuery};
 use crate::store::Record;
 use crate::visitor_text;
@@ -156,12 +156,11 @@ async fn checked(
     state: &AppState,
     id: &str,
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
-    headers: &HeaderMap,
+    limited: Result<Limited<StatusRequests>, ApiError>,
 ) -> Result<(Record, String), ApiError> {
+    let ip = limited?.ip;
     let token = query.ok().and_then(|Query(q)| q.token);
-    let record =
-        routes::visitor_record(state, id, token.clone(), connect.map(|c| (c.0).0), headers).await?;
+    let record = routes::visitor_record(state, id, token.clone(), ip).await?;
     Ok((record, token.unwrap_or_default()))
 }
 
@@ -170,10 +169,10 @@ async fn status_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    limited: Result<Limited<StatusRequests>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
-    let (record, token) = match checked(&state, &id, query, connect, &headers).await {
+    let (record, token) = match checked(&state, &id, query, limited).await {
         Ok(found) => found,
         Err(e) => return refused(&state, &headers, e),
     };
@@ -226,10 +225,10 @@ async fn unsubscribe_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    limited: Result<Limited<StatusRequests>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
-    let (record, token) = match checked(&state, &id, query, connect, &headers).await {
+    let (record, token) = match checked(&state, &id, query, limited).await {
         Ok(found) => found,
         Err(e) => return refused(&state, &headers, e),
     };
@@ -285,10 +284,10 @@ async fn unsubscribe(
     State(state): State<AppState>,
     Path(id): Path<String>,
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    limited: Result<Limited<StatusRequests>, ApiError>,
     headers: HeaderMap,
 ) -> Response {
-    let (record, token) = match checked(&state, &id, query, connect, &headers).await {
+    let (record, token) = match checked(&state, &id, query, limited).await {
         Ok(found) => found,
         Err(e) => return refused(&state, &headers, e),
     };
