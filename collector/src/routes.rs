@@ -86,10 +86,6 @@ pub struct Receipt {
     pub status_token: String,
 }
 
-/// The answer of the status endpoint ([`allo_core::status::StatusAnswer`], the type the
-/// widget reads too).
-pub type VisitorStatus = StatusAnswer;
-
 /// The last missed call of `record` at `now`, if the visitor should hear about one; `zone` is
 /// the owner's, used when the record names no shop zone.
 pub fn attempt_view(record: &Record, now: &str, zone: &Zone) -> Option<AttemptView> {
@@ -129,8 +125,9 @@ pub fn attempt_view(record: &Record, now: &str, zone: &Zone) -> Option<AttemptVi
     })
 }
 
-/// The visitor's view of a record at `now`; `zone` is the owner's (see [`attempt_view`]).
-pub fn visitor_status(record: &Record, now: &str, zone: &Zone) -> VisitorStatus {
+/// The status endpoint's answer for a record at `now` (the type the widget reads too); `zone`
+/// is the owner's (see [`attempt_view`]).
+pub fn visitor_status(record: &Record, now: &str, zone: &Zone) -> StatusAnswer {
     StatusAnswer {
         status: record.status,
         message: record.visitor_message.clone().filter(|m| !m.is_empty()),
@@ -305,7 +302,7 @@ async fn status(
     query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
     limited: Limited<StatusRequests>,
     headers: HeaderMap,
-) -> Result<Json<VisitorStatus>, ApiError> {
+) -> Result<Json<StatusAnswer>, ApiError> {
     // The header wins over the query; an unreadable query counts as no token.
     let token = crate::auth::bearer(&headers)
         .map(str::to_owned)

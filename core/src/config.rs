@@ -299,7 +299,9 @@ pub enum Shape {
 
 /// One setting: the single place its name, kind, default, limits and warning are written.
 /// [`Config::parse`] reads each through its entry, the unknown-setting warning lists
-/// [`SETTINGS`], and the README's settings table is these entries (a host test compares).
+/// [`SETTINGS`], and the README's settings table has one row per entry, with its default (a
+/// host test compares). What the values mean is written in the README only: that text in the
+/// wasm cost ~2.7 KB gzip for nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setting {
     /// The name in `window.alloSettings` (`data-` plus kebab case on the script tag).
@@ -308,9 +310,6 @@ pub struct Setting {
     pub shape: Shape,
     /// The default, as the README writes it.
     pub default: &'static str,
-    /// What the values mean, as the README writes it; empty for a setting the README leaves
-    /// out (a test-only knob).
-    pub values: &'static str,
     /// For [`Shape::Text`]: what is wrong with a value its reader refused ("is not …").
     pub problem: &'static str,
     /// What happens instead of a refused value; empty for "using" the default.
@@ -318,17 +317,11 @@ pub struct Setting {
 }
 
 impl Setting {
-    const fn new(
-        key: &'static str,
-        shape: Shape,
-        default: &'static str,
-        values: &'static str,
-    ) -> Setting {
+    const fn new(key: &'static str, shape: Shape, default: &'static str) -> Setting {
         Setting {
             key,
             shape,
             default,
-            values,
             problem: "",
             fallback: "",
         }
@@ -337,7 +330,6 @@ impl Setting {
     const fn text(
         key: &'static str,
         default: &'static str,
-        values: &'static str,
         problem: &'static str,
         fallback: &'static str,
     ) -> Setting {
@@ -345,7 +337,6 @@ impl Setting {
             key,
             shape: Shape::Text,
             default,
-            values,
             problem,
             fallback,
         }
@@ -402,26 +393,24 @@ pub const DEFAULT_SLOT_DAYS: i64 = 7;
 pub const DEFAULT_CONSENT_VERSION: &str = "1";
 
 const FIELD: Shape = Shape::Choice(&["optional", "required", "hidden"]);
-const FEEDBACK_FIELD: &str = "`optional`, `required`, `hidden` (feedback form)";
 
 /// `endpoint`.
-pub const ENDPOINT: Setting = Setting::new(
-    "endpoint",
-    Shape::Text,
-    "— (required)",
-    "an `http(s)://` URL or a path starting with `/`",
-);
+pub const ENDPOINT: Setting = Setting::new("endpoint", Shape::Text, "— (required)");
 /// `locale`.
-pub const LOCALE: Setting = Setting::new("locale", Shape::Text, "page `<html lang>`, then the browser", "`en`, `fr`, `de`, `es`, `it`, `nl` (regions fall back: `fr-CA` → `fr`); anything else → English");
+pub const LOCALE: Setting = Setting::new(
+    "locale",
+    Shape::Text,
+    "page `<html lang>`, then the browser",
+);
 /// `position`.
 pub const POSITION: Setting = Setting::new(
     "position",
     Shape::Choice(&["bottom-right", "bottom-left"]),
     "bottom-right",
-    "`bottom-right`, `bottom-left`",
 );
 /// `accent`.
-pub const ACCENT: Setting = Setting::text("accent", "#1d4ed8", "`#rgb` / `#rrggbb`; text on it is black or white, whichever reaches 4.5:1; where it marks a choice on the panel it is shaded until it reaches 4.5:1 there", "is not a #rgb or #rrggbb colour", "");
+pub const ACCENT: Setting =
+    Setting::text("accent", "#1d4ed8", "is not a #rgb or #rrggbb colour", "");
 /// `scheme`.
 pub const SCHEME: Setting = Setting {
     fallback: "following the visitor's system",
@@ -429,7 +418,6 @@ pub const SCHEME: Setting = Setting {
         "scheme",
         Shape::Choice(&["system|auto", "light", "dark"]),
         "system",
-        "`light`, `dark`, or `system` (follows `prefers-color-scheme`)",
     )
 };
 /// `launcher`.
@@ -437,7 +425,6 @@ pub const LAUNCHER: Setting = Setting::new(
     "launcher",
     Shape::Choice(&["shown|visible|true", "hidden|false|none"]),
     "shown",
-    "`hidden`: no button in the corner; the panel opens from the owner's own buttons",
 );
 /// `zIndex`.
 pub const Z_INDEX: Setting = Setting::new(
@@ -448,62 +435,50 @@ pub const Z_INDEX: Setting = Setting::new(
         default: DEFAULT_Z_INDEX as i64,
     },
     "2147483000",
-    "a whole number, for the launcher and the panel",
 );
 /// `offsetX`.
-pub const OFFSET_X: Setting = Setting::text("offsetX", DEFAULT_OFFSET, "distance from the side (`24`, `24px`, `1.5rem`, `5vw`; no `calc()`), so the launcher clears the shop's own buttons", "is not a length such as 24px, 1.5rem or 5vw", "");
+pub const OFFSET_X: Setting = Setting::text(
+    "offsetX",
+    DEFAULT_OFFSET,
+    "is not a length such as 24px, 1.5rem or 5vw",
+    "",
+);
 /// `offsetY`.
 pub const OFFSET_Y: Setting = Setting {
     key: "offsetY",
-    values: "distance from the bottom edge, as `offsetX`",
     ..OFFSET_X
 };
 /// `kinds`.
 pub const KINDS: Setting = Setting::text(
     "kinds",
     "feedback,callback",
-    "`feedback`, `callback`, or both (two tabs)",
     "is not feedback or callback",
     "ignored",
 );
 /// `metric`.
-pub const METRIC: Setting = Setting::new(
-    "metric",
-    Shape::Choice(&["csat", "nps", "ces"]),
-    "csat",
-    "`csat` (1–5, faces), `nps` (0–10), `ces` (1–7)",
-);
+pub const METRIC: Setting = Setting::new("metric", Shape::Choice(&["csat", "nps", "ces"]), "csat");
 /// `categories`.
 pub const CATEGORIES: Setting = Setting::new(
     "categories",
     Shape::List,
     "problem,idea,praise,question,other",
-    "the owner's list (empty hides the field)",
 );
 /// `message`.
-pub const MESSAGE: Setting = Setting::new("message", FIELD, "optional", FEEDBACK_FIELD);
+pub const MESSAGE: Setting = Setting::new("message", FIELD, "optional");
 /// `name`.
-pub const NAME: Setting = Setting::new("name", FIELD, "optional", FEEDBACK_FIELD);
+pub const NAME: Setting = Setting::new("name", FIELD, "optional");
 /// `email`.
-pub const EMAIL: Setting = Setting::new("email", FIELD, "optional", FEEDBACK_FIELD);
+pub const EMAIL: Setting = Setting::new("email", FIELD, "optional");
 /// `visitor`.
-pub const VISITOR: Setting = Setting::new(
-    "visitor",
-    Shape::Object,
-    "—",
-    "`{ name, email, phone }`: prefill the forms for a logged-in customer",
-);
+pub const VISITOR: Setting = Setting::new("visitor", Shape::Object, "—");
 /// `visitorName`.
-pub const VISITOR_NAME: Setting =
-    Setting::new("visitorName", Shape::Text, "—", "as `visitor.name`");
+pub const VISITOR_NAME: Setting = Setting::new("visitorName", Shape::Text, "—");
 /// `visitorEmail`.
-pub const VISITOR_EMAIL: Setting =
-    Setting::new("visitorEmail", Shape::Text, "—", "as `visitor.email`");
+pub const VISITOR_EMAIL: Setting = Setting::new("visitorEmail", Shape::Text, "—");
 /// `visitorPhone`.
-pub const VISITOR_PHONE: Setting =
-    Setting::new("visitorPhone", Shape::Text, "—", "as `visitor.phone`");
+pub const VISITOR_PHONE: Setting = Setting::new("visitorPhone", Shape::Text, "—");
 /// `strings`.
-pub const STRINGS: Setting = Setting::new("strings", Shape::Object, "—", "override any string: `{ \"send\": \"Go\" }` for all languages, `{ \"fr\": { \"send\": \"Valider\" } }` for one");
+pub const STRINGS: Setting = Setting::new("strings", Shape::Object, "—");
 /// `metadata`.
 pub const METADATA: Setting = Setting {
     fallback: "capturing metadata",
@@ -511,26 +486,19 @@ pub const METADATA: Setting = Setting {
         "metadata",
         Shape::Choice(&["true|on|yes", "false|off|no"]),
         "true",
-        "`false` leaves page URL, title, referrer, user agent and viewport out",
     )
 };
 /// `hours`.
-pub const HOURS: Setting = Setting::text("hours", "— (no promises with a time)", "opening hours in the shop's zone: `Mo-Fr 09:00-18:00; Sa 10:00-13:00`, `Su off`, `Fr 22:00-02:00`", "", "promises will not name a time until this is fixed");
-/// `timezone`.
-pub const TIMEZONE: Setting = Setting::new(
-    "timezone",
-    Shape::Text,
-    "the visitor's",
-    "the shop's IANA zone, e.g. `Europe/Paris`",
-);
-/// `closed`.
-pub const CLOSED: Setting = Setting::text(
-    "closed",
-    "—",
-    "closed dates: `2026-12-25, 2027-01-01`",
+pub const HOURS: Setting = Setting::text(
+    "hours",
+    "— (no promises with a time)",
     "",
-    "ignored",
+    "promises will not name a time until this is fixed",
 );
+/// `timezone`.
+pub const TIMEZONE: Setting = Setting::new("timezone", Shape::Text, "the visitor's");
+/// `closed`.
+pub const CLOSED: Setting = Setting::text("closed", "—", "", "ignored");
 /// `callbackWithin`.
 pub const CALLBACK_WITHIN: Setting = Setting::new(
     "callbackWithin",
@@ -540,7 +508,6 @@ pub const CALLBACK_WITHIN: Setting = Setting::new(
         default: DEFAULT_CALLBACK_WITHIN,
     },
     "15",
-    "minutes promised when open (\"We'll call you within 15 minutes.\")",
 );
 /// `slotDays`.
 pub const SLOT_DAYS: Setting = Setting::new(
@@ -551,30 +518,23 @@ pub const SLOT_DAYS: Setting = Setting::new(
         default: DEFAULT_SLOT_DAYS,
     },
     "7",
-    "how many days ahead time slots are offered",
 );
 /// `country`.
 pub const COUNTRY: Setting = Setting::text(
     "country",
     "from the locale",
-    "default country of phone numbers (ISO code)",
     "is not a country Allo knows",
     "using the visitor's",
 );
 /// `consentText`.
-pub const CONSENT_TEXT: Setting = Setting::new("consentText", Shape::Text, "built-in text", "the consent checkbox's text for every language (`strings` can still set it per language); recorded with the request");
+pub const CONSENT_TEXT: Setting = Setting::new("consentText", Shape::Text, "built-in text");
 /// `consentVersion`.
-pub const CONSENT_VERSION: Setting = Setting::new(
-    "consentVersion",
-    Shape::Text,
-    DEFAULT_CONSENT_VERSION,
-    "the owner's version label of that text, recorded with it",
-);
+pub const CONSENT_VERSION: Setting =
+    Setting::new("consentVersion", Shape::Text, DEFAULT_CONSENT_VERSION);
 /// `privacyUrl`.
 pub const PRIVACY_URL: Setting = Setting::text(
     "privacyUrl",
     "—",
-    "the privacy policy linked next to the consent box",
     "is not an http(s) URL or a path",
     "no link shown",
 );
@@ -587,46 +547,24 @@ pub const COOLDOWN_MINUTES: Setting = Setting::new(
         default: crate::callback::DEFAULT_COOLDOWN_MINUTES as i64,
     },
     "5",
-    "one callback request per browser per this long",
 );
 /// `callbackEmail`.
-pub const CALLBACK_EMAIL: Setting = Setting::new("callbackEmail", FIELD, "optional", "the callback form's email field (\"So we can tell you if we're running late.\"): `optional`, `required` or `hidden`");
+pub const CALLBACK_EMAIL: Setting = Setting::new("callbackEmail", FIELD, "optional");
 /// `events`.
 pub const EVENTS: Setting = Setting {
     fallback: "events carry ids only",
-    ..Setting::new(
-        "events",
-        Shape::Choice(&["ids", "full"]),
-        "ids",
-        "what the `allo:submit` event tells the page: `ids`, or `full` (the whole submission)",
-    )
+    ..Setting::new("events", Shape::Choice(&["ids", "full"]), "ids")
 };
 /// `nonce`.
-pub const NONCE: Setting = Setting::new(
-    "nonce",
-    Shape::Text,
-    "the script tag's nonce",
-    "the CSP nonce for any `<style>` Allo adds",
-);
+pub const NONCE: Setting = Setting::new("nonce", Shape::Text, "the script tag's nonce");
 /// `format` (read by [`crate::delivery::Settings::parse`]).
-pub const FORMAT: Setting = Setting::new(
-    "format",
-    Shape::Choice(&["json", "form"]),
-    "json",
-    "`json`, or `form` (`application/x-www-form-urlencoded`)",
-);
+pub const FORMAT: Setting = Setting::new("format", Shape::Choice(&["json", "form"]), "json");
 /// `headers` (read by [`crate::delivery::Settings::parse`]).
-pub const HEADERS: Setting = Setting::new(
-    "headers",
-    Shape::Object,
-    "—",
-    "extra request headers (settings object only)",
-);
+pub const HEADERS: Setting = Setting::new("headers", Shape::Object, "—");
 /// `outboxTtl` (read by [`crate::delivery::Settings::parse`]).
 pub const OUTBOX_TTL: Setting = Setting::text(
     "outboxTtl",
     "7d",
-    "how long an undelivered submission is kept (`36h`, `7d`, 1 h – 30 days)",
     "is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\")",
     "using 7 days",
 );
@@ -639,7 +577,6 @@ pub const TIMEOUT_MS: Setting = Setting::new(
         default: crate::delivery::DEFAULT_TIMEOUT_MS as i64,
     },
     "15000",
-    "per-attempt timeout, in milliseconds",
 );
 /// `retryBaseMs` (read by [`crate::delivery::Settings::parse`]; a test-only knob).
 pub const RETRY_BASE_MS: Setting = Setting::new(
@@ -650,44 +587,19 @@ pub const RETRY_BASE_MS: Setting = Setting::new(
         default: crate::retry::BASE_DELAY_MS as i64,
     },
     "1000",
-    "",
 );
 
 /// `promptQuestion` (read by [`crate::prompt::Settings::parse`], like the other `prompt…`).
-pub const PROMPT_QUESTION: Setting = Setting::new(
-    "promptQuestion",
-    Shape::Text,
-    "— (no prompt)",
-    "a short question asked at the right moment, in a card above the launcher ([Prompts and context](docs/embedding.md#prompts-and-context))",
-);
+pub const PROMPT_QUESTION: Setting = Setting::new("promptQuestion", Shape::Text, "— (no prompt)");
 /// `promptPath`.
-pub const PROMPT_PATH: Setting = Setting::new(
-    "promptPath",
-    Shape::List,
-    "—",
-    "ask on these pages: path patterns, `*` for any characters (`/order/thanks*`)",
-);
+pub const PROMPT_PATH: Setting = Setting::new("promptPath", Shape::List, "—");
 /// `promptAfterSeconds`.
-pub const PROMPT_AFTER_SECONDS: Setting = Setting::new(
-    "promptAfterSeconds",
-    Shape::Text,
-    "—",
-    "ask after this many seconds on a page (0 – 3600)",
-);
+pub const PROMPT_AFTER_SECONDS: Setting = Setting::new("promptAfterSeconds", Shape::Text, "—");
 /// `promptAfterViews`.
-pub const PROMPT_AFTER_VIEWS: Setting = Setting::new(
-    "promptAfterViews",
-    Shape::Text,
-    "—",
-    "ask after this many page views in the visit",
-);
+pub const PROMPT_AFTER_VIEWS: Setting = Setting::new("promptAfterViews", Shape::Text, "—");
 /// `promptOnExit`.
-pub const PROMPT_ON_EXIT: Setting = Setting::new(
-    "promptOnExit",
-    Shape::Choice(&["false", "true"]),
-    "false",
-    "`true`: ask when the pointer leaves towards the top (desktop only, never on touch)",
-);
+pub const PROMPT_ON_EXIT: Setting =
+    Setting::new("promptOnExit", Shape::Choice(&["false", "true"]), "false");
 /// `promptCapDays`.
 pub const PROMPT_CAP_DAYS: Setting = Setting::new(
     "promptCapDays",
@@ -697,15 +609,9 @@ pub const PROMPT_CAP_DAYS: Setting = Setting::new(
         default: crate::prompt::DEFAULT_CAP_DAYS as i64,
     },
     "30",
-    "at most one prompt per visitor in this many days, and none this long after they sent or dismissed one",
 );
 /// `context` (read by [`crate::owner_context::from_setting`]).
-pub const CONTEXT: Setting = Setting::new(
-    "context",
-    Shape::Object,
-    "—",
-    "your keys and short texts sent with every submission (`{ \"orderId\": \"1042\" }`, or that as JSON text on the tag), shown, exported and filterable in the inbox",
-);
+pub const CONTEXT: Setting = Setting::new("context", Shape::Object, "—");
 
 /// Every setting Allo knows, in the README's order; anything else earns a warning (most
 /// often a typo). Adding a setting: one entry above, one line here, and its read.

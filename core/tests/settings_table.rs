@@ -1,13 +1,14 @@
 //! The README's settings table is [`allo_core::config::SETTINGS`], row for row: a setting
-//! added, renamed or given another default in the code and not in the README (or the other
-//! way round) fails here, and the message is the table to paste.
+//! added, renamed, or given another default in the code and not in the README (or the other
+//! way round) fails here, and the message is the table's first two columns as the code says.
+//! The third column (what the values mean) lives in the README alone.
 use allo_core::config::{Shape, SETTINGS};
 
 /// The table's rows as the code says they are.
 fn rows() -> Vec<String> {
     SETTINGS
         .iter()
-        .filter(|s| !s.values.is_empty())
+        .filter(|s| !s.key.starts_with("retryBase")) // a test-only knob, not for owners
         .map(|s| {
             // A value is code; a description ("the visitor's", "— (required)") is not.
             let default = match s.default {
@@ -19,7 +20,7 @@ fn rows() -> Vec<String> {
             } else {
                 ""
             };
-            format!("| `{}`{object} | {default} | {} |", s.key, s.values)
+            format!("| `{}`{object} | {default} |", s.key)
         })
         .collect()
 }
@@ -32,15 +33,20 @@ fn readme_settings_table_is_the_code() {
     let at = readme
         .find(header)
         .expect("the README has a settings table");
-    let table: Vec<&str> = readme[at..]
+    // Each row without its last column: `| key | default |`.
+    let table: Vec<String> = readme[at..]
         .lines()
         .skip(2)
         .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            format!("{} | {} |", cells[0], cells.get(1).unwrap_or(&""))
+        })
         .collect();
     let want = rows();
     assert!(
         table == want,
-        "README.md's settings table and core/src/config.rs (SETTINGS) disagree; the table from the code:\n{header}\n|---|---|---|\n{}\n",
+        "README.md's settings table and core/src/config.rs (SETTINGS) disagree; its rows from the code (setting | default):\n{}\n",
         want.join("\n")
     );
 }
