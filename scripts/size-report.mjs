@@ -30,7 +30,10 @@ const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
 // 190,861 B on 2026-12-01: LTO on the final link (bundle/; 235,402 → 212,163 B), no float
 // parsing/printing from core (allo_core::number; → 195,226), messages quoted without `{:?}`
 // (allo_core::quoted; → 192,053), the CSS minified at build time (build.rs; → 190,861).
-const WIDGET_CEILING = 194_679;
+// 189,148 B on 2026-12-01 (issue 22 step 5, the widget's own code; 192,188 at the start): one
+// send path, AttrValue::Static and one storage path (→ 190,530), one Intl constructor and
+// method call (→ 190,161), static classes and ids, storage read/write out of line (→ 189,148).
+const WIDGET_CEILING = 192_931;
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

@@ -46,11 +46,14 @@ fn raw(key: &str) -> Option<String> {
 }
 
 // The generic `load`/`try_save` only convert; reading and writing are these non-generic
-// functions, so each stored type adds its conversion and not another copy of the storage code.
+// functions, so each stored type adds its conversion and not another copy of the storage code
+// (`inline(never)`: LTO otherwise inlines them into every instance, ~1 KB each).
+#[inline(never)]
 fn load_value(key: &str) -> Option<Value> {
     Value::parse(&raw(key)?).ok()
 }
 
+#[inline(never)]
 fn save_value(key: &str, value: Value) -> Result<(), StorageError> {
     local()
         .ok_or(StorageError::Unavailable)?

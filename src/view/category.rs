@@ -39,7 +39,7 @@ pub fn Category(props: &CategoryProps) -> Html {
     html! {
         <div class="allo-field">
             <label class="allo-label" for="allo-category">
-                { s.category_label }{" "}<span class="allo-hint">{ format!("({})", s.optional) }</span>
+                { s.category_label }{" "}<span class="allo-hint">{"("}{ s.optional }{")"}</span>
             </label>
             <select id="allo-category" class="allo-input allo-select" {onchange}>
                 <option value="" selected={props.value.is_none()}>{ s.category_none }</option>

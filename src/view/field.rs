@@ -80,7 +80,7 @@ pub fn TextField(props: &TextFieldProps) -> Html {
             <label class="allo-label" for={props.id.clone()}>
                 { props.label.clone() }
                 if !props.required {
-                    {" "}<span class="allo-hint">{ format!("({})", ctx.strings.optional) }</span>
+                    {" "}<span class="allo-hint">{"("}{ ctx.strings.optional }{")"}</span>
                 }
             </label>
             { input }

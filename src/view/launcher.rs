@@ -1,6 +1,6 @@
 //! The launcher: the button in the corner that opens and closes the panel, or nothing at all
 //! when the owner opens Allo from buttons of their own (`launcher: "hidden"`).
-use allo_core::config::LauncherMode;
+use allo_core::config::{LauncherMode, Position};
 use yew::prelude::*;
 
 use crate::context::use_app_ctx;
@@ -25,10 +25,11 @@ pub fn Launcher(props: &LauncherProps) -> Html {
     if ctx.config.launcher == LauncherMode::Hidden {
         return html! {};
     }
-    let class = classes!(
-        "allo-launcher",
-        format!("allo-launcher--{}", ctx.config.position.as_str())
-    );
+    // Written out rather than formatted: one static string per position.
+    let class = match ctx.config.position {
+        Position::BottomRight => "allo-launcher allo-launcher--bottom-right",
+        Position::BottomLeft => "allo-launcher allo-launcher--bottom-left",
+    };
     let onclick = props.onclick.reform(|_: MouseEvent| ());
     html! {
         <button type="button" ref={props.launcher_ref.clone()} {class} {onclick}

@@ -11,6 +11,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use allo_core::config::Position;
 use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
@@ -85,9 +86,9 @@ pub fn Panel(props: &PanelProps) -> Html {
                 .filter(|a| crate::browser::document().and_then(|d| d.body()).as_ref() != Some(a));
             if let Some(panel) = panel_ref.cast::<web_sys::Element>() {
                 // Start in the visible form (past the tabs): the fastest path for everyone.
-                let body = ["allo-tabpanel:not([hidden])", "allo-panel__body"]
+                let body = [".allo-tabpanel:not([hidden])", ".allo-panel__body"]
                     .iter()
-                    .find_map(|c| panel.query_selector(&format!(".{c}")).ok().flatten())
+                    .find_map(|c| panel.query_selector(c).ok().flatten())
                     .unwrap_or(panel.clone());
                 if let Some(first) = focusables(&body)
                     .into_iter()
@@ -184,6 +185,11 @@ pub fn Panel(props: &PanelProps) -> Html {
         Kind::Feedback => ctx.strings.feedback_tab,
         Kind::Callback => ctx.strings.callback_tab,
     };
+    // The ids of a kind's tab and tab panel, written out rather than formatted on every render.
+    let ids = |k: Kind| match k {
+        Kind::Feedback => ("allo-tab-feedback", "allo-tabpanel-feedback"),
+        Kind::Callback => ("allo-tab-callback", "allo-tabpanel-callback"),
+    };
     let tabs = (kinds.len() > 1).then(|| {
         let onkeydown = {
             let (select, kinds, active) = (select.clone(), kinds.clone(), *active);
@@ -205,10 +211,11 @@ pub fn Panel(props: &PanelProps) -> Html {
                 { for kinds.iter().enumerate().map(|(i, k)| {
                     let selected = *active == *k;
                     let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false) });
+                    let (tab_id, panel_id) = ids(*k);
                     html! {
                         <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
-                            id={format!("allo-tab-{}", k.as_str())} aria-selected={if selected { "true" } else { "false" }}
-                            aria-controls={format!("allo-tabpanel-{}", k.as_str())}
+                            id={tab_id} aria-selected={if selected { "true" } else { "false" }}
+                            aria-controls={panel_id}
                             tabindex={if selected { "0" } else { "-1" }} {onclick}>
                             { tab_label(*k) }
                         </button>
@@ -220,18 +227,19 @@ pub fn Panel(props: &PanelProps) -> Html {
     let has_tabs = tabs.is_some();
     let section = |k: Kind, body: Html| {
         let hidden = *active != k;
+        let (tab_id, panel_id) = ids(k);
         html! {
-            <div id={format!("allo-tabpanel-{}", k.as_str())} class="allo-tabpanel" hidden={hidden}
+            <div id={panel_id} class="allo-tabpanel" hidden={hidden}
                 role={has_tabs.then_some("tabpanel")}
-                aria-labelledby={has_tabs.then(|| format!("allo-tab-{}", k.as_str()))}>
+                aria-labelledby={has_tabs.then_some(tab_id)}>
                 { body }
             </div>
         }
     };
-    let class = classes!(
-        "allo-panel",
-        format!("allo-panel--{}", ctx.config.position.as_str())
-    );
+    let class = match ctx.config.position {
+        Position::BottomRight => "allo-panel allo-panel--bottom-right",
+        Position::BottomLeft => "allo-panel allo-panel--bottom-left",
+    };
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
         <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title"

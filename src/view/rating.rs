@@ -77,7 +77,12 @@ pub fn Rating(props: &RatingProps) -> Html {
         .as_ref()
         .map(|_| AttrValue::from("allo-score-error"));
     let invalid = props.error.is_some().then_some("true");
-    let class = classes!("allo-rating", format!("allo-rating--{}", metric.as_str()));
+    // Written out rather than formatted: one static string per metric.
+    let class = match metric {
+        Metric::Csat => "allo-rating allo-rating--csat",
+        Metric::Nps => "allo-rating allo-rating--nps",
+        Metric::Ces => "allo-rating allo-rating--ces",
+    };
     html! {
         <fieldset class="allo-field" aria-describedby={described}>
             <legend class="allo-legend">{ question }</legend>
