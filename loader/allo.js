@@ -31,7 +31,7 @@
   w.__alloLoader = 1;
 
   var base = new URL('.', script.src);
-  // The launcher's name in the six catalog languages (core/src/i18n.rs, `launcher_label`).
+  // The launcher's name in the six catalog languages (core/src/i18n/, `launcher_label`).
   var LABELS = { en: 'Contact us', fr: 'Nous contacter', de: 'Kontakt', es: 'Contáctenos', it: 'Contattaci', nl: 'Contact' };
   var settings = read();
   var ok = settings && typeof settings == 'object';

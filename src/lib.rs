@@ -4,11 +4,13 @@
 //! the visitor's language, the styles, and the root component. The loader (`loader/allo.js`)
 //! calls [`boot`], then forwards `window.Allo` calls to [`api::command`] and [`api::destroy`];
 //! everything visible lives in `view/`, side effects in `hooks/`, DOM events for the page in
-//! `events`, the network in `transport`, browser storage in `storage`.
+//! `events`, the network in `transport`, browser storage in `storage`, the catalogs fetched per language
+//! in `catalog`.
 #![deny(missing_docs)]
 
 pub mod api;
 pub mod browser;
+pub mod catalog;
 pub mod clock;
 pub mod context;
 pub mod delivery;
@@ -25,6 +27,7 @@ pub mod view;
 use std::rc::Rc;
 
 use allo_core::config::Config;
+use allo_core::i18n::Lang;
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
@@ -38,8 +41,11 @@ use crate::view::app::{App, AppProps};
 ///
 /// The app takes over from the loader's stand-in launcher (elements marked `data-allo-facade`
 /// in `root`) on its first render, and from then on receives the public API's calls.
+///
+/// Asynchronous because a visitor whose language is not English waits for that catalog
+/// (`catalog`, fetched once); if it cannot be loaded the widget starts in English.
 #[wasm_bindgen]
-pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
+pub async fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     let config = match Config::parse(&browser::to_json(&raw)) {
         Ok((config, warnings)) => {
             for w in warnings {
@@ -60,7 +66,10 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     // Retries anything an earlier page left in the outbox (reads only when it is empty).
     delivery::start(&config);
     let kinds = config.kinds.clone();
-    let ctx = Ctx::new(config, &browser::language_candidates());
+    let candidates = browser::language_candidates();
+    let (lang, _) = Ctx::language(config.locale.as_deref(), &candidates);
+    catalog::ensure(lang, Lang::En).await;
+    let ctx = Ctx::new(config, &candidates);
     let app = yew::Renderer::<App>::with_root_and_props(
         mount,
         AppProps {
