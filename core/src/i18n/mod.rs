@@ -5,9 +5,10 @@
 //! `&'static str` so a `Strings` is `Copy` (see `leak` for what that saves and what it costs).
 //!
 //! The collector uses every catalog. The widget builds only English in (the fallback); its
-//! build script writes each other language as a JSON file beside the wasm ([`Strings::to_json`])
-//! and the widget fetches the one a visitor needs ([`Strings::from_json`]; docs/i18n.md). So
-//! only code that reaches a catalog through [`Lang::strings`] or its `static` links it in.
+//! build script writes each other language as a JSON file beside the wasm
+//! ([`Strings::to_json`]) and the widget fetches the one a visitor needs
+//! ([`Strings::from_json`], in the widget's `src/catalog.rs`). Only code that reaches a
+//! catalog through [`Lang::strings`] or its `static` links that catalog in.
 
 mod de;
 mod en;
