@@ -247,3 +247,32 @@ export function nextTuesday10hParis() {
   d.setUTCHours(9 - (hour - 10));
   return d;
 }
+
+/** Sends a "Very satisfied" feedback with `text` through the widget on `page` (English). */
+export async function sendFeedback(page, text) {
+  await page.getByRole('button', { name: 'Contact us' }).click();
+  await page.getByRole('dialog').waitFor();
+  await page.getByRole('radio', { name: 'Very satisfied' }).check();
+  await page.getByLabel('What did we do well?').fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
+}
+
+/**
+ * A visitor in `context` on the page `url` at the frozen time `at`, with the (English) callback
+ * form filled in for `phone` and `name`, "remember me" ticked (which is what makes a request
+ * followed); returns the page and the form, not yet sent.
+ */
+export async function callbackFilled(context, { url, at, phone, name }) {
+  const p = await context.newPage();
+  await p.clock.setFixedTime(at);
+  await p.goto(url);
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByLabel('Phone number').fill(phone);
+  await f.getByLabel('Your name').fill(name);
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await f.getByLabel('Remember me on this device').check();
+  return { p, f };
+}

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, DIST, shopPage, watch, until, withShop } from '../lib/harness.mjs';
+import { ROOT, DIST, shopPage, watch, until, withShop, sendFeedback } from '../lib/harness.mjs';
 
 const env = withShop({ site: DIST });
 
@@ -32,15 +32,6 @@ async function watched() {
     };
   });
   return { page, log: watch(page) };
-}
-
-async function sendFeedback(page, text) {
-  await page.getByRole('button', { name: 'Contact us' }).click();
-  await page.getByRole('dialog').waitFor();
-  await page.getByRole('radio', { name: 'Very satisfied' }).check();
-  await page.getByLabel('What did we do well?').fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
 }
 
 const stored = (text) => env.collector.rows(`select count(*) as n from submissions where feedback_message = '${text}'`)[0].n;
@@ -168,4 +159,5 @@ test('the collector serves the hashed files as immutable and the loader as reval
   assert.equal(await head('allo.js'), 'no-cache');
   assert.equal(await head(manifest.glue.file), 'public, max-age=31536000, immutable');
   assert.equal(await head(manifest.wasm.file), 'public, max-age=31536000, immutable');
+  assert.equal(await head(manifest.catalogs.fr.file), 'public, max-age=31536000, immutable');
 });
