@@ -19,7 +19,8 @@
 //     Network.emulateNetworkConditions: 562.5 ms latency, 180,000 B/s down, 84,375 B/s up),
 //     with Allo's files served gzip -9 as a CDN would (the other variants use the plain,
 //     uncompressed static server): what the widget's weight costs a visitor on a slow phone
-//     connection between the click and a usable panel.
+//     connection between the click and a usable panel; and once more with the page in French,
+//     where the widget also fetches its French catalog (src/catalog.rs) before the panel.
 //   - a prompt page (issue 21): the demo page with `data-prompt-question` (the owner's one
 //     attribute), reached as a visit's second page view; from navigation until the prompt card
 //     is on screen: long tasks, the longest, CLS (the card overlays: it must shift nothing), and
@@ -61,10 +62,13 @@ const pages = {
   without: shop.page('/without.html', index.replace(snippet, '')),
   with: shop.page('/with.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn/allo/allo.js"'))),
 };
-// Allo's files gzip -9 with Content-Encoding, as a CDN serves them, for the Slow 4G run (the
-// loader finds the glue and the wasm next to itself).
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
-for (const file of ['allo.js', 'allo-widget.js', 'allo-widget_bg.wasm']) {
+// Allo's files gzip -9 with Content-Encoding, as a CDN serves them, for the Slow 4G runs (the
+// loader finds the glue, the wasm and the catalogs next to itself; their content-hashed names
+// are in the build's manifest, scripts/fingerprint.mjs).
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const manifest = JSON.parse(readFileSync(path.join(DIST, 'allo-manifest.json'), 'utf8'));
+const served = [manifest.loader, manifest.glue, manifest.wasm, ...Object.values(manifest.catalogs || {})].map((f) => f.file);
+for (const file of served) {
   const bytes = gzipSync(readFileSync(path.join(DIST, file)), { level: 9 });
   shop.route(`/cdn-gz/allo/${file}`, (req, res) => {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)], 'content-encoding': 'gzip' });
@@ -73,6 +77,10 @@ for (const file of ['allo.js', 'allo-widget.js', 'allo-widget_bg.wasm']) {
 }
 const promptPage = shop.page('/order/thanks.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn/allo/allo.js" data-prompt-question="How was your order?"')));
 const slowPage = shop.page('/with-gz.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn-gz/allo/allo.js"')));
+// The same page in French: the widget also fetches the French catalog before its first render
+// (English is built in; src/catalog.rs).
+const slowFrench = shop.page('/with-gz-fr.html', index.replace(snippet, (tag) => tag.replace(/\bsrc="?allo\.js"?/, 'src="/cdn-gz/allo/allo.js"'))
+  .replace(/<html lang="?en"?/, '<html lang="fr"'));
 // Chrome DevTools' "Slow 4G" preset (front_end/core/sdk/NetworkManager.ts): 150 ms × 3.75,
 // 1.6 Mbit/s × 0.9 down, 750 kbit/s × 0.9 up.
 const SLOW_4G = { offline: false, latency: 150 * 3.75, downloadThroughput: 1.6 * 1000 * 1000 / 8 * 0.9, uploadThroughput: 750 * 1000 / 8 * 0.9 };
@@ -230,6 +238,7 @@ if (!PROMPT_ONLY) {
   results.push(await series('with Allo, compiled when idle', () => load(pages.with, { click: true })));
   results.push(await series('with Allo, Save-Data (cold click)', () => load(pages.with, { save: true, click: true })));
   results.push(await series('cold click, Slow 4G, gzip served', () => load(slowPage, { save: true, click: true, network: SLOW_4G })));
+  results.push(await series('… the page in French', () => load(slowFrench, { save: true, click: true, network: SLOW_4G })));
   results.push(await promptRow());
 }
 

@@ -19,8 +19,12 @@
 // `.wasm`, the one script that names it (the glue), and `allo.js`. Names become
 // `STEM-HASH.EXT` (16 hex digits of the SHA-384). It writes `allo-manifest.json` beside them
 // (names and integrity values) for scripts/size-report.mjs, scripts/release.sh and the tests.
+//
+// It also copies in the catalogs of the languages other than English, which are already named
+// by their content (build.rs writes them beside the wasm's artifact, and their names and
+// integrity values into the wasm, src/catalog.rs), and lists them in the manifest.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,5 +97,15 @@ const manifest = {
   glue: { file: glueName, integrity: glueSri },
   wasm: { file: wasmName, integrity: `sha384-${wasmDigest.toString('base64')}` },
 };
+const profile = process.env.TRUNK_PROFILE || 'release';
+const catalogDir = path.join(root, 'target', 'wasm32-unknown-unknown', profile, 'allo-catalogs');
+const catalogs = existsSync(catalogDir) ? readdirSync(catalogDir).filter((n) => /^allo-[a-z]{2}-[\da-f]{16}\.json$/.test(n)).sort() : [];
+if (catalogs.length === 0) die(`no catalog files in ${catalogDir} (build.rs writes them)`);
+manifest.catalogs = {};
+for (const name of catalogs) {
+  copyFileSync(path.join(catalogDir, name), path.join(dir, name));
+  const bytes = readFileSync(path.join(dir, name));
+  manifest.catalogs[name.split('-')[1]] = { file: name, integrity: `sha256-${digest('sha256', bytes).toString('base64')}` };
+}
 writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`fingerprint: ${glue} → ${glueName}, ${wasm} → ${wasmName}; ${loader} ${manifest.loader.integrity}`);

@@ -42,17 +42,19 @@ version=$(crate_version Cargo.toml)
 [ -f dist/allo-manifest.json ] || { echo "release.sh: dist/ has no allo-manifest.json; run scripts/build.sh" >&2; exit 1; }
 manifest() { node -e 'const m = require(process.argv[1]); console.log(m[process.argv[2]][process.argv[3]])' "$ALLO_ROOT/dist/allo-manifest.json" "$@"; }
 glue=$(manifest glue file) wasm=$(manifest wasm file) integrity=$(manifest loader integrity)
+# The catalogs of the languages other than English, fetched by the wasm (src/catalog.rs).
+catalogs=$(node -e 'const m = require(process.argv[1]); console.log(Object.values(m.catalogs).map((c) => c.file).join(" "))' "$ALLO_ROOT/dist/allo-manifest.json")
 
 pkg="$out/allo-widget-$version"
 rm -rf "$pkg" "$out/allo-widget-$version.tgz"
 mkdir -p "$pkg"
-cp dist/allo.js "dist/$glue" "dist/$wasm" "$pkg/"
+cp dist/allo.js "dist/$glue" "dist/$wasm" $(printf 'dist/%s ' $catalogs) "$pkg/"
 cp docs/submission.schema.json "$pkg/submission.schema.json"
 
 # package.json: `files` lists exactly what ships (npm adds package.json and README.md itself);
 # `browser`, `unpkg` and `jsdelivr` point CDNs' bare URLs at the loader.
-node - "$pkg" "$version" "$glue" "$wasm" <<'EOF'
-const [dir, version, glue, wasm] = process.argv.slice(2);
+node - "$pkg" "$version" "$glue" "$wasm" $catalogs <<'EOF'
+const [dir, version, glue, wasm, ...catalogs] = process.argv.slice(2);
 const pkg = {
   name: 'allo-widget',
   version,
@@ -62,7 +64,7 @@ const pkg = {
   browser: 'allo.js',
   unpkg: 'allo.js',
   jsdelivr: 'allo.js',
-  files: ['allo.js', glue, wasm, 'submission.schema.json'],
+  files: ['allo.js', glue, wasm, ...catalogs, 'submission.schema.json'],
 };
 require('node:fs').writeFileSync(require('node:path').join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 EOF
@@ -78,6 +80,7 @@ install; the files here are the whole widget.
 | \`allo.js\` | the loader, the one script the page loads (stable name: serve it with a short cache) |
 | \`$glue\` | the app's JavaScript glue, loaded by \`allo.js\` once the browser is idle |
 | \`$wasm\` | the app, loaded by the glue |
+| \`allo-LANG-….json\` | the texts of each language but English (built in), fetched by the app when a visitor needs them |
 | \`submission.schema.json\` | the JSON Schema of what the widget POSTs to your endpoint (\`allo.submission/1\`) |
 
 The glue and the wasm have content-hashed names and never change under them: serve them as

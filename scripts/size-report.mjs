@@ -33,7 +33,9 @@ const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
 // 189,148 B on 2026-12-01 (issue 22 step 5, the widget's own code; 192,188 at the start): one
 // send path, AttrValue::Static and one storage path (→ 190,530), one Intl constructor and
 // method call (→ 190,161), static classes and ids, storage read/write out of line (→ 189,148).
-const WIDGET_CEILING = 192_931;
+// 186,149 B on 2026-12-01 (session 5): 192,169 B after the merges, then only English built
+// into the wasm, the other catalogs fetched per language (src/catalog.rs; → 186,149).
+const WIDGET_CEILING = 189_872;
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -54,13 +56,23 @@ const rows = files.map(([part, file, note]) => {
   const bytes = readFileSync(path.join(dist, file));
   return { part, file, note, raw: bytes.length, gzip: gz(bytes), brotli: br(bytes) };
 });
+// The catalogs of the languages other than English (src/catalog.rs): a visitor downloads at
+// most one, when not English, so the largest is reported, outside the totals.
+const catalogs = Object.entries(manifest.catalogs || {}).map(([lang, c]) => {
+  const bytes = readFileSync(path.join(dist, c.file));
+  return { lang, file: c.file, raw: bytes.length, gzip: gz(bytes), brotli: br(bytes) };
+}).sort((a, b) => b.gzip - a.gzip);
+if (catalogs.length) {
+  const c = catalogs[0];
+  rows.push({ part: 'catalog', file: c.file, note: `largest of ${catalogs.length}; one, when not English`, raw: c.raw, gzip: c.gzip, brotli: c.brotli });
+}
 rows.push({ part: 'css', file: 'styles/*.css', note: 'source; minified by build.rs into the wasm, counted there', raw: css.length, gzip: gz(css), brotli: br(css) });
 
 console.log('part    file                                  raw        gzip -9    brotli 11  note');
 for (const r of rows) {
   console.log(`${r.part.padEnd(7)} ${r.file.padEnd(36)} ${fmt(r.raw)} ${fmt(r.gzip)} ${fmt(r.brotli)}  ${r.note}`);
 }
-const loaded = rows.filter((r) => r.part !== 'css');
+const loaded = rows.filter((r) => r.part !== 'css' && r.part !== 'catalog');
 const sum = (k) => loaded.reduce((a, r) => a + r[k], 0);
 console.log(`${'total'.padEnd(7)} ${'(loader+glue+wasm)'.padEnd(36)} ${fmt(sum('raw'))} ${fmt(sum('gzip'))} ${fmt(sum('brotli'))}`);
 

@@ -2,7 +2,7 @@
 use std::rc::Rc;
 
 use allo_core::config::Config;
-use allo_core::i18n::{negotiate_locale, Lang, Strings};
+use allo_core::i18n::{negotiate_locale, Lang, Strings, EN};
 use yew::prelude::*;
 
 /// The config plus the language chosen for this visitor.
@@ -21,17 +21,31 @@ pub struct Ctx {
 
 impl Ctx {
     /// Chooses the language from the owner's setting first, then the `candidates`
-    /// (page `lang`, then the browser's languages); see [`negotiate_locale`].
+    /// (page `lang`, then the browser's languages); see [`negotiate_locale`]. English when
+    /// that language's catalog is not in memory (it could not be loaded; `crate::catalog`).
     pub fn new(config: Config, candidates: &[String]) -> Ctx {
-        let owner = config.locale.iter().map(String::as_str);
-        let (lang, locale) = negotiate_locale(owner.chain(candidates.iter().map(String::as_str)));
-        let strings = Strings::localized(lang, &config.strings);
+        let (lang, locale) = Ctx::language(config.locale.as_deref(), candidates);
+        let (lang, locale, catalog) = match crate::catalog::loaded(lang) {
+            Some(catalog) => (lang, locale, catalog),
+            None => (Lang::En, "en".to_owned(), &EN),
+        };
+        let strings = Strings::localized_from(lang, catalog, &config.strings);
         Ctx {
             strings,
             config,
             lang,
             locale,
         }
+    }
+
+    /// The language and tag for the owner's `locale` setting and the `candidates`: what
+    /// [`Ctx::new`] speaks once that language's catalog is loaded.
+    pub fn language(owner: Option<&str>, candidates: &[String]) -> (Lang, String) {
+        negotiate_locale(
+            owner
+                .into_iter()
+                .chain(candidates.iter().map(String::as_str)),
+        )
     }
 
     /// A whole number as the visitor writes it ("4,000" in English, "4.000" in German).

@@ -6,10 +6,12 @@
 //! [`js_api::destroy`]; everything visible lives in `view/`, side effects in `hooks/`, DOM
 //! events for the page in `events`, the network in `transport`, the outbox and its worker in
 //! `sender`, browser storage in `storage`, what is remembered about a visitor in `visitor`, the
-//! browser's `Intl` (zones, dates, numbers) in `intl`.
+//! browser's `Intl` (zones, dates, numbers) in `intl`, the catalogs fetched per language in
+//! `catalog`.
 #![deny(missing_docs)]
 
 pub mod browser;
+pub mod catalog;
 pub mod context;
 pub mod events;
 pub mod hooks;
@@ -26,6 +28,7 @@ pub mod visitor;
 use std::rc::Rc;
 
 use allo_core::config::Config;
+use allo_core::i18n::Lang;
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
@@ -39,8 +42,11 @@ use crate::view::app::{App, AppProps};
 ///
 /// The app takes over from the loader's stand-in launcher (elements marked `data-allo-facade`
 /// in `root`) on its first render, and from then on receives the public API's calls.
+///
+/// Asynchronous because a visitor whose language is not English waits for that catalog
+/// (`catalog`, fetched once); if it cannot be loaded the widget starts in English.
 #[wasm_bindgen]
-pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
+pub async fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     let config = match Config::parse(&browser::to_json(&raw)) {
         Ok((config, warnings)) => {
             for w in warnings {
@@ -61,7 +67,10 @@ pub fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     // Retries anything an earlier page left in the outbox (reads only when it is empty).
     sender::start(&config);
     let kinds = config.kinds.clone();
-    let ctx = Ctx::new(config, &browser::language_candidates());
+    let candidates = browser::language_candidates();
+    let (lang, _) = Ctx::language(config.locale.as_deref(), &candidates);
+    catalog::ensure(lang, Lang::En).await;
+    let ctx = Ctx::new(config, &candidates);
     let app = yew::Renderer::<App>::with_root_and_props(
         mount,
         AppProps {

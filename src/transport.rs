@@ -238,11 +238,25 @@ async fn status_token(response: &Response) -> Option<String> {
 /// Reads a status document with a plain GET (no custom headers, so no CORS preflight; no
 /// cookies), aborting after `timeout_ms`.
 pub async fn get_json(url: &str, timeout_ms: u32) -> Result<Value, TransportError> {
+    let text = get_text(url, timeout_ms, None).await?;
+    Value::parse(&text).map_err(|_| TransportError::Unreadable)
+}
+
+/// The body of a plain GET as [`get_json`] makes it. With `integrity` (Subresource Integrity,
+/// `sha256-…`) the browser refuses a body with other bytes: that is a [`TransportError::Network`].
+pub async fn get_text(
+    url: &str,
+    timeout_ms: u32,
+    integrity: Option<&str>,
+) -> Result<String, TransportError> {
     let window = web_sys::window().ok_or(TransportError::Setup)?;
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
+    if let Some(integrity) = integrity {
+        init.set_integrity(integrity);
+    }
     let controller = AbortController::new().ok();
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
@@ -261,10 +275,11 @@ pub async fn get_json(url: &str, timeout_ms: u32) -> Result<Value, TransportErro
     }
     // A body that breaks off mid-way is a network failure; one that arrives whole but is not
     // JSON is the endpoint's.
-    let text = JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
-        .await
-        .map_err(|_| TransportError::Network)?
-        .as_string()
-        .unwrap_or_default();
-    Value::parse(&text).map_err(|_| TransportError::Unreadable)
+    Ok(
+        JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
+            .await
+            .map_err(|_| TransportError::Network)?
+            .as_string()
+            .unwrap_or_default(),
+    )
 }

@@ -45,8 +45,13 @@ fn all(root: &ShadowRoot, selector: &str) -> Vec<Element> {
 }
 
 async fn booted(json: &str) -> ShadowRoot {
+    // The runner serves no catalog files: the languages the widget fetches come from the host's
+    // built-in catalogs instead (the fetch itself is tested end to end, e2e/tests/i18n.test.mjs).
+    for lang in allo_core::i18n::Lang::ALL {
+        allo_widget::catalog::keep(lang, lang.strings());
+    }
     let root = fresh_root();
-    assert!(boot(settings(json), root.clone()));
+    assert!(boot(settings(json), root.clone()).await);
     yew::scheduler::flush().await;
     root
 }
@@ -59,15 +64,15 @@ async fn click(el: &Element) {
 #[wasm_bindgen_test]
 async fn bad_config_renders_nothing() {
     let root = fresh_root();
-    assert!(!boot(settings("{}"), root.clone()));
-    assert!(!boot(
-        settings(r#"{"endpoint":"javascript:alert(1)"}"#),
-        root.clone()
-    ));
-    assert!(!boot(
-        JsValue::from_str("https://shop.example"),
-        root.clone()
-    ));
+    assert!(!boot(settings("{}"), root.clone()).await);
+    assert!(
+        !boot(
+            settings(r#"{"endpoint":"javascript:alert(1)"}"#),
+            root.clone()
+        )
+        .await
+    );
+    assert!(!boot(JsValue::from_str("https://shop.example"), root.clone()).await);
     yew::scheduler::flush().await;
     assert_eq!(root.child_element_count(), 0);
 }

@@ -33,7 +33,6 @@ use crate::limits::{Limited, Limits, StatusRequests, Submissions};
 use crate::mail::MailSettings;
 use crate::owner_zone::Zone;
 use crate::ratelimit;
-use crate::status::Status;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
 use crate::webhook::{self, WebhookFormat};

@@ -47,6 +47,7 @@ fn feedback() -> Submission {
             user_agent: "Mozilla/5.0".into(),
             viewport: "390x844".into(),
         }),
+        context: Default::default(),
     }
 }
 
@@ -85,10 +86,16 @@ fn submissions() -> Vec<(&'static str, Submission)> {
         ("callback-asap", callback(When::Asap {})),
         (
             "callback-slot",
-            callback(When::Slot {
-                from: "2026-11-24T09:00:00.000Z".into(),
-                to: "2026-11-24T10:00:00.000Z".into(),
-            }),
+            Submission {
+                // The owner's context (issue 21) travels only when there is one.
+                context: allo_core::owner_context::Context::default()
+                    .merged(&Value::parse(r#"{"orderId":"1042","plan":"pro"}"#).unwrap())
+                    .unwrap(),
+                ..callback(When::Slot {
+                    from: "2026-11-24T09:00:00.000Z".into(),
+                    to: "2026-11-24T10:00:00.000Z".into(),
+                })
+            },
         ),
     ]
 }

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -189,4 +190,89 @@ export async function startApp(page) {
   await until(() => appMounted(page), { what: 'the app started on intent' });
   // The app's launcher may have been under the pointer for a moment: let its hover lift settle.
   await page.evaluate(() => Promise.all(document.querySelector('allo-widget').shadowRoot.getAnimations().map((a) => a.finished)));
+}
+
+/**
+ * The set-up most visitor-side test files share, registered as the file's `before`/`after`:
+ * Chromium, a static shop server, and a collector that takes submissions from the shop's
+ * origin (`site`: what it serves itself, nothing by default; `args`: more CLI arguments). The
+ * returned object's `browser`, `shop` and `collector` are set once `before` has run.
+ */
+export function withShop({ site = null, args = [] } = {}) {
+  const env = {};
+  before(async () => {
+    env.browser = await launch();
+    env.shop = await startStatic();
+    env.collector = await startCollector({ site, allowOrigins: [env.shop.url], args });
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.collector?.stop();
+    await env.shop?.stop();
+  });
+  return env;
+}
+
+/** The inbox token of the collectors `withInbox` starts. */
+export const INBOX_TOKEN = 'e2e-inbox-token-0123456789';
+
+/**
+ * The set-up of the inbox test files: Chromium and a collector serving the demo shop, with an
+ * inbox token ({@link INBOX_TOKEN}) and more CLI `args`. `browser` and `collector` as in
+ * {@link withShop}.
+ */
+export function withInbox({ args = [] } = {}) {
+  const env = {};
+  before(async () => {
+    env.browser = await launch();
+    env.collector = await startCollector({ args: ['--inbox-token', INBOX_TOKEN, ...args] });
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.collector?.stop();
+  });
+  return env;
+}
+
+/**
+ * A Tuesday, 10:00 in Paris, at least a week ahead. The collector judges promises ("overdue",
+ * the queue's order) by its own, real clock, so a visitor's frozen clock must not be in its
+ * past: a fixed date broke once the calendar passed it.
+ */
+export function nextTuesday10hParis() {
+  const d = new Date(Date.now() + 7 * 864e5);
+  while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCHours(9, 0, 0, 0);
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(d));
+  d.setUTCHours(9 - (hour - 10));
+  return d;
+}
+
+/** Sends a "Very satisfied" feedback with `text` through the widget on `page` (English). */
+export async function sendFeedback(page, text) {
+  await page.getByRole('button', { name: 'Contact us' }).click();
+  await page.getByRole('dialog').waitFor();
+  await page.getByRole('radio', { name: 'Very satisfied' }).check();
+  await page.getByLabel('What did we do well?').fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
+}
+
+/**
+ * A visitor in `context` on the page `url` at the frozen time `at`, with the (English) callback
+ * form filled in for `phone` and `name`, "remember me" ticked (which is what makes a request
+ * followed); returns the page and the form, not yet sent.
+ */
+export async function callbackFilled(context, { url, at, phone, name }) {
+  const p = await context.newPage();
+  await p.clock.setFixedTime(at);
+  await p.goto(url);
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('tab', { name: 'Call me back' }).click();
+  const f = p.getByRole('tabpanel', { name: 'Call me back' });
+  await f.getByLabel('Phone number').fill(phone);
+  await f.getByLabel('Your name').fill(name);
+  await f.getByLabel(/I agree that the shop may call me/).check();
+  await f.getByLabel('Remember me on this device').check();
+  return { p, f };
 }

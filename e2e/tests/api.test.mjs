@@ -1,28 +1,18 @@
 // The owner's side: window.Allo (queued before load, every call, bad arguments), DOM events,
 // data-allo-open triggers, destroy(), and the facade launcher that loads the wasm on intent.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector, startStatic, shopPage, launch, watch, until, appMounted, startApp } from '../lib/harness.mjs';
+import { shopPage, watch, until, appMounted, startApp, withShop } from '../lib/harness.mjs';
 
-let browser, shop, collector;
-before(async () => {
-  browser = await launch();
-  shop = await startStatic();
-  collector = await startCollector({ site: null, allowOrigins: [shop.url] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await shop?.stop();
-});
+const env = withShop();
 
-const endpoint = () => `data-endpoint="${collector.url}/v1/submissions"`;
+const endpoint = () => `data-endpoint="${env.collector.url}/v1/submissions"`;
 function url(path, { attrs = '', before = '', body = '', lang = 'en' } = {}) {
-  return shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: `${endpoint()} ${attrs}`, before, body, lang }));
+  return env.shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: `${endpoint()} ${attrs}`, before, body, lang }));
 }
 
 /** A page that records every allo:* event in window.__allo, and its console. */
-async function recorded(context = browser) {
+async function recorded(context = env.browser) {
   const page = await context.newPage();
   await page.addInitScript(() => {
     window.__allo = [];
@@ -251,7 +241,7 @@ test('every call and event: open, close, identify, setLocale, submit (ids only),
   assert.deepEqual(seen.map(([t]) => t), ['ready', 'open', 'close', 'open', 'submit', 'close']);
   assert.deepEqual(seen[1][1], { kind: 'callback' });
   assert.deepEqual(seen[3][1], { kind: 'feedback' });
-  const [row] = collector.rows("select id, visitor_name from submissions where feedback_message = 'secret words'");
+  const [row] = env.collector.rows("select id, visitor_name from submissions where feedback_message = 'secret words'");
   assert.deepEqual(seen[4][1], { id: row.id, kind: 'feedback', queued: false });
   assert.equal(row.visitor_name, 'Camille');
   assert.ok(!JSON.stringify(seen).includes('secret words'), 'the visitor\'s text stays out of events');
@@ -260,7 +250,7 @@ test('every call and event: open, close, identify, setLocale, submit (ids only),
 });
 
 test('events: "full" puts the submission in allo:submit; a refusal is allo:error with a code', async () => {
-  const refuse = shop.route('/refuse-events', (req, res) => {
+  const refuse = env.shop.route('/refuse-events', (req, res) => {
     req.resume();
     res.writeHead(422, { 'content-type': 'application/json' });
     res.end('{"message":"no"}');
@@ -279,7 +269,7 @@ test('events: "full" puts the submission in allo:submit; a refusal is allo:error
     }],
   ]) {
     const { page } = await recorded();
-    await page.goto(shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: attrs.includes('data-endpoint') ? attrs : `${endpoint()} ${attrs}` })));
+    await page.goto(env.shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: attrs.includes('data-endpoint') ? attrs : `${endpoint()} ${attrs}` })));
     await page.evaluate(() => Allo.open());
     await page.getByRole('radio', { name: 'Very satisfied' }).check();
     await page.getByLabel('What did we do well?').fill('full detail');
@@ -384,7 +374,7 @@ test('destroy() leaves the DOM exactly as before, and no listener or timer behin
     if (!used) await saveData(page);
     // The snapshot is taken by the page's last inline script, before the deferred loader runs.
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Destroy</title></head><body><h1>Shop</h1><button id="t" data-allo-open="feedback">Feedback</button><script src="/cdn/allo/allo.js" ${endpoint()} defer></script><script>window.__before = document.documentElement.outerHTML; window.__liveBefore = window.__live();</script></body></html>`;
-    await page.goto(shop.page(`/destroy-${used ? 'used' : 'fresh'}.html`, html));
+    await page.goto(env.shop.page(`/destroy-${used ? 'used' : 'fresh'}.html`, html));
     await page.getByRole('button', { name: 'Contact us' }).waitFor();
     if (used) {
       // The endpoint is down: the send is saved, and the outbox worker keeps a retry timer and

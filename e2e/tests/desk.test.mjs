@@ -4,61 +4,33 @@
 // request out of the queue until then and the visitor's widget says so honestly; "Reached"
 // takes it off the queue. Every inbox page fits 390 px without sideways scrolling, its tap
 // targets are at least 44 px, and axe-core finds nothing wrong on any of them.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import { startCollector, launch, until, inboxLogin } from '../lib/harness.mjs';
+import { noSidewaysScroll, tapTargetsAreBigEnough, axe } from '../lib/inbox-checks.mjs';
+import { until, inboxLogin, withInbox, INBOX_TOKEN, nextTuesday10hParis, callbackFilled } from '../lib/harness.mjs';
 
-const TOKEN = 'e2e-inbox-token-0123456789';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 const PHONE = { desktop: ['06 12 34 56 01', '+33612345601'], phone: ['06 12 34 56 02', '+33612345602'] };
-let browser, collector;
+/** The tap targets of the pages this file checks. */
+const TAP_TARGETS = 'button, input:not([type=hidden]), select, textarea, header a, a.call, a.who, a.back, .pager a, td a, .exports a';
+const env = withInbox({ args: ['--timezone', 'Europe/Paris'] });
 
-before(async () => {
-  browser = await launch();
-  collector = await startCollector({ args: ['--inbox-token', TOKEN, '--timezone', 'Europe/Paris'] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-});
-
-// The widget promises from its own clock; a Tuesday 10:00 in Paris a week or more ahead keeps
-// the promise in the collector's future whatever day the tests run (see status.test.mjs).
-function nextTuesday10hParis() {
-  const d = new Date(Date.now() + 7 * 864e5);
-  while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
-  d.setUTCHours(9, 0, 0, 0);
-  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(d));
-  d.setUTCHours(9 - (hour - 10));
-  return d;
-}
 const TUESDAY_10H_PARIS = nextTuesday10hParis();
 
 /** An owner logged in, in a browser `width` px wide (a touch phone below 500). */
 async function owner(width) {
   const phone = width < 500;
-  const ctx = await browser.newContext({
+  const ctx = await env.browser.newContext({
     viewport: { width, height: phone ? 844 : 900 }, hasTouch: phone, isMobile: phone, timezoneId: 'Europe/Paris',
   });
   const o = await ctx.newPage();
-  await inboxLogin(o, collector, { token: TOKEN });
+  await inboxLogin(o, env.collector, { token: INBOX_TOKEN });
   return { ctx, o };
 }
 
 /** A visitor who asks for a call back in the widget (remembered, so they can follow it). */
 async function visitorCalls(phone, name) {
-  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
-  const p = await ctx.newPage();
-  await p.clock.setFixedTime(TUESDAY_10H_PARIS);
-  await p.goto(collector.url + '/');
-  await p.getByRole('button', { name: 'Contact us' }).click();
-  await p.getByRole('tab', { name: 'Call me back' }).click();
-  const f = p.getByRole('tabpanel', { name: 'Call me back' });
-  await f.getByLabel('Phone number').fill(phone);
-  await f.getByLabel('Your name').fill(name);
-  await f.getByLabel(/I agree that the shop may call me/).check();
-  await f.getByLabel('Remember me on this device').check();
+  const ctx = await env.browser.newContext({ timezoneId: 'Europe/Paris' });
+  const { p, f } = await callbackFilled(ctx, { url: env.collector.url + '/', at: TUESDAY_10H_PARIS, phone, name });
   await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Call me back' }).click();
   await f.getByRole('heading', { name: 'Request received' }).waitFor();
@@ -75,34 +47,12 @@ async function visitorRequests(p) {
 
 const hm = (iso) => new Intl.DateTimeFormat('en', { hour: 'numeric', minute: '2-digit', timeZone: 'Europe/Paris' }).format(new Date(iso));
 
-async function noSidewaysScroll(o, what) {
-  const { scroll, width } = await o.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width, `${what}: scrollWidth ${scroll} > viewport ${width}`);
-}
-
-async function tapTargetsAreBigEnough(o, what) {
-  const small = await o.evaluate(() => [...document.querySelectorAll(
-    'button, input:not([type=hidden]), select, textarea, header a, a.call, a.who, a.back, .pager a, td a, .exports a')]
-    .filter((e) => e.getClientRects().length > 0)
-    .map((e) => ({ e, r: e.getBoundingClientRect() }))
-    .filter(({ r }) => r.height < 44 || r.width < 44)
-    .map(({ e, r }) => `${e.tagName.toLowerCase()} "${(e.textContent || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`));
-  assert.deepEqual(small, [], `${what}: tap targets under 44 px`);
-}
-
-async function axe(o, what) {
-  const r = await new AxeBuilder({ page: o }).withTags(WCAG).analyze();
-  const report = r.violations.map((v) => `${v.id}: ${v.help}\n` +
-    v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${n.failureSummary}`).join('\n')).join('\n');
-  assert.equal(r.violations.length, 0, `${what}:\n${report}`);
-}
-
 for (const [label, width] of [['desktop', 1280], ['phone', 390]]) {
   test(`${label} (${width} px): a callback reaches the open queue live, is called, retried, reached`, async () => {
     const [typed, e164] = PHONE[label];
     const name = `Noor ${label}`;
     const { ctx: octx, o } = await owner(width);
-    await o.goto(collector.url + '/inbox?view=callbacks');
+    await o.goto(env.collector.url + '/inbox?view=callbacks');
     await o.getByRole('heading', { name: 'Callbacks to make' }).waitFor();
     let navigations = 0;
     o.on('framenavigated', (f) => { if (f === o.mainFrame()) navigations += 1; });
@@ -137,7 +87,7 @@ for (const [label, width] of [['desktop', 1280], ['phone', 390]]) {
     const later = o.getByRole('list', { name: 'Trying again later' });
     await later.locator('li.q', { hasText: name }).waitFor();
     await later.locator('li.q', { hasText: name }).getByText(/retry in (29|30) min/).waitFor();
-    const [row] = collector.rows(`select id, last_attempt_at, retry_at, status from submissions where visitor_name = '${name}'`);
+    const [row] = env.collector.rows(`select id, last_attempt_at, retry_at, status from submissions where visitor_name = '${name}'`);
     assert.equal(row.status, 'scheduled');
     assert.equal(Date.parse(row.retry_at) - Date.parse(row.last_attempt_at), 30 * 60_000);
 
@@ -152,12 +102,12 @@ for (const [label, width] of [['desktop', 1280], ['phone', 390]]) {
     await o.locator('li.q', { hasText: name }).waitFor({ state: 'detached' });
     await o.getByRole('heading', { name: 'Callbacks to make' }).waitFor();
     assert.match(o.url(), /\/inbox\?view=callbacks$/);
-    const item = collector.rows(`select status, promise_kept from submissions where id = '${row.id}'`)[0];
+    const item = env.collector.rows(`select status, promise_kept from submissions where id = '${row.id}'`)[0];
     assert.deepEqual(item, { status: 'called_back', promise_kept: 1 });
     const after = await visitorRequests(visitor.p);
     await after.getByText("We've called you.").waitFor();
     // Still findable.
-    await o.goto(`${collector.url}/inbox?q=${encodeURIComponent(typed)}`);
+    await o.goto(`${env.collector.url}/inbox?q=${encodeURIComponent(typed)}`);
     await o.locator(`a[href="/inbox/item/${row.id}"]`).waitFor();
     await visitor.ctx.close();
     await octx.close();
@@ -168,11 +118,11 @@ test('every inbox page fits 390 px, has 44 px tap targets and no axe violation (
   // Something to show on each page: a callback with a failed call, a feedback.
   const v = await visitorCalls('06 12 34 56 03', 'Ines');
   await v.ctx.close();
-  const [cb] = collector.rows("select id from submissions where visitor_name = 'Ines'");
+  const [cb] = env.collector.rows("select id from submissions where visitor_name = 'Ines'");
   for (const width of [390, 1280]) {
     const { ctx, o } = await owner(width);
     if (width === 390) {
-      await o.goto(`${collector.url}/inbox/item/${cb.id}`);
+      await o.goto(`${env.collector.url}/inbox/item/${cb.id}`);
       await o.getByRole('button', { name: 'Voicemail' }).click();
       await o.waitForURL(/\/inbox\/item\//);
     }
@@ -185,10 +135,10 @@ test('every inbox page fits 390 px, has 44 px tap targets and no axe violation (
       ['not found', '/inbox/item/nope'],
     ];
     for (const [what, path] of pages) {
-      await o.goto(collector.url + path);
+      await o.goto(env.collector.url + path);
       if (width === 390) {
         await noSidewaysScroll(o, what);
-        await tapTargetsAreBigEnough(o, what);
+        await tapTargetsAreBigEnough(o, what, TAP_TARGETS);
       }
       await axe(o, `${what} at ${width}`);
     }
@@ -196,12 +146,12 @@ test('every inbox page fits 390 px, has 44 px tap targets and no axe violation (
   }
   // The login page, logged out.
   for (const width of [390, 1280]) {
-    const ctx = await browser.newContext({ viewport: { width, height: 800 }, isMobile: width < 500, hasTouch: width < 500 });
+    const ctx = await env.browser.newContext({ viewport: { width, height: 800 }, isMobile: width < 500, hasTouch: width < 500 });
     const o = await ctx.newPage();
-    await o.goto(collector.url + '/inbox/login');
+    await o.goto(env.collector.url + '/inbox/login');
     if (width === 390) {
       await noSidewaysScroll(o, 'login');
-      await tapTargetsAreBigEnough(o, 'login');
+      await tapTargetsAreBigEnough(o, 'login', TAP_TARGETS);
     }
     await axe(o, `login at ${width}`);
     await ctx.close();

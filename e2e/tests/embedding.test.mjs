@@ -1,28 +1,18 @@
 // Safe embedding on any site: a strict Content-Security-Policy (with and without
 // 'wasm-unsafe-eval', a style nonce), single-page apps, and style isolation proven with
 // screenshots against a hostile stylesheet.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { ROOT, startCollector, startStatic, shopPage, launch, watch, until, startApp } from '../lib/harness.mjs';
+import { ROOT, startCollector, shopPage, watch, until, startApp, withShop, sendFeedback } from '../lib/harness.mjs';
 
-let browser, shop, collector;
-before(async () => {
-  browser = await launch();
-  shop = await startStatic();
-  collector = await startCollector({ site: null, allowOrigins: [shop.url] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await shop?.stop();
-});
+const env = withShop();
 
 /** A new page that records CSP violations (window.__violations) and its console. */
 async function watched() {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -33,25 +23,16 @@ async function watched() {
 }
 const violations = (page) => page.evaluate(() => window.__violations);
 
-async function sendFeedback(page, text) {
-  await page.getByRole('button', { name: 'Contact us' }).click();
-  await page.getByRole('dialog').waitFor();
-  await page.getByRole('radio', { name: 'Very satisfied' }).check();
-  await page.getByLabel('What did we do well?').fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
-}
-
 // The strictest policy Allo runs under: nothing inline, nothing from elsewhere.
-const strict = (extra = '') => `default-src 'none'; script-src 'self'${extra}; connect-src 'self' ${collector.url}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+const strict = (extra = '') => `default-src 'none'; script-src 'self'${extra}; connect-src 'self' ${env.collector.url}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 test("strict CSP with 'wasm-unsafe-eval': works end to end with no style-src at all", async () => {
   const { page, log } = await watched();
-  const url = shop.page('/csp-ok.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${collector.url}/v1/submissions"` }),
+  const url = env.shop.page('/csp-ok.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${env.collector.url}/v1/submissions"` }),
     { 'content-security-policy': strict(" 'wasm-unsafe-eval'") });
   await page.goto(url);
   await sendFeedback(page, 'csp strict ok');
-  assert.equal(collector.rows("select count(*) as n from submissions where feedback_message = 'csp strict ok'")[0].n, 1);
+  assert.equal(env.collector.rows("select count(*) as n from submissions where feedback_message = 'csp strict ok'")[0].n, 1);
   // Styled although style-src falls back to 'none': constructed stylesheets are not inline styles.
   const bg = await page.getByRole('button', { name: 'Contact us' }).evaluate((el) => getComputedStyle(el).backgroundColor);
   assert.equal(bg, 'rgb(29, 78, 216)');
@@ -62,8 +43,8 @@ test("strict CSP with 'wasm-unsafe-eval': works end to end with no style-src at 
 
 test("strict CSP without 'wasm-unsafe-eval': one error naming it, no launcher, allo:error csp", async () => {
   const { page, log } = await watched();
-  const url = shop.page('/csp-no-wasm.html', shopPage({
-    loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${collector.url}/v1/submissions"`,
+  const url = env.shop.page('/csp-no-wasm.html', shopPage({
+    loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${env.collector.url}/v1/submissions"`,
     body: '<button id="t" data-allo-open="callback">Call me</button>',
   }), { 'content-security-policy': strict() });
   await page.goto(url);
@@ -91,9 +72,9 @@ test('no constructable stylesheets: <style> elements carry the nonce a strict st
       Object.defineProperty(ShadowRoot.prototype, 'adoptedStyleSheets', { get() { return undefined; }, set() { throw new TypeError('unsupported'); } });
     });
     const policy = strict(" 'wasm-unsafe-eval'") + "; style-src 'nonce-r4nd0m-n0nce'";
-    const url = shop.page(`/csp-nonce-${!!nonce}.html`, shopPage({
+    const url = env.shop.page(`/csp-nonce-${!!nonce}.html`, shopPage({
       loader: '/cdn/allo/allo.js',
-      attrs: `data-endpoint="${collector.url}/v1/submissions" data-accent="#7c2d12" ${nonce ? `nonce="${nonce}"` : ''}`,
+      attrs: `data-endpoint="${env.collector.url}/v1/submissions" data-accent="#7c2d12" ${nonce ? `nonce="${nonce}"` : ''}`,
     }), { 'content-security-policy': policy });
     await page.goto(url);
     const launcher = page.getByRole('button', { name: 'Contact us' });
@@ -118,7 +99,7 @@ test('no constructable stylesheets: <style> elements carry the nonce a strict st
 
 test('single-page app: survives pushState and body replacement; the URL sent is the current one', async () => {
   const { page, log } = await watched();
-  const url = shop.page('/spa/', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${collector.url}/v1/submissions" data-kinds="feedback"` }));
+  const url = env.shop.page('/spa/', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${env.collector.url}/v1/submissions" data-kinds="feedback"` }));
   await page.goto(url);
   await startApp(page);
   await page.getByRole('button', { name: 'Contact us' }).click();
@@ -143,8 +124,8 @@ test('single-page app: survives pushState and body replacement; the URL sent is 
   await page.getByLabel('What did we do well?').fill('spa route');
   await page.getByRole('button', { name: 'Send' }).click();
   await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
-  const [row] = collector.rows("select page_url, page_title from submissions where feedback_message = 'spa route'");
-  assert.deepEqual(row, { page_url: `${shop.url}/spa/orders/43`, page_title: 'Order 42' });
+  const [row] = env.collector.rows("select page_url, page_title from submissions where feedback_message = 'spa route'");
+  assert.deepEqual(row, { page_url: `${env.shop.url}/spa/orders/43`, page_title: 'Order 42' });
   assert.deepEqual([log.errors, log.pageErrors], [[], []]);
   await page.close();
 });
@@ -191,14 +172,14 @@ function countDiff(a, b, corner) {
 }
 
 test('style isolation: a hostile stylesheet changes nothing in the widget, the widget nothing in the page', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const attrs = `data-endpoint="${collector.url}/v1/submissions" data-accent="#7c2d12"`;
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const attrs = `data-endpoint="${env.collector.url}/v1/submissions" data-accent="#7c2d12"`;
   // Content kept short and away from the corner, so the launcher's shadow falls on the same white.
   const body = '<p>Plain text.</p>';
   const shots = {};
   for (const [name, before] of [['plain', ''], ['hostile', HOSTILE]]) {
     const page = await context.newPage();
-    await page.goto(shop.page(`/iso-${name}.html`, shopPage({ loader: '/cdn/allo/allo.js', attrs, before, body })));
+    await page.goto(env.shop.page(`/iso-${name}.html`, shopPage({ loader: '/cdn/allo/allo.js', attrs, before, body })));
     await startApp(page);
     const launcher = page.getByRole('button', { name: 'Contact us' });
     const box = await launcher.boundingBox();
@@ -228,7 +209,7 @@ test('style isolation: a hostile stylesheet changes nothing in the widget, the w
     const page = await context.newPage();
     let html = shopPage({ loader: '/cdn/allo/allo.js', attrs, before: HOSTILE, body: '<button>Add to basket</button>' });
     if (name === 'without') html = html.replace(/<script src=[^>]*><\/script>/, '');
-    await page.goto(shop.page(`/page-${name}.html`, html));
+    await page.goto(env.shop.page(`/page-${name}.html`, html));
     if (name === 'with') await startApp(page);
     pageShots.push(await page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 600 }, animations: 'disabled' }));
     const sheets = await page.evaluate(() => [document.styleSheets.length, getComputedStyle(document.querySelector('button')).backgroundColor]);
@@ -241,7 +222,7 @@ test('style isolation: a hostile stylesheet changes nothing in the widget, the w
 
 test('no layout shift from the widget on the demo page, through load, takeover and opening', async () => {
   const c = await startCollector();
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   await page.addInitScript(() => {
     window.__perf = { shift: 0, long: [] };
     new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__perf.shift += e.value; }).observe({ type: 'layout-shift', buffered: true });

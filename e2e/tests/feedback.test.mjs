@@ -1,22 +1,12 @@
 // Feedback: every metric, the adaptive follow-up, drafts, and remembering a visitor who asked.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector, startStatic, shopPage, launch, until } from '../lib/harness.mjs';
+import { shopPage, until, withShop } from '../lib/harness.mjs';
 
-let browser, shop, collector;
-before(async () => {
-  browser = await launch();
-  shop = await startStatic();
-  collector = await startCollector({ site: null, allowOrigins: [shop.url] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await shop?.stop();
-});
+const env = withShop();
 
 function page(path, attrs = '') {
-  return shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${collector.url}/v1/submissions" ${attrs}` }));
+  return env.shop.page(path, shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${env.collector.url}/v1/submissions" ${attrs}` }));
 }
 
 async function open(p) {
@@ -24,7 +14,7 @@ async function open(p) {
   await p.getByRole('dialog').waitFor();
 }
 
-const rowOf = (text) => collector.rows(`select * from submissions where feedback_message = '${text}'`);
+const rowOf = (text) => env.collector.rows(`select * from submissions where feedback_message = '${text}'`);
 
 test('NPS and CES are real radio groups and land with their metric', async () => {
   const cases = [
@@ -32,7 +22,7 @@ test('NPS and CES are real radio groups and land with their metric', async () =>
     { metric: 'ces', question: 'The shop made it easy for me to do what I wanted.', option: '2, Disagree', count: 7, score: 2, label: 'What went wrong?' },
   ];
   for (const c of cases) {
-    const ctx = await browser.newContext();
+    const ctx = await env.browser.newContext();
     const p = await ctx.newPage();
     await p.goto(page(`/${c.metric}.html`, `data-metric="${c.metric}" data-kinds="feedback"`));
     await open(p);
@@ -55,7 +45,7 @@ test('NPS and CES are real radio groups and land with their metric', async () =>
 });
 
 test('category, name and email are stored; a bad email is caught next to its field', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await env.browser.newContext();
   const p = await ctx.newPage();
   await p.goto(page('/fields.html', 'data-kinds="feedback" data-email="required"'));
   await open(p);
@@ -77,7 +67,7 @@ test('category, name and email are stored; a bad email is caught next to its fie
 });
 
 test('a low score offers a call and carries the message into the callback form', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await env.browser.newContext();
   const p = await ctx.newPage();
   await p.goto(page('/low.html'));
   await open(p);
@@ -92,7 +82,7 @@ test('a low score offers a call and carries the message into the callback form',
 });
 
 test('a draft survives closing and reloading, and is cleared once sent; nothing is stored before typing', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await env.browser.newContext();
   const p = await ctx.newPage();
   const url = page('/draft.html', 'data-kinds="feedback"');
   const alloKeys = () => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('allo:')));
@@ -114,7 +104,7 @@ test('a draft survives closing and reloading, and is cleared once sent; nothing 
 });
 
 test('a visitor who asks to be remembered is greeted by name; one who does not is not', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await env.browser.newContext();
   const p = await ctx.newPage();
   const url = page('/remember.html', 'data-kinds="feedback"');
   await p.goto(url);

@@ -1,23 +1,14 @@
 // Languages: the visitor's language chosen from the owner's setting, the page and the browser;
 // French and German pages in full (times, dates, numbers and country order from the browser's
-// Intl); long German strings that do not break the layout; owner overrides of any string.
-import { test, before, after } from 'node:test';
+// Intl); long German strings that do not break the layout; owner overrides of any string; each
+// language but English fetched as its own file, only when needed (src/catalog.rs).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startCollector, startStatic, shopPage, launch, watch } from '../lib/harness.mjs';
+import { DIST, shopPage, watch, until, withShop } from '../lib/harness.mjs';
 
-let browser, shop, collector;
-before(async () => {
-  browser = await launch();
-  shop = await startStatic();
-  collector = await startCollector({ site: null, allowOrigins: [shop.url] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await shop?.stop();
-});
+const env = withShop();
 
 const TUESDAY_10H_PARIS = new Date('2026-11-24T09:00:00Z');
 const SATURDAY_15H_PARIS = new Date('2026-11-28T14:00:00Z');
@@ -30,15 +21,15 @@ async function shot(p, name) {
 }
 
 function page(file, { lang, attrs = '', before = '' }) {
-  return shop.page(file, shopPage({
+  return env.shop.page(file, shopPage({
     loader: '/cdn/allo/allo.js', lang, before,
-    attrs: `data-endpoint="${collector.url}/v1/submissions" ${LYON} ${attrs}`,
+    attrs: `data-endpoint="${env.collector.url}/v1/submissions" ${LYON} ${attrs}`,
   }));
 }
 
 /** A page in a fresh context with the visitor's clock, zone and browser language set. */
 async function visit(url, { at = TUESDAY_10H_PARIS, locale = 'en-US', viewport } = {}) {
-  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris', locale, viewport });
+  const ctx = await env.browser.newContext({ timezoneId: 'Europe/Paris', locale, viewport });
   const p = await ctx.newPage();
   const log = watch(p);
   await p.clock.setFixedTime(at);
@@ -100,7 +91,7 @@ test('a French page: French words, French times and dates, French country order,
   await message.fill('Très bon café');
   await p.getByRole('button', { name: 'Envoyer' }).click();
   await p.getByRole('heading', { name: /Merci/ }).waitFor();
-  const [row] = collector.rows("select locale from submissions where feedback_message = 'Très bon café'");
+  const [row] = env.collector.rows("select locale from submissions where feedback_message = 'Très bon café'");
   assert.equal(row.locale, 'fr-FR');
   await ctx.close();
 
@@ -178,7 +169,80 @@ test('the owner overrides any string, accessible names and the consent text incl
   await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Rappelez-moi' }).click();
   await p.getByRole('heading', { name: 'Demande reçue' }).waitFor();
-  const [row] = collector.rows("select consent_text from submissions where visitor_name = 'Owen Override'");
+  const [row] = env.collector.rows("select consent_text from submissions where visitor_name = 'Owen Override'");
   assert.equal(row.consent_text, "OK pour m'appeler au sujet de ma demande.");
+  await ctx.close();
+});
+
+/** The catalog files a page fetches, by language, in order. */
+function catalogRequests(p) {
+  const { catalogs } = JSON.parse(readFileSync(path.join(DIST, 'allo-manifest.json'), 'utf8'));
+  const byFile = Object.fromEntries(Object.entries(catalogs).map(([lang, c]) => [c.file, lang]));
+  const seen = [];
+  p.on('request', (r) => {
+    const lang = byFile[new URL(r.url()).pathname.split('/').pop()];
+    if (lang) seen.push(lang);
+  });
+  return seen;
+}
+
+const allo = (log) => log.errors.filter((e) => e.startsWith('Allo:'));
+
+test('only the visitor\'s language is downloaded; setLocale fetches another once, and works offline for those loaded', async () => {
+  // English is built in: nothing to fetch.
+  const en = await visit(page('/catalog-en.html', { lang: 'en' }));
+  const enSeen = catalogRequests(en.p);
+  await en.p.getByRole('button', { name: 'Contact us' }).click();
+  await en.p.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+  assert.deepEqual(enSeen, []);
+  await en.ctx.close();
+
+  // A French page fetches the French catalog, and only it, when the app starts.
+  const { ctx, p, log } = await visit(page('/catalog-fr.html', { lang: 'fr-FR' }));
+  const seen = catalogRequests(p);
+  await p.getByRole('button', { name: 'Nous contacter' }).click();
+  await p.getByRole('dialog', { name: /Comment pouvons-nous vous aider/ }).waitFor();
+  assert.deepEqual(seen, ['fr']);
+  // Another language: fetched on the call, then shown whole.
+  await p.evaluate(() => Allo.setLocale('de'));
+  await p.getByRole('dialog', { name: 'Wie können wir helfen?' }).waitFor();
+  await p.getByRole('tab', { name: 'Rückruf anfordern' }).waitFor();
+  assert.deepEqual(seen, ['fr', 'de']);
+  // Offline, every language already shown still works, English too.
+  await ctx.setOffline(true);
+  await p.evaluate(() => Allo.setLocale('fr'));
+  await p.getByRole('dialog', { name: /Comment pouvons-nous vous aider/ }).waitFor();
+  await p.evaluate(() => Allo.setLocale('en'));
+  await p.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+  await p.evaluate(() => Allo.setLocale('de-AT'));
+  await p.getByRole('dialog', { name: 'Wie können wir helfen?' }).waitFor();
+  assert.deepEqual(seen, ['fr', 'de']);
+  // One that was never loaded cannot be: one clear error, and the widget stays in German.
+  await p.evaluate(() => Allo.setLocale('es'));
+  await until(() => allo(log).length, { what: 'the error for the Spanish catalog' });
+  assert.equal(allo(log).length, 1, allo(log).join('\n'));
+  assert.match(allo(log)[0], /^Allo: could not load the texts in "es" \(.*allo-es-[\da-f]{16}\.json: .*\); the widget goes on in "de"\.$/);
+  await p.getByRole('tab', { name: 'Feedback geben' }).click();
+  await p.getByRole('radio', { name: 'Zufrieden', exact: true }).check();
+  await p.getByRole('dialog', { name: 'Wie können wir helfen?' }).waitFor();
+  assert.deepEqual(log.pageErrors, []);
+  await ctx.close();
+});
+
+test('a catalog that cannot be loaded at start: one clear error, and the widget works in English', async () => {
+  const { ctx, p, log } = await visit(page('/catalog-blocked.html', { lang: 'it' }));
+  await ctx.route('**/allo-it-*.json', (route) => route.abort('blockedbyclient'));
+  const seen = catalogRequests(p);
+  await p.getByRole('button', { name: 'Contattaci' }).click();
+  await p.getByRole('dialog', { name: 'How can we help?' }).waitFor();
+  assert.deepEqual(seen, ['it']);
+  assert.equal(allo(log).length, 1, allo(log).join('\n'));
+  assert.match(allo(log)[0], /^Allo: could not load the texts in "it" \(.*allo-it-[\da-f]{16}\.json: offline, blocked, or not the file this widget was built with\); the widget goes on in "en"\.$/);
+  // It still takes a message.
+  await p.getByRole('radio', { name: 'Satisfied', exact: true }).check();
+  await p.locator('textarea').first().fill('Blocked catalog, English form');
+  await p.getByRole('button', { name: 'Send' }).click();
+  await p.getByRole('heading', { name: 'Thank you!' }).waitFor();
+  assert.deepEqual(log.pageErrors, []);
   await ctx.close();
 });

@@ -4,25 +4,14 @@
 // language, the lowest-scored comment linking to its item, the callback request counted, and
 // its CSV. At 390 and 1280 px it fits the screen, keeps 44 px tap targets, and axe-core finds
 // nothing wrong.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import { startCollector, startStatic, shopPage, launch, inboxLogin } from '../lib/harness.mjs';
+import { noSidewaysScroll, tapTargetsAreBigEnough, axe } from '../lib/inbox-checks.mjs';
+import { DIST, shopPage, inboxLogin, withShop, INBOX_TOKEN, nextTuesday10hParis } from '../lib/harness.mjs';
 
-const TOKEN = 'e2e-inbox-token-0123456789';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-let browser, shop, collector;
-
-before(async () => {
-  browser = await launch();
-  shop = await startStatic();
-  collector = await startCollector({ allowOrigins: [shop.url], args: ['--inbox-token', TOKEN, '--timezone', 'Europe/Paris'] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await shop?.stop();
-});
+/** The tap targets of the pages this file checks. */
+const TAP_TARGETS = 'button, input:not([type=hidden]), select, header a, .exports a, ol.comments a, summary';
+const env = withShop({ site: DIST, args: ['--inbox-token', INBOX_TOKEN, '--timezone', 'Europe/Paris'] });
 
 const WORDS = {
   en: { launcher: 'Contact us', option: (n) => new RegExp(`^${n} out of 10\\b`), send: 'Send', thanks: 'Thank you!' },
@@ -32,11 +21,11 @@ const WORDS = {
 /** A visitor on `path` of the shop, with the widget in `locale`, answers NPS `score`. */
 async function answer(path, locale, score, text) {
   const w = WORDS[locale];
-  const ctx = await browser.newContext();
+  const ctx = await env.browser.newContext();
   const p = await ctx.newPage();
-  await p.goto(shop.page(path, shopPage({
+  await p.goto(env.shop.page(path, shopPage({
     loader: '/cdn/allo/allo.js', lang: locale,
-    attrs: `data-endpoint="${collector.url}/v1/submissions" data-metric="nps" data-kinds="feedback" data-locale="${locale}"`,
+    attrs: `data-endpoint="${env.collector.url}/v1/submissions" data-metric="nps" data-kinds="feedback" data-locale="${locale}"`,
   })));
   await p.getByRole('button', { name: w.launcher }).click();
   // The scale's ends also carry its labels ("10 out of 10, Extremely likely").
@@ -47,24 +36,12 @@ async function answer(path, locale, score, text) {
   await ctx.close();
 }
 
-// The widget promises from its own clock; a Tuesday 10:00 in Paris a week or more ahead keeps
-// the shop open and the promise in the collector's future whatever day the tests run (as in
-// desk.test.mjs).
-function nextTuesday10hParis() {
-  const d = new Date(Date.now() + 7 * 864e5);
-  while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
-  d.setUTCHours(9, 0, 0, 0);
-  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(d));
-  d.setUTCHours(9 - (hour - 10));
-  return d;
-}
-
 async function callMeBack() {
-  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const ctx = await env.browser.newContext({ timezoneId: 'Europe/Paris' });
   const p = await ctx.newPage();
   const tuesday = nextTuesday10hParis();
   await p.clock.setFixedTime(tuesday);
-  await p.goto(collector.url + '/');
+  await p.goto(env.collector.url + '/');
   await p.getByRole('button', { name: 'Contact us' }).click();
   await p.getByRole('tab', { name: 'Call me back' }).click();
   const f = p.getByRole('tabpanel', { name: 'Call me back' });
@@ -78,42 +55,20 @@ async function callMeBack() {
   await ctx.close();
 }
 
-async function noSidewaysScroll(o, what) {
-  const { scroll, width } = await o.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  assert.ok(scroll <= width, `${what}: scrollWidth ${scroll} > viewport ${width}`);
-}
-
-async function tapTargetsAreBigEnough(o, what) {
-  const small = await o.evaluate(() => [...document.querySelectorAll(
-    'button, input:not([type=hidden]), select, header a, .exports a, ol.comments a, summary')]
-    .filter((e) => e.getClientRects().length > 0)
-    .map((e) => ({ e, r: e.getBoundingClientRect() }))
-    .filter(({ r }) => r.height < 44 || r.width < 44)
-    .map(({ e, r }) => `${e.tagName.toLowerCase()} "${(e.textContent || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`));
-  assert.deepEqual(small, [], `${what}: tap targets under 44 px`);
-}
-
-async function axe(o, what) {
-  const r = await new AxeBuilder({ page: o }).withTags(WCAG).analyze();
-  const report = r.violations.map((v) => `${v.id}: ${v.help}\n` +
-    v.nodes.map((n) => `    ${JSON.stringify(n.target)}: ${n.failureSummary}`).join('\n')).join('\n');
-  assert.equal(r.violations.length, 0, `${what}:\n${report}`);
-}
-
 test('Insights shows the figures of answers made through the widget, at 390 and 1280 px', async () => {
   await answer('/checkout.html', 'fr', 10, 'Parfait, merci');
   await answer('/checkout.html', 'en', 9, 'Quick and easy');
   await answer('/cart.html', 'fr', 3, 'Le panier se vide tout seul');
   await callMeBack();
-  const [low] = collector.rows("select id from submissions where feedback_score = 3");
-  assert.deepEqual(collector.rows('select locale from submissions where feedback_score is not null order by feedback_score')
+  const [low] = env.collector.rows("select id from submissions where feedback_score = 3");
+  assert.deepEqual(env.collector.rows('select locale from submissions where feedback_score is not null order by feedback_score')
     .map((r) => r.locale), ['fr', 'en', 'fr']);
 
   for (const width of [1280, 390]) {
     const phone = width < 500;
-    const ctx = await browser.newContext({ viewport: { width, height: phone ? 844 : 900 }, isMobile: phone, hasTouch: phone, timezoneId: 'Europe/Paris' });
+    const ctx = await env.browser.newContext({ viewport: { width, height: phone ? 844 : 900 }, isMobile: phone, hasTouch: phone, timezoneId: 'Europe/Paris' });
     const o = await ctx.newPage();
-    await inboxLogin(o, collector, { token: TOKEN });
+    await inboxLogin(o, env.collector, { token: INBOX_TOKEN });
     await o.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: 'Insights' }).click();
     await o.getByRole('heading', { name: 'Insights', level: 2 }).waitFor();
     // 2 promoters (10, 9), 1 detractor (3) of 3 answers: NPS +33.
@@ -136,7 +91,7 @@ test('Insights shows the figures of answers made through the widget, at 390 and 
     assert.match(await promises.innerText(), /Callback requests\s+1 in the period/);
     if (phone) {
       await noSidewaysScroll(o, 'insights');
-      await tapTargetsAreBigEnough(o, 'insights');
+      await tapTargetsAreBigEnough(o, 'insights', TAP_TARGETS);
     }
     await axe(o, `insights at ${width}`);
 

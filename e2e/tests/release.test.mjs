@@ -2,33 +2,23 @@
 // served by a plain static server under a path that has nothing to do with Allo, with the
 // integrity-checked snippet from its README; and the integrity chain itself: a glue or a wasm
 // that differs from the build is refused with one console error of Allo's and no widget.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, DIST, startCollector, startStatic, shopPage, launch, watch, until } from '../lib/harness.mjs';
+import { ROOT, DIST, shopPage, watch, until, withShop, sendFeedback } from '../lib/harness.mjs';
 
-let browser, shop, collector;
-before(async () => {
-  browser = await launch();
-  shop = await startStatic();
-  collector = await startCollector({ site: DIST, allowOrigins: [shop.url] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-  await shop?.stop();
-});
+const env = withShop({ site: DIST });
 
 const manifest = JSON.parse(readFileSync(path.join(DIST, 'allo-manifest.json'), 'utf8'));
-const endpoint = () => `data-endpoint="${collector.url}/v1/submissions"`;
+const endpoint = () => `data-endpoint="${env.collector.url}/v1/submissions"`;
 
 /** A page recording Allo's events, its console and CSP violations. */
 async function watched() {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   await page.addInitScript(() => {
     window.__allo = [];
     window.__violations = [];
@@ -44,16 +34,7 @@ async function watched() {
   return { page, log: watch(page) };
 }
 
-async function sendFeedback(page, text) {
-  await page.getByRole('button', { name: 'Contact us' }).click();
-  await page.getByRole('dialog').waitFor();
-  await page.getByRole('radio', { name: 'Very satisfied' }).check();
-  await page.getByLabel('What did we do well?').fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
-}
-
-const stored = (text) => collector.rows(`select count(*) as n from submissions where feedback_message = '${text}'`)[0].n;
+const stored = (text) => env.collector.rows(`select count(*) as n from submissions where feedback_message = '${text}'`)[0].n;
 
 /** Waits for Allo's own error line; returns every console error of the page so far. */
 async function refused(page, log) {
@@ -81,7 +62,9 @@ test('the widget package: exactly its files, served from a plain static server u
 
   // What npm would publish: exactly these files.
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: folder, encoding: 'utf8' }));
-  const expected = ['README.md', 'allo.js', manifest.glue.file, manifest.wasm.file, 'package.json', 'submission.schema.json'];
+  const catalogs = Object.values(manifest.catalogs).map((c) => c.file);
+  assert.equal(catalogs.length, 5, 'one catalog file per language but English');
+  const expected = ['README.md', 'allo.js', manifest.glue.file, manifest.wasm.file, ...catalogs, 'package.json', 'submission.schema.json'];
   assert.deepEqual(packed.files.map((f) => f.path).sort(), expected.sort());
   assert.equal(packed.name, 'allo-widget');
   assert.equal(packed.version, version);
@@ -102,7 +85,7 @@ test('the widget package: exactly its files, served from a plain static server u
   const base = `/static/vendor/contact-${version}/`;
   const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.md': 'text/markdown' };
   for (const file of readdirSync(pkg)) {
-    shop.route(base + file, (req, res) => {
+    env.shop.route(base + file, (req, res) => {
       // CORS as a CDN sends it: the page's script tag asks with crossorigin="anonymous".
       res.writeHead(200, { 'content-type': types[path.extname(file)], 'access-control-allow-origin': '*' });
       res.end(readFileSync(path.join(pkg, file)));
@@ -111,7 +94,7 @@ test('the widget package: exactly its files, served from a plain static server u
   const { page, log } = await watched();
   const requested = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
-  await page.goto(shop.page('/shop/contact.html', shopPage({
+  await page.goto(env.shop.page('/shop/contact.html', shopPage({
     loader: base + 'allo.js', attrs: `integrity="${integrity}" crossorigin="anonymous" ${endpoint()}`,
   })));
   await sendFeedback(page, 'from the released package');
@@ -129,7 +112,7 @@ test('a changed glue is refused: its code never runs, one error from Allo, no wi
     const response = await route.fetch();
     await route.fulfill({ response, body: (await response.text()) + '\nwindow.__tampered = 1;\n' });
   });
-  await page.goto(shop.page('/tampered-glue.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: endpoint() })));
+  await page.goto(env.shop.page('/tampered-glue.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: endpoint() })));
   const ours = await refused(page, log);
   assert.match(ours, new RegExp(`^Allo: could not load .*${manifest.glue.file}.*The widget is not shown\\.$`));
   assert.equal(await page.evaluate(() => window.__tampered), undefined, 'the changed glue never ran');
@@ -151,7 +134,7 @@ test('a changed wasm is refused before it is instantiated: one error naming it, 
     served++;
     await route.fulfill({ response, body });
   });
-  await page.goto(shop.page('/tampered-wasm.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: endpoint() })));
+  await page.goto(env.shop.page('/tampered-wasm.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: endpoint() })));
   const ours = await refused(page, log);
   assert.equal(served, 1);
   assert.match(ours, new RegExp(`${manifest.wasm.file} is not the file this allo.js was built with`));
@@ -161,8 +144,8 @@ test('a changed wasm is refused before it is instantiated: one error naming it, 
 
 test("under a nonce-based CSP with 'strict-dynamic' the checked glue loads and works", async () => {
   const { page, log } = await watched();
-  const csp = `default-src 'none'; script-src 'nonce-n0nce' 'strict-dynamic' 'wasm-unsafe-eval'; connect-src 'self' ${collector.url}; img-src data:; base-uri 'none'`;
-  await page.goto(shop.page('/csp-strict-dynamic.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `nonce="n0nce" ${endpoint()}` }),
+  const csp = `default-src 'none'; script-src 'nonce-n0nce' 'strict-dynamic' 'wasm-unsafe-eval'; connect-src 'self' ${env.collector.url}; img-src data:; base-uri 'none'`;
+  await page.goto(env.shop.page('/csp-strict-dynamic.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `nonce="n0nce" ${endpoint()}` }),
     { 'content-security-policy': csp }));
   await sendFeedback(page, 'strict-dynamic and integrity');
   assert.equal(stored('strict-dynamic and integrity'), 1);
@@ -172,8 +155,9 @@ test("under a nonce-based CSP with 'strict-dynamic' the checked glue loads and w
 });
 
 test('the collector serves the hashed files as immutable and the loader as revalidated', async () => {
-  const head = async (file) => (await fetch(`${collector.url}/${file}`)).headers.get('cache-control');
+  const head = async (file) => (await fetch(`${env.collector.url}/${file}`)).headers.get('cache-control');
   assert.equal(await head('allo.js'), 'no-cache');
   assert.equal(await head(manifest.glue.file), 'public, max-age=31536000, immutable');
   assert.equal(await head(manifest.wasm.file), 'public, max-age=31536000, immutable');
+  assert.equal(await head(manifest.catalogs.fr.file), 'public, max-age=31536000, immutable');
 });

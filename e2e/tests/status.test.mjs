@@ -1,65 +1,34 @@
 // Keeping the visitor informed: a callback request, the owner marks it delayed in the inbox
 // with a message, and the visitor who asked to be remembered sees that message on return; a
 // request sent while offline and delivered later by the outbox is followed the same way.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCollector, startStatic, shopPage, launch, until, inboxLogin } from '../lib/harness.mjs';
+import { startStatic, shopPage, until, inboxLogin, withInbox, INBOX_TOKEN, nextTuesday10hParis, callbackFilled } from '../lib/harness.mjs';
 
-const TOKEN = 'e2e-inbox-token-0123456789';
-let browser, collector;
-before(async () => {
-  browser = await launch();
-  collector = await startCollector({ args: ['--inbox-token', TOKEN] });
-});
-after(async () => {
-  await browser?.close();
-  await collector?.stop();
-});
+const env = withInbox();
 
-// The collector judges "overdue" by its own, real clock, so the visitor's frozen clock must not
-// be in its past (a fixed date here broke once the calendar passed it): a Tuesday, 10:00 in
-// Paris, at least a week ahead.
-function nextTuesday10hParis() {
-  const d = new Date(Date.now() + 7 * 864e5);
-  while (d.getUTCDay() !== 2) d.setUTCDate(d.getUTCDate() + 1);
-  d.setUTCHours(9, 0, 0, 0);
-  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(d));
-  d.setUTCHours(9 - (hour - 10));
-  return d;
-}
 const TUESDAY_10H_PARIS = nextTuesday10hParis();
 
-/** A visitor on the demo shop, Tuesday 10:00 in Paris, with the callback form filled in (and
- * "remember me" ticked, which is what makes a request followed); returns the form. */
-async function callbackFilled(visitor, phone, name) {
-  const p = await visitor.newPage();
-  await p.clock.setFixedTime(TUESDAY_10H_PARIS);
-  await p.goto(collector.url + '/');
-  await p.getByRole('button', { name: 'Contact us' }).click();
-  await p.getByRole('tab', { name: 'Call me back' }).click();
-  const f = p.getByRole('tabpanel', { name: 'Call me back' });
-  await f.getByLabel('Phone number').fill(phone);
-  await f.getByLabel('Your name').fill(name);
-  await f.getByLabel(/I agree that the shop may call me/).check();
-  await f.getByLabel('Remember me on this device').check();
-  return { p, f };
-}
+/** A visitor on the demo shop, Tuesday 10:00 in Paris, with the callback form filled in and
+ * "remember me" ticked (harness.mjs, `callbackFilled`). */
+const callbackFilledHere = (visitor, phone, name) =>
+  callbackFilled(visitor, { url: env.collector.url + '/', at: TUESDAY_10H_PARIS, phone, name });
 
 test('request a callback, the shop says it is late, the visitor sees the message', async () => {
-  const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
-  const { p, f } = await callbackFilled(visitor, '06 12 34 56 78', 'Noor');
+  const visitor = await env.browser.newContext({ timezoneId: 'Europe/Paris' });
+  const { p, f } = await callbackFilledHere(visitor, '06 12 34 56 78', 'Noor');
   await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Call me back' }).click();
   await f.getByRole('heading', { name: 'Request received' }).waitFor();
   await f.getByRole('button', { name: 'Show me the status' }).click();
   await f.getByText("Received — we'll get back to you as promised.").waitFor();
-  const [row] = collector.rows("select id from submissions where visitor_name = 'Noor'");
+  const [row] = env.collector.rows("select id from submissions where visitor_name = 'Noor'");
 
   // The owner, in the inbox: delayed, with a message for the visitor.
-  const owner = await browser.newContext();
+  const owner = await env.browser.newContext();
   const o = await owner.newPage();
-  await inboxLogin(o, collector, { token: TOKEN, name: '' });
-  await o.goto(`${collector.url}/inbox/item/${row.id}`);
+  await inboxLogin(o, env.collector, { token: INBOX_TOKEN, name: '' });
+  await o.goto(`${env.collector.url}/inbox/item/${row.id}`);
   await o.getByLabel('Status').selectOption('delayed');
   await o.getByLabel(/Message to the visitor/).fill("We're running late, we'll call you at 15:30 instead.");
   await o.getByRole('button', { name: 'Save' }).click();
@@ -78,10 +47,10 @@ test('request a callback, the shop says it is late, the visitor sees the message
 });
 
 test('a promise that passed without a call is admitted, not repeated', async () => {
-  const ctx = await browser.newContext({ timezoneId: 'Europe/Paris' });
+  const ctx = await env.browser.newContext({ timezoneId: 'Europe/Paris' });
   const p = await ctx.newPage();
   await p.clock.setFixedTime(TUESDAY_10H_PARIS);
-  await p.goto(collector.url + '/');
+  await p.goto(env.collector.url + '/');
   await p.getByRole('button', { name: 'Contact us' }).click();
   await p.getByRole('tab', { name: 'Call me back' }).click();
   const f = p.getByRole('tabpanel', { name: 'Call me back' });
@@ -102,8 +71,8 @@ test('a promise that passed without a call is admitted, not repeated', async () 
 });
 
 test('sent while offline: once the outbox delivers it, "Your requests" shows its status', async () => {
-  const visitor = await browser.newContext({ timezoneId: 'Europe/Paris' });
-  const { p, f } = await callbackFilled(visitor, '06 55 44 33 22', 'Ines');
+  const visitor = await env.browser.newContext({ timezoneId: 'Europe/Paris' });
+  const { p, f } = await callbackFilledHere(visitor, '06 55 44 33 22', 'Ines');
   await visitor.setOffline(true);
   await p.clock.setFixedTime(new Date(TUESDAY_10H_PARIS.getTime() + 20_000));
   await f.getByRole('button', { name: 'Call me back' }).click();
@@ -112,7 +81,7 @@ test('sent while offline: once the outbox delivers it, "Your requests" shows its
   const outbox = () => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('allo:outbox:')));
   assert.equal((await outbox()).length, 1);
   assert.equal(await stored('allo:requests'), null, 'nothing to follow before it is delivered');
-  const byName = () => collector.rows("select id from submissions where visitor_name = 'Ines'");
+  const byName = () => env.collector.rows("select id from submissions where visitor_name = 'Ines'");
   assert.equal(byName().length, 0);
 
   // Back online: the outbox delivers it with nobody waiting on the send.
@@ -122,7 +91,7 @@ test('sent while offline: once the outbox delivers it, "Your requests" shows its
   const [row] = byName();
   await until(async () => (await stored('allo:requests'))?.includes(row.id), { what: 'the request followed' });
 
-  // The panel opened again lists it, with its status from the collector.
+  // The panel opened again lists it, with its status from the env.collector.
   await p.getByRole('button', { name: 'Close' }).click();
   await p.getByRole('button', { name: 'Contact us' }).click();
   const requests = p.getByRole('region', { name: 'Your requests' });
@@ -138,7 +107,7 @@ test('an endpoint that is not the collector: no token, no status offered, no err
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end('{"ok":true}');
   });
-  const p = await browser.newPage();
+  const p = await env.browser.newPage();
   const errors = [];
   p.on('pageerror', (e) => errors.push(String(e)));
   await p.goto(shop.page('/plain.html', shopPage({ loader: '/cdn/allo/allo.js', attrs: `data-endpoint="${endpoint}" data-kinds="feedback"` })));

@@ -116,6 +116,29 @@ impl Reducible for AppState {
     }
 }
 
+/// `Allo.setLocale(tag)`: switches once the language's catalog is in memory (fetched the first
+/// time, `crate::catalog`), so the widget never shows half a language; when it cannot be
+/// loaded the widget stays as it is. Of several calls in flight, the last one wins.
+fn set_locale(
+    dispatcher: &UseReducerDispatcher<AppState>,
+    speaking: &Rc<std::cell::RefCell<(allo_core::i18n::Lang, u32)>>,
+    tag: String,
+) {
+    let (lang, _) = Ctx::language(Some(&tag), &browser::language_candidates());
+    let (current, call) = {
+        let mut s = speaking.borrow_mut();
+        s.1 = s.1.wrapping_add(1);
+        *s
+    };
+    let (dispatcher, speaking) = (dispatcher.clone(), speaking.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        if crate::catalog::ensure(lang, current).await && speaking.borrow().1 == call {
+            let candidates = browser::language_candidates().into();
+            dispatcher.dispatch(AppAction::Api(Command::SetLocale(tag), candidates));
+        }
+    });
+}
+
 /// The whole widget.
 #[component]
 pub fn App(props: &AppProps) -> Html {
@@ -133,6 +156,10 @@ pub fn App(props: &AppProps) -> Html {
     let launcher_ref = use_node_ref();
     // Once, during the first render (before the launcher is in the DOM, in the same task).
     use_state(js_api::retire_facade);
+    // The language shown, and how many `setLocale` calls were made: read by the API's sink,
+    // which outlives this render.
+    let speaking = use_mut_ref(|| (state.ctx.lang, 0u32));
+    speaking.borrow_mut().0 = state.ctx.lang;
     // First render done: replace the loader's stand-in launcher, then take the owner's calls
     // (including those queued before the wasm was ready).
     {
@@ -141,8 +168,11 @@ pub fn App(props: &AppProps) -> Html {
             if js_api::take_over() {
                 crate::view::focus(&launcher_ref);
             }
-            js_api::connect(Callback::from(move |cmd| {
-                dispatcher.dispatch(AppAction::Api(cmd, browser::language_candidates().into()))
+            js_api::connect(Callback::from(move |cmd| match cmd {
+                Command::SetLocale(tag) => set_locale(&dispatcher, &speaking, tag),
+                cmd => {
+                    dispatcher.dispatch(AppAction::Api(cmd, browser::language_candidates().into()))
+                }
             }));
         });
     }
