@@ -114,12 +114,16 @@ fn remember(why: Why) {
     }
 }
 
-/// The prompt to show (if any) and the callback for the visitor's reply. `ask` is the last
-/// `Allo.ask` with a counter that changes on every call; `panel_open` keeps prompts away
-/// while the panel is open.
+/// The prompt to show (if any) and the callback for the visitor's reply. `ctx` is the app's
+/// (the hook runs in the root component, which provides the context rather than reads it);
+/// `ask` is the last `Allo.ask` with a counter that changes on every call; `panel_open` keeps
+/// prompts away while the panel is open.
 #[hook]
-pub fn use_prompt(ask: Option<(Ask, u32)>, panel_open: bool) -> (Option<Shown>, Callback<Reply>) {
-    let ctx = use_context::<AppContext>().expect("AppContext is provided by App");
+pub fn use_prompt(
+    ctx: &AppContext,
+    ask: Option<(Ask, u32)>,
+    panel_open: bool,
+) -> (Option<Shown>, Callback<Reply>) {
     let shown = use_state(|| None::<Shown>);
     let session = use_mut_ref(Session::default);
     let open = use_mut_ref(|| panel_open);

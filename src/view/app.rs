@@ -116,7 +116,7 @@ pub fn App(props: &AppProps) -> Html {
             score: None,
         })
     };
-    let (prompt, reply) = use_prompt(state.ask.clone(), state.open);
+    let (prompt, reply) = use_prompt(&state.ctx, state.ask.clone(), state.open);
     let launcher_ref = use_node_ref();
     // Once, during the first render (before the launcher is in the DOM, in the same task).
     use_state(api::retire_facade);
