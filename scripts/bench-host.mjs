@@ -64,7 +64,7 @@ const pages = {
 // Allo's files gzip -9 with Content-Encoding, as a CDN serves them, for the Slow 4G run (the
 // loader finds the glue and the wasm next to itself).
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
-for (const file of ['allo.js', 'allo-widget.js', 'allo-widget_bg.wasm']) {
+for (const file of PROMPT_ONLY ? [] : ['allo.js', 'allo-widget.js', 'allo-widget_bg.wasm']) {
   const bytes = gzipSync(readFileSync(path.join(DIST, file)), { level: 9 });
   shop.route(`/cdn-gz/allo/${file}`, (req, res) => {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)], 'content-encoding': 'gzip' });
