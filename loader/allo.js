@@ -47,9 +47,8 @@
 
   /** The public API. Callable too, for the `Allo('open', 'callback')` stub style. */
   var api = call, replay = (c) => call(c[0], c[1]);
-  ['open', 'close', 'identify', 'setLocale', 'setContext'].forEach((name) => { api[name] = (arg) => call(name, arg); });
-  // Prompts (issue 21): `Allo.ask(kind, { question, context, force })` travels as one array.
-  api.ask = (kind, options) => call('ask', [kind, options]);
+  // `Allo.ask(kind, options)` (issue 21) travels as one `[kind, options]` argument.
+  ['open', 'close', 'identify', 'setLocale', 'setContext', 'ask'].forEach((name) => { api[name] = (arg, b) => call(name, b ? [arg, b] : arg); });
   api.destroy = destroy;
   // A stale `Allo.q.push([...])` after load still works.
   api.q = { push: replay };
@@ -82,7 +81,7 @@
     }
     queue.push([name, arg]);
     if (name == 'setLocale' && label) label.textContent = text(arg);
-    if (name == 'open' || name == 'ask') {
+    if (name == 'open') {
       if (button) button.setAttribute('aria-busy', true);
       load();
     }
@@ -194,12 +193,10 @@
     var c = navigator.connection;
     if (c && (c.saveData || /2g/.test(c.effectiveType))) return;
     // A submission still in the outbox (the visitor's own, from an earlier page) is intent
-    // enough: the app starts to deliver it (docs/delivery.md). Else compile only. (Not
-    // cancelled by destroy(): it then does nothing.)
-    // So is a prompt the owner configured (a prompt* setting, docs/embedding.md): its triggers
-    // run in the app.
-    var prompts = Object.keys(own).some((k) => /^prompt(?!CapDays)/.test(k));
-    var idle = () => dead || compile().then((g) => g && (prompts || g.queued()) && load()), later = () => {
+    // enough: the app starts to deliver it (docs/delivery.md); so are a prompt setting and an
+    // `Allo.ask` call (loader/glue-start.js, `queued`). Else compile only. (Not cancelled by
+    // destroy(): it then does nothing.)
+    var idle = () => dead || compile().then((g) => g && g.queued(own, queue) && load()), later = () => {
       w.requestIdleCallback ? requestIdleCallback(idle, { timeout: 4000 }) : setTimeout(idle, 2000);
     };
     if (d.readyState == 'complete') later(); else on(w, 'load', later);

@@ -52,9 +52,14 @@ export function start(settings, root, stopped) {
     .then(() => !stopped() && boot(settings, root));
 }
 
-/** Whether a submission waits in the outbox (the loader then starts the app at idle to deliver
- * it, docs/delivery.md). Reads only; false where storage is blocked. */
-export function queued() {
+/** Whether the app should start when the browser is idle, without the visitor's intent: a
+ * submission waits in the outbox (to deliver it, docs/delivery.md), the owner configured a
+ * prompt (a `prompt*` setting: its triggers run in the app), or the page called `Allo.ask`
+ * (one of the queued `calls`). Reads only; storage blocked counts as an empty outbox. */
+export function queued(settings, calls) {
+  if (Object.keys(settings || {}).some((k) => k.startsWith('prompt')) || (calls || []).some((c) => c[0] == 'ask')) {
+    return true;
+  }
   try {
     return Object.keys(localStorage).some((k) => k.startsWith('allo:outbox:'));
   } catch (e) {

@@ -68,7 +68,7 @@ const pages = {
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const manifest = JSON.parse(readFileSync(path.join(DIST, 'allo-manifest.json'), 'utf8'));
 const served = [manifest.loader, manifest.glue, manifest.wasm, ...Object.values(manifest.catalogs || {})].map((f) => f.file);
-for (const file of served) {
+for (const file of PROMPT_ONLY ? [] : served) {
   const bytes = gzipSync(readFileSync(path.join(DIST, file)), { level: 9 });
   shop.route(`/cdn-gz/allo/${file}`, (req, res) => {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)], 'content-encoding': 'gzip' });

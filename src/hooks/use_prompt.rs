@@ -114,10 +114,10 @@ fn remember(why: Why) {
     }
 }
 
-/// The prompt to show (if any) and the callback for the visitor's reply. `ask` is the last
-/// `Allo.ask` with a counter that changes on every call; `panel_open` keeps prompts away
-/// while the panel is open. `ctx` is passed in: the app that calls this is the one that
-/// provides the context, so it cannot read it from above.
+/// The prompt to show (if any) and the callback for the visitor's reply. `ctx` is the app's
+/// (the hook runs in the root component, which provides the context rather than reads it);
+/// `ask` is the last `Allo.ask` with a counter that changes on every call; `panel_open` keeps
+/// prompts away while the panel is open.
 #[hook]
 pub fn use_prompt(
     ctx: &AppContext,
