@@ -38,7 +38,7 @@
   var settings = read();
   var ok = settings && typeof settings == 'object';
   var own = ok ? settings : {};
-  var nonce = own.nonce || script.nonce;
+  var nonce = own.nonce || script.nonce || '';
   if (ok && nonce) settings.nonce = nonce;
   var queue = []; // calls made before the wasm was ready: [name, arg]
   var undo = []; // removes every listener, timer and observer added here
@@ -46,9 +46,10 @@
   var prior = w.Allo, W = w.WebAssembly;
 
   /** The public API. Callable too, for the `Allo('open', 'callback')` stub style. */
-  var api = call, replay = (c) => call(c[0], c[1]);
-  // `Allo.ask(kind, options)` (issue 21) travels as one `[kind, options]` argument.
-  ['open', 'close', 'identify', 'setLocale', 'setContext', 'ask'].forEach((name) => { api[name] = (arg, b) => call(name, b ? [arg, b] : arg); });
+  var api = call, replay = (c) => call(...c);
+  // `Allo.ask(kind, options)` (issue 21) has two arguments: each call carries a second one, which
+  // the wasm's `command` packs with the first when present.
+  ['open', 'close', 'identify', 'setLocale', 'setContext', 'ask'].forEach((name) => { api[name] = (arg, b) => call(name, arg, b); });
   api.destroy = destroy;
   // A stale `Allo.q.push([...])` after load still works.
   api.q = { push: replay };
@@ -72,14 +73,14 @@
     w.dispatchEvent(new CustomEvent('allo:' + type, { detail: detail || {} }));
   }
 
-  function call(name, arg) {
-    if (dead) return console.warn('Allo: not running; Allo.' + name + '() ignored.');
+  function call(name, arg, b) {
+    if (dead) return console.warn('Allo: not running; ' + name + '() ignored.');
     if (name == 'destroy') return destroy();
     if (glue) {
-      try { glue.command(name, arg); } catch (e) { /* the wasm logs its own errors */ }
+      try { glue.command(name, arg, b); } catch (e) { /* the wasm logs its own errors */ }
       return;
     }
-    queue.push([name, arg]);
+    queue.push([name, arg, b]);
     if (name == 'setLocale' && label) label.textContent = text(arg);
     if (name == 'open') {
       if (button) button.setAttribute('aria-busy', true);
@@ -157,7 +158,7 @@
       sheet.replaceSync(css());
       root.adoptedStyleSheets = [sheet];
     } catch (e) {
-      el('style', { 'data-allo-facade': '', nonce: nonce || '' }, root).textContent = css();
+      el('style', { 'data-allo-facade': '', nonce }, root).textContent = css();
     }
     if (own.launcher != 'hidden') {
       // No `type`: the facade is in no form, so the default type does nothing.
@@ -190,8 +191,8 @@
     emit('ready');
     // Compile when the browser is idle after the page's own load, but not on a metered or slow
     // connection: there the visitor pays for the wasm only if they use the widget.
-    var c = navigator.connection;
-    if (c && (c.saveData || /2g/.test(c.effectiveType))) return;
+    var c = navigator.connection || {};
+    if (c.saveData || /2g/.test(c.effectiveType)) return;
     // A submission still in the outbox (the visitor's own, from an earlier page) is intent
     // enough: the app starts to deliver it (docs/delivery.md); so are a prompt setting and an
     // `Allo.ask` call (loader/glue-start.js, `queued`). Else compile only. (Not cancelled by
@@ -210,7 +211,7 @@
   function compile() {
     var src = new URL('allo-widget.js', base);
     return compiled || (compiled = new Promise((ok, no) => {
-      var l = el('link', { rel: 'modulepreload', href: src, integrity: '@ALLO_GLUE_SRI@', nonce: nonce || '' }, d.head);
+      var l = el('link', { rel: 'modulepreload', href: src, integrity: '@ALLO_GLUE_SRI@', nonce }, d.head);
       l.onload = l.onerror = (e) => {
         l.remove();
         e.type == 'load' ? ok(import(src)) : no(src);

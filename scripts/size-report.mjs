@@ -35,7 +35,12 @@ const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
 // method call (→ 190,161), static classes and ids, storage read/write out of line (→ 189,148).
 // 186,149 B on 2026-12-01 (session 5): 192,169 B after the merges, then only English built
 // into the wasm, the other catalogs fetched per language (src/catalog.rs; → 186,149).
-const WIDGET_CEILING = 189_872;
+// 202,425 B on 2026-12-01 after merging session 5's branches: the cuts above and the settings
+// table/wire derive (+1.5 KB) measured ~184.6 KB together, and the prompts feature (issue 21:
+// the card, its triggers and caps, Allo.ask and the owner's context) adds ~17.8 KB. The one
+// time the ceiling went up, by a new feature's measured cost; issue 22 notes it as the first
+// place to cut.
+const WIDGET_CEILING = 206_474;
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

@@ -66,11 +66,18 @@ pub fn on_destroy(f: impl FnOnce() + 'static) {
     RUNNING.with(|r| r.borrow_mut().teardown.push(Box::new(f)));
 }
 
-/// One call of `window.Allo` (`open`, `close`, `identify`, `setLocale`) with its raw argument.
-/// Never throws: a bad call is logged.
+/// One call of `window.Allo` (`open`, `close`, `identify`, `setLocale`, `setContext`, `ask`)
+/// with its raw arguments. Never throws: a bad call is logged. `more` is the second argument
+/// (`Allo.ask(kind, options)`), packed here with the first as `[kind, options]`: the loader
+/// passes every call's second argument along, which costs it fewer bytes than deciding.
 #[wasm_bindgen]
-pub fn command(name: &str, arg: JsValue) {
+pub fn command(name: &str, arg: JsValue, more: JsValue) {
     let kinds = RUNNING.with(|r| r.borrow().kinds.clone());
+    let arg = if more.is_undefined() {
+        arg
+    } else {
+        js_sys::Array::of2(&arg, &more).into()
+    };
     let cmd = match parse(name, &browser::to_json(&arg), &kinds) {
         Ok(cmd) => cmd,
         Err(e) => return browser::error(&format!("Allo: {e}")),
