@@ -12,7 +12,7 @@ tier() { printf '\n== test: %s\n' "$*"; }
 
 tier "0/4 quality gates: rustfmt, clippy on the host crates and on the widget for wasm32"
 cargo fmt --all --check
-cargo clippy -p allo-core -p allo-collector --all-targets --all-features -- -D warnings
+cargo clippy -p allo-core -p allo-core-derive -p allo-collector --all-targets --all-features -- -D warnings
 wasm_env cargo clippy -p allo-widget -p allo-widget-bundle --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 tier "1/4 host unit and integration tests (allo-core, allo-collector on SQLite and PostgreSQL)"
