@@ -70,16 +70,7 @@ impl EntryFilter {
     /// The `LIKE` pattern (escape character `\`) matching a stored column holding the entry.
     pub fn like_pattern(&self) -> String {
         let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
-        let entry = format!("{}:{}", json(&self.key), json(&self.value));
-        let mut out = String::from("%");
-        for c in entry.chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        out.push('%');
-        out
+        crate::search::like_pattern(&format!("{}:{}", json(&self.key), json(&self.value)))
     }
 }
 
