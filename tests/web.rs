@@ -220,7 +220,8 @@ fn style_of(el: &Element, property: &str) -> String {
 }
 
 fn live_region(root: &ShadowRoot) -> Element {
-    let regions = all(root, "[role=status][aria-live=polite]");
+    // The form's own region, inside the dialog (the app's, beside it, announces prompts).
+    let regions = all(root, "[role=dialog] [role=status][aria-live=polite]");
     let visible: Vec<_> = regions
         .into_iter()
         .filter(|r| r.closest("[hidden]").unwrap().is_none())
