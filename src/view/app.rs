@@ -223,7 +223,11 @@ pub fn App(props: &AppProps) -> Html {
             if let Some(shown) = prompt.filter(|_| !state.open) {
                 <Prompt {shown} {onreply} />
             }
-            <Announcer text={AttrValue::from(announced)} />
+            // Only where a prompt can appear (configured, or asked for from code): an empty
+            // region at the root would be one more element a hostile page's direction reaches.
+            if state.ctx.config.prompt.configured() || state.ask.is_some() {
+                <Announcer text={AttrValue::from(announced)} />
+            }
             if state.open {
                 <Panel onclose={close} request={state.request} score={state.score} />
             }
