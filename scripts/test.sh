@@ -10,8 +10,9 @@ cd "$ROOT"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 tier() { printf '\n== test: %s\n' "$*"; }
 
-tier "0/4 quality gates: rustfmt, clippy on the host crates and on the widget for wasm32"
+tier "0/4 quality gates: rustfmt, no two modules importing each other, clippy on the host crates and on the widget for wasm32"
 cargo fmt --all --check
+node scripts/module-cycles.mjs
 cargo clippy -p allo-core -p allo-core-derive -p allo-collector --all-targets --all-features -- -D warnings
 wasm_env cargo clippy -p allo-widget -p allo-widget-bundle --target wasm32-unknown-unknown --all-targets -- -D warnings
 

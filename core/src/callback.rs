@@ -1,8 +1,7 @@
 //! The callback form as a pure state machine: phone, name, reason, urgency, when, consent, and
 //! the light abuse controls a person never notices (a honeypot, a minimum time to fill, a
 //! per-browser cooldown).
-use crate::config::FieldRule;
-use crate::form::{SendFailure, Status};
+use crate::form::{FieldRule, SendFailure, Status};
 use crate::phone::{normalize, E164};
 use crate::validate::{is_email, Code, Problem, NAME_MAX, SHORT_MAX};
 

@@ -106,17 +106,8 @@ pub const DEFAULT_Z_INDEX: i32 = 2_147_483_000;
 /// The default distance of the launcher from the viewport's edges.
 pub const DEFAULT_OFFSET: &str = "20px";
 
-/// Whether a form field is shown, and whether it must be filled.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum FieldRule {
-    /// Shown, may stay empty.
-    #[default]
-    Optional,
-    /// Shown and must be filled.
-    Required,
-    /// Not shown at all.
-    Hidden,
-}
+// A form's rule lives with the forms; the settings name it.
+pub use crate::form::FieldRule;
 
 /// Who the owner says the visitor is (a logged-in customer): prefills the forms.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -3,9 +3,20 @@
 //! The Yew component is a thin adapter (`impl Reducible` in the widget); every rule about what
 //! a click or a keystroke does, what is valid, and how the follow-up question adapts to the
 //! score lives here and is tested on the host.
-use crate::config::FieldRule;
 use crate::submission::{Feedback, Metric, Visitor};
 use crate::validate::{is_email, Code, Problem, EMAIL_MAX, MESSAGE_MAX, NAME_MAX};
+
+/// Whether a form field is shown, and whether it must be filled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldRule {
+    /// Shown, may stay empty.
+    #[default]
+    Optional,
+    /// Shown and must be filled.
+    Required,
+    /// Not shown at all.
+    Hidden,
+}
 
 /// Why a send failed, as the visitor is told.
 #[derive(Clone, Debug, PartialEq, Eq)]
