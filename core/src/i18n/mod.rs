@@ -118,10 +118,14 @@ macro_rules! catalog {
             /// The keys owners may override, as they write them in their settings.
             pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
 
+            // Out of line, each: the array is one store per key (117 of them), and LTO
+            // inlined a copy into every caller (`localized_from`, `from_json`, `get`; issue 22).
+            #[inline(never)]
             fn slots(&mut self) -> [&mut &'static str; COUNT] {
                 [$(&mut self.$field),*]
             }
 
+            #[inline(never)]
             fn values(&self) -> [&'static str; COUNT] {
                 [$(self.$field),*]
             }
