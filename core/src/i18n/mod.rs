@@ -142,8 +142,13 @@ macro_rules! catalog {
             }
 
             /// The string named `key`, if it exists.
-            pub fn get(&self, key: &str) -> Option<&str> {
-                Self::KEYS.iter().position(|k| *k == key).map(|i| self.values()[i])
+            pub fn get(&self, key: &str) -> Option<&'static str> {
+                let i = Self::KEYS.iter().position(|k| *k == key)?;
+                // Read through `slots` of a copy (a few hundred bytes, copied once per call)
+                // rather than `values`: the widget then needs one of the two arrays' code, not
+                // both (`values` is ~1.8 KB of wasm; only the build's `to_json` uses it).
+                let mut copy = *self;
+                Some(*copy.slots()[i])
             }
         }
     };
