@@ -232,7 +232,10 @@ mod tests {
                 ((x + 0.055) / 1.055).powf(2.4)
             };
             let got = Rgb(c, 0, 0).luminance() / 0.2126;
-            assert!((got - want).abs() <= 1e-15 * want.max(1e-3), "{c}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= 1e-15 * want.max(1e-3),
+                "{c}: {got} vs {want}"
+            );
         }
     }
 

@@ -160,7 +160,11 @@ impl Context {
             let last = !changes[i + 1..].iter().any(|(c, _)| c == k);
             Some((k, v.as_ref().filter(|_| last)?))
         });
-        let out = Context(kept.chain(set).map(|(k, v)| (k.clone(), v.clone())).collect());
+        let out = Context(
+            kept.chain(set)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
         if out.0.len() > MAX_KEYS {
             return Err(ContextError::TooManyKeys(out.0.len()));
         }
