@@ -82,19 +82,11 @@ pub fn command(name: &str, arg: JsValue, more: JsValue) {
         Ok(cmd) => cmd,
         Err(e) => return browser::error(&format!("Allo: {e}")),
     };
-    // Emitted outside the borrow: the app's handler may call back into this module.
-    let sink = RUNNING.with(|r| {
-        let mut r = r.borrow_mut();
-        match &r.sink {
-            Some(sink) => Some(sink.clone()),
-            None => {
-                r.pending.push(cmd.clone());
-                None
-            }
-        }
-    });
-    if let Some(sink) = sink {
-        sink.emit(cmd);
+    // Emitted outside the borrow: the app's handler may call back into this module. The
+    // command is moved, never cloned (a `Command` clone was code of its own in the wasm).
+    match RUNNING.with(|r| r.borrow().sink.clone()) {
+        Some(sink) => sink.emit(cmd),
+        None => RUNNING.with(|r| r.borrow_mut().pending.push(cmd)),
     }
 }
 

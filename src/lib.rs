@@ -25,6 +25,13 @@ pub mod transport;
 pub mod view;
 pub mod visitor;
 
+// Talc instead of std's dlmalloc: the same job in fewer bytes of wasm (docs/performance.md,
+// Size, Session 6, with the memory benchmark's figures). The widget is single-threaded wasm
+// without atomics, which is what `WasmDynamicTalc` requires; it grows linear memory as needed.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use std::rc::Rc;
 
 use allo_core::config::Config;

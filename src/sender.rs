@@ -18,7 +18,6 @@
 //! decides, verified by reading it back after a short settle. The endpoint's idempotency by
 //! id is the final backstop.
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use allo_core::config::Config;
 use allo_core::delivery::{Settings, DEFAULT_OUTBOX_TTL_MS};
@@ -78,13 +77,32 @@ impl Route {
     }
 }
 
+/// The routes by endpoint: a page has one or two, so a `Vec` searched in order does what a
+/// `HashMap` did in fewer bytes of wasm (its table code for this type was ~1 KB; issue 22).
+#[derive(Default)]
+struct Routes(Vec<(String, Route)>);
+
+impl Routes {
+    fn get(&self, endpoint: &str) -> Option<&Route> {
+        self.0.iter().find(|(e, _)| e == endpoint).map(|(_, r)| r)
+    }
+
+    /// Sets the route for `endpoint`, replacing the one it had.
+    fn insert(&mut self, endpoint: &str, route: Route) {
+        match self.0.iter_mut().find(|(e, _)| e == endpoint) {
+            Some((_, r)) => *r = route,
+            None => self.0.push((endpoint.to_owned(), route)),
+        }
+    }
+}
+
 /// A listener on `window`, kept so that it can be removed again.
 type Listener = Closure<dyn Fn(web_sys::Event)>;
 
 /// The page's outbox worker.
 #[derive(Default)]
 struct Worker {
-    routes: HashMap<String, Route>,
+    routes: Routes,
     tab: String,
     claims: u64,
     /// The page listeners [`listen`] added, kept so that `Allo.destroy()` can remove them.
@@ -129,13 +147,14 @@ fn claimant() -> String {
 fn route(endpoint: &str) -> Route {
     let (route, fresh) = WORKER.with(|w| {
         let mut w = w.borrow_mut();
-        let fresh = !w.routes.contains_key(endpoint);
-        let r = w
-            .routes
-            .entry(endpoint.to_owned())
-            .or_insert_with(|| Route::new(endpoint, &Settings::default()))
-            .clone();
-        (r, fresh)
+        match w.routes.get(endpoint) {
+            Some(r) => (r.clone(), false),
+            None => {
+                let r = Route::new(endpoint, &Settings::default());
+                w.routes.insert(endpoint, r.clone());
+                (r, true)
+            }
+        }
     });
     if fresh {
         listen();
@@ -152,8 +171,9 @@ fn min_gap() -> u64 {
     WORKER.with(|w| {
         w.borrow()
             .routes
-            .values()
-            .map(|r| r.policy.base_ms)
+            .0
+            .iter()
+            .map(|(_, r)| r.policy.base_ms)
             .min()
             .unwrap_or(retry::BASE_DELAY_MS)
     })
@@ -165,7 +185,7 @@ fn min_gap() -> u64 {
 pub fn start(config: &Config) {
     WORKER.with(|w| {
         w.borrow_mut().routes.insert(
-            config.endpoint.clone(),
+            &config.endpoint,
             Route::new(&config.endpoint, &config.delivery),
         )
     });
@@ -212,7 +232,7 @@ fn stop() {
     let (listeners, timer) = WORKER.with(|w| {
         let mut w = w.borrow_mut();
         w.listening = false;
-        w.routes.clear();
+        w.routes.0.clear();
         (std::mem::take(&mut w.listeners), w.timer.take())
     });
     drop(timer); // a gloo Timeout is cleared when dropped
@@ -275,7 +295,7 @@ fn schedule() {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         // Stopped (`Allo.destroy()`): no endpoint left to send to, so no timer either.
-        if w.routes.is_empty() || w.timer.as_ref().is_some_and(|(t, _)| *t <= at) {
+        if w.routes.0.is_empty() || w.timer.as_ref().is_some_and(|(t, _)| *t <= at) {
             return;
         }
         let delay = at.saturating_sub(now).min(i32::MAX as u64) as u32;

@@ -694,6 +694,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// The value as non-empty text.
+    #[inline(never)]
     fn get(&self, s: &Setting) -> Option<String> {
         self.map.get(s.key).and_then(text).filter(|v| !v.is_empty())
     }
@@ -708,28 +709,38 @@ impl Reader<'_> {
         }
     }
 
+    #[inline(never)]
     fn warn(&mut self, s: &Setting, v: &str, problem: &str) {
         self.warnings.push(s.warning(v, problem));
     }
 
     /// A [`Shape::Choice`]: `values[i]` for the `i`-th word, the first for anything else.
     fn choice<T: Copy>(&mut self, s: &Setting, values: &[T]) -> T {
+        values[self.choice_index(s)]
+    }
+
+    /// The index of the word `s`'s value is, 0 (with a warning) for anything else. Not
+    /// generic and out of line: `choice` is called with nine value types, and each copy of this
+    /// body inlined into `Config::parse` cost wasm bytes (issue 22).
+    #[inline(never)]
+    fn choice_index(&mut self, s: &Setting) -> usize {
         let Shape::Choice(words) = s.shape else {
             unreachable!("{} is a choice", s.key)
         };
         let Some(v) = self.get(s) else {
-            return values[0];
+            return 0;
         };
         match words.iter().position(|w| w.split('|').any(|w| w == v)) {
-            Some(i) => values[i],
+            Some(i) => i,
             None => {
                 self.warn(s, &v, &s.problem());
-                values[0]
+                0
             }
         }
     }
 
     /// A [`Shape::Number`], within its limits.
+    #[inline(never)]
     fn number(&mut self, s: &Setting) -> i64 {
         let Shape::Number { min, max, default } = s.shape else {
             unreachable!("{} is a number", s.key)

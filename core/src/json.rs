@@ -540,8 +540,15 @@ impl Obj {
     }
 
     /// Sets `key`.
-    pub fn set(mut self, key: &str, value: impl ToJson) -> Obj {
-        self.0.insert(key.to_owned(), value.to_json());
+    pub fn set(self, key: &str, value: impl ToJson) -> Obj {
+        self.put(key, value.to_json())
+    }
+
+    // The part of `set` that does not depend on the value's type, out of line: inlined, its
+    // key copy and map insert were repeated at every member of every `to_json` (issue 22).
+    #[inline(never)]
+    fn put(mut self, key: &str, value: Value) -> Obj {
+        self.0.insert(key.to_owned(), value);
         self
     }
 

@@ -150,13 +150,21 @@ impl Context {
     /// `changes` applied on top of this context: each key given replaces this one's, a
     /// removal removes it; refused (nothing changes) when the result has too many keys.
     pub fn apply(&self, changes: &Changes) -> Result<Context, ContextError> {
-        let mut out = self.clone();
-        for (k, v) in &changes.0 {
-            match v {
-                Some(t) => out.0.insert(k.clone(), t.clone()),
-                None => out.0.remove(k),
-            };
-        }
+        // Built anew rather than edited with `insert`/`remove`: collecting sorts once, and the
+        // map's node-balancing code for removals stays out of the wasm (issue 22). Of a key
+        // given twice in `changes`, the last change counts.
+        let changes = &changes.0;
+        let changed = |k: &String| changes.iter().any(|(c, _)| c == k);
+        let kept = self.0.iter().filter(|(k, _)| !changed(k));
+        let set = changes.iter().enumerate().filter_map(|(i, (k, v))| {
+            let last = !changes[i + 1..].iter().any(|(c, _)| c == k);
+            Some((k, v.as_ref().filter(|_| last)?))
+        });
+        let out = Context(
+            kept.chain(set)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
         if out.0.len() > MAX_KEYS {
             return Err(ContextError::TooManyKeys(out.0.len()));
         }
@@ -309,6 +317,20 @@ mod tests {
             base.merged(&Value::Object(many)),
             Err(ContextError::TooManyKeys(MAX_KEYS + 1))
         );
+    }
+
+    #[test]
+    fn apply_keeps_the_last_change_of_a_key() {
+        let base = ctx(&[("a", "1"), ("b", "2")]);
+        let set = |k: &str, v: Option<&str>| (k.to_owned(), v.map(str::to_owned));
+        let changes = Changes(vec![
+            set("a", None),
+            set("a", Some("3")),
+            set("b", Some("4")),
+            set("b", None),
+            set("c", Some("5")),
+        ]);
+        assert_eq!(base.apply(&changes), Ok(ctx(&[("a", "3"), ("c", "5")])));
     }
 
     #[test]

@@ -118,10 +118,14 @@ macro_rules! catalog {
             /// The keys owners may override, as they write them in their settings.
             pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
 
+            // Out of line, each: the array is one store per key (117 of them), and LTO
+            // inlined a copy into every caller (`localized_from`, `from_json`, `get`; issue 22).
+            #[inline(never)]
             fn slots(&mut self) -> [&mut &'static str; COUNT] {
                 [$(&mut self.$field),*]
             }
 
+            #[inline(never)]
             fn values(&self) -> [&'static str; COUNT] {
                 [$(self.$field),*]
             }
@@ -138,8 +142,13 @@ macro_rules! catalog {
             }
 
             /// The string named `key`, if it exists.
-            pub fn get(&self, key: &str) -> Option<&str> {
-                Self::KEYS.iter().position(|k| *k == key).map(|i| self.values()[i])
+            pub fn get(&self, key: &str) -> Option<&'static str> {
+                let i = Self::KEYS.iter().position(|k| *k == key)?;
+                // Read through `slots` of a copy (a few hundred bytes, copied once per call)
+                // rather than `values`: the widget then needs one of the two arrays' code, not
+                // both (`values` is ~1.8 KB of wasm; only the build's `to_json` uses it).
+                let mut copy = *self;
+                Some(*copy.slots()[i])
             }
         }
     };
