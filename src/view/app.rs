@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::context::{AppContext, Ctx};
 use crate::hooks::use_prompt::{use_prompt, Reply};
 use crate::state::make_callback;
-use crate::view::announcer::Announcer;
+use crate::view::announcer::announcer;
 use crate::view::launcher::Launcher;
 use crate::view::panel::Panel;
 use crate::view::prompt::Prompt;
@@ -226,7 +226,7 @@ pub fn App(props: &AppProps) -> Html {
             // Only where a prompt can appear (configured, or asked for from code): an empty
             // region at the root would be one more element a hostile page's direction reaches.
             if state.ctx.config.prompt.configured() || state.ask.is_some() {
-                <Announcer text={AttrValue::from(announced)} />
+                { announcer(AttrValue::from(announced)) }
             }
             if state.open {
                 <Panel onclose={close} request={state.request} score={state.score} />
