@@ -90,7 +90,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         let queued = matches!(form.status, Status::Queued { .. });
         return html! {
             <>
-            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} id="allo-cb-thanks"
+            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
                 title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
                 tracked={(*view.sender.tracked).clone()} />
             { announcer }

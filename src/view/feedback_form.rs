@@ -15,7 +15,7 @@ use crate::view::announcer::announcer;
 use crate::view::category::category;
 use crate::view::checkbox::{checkbox, Check};
 use crate::view::field::{text, Shape, Text};
-use crate::view::rating::Rating;
+use crate::view::rating::rating;
 use crate::view::send_status::{announcement, failure_text, send_button};
 use crate::view::thanks::Thanks;
 
@@ -114,7 +114,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     html! {
         <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
-            <Rating value={form.score} onchange={onscore} error={error(fields::SCORE)} readonly={sending} />
+            { rating(&ctx, form.score, &onscore, error(fields::SCORE), sending) }
             { offer }
             { text(Text { strings: s, field: fields::MESSAGE, id: "allo-message", label: message_label, shape: Shape::Multiline,
                 autocomplete: None, value: &form.message, oninput: dispatch(Action::Message),

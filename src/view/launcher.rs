@@ -4,7 +4,7 @@ use allo_core::config::{LauncherMode, Position};
 use yew::prelude::*;
 
 use crate::context::use_app_ctx;
-use crate::view::icons::ChatIcon;
+use crate::view::icons::chat_icon;
 
 /// Props of [`Launcher`].
 #[derive(Properties, PartialEq)]
@@ -36,7 +36,7 @@ pub fn Launcher(props: &LauncherProps) -> Html {
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}
             aria-haspopup="dialog" aria-expanded={if props.expanded { "true" } else { "false" }}
             aria-controls={props.expanded.then_some("allo-panel")}>
-            <ChatIcon />
+            { chat_icon() }
             <span>{ ctx.strings.launcher_label }</span>
         </button>
     }

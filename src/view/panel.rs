@@ -20,7 +20,7 @@ use crate::hooks::use_keyboard_inset::use_keyboard_inset;
 use crate::hooks::use_visitor::use_greeting;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
-use crate::view::icons::CloseIcon;
+use crate::view::icons::close_icon;
 use crate::view::requests::YourRequests;
 
 /// What counts as focusable for the focus trap.
@@ -247,7 +247,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             <div class="allo-panel__header">
                 <h2 id="allo-title" class="allo-panel__title">{ ctx.strings.panel_title }</h2>
                 <button type="button" class="allo-panel__close" aria-label={AttrValue::Static(ctx.strings.close_label)} onclick={close}>
-                    <CloseIcon />
+                    { close_icon() }
                 </button>
             </div>
             <div class="allo-panel__body">
