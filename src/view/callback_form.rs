@@ -132,7 +132,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         })
     };
     let onslot = {
-        let (form, slots) = (form.clone(), view.slots.clone());
+        let (form, setup) = (form.clone(), view.setup.clone());
         Callback::from(move |e: Event| {
             let i: Option<usize> = e
                 .target_unchecked_into::<HtmlSelectElement>()
@@ -140,7 +140,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 .parse()
                 .ok();
             let chosen = i
-                .and_then(|i| slots.get(i))
+                .and_then(|i| setup.slots.get(i))
                 .map(|s| (s.from_utc_ms, s.to_utc_ms));
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
@@ -167,10 +167,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             });
         })
     };
-    let error = |field: &str| {
-        form.problem(field)
-            .map(|p| AttrValue::from(ctx.problem_message(p)))
-    };
+    let error = |field: &str| field::problem_text(&ctx, &form.problems, field);
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => AttrValue::Static(s.err_too_fast),
@@ -185,7 +182,9 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     };
     let slot_mode = matches!(form.when, WhenChoice::Slot(_));
     let chosen = match form.when {
-        WhenChoice::Slot(Some((from, _))) => view.slots.iter().position(|s| s.from_utc_ms == from),
+        WhenChoice::Slot(Some((from, _))) => {
+            view.setup.slots.iter().position(|s| s.from_utc_ms == from)
+        }
         _ => None,
     };
     // Slots grouped by the visitor's day, labelled once: only when the visitor first asks for a
@@ -193,7 +192,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let days = slot_mode.then(|| {
         day_labels
             .borrow_mut()
-            .get_or_insert_with(|| Rc::new(group_by_day(&view.slots, &view.formatter)))
+            .get_or_insert_with(|| Rc::new(group_by_day(&view.setup.slots, &view.setup.formatter)))
             .clone()
     });
     let cb = &ctx.config.callback;
@@ -245,7 +244,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             <fieldset class="allo-field" data-field={fields::WHEN}>
                 <legend class="allo-legend">{ s.when_label }</legend>
                 { choice("allo-when-asap", !slot_mode, onmode(false), s.when_asap) }
-                if !view.slots.is_empty() {
+                if !view.setup.slots.is_empty() {
                     { choice("allo-when-slot", slot_mode, onmode(true), s.when_slot) }
                 }
                 if slot_mode {

@@ -14,7 +14,7 @@ use crate::state::make_callback;
 use crate::view::announcer::announcer;
 use crate::view::category::category;
 use crate::view::checkbox::{checkbox, Check};
-use crate::view::field::{text, Shape, Text};
+use crate::view::field::{self, text, Shape, Text};
 use crate::view::rating::rating;
 use crate::view::send_status::{announcement, failure_text, send_button};
 use crate::view::thanks::Thanks;
@@ -78,10 +78,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             form.dispatch(Action::Submit);
         })
     };
-    let error = |field: &str| {
-        form.problem(field)
-            .map(|p| AttrValue::from(ctx.problem_message(p)))
-    };
+    let error = |field: &str| field::problem_text(&ctx, &form.problems, field);
     let message_label = match form.sentiment() {
         Some(Sentiment::Low) => s.followup_low,
         Some(Sentiment::Neutral) => s.followup_neutral,

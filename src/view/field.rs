@@ -7,8 +7,11 @@
 //! a plain struct is one body, shared by both forms (`#[inline(never)]` keeps it one). The DOM is
 //! the same as when these were components.
 use allo_core::i18n::Strings;
+use allo_core::validate::Problem;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use crate::context::Ctx;
 
 /// What kind of control a [`Text`] is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -106,6 +109,15 @@ pub fn text(f: Text<'_>) -> Html {
             </div>
         </div>
     }
+}
+
+/// The localized message of `field`'s problem among `problems`, if it has one.
+#[inline(never)]
+pub fn problem_text(ctx: &Ctx, problems: &[Problem], field: &str) -> Option<AttrValue> {
+    problems
+        .iter()
+        .find(|p| p.field == field)
+        .map(|p| AttrValue::from(ctx.problem_message(p)))
 }
 
 /// `<option value selected>text</option>`: the country, slot and category lists.

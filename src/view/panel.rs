@@ -256,11 +256,11 @@ pub fn Panel(props: &PanelProps) -> Html {
                 }
                 <YourRequests />
                 { tabs.unwrap_or_default() }
-                { for kinds.iter().map(|k| match k {
-                    _ if !shown.borrow().contains(k) => section(*k, html! {}),
-                    Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> }),
-                    Kind::Callback => section(*k, html! { <CallbackForm reason={(*carried).clone()} /> }),
-                }) }
+                { for kinds.iter().map(|k| section(*k, match k {
+                    _ if !shown.borrow().contains(k) => html! {},
+                    Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
+                    Kind::Callback => html! { <CallbackForm reason={(*carried).clone()} /> },
+                })) }
             </div>
         </div>
     }

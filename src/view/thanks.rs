@@ -63,17 +63,21 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     } else {
         both
     };
+    // Queued means the shop does not have it yet: no "reached the team", no promise.
+    let next = if props.queued {
+        AttrValue::Static(s.queued_body)
+    } else {
+        props
+            .next
+            .clone()
+            .unwrap_or(AttrValue::Static(s.thanks_next))
+    };
     html! {
         <div class="allo-thanks">
             <h3 class="allo-thanks__title" tabindex="-1" ref={heading} aria-describedby={described}>
                 { if props.queued { AttrValue::Static(s.queued_title) } else { props.title.clone().unwrap_or(AttrValue::Static(s.thanks_title)) } }
             </h3>
-            // Queued means the shop does not have it yet: no "reached the team", no promise.
-            if props.queued {
-                <p id={next_id}>{ s.queued_body }</p>
-            } else {
-                <p id={next_id}>{ props.next.clone().unwrap_or(AttrValue::Static(s.thanks_next)) }</p>
-            }
+            <p id={next_id}>{ next }</p>
             if !props.reference.is_empty() {
                 <p id={ref_id} class="allo-thanks__ref">{ fill(s.thanks_reference, &[("ref", &props.reference)]) }</p>
             }
