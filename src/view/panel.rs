@@ -17,11 +17,11 @@ use allo_core::submission::Kind;
 
 use crate::context::use_app_ctx;
 use crate::hooks::use_keyboard_inset::use_keyboard_inset;
-use crate::hooks::use_visitor::use_greeting;
+use crate::hooks::use_visitor::{use_followed_requests, use_greeting};
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::close_icon;
-use crate::view::requests::YourRequests;
+use crate::view::requests::your_requests;
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -151,6 +151,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     // A message carried from a low rating into the callback form's reason.
     let carried = use_state(|| None::<String>);
     let greeting = use_greeting(ctx.config.prefill.name.clone());
+    let requests = use_followed_requests();
     let tab_refs = [use_node_ref(), use_node_ref()];
 
     let select = {
@@ -254,7 +255,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 if let Some(name) = &*greeting {
                     <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
-                <YourRequests />
+                { your_requests(&ctx.strings, &requests) }
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| section(*k, match k {
                     _ if !shown.borrow().contains(k) => html! {},
