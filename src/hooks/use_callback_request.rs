@@ -59,16 +59,24 @@ impl TimeZoneName for js_sys::Object {
     }
 }
 
+/// What the form works out once, when it is first shown: one memo rather than three, since
+/// each hook instance is code of its own.
+pub struct Setup {
+    clock: ShopClock,
+    /// Formats slot labels.
+    pub formatter: Formatter,
+    /// Slots offered, in the visitor's zone for display.
+    pub slots: Vec<Slot>,
+}
+
 /// Everything the callback form shows besides its fields.
 pub struct CallbackView {
     /// The form state and dispatcher.
     pub form: UseReducerHandle<CallbackState>,
-    /// Slots offered, in the visitor's zone for display.
-    pub slots: Rc<Vec<Slot>>,
+    /// The clock, formatter and slots.
+    pub setup: Rc<Setup>,
     /// The promise sentence for the current choice, in the visitor's language and zone.
     pub promise: String,
-    /// Formats slot labels.
-    pub formatter: Rc<Formatter>,
     /// The form's sender (its `tracked` is the request to follow once sent).
     pub sender: Sender,
 }
@@ -102,13 +110,28 @@ fn promise_for(
 #[hook]
 pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
     let ctx = use_app_ctx();
-    let clock = use_memo((), {
+    let setup = use_memo((), {
         let ctx = ctx.clone();
-        move |_| ShopClock::new(&ctx)
-    });
-    let formatter = use_memo((), {
-        let locale = ctx.locale.clone();
-        move |_| Formatter::new(&locale)
+        move |_| {
+            let clock = ShopClock::new(&ctx);
+            let cb = &ctx.config.callback;
+            let options = SlotOptions {
+                days_ahead: cb.slot_days,
+                ..SlotOptions::default()
+            };
+            let slots = slots(
+                &cb.hours,
+                &cb.closed,
+                clock.zone.as_ref(),
+                intl::now_ms(),
+                options,
+            );
+            Setup {
+                formatter: Formatter::new(&ctx.locale),
+                clock,
+                slots,
+            }
+        }
     });
     let form = {
         let ctx = ctx.clone();
@@ -145,45 +168,27 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
             }
         });
     }
-    let slots = use_memo((), {
-        let (ctx, clock) = (ctx.clone(), clock.clone());
-        move |_| {
-            let cb = &ctx.config.callback;
-            let options = SlotOptions {
-                days_ahead: cb.slot_days,
-                ..SlotOptions::default()
-            };
-            slots(
-                &cb.hours,
-                &cb.closed,
-                clock.zone.as_ref(),
-                intl::now_ms(),
-                options,
-            )
-        }
-    });
     let sender = use_send();
     {
         let sending = form.status == Status::Sending;
-        let (form, ctx, clock, formatter, sender) = (
-            form.clone(),
-            ctx.clone(),
-            clock.clone(),
-            formatter.clone(),
-            sender.clone(),
-        );
+        let (form, ctx, setup, sender) = (form.clone(), ctx.clone(), setup.clone(), sender.clone());
         use_effect_with(sending, move |sending| {
             if *sending {
-                send(&ctx, &clock, &formatter, &form, &sender);
+                send(&ctx, &setup.clock, &setup.formatter, &form, &sender);
             }
         });
     }
-    let (_, promise) = promise_for(&ctx, &clock, &formatter, form.when, intl::now_ms());
+    let (_, promise) = promise_for(
+        &ctx,
+        &setup.clock,
+        &setup.formatter,
+        form.when,
+        intl::now_ms(),
+    );
     CallbackView {
         form,
-        slots,
+        setup,
         promise,
-        formatter,
         sender,
     }
 }

@@ -6,17 +6,11 @@
 //! silent.
 use yew::prelude::*;
 
-/// Props of [`Announcer`].
-#[derive(Properties, PartialEq)]
-pub struct AnnouncerProps {
-    /// What to say; empty says nothing.
-    pub text: AttrValue,
-}
-
-/// The live region (visually hidden: everything it says is also on screen).
-#[component]
-pub fn Announcer(props: &AnnouncerProps) -> Html {
+/// The live region (visually hidden: everything it says is also on screen). A plain function,
+/// for the reason given in `view::field`: as an element at the same place in its parent, it is
+/// kept (not replaced) across renders just as the component was.
+pub fn announcer(text: AttrValue) -> Html {
     html! {
-        <p class="allo-visually-hidden" role="status" aria-live="polite" aria-atomic="true">{ props.text.clone() }</p>
+        <p class="allo-visually-hidden" role="status" aria-live="polite" aria-atomic="true">{ text }</p>
     }
 }

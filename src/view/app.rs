@@ -9,10 +9,10 @@ use yew::prelude::*;
 use crate::context::{AppContext, Ctx};
 use crate::hooks::use_prompt::{use_prompt, Reply};
 use crate::state::make_callback;
-use crate::view::announcer::Announcer;
-use crate::view::launcher::Launcher;
+use crate::view::announcer::announcer;
+use crate::view::launcher::launcher;
 use crate::view::panel::Panel;
-use crate::view::prompt::Prompt;
+use crate::view::prompt;
 use crate::{browser, events, js_api};
 
 /// Props of [`App`].
@@ -214,19 +214,19 @@ pub fn App(props: &AppProps) -> Html {
         format!(
             "{} {}",
             state.ctx.strings.prompt_announce,
-            crate::view::prompt::question(&state.ctx, p)
+            prompt::question(&state.ctx, p)
         )
     });
     html! {
         <ContextProvider<AppContext> context={state.ctx.clone()}>
-            <Launcher launcher_ref={launcher_ref} expanded={state.open} onclick={toggle} />
+            { launcher(&state.ctx, &launcher_ref, state.open, &toggle) }
             if let Some(shown) = prompt.filter(|_| !state.open) {
-                <Prompt {shown} {onreply} />
+                { prompt::card(&state.ctx, &shown, &onreply) }
             }
             // Only where a prompt can appear (configured, or asked for from code): an empty
             // region at the root would be one more element a hostile page's direction reaches.
             if state.ctx.config.prompt.configured() || state.ask.is_some() {
-                <Announcer text={AttrValue::from(announced)} />
+                { announcer(AttrValue::from(announced)) }
             }
             if state.open {
                 <Panel onclose={close} request={state.request} score={state.score} />

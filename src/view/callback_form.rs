@@ -17,10 +17,10 @@ use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request};
 use crate::hooks::use_form_focus::use_form_focus;
 use crate::intl::{self, CountryNames, Formatter};
 use crate::state::make_callback;
-use crate::view::announcer::Announcer;
-use crate::view::checkbox::Checkbox;
-use crate::view::field::TextField;
-use crate::view::send_status::{announcement, failure_text, SendButton};
+use crate::view::announcer::announcer;
+use crate::view::checkbox::{checkbox, Check};
+use crate::view::field::{self, option, text, Shape, Text};
+use crate::view::send_status::{announcement, failure_text, send_button};
 use crate::view::thanks::Thanks;
 
 /// Slots grouped by the visitor's day: the day's name, then each slot's index and label.
@@ -66,7 +66,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Some(s.callback_thanks_title),
         focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = html! { <Announcer text={said} /> };
+    let announcer = announcer(said);
     let day_labels = use_mut_ref(|| None::<Rc<SlotDays>>);
     let countries = use_memo((), {
         let locale = ctx.locale.clone();
@@ -78,7 +78,10 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 .collect();
             // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
             list.sort_by(|a, b| intl::collate(&locale, &a.1, &b.1));
-            list
+            // Each label written once, not on every render.
+            list.into_iter()
+                .map(|(iso, name, code)| (iso, AttrValue::from(format!("{name} (+{code})"))))
+                .collect::<Vec<_>>()
         }
     });
 
@@ -87,7 +90,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         let queued = matches!(form.status, Status::Queued { .. });
         return html! {
             <>
-            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} id="allo-cb-thanks"
+            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
                 title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
                 tracked={(*view.sender.tracked).clone()} />
             { announcer }
@@ -129,7 +132,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         })
     };
     let onslot = {
-        let (form, slots) = (form.clone(), view.slots.clone());
+        let (form, setup) = (form.clone(), view.setup.clone());
         Callback::from(move |e: Event| {
             let i: Option<usize> = e
                 .target_unchecked_into::<HtmlSelectElement>()
@@ -137,7 +140,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 .parse()
                 .ok();
             let chosen = i
-                .and_then(|i| slots.get(i))
+                .and_then(|i| setup.slots.get(i))
                 .map(|s| (s.from_utc_ms, s.to_utc_ms));
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
@@ -164,10 +167,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             });
         })
     };
-    let error = |field: &str| {
-        form.problem(field)
-            .map(|p| AttrValue::from(ctx.problem_message(p)))
-    };
+    let error = |field: &str| field::problem_text(&ctx, &form.problems, field);
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => AttrValue::Static(s.err_too_fast),
@@ -182,7 +182,9 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     };
     let slot_mode = matches!(form.when, WhenChoice::Slot(_));
     let chosen = match form.when {
-        WhenChoice::Slot(Some((from, _))) => view.slots.iter().position(|s| s.from_utc_ms == from),
+        WhenChoice::Slot(Some((from, _))) => {
+            view.setup.slots.iter().position(|s| s.from_utc_ms == from)
+        }
         _ => None,
     };
     // Slots grouped by the visitor's day, labelled once: only when the visitor first asks for a
@@ -190,15 +192,23 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let days = slot_mode.then(|| {
         day_labels
             .borrow_mut()
-            .get_or_insert_with(|| Rc::new(group_by_day(&view.slots, &view.formatter)))
+            .get_or_insert_with(|| Rc::new(group_by_day(&view.setup.slots, &view.setup.formatter)))
             .clone()
     });
     let cb = &ctx.config.callback;
     let privacy = cb
         .privacy_url
         .clone()
-        .map(|u| (AttrValue::Static(s.privacy_link), AttrValue::from(u)));
+        .map(|u| (s.privacy_link, AttrValue::from(u)));
     let phone_described = phone_error.as_ref().map(|_| "allo-phone-error");
+    let reason_len = form.reason.chars().count();
+    let reason_hint = (reason_len > SHORT_MAX - 100).then(|| {
+        AttrValue::from(fill(
+            s.chars_left,
+            &[("n", &ctx.number(SHORT_MAX.saturating_sub(reason_len)))],
+        ))
+    });
+    let when_error = error(fields::WHEN);
     html! {
         <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
@@ -207,9 +217,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <div class="allo-phone">
                     <label class="allo-visually-hidden" for="allo-country">{ s.country_label }</label>
                     <select id="allo-country" class="allo-input allo-select allo-phone__country" onchange={oncountry} autocomplete="tel-country-code">
-                        { for countries.iter().map(|(iso, name, code)| html! {
-                            <option value={*iso} selected={form.country == *iso}>{ format!("{name} (+{code})") }</option>
-                        }) }
+                        { for countries.iter().map(|(iso, label)| option(AttrValue::Static(iso), form.country == *iso, label.clone())) }
                     </select>
                     <input id="allo-phone" class="allo-input allo-phone__number" type="tel" autocomplete="tel" inputmode="tel"
                         value={form.phone.clone()} readonly={sending} required=true
@@ -217,65 +225,51 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                         oninput={send(Action::Phone).reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value())} />
                 </div>
                 if let Some(err) = phone_error {
-                    <p id="allo-phone-error" class="allo-error">{ err }</p>
+                    { field::error(AttrValue::Static("allo-phone-error"), "allo-error", err) }
                 }
             </div>
-            <div data-field={fields::NAME}>
-                <TextField id="allo-cb-name" label={AttrValue::Static(s.name_label)} autocomplete="name" required=true
-                    value={AttrValue::from(form.name.clone())} oninput={send(Action::Name)} readonly={sending} error={error(fields::NAME)} />
-            </div>
+            { text(Text { strings: s, field: fields::NAME, id: "allo-cb-name", label: s.name_label, shape: Shape::Text,
+                autocomplete: Some("name"), value: &form.name, oninput: send(Action::Name), required: true,
+                readonly: sending, error: error(fields::NAME), hint: None }) }
             if form.email_rule != FieldRule::Hidden {
-                <div data-field={fields::EMAIL}>
-                    <TextField id="allo-cb-email" label={AttrValue::Static(s.email_label)} kind="email" autocomplete="email"
-                        value={AttrValue::from(form.email.clone())} oninput={send(Action::Email)}
-                        required={form.email_rule == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)}
-                        hint={AttrValue::Static(s.callback_email_hint)} />
-                </div>
+                { text(Text { strings: s, field: fields::EMAIL, id: "allo-cb-email", label: s.email_label, shape: Shape::Email,
+                    autocomplete: Some("email"), value: &form.email, oninput: send(Action::Email),
+                    required: form.email_rule == FieldRule::Required, readonly: sending, error: error(fields::EMAIL),
+                    hint: Some(AttrValue::Static(s.callback_email_hint)) }) }
             }
-            <div data-field={fields::REASON}>
-                <TextField id="allo-reason" label={AttrValue::Static(s.reason_label)} multiline=true
-                    value={AttrValue::from(form.reason.clone())} oninput={send(Action::Reason)} readonly={sending}
-                    error={error(fields::REASON)}
-                    hint={(form.reason.chars().count() > SHORT_MAX - 100).then(|| AttrValue::from(fill(s.chars_left, &[("n", &ctx.number(SHORT_MAX.saturating_sub(form.reason.chars().count())))])))} />
-            </div>
-            <Checkbox id="allo-urgent" label={AttrValue::Static(s.urgent_label)} checked={form.urgent} onchange={toggle(Action::Urgent)} />
+            { text(Text { strings: s, field: fields::REASON, id: "allo-reason", label: s.reason_label, shape: Shape::Multiline,
+                autocomplete: None, value: &form.reason, oninput: send(Action::Reason), required: false,
+                readonly: sending, error: error(fields::REASON), hint: reason_hint }) }
+            { checkbox(Check::plain("allo-urgent", s.urgent_label, form.urgent, toggle(Action::Urgent))) }
             <fieldset class="allo-field" data-field={fields::WHEN}>
                 <legend class="allo-legend">{ s.when_label }</legend>
-                <div class="allo-choice">
-                    <input type="radio" id="allo-when-asap" name="allo-when" checked={!slot_mode} onchange={onmode(false)} />
-                    <label for="allo-when-asap">{ s.when_asap }</label>
-                </div>
-                if !view.slots.is_empty() {
-                    <div class="allo-choice">
-                        <input type="radio" id="allo-when-slot" name="allo-when" checked={slot_mode} onchange={onmode(true)} />
-                        <label for="allo-when-slot">{ s.when_slot }</label>
-                    </div>
+                { choice("allo-when-asap", !slot_mode, onmode(false), s.when_asap) }
+                if !view.setup.slots.is_empty() {
+                    { choice("allo-when-slot", slot_mode, onmode(true), s.when_slot) }
                 }
                 if slot_mode {
                     <label class="allo-label" for="allo-slot">{ s.slot_label }</label>
                     <select id="allo-slot" class="allo-input allo-select" onchange={onslot}
-                        aria-invalid={form.problem(fields::WHEN).is_some().then_some("true")}
-                        aria-describedby={form.problem(fields::WHEN).is_some().then_some("allo-slot-error")}>
-                        <option value="" selected={chosen.is_none()}>{ s.slot_label }</option>
+                        aria-invalid={when_error.is_some().then_some("true")}
+                        aria-describedby={when_error.is_some().then_some("allo-slot-error")}>
+                        { option(AttrValue::Static(""), chosen.is_none(), AttrValue::Static(s.slot_label)) }
                         { for days.iter().flat_map(|d| d.iter()).map(|(day, items)| html! {
                             <optgroup label={day.clone()}>
-                                { for items.iter().map(|(i, label)| html! {
-                                    <option value={i.to_string()} selected={chosen == Some(*i)}>{ label.clone() }</option>
-                                }) }
+                                { for items.iter().map(|(i, label)| option(AttrValue::from(i.to_string()), chosen == Some(*i), label.clone())) }
                             </optgroup>
                         }) }
                     </select>
-                    if let Some(err) = error(fields::WHEN) {
-                        <p id="allo-slot-error" class="allo-error">{ err }</p>
+                    if let Some(err) = when_error {
+                        { field::error(AttrValue::Static("allo-slot-error"), "allo-error", err) }
                     }
                 }
                 <p class="allo-promise" aria-live="polite">{ view.promise.clone() }</p>
             </fieldset>
             <div data-field={fields::CONSENT}>
-                <Checkbox id="allo-consent" label={AttrValue::Static(s.consent_text)} checked={form.consent_at.is_some()}
-                    onchange={onconsent} link={privacy} error={error(fields::CONSENT)} required=true />
+                { checkbox(Check { id: "allo-consent", label: s.consent_text, checked: form.consent_at.is_some(),
+                    onchange: onconsent, link: privacy, error: error(fields::CONSENT), required: true }) }
             </div>
-            <Checkbox id="allo-cb-remember" label={AttrValue::Static(s.remember_me)} checked={form.remember} onchange={toggle(Action::Remember)} />
+            { checkbox(Check::plain("allo-cb-remember", s.remember_me, form.remember, toggle(Action::Remember))) }
             // A field people never see or reach; bots that fill every input give themselves away.
             <div class="allo-hp" aria-hidden="true">
                 <label for="allo-website">{ "Website" }</label>
@@ -284,9 +278,20 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             if let Some(text) = notice.or(failed) {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <SendButton label={AttrValue::Static(s.callback_send)} status={form.status.clone()} />
+            { send_button(s, s.callback_send, &form.status) }
         </form>
         { announcer }
         </>
+    }
+}
+
+/// One choice of the "when" radio group.
+#[inline(never)]
+fn choice(id: &'static str, checked: bool, onchange: Callback<Event>, label: &'static str) -> Html {
+    html! {
+        <div class="allo-choice">
+            <input type="radio" {id} name="allo-when" {checked} {onchange} />
+            <label for={id}>{ label }</label>
+        </div>
     }
 }

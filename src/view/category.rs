@@ -1,19 +1,11 @@
 //! The feedback category: a native select of the owner's list (default categories translated,
-//! the owner's own names shown as given).
+//! the owner's own names shown as given). A plain function, for the reason given in
+//! `view::field`.
 use allo_core::i18n::Strings;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
-
-/// Props of [`Category`].
-#[derive(Properties, PartialEq)]
-pub struct CategoryProps {
-    /// The chosen category.
-    pub value: Option<String>,
-    /// Called with the new choice (`None` for the empty choice).
-    pub onchange: Callback<Option<String>>,
-}
+use crate::view::field::option;
 
 /// The visible label of a category value.
 pub fn label<'a>(s: &'a Strings, value: &'a str) -> &'a str {
@@ -27,12 +19,15 @@ pub fn label<'a>(s: &'a Strings, value: &'a str) -> &'a str {
     }
 }
 
-/// The select.
-#[component]
-pub fn Category(props: &CategoryProps) -> Html {
-    let ctx = use_app_ctx();
-    let s = &ctx.strings;
-    let onchange = props.onchange.reform(|e: Event| {
+/// The select of `categories`, `value` chosen; `onchange` gets the new choice (`None` for the
+/// empty choice).
+pub fn category(
+    s: &Strings,
+    categories: &[String],
+    value: Option<&str>,
+    onchange: Callback<Option<String>>,
+) -> Html {
+    let onchange = onchange.reform(|e: Event| {
         let v = e.target_unchecked_into::<HtmlSelectElement>().value();
         (!v.is_empty()).then_some(v)
     });
@@ -42,10 +37,12 @@ pub fn Category(props: &CategoryProps) -> Html {
                 { s.category_label }{" "}<span class="allo-hint">{"("}{ s.optional }{")"}</span>
             </label>
             <select id="allo-category" class="allo-input allo-select" {onchange}>
-                <option value="" selected={props.value.is_none()}>{ s.category_none }</option>
-                { for ctx.config.categories.iter().map(|c| html! {
-                    <option value={c.clone()} selected={props.value.as_deref() == Some(c.as_str())}>{ label(s, c) }</option>
-                }) }
+                { option(AttrValue::Static(""), value.is_none(), AttrValue::Static(s.category_none)) }
+                { for categories.iter().map(|c| option(
+                    AttrValue::from(c.clone()),
+                    value == Some(c.as_str()),
+                    AttrValue::from(label(s, c).to_owned()),
+                )) }
             </select>
         </div>
     }

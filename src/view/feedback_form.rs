@@ -11,12 +11,12 @@ use crate::context::use_app_ctx;
 use crate::hooks::use_feedback::use_feedback;
 use crate::hooks::use_form_focus::use_form_focus;
 use crate::state::make_callback;
-use crate::view::announcer::Announcer;
-use crate::view::category::Category;
-use crate::view::checkbox::Checkbox;
-use crate::view::field::TextField;
-use crate::view::rating::Rating;
-use crate::view::send_status::{announcement, failure_text, SendButton};
+use crate::view::announcer::announcer;
+use crate::view::category::category;
+use crate::view::checkbox::{checkbox, Check};
+use crate::view::field::{self, text, Shape, Text};
+use crate::view::rating::rating;
+use crate::view::send_status::{announcement, failure_text, send_button};
 use crate::view::thanks::Thanks;
 
 /// The counter appears this close to the limit: earlier it is only noise.
@@ -56,7 +56,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
         None,
         focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = html! { <Announcer text={said} /> };
+    let announcer = announcer(said);
 
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
         let onagain = make_callback(&form, |()| Action::Reset);
@@ -78,10 +78,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
             form.dispatch(Action::Submit);
         })
     };
-    let error = |field: &str| {
-        form.problem(field)
-            .map(|p| AttrValue::from(ctx.problem_message(p)))
-    };
+    let error = |field: &str| field::problem_text(&ctx, &form.problems, field);
     let message_label = match form.sentiment() {
         Some(Sentiment::Low) => s.followup_low,
         Some(Sentiment::Neutral) => s.followup_neutral,
@@ -114,38 +111,31 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     html! {
         <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
-            <Rating value={form.score} onchange={onscore} error={error(fields::SCORE)} readonly={sending} />
+            { rating(&ctx, form.score, &onscore, error(fields::SCORE), sending) }
             { offer }
-            <div data-field={fields::MESSAGE}>
-                <TextField id="allo-message" label={AttrValue::Static(message_label)} multiline=true
-                    value={AttrValue::from(form.message.clone())} oninput={dispatch(Action::Message)}
-                    required={rules.message == FieldRule::Required} readonly={sending}
-                    error={error(fields::MESSAGE)} hint={counter} />
-            </div>
+            { text(Text { strings: s, field: fields::MESSAGE, id: "allo-message", label: message_label, shape: Shape::Multiline,
+                autocomplete: None, value: &form.message, oninput: dispatch(Action::Message),
+                required: rules.message == FieldRule::Required, readonly: sending, error: error(fields::MESSAGE), hint: counter }) }
             if !ctx.config.categories.is_empty() {
-                <Category value={form.category.clone()} onchange={oncategory} />
+                { category(s, &ctx.config.categories, form.category.as_deref(), oncategory) }
             }
             if rules.name != FieldRule::Hidden {
-                <div data-field={fields::NAME}>
-                    <TextField id="allo-name" label={AttrValue::Static(s.name_label)} autocomplete="name"
-                        value={AttrValue::from(form.name.clone())} oninput={dispatch(Action::Name)}
-                        required={rules.name == FieldRule::Required} readonly={sending} error={error(fields::NAME)} />
-                </div>
+                { text(Text { strings: s, field: fields::NAME, id: "allo-name", label: s.name_label, shape: Shape::Text,
+                    autocomplete: Some("name"), value: &form.name, oninput: dispatch(Action::Name),
+                    required: rules.name == FieldRule::Required, readonly: sending, error: error(fields::NAME), hint: None }) }
             }
             if rules.email != FieldRule::Hidden {
-                <div data-field={fields::EMAIL}>
-                    <TextField id="allo-email" label={AttrValue::Static(s.email_label)} kind="email" autocomplete="email"
-                        value={AttrValue::from(form.email.clone())} oninput={dispatch(Action::Email)}
-                        required={rules.email == FieldRule::Required} readonly={sending} error={error(fields::EMAIL)} />
-                </div>
+                { text(Text { strings: s, field: fields::EMAIL, id: "allo-email", label: s.email_label, shape: Shape::Email,
+                    autocomplete: Some("email"), value: &form.email, oninput: dispatch(Action::Email),
+                    required: rules.email == FieldRule::Required, readonly: sending, error: error(fields::EMAIL), hint: None }) }
             }
             if rules.name != FieldRule::Hidden || rules.email != FieldRule::Hidden {
-                <Checkbox id="allo-remember" label={AttrValue::Static(s.remember_me)} checked={form.remember} onchange={onremember} />
+                { checkbox(Check::plain("allo-remember", s.remember_me, form.remember, onremember)) }
             }
             if let Some(text) = failed {
                 <p class="allo-alert" role="alert">{ text }</p>
             }
-            <SendButton label={AttrValue::Static(s.send)} status={form.status.clone()} />
+            { send_button(s, s.send, &form.status) }
         </form>
         { announcer }
         </>

@@ -1,95 +1,133 @@
-//! A labelled text input or textarea with its error message linked by `aria-describedby`.
+//! The forms' repeated field shapes, as plain functions rather than components: a labelled
+//! text input or textarea with its hint and error linked by `aria-describedby`, a native
+//! `<option>`, and an error line.
+//!
+//! Why functions: each component type costs its own copy of Yew's lifecycle code, and each
+//! `<Component prop=… />` expands into a props builder at its call site; a function called with
+//! a plain struct is one body, shared by both forms (`#[inline(never)]` keeps it one). The DOM is
+//! the same as when these were components.
+use allo_core::i18n::Strings;
+use allo_core::validate::Problem;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
+use crate::context::Ctx;
 
-/// Props of [`TextField`].
-#[derive(Properties, PartialEq)]
-pub struct TextFieldProps {
-    /// The input's id (unique within the widget); the error gets `{id}-error`.
-    pub id: AttrValue,
+/// What kind of control a [`Text`] is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `<input type="text">`.
+    Text,
+    /// `<input type="email">`.
+    Email,
+    /// `<textarea>`.
+    Multiline,
+}
+
+/// One text field, as a form describes it.
+pub struct Text<'a> {
+    /// The visitor's strings ("(optional)" after the label of a field that is not required).
+    pub strings: &'a Strings,
+    /// The field's name in `allo_core` (`data-field` on the wrapper, where focus looks for it).
+    pub field: &'static str,
+    /// The control's id (unique within the widget); the error gets `{id}-error`, the hint
+    /// `{id}-hint`.
+    pub id: &'static str,
     /// The visible label.
-    pub label: AttrValue,
+    pub label: &'static str,
+    /// The control.
+    pub shape: Shape,
+    /// The `autocomplete` token.
+    pub autocomplete: Option<&'static str>,
     /// The current value.
-    pub value: AttrValue,
+    pub value: &'a str,
     /// Called with the new value on every input.
     pub oninput: Callback<String>,
     /// Shows "(optional)" after the label when false.
-    #[prop_or_default]
     pub required: bool,
-    /// `text`, `email`, `tel`, …; ignored for a textarea.
-    #[prop_or(AttrValue::Static("text"))]
-    pub kind: AttrValue,
-    /// A multi-line field.
-    #[prop_or_default]
-    pub multiline: bool,
-    /// The `autocomplete` token.
-    #[prop_or_default]
-    pub autocomplete: Option<AttrValue>,
-    /// The `inputmode` hint.
-    #[prop_or_default]
-    pub inputmode: Option<AttrValue>,
     /// Read-only while sending.
-    #[prop_or_default]
     pub readonly: bool,
     /// The localized problem, if any.
-    #[prop_or_default]
     pub error: Option<AttrValue>,
     /// A hint under the field (e.g. a character counter), announced politely.
-    #[prop_or_default]
     pub hint: Option<AttrValue>,
 }
 
-/// The field.
-#[component]
-pub fn TextField(props: &TextFieldProps) -> Html {
-    let ctx = use_app_ctx();
-    let error_id = format!("{}-error", props.id);
-    let hint_id = format!("{}-hint", props.id);
-    let described: Vec<&str> = [
-        (props.error.is_some(), error_id.as_str()),
-        (props.hint.is_some(), hint_id.as_str()),
-    ]
-    .into_iter()
-    .filter_map(|(on, id)| on.then_some(id))
-    .collect();
-    let described = (!described.is_empty()).then(|| described.join(" "));
-    let invalid = props.error.is_some().then_some("true");
-    let input = if props.multiline {
-        let oninput = props
+/// The field, inside its `data-field` wrapper.
+#[inline(never)]
+pub fn text(f: Text<'_>) -> Html {
+    let error_id = format!("{}-error", f.id);
+    let hint_id = format!("{}-hint", f.id);
+    let described = match (f.error.is_some(), f.hint.is_some()) {
+        (true, true) => Some(format!("{error_id} {hint_id}")),
+        (true, false) => Some(error_id.clone()),
+        (false, true) => Some(hint_id.clone()),
+        (false, false) => None,
+    };
+    let invalid = f.error.is_some().then_some("true");
+    let value = AttrValue::from(f.value.to_owned());
+    let input = if f.shape == Shape::Multiline {
+        let oninput = f
             .oninput
             .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
         html! {
-            <textarea id={props.id.clone()} class="allo-textarea" value={props.value.clone()} {oninput}
-                readonly={props.readonly} required={props.required} aria-invalid={invalid}
-                aria-describedby={described} autocomplete={props.autocomplete.clone()} />
+            <textarea id={f.id} class="allo-textarea" {value} {oninput}
+                readonly={f.readonly} required={f.required} aria-invalid={invalid}
+                aria-describedby={described} autocomplete={f.autocomplete} />
         }
     } else {
-        let oninput = props
+        let oninput = f
             .oninput
             .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+        let kind = if f.shape == Shape::Email {
+            "email"
+        } else {
+            "text"
+        };
         html! {
-            <input id={props.id.clone()} class="allo-input" type={props.kind.clone()} value={props.value.clone()} {oninput}
-                readonly={props.readonly} required={props.required} aria-invalid={invalid}
-                aria-describedby={described} autocomplete={props.autocomplete.clone()} inputmode={props.inputmode.clone()} />
+            <input id={f.id} class="allo-input" type={kind} {value} {oninput}
+                readonly={f.readonly} required={f.required} aria-invalid={invalid}
+                aria-describedby={described} autocomplete={f.autocomplete} />
         }
     };
     html! {
-        <div class="allo-field">
-            <label class="allo-label" for={props.id.clone()}>
-                { props.label.clone() }
-                if !props.required {
-                    {" "}<span class="allo-hint">{"("}{ ctx.strings.optional }{")"}</span>
+        <div data-field={f.field}>
+            <div class="allo-field">
+                <label class="allo-label" for={f.id}>
+                    { f.label }
+                    if !f.required {
+                        {" "}<span class="allo-hint">{"("}{ f.strings.optional }{")"}</span>
+                    }
+                </label>
+                { input }
+                if let Some(hint) = f.hint {
+                    <p id={hint_id} class="allo-status" aria-live="polite">{ hint }</p>
                 }
-            </label>
-            { input }
-            if let Some(hint) = &props.hint {
-                <p id={hint_id} class="allo-status" aria-live="polite">{ hint.clone() }</p>
-            }
-            if let Some(err) = &props.error {
-                <p id={error_id} class="allo-error">{ err.clone() }</p>
-            }
+                if let Some(err) = f.error {
+                    { error(error_id.into(), "allo-error", err) }
+                }
+            </div>
         </div>
     }
+}
+
+/// The localized message of `field`'s problem among `problems`, if it has one.
+#[inline(never)]
+pub fn problem_text(ctx: &Ctx, problems: &[Problem], field: &str) -> Option<AttrValue> {
+    problems
+        .iter()
+        .find(|p| p.field == field)
+        .map(|p| AttrValue::from(ctx.problem_message(p)))
+}
+
+/// `<option value selected>text</option>`: the country, slot and category lists.
+#[inline(never)]
+pub fn option(value: AttrValue, selected: bool, text: AttrValue) -> Html {
+    html! { <option {value} {selected}>{ text }</option> }
+}
+
+/// `<p id class>text</p>`: a field's problem, the id its control's `aria-describedby` names.
+#[inline(never)]
+pub fn error(id: AttrValue, class: &'static str, text: AttrValue) -> Html {
+    html! { <p {id} {class}>{ text }</p> }
 }

@@ -3,25 +3,15 @@
 use allo_core::config::{LauncherMode, Position};
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
-use crate::view::icons::ChatIcon;
+use crate::context::Ctx;
+use crate::view::icons::chat_icon;
 
-/// Props of [`Launcher`].
-#[derive(Properties, PartialEq)]
-pub struct LauncherProps {
-    /// Lets the app return focus here when the panel closes.
-    pub launcher_ref: NodeRef,
-    /// Whether the panel is open (`aria-expanded`).
-    pub expanded: bool,
-    /// Called on click.
-    pub onclick: Callback<()>,
-}
-
-/// The launcher button. Its visible text is its accessible name, in the widget's language
-/// (`lang`), and it is laid out left to right whatever the page's direction (`dir`).
-#[component]
-pub fn Launcher(props: &LauncherProps) -> Html {
-    let ctx = use_app_ctx();
+/// The launcher button: `launcher_ref` lets the app return focus here when the panel closes,
+/// `expanded` says whether the panel is open (`aria-expanded`), `onclick` is called on click.
+/// Its visible text is its accessible name, in the widget's language (`lang`), and it is laid
+/// out left to right whatever the page's direction (`dir`). A plain function, for the reason
+/// given in `view::field`.
+pub fn launcher(ctx: &Ctx, launcher_ref: &NodeRef, expanded: bool, onclick: &Callback<()>) -> Html {
     if ctx.config.launcher == LauncherMode::Hidden {
         return html! {};
     }
@@ -30,13 +20,13 @@ pub fn Launcher(props: &LauncherProps) -> Html {
         Position::BottomRight => "allo-launcher allo-launcher--bottom-right",
         Position::BottomLeft => "allo-launcher allo-launcher--bottom-left",
     };
-    let onclick = props.onclick.reform(|_: MouseEvent| ());
+    let onclick = onclick.reform(|_: MouseEvent| ());
     html! {
-        <button type="button" ref={props.launcher_ref.clone()} {class} {onclick}
+        <button type="button" ref={launcher_ref.clone()} {class} {onclick}
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}
-            aria-haspopup="dialog" aria-expanded={if props.expanded { "true" } else { "false" }}
-            aria-controls={props.expanded.then_some("allo-panel")}>
-            <ChatIcon />
+            aria-haspopup="dialog" aria-expanded={if expanded { "true" } else { "false" }}
+            aria-controls={expanded.then_some("allo-panel")}>
+            { chat_icon() }
             <span>{ ctx.strings.launcher_label }</span>
         </button>
     }

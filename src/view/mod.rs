@@ -1,5 +1,8 @@
-//! Components: one small component per file. They render props and context and report
-//! through callbacks; side effects live in `crate::hooks`.
+//! The views, one per file. They render props and context and report through callbacks;
+//! side effects live in `crate::hooks`. Only views that own hooks are components (the app, the
+//! panel, the forms, the thank-you state, a status card); the rest are plain functions that
+//! return `Html`, because each component type costs its own copy of Yew's lifecycle code
+//! (`view::field`, docs/performance.md, Size).
 pub mod announcer;
 pub mod app;
 pub mod callback_form;

@@ -17,11 +17,11 @@ use allo_core::submission::Kind;
 
 use crate::context::use_app_ctx;
 use crate::hooks::use_keyboard_inset::use_keyboard_inset;
-use crate::hooks::use_visitor::use_greeting;
+use crate::hooks::use_visitor::{use_followed_requests, use_greeting};
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
-use crate::view::icons::CloseIcon;
-use crate::view::requests::YourRequests;
+use crate::view::icons::close_icon;
+use crate::view::requests::your_requests;
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -151,6 +151,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     // A message carried from a low rating into the callback form's reason.
     let carried = use_state(|| None::<String>);
     let greeting = use_greeting(ctx.config.prefill.name.clone());
+    let requests = use_followed_requests();
     let tab_refs = [use_node_ref(), use_node_ref()];
 
     let select = {
@@ -247,20 +248,20 @@ pub fn Panel(props: &PanelProps) -> Html {
             <div class="allo-panel__header">
                 <h2 id="allo-title" class="allo-panel__title">{ ctx.strings.panel_title }</h2>
                 <button type="button" class="allo-panel__close" aria-label={AttrValue::Static(ctx.strings.close_label)} onclick={close}>
-                    <CloseIcon />
+                    { close_icon() }
                 </button>
             </div>
             <div class="allo-panel__body">
                 if let Some(name) = &*greeting {
                     <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
-                <YourRequests />
+                { your_requests(&ctx.strings, &requests) }
                 { tabs.unwrap_or_default() }
-                { for kinds.iter().map(|k| match k {
-                    _ if !shown.borrow().contains(k) => section(*k, html! {}),
-                    Kind::Feedback => section(*k, html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> }),
-                    Kind::Callback => section(*k, html! { <CallbackForm reason={(*carried).clone()} /> }),
-                }) }
+                { for kinds.iter().map(|k| section(*k, match k {
+                    _ if !shown.borrow().contains(k) => html! {},
+                    Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
+                    Kind::Callback => html! { <CallbackForm reason={(*carried).clone()} /> },
+                })) }
             </div>
         </div>
     }

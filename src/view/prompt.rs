@@ -6,21 +6,13 @@
 //! live region announces it. Buttons, not the panel's radio group: in a radio group the
 //! arrow keys choose, and here choosing answers at once. It carries the widget's `lang` and
 //! `dir`, and its layout uses logical properties, so a right-to-left page does not break it.
+use allo_core::config::Position;
 use allo_core::submission::{Kind, Metric};
 use yew::prelude::*;
 
-use crate::context::{use_app_ctx, AppContext};
+use crate::context::AppContext;
 use crate::hooks::use_prompt::{Reply, Shown};
-use crate::view::icons::{CloseIcon, Face};
-
-/// Props of [`Prompt`].
-#[derive(Properties, PartialEq)]
-pub struct PromptProps {
-    /// What to ask.
-    pub shown: Shown,
-    /// The visitor answered or dismissed.
-    pub onreply: Callback<Reply>,
-}
+use crate::view::icons::{close_icon, face};
 
 /// The question as shown: the owner's, else the form's own.
 pub fn question(ctx: &AppContext, shown: &Shown) -> String {
@@ -32,22 +24,26 @@ pub fn question(ctx: &AppContext, shown: &Shown) -> String {
     })
 }
 
-/// The card.
-#[component]
-pub fn Prompt(props: &PromptProps) -> Html {
-    let ctx = use_app_ctx();
+/// The card: what to ask (`shown`), and `onreply` when the visitor answers or dismisses. A
+/// plain function, for the reason given in `view::field`.
+pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html {
     let s = &ctx.strings;
     let metric = ctx.config.metric;
-    let answer = match props.shown.kind {
+    let answer = match shown.kind {
         Kind::Feedback => {
             let (_, options, _) = crate::view::rating::scale(metric, s);
+            let scale_class = match metric {
+                Metric::Csat => "allo-prompt__scale allo-prompt__scale--csat",
+                Metric::Nps => "allo-prompt__scale allo-prompt__scale--nps",
+                Metric::Ces => "allo-prompt__scale allo-prompt__scale--ces",
+            };
             html! {
-                <div class={classes!("allo-prompt__scale", format!("allo-prompt__scale--{}", metric.as_str()))}
+                <div class={scale_class}
                     role="group" aria-labelledby="allo-prompt-q">
                     { for options.into_iter().map(|(score, name)| html! {
                         <button type="button" class="allo-prompt__score" aria-label={name}
-                            onclick={props.onreply.reform(move |_: MouseEvent| Reply::Answered(Some(score)))}>
-                            if metric == Metric::Csat { <Face level={score} /> } else { { score } }
+                            onclick={onreply.reform(move |_: MouseEvent| Reply::Answered(Some(score)))}>
+                            if metric == Metric::Csat { { face(score) } } else { { score } }
                         </button>
                     }) }
                 </div>
@@ -55,22 +51,23 @@ pub fn Prompt(props: &PromptProps) -> Html {
         }
         Kind::Callback => html! {
             <button type="button" class="allo-prompt__action"
-                onclick={props.onreply.reform(|_: MouseEvent| Reply::Answered(None))}>
+                onclick={onreply.reform(|_: MouseEvent| Reply::Answered(None))}>
                 { s.prompt_callback }
             </button>
         },
     };
-    let class = classes!(
-        "allo-prompt",
-        format!("allo-prompt--{}", ctx.config.position.as_str())
-    );
+    // Written out rather than formatted: one static string per position.
+    let class = match ctx.config.position {
+        Position::BottomRight => "allo-prompt allo-prompt--bottom-right",
+        Position::BottomLeft => "allo-prompt allo-prompt--bottom-left",
+    };
     html! {
         <aside {class} aria-labelledby="allo-prompt-q" lang={ctx.locale.clone()} dir={ctx.lang.dir()}>
             <div class="allo-prompt__header">
-                <p id="allo-prompt-q" class="allo-prompt__question">{ question(&ctx, &props.shown) }</p>
+                <p id="allo-prompt-q" class="allo-prompt__question">{ question(ctx, shown) }</p>
                 <button type="button" class="allo-prompt__close" aria-label={AttrValue::Static(s.prompt_dismiss)}
-                    onclick={props.onreply.reform(|_: MouseEvent| Reply::Dismissed)}>
-                    <CloseIcon />
+                    onclick={onreply.reform(|_: MouseEvent| Reply::Dismissed)}>
+                    { close_icon() }
                 </button>
             </div>
             { answer }

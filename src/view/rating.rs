@@ -5,22 +5,9 @@ use allo_core::i18n::{fill, Strings};
 use allo_core::submission::Metric;
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
-use crate::view::icons::Face;
-
-/// Props of [`Rating`].
-#[derive(Properties, PartialEq)]
-pub struct RatingProps {
-    /// The chosen score.
-    pub value: Option<u8>,
-    /// Called with the newly chosen score.
-    pub onchange: Callback<u8>,
-    /// The localized problem to show under the group, if any.
-    pub error: Option<AttrValue>,
-    /// Read-only while sending.
-    #[prop_or_default]
-    pub readonly: bool,
-}
+use crate::context::Ctx;
+use crate::view::field;
+use crate::view::icons::face;
 
 /// The question, each option's accessible name, and the labels of the two ends, for a metric
 /// (the prompt card uses it too).
@@ -66,17 +53,20 @@ pub(crate) fn scale(
     }
 }
 
-/// The rating group for the widget's metric.
-#[component]
-pub fn Rating(props: &RatingProps) -> Html {
-    let ctx = use_app_ctx();
+/// The rating group for the widget's metric: `value` chosen, `onchange` called with the newly
+/// chosen score, `error` the localized problem to show under the group, read-only while
+/// sending. A plain function, for the reason given in `view::field`.
+pub fn rating(
+    ctx: &Ctx,
+    value: Option<u8>,
+    onchange: &Callback<u8>,
+    error: Option<AttrValue>,
+    readonly: bool,
+) -> Html {
     let metric = ctx.config.metric;
     let (question, options, [low, high]) = scale(metric, &ctx.strings);
-    let described = props
-        .error
-        .as_ref()
-        .map(|_| AttrValue::from("allo-score-error"));
-    let invalid = props.error.is_some().then_some("true");
+    let described = error.as_ref().map(|_| "allo-score-error");
+    let invalid = error.is_some().then_some("true");
     // Written out rather than formatted: one static string per metric.
     let class = match metric {
         Metric::Csat => "allo-rating allo-rating--csat",
@@ -88,18 +78,18 @@ pub fn Rating(props: &RatingProps) -> Html {
             <legend class="allo-legend">{ question }</legend>
             <div {class}>
                 { for options.into_iter().map(|(score, name)| {
-                    let onchange = props.onchange.reform(move |_: Event| score);
-                    let face = match metric {
-                        Metric::Csat => html! { <Face level={score} /> },
+                    let onchange = onchange.reform(move |_: Event| score);
+                    let shown = match metric {
+                        Metric::Csat => face(score),
                         _ => html! { { score } },
                     };
                     html! {
                         <label class="allo-rating__option">
                             <input type="radio" class="allo-rating__input" name="allo-score"
-                                value={score.to_string()} checked={props.value == Some(score)}
-                                disabled={props.readonly && props.value != Some(score)}
+                                value={score.to_string()} checked={value == Some(score)}
+                                disabled={readonly && value != Some(score)}
                                 aria-invalid={invalid} {onchange} />
-                            <span class="allo-rating__face" aria-hidden="true">{ face }</span>
+                            <span class="allo-rating__face" aria-hidden="true">{ shown }</span>
                             <span class="allo-visually-hidden">{ name }</span>
                         </label>
                     }
@@ -108,8 +98,8 @@ pub fn Rating(props: &RatingProps) -> Html {
             <div class="allo-rating__ends" aria-hidden="true">
                 <span>{ low }</span><span>{ high }</span>
             </div>
-            if let Some(err) = &props.error {
-                <p id="allo-score-error" class="allo-error">{ err.clone() }</p>
+            if let Some(err) = error {
+                { field::error(AttrValue::Static("allo-score-error"), "allo-error", err) }
             }
         </fieldset>
     }

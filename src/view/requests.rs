@@ -1,10 +1,11 @@
 //! Request status: one card per request the visitor follows, fetched fresh from the endpoint,
 //! and the list of their open requests shown when they come back. The fetching and the
-//! remembering are `hooks::use_visitor`'s; these components only render.
+//! remembering are `hooks::use_visitor`'s; these only render.
+use allo_core::i18n::Strings;
 use yew::prelude::*;
 
 use crate::context::use_app_ctx;
-use crate::hooks::use_visitor::{use_followed_requests, use_request_status};
+use crate::hooks::use_visitor::use_request_status;
 use crate::intl::{Formatter, VisitorZone};
 use crate::visitor::Tracked;
 
@@ -63,17 +64,16 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
     }
 }
 
-/// The visitor's remembered requests, shown at the top of the panel when there are any.
-#[component]
-pub fn YourRequests() -> Html {
-    let ctx = use_app_ctx();
-    let requests = use_followed_requests();
+/// The visitor's remembered `requests` (`use_followed_requests`, called by the panel), shown
+/// at the top of the panel when there are any. A plain function, for the reason given in
+/// `view::field`.
+pub fn your_requests(s: &Strings, requests: &[Tracked]) -> Html {
     if requests.is_empty() {
         return html! {};
     }
     html! {
         <section class="allo-requests" aria-labelledby="allo-requests-title">
-            <h3 id="allo-requests-title" class="allo-requests__title">{ ctx.strings.status_title }</h3>
+            <h3 id="allo-requests-title" class="allo-requests__title">{ s.status_title }</h3>
             <ul class="allo-requests__list">
                 { for requests.iter().map(|t| html! { <StatusCard key={t.id.clone()} tracked={t.clone()} /> }) }
             </ul>

@@ -4,8 +4,6 @@ use allo_core::form::{SendFailure, Status};
 use allo_core::i18n::{fill, Strings};
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
-
 /// The visitor-facing sentence for a failed send.
 pub fn failure_text(s: &Strings, f: &SendFailure) -> AttrValue {
     match f {
@@ -40,26 +38,16 @@ pub fn announcement(
     }
 }
 
-/// Props of [`SendButton`].
-#[derive(Properties, PartialEq)]
-pub struct SendButtonProps {
-    /// The idle label ("Send", "Call me back").
-    pub label: AttrValue,
-    /// The form's status.
-    pub status: Status,
-}
-
-/// The submit button. It keeps focus while sending (the form's live region says "Sending…").
-#[component]
-pub fn SendButton(props: &SendButtonProps) -> Html {
-    let ctx = use_app_ctx();
-    let s = &ctx.strings;
-    let sending = props.status == Status::Sending;
-    let label = match props.status {
-        Status::Sending => AttrValue::Static(s.sending),
-        Status::Failed(_) => AttrValue::Static(s.retry),
-        _ => props.label.clone(),
+/// The submit button, `label` when idle ("Send", "Call me back"). It keeps focus while
+/// sending (the form's live region says "Sending…"). A plain function, for the reason given in
+/// `view::field`.
+pub fn send_button(s: &Strings, label: &'static str, status: &Status) -> Html {
+    let label = match status {
+        Status::Sending => s.sending,
+        Status::Failed(_) => s.retry,
+        _ => label,
     };
+    let sending = *status == Status::Sending;
     html! {
         // aria-disabled rather than disabled: the button keeps focus while sending.
         <button type="submit" class="allo-button" aria-disabled={sending.then_some("true")}>{ label }</button>

@@ -26,9 +26,10 @@ pub struct ThanksProps {
     pub tracked: Option<Tracked>,
     /// Starts a new message.
     pub onagain: Callback<()>,
-    /// Prefix of the ids inside, unique per form (both forms stay mounted).
-    #[prop_or(AttrValue::Static("allo-thanks"))]
-    pub id: AttrValue,
+    /// The ids inside, unique per form (both forms stay mounted): what happens next, the
+    /// reference, and both (the heading's description), written out rather than formatted.
+    #[prop_or(&["allo-thanks-next", "allo-thanks-ref", "allo-thanks-next allo-thanks-ref"])]
+    pub ids: &'static [&'static str; 3],
 }
 
 /// The thank-you message. Its heading takes focus (the send button that had it is gone) and is
@@ -56,23 +57,27 @@ pub fn Thanks(props: &ThanksProps) -> Html {
         });
     }
     // Read out with the heading when it takes focus: what happens next, and the reference.
-    let (next_id, ref_id) = (format!("{}-next", props.id), format!("{}-ref", props.id));
+    let [next_id, ref_id, both] = *props.ids;
     let described = if props.reference.is_empty() {
-        next_id.clone()
+        next_id
     } else {
-        format!("{next_id} {ref_id}")
+        both
+    };
+    // Queued means the shop does not have it yet: no "reached the team", no promise.
+    let next = if props.queued {
+        AttrValue::Static(s.queued_body)
+    } else {
+        props
+            .next
+            .clone()
+            .unwrap_or(AttrValue::Static(s.thanks_next))
     };
     html! {
         <div class="allo-thanks">
             <h3 class="allo-thanks__title" tabindex="-1" ref={heading} aria-describedby={described}>
                 { if props.queued { AttrValue::Static(s.queued_title) } else { props.title.clone().unwrap_or(AttrValue::Static(s.thanks_title)) } }
             </h3>
-            // Queued means the shop does not have it yet: no "reached the team", no promise.
-            if props.queued {
-                <p id={next_id.clone()}>{ s.queued_body }</p>
-            } else {
-                <p id={next_id.clone()}>{ props.next.clone().unwrap_or(AttrValue::Static(s.thanks_next)) }</p>
-            }
+            <p id={next_id}>{ next }</p>
             if !props.reference.is_empty() {
                 <p id={ref_id} class="allo-thanks__ref">{ fill(s.thanks_reference, &[("ref", &props.reference)]) }</p>
             }
