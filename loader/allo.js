@@ -70,7 +70,7 @@
   }
 
   function emit(type, detail) {
-    w.dispatchEvent(new CustomEvent('allo:' + type, { detail: detail || {} }));
+    w.dispatchEvent(new CustomEvent('allo:' + type, { detail }));
   }
 
   function call(name, arg, b) {
@@ -163,11 +163,12 @@
     if (own.launcher != 'hidden') {
       // No `type`: the facade is in no form, so the default type does nothing.
       button = el('button', {
-        'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-allo-facade': '',
+        'aria-haspopup': 'dialog', 'aria-expanded': false, 'data-allo-facade': '',
         'class': 'allo-launcher',
       }, root);
-      // Its stroke is styled in css(): fewer bytes than attributes.
-      var svg = el('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, button);
+      // Its stroke is styled in css(): fewer bytes than attributes (and setAttribute writes the
+      // booleans as "true"/"false", shorter here than the strings).
+      var svg = el('svg', { viewBox: '0 0 24 24', 'aria-hidden': true }, button);
       el('path', { d: 'M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z' }, svg);
       label = el('span', {}, button);
       label.textContent = text();
@@ -188,7 +189,7 @@
     }
     watch();
     undo.push(() => mo.disconnect());
-    emit('ready');
+    emit('ready', {});
     // Compile when the browser is idle after the page's own load, but not on a metered or slow
     // connection: there the visitor pays for the wasm only if they use the widget.
     var c = navigator.connection || {};
