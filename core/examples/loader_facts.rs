@@ -4,9 +4,9 @@
 //! with, and the contrast rule's threshold. One home for each (the catalog, `config`, `color`); the
 //! loader never retypes them. Run: `cargo run -q -p allo-core --example loader_facts`.
 use allo_core::color::{Rgb, DARK_TEXT, DEFAULT_ACCENT, LIGHT_TEXT};
-use allo_core::config::{DEFAULT_OFFSET, DEFAULT_Z_INDEX, MAX_OFFSET, MAX_OFFSET_DIGITS};
 use allo_core::i18n::Lang;
 use allo_core::json::{Obj, Value};
+use allo_core::settings::{DEFAULT_OFFSET, DEFAULT_Z_INDEX, MAX_OFFSET, MAX_OFFSET_DIGITS};
 
 fn main() {
     // Pairs in the catalog's order (an object's keys would come sorted).

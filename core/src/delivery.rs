@@ -5,6 +5,10 @@
 //! transport and outbox read the result. Every bad value is a warning and its default, like
 //! every other optional setting.
 use crate::json::{Map, ToJson, Value};
+use crate::settings::{
+    DEFAULT_TIMEOUT_MS, FORMAT, HEADERS, OUTBOX_TTL, RETRY_BASE_MS, RETRY_BASE_RANGE_MS,
+    TIMEOUT_MS, TIMEOUT_RANGE_MS,
+};
 
 use crate::submission::Submission;
 
@@ -14,12 +18,6 @@ pub const DEFAULT_OUTBOX_TTL_MS: u64 = 7 * DAY_MS;
 pub const MIN_OUTBOX_TTL_MS: u64 = HOUR_MS;
 /// Longest accepted `outboxTtl`: 30 days (it is the visitor's text sitting in their browser).
 pub const MAX_OUTBOX_TTL_MS: u64 = 30 * DAY_MS;
-/// Default per-attempt timeout.
-pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
-/// Accepted `timeoutMs` range.
-pub const TIMEOUT_RANGE_MS: (u32, u32) = (500, 120_000);
-/// Accepted `retryBaseMs` range (a test-only knob; the default is the retry policy's).
-pub const RETRY_BASE_RANGE_MS: (u64, u64) = (10, 60_000);
 /// At most this many extra headers are kept.
 pub const MAX_HEADERS: usize = 16;
 /// Longest header value kept, in characters.
@@ -160,12 +158,12 @@ impl Settings {
         let mut s = Settings::default();
         let get = |k: &str| map.get(k).and_then(scalar).filter(|v| !v.is_empty());
 
-        s.format = match get("format").as_deref() {
+        s.format = match get(FORMAT.key).as_deref() {
             None | Some("json") => Format::Json,
             Some("form") => Format::Form,
             Some(other) => {
                 warn(
-                    "format",
+                    FORMAT.key,
                     format!(
                         "{other} is not json or form; using json",
                         other = crate::quoted::q(&other)
@@ -175,43 +173,43 @@ impl Settings {
             }
         };
 
-        match map.get("headers") {
+        match map.get(HEADERS.key) {
             None | Some(Value::Null) => {}
             Some(Value::Object(h)) => s.headers = headers(h, warn),
             Some(_) => warn(
-                "headers",
+                HEADERS.key,
                 "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
                     .to_owned(),
             ),
         }
 
-        if let Some(v) = get("outboxTtl") {
+        if let Some(v) = get(OUTBOX_TTL.key) {
             match parse_ttl(&v).filter(|t| (MIN_OUTBOX_TTL_MS..=MAX_OUTBOX_TTL_MS).contains(t)) {
                 Some(t) => s.outbox_ttl_ms = t,
                 None => warn(
-                    "outboxTtl",
+                    OUTBOX_TTL.key,
                     format!("{v} is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\"); using 7 days", v = crate::quoted::q(&v)),
                 ),
             }
         }
 
-        if let Some(v) = get("timeoutMs") {
+        if let Some(v) = get(TIMEOUT_MS.key) {
             let (lo, hi) = TIMEOUT_RANGE_MS;
             match v.parse::<u32>().ok().filter(|t| (lo..=hi).contains(t)) {
                 Some(t) => s.timeout_ms = t,
                 None => warn(
-                    "timeoutMs",
+                    TIMEOUT_MS.key,
                     format!("{v} is not a whole number of milliseconds between {lo} and {hi}; using {DEFAULT_TIMEOUT_MS}", v = crate::quoted::q(&v)),
                 ),
             }
         }
 
-        if let Some(v) = get("retryBaseMs") {
+        if let Some(v) = get(RETRY_BASE_MS.key) {
             let (lo, hi) = RETRY_BASE_RANGE_MS;
             match v.parse::<u64>().ok().filter(|t| (lo..=hi).contains(t)) {
                 Some(t) => s.retry_base_ms = t,
                 None => warn(
-                    "retryBaseMs",
+                    RETRY_BASE_MS.key,
                     format!(
                         "{v} is not a whole number of milliseconds between {lo} and {hi}; using {}",
                         crate::retry::BASE_DELAY_MS,
@@ -251,7 +249,7 @@ fn headers(obj: &Map, warn: &mut impl FnMut(&str, String)) -> Vec<(String, Strin
         };
         if let Some(p) = problem {
             warn(
-                "headers",
+                HEADERS.key,
                 format!("{name} {p}; dropped", name = crate::quoted::q(&name)),
             );
         }

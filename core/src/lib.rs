@@ -27,6 +27,7 @@ pub mod promise;
 pub mod prompt;
 pub mod quoted;
 pub mod retry;
+pub mod settings;
 pub mod slots;
 pub mod status;
 #[cfg(feature = "serde")]

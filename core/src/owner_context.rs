@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::json::{Map, Obj, ToJson, Value};
+use crate::settings::CONTEXT;
 
 /// Most keys a context may hold.
 pub const MAX_KEYS: usize = 20;
@@ -214,7 +215,7 @@ pub fn from_setting(v: Option<&Value>, warn: &mut impl FnMut(&str, String)) -> C
             }
             Err(_) => {
                 warn(
-                    "context",
+                    CONTEXT.key,
                     format!("{}; no context is sent", ContextError::NotAnObject),
                 );
                 return Context::default();
@@ -223,7 +224,7 @@ pub fn from_setting(v: Option<&Value>, warn: &mut impl FnMut(&str, String)) -> C
         Some(other) => other,
     };
     Context::default().merged(v).unwrap_or_else(|e| {
-        warn("context", format!("{e}; no context is sent"));
+        warn(CONTEXT.key, format!("{e}; no context is sent"));
         Context::default()
     })
 }

@@ -2,7 +2,7 @@
 //!
 //! The owner sets the triggers without code (`promptQuestion`, `promptPath`,
 //! `promptAfterSeconds`, `promptAfterViews`, `promptOnExit`, `promptCapDays`: their entries are
-//! in [`crate::config::SETTINGS`], their reading here) or asks from
+//! in [`crate::settings::SETTINGS`], their reading here) or asks from
 //! code with `Allo.ask`. Everything here is pure: the widget's `use_prompt` hook feeds it the
 //! page's facts ([`Visit`]), what it remembers ([`History`], [`Session`]) and the clock, and
 //! carries out the [`Plan`].
@@ -15,15 +15,16 @@
 //! life only, so on a later page of the same visit it may show again (the privacy promise
 //! wins over the cap there; `docs/embedding.md` says so).
 use crate::json::{FromJson, Map, Obj, ToJson, Value};
+use crate::settings::{DEFAULT_CAP_DAYS, MAX_CAP_DAYS};
+use crate::settings::{
+    PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS, PROMPT_ON_EXIT, PROMPT_PATH,
+    PROMPT_QUESTION,
+};
 
-/// Days without a prompt after one was answered or dismissed, or after a send.
-pub const DEFAULT_CAP_DAYS: u32 = 30;
 /// Longest `promptAfterSeconds` (an hour: a page left open longer is not being read).
 pub const MAX_AFTER_SECONDS: u32 = 3600;
 /// Most `promptAfterViews` counted.
 pub const MAX_AFTER_VIEWS: u32 = 1000;
-/// Longest `promptCapDays` (ten years: "never again", in practice).
-pub const MAX_CAP_DAYS: u32 = 3650;
 /// Longest question, in characters (it must fit a small card).
 pub const QUESTION_MAX: usize = 140;
 const DAY_MS: f64 = 86_400_000.0;
@@ -122,26 +123,26 @@ impl Settings {
                 }
             }
         };
-        s.after_seconds = count("promptAfterSeconds", MAX_AFTER_SECONDS);
-        s.after_views = count("promptAfterViews", MAX_AFTER_VIEWS);
-        if let Some(days) = count("promptCapDays", MAX_CAP_DAYS) {
+        s.after_seconds = count(PROMPT_AFTER_SECONDS.key, MAX_AFTER_SECONDS);
+        s.after_views = count(PROMPT_AFTER_VIEWS.key, MAX_AFTER_VIEWS);
+        if let Some(days) = count(PROMPT_CAP_DAYS.key, MAX_CAP_DAYS) {
             s.cap_days = days;
         }
-        s.question = get("promptQuestion").map(|q| {
+        s.question = get(PROMPT_QUESTION.key).map(|q| {
             if q.chars().count() > QUESTION_MAX {
                 warn(
-                    "promptQuestion",
+                    PROMPT_QUESTION.key,
                     format!("longer than {QUESTION_MAX} characters; cut"),
                 );
             }
             q.chars().take(QUESTION_MAX).collect()
         });
-        for p in get("promptPath").iter().flat_map(|l| l.split(',')) {
+        for p in get(PROMPT_PATH.key).iter().flat_map(|l| l.split(',')) {
             match PathPattern::parse(p) {
                 Some(pattern) => s.paths.push(pattern),
                 None if p.trim().is_empty() => {}
                 None => warn(
-                    "promptPath",
+                    PROMPT_PATH.key,
                     format!(
                         "{} is not a path starting with \"/\" (use * for any characters); ignored",
                         crate::quoted::q(p.trim())
@@ -149,19 +150,19 @@ impl Settings {
                 ),
             }
         }
-        s.on_exit = match get("promptOnExit").as_deref() {
+        s.on_exit = match get(PROMPT_ON_EXIT.key).as_deref() {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => {
                 warn(
-                    "promptOnExit",
+                    PROMPT_ON_EXIT.key,
                     format!("{} is not true or false; ignored", crate::quoted::q(other)),
                 );
                 false
             }
         };
         // `data-prompt-on-exit` with no value reads as "" (set but empty): it means yes.
-        if map.get("promptOnExit").and_then(Value::as_str) == Some("") {
+        if map.get(PROMPT_ON_EXIT.key).and_then(Value::as_str) == Some("") {
             s.on_exit = true;
         }
         s

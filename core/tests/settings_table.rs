@@ -1,8 +1,8 @@
-//! The README's settings table is [`allo_core::config::SETTINGS`], row for row: a setting
+//! The README's settings table is [`allo_core::settings::SETTINGS`], row for row: a setting
 //! added, renamed, or given another default in the code and not in the README (or the other
 //! way round) fails here, and the message is the table's first two columns as the code says.
 //! The third column (what the values mean) lives in the README alone.
-use allo_core::config::{Shape, SETTINGS};
+use allo_core::settings::{Shape, SETTINGS};
 
 /// The table's rows as the code says they are.
 fn rows() -> Vec<String> {

@@ -1,0 +1,380 @@
+//! The settings table: every setting's name, shape, default, limits and warning text, once.
+//!
+//! [`crate::config::Config::parse`] reads each setting through its entry, and so do the modules
+//! that read their own group ([`crate::delivery`], [`crate::prompt`], [`crate::owner_context`]);
+//! the unknown-setting warning lists [`SETTINGS`], and the README's settings table has one row
+//! per entry (`core/tests/settings_table.rs` compares). It imports none of its readers (the
+//! limits they check live here), so each of them can name its keys from here without a cycle.
+
+/// The launcher's and panel's default stacking order: above nearly anything a shop has.
+pub const DEFAULT_Z_INDEX: i32 = 2_147_483_000;
+/// The default distance of the launcher from the viewport's edges.
+pub const DEFAULT_OFFSET: &str = "20px";
+
+/// How a setting's value is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One of these words; the first is the default, and `a|b` makes `b` a synonym of `a`.
+    Choice(&'static [&'static str]),
+    /// A whole number from `min` to `max`.
+    Number {
+        /// The smallest accepted.
+        min: i64,
+        /// The largest accepted.
+        max: i64,
+        /// Used when the setting is absent or out of range.
+        default: i64,
+    },
+    /// Text, checked by the setting's own reader; a bad value earns the entry's `problem`.
+    Text,
+    /// A list: comma-separated text or an array.
+    List,
+    /// An object (so only in `window.alloSettings`).
+    Object,
+}
+
+/// One setting: the single place its name, kind, default, limits and warning are written.
+/// [`crate::config::Config::parse`] reads each through its entry, the unknown-setting warning lists
+/// [`SETTINGS`], and the README's settings table has one row per entry, with its default (a
+/// host test compares). What the values mean is written in the README only: that text in the
+/// wasm cost ~2.7 KB gzip for nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The name in `window.alloSettings` (`data-` plus kebab case on the script tag).
+    pub key: &'static str,
+    /// How the value is read.
+    pub shape: Shape,
+    /// The default, as the README writes it.
+    pub default: &'static str,
+    /// For [`Shape::Text`]: what is wrong with a value its reader refused ("is not …").
+    pub problem: &'static str,
+    /// What happens instead of a refused value; empty for "using" the default.
+    pub fallback: &'static str,
+}
+
+impl Setting {
+    const fn new(key: &'static str, shape: Shape, default: &'static str) -> Setting {
+        Setting {
+            key,
+            shape,
+            default,
+            problem: "",
+            fallback: "",
+        }
+    }
+
+    const fn text(
+        key: &'static str,
+        default: &'static str,
+        problem: &'static str,
+        fallback: &'static str,
+    ) -> Setting {
+        Setting {
+            key,
+            shape: Shape::Text,
+            default,
+            problem,
+            fallback,
+        }
+    }
+}
+
+/// Default per-attempt timeout.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+/// Accepted `timeoutMs` range.
+pub const TIMEOUT_RANGE_MS: (u32, u32) = (500, 120_000);
+/// Accepted `retryBaseMs` range (a test-only knob; the default is the retry policy's).
+pub const RETRY_BASE_RANGE_MS: (u64, u64) = (10, 60_000);
+/// Days without a prompt after one was answered or dismissed, or after a send.
+pub const DEFAULT_CAP_DAYS: u32 = 30;
+/// Longest `promptCapDays` (ten years: "never again", in practice).
+pub const MAX_CAP_DAYS: u32 = 3650;
+
+/// At most this many feedback categories are kept.
+pub const MAX_CATEGORIES: usize = 12;
+/// A category's label is cut to this many characters.
+pub const MAX_CATEGORY_CHARS: usize = 60;
+/// A prefilled phone number is cut to this many characters.
+pub const MAX_PREFILL_PHONE_CHARS: usize = 40;
+/// The widest launcher offset accepted, in the length's unit.
+pub const MAX_OFFSET: f64 = 10_000.0;
+/// The longest number an offset may be written with, in characters.
+pub const MAX_OFFSET_DIGITS: usize = 10;
+/// Minutes promised when the shop is open, by default.
+pub const DEFAULT_CALLBACK_WITHIN: i64 = 15;
+/// Days ahead slots are offered, by default.
+pub const DEFAULT_SLOT_DAYS: i64 = 7;
+/// The default version label of the consent text.
+pub const DEFAULT_CONSENT_VERSION: &str = "1";
+
+const FIELD: Shape = Shape::Choice(&["optional", "required", "hidden"]);
+
+/// `endpoint`.
+pub const ENDPOINT: Setting = Setting::new("endpoint", Shape::Text, "— (required)");
+/// `locale`.
+pub const LOCALE: Setting = Setting::new(
+    "locale",
+    Shape::Text,
+    "page `<html lang>`, then the browser",
+);
+/// `position`.
+pub const POSITION: Setting = Setting::new(
+    "position",
+    Shape::Choice(&["bottom-right", "bottom-left"]),
+    "bottom-right",
+);
+/// `accent`.
+pub const ACCENT: Setting =
+    Setting::text("accent", "#1d4ed8", "is not a #rgb or #rrggbb colour", "");
+/// `scheme`.
+pub const SCHEME: Setting = Setting {
+    fallback: "following the visitor's system",
+    ..Setting::new(
+        "scheme",
+        Shape::Choice(&["system|auto", "light", "dark"]),
+        "system",
+    )
+};
+/// `launcher`.
+pub const LAUNCHER: Setting = Setting::new(
+    "launcher",
+    Shape::Choice(&["shown|visible|true", "hidden|false|none"]),
+    "shown",
+);
+/// `zIndex`.
+pub const Z_INDEX: Setting = Setting::new(
+    "zIndex",
+    Shape::Number {
+        min: i32::MIN as i64,
+        max: i32::MAX as i64,
+        default: DEFAULT_Z_INDEX as i64,
+    },
+    "2147483000",
+);
+/// `offsetX`.
+pub const OFFSET_X: Setting = Setting::text(
+    "offsetX",
+    DEFAULT_OFFSET,
+    "is not a length such as 24px, 1.5rem or 5vw",
+    "",
+);
+/// `offsetY`.
+pub const OFFSET_Y: Setting = Setting {
+    key: "offsetY",
+    ..OFFSET_X
+};
+/// `kinds`.
+pub const KINDS: Setting = Setting::text(
+    "kinds",
+    "feedback,callback",
+    "is not feedback or callback",
+    "ignored",
+);
+/// `metric`.
+pub const METRIC: Setting = Setting::new("metric", Shape::Choice(&["csat", "nps", "ces"]), "csat");
+/// `categories`.
+pub const CATEGORIES: Setting = Setting::new(
+    "categories",
+    Shape::List,
+    "problem,idea,praise,question,other",
+);
+/// `message`.
+pub const MESSAGE: Setting = Setting::new("message", FIELD, "optional");
+/// `name`.
+pub const NAME: Setting = Setting::new("name", FIELD, "optional");
+/// `email`.
+pub const EMAIL: Setting = Setting::new("email", FIELD, "optional");
+/// `visitor`.
+pub const VISITOR: Setting = Setting::new("visitor", Shape::Object, "—");
+/// `visitorName`.
+pub const VISITOR_NAME: Setting = Setting::new("visitorName", Shape::Text, "—");
+/// `visitorEmail`.
+pub const VISITOR_EMAIL: Setting = Setting::new("visitorEmail", Shape::Text, "—");
+/// `visitorPhone`.
+pub const VISITOR_PHONE: Setting = Setting::new("visitorPhone", Shape::Text, "—");
+/// `strings`.
+pub const STRINGS: Setting = Setting::new("strings", Shape::Object, "—");
+/// `metadata`.
+pub const METADATA: Setting = Setting {
+    fallback: "capturing metadata",
+    ..Setting::new(
+        "metadata",
+        Shape::Choice(&["true|on|yes", "false|off|no"]),
+        "true",
+    )
+};
+/// `hours`.
+pub const HOURS: Setting = Setting::text(
+    "hours",
+    "— (no promises with a time)",
+    "",
+    "promises will not name a time until this is fixed",
+);
+/// `timezone`.
+pub const TIMEZONE: Setting = Setting::new("timezone", Shape::Text, "the visitor's");
+/// `closed`.
+pub const CLOSED: Setting = Setting::text("closed", "—", "", "ignored");
+/// `callbackWithin`.
+pub const CALLBACK_WITHIN: Setting = Setting::new(
+    "callbackWithin",
+    Shape::Number {
+        min: 1,
+        max: 1440,
+        default: DEFAULT_CALLBACK_WITHIN,
+    },
+    "15",
+);
+/// `slotDays`.
+pub const SLOT_DAYS: Setting = Setting::new(
+    "slotDays",
+    Shape::Number {
+        min: 1,
+        max: 60,
+        default: DEFAULT_SLOT_DAYS,
+    },
+    "7",
+);
+/// `country`.
+pub const COUNTRY: Setting = Setting::text(
+    "country",
+    "from the locale",
+    "is not a country Allo knows",
+    "using the visitor's",
+);
+/// `consentText`.
+pub const CONSENT_TEXT: Setting = Setting::new("consentText", Shape::Text, "built-in text");
+/// `consentVersion`.
+pub const CONSENT_VERSION: Setting =
+    Setting::new("consentVersion", Shape::Text, DEFAULT_CONSENT_VERSION);
+/// `privacyUrl`.
+pub const PRIVACY_URL: Setting = Setting::text(
+    "privacyUrl",
+    "—",
+    "is not an http(s) URL or a path",
+    "no link shown",
+);
+/// `cooldownMinutes`.
+pub const COOLDOWN_MINUTES: Setting = Setting::new(
+    "cooldownMinutes",
+    Shape::Number {
+        min: 0,
+        max: 1440,
+        default: crate::callback::DEFAULT_COOLDOWN_MINUTES as i64,
+    },
+    "5",
+);
+/// `callbackEmail`.
+pub const CALLBACK_EMAIL: Setting = Setting::new("callbackEmail", FIELD, "optional");
+/// `events`.
+pub const EVENTS: Setting = Setting {
+    fallback: "events carry ids only",
+    ..Setting::new("events", Shape::Choice(&["ids", "full"]), "ids")
+};
+/// `nonce`.
+pub const NONCE: Setting = Setting::new("nonce", Shape::Text, "the script tag's nonce");
+/// `format` (read by [`crate::delivery::Settings::parse`]).
+pub const FORMAT: Setting = Setting::new("format", Shape::Choice(&["json", "form"]), "json");
+/// `headers` (read by [`crate::delivery::Settings::parse`]).
+pub const HEADERS: Setting = Setting::new("headers", Shape::Object, "—");
+/// `outboxTtl` (read by [`crate::delivery::Settings::parse`]).
+pub const OUTBOX_TTL: Setting = Setting::text(
+    "outboxTtl",
+    "7d",
+    "is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\")",
+    "using 7 days",
+);
+/// `timeoutMs` (read by [`crate::delivery::Settings::parse`]).
+pub const TIMEOUT_MS: Setting = Setting::new(
+    "timeoutMs",
+    Shape::Number {
+        min: TIMEOUT_RANGE_MS.0 as i64,
+        max: TIMEOUT_RANGE_MS.1 as i64,
+        default: DEFAULT_TIMEOUT_MS as i64,
+    },
+    "15000",
+);
+/// `retryBaseMs` (read by [`crate::delivery::Settings::parse`]; a test-only knob).
+pub const RETRY_BASE_MS: Setting = Setting::new(
+    "retryBaseMs",
+    Shape::Number {
+        min: RETRY_BASE_RANGE_MS.0 as i64,
+        max: RETRY_BASE_RANGE_MS.1 as i64,
+        default: crate::retry::BASE_DELAY_MS as i64,
+    },
+    "1000",
+);
+
+/// `promptQuestion` (read by [`crate::prompt::Settings::parse`], like the other `prompt…`).
+pub const PROMPT_QUESTION: Setting = Setting::new("promptQuestion", Shape::Text, "— (no prompt)");
+/// `promptPath`.
+pub const PROMPT_PATH: Setting = Setting::new("promptPath", Shape::List, "—");
+/// `promptAfterSeconds`.
+pub const PROMPT_AFTER_SECONDS: Setting = Setting::new("promptAfterSeconds", Shape::Text, "—");
+/// `promptAfterViews`.
+pub const PROMPT_AFTER_VIEWS: Setting = Setting::new("promptAfterViews", Shape::Text, "—");
+/// `promptOnExit`.
+pub const PROMPT_ON_EXIT: Setting =
+    Setting::new("promptOnExit", Shape::Choice(&["false", "true"]), "false");
+/// `promptCapDays`.
+pub const PROMPT_CAP_DAYS: Setting = Setting::new(
+    "promptCapDays",
+    Shape::Number {
+        min: 0,
+        max: MAX_CAP_DAYS as i64,
+        default: DEFAULT_CAP_DAYS as i64,
+    },
+    "30",
+);
+/// `context` (read by [`crate::owner_context::from_setting`]).
+pub const CONTEXT: Setting = Setting::new("context", Shape::Object, "—");
+
+/// Every setting Allo knows, in the README's order; anything else earns a warning (most
+/// often a typo). Adding a setting: one entry above, one line here, and its read.
+pub const SETTINGS: &[Setting] = &[
+    ENDPOINT,
+    LOCALE,
+    POSITION,
+    ACCENT,
+    SCHEME,
+    LAUNCHER,
+    Z_INDEX,
+    OFFSET_X,
+    OFFSET_Y,
+    KINDS,
+    METRIC,
+    CATEGORIES,
+    MESSAGE,
+    NAME,
+    EMAIL,
+    VISITOR,
+    VISITOR_NAME,
+    VISITOR_EMAIL,
+    VISITOR_PHONE,
+    STRINGS,
+    METADATA,
+    HOURS,
+    TIMEZONE,
+    CLOSED,
+    CALLBACK_WITHIN,
+    SLOT_DAYS,
+    COUNTRY,
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    PRIVACY_URL,
+    COOLDOWN_MINUTES,
+    CALLBACK_EMAIL,
+    EVENTS,
+    NONCE,
+    FORMAT,
+    HEADERS,
+    OUTBOX_TTL,
+    TIMEOUT_MS,
+    RETRY_BASE_MS,
+    PROMPT_QUESTION,
+    PROMPT_PATH,
+    PROMPT_AFTER_SECONDS,
+    PROMPT_AFTER_VIEWS,
+    PROMPT_ON_EXIT,
+    PROMPT_CAP_DAYS,
+    CONTEXT,
+];
