@@ -53,7 +53,9 @@ use crate::store::{Assigned, Filter, Order, Recorded, StatusChange, StatusFilter
 use crate::time;
 
 mod error;
+mod extract;
 pub use error::{FilterError, InboxError};
+use extract::{allowed, ItemId, OwnerForm, Signed};
 
 /// Rows per page of the list (pages go on as far as the rows do; exports stream every row).
 pub const PER_PAGE: u32 = 100;
@@ -577,9 +579,8 @@ async fn record_of(
 async fn item(
     State(state): State<InboxState>,
     owner: Owner,
-    Path(id): Path<String>,
+    ItemId(id): ItemId,
 ) -> Result<Response, InboxError> {
-    let id = allo_core::id::canonical(&id);
     let deliveries = state.store.deliveries(id.clone()).await?;
     let attempts = state.store.attempts(id.clone()).await?;
     let team = team_view(&state, &owner).await?;
@@ -640,28 +641,14 @@ pub struct AttemptForm {
     back: String,
 }
 
-/// The checks every owner form starts with: its CSRF token, then the length of its note. The
-/// note and the name of who recorded it come back trimmed and without NUL characters
-/// (PostgreSQL text cannot hold one: a NUL would be a 503).
-fn signed(owner: &Owner, csrf: &str, note: &str, by: &str) -> Result<(String, String), InboxError> {
-    if !owner.csrf_ok(csrf) {
-        return Err(InboxError::form_expired(owner));
+impl OwnerForm for AttemptForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
-    let note = note.trim().replace('\0', "");
-    if note.chars().count() > NOTE_MAX {
-        return Err(InboxError::bad_input(
-            owner,
-            "Note too long",
-            format!("Keep notes under {NOTE_MAX} characters."),
-        ));
+
+    fn note(&self) -> (&str, &str) {
+        (&self.note, &self.by)
     }
-    // A person is recorded as their account, whatever a form says; only a script with the
-    // API token may name who acted (it has no account).
-    let by: String = match (owner, by.trim()) {
-        (Owner::Session { .. }, _) | (Owner::Bearer, "") => owner.name().to_owned(),
-        (Owner::Bearer, name) => name.replace('\0', "").chars().take(NAME_MAX).collect(),
-    };
-    Ok((note, if by.is_empty() { "owner".into() } else { by }))
 }
 
 /// The 303 back to the item page of `id`.
@@ -671,12 +658,15 @@ fn to_item(id: &str) -> Response {
 
 async fn record_attempt(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<AttemptForm>,
+    ItemId(id): ItemId,
+    signed: Signed<AttemptForm>,
 ) -> Result<Response, InboxError> {
-    let id = allo_core::id::canonical(&id);
-    let (note, by) = signed(&owner, &form.csrf, &form.note, &form.by)?;
+    let Signed {
+        owner,
+        form,
+        note,
+        by,
+    } = signed;
     let outcome: Outcome = form
         .outcome
         .parse()
@@ -760,14 +750,27 @@ pub struct StatusForm {
     due_by: Option<String>,
 }
 
+impl OwnerForm for StatusForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+
+    fn note(&self) -> (&str, &str) {
+        (&self.note, &self.by)
+    }
+}
+
 async fn set_status(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<StatusForm>,
+    ItemId(id): ItemId,
+    signed: Signed<StatusForm>,
 ) -> Result<Response, InboxError> {
-    let id = allo_core::id::canonical(&id);
-    let (note, by) = signed(&owner, &form.csrf, &form.note, &form.by)?;
+    let Signed {
+        owner,
+        form,
+        note,
+        by,
+    } = signed;
     let status: Status = form
         .status
         .parse()
@@ -846,18 +849,24 @@ pub struct ReplyForm {
     body: String,
 }
 
+impl OwnerForm for ReplyForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Why a reply cannot be emailed: the visitor unsubscribed.
 const UNSUBSCRIBED: &str = "The visitor asked for no more emails about this request.";
 
 async fn reply(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<ReplyForm>,
+    ItemId(id): ItemId,
+    signed: Signed<ReplyForm>,
 ) -> Result<Response, InboxError> {
-    let id = allo_core::id::canonical(&id);
-    // The CSRF check, and who is writing: the inbox's current actor (one call, see `signed`).
-    let (_, by) = signed(&owner, &form.csrf, "", "")?;
+    // Who is writing: the inbox's current actor.
+    let Signed {
+        owner, form, by, ..
+    } = signed;
     let text = form.body.trim().replace("\r\n", "\n").replace('\0', "");
     if text.is_empty() {
         return Err(InboxError::bad_input(
@@ -1045,14 +1054,6 @@ async fn export_json(
     export(&state, &q, Format::Json).await
 }
 
-/// The 403 for a role that may not do `action`.
-fn allowed(owner: &Owner, action: Action) -> Result<(), InboxError> {
-    if owner.may(action) {
-        return Ok(());
-    }
-    Err(InboxError::not_for_role(owner))
-}
-
 /// The Insights figures for `scope` at `now_ms` in `zone`: one read of the period and the
 /// trend's weeks, one of the callbacks overdue now; everything else is
 /// [`crate::insights::compute`]. Shared by the page, its CSV and the weekly digest.
@@ -1200,6 +1201,12 @@ pub struct LogoutForm {
     csrf: String,
 }
 
+impl OwnerForm for LogoutForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// The answer that ends the browser's session: cookie cleared, to the login page.
 fn logged_out() -> Response {
     let mut r = Redirect::to("/inbox/login").into_response();
@@ -1209,20 +1216,10 @@ fn logged_out() -> Response {
     r
 }
 
-/// The CSRF check of a form with no note.
-fn csrf_checked(owner: &Owner, csrf: &str) -> Result<(), InboxError> {
-    if owner.csrf_ok(csrf) {
-        return Ok(());
-    }
-    Err(InboxError::form_expired(owner))
-}
-
 async fn logout(
     State(state): State<InboxState>,
-    owner: Owner,
-    Form(form): Form<LogoutForm>,
+    Signed { owner, .. }: Signed<LogoutForm>,
 ) -> Result<Response, InboxError> {
-    csrf_checked(&owner, &form.csrf)?;
     if let Owner::Session { id_hash, .. } = &owner {
         state.auth.logout(id_hash).await?;
     }
@@ -1231,10 +1228,8 @@ async fn logout(
 
 async fn logout_everywhere(
     State(state): State<InboxState>,
-    owner: Owner,
-    Form(form): Form<LogoutForm>,
+    Signed { owner, .. }: Signed<LogoutForm>,
 ) -> Result<Response, InboxError> {
-    csrf_checked(&owner, &form.csrf)?;
     if let Some(account) = owner.account() {
         let n = state.store.end_sessions(account.id).await?;
         tracing::info!(account = account.id, sessions = n, "logged out everywhere");
@@ -1258,14 +1253,18 @@ pub struct AssignForm {
     assigned: String,
 }
 
+impl OwnerForm for AssignForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 async fn assign(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<AssignForm>,
+    ItemId(id): ItemId,
+    signed: Signed<AssignForm>,
 ) -> Result<Response, InboxError> {
-    let id = allo_core::id::canonical(&id);
-    csrf_checked(&owner, &form.csrf)?;
+    let Signed { owner, form, .. } = signed;
     let accounts = state.store.accounts().await?;
     let to = match form.to.trim() {
         "" => None,
@@ -1345,6 +1344,14 @@ pub struct NewAccountForm {
     password: String,
 }
 
+impl OwnerForm for NewAccountForm {
+    const NEEDS: Option<Action> = Some(Action::ManageAccounts);
+
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// The accounts page again with `error`, as a 400 (or 409 for a taken email).
 async fn accounts_error(
     state: &InboxState,
@@ -1365,11 +1372,8 @@ async fn accounts_error(
 
 async fn add_account(
     State(state): State<InboxState>,
-    owner: Owner,
-    Form(form): Form<NewAccountForm>,
+    Signed { owner, form, .. }: Signed<NewAccountForm>,
 ) -> Result<Response, InboxError> {
-    allowed(&owner, Action::ManageAccounts)?;
-    csrf_checked(&owner, &form.csrf)?;
     let new = match crate::users::new_account(&form.email, &form.name, &form.role, &form.password)
         .await
     {
@@ -1403,15 +1407,20 @@ pub struct AccountForm {
     password: String,
 }
 
+impl OwnerForm for AccountForm {
+    const NEEDS: Option<Action> = Some(Action::ManageAccounts);
+
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 async fn change_account(
     State(state): State<InboxState>,
-    owner: Owner,
     Path(id): Path<String>,
-    Form(form): Form<AccountForm>,
+    Signed { owner, form, .. }: Signed<AccountForm>,
 ) -> Result<Response, InboxError> {
     use crate::store::accounts::{AccountChange, Changed};
-    allowed(&owner, Action::ManageAccounts)?;
-    csrf_checked(&owner, &form.csrf)?;
     let Ok(id) = id.parse::<i64>() else {
         return Err(InboxError::no_such_account(&owner));
     };
