@@ -58,6 +58,7 @@ pub mod tls;
 pub mod users;
 pub mod visitor_mail;
 pub mod visitor_page;
+pub mod visitor_status;
 pub mod visitor_text;
 pub mod webhook;
 

@@ -4,7 +4,7 @@
 //! `LOGIN`, dot-stuffing, the answers' codes); this module only turns the collector's flags
 //! into one [`Sender`] built at start and maps lettre's errors to the line the inbox shows
 //! as a delivery's last error. Messages arrive here already rendered (headers and body, see
-//! [`crate::mail`] and [`crate::visitor_mail`]) and are sent as they are, so every retry
+//! the `mail` and `visitor_mail` modules) and are sent as they are, so every retry
 //! from the outbox sends the same bytes with the same `Message-ID`.
 //!
 //! TLS is rustls on the `ring` provider (no OpenSSL) with Mozilla's roots bundled, plus an

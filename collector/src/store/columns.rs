@@ -75,7 +75,7 @@ pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
 }
 
 /// The values [`insert_sql`] binds for `r`, in [`INSERT_COLUMNS`] order; `search_text` is
-/// the folded text of [`crate::search::index_text`], `context` the stored context
+/// the folded text of [`Record::search_text`], `context` the stored context
 /// ([`crate::context::column`]).
 pub(crate) fn insert_values<'a>(
     r: &'a Record,

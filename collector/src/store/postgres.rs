@@ -142,7 +142,7 @@ impl PgStore {
                 client
                     .execute(
                         "UPDATE submissions SET search_text = $2 WHERE id = $1",
-                        &[&r.id, &crate::search::index_text(&r)],
+                        &[&r.id, &r.search_text()],
                     )
                     .await?;
             }
@@ -283,7 +283,7 @@ impl Store for PgStore {
                 return Ok(refused);
             }
         }
-        let search_text = crate::search::index_text(&r);
+        let search_text = r.search_text();
         let context = crate::context::column(&r.context);
         let values = insert_values(&r, &search_text, context.as_deref());
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(bind).collect();

@@ -153,7 +153,7 @@ fn backfill_search(conn: &Connection) -> Result<(), StoreError> {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         for r in &records {
             conn.prepare_cached("UPDATE submissions SET search_text = ?2 WHERE id = ?1")?
-                .execute(params![r.id, crate::search::index_text(r)])?;
+                .execute(params![r.id, r.search_text()])?;
         }
         conn.execute_batch("COMMIT")?;
         tracing::info!(rows = records.len(), "search text written for older rows");
@@ -237,7 +237,7 @@ fn insert_tx(
             return Ok(refused);
         }
     }
-    let search_text = crate::search::index_text(r);
+    let search_text = r.search_text();
     let context = crate::context::column(&r.context);
     let values = insert_values(r, &search_text, context.as_deref());
     tx.prepare_cached(&insert_sql(placeholder))?
