@@ -651,6 +651,17 @@ impl OwnerForm for AttemptForm {
     }
 }
 
+/// A form's `value` read as a `T`, or the 400 page `title` with the reason.
+fn parsed<T>(owner: &Owner, title: &'static str, value: &str) -> Result<T, InboxError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    value
+        .parse()
+        .map_err(|e: T::Err| InboxError::bad_input(owner, title, e))
+}
+
 /// The 303 back to the item page of `id`.
 fn to_item(id: &str) -> Response {
     Redirect::to(&format!("/inbox/item/{}", url_segment(id))).into_response()
@@ -661,22 +672,14 @@ async fn record_attempt(
     ItemId(id): ItemId,
     signed: Signed<AttemptForm>,
 ) -> Result<Response, InboxError> {
-    let Signed {
-        owner,
-        form,
-        note,
-        by,
-    } = signed;
-    let outcome: Outcome = form
-        .outcome
-        .parse()
-        .map_err(|e| InboxError::bad_input(&owner, "Bad outcome", e))?;
+    let (owner, form) = (&signed.owner, &signed.form);
+    let outcome: Outcome = parsed(owner, "Bad outcome", &form.outcome)?;
     let now = time::now_millis();
     let choice = match form.retry.trim() {
         "" => None,
         value => Some(RetryChoice::parse(value).ok_or_else(|| {
             InboxError::bad_input(
-                &owner,
+                owner,
                 "Bad retry time",
                 format!("`{value}` is not one of the offered retry times."),
             )
@@ -686,17 +689,17 @@ async fn record_attempt(
         "" => None,
         t => Some(
             attempts::parse_retry_at(t, now, &state.zone)
-                .map_err(|e| InboxError::bad_input(&owner, "Bad retry time", e))?,
+                .map_err(|e| InboxError::bad_input(owner, "Bad retry time", e))?,
         ),
     };
     let input = AttemptInput {
         at: time::format_millis(now),
-        by,
+        by: signed.by,
         outcome,
         retry_at: outcome
             .may_retry()
             .then(|| attempts::retry_instant(choice, typed, now, &state.calls.hours)),
-        note,
+        note: signed.note,
     };
     let recorded = state
         .store
@@ -704,10 +707,10 @@ async fn record_attempt(
         .await?;
     let applied = match recorded {
         Recorded::Done(applied) => applied,
-        Recorded::NotFound => return Err(InboxError::no_such_item(&owner)),
+        Recorded::NotFound => return Err(InboxError::no_such_item(owner)),
         Recorded::NotCallback => {
             return Err(InboxError::bad_input(
-                &owner,
+                owner,
                 "Not a callback",
                 "Calls are recorded on callback requests only.",
             ))
@@ -765,16 +768,8 @@ async fn set_status(
     ItemId(id): ItemId,
     signed: Signed<StatusForm>,
 ) -> Result<Response, InboxError> {
-    let Signed {
-        owner,
-        form,
-        note,
-        by,
-    } = signed;
-    let status: Status = form
-        .status
-        .parse()
-        .map_err(|e| InboxError::bad_input(&owner, "Bad status", e))?;
+    let (owner, form) = (&signed.owner, &signed.form);
+    let status: Status = parsed(owner, "Bad status", &form.status)?;
     let visitor_message = form
         .visitor_message
         .as_deref()
@@ -784,7 +779,7 @@ async fn set_status(
         .is_some_and(|m| m.chars().count() > VISITOR_MESSAGE_MAX)
     {
         return Err(InboxError::bad_input(
-            &owner,
+            owner,
             "Message too long",
             format!("Keep the message to the visitor under {VISITOR_MESSAGE_MAX} characters."),
         ));
@@ -795,7 +790,7 @@ async fn set_status(
         Some(t) => {
             let ms = state.zone.parse_owner_time(t).ok_or_else(|| {
                 InboxError::bad_input(
-                    &owner,
+                    owner,
                     "Bad time",
                     format!(
                         "The new promised time must look like 2026-11-24T15:30 ({}).",
@@ -815,14 +810,14 @@ async fn set_status(
     };
     let change = StatusChange {
         status,
-        by,
-        note,
+        by: signed.by,
+        note: signed.note,
         at: time::now_rfc3339(),
         visitor_message: visitor_message.clone(),
         due_by: due_by.clone(),
     };
     if !state.store.change_status(id.clone(), change).await? {
-        return Err(InboxError::no_such_item(&owner));
+        return Err(InboxError::no_such_item(owner));
     }
     tracing::info!(%id, status = status.as_str(), "status changed");
     if let (Some(visitor), Some(before), Some(due)) = (&state.visitor, &before, &due_by) {
@@ -861,12 +856,11 @@ const UNSUBSCRIBED: &str = "The visitor asked for no more emails about this requ
 async fn reply(
     State(state): State<InboxState>,
     ItemId(id): ItemId,
-    signed: Signed<ReplyForm>,
-) -> Result<Response, InboxError> {
-    // Who is writing: the inbox's current actor.
-    let Signed {
+    // `by`: who is writing, the inbox's current actor.
+    Signed {
         owner, form, by, ..
-    } = signed;
+    }: Signed<ReplyForm>,
+) -> Result<Response, InboxError> {
     let text = form.body.trim().replace("\r\n", "\n").replace('\0', "");
     if text.is_empty() {
         return Err(InboxError::bad_input(
@@ -1262,9 +1256,8 @@ impl OwnerForm for AssignForm {
 async fn assign(
     State(state): State<InboxState>,
     ItemId(id): ItemId,
-    signed: Signed<AssignForm>,
+    Signed { owner, form, .. }: Signed<AssignForm>,
 ) -> Result<Response, InboxError> {
-    let Signed { owner, form, .. } = signed;
     let accounts = state.store.accounts().await?;
     let to = match form.to.trim() {
         "" => None,
