@@ -24,7 +24,31 @@ use crate::insights::InsightRow;
 use crate::status::Status;
 
 pub use accounts::{AccountStore, Assigned};
-pub(crate) use columns::{insert_sql, insert_values, record_from, Cells, Value, COLUMNS};
+pub(crate) use columns::{
+    delivery_from, insert_sql, insert_values, record_from, reply_from, Cells, Value, COLUMNS,
+};
+
+/// Refuses a `queue_once` key without [`ONCE_PREFIX`] (it would not be told from the other
+/// keys of the outbox).
+pub(crate) fn check_once_key(key: &str) -> Result<(), StoreError> {
+    if key.starts_with(ONCE_PREFIX) {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(format!(
+        "queue_once key `{key}` lacks {ONCE_PREFIX}"
+    )))
+}
+
+/// The health check's verdict on what the database answered to `SELECT 1`.
+pub(crate) fn answered_one(one: i64) -> Result<(), StoreError> {
+    if one == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(
+            "SELECT 1 returned something else".into(),
+        ))
+    }
+}
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
