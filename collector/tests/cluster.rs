@@ -38,14 +38,7 @@ type Node = Process;
 
 fn start(url: &str, hook: &str, smtp_port: u16) -> Child {
     collector_command()
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--log",
-            "warn",
-            "--rate-limit",
-            "0",
-        ])
+        .args(common::UNLIMITED)
         .args(["--database-url", url, "--inbox-token", TOKEN])
         .args(["--webhook-url", hook, "--webhook-retry", "200ms"])
         .args([
@@ -317,13 +310,7 @@ fn three_collectors_on_one_postgres_lose_and_double_nothing() {
         ],
     );
     assert_eq!(r.status, 303, "{r:?}");
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = r.cookie();
     for node in &nodes {
         let r = common::send(node.addr, "GET", "/inbox", &[("Cookie", &cookie)], b"");
         assert_eq!(r.status, 200, "{}", node.addr);

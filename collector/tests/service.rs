@@ -19,14 +19,7 @@ use common::{collector_command as collector, Process};
 fn start(db: &Path, extra: &[&str]) -> Process {
     Process::spawn(
         collector()
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--log",
-                "warn",
-                "--rate-limit",
-                "0",
-            ])
+            .args(common::UNLIMITED)
             .arg("--db")
             .arg(db)
             .args(extra)

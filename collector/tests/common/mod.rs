@@ -271,6 +271,12 @@ impl Response {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The `name=value` of the cookie the answer sets (its attributes cut off).
+    pub fn cookie(&self) -> String {
+        let set = self.header("set-cookie").expect("a Set-Cookie header");
+        set.split(';').next().unwrap().to_owned()
+    }
+
     pub fn has_header(&self, name: &str) -> bool {
         self.header(name).is_some()
     }
@@ -630,6 +636,17 @@ pub fn collector_command() -> Command {
     cmd.env_clear();
     cmd
 }
+
+/// The flags of a collector under load from one address: any free port, warnings only, no
+/// per-address rate limit.
+pub const UNLIMITED: [&str; 6] = [
+    "--listen",
+    "127.0.0.1:0",
+    "--log",
+    "warn",
+    "--rate-limit",
+    "0",
+];
 
 /// How the collector's start-up line begins; the address and `/ (database: …)` follow.
 pub const LISTENING: &str = "Allo collector listening on http://";
