@@ -146,6 +146,8 @@ impl Sender {
 
     /// Sends `message` (headers and body, CRLF line ends) from `from` to `to`. The error is
     /// one line for the inbox: the step that failed and the server's answer when it gave one.
+    // The error is only ever the words stored as the delivery's `last_error` (shown in the inbox
+    // and retried by the outbox), never matched on: a `String` is what it is used as.
     pub async fn send(&self, from: &str, to: &str, message: &str) -> Result<(), String> {
         let envelope = Envelope::new(
             Some(

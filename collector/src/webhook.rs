@@ -59,6 +59,7 @@ impl fmt::Debug for WebhookSecret {
 }
 
 impl FromStr for WebhookSecret {
+    // Parsed by clap (`--webhook-secret`): the `String` is printed after the flag.
     type Err = String;
 
     fn from_str(s: &str) -> Result<WebhookSecret, String> {
@@ -228,6 +229,8 @@ impl Webhooks {
     }
 
     /// POSTs one outbox row, signed; an answer other than 2xx is an error for the log.
+    // The error is only ever the words stored as the delivery's `last_error` (shown in the inbox
+    // and retried by the outbox), never matched on: a `String` is what it is used as.
     pub(crate) async fn send(&self, item: &OutboxItem) -> Result<(), String> {
         let timestamp = time::now_millis() / 1000;
         let mut request = axum::http::Request::post(&item.url)
