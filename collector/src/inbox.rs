@@ -57,6 +57,38 @@ mod extract;
 pub use error::{FilterError, InboxError};
 use extract::{allowed, ItemId, OwnerForm, Signed};
 
+/// Makes a form with a `csrf` field an [`OwnerForm`]: `noted` when it has a `note` and a `by`,
+/// `needs Action` when the role must be allowed that.
+macro_rules! owner_form {
+    ($form:ty) => {
+        impl OwnerForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    };
+    ($form:ty, noted) => {
+        impl OwnerForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+
+            fn note(&self) -> (&str, &str) {
+                (&self.note, &self.by)
+            }
+        }
+    };
+    ($form:ty, needs $action:ident) => {
+        impl OwnerForm for $form {
+            const NEEDS: Option<Action> = Some(Action::$action);
+
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    };
+}
+
 /// Rows per page of the list (pages go on as far as the rows do; exports stream every row).
 pub const PER_PAGE: u32 = 100;
 /// Longest note kept.
@@ -641,15 +673,7 @@ pub struct AttemptForm {
     back: String,
 }
 
-impl OwnerForm for AttemptForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn note(&self) -> (&str, &str) {
-        (&self.note, &self.by)
-    }
-}
+owner_form!(AttemptForm, noted);
 
 /// A form's `value` read as a `T`, or the 400 page `title` with the reason.
 fn parsed<T>(owner: &Owner, title: &'static str, value: &str) -> Result<T, InboxError>
@@ -753,15 +777,7 @@ pub struct StatusForm {
     due_by: Option<String>,
 }
 
-impl OwnerForm for StatusForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-
-    fn note(&self) -> (&str, &str) {
-        (&self.note, &self.by)
-    }
-}
+owner_form!(StatusForm, noted);
 
 async fn set_status(
     State(state): State<InboxState>,
@@ -844,11 +860,7 @@ pub struct ReplyForm {
     body: String,
 }
 
-impl OwnerForm for ReplyForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+owner_form!(ReplyForm);
 
 /// Why a reply cannot be emailed: the visitor unsubscribed.
 const UNSUBSCRIBED: &str = "The visitor asked for no more emails about this request.";
@@ -1195,11 +1207,7 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-impl OwnerForm for LogoutForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+owner_form!(LogoutForm);
 
 /// The answer that ends the browser's session: cookie cleared, to the login page.
 fn logged_out() -> Response {
@@ -1247,11 +1255,7 @@ pub struct AssignForm {
     assigned: String,
 }
 
-impl OwnerForm for AssignForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+owner_form!(AssignForm);
 
 async fn assign(
     State(state): State<InboxState>,
@@ -1337,13 +1341,7 @@ pub struct NewAccountForm {
     password: String,
 }
 
-impl OwnerForm for NewAccountForm {
-    const NEEDS: Option<Action> = Some(Action::ManageAccounts);
-
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+owner_form!(NewAccountForm, needs ManageAccounts);
 
 /// The accounts page again with `error`, as a 400 (or 409 for a taken email).
 async fn accounts_error(
@@ -1400,13 +1398,7 @@ pub struct AccountForm {
     password: String,
 }
 
-impl OwnerForm for AccountForm {
-    const NEEDS: Option<Action> = Some(Action::ManageAccounts);
-
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
+owner_form!(AccountForm, needs ManageAccounts);
 
 async fn change_account(
     State(state): State<InboxState>,
