@@ -84,6 +84,8 @@ impl Outcome {
 }
 
 impl FromStr for Outcome {
+    // The message is the sentence a 400 page shows (see `InboxError::bad_input`), never matched
+    // on; its words are tested.
     type Err = String;
 
     fn from_str(s: &str) -> Result<Outcome, String> {
@@ -325,6 +327,8 @@ impl Default for CallPolicy {
 
 /// Reads an owner-typed retry time (`datetime-local` in the owner's zone): it must be ahead of
 /// `now_ms` (a minute's slack for a slow form) and within [`RETRY_HORIZON_MS`].
+// The message is the sentence a 400 page shows (see `InboxError::bad_input`), never matched
+// on; its words are tested.
 pub fn parse_retry_at(typed: &str, now_ms: u64, zone: &Zone) -> Result<u64, String> {
     let at = zone.parse_owner_time(typed).ok_or_else(|| {
         format!(

@@ -314,24 +314,97 @@ pub struct Config {
     pub command: Option<Command>,
 }
 
+/// A setting that is wrong or half given, found when the collector starts; each message
+/// names the flag to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `--smtp-from` or `--smtp-to` without a server.
+    #[error("--smtp-from/--smtp-to need --smtp-host")]
+    SmtpWithoutHost,
+    /// `--smtp-host ""`.
+    #[error("--smtp-host is empty")]
+    SmtpHostEmpty,
+    /// A server without a sender.
+    #[error("--smtp-host needs --smtp-from (the sender address)")]
+    SmtpWithoutFrom,
+    /// A server without anyone to notify.
+    #[error("--smtp-host needs at least one --smtp-to (who gets notified)")]
+    SmtpWithoutTo,
+    /// Both ways of encrypting.
+    #[error("--smtp-starttls and --smtp-tls: choose one")]
+    SmtpTlsTwice,
+    /// A CA file for a plain connection.
+    #[error("--smtp-ca-file is only used with --smtp-starttls or --smtp-tls")]
+    SmtpCaWithoutTls,
+    /// One half of the SMTP credentials.
+    #[error("--smtp-username and --smtp-password go together")]
+    SmtpHalfCredentials,
+    /// Receipts without a mail server.
+    #[error("--visitor-receipts needs --smtp-host")]
+    ReceiptsWithoutSmtp,
+    /// Receipts without the status page they link to.
+    #[error("--visitor-receipts needs --public-url (receipts link to the visitor's status page)")]
+    ReceiptsWithoutPublicUrl,
+    /// A webhook CA file without a webhook.
+    #[error("--webhook-ca-file is only used with --webhook-url")]
+    WebhookCaWithoutUrl,
+    /// The webhook CA file cannot be used.
+    #[error(transparent)]
+    WebhookTls(#[from] crate::tls::TlsError),
+    /// `--visitor-strings` cannot be read.
+    #[error("{flag}: {source}")]
+    StringsUnreadable {
+        /// `--visitor-strings` and the path.
+        flag: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `--visitor-strings` is not JSON.
+    #[error("{flag}: not JSON: {source}")]
+    StringsNotJson {
+        /// `--visitor-strings` and the path.
+        flag: String,
+        /// Where and why.
+        source: serde_json::Error,
+    },
+    /// `--visitor-strings` is JSON but not the object it should be; `problem` says where.
+    #[error("{flag}: {problem}")]
+    StringsShape {
+        /// `--visitor-strings` and the path.
+        flag: String,
+        /// What is wrong, naming the key or language.
+        problem: String,
+    },
+}
+
 /// Reads `--visitor-strings`: `{"key": "text", "fr": {"key": "text"}}` into (language or
 /// `*`, key, text), refusing unknown keys and languages by name.
 pub fn read_visitor_strings(
     path: &std::path::Path,
-) -> Result<Vec<(String, String, String)>, String> {
+) -> Result<Vec<(String, String, String)>, ConfigError> {
     use allo_core::mail_text::MailStrings;
     let flag = format!("--visitor-strings {}", path.display());
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{flag}: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::StringsUnreadable {
+        flag: flag.clone(),
+        source,
+    })?;
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{flag}: not JSON: {e}"))?;
+        serde_json::from_str(&text).map_err(|source| ConfigError::StringsNotJson {
+            flag: flag.clone(),
+            source,
+        })?;
+    let shape = |problem: String| ConfigError::StringsShape {
+        flag: flag.clone(),
+        problem,
+    };
     let top = value
         .as_object()
-        .ok_or_else(|| format!("{flag}: expected an object of strings"))?;
-    let known = |key: &str| -> Result<(), String> {
+        .ok_or_else(|| shape("expected an object of strings".into()))?;
+    let known = |key: &str| {
         if MailStrings::KEYS.contains(&key) {
             Ok(())
         } else {
-            Err(format!("{flag}: unknown key `{key}`"))
+            Err(shape(format!("unknown key `{key}`")))
         }
     };
     let mut out = Vec::new();
@@ -345,16 +418,16 @@ pub fn read_visitor_strings(
                 let lang = allo_core::i18n::Lang::ALL
                     .into_iter()
                     .find(|l| l.code() == name)
-                    .ok_or_else(|| format!("{flag}: unknown language `{name}`"))?;
+                    .ok_or_else(|| shape(format!("unknown language `{name}`")))?;
                 for (key, text) in per_lang {
                     known(key)?;
                     let text = text
                         .as_str()
-                        .ok_or_else(|| format!("{flag}: `{name}.{key}` is not a string"))?;
+                        .ok_or_else(|| shape(format!("`{name}.{key}` is not a string")))?;
                     out.push((lang.code().to_owned(), key.clone(), text.to_owned()));
                 }
             }
-            _ => return Err(format!("{flag}: `{name}` is not a string or an object")),
+            _ => return Err(shape(format!("`{name}` is not a string or an object"))),
         }
     }
     Ok(out)
@@ -362,6 +435,7 @@ pub fn read_visitor_strings(
 
 /// Checks `--public-url`: an absolute `http(s)://host[:port][/path]`, kept without a trailing
 /// slash.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 pub fn parse_public_url(s: &str) -> Result<String, String> {
     let s = s.trim();
     let uri: axum::http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL: {e}"))?;
@@ -375,16 +449,19 @@ pub fn parse_public_url(s: &str) -> Result<String, String> {
 }
 
 /// Parses `--opening-hours` with the widget's own parser.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 fn parse_hours(s: &str) -> Result<allo_core::hours::OpeningHours, String> {
     allo_core::hours::OpeningHours::parse(s).map_err(|e| e.to_string())
 }
 
 /// Parses `--closed-dates` with the widget's own parser.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 fn parse_closed(s: &str) -> Result<allo_core::hours::ClosedDates, String> {
     allo_core::hours::ClosedDates::parse(s).map_err(|e| e.to_string())
 }
 
 /// Parses `--timezone`: a name the time zone database knows.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 fn parse_timezone(s: &str) -> Result<Zone, String> {
     Zone::named(s).map_err(|e| e.to_string())
 }
@@ -412,6 +489,7 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 /// Parses `--database-url`.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 pub fn parse_database_url(s: &str) -> Result<DatabaseUrl, String> {
     let s = s.trim();
     if crate::store::postgres::is_postgres_url(s) {
@@ -434,6 +512,7 @@ pub fn parse_database_url(s: &str) -> Result<DatabaseUrl, String> {
 /// The shortest inbox token accepted: long enough that guessing it over HTTP is hopeless.
 pub const INBOX_TOKEN_MIN: usize = 16;
 
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 fn parse_inbox_token(s: &str) -> Result<String, String> {
     if s.chars().count() < INBOX_TOKEN_MIN || s.trim() != s {
         return Err(format!(
@@ -445,6 +524,7 @@ fn parse_inbox_token(s: &str) -> Result<String, String> {
 }
 
 /// Checks a webhook URL: absolute `http://` or `https://host[:port][/path]`.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 pub fn parse_webhook_url(s: &str) -> Result<String, String> {
     let s = s.trim();
     let uri: axum::http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL: {e}"))?;
@@ -609,31 +689,28 @@ impl Config {
     /// the missing or contradictory flag when they are half configured.
     pub fn mail(
         &self,
-    ) -> Result<Option<(crate::smtp::SmtpServer, crate::mail::MailSettings)>, String> {
+    ) -> Result<Option<(crate::smtp::SmtpServer, crate::mail::MailSettings)>, ConfigError> {
         let Some(host) = self.smtp_host.as_deref().map(str::trim) else {
             if self.smtp_from.is_some() || !self.smtp_to.is_empty() {
-                return Err("--smtp-from/--smtp-to need --smtp-host".into());
+                return Err(ConfigError::SmtpWithoutHost);
             }
             return Ok(None);
         };
         if host.is_empty() {
-            return Err("--smtp-host is empty".into());
+            return Err(ConfigError::SmtpHostEmpty);
         }
-        let from = self
-            .smtp_from
-            .clone()
-            .ok_or("--smtp-host needs --smtp-from (the sender address)")?;
+        let from = self.smtp_from.clone().ok_or(ConfigError::SmtpWithoutFrom)?;
         if self.smtp_to.is_empty() {
-            return Err("--smtp-host needs at least one --smtp-to (who gets notified)".into());
+            return Err(ConfigError::SmtpWithoutTo);
         }
         if self.smtp_starttls && self.smtp_tls {
-            return Err("--smtp-starttls and --smtp-tls: choose one".into());
+            return Err(ConfigError::SmtpTlsTwice);
         }
         if self.smtp_ca_file.is_some() && !self.smtp_starttls && !self.smtp_tls {
-            return Err("--smtp-ca-file is only used with --smtp-starttls or --smtp-tls".into());
+            return Err(ConfigError::SmtpCaWithoutTls);
         }
         if self.smtp_username.is_some() != self.smtp_password.is_some() {
-            return Err("--smtp-username and --smtp-password go together".into());
+            return Err(ConfigError::SmtpHalfCredentials);
         }
         let helo = from
             .rsplit_once('@')
@@ -667,20 +744,20 @@ impl Config {
     /// The settings of emails to visitors: `None` without SMTP or without --public-url (every
     /// email links to the visitor's status page), an error for a half-configured or broken
     /// --visitor-strings.
-    pub fn visitor_mail(&self) -> Result<Option<crate::visitor_mail::VisitorMail>, String> {
+    pub fn visitor_mail(&self) -> Result<Option<crate::visitor_mail::VisitorMail>, ConfigError> {
         let overrides = match &self.visitor_strings {
             Some(path) => read_visitor_strings(path)?,
             None => Vec::new(),
         };
         let Some((_, settings)) = self.mail()? else {
             if self.visitor_receipts {
-                return Err("--visitor-receipts needs --smtp-host".into());
+                return Err(ConfigError::ReceiptsWithoutSmtp);
             }
             return Ok(None);
         };
         let Some(public_url) = self.public_url.clone() else {
             if self.visitor_receipts {
-                return Err("--visitor-receipts needs --public-url (receipts link to the visitor's status page)".into());
+                return Err(ConfigError::ReceiptsWithoutPublicUrl);
             }
             return Ok(None);
         };
@@ -701,12 +778,14 @@ impl Config {
     /// The TLS settings for https webhooks: Mozilla's roots plus `--webhook-ca-file`. The
     /// file is read here, once, so a missing or broken one is a start-up error rather than
     /// a failure of every delivery; a CA file without any webhook is a mistake worth saying.
-    pub fn webhook_tls(&self) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, String> {
+    pub fn webhook_tls(&self) -> Result<Arc<tokio_rustls::rustls::ClientConfig>, ConfigError> {
         if self.webhook_ca_file.is_some() && self.webhook_urls.is_empty() {
-            return Err("--webhook-ca-file is only used with --webhook-url".into());
+            return Err(ConfigError::WebhookCaWithoutUrl);
         }
-        crate::tls::client_config(self.webhook_ca_file.as_deref(), "--webhook-ca-file")
-            .map_err(|e| e.to_string())
+        Ok(crate::tls::client_config(
+            self.webhook_ca_file.as_deref(),
+            "--webhook-ca-file",
+        )?)
     }
 
     /// The rules for calling back, in the owner's zone.
@@ -728,6 +807,7 @@ impl Config {
 }
 
 /// Accepts `IP:PORT` as well as `localhost:PORT` (resolved once, first address wins).
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 fn parse_listen(s: &str) -> Result<SocketAddr, String> {
     if let Ok(addr) = s.parse() {
         return Ok(addr);
@@ -748,6 +828,7 @@ pub enum OriginRule {
 }
 
 impl FromStr for OriginRule {
+    // Parsed by clap (`value_parser!(OriginRule)`): the `String` is printed after the flag.
     type Err = String;
 
     fn from_str(raw: &str) -> Result<OriginRule, String> {
@@ -955,7 +1036,8 @@ mod tests {
         let e = parse(&["--visitor-receipts"])
             .unwrap()
             .visitor_mail()
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("--smtp-host"), "{e}");
         assert!(
             parse(&["--smtp-tls", "--smtp-starttls"]).is_err(),
@@ -979,7 +1061,11 @@ mod tests {
             ("[", "not JSON"),
         ] {
             std::fs::write(&file, bad).unwrap();
-            let e = parse(&args).unwrap().visitor_mail().unwrap_err();
+            let e = parse(&args)
+                .unwrap()
+                .visitor_mail()
+                .unwrap_err()
+                .to_string();
             assert!(
                 e.starts_with("--visitor-strings ") && e.contains(named),
                 "{e}"
@@ -1104,7 +1190,7 @@ mod tests {
             let args = [&hook[..], &["--webhook-ca-file", file.to_str().unwrap()]].concat();
             let c = parse(&args).unwrap();
             assert_eq!(c.webhook_ca_file.as_deref(), Some(file.as_path()));
-            let e = c.webhook_tls().unwrap_err();
+            let e = c.webhook_tls().unwrap_err().to_string();
             assert!(
                 e.starts_with("--webhook-ca-file ") && e.contains(expected),
                 "{e}"
@@ -1113,7 +1199,7 @@ mod tests {
         // Without a webhook the file would never be used: say so instead of ignoring it.
         let c = parse(&["--webhook-ca-file", missing.to_str().unwrap()]).unwrap();
         assert_eq!(
-            c.webhook_tls().unwrap_err(),
+            c.webhook_tls().unwrap_err().to_string(),
             "--webhook-ca-file is only used with --webhook-url"
         );
         let _ = std::fs::remove_dir_all(&dir);

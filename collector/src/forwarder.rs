@@ -192,6 +192,8 @@ impl Forwarder {
         }
     }
 
+    // The error is only ever the words stored as the delivery's `last_error` (shown in the inbox
+    // and retried by the outbox), never matched on: a `String` is what it is used as.
     async fn deliver(&self, item: &OutboxItem) -> Result<(), String> {
         match (item.kind, &self.mailer) {
             (Some(DeliveryKind::Email), Some(mailer)) => {

@@ -52,6 +52,43 @@ use crate::status::Status;
 use crate::store::{Assigned, Filter, Order, Recorded, StatusChange, StatusFilter, Store};
 use crate::time;
 
+mod error;
+mod extract;
+pub use error::{FilterError, InboxError};
+use extract::{allowed, ItemId, OwnerForm, Signed};
+
+/// Makes a form with a `csrf` field an [`OwnerForm`]: `noted` when it has a `note` and a `by`,
+/// `needs Action` when the role must be allowed that.
+macro_rules! owner_form {
+    ($form:ty) => {
+        impl OwnerForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    };
+    ($form:ty, noted) => {
+        impl OwnerForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+
+            fn note(&self) -> (&str, &str) {
+                (&self.note, &self.by)
+            }
+        }
+    };
+    ($form:ty, needs $action:ident) => {
+        impl OwnerForm for $form {
+            const NEEDS: Option<Action> = Some(Action::$action);
+
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        }
+    };
+}
+
 /// Rows per page of the list (pages go on as far as the rows do; exports stream every row).
 pub const PER_PAGE: u32 = 100;
 /// Longest note kept.
@@ -150,13 +187,12 @@ impl InboxState {
     }
 
     /// The owner, if the request proves it; a wrong Bearer token or session cookie counts
-    /// against the address, and an address over the limit is refused unchecked: `Err` holds
-    /// how long until it may try again (answer it with [`too_many`]).
+    /// against the address, and an address over the limit is refused unchecked (a 429).
     async fn owner(
         &self,
         extensions: &axum::http::Extensions,
         headers: &HeaderMap,
-    ) -> Result<Option<Owner>, Response> {
+    ) -> Result<Option<Owner>, InboxError> {
         let bearer = headers.contains_key(header::AUTHORIZATION);
         let cookie = auth::cookie(headers, auth::COOKIE).is_some();
         if !bearer && !cookie {
@@ -164,12 +200,10 @@ impl InboxState {
         }
         let ip = self.client_ip(extensions, headers);
         let now = Instant::now();
-        self.failures.refused(ip, now).map_err(too_many)?;
-        let owner = self
-            .auth
-            .authenticate(headers, time::now_millis())
-            .await
-            .map_err(storage_error)?;
+        self.failures
+            .refused(ip, now)
+            .map_err(InboxError::TooMany)?;
+        let owner = self.auth.authenticate(headers, time::now_millis()).await?;
         if owner.is_none() {
             let kind = if bearer {
                 "inbox bearer"
@@ -234,70 +268,21 @@ pub fn router(state: InboxState) -> Router {
         ))
 }
 
-/// Answers 401 with the login form (and the Bearer challenge for scripts).
-fn unauthorized(error: Option<&str>) -> Response {
-    let mut r = (StatusCode::UNAUTHORIZED, Html(html::login(error))).into_response();
-    r.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer realm=\"allo-inbox\""),
-    );
-    r
-}
-
-fn page_error(status: StatusCode, title: &str, text: &str, owner: &Owner) -> Response {
-    (status, Html(html::message(title, text, Some(owner.csrf())))).into_response()
-}
-
-/// The 404 of every item route whose id matches no submission.
-fn no_such_item(owner: &Owner) -> Response {
-    page_error(
-        StatusCode::NOT_FOUND,
-        "Not found",
-        "No submission has this id.",
-        owner,
-    )
-}
-
-fn storage_error(e: impl std::fmt::Display) -> Response {
-    tracing::error!(detail = %e, "storage failure in the inbox");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        Html(html::message(
-            "Unavailable",
-            "The database did not answer; try again in a moment.",
-            None,
-        )),
-    )
-        .into_response()
-}
-
-/// The 429 for an address that sent too many wrong credentials: the login form, with
-/// `Retry-After`.
-fn too_many(wait: std::time::Duration) -> Response {
-    let mut r = (
-        StatusCode::TOO_MANY_REQUESTS,
-        Html(html::login(Some(
-            "Too many attempts; wait a minute and try again.",
-        ))),
-    )
-        .into_response();
-    r.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(ratelimit::retry_after_secs(wait)),
-    );
-    r
-}
-
 impl FromRequestParts<InboxState> for Owner {
-    type Rejection = Response;
+    type Rejection = InboxError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &InboxState) -> Result<Owner, Response> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &InboxState,
+    ) -> Result<Owner, InboxError> {
         state
             .owner(&parts.extensions, &parts.headers)
             .await?
             .ok_or_else(|| {
                 let tried = parts.headers.contains_key(header::AUTHORIZATION);
-                unauthorized(tried.then_some("That token is not valid."))
+                InboxError::Unauthorized {
+                    error: tried.then_some("That token is not valid."),
+                }
             })
     }
 }
@@ -337,7 +322,7 @@ pub struct ListQuery {
 impl ListQuery {
     /// The store filter and the filters to show back, or what is wrong with them; days are
     /// days in `zone`.
-    pub fn filter(&self, zone: &Zone) -> Result<(Filter, Shown), String> {
+    pub fn filter(&self, zone: &Zone) -> Result<(Filter, Shown), FilterError> {
         self.filter_at(&time::now_rfc3339(), zone)
     }
 
@@ -358,48 +343,44 @@ impl ListQuery {
     }
 
     /// Who took what, for the viewer `me` (`None`: the API token, which has no "mine").
-    pub fn assigned(&self, me: Option<i64>) -> Result<Assigned, String> {
+    pub fn assigned(&self, me: Option<i64>) -> Result<Assigned, FilterError> {
         match (self.assigned.as_str(), me) {
             ("", _) => Ok(Assigned::Any),
             ("none", _) => Ok(Assigned::Nobody),
             ("mine", Some(id)) => Ok(Assigned::To(id)),
-            ("mine", None) => Err("`assigned=mine` needs a logged-in account".into()),
-            (other, _) => Err(format!(
-                "unknown `assigned` value `{other}`; use mine or none"
-            )),
+            ("mine", None) => Err(FilterError::MineWithoutAccount),
+            (other, _) => Err(FilterError::Assigned(other.to_owned())),
         }
     }
 
     /// [`ListQuery::filter`] with the clock given (`overdue` is relative to `now`).
-    pub fn filter_at(&self, now: &str, zone: &Zone) -> Result<(Filter, Shown), String> {
+    pub fn filter_at(&self, now: &str, zone: &Zone) -> Result<(Filter, Shown), FilterError> {
         let callbacks = match self.view.as_str() {
             "" | "all" => false,
             "callbacks" => true,
-            other => return Err(format!("unknown view `{other}`; use callbacks")),
+            other => return Err(FilterError::View(other.to_owned())),
         };
         let kind = match (callbacks, self.kind.as_str()) {
             (true, _) => Some("callback".to_owned()),
             (false, "") => None,
             (false, k @ ("feedback" | "callback")) => Some(k.to_owned()),
-            (false, other) => {
-                return Err(format!("unknown kind `{other}`; use feedback or callback"))
-            }
+            (false, other) => return Err(FilterError::Kind(other.to_owned())),
         };
         let status = match self.status.as_str() {
             // The callbacks view is a to-do list: open ones unless asked otherwise.
             "" if callbacks => StatusFilter::Open,
             "" | "any" => StatusFilter::Any,
             "open" | "overdue" => StatusFilter::Open,
-            name => StatusFilter::Only(name.parse::<Status>()?),
+            name => StatusFilter::Only(name.parse::<Status>().map_err(FilterError::Status)?),
         };
         let overdue_at = (self.status == "overdue").then(|| now.to_owned());
-        let day = |name: &str, value: &str| -> Result<Option<(String, String)>, String> {
+        let day = |name: &'static str, value: &str| {
             if value.is_empty() {
                 return Ok(None);
             }
             zone.day_bounds(value)
                 .map(Some)
-                .ok_or_else(|| format!("`{name}` must be a date like 2026-11-23"))
+                .ok_or(FilterError::Day(name))
         };
         let from = day("from", &self.from)?;
         let to = day("to", &self.to)?;
@@ -409,14 +390,15 @@ impl ListQuery {
                 .parse::<u32>()
                 .ok()
                 .filter(|&p| p >= 1)
-                .ok_or_else(|| format!("`page` must be a page number, not `{p}`"))?,
+                .ok_or_else(|| FilterError::Page(p.to_owned()))?,
         };
         let q = self.q.trim();
         let context = match self.context.trim() {
             "" => None,
-            c => Some(crate::context::EntryFilter::parse(c).ok_or_else(|| {
-                format!("`context` must be key=value, such as orderId=1042, not `{c}`")
-            })?),
+            c => Some(
+                crate::context::EntryFilter::parse(c)
+                    .ok_or_else(|| FilterError::Context(c.to_owned()))?,
+            ),
         };
         let filter = Filter {
             kind,
@@ -466,12 +448,12 @@ async fn css() -> Response {
         .into_response()
 }
 
-async fn not_found(owner: Owner) -> Response {
-    page_error(
+async fn not_found(owner: Owner) -> InboxError {
+    InboxError::page(
+        &owner,
         StatusCode::NOT_FOUND,
         "Not found",
         "There is no such page in the inbox.",
-        &owner,
     )
 }
 
@@ -487,61 +469,45 @@ async fn list(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let assigned = match q.assigned(owner.account().map(|a| a.id)) {
-        Ok(a) => a,
-        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
-    };
-    let team = match team_view(&state, &owner).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, InboxError> {
+    let assigned = q
+        .assigned(owner.account().map(|a| a.id))
+        .map_err(|e| InboxError::bad_input(&owner, "Bad filter", e))?;
+    let team = team_view(&state, &owner).await?;
     if q.is_queue() {
-        return match queue_view(&state, &owner, assigned, &team, &q.assigned).await {
-            Ok(view) => {
-                Html(html::queue_page(&view, owner.csrf(), &team, &q.assigned)).into_response()
-            }
-            Err(r) => r,
-        };
+        let view = queue_view(&state, &owner, assigned, &team, &q.assigned).await?;
+        return Ok(Html(html::queue_page(&view, owner.csrf(), &team, &q.assigned)).into_response());
     }
-    let (mut filter, shown) = match q.filter(&state.zone) {
-        Ok(f) => f,
-        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, &owner),
-    };
+    let (mut filter, shown) = q
+        .filter(&state.zone)
+        .map_err(|e| InboxError::bad_input(&owner, "Bad filter", e))?;
     filter.assigned = assigned;
-    let total = match state.store.count(filter.clone()).await {
-        Ok(n) => n,
-        Err(e) => return storage_error(e),
-    };
+    let total = state.store.count(filter.clone()).await?;
     let paging = Paging {
         page: shown.page,
         per_page: PER_PAGE,
         total,
     };
     if shown.page > paging.pages() {
-        return page_error(
+        return Err(InboxError::page(
+            &owner,
             StatusCode::NOT_FOUND,
             "No such page",
-            &format!("These filters fill {} page(s).", paging.pages()),
-            &owner,
-        );
+            format!("These filters fill {} page(s).", paging.pages()),
+        ));
     }
     filter.limit = Some(PER_PAGE);
     filter.offset = Some(u64::from(shown.page - 1) * u64::from(PER_PAGE));
-    let records = match state.store.list(filter).await {
-        Ok(records) => records,
-        Err(e) => return storage_error(e),
-    };
+    let records = state.store.list(filter).await?;
     let ids = records.iter().map(|r| r.id.clone()).collect();
-    let problems = match state.store.delivery_problems(ids).await {
-        Ok(p) => p.into_iter().collect(),
-        Err(e) => return storage_error(e),
-    };
-    let team = match team.with_assignees(&state, &records).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    Html(html::list(
+    let problems = state
+        .store
+        .delivery_problems(ids)
+        .await?
+        .into_iter()
+        .collect();
+    let team = team.with_assignees(&state, &records).await?;
+    Ok(Html(html::list(
         &records,
         &shown,
         owner.csrf(),
@@ -551,12 +517,12 @@ async fn list(
         &state.zone,
         &team,
     ))
-    .into_response()
+    .into_response())
 }
 
 /// The viewer's rights and the team's accounts, as the pages show them.
-async fn team_view(state: &InboxState, owner: &Owner) -> Result<html::Team, Response> {
-    let accounts = state.store.accounts().await.map_err(storage_error)?;
+async fn team_view(state: &InboxState, owner: &Owner) -> Result<html::Team, InboxError> {
+    let accounts = state.store.accounts().await?;
     Ok(html::Team {
         me: owner.account().map(|a| a.id),
         may_export: owner.may(Action::Export),
@@ -575,15 +541,9 @@ impl html::Team {
         mut self,
         state: &InboxState,
         records: &[crate::store::Record],
-    ) -> Result<html::Team, Response> {
+    ) -> Result<html::Team, InboxError> {
         let ids = records.iter().map(|r| r.id.clone()).collect();
-        self.assigned = state
-            .store
-            .assignees(ids)
-            .await
-            .map_err(storage_error)?
-            .into_iter()
-            .collect();
+        self.assigned = state.store.assignees(ids).await?.into_iter().collect();
         Ok(self)
     }
 }
@@ -595,17 +555,17 @@ async fn queue_view(
     assigned: Assigned,
     team: &html::Team,
     assigned_param: &str,
-) -> Result<html::QueueView, Response> {
+) -> Result<html::QueueView, InboxError> {
     // The stamp first: a change landing between the two reads is then seen again next time
     // rather than missed.
-    let stamp = state.store.queue_stamp().await.map_err(storage_error)?;
+    let stamp = state.store.queue_stamp().await?;
     let filter = Filter {
         kind: Some("callback".into()),
         status: StatusFilter::Open,
         assigned,
         ..Filter::default()
     };
-    let records = state.store.list(filter).await.map_err(storage_error)?;
+    let records = state.store.list(filter).await?;
     let now = time::now_millis() as i64;
     let queue = crate::queue::build(&records, now, &state.zone);
     let mut view = html::queue_view(&queue, owner.csrf(), now, &state.calls, stamp);
@@ -614,93 +574,81 @@ async fn queue_view(
     Ok(view)
 }
 
-async fn queue_stamp(State(state): State<InboxState>, _owner: Owner) -> Response {
-    match state.store.queue_stamp().await {
-        Ok(stamp) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], stamp).into_response(),
-        Err(e) => storage_error(e),
-    }
+async fn queue_stamp(
+    State(state): State<InboxState>,
+    _owner: Owner,
+) -> Result<Response, InboxError> {
+    let stamp = state.store.queue_stamp().await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], stamp).into_response())
 }
 
 async fn queue_fragment(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<ListQuery>,
-) -> Response {
-    let assigned = match q.assigned(owner.account().map(|a| a.id)) {
-        Ok(a) => a,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
-    let team = match team_view(&state, &owner).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    match queue_view(&state, &owner, assigned, &team, &q.assigned).await {
-        Ok(view) => Html(html::queue_fragment(&view)).into_response(),
-        Err(r) => r,
-    }
+) -> Result<Response, InboxError> {
+    let assigned = q
+        .assigned(owner.account().map(|a| a.id))
+        .map_err(|e| InboxError::BadQuery(e.to_string()))?;
+    let team = team_view(&state, &owner).await?;
+    let view = queue_view(&state, &owner, assigned, &team, &q.assigned).await?;
+    Ok(Html(html::queue_fragment(&view)).into_response())
 }
 
-async fn item(State(state): State<InboxState>, owner: Owner, Path(id): Path<String>) -> Response {
-    let id = allo_core::id::canonical(&id);
-    let deliveries = match state.store.deliveries(id.clone()).await {
-        Ok(d) => d,
-        Err(e) => return storage_error(e),
+/// The submission `id` and its history, or the 404 page.
+async fn record_of(
+    state: &InboxState,
+    owner: &Owner,
+    id: &str,
+) -> Result<(crate::store::Record, Vec<crate::store::StatusEvent>), InboxError> {
+    state
+        .store
+        .get(id.to_owned())
+        .await?
+        .ok_or_else(|| InboxError::no_such_item(owner))
+}
+
+async fn item(
+    State(state): State<InboxState>,
+    owner: Owner,
+    ItemId(id): ItemId,
+) -> Result<Response, InboxError> {
+    let deliveries = state.store.deliveries(id.clone()).await?;
+    let attempts = state.store.attempts(id.clone()).await?;
+    let team = team_view(&state, &owner).await?;
+    let replies = state.store.replies(id.clone()).await?;
+    let (record, history) = record_of(&state, &owner, &id).await?;
+    let team = team
+        .with_assignees(&state, std::slice::from_ref(&record))
+        .await?;
+    let reply = match (&state.visitor, &record.visitor_email) {
+        (Some(_), Some(_)) if record.unsubscribed_at.is_some() => html::ReplyBox::Unsubscribed,
+        (Some(_), Some(_)) => match crate::visitor_mail::VisitorMail::recipient(&record) {
+            Some(to) => html::ReplyBox::Form(to),
+            None => html::ReplyBox::Hidden,
+        },
+        _ => html::ReplyBox::Hidden,
     };
-    let attempts = match state.store.attempts(id.clone()).await {
-        Ok(a) => a,
-        Err(e) => return storage_error(e),
+    let now = time::now_millis() as i64;
+    let extras = ItemExtras {
+        call: html::call_card(&record, owner.csrf(), now, &state.calls),
+        attempts: html::attempt_rows(&attempts, &state.zone),
+        promise_kept: html::promise_kept_text(&record, &state.zone),
+        replies,
+        reply,
     };
-    let team = match team_view(&state, &owner).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let replies = match state.store.replies(id.clone()).await {
-        Ok(r) => r,
-        Err(e) => return storage_error(e),
-    };
-    match state.store.get(id).await {
-        Ok(Some((record, history))) => {
-            let team = match team
-                .with_assignees(&state, std::slice::from_ref(&record))
-                .await
-            {
-                Ok(t) => t,
-                Err(r) => return r,
-            };
-            let reply = match (&state.visitor, &record.visitor_email) {
-                (Some(_), Some(_)) if record.unsubscribed_at.is_some() => {
-                    html::ReplyBox::Unsubscribed
-                }
-                (Some(_), Some(_)) => match crate::visitor_mail::VisitorMail::recipient(&record) {
-                    Some(to) => html::ReplyBox::Form(to),
-                    None => html::ReplyBox::Hidden,
-                },
-                _ => html::ReplyBox::Hidden,
-            };
-            let now = time::now_millis() as i64;
-            let extras = ItemExtras {
-                call: html::call_card(&record, owner.csrf(), now, &state.calls),
-                attempts: html::attempt_rows(&attempts, &state.zone),
-                promise_kept: html::promise_kept_text(&record, &state.zone),
-                replies,
-                reply,
-            };
-            Html(html::item(
-                &record,
-                &history,
-                &deliveries,
-                extras,
-                owner.csrf(),
-                owner.name(),
-                &time::now_rfc3339(),
-                &state.zone,
-                &team,
-            ))
-            .into_response()
-        }
-        Ok(None) => no_such_item(&owner),
-        Err(e) => storage_error(e),
-    }
+    Ok(Html(html::item(
+        &record,
+        &history,
+        &deliveries,
+        extras,
+        owner.csrf(),
+        owner.name(),
+        &time::now_rfc3339(),
+        &state.zone,
+        &team,
+    ))
+    .into_response())
 }
 
 /// The outcome form of a call (from a queue card or an item page).
@@ -725,117 +673,88 @@ pub struct AttemptForm {
     back: String,
 }
 
-/// The checks every owner form starts with: its CSRF token, then the length of its note. The
-/// note and the name of who recorded it come back trimmed and without NUL characters
-/// (PostgreSQL text cannot hold one: a NUL would be a 503).
-/// The refusal is boxed: a `Response` is large, and the happy path should not carry its size.
-fn signed(
-    owner: &Owner,
-    csrf: &str,
-    note: &str,
-    by: &str,
-) -> Result<(String, String), Box<Response>> {
-    if !owner.csrf_ok(csrf) {
-        return Err(Box::new(form_expired(owner)));
-    }
-    let note = note.trim().replace('\0', "");
-    if note.chars().count() > NOTE_MAX {
-        return Err(Box::new(page_error(
-            StatusCode::BAD_REQUEST,
-            "Note too long",
-            &format!("Keep notes under {NOTE_MAX} characters."),
-            owner,
-        )));
-    }
-    // A person is recorded as their account, whatever a form says; only a script with the
-    // API token may name who acted (it has no account).
-    let by: String = match (owner, by.trim()) {
-        (Owner::Session { .. }, _) | (Owner::Bearer, "") => owner.name().to_owned(),
-        (Owner::Bearer, name) => name.replace('\0', "").chars().take(NAME_MAX).collect(),
-    };
-    Ok((note, if by.is_empty() { "owner".into() } else { by }))
+owner_form!(AttemptForm, noted);
+
+/// A form's `value` read as a `T`, or the 400 page `title` with the reason.
+fn parsed<T>(owner: &Owner, title: &'static str, value: &str) -> Result<T, InboxError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    value
+        .parse()
+        .map_err(|e: T::Err| InboxError::bad_input(owner, title, e))
+}
+
+/// The 303 back to the item page of `id`.
+fn to_item(id: &str) -> Response {
+    Redirect::to(&format!("/inbox/item/{}", url_segment(id))).into_response()
 }
 
 async fn record_attempt(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<AttemptForm>,
-) -> Response {
-    let id = allo_core::id::canonical(&id);
-    let (note, by) = match signed(&owner, &form.csrf, &form.note, &form.by) {
-        Ok(checked) => checked,
-        Err(refused) => return *refused,
-    };
-    let outcome: Outcome = match form.outcome.parse() {
-        Ok(o) => o,
-        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad outcome", &e, &owner),
-    };
+    ItemId(id): ItemId,
+    signed: Signed<AttemptForm>,
+) -> Result<Response, InboxError> {
+    let (owner, form) = (&signed.owner, &signed.form);
+    let outcome: Outcome = parsed(owner, "Bad outcome", &form.outcome)?;
     let now = time::now_millis();
     let choice = match form.retry.trim() {
         "" => None,
-        value => match RetryChoice::parse(value) {
-            Some(c) => Some(c),
-            None => {
-                return page_error(
-                    StatusCode::BAD_REQUEST,
-                    "Bad retry time",
-                    &format!("`{value}` is not one of the offered retry times."),
-                    &owner,
-                )
-            }
-        },
+        value => Some(RetryChoice::parse(value).ok_or_else(|| {
+            InboxError::bad_input(
+                owner,
+                "Bad retry time",
+                format!("`{value}` is not one of the offered retry times."),
+            )
+        })?),
     };
     let typed = match form.retry_at.trim() {
         "" => None,
-        t => match attempts::parse_retry_at(t, now, &state.zone) {
-            Ok(ms) => Some(ms),
-            Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad retry time", &e, &owner),
-        },
+        t => Some(
+            attempts::parse_retry_at(t, now, &state.zone)
+                .map_err(|e| InboxError::bad_input(owner, "Bad retry time", e))?,
+        ),
     };
     let input = AttemptInput {
         at: time::format_millis(now),
-        by,
+        by: signed.by,
         outcome,
         retry_at: outcome
             .may_retry()
             .then(|| attempts::retry_instant(choice, typed, now, &state.calls.hours)),
-        note,
+        note: signed.note,
     };
-    match state
+    let recorded = state
         .store
         .record_attempt(id.clone(), input, state.calls.max_failed)
-        .await
-    {
-        Ok(Recorded::Done(applied)) => {
-            tracing::info!(%id, outcome = outcome.as_str(), retry_at = ?applied.retry_at,
-                other_channel = applied.other_channel, "call recorded");
-            if let (Some(visitor), true) = (&state.visitor, outcome.failed()) {
-                // The record as it is now: its last call, the retry time, the other channel.
-                if let Ok(Some((record, _))) = state.store.get(id.clone()).await {
-                    let notice =
-                        visitor
-                            .mail
-                            .missed_call(&record, &time::now_rfc3339(), &visitor.key);
-                    state.notify(&id, notice).await;
-                }
-            }
-            let to = if form.back == "queue" {
-                "/inbox?view=callbacks".to_owned()
-            } else {
-                format!("/inbox/item/{}", url_segment(&id))
-            };
-            Redirect::to(&to).into_response()
+        .await?;
+    let applied = match recorded {
+        Recorded::Done(applied) => applied,
+        Recorded::NotFound => return Err(InboxError::no_such_item(owner)),
+        Recorded::NotCallback => {
+            return Err(InboxError::bad_input(
+                owner,
+                "Not a callback",
+                "Calls are recorded on callback requests only.",
+            ))
         }
-        Ok(Recorded::NotFound) => no_such_item(&owner),
-        Ok(Recorded::NotCallback) => page_error(
-            StatusCode::BAD_REQUEST,
-            "Not a callback",
-            "Calls are recorded on callback requests only.",
-            &owner,
-        ),
-        Err(e) => storage_error(e),
+    };
+    tracing::info!(%id, outcome = outcome.as_str(), retry_at = ?applied.retry_at,
+        other_channel = applied.other_channel, "call recorded");
+    if let (Some(visitor), true) = (&state.visitor, outcome.failed()) {
+        // The record as it is now: its last call, the retry time, the other channel.
+        if let Ok(Some((record, _))) = state.store.get(id.clone()).await {
+            let notice = visitor
+                .mail
+                .missed_call(&record, &time::now_rfc3339(), &visitor.key);
+            state.notify(&id, notice).await;
+        }
     }
+    if form.back == "queue" {
+        return Ok(Redirect::to("/inbox?view=callbacks").into_response());
+    }
+    Ok(to_item(&id))
 }
 
 /// The status form.
@@ -858,21 +777,15 @@ pub struct StatusForm {
     due_by: Option<String>,
 }
 
+owner_form!(StatusForm, noted);
+
 async fn set_status(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<StatusForm>,
-) -> Response {
-    let id = allo_core::id::canonical(&id);
-    let (note, by) = match signed(&owner, &form.csrf, &form.note, &form.by) {
-        Ok(checked) => checked,
-        Err(refused) => return *refused,
-    };
-    let status: Status = match form.status.parse() {
-        Ok(s) => s,
-        Err(e) => return page_error(StatusCode::BAD_REQUEST, "Bad status", &e, &owner),
-    };
+    ItemId(id): ItemId,
+    signed: Signed<StatusForm>,
+) -> Result<Response, InboxError> {
+    let (owner, form) = (&signed.owner, &signed.form);
+    let status: Status = parsed(owner, "Bad status", &form.status)?;
     let visitor_message = form
         .visitor_message
         .as_deref()
@@ -881,67 +794,58 @@ async fn set_status(
         .as_deref()
         .is_some_and(|m| m.chars().count() > VISITOR_MESSAGE_MAX)
     {
-        return page_error(
-            StatusCode::BAD_REQUEST,
+        return Err(InboxError::bad_input(
+            owner,
             "Message too long",
-            &format!("Keep the message to the visitor under {VISITOR_MESSAGE_MAX} characters."),
-            &owner,
-        );
+            format!("Keep the message to the visitor under {VISITOR_MESSAGE_MAX} characters."),
+        ));
     }
     let due_by = match form.due_by.as_deref().map(str::trim) {
         None => None,
         Some("") => Some(String::new()),
-        Some(t) => match state.zone.parse_owner_time(t) {
-            Some(ms) => Some(time::format_millis(ms)),
-            None => {
-                return page_error(
-                    StatusCode::BAD_REQUEST,
+        Some(t) => {
+            let ms = state.zone.parse_owner_time(t).ok_or_else(|| {
+                InboxError::bad_input(
+                    owner,
                     "Bad time",
-                    &format!(
+                    format!(
                         "The new promised time must look like 2026-11-24T15:30 ({}).",
                         state.zone.name()
                     ),
-                    &owner,
                 )
-            }
-        },
+            })?;
+            Some(time::format_millis(ms))
+        }
     };
     // The record before the change: the delay notice says the old time and the new one.
     let before = match (&state.visitor, status, due_by.as_deref()) {
         (Some(_), Status::Delayed, Some(due)) if !due.is_empty() => {
-            match state.store.get(id.clone()).await {
-                Ok(found) => found.map(|(r, _)| r),
-                Err(e) => return storage_error(e),
-            }
+            state.store.get(id.clone()).await?.map(|(r, _)| r)
         }
         _ => None,
     };
     let change = StatusChange {
         status,
-        by,
-        note,
+        by: signed.by,
+        note: signed.note,
         at: time::now_rfc3339(),
         visitor_message: visitor_message.clone(),
         due_by: due_by.clone(),
     };
-    match state.store.change_status(id.clone(), change).await {
-        Ok(true) => {
-            tracing::info!(%id, status = status.as_str(), "status changed");
-            if let (Some(visitor), Some(before), Some(due)) = (&state.visitor, &before, &due_by) {
-                let message = visitor_message
-                    .as_deref()
-                    .or(before.visitor_message.as_deref());
-                let notice =
-                    visitor
-                        .mail
-                        .delay(before, due, message, &time::now_rfc3339(), &visitor.key);
-                state.notify(&id, notice).await;
-            }
-            Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
-        }
-        Ok(false) => no_such_item(&owner),
-        Err(e) => storage_error(e),
+    if !state.store.change_status(id.clone(), change).await? {
+        return Err(InboxError::no_such_item(owner));
     }
+    tracing::info!(%id, status = status.as_str(), "status changed");
+    if let (Some(visitor), Some(before), Some(due)) = (&state.visitor, &before, &due_by) {
+        let message = visitor_message
+            .as_deref()
+            .or(before.visitor_message.as_deref());
+        let notice = visitor
+            .mail
+            .delay(before, due, message, &time::now_rfc3339(), &visitor.key);
+        state.notify(&id, notice).await;
+    }
+    Ok(to_item(&id))
 }
 
 /// Longest reply to a visitor.
@@ -956,55 +860,49 @@ pub struct ReplyForm {
     body: String,
 }
 
+owner_form!(ReplyForm);
+
+/// Why a reply cannot be emailed: the visitor unsubscribed.
+const UNSUBSCRIBED: &str = "The visitor asked for no more emails about this request.";
+
 async fn reply(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<ReplyForm>,
-) -> Response {
-    let id = allo_core::id::canonical(&id);
-    // The CSRF check, and who is writing: the inbox's current actor (one call, see `signed`).
-    let (_, by) = match signed(&owner, &form.csrf, "", "") {
-        Ok(checked) => checked,
-        Err(refused) => return *refused,
-    };
+    ItemId(id): ItemId,
+    // `by`: who is writing, the inbox's current actor.
+    Signed {
+        owner, form, by, ..
+    }: Signed<ReplyForm>,
+) -> Result<Response, InboxError> {
     let text = form.body.trim().replace("\r\n", "\n").replace('\0', "");
     if text.is_empty() {
-        return page_error(
-            StatusCode::BAD_REQUEST,
+        return Err(InboxError::bad_input(
+            &owner,
             "Empty reply",
             "Write the reply to the visitor first.",
-            &owner,
-        );
+        ));
     }
     if text.chars().count() > REPLY_MAX {
-        return page_error(
-            StatusCode::BAD_REQUEST,
-            "Reply too long",
-            &format!("Keep the reply under {REPLY_MAX} characters."),
+        return Err(InboxError::bad_input(
             &owner,
-        );
+            "Reply too long",
+            format!("Keep the reply under {REPLY_MAX} characters."),
+        ));
     }
     let Some(visitor) = &state.visitor else {
-        return page_error(
-            StatusCode::BAD_REQUEST,
+        return Err(InboxError::bad_input(
+            &owner,
             "Email is off",
             "Replies need --smtp-host and --public-url.",
-            &owner,
-        );
+        ));
     };
-    let record = match state.store.get(id.clone()).await {
-        Ok(Some((r, _))) => r,
-        Ok(None) => return no_such_item(&owner),
-        Err(e) => return storage_error(e),
-    };
+    let (record, _) = record_of(&state, &owner, &id).await?;
     let Some(rendered) = visitor.mail.reply(&record, &text, &visitor.key) else {
         let why = if record.unsubscribed_at.is_some() {
-            "The visitor asked for no more emails about this request."
+            UNSUBSCRIBED
         } else {
             "The visitor left no usable email address."
         };
-        return page_error(StatusCode::BAD_REQUEST, "No email to reply to", why, &owner);
+        return Err(InboxError::bad_input(&owner, "No email to reply to", why));
     };
     let new = crate::store::NewReply {
         at: time::now_rfc3339(),
@@ -1012,20 +910,18 @@ async fn reply(
         body: text,
         message_id: rendered.message_id.clone(),
     };
-    match state.store.reply(id.clone(), new, rendered.message).await {
-        Ok(crate::store::Replied::Done) => {
+    match state.store.reply(id.clone(), new, rendered.message).await? {
+        crate::store::Replied::Done => {
             tracing::info!(%id, "reply queued");
             visitor.wake.notify_one();
-            Redirect::to(&format!("/inbox/item/{}", url_segment(&id))).into_response()
+            Ok(to_item(&id))
         }
-        Ok(crate::store::Replied::NotFound) => no_such_item(&owner),
-        Ok(crate::store::Replied::Unsubscribed) => page_error(
-            StatusCode::BAD_REQUEST,
-            "No email to reply to",
-            "The visitor asked for no more emails about this request.",
+        crate::store::Replied::NotFound => Err(InboxError::no_such_item(&owner)),
+        crate::store::Replied::Unsubscribed => Err(InboxError::bad_input(
             &owner,
-        ),
-        Err(e) => storage_error(e),
+            "No email to reply to",
+            UNSUBSCRIBED,
+        )),
     }
 }
 
@@ -1048,17 +944,13 @@ enum Format {
 /// record at a time while the store reads them: memory stays flat whatever the export's
 /// size. A database failure before the first row is a 503; after it, the download is cut
 /// (the client sees an incomplete file rather than a complete-looking wrong one).
-async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Response {
-    let (filter, _) = match q.filter(&state.zone) {
-        Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
-    let mut rows = match state.store.export(filter).await {
-        Ok(rows) => rows,
-        Err(e) => return storage_error(e),
-    };
+async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Result<Response, InboxError> {
+    let (filter, _) = q
+        .filter(&state.zone)
+        .map_err(|e| InboxError::BadQuery(e.to_string()))?;
+    let mut rows = state.store.export(filter).await?;
     let first = match rows.recv().await {
-        Some(Err(e)) => return storage_error(e),
+        Some(Err(e)) => return Err(e.into()),
         first => first.and_then(Result::ok),
     };
     let mut csv = export::CsvEncoder::new();
@@ -1137,7 +1029,7 @@ async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Response {
         Format::Csv => ("text/csv; charset=utf-8", "allo-submissions.csv"),
         Format::Json => ("application/json", "allo-submissions.json"),
     };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
             (
@@ -1147,17 +1039,15 @@ async fn export(state: &InboxState, q: &ListQuery, format: Format) -> Response {
         ],
         axum::body::Body::from_stream(futures_util::StreamExt::chain(opening, stream)),
     )
-        .into_response()
+        .into_response())
 }
 
 async fn export_csv(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<ListQuery>,
-) -> Response {
-    if let Err(refused) = allowed(&owner, Action::Export) {
-        return *refused;
-    }
+) -> Result<Response, InboxError> {
+    allowed(&owner, Action::Export)?;
     export(&state, &q, Format::Csv).await
 }
 
@@ -1165,24 +1055,9 @@ async fn export_json(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<ListQuery>,
-) -> Response {
-    if let Err(refused) = allowed(&owner, Action::Export) {
-        return *refused;
-    }
+) -> Result<Response, InboxError> {
+    allowed(&owner, Action::Export)?;
     export(&state, &q, Format::Json).await
-}
-
-/// The 403 for a role that may not do `action`.
-fn allowed(owner: &Owner, action: Action) -> Result<(), Box<Response>> {
-    if owner.may(action) {
-        return Ok(());
-    }
-    Err(Box::new(page_error(
-        StatusCode::FORBIDDEN,
-        "Not for your role",
-        "Ask an owner of this inbox: your account may work the queue and the requests only.",
-        owner,
-    )))
 }
 
 /// The Insights figures for `scope` at `now_ms` in `zone`: one read of the period and the
@@ -1216,74 +1091,62 @@ async fn insights_of(
     state: &InboxState,
     owner: &Owner,
     q: &insights::InsightsQuery,
-) -> Result<insights::Insights, Response> {
+) -> Result<insights::Insights, InboxError> {
     let scope = q
         .scope()
-        .map_err(|e| page_error(StatusCode::BAD_REQUEST, "Bad filter", &e, owner))?;
+        .map_err(|e| InboxError::bad_input(owner, "Bad filter", e))?;
     let now = i64::try_from(time::now_millis()).unwrap_or(0);
-    insights_for(state.store.as_ref(), &scope, &state.zone, now)
-        .await
-        .map_err(storage_error)
+    Ok(insights_for(state.store.as_ref(), &scope, &state.zone, now).await?)
 }
 
 async fn insights_page(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<insights::InsightsQuery>,
-) -> Response {
+) -> Result<Response, InboxError> {
     // A report on the whole shop: owners only, like the exports.
-    if let Err(refused) = allowed(&owner, Action::Export) {
-        return *refused;
-    }
-    let team = match team_view(&state, &owner).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    match insights_of(&state, &owner, &q).await {
-        Ok(ins) => Html(html::insights::page(
-            &ins,
-            &q,
-            owner.csrf(),
-            &state.zone,
-            &team,
-        ))
-        .into_response(),
-        Err(r) => r,
-    }
+    allowed(&owner, Action::Export)?;
+    let team = team_view(&state, &owner).await?;
+    let ins = insights_of(&state, &owner, &q).await?;
+    Ok(Html(html::insights::page(
+        &ins,
+        &q,
+        owner.csrf(),
+        &state.zone,
+        &team,
+    ))
+    .into_response())
 }
 
 async fn insights_csv(
     State(state): State<InboxState>,
     owner: Owner,
     Query(q): Query<insights::InsightsQuery>,
-) -> Response {
+) -> Result<Response, InboxError> {
     // Owners only, like the page.
-    if let Err(refused) = allowed(&owner, Action::Export) {
-        return *refused;
-    }
-    match insights_of(&state, &owner, &q).await {
-        Ok(ins) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"allo-insights.csv\"",
-                ),
-            ],
-            export::insights_csv(&ins),
-        )
-            .into_response(),
-        Err(r) => r,
-    }
+    allowed(&owner, Action::Export)?;
+    let ins = insights_of(&state, &owner, &q).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"allo-insights.csv\"",
+            ),
+        ],
+        export::insights_csv(&ins),
+    )
+        .into_response())
 }
 
-async fn login_page(State(state): State<InboxState>, parts: Parts) -> Response {
+async fn login_page(State(state): State<InboxState>, parts: Parts) -> Result<Response, InboxError> {
     // Already logged in: straight to the list.
-    match state.owner(&parts.extensions, &parts.headers).await {
-        Ok(Some(_)) => Redirect::to("/inbox").into_response(),
-        Ok(None) => Html(html::login(None)).into_response(),
-        Err(r) => r,
-    }
+    Ok(
+        match state.owner(&parts.extensions, &parts.headers).await? {
+            Some(_) => Redirect::to("/inbox").into_response(),
+            None => Html(html::login(None)).into_response(),
+        },
+    )
 }
 
 /// The login form.
@@ -1303,25 +1166,27 @@ async fn login(
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> Result<Response, InboxError> {
     let ip = ratelimit::client_ip(connect.map(|c| (c.0).0), &headers, state.trust_proxy);
     // The per-instance count shared with the other doors first (cheap, no database), then
     // the per-account and per-address counts in the database, shared by every collector.
-    if let Err(wait) = state.failures.refused(ip, Instant::now()) {
-        return too_many(wait);
-    }
+    state
+        .failures
+        .refused(ip, Instant::now())
+        .map_err(InboxError::TooMany)?;
     let outcome = state
         .auth
         .login(&form.email, &form.password, ip, time::now_millis())
-        .await;
+        .await?;
     let id = match outcome {
-        Ok(Login::Session(id)) => id,
-        Ok(Login::Wrong) => {
+        Login::Session(id) => id,
+        Login::Wrong => {
             state.failures.failed(ip, "inbox login", Instant::now());
-            return unauthorized(Some(WRONG_LOGIN));
+            return Err(InboxError::Unauthorized {
+                error: Some(WRONG_LOGIN),
+            });
         }
-        Ok(Login::Limited(wait)) => return too_many(wait),
-        Err(e) => return storage_error(e),
+        Login::Limited(wait) => return Err(InboxError::TooMany(wait)),
     };
     let secure = state.trust_proxy
         && headers
@@ -1332,7 +1197,7 @@ async fn login(
     if let Ok(v) = HeaderValue::from_str(&auth::session_cookie(&id, secure)) {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
-    r
+    Ok(r)
 }
 
 /// A form that only carries its CSRF token (logout, log out everywhere).
@@ -1342,15 +1207,7 @@ pub struct LogoutForm {
     csrf: String,
 }
 
-/// The 403 of a form without its session's CSRF token.
-fn form_expired(owner: &Owner) -> Response {
-    page_error(
-        StatusCode::FORBIDDEN,
-        "Form expired",
-        "Reload the page and try again.",
-        owner,
-    )
-}
+owner_form!(LogoutForm);
 
 /// The answer that ends the browser's session: cookie cleared, to the login page.
 fn logged_out() -> Response {
@@ -1363,35 +1220,23 @@ fn logged_out() -> Response {
 
 async fn logout(
     State(state): State<InboxState>,
-    owner: Owner,
-    Form(form): Form<LogoutForm>,
-) -> Response {
-    if !owner.csrf_ok(&form.csrf) {
-        return form_expired(&owner);
-    }
+    Signed { owner, .. }: Signed<LogoutForm>,
+) -> Result<Response, InboxError> {
     if let Owner::Session { id_hash, .. } = &owner {
-        if let Err(e) = state.auth.logout(id_hash).await {
-            return storage_error(e);
-        }
+        state.auth.logout(id_hash).await?;
     }
-    logged_out()
+    Ok(logged_out())
 }
 
 async fn logout_everywhere(
     State(state): State<InboxState>,
-    owner: Owner,
-    Form(form): Form<LogoutForm>,
-) -> Response {
-    if !owner.csrf_ok(&form.csrf) {
-        return form_expired(&owner);
-    }
+    Signed { owner, .. }: Signed<LogoutForm>,
+) -> Result<Response, InboxError> {
     if let Some(account) = owner.account() {
-        match state.store.end_sessions(account.id).await {
-            Ok(n) => tracing::info!(account = account.id, sessions = n, "logged out everywhere"),
-            Err(e) => return storage_error(e),
-        }
+        let n = state.store.end_sessions(account.id).await?;
+        tracing::info!(account = account.id, sessions = n, "logged out everywhere");
     }
-    logged_out()
+    Ok(logged_out())
 }
 
 /// The take-it / reassign form.
@@ -1410,48 +1255,37 @@ pub struct AssignForm {
     assigned: String,
 }
 
+owner_form!(AssignForm);
+
 async fn assign(
     State(state): State<InboxState>,
-    owner: Owner,
-    Path(id): Path<String>,
-    Form(form): Form<AssignForm>,
-) -> Response {
-    let id = allo_core::id::canonical(&id);
-    if !owner.csrf_ok(&form.csrf) {
-        return form_expired(&owner);
-    }
-    let accounts = match state.store.accounts().await {
-        Ok(a) => a,
-        Err(e) => return storage_error(e),
-    };
+    ItemId(id): ItemId,
+    Signed { owner, form, .. }: Signed<AssignForm>,
+) -> Result<Response, InboxError> {
+    let accounts = state.store.accounts().await?;
     let to = match form.to.trim() {
         "" => None,
-        "me" => match owner.account() {
-            Some(a) => Some(a.clone()),
-            None => {
-                return page_error(
-                    StatusCode::BAD_REQUEST,
-                    "No account",
-                    "The API token has no account to take requests: give an account id.",
-                    &owner,
-                )
-            }
-        },
-        other => match other
-            .parse::<i64>()
-            .ok()
-            .and_then(|n| accounts.iter().find(|a| a.id == n && !a.disabled))
-        {
-            Some(a) => Some(a.clone()),
-            None => {
-                return page_error(
-                    StatusCode::BAD_REQUEST,
-                    "No such account",
-                    "Choose an enabled account of this inbox.",
-                    &owner,
-                )
-            }
-        },
+        "me" => Some(owner.account().cloned().ok_or_else(|| {
+            InboxError::bad_input(
+                &owner,
+                "No account",
+                "The API token has no account to take requests: give an account id.",
+            )
+        })?),
+        other => Some(
+            other
+                .parse::<i64>()
+                .ok()
+                .and_then(|n| accounts.iter().find(|a| a.id == n && !a.disabled))
+                .cloned()
+                .ok_or_else(|| {
+                    InboxError::bad_input(
+                        &owner,
+                        "No such account",
+                        "Choose an enabled account of this inbox.",
+                    )
+                })?,
+        ),
     };
     let note = match (&to, owner.account()) {
         (None, _) => "Unassigned".to_owned(),
@@ -1459,7 +1293,7 @@ async fn assign(
         (Some(a), _) => format!("Assigned to {}", a.email),
     };
     let at = time::now_rfc3339();
-    match state
+    let assigned = state
         .store
         .assign(
             id.clone(),
@@ -1468,33 +1302,28 @@ async fn assign(
             note,
             at,
         )
-        .await
-    {
-        Ok(true) => {
-            tracing::info!(%id, to = ?to.as_ref().map(|a| a.id), "assigned");
-            let back = if form.back == "queue" {
-                match form.assigned.as_str() {
-                    v @ ("mine" | "none") => format!("/inbox?view=callbacks&assigned={v}"),
-                    _ => "/inbox?view=callbacks".to_owned(),
-                }
-            } else {
-                format!("/inbox/item/{}", url_segment(&id))
-            };
-            Redirect::to(&back).into_response()
-        }
-        Ok(false) => no_such_item(&owner),
-        Err(e) => storage_error(e),
+        .await?;
+    if !assigned {
+        return Err(InboxError::no_such_item(&owner));
     }
+    tracing::info!(%id, to = ?to.as_ref().map(|a| a.id), "assigned");
+    if form.back != "queue" {
+        return Ok(to_item(&id));
+    }
+    let back = match form.assigned.as_str() {
+        v @ ("mine" | "none") => format!("/inbox?view=callbacks&assigned={v}"),
+        _ => "/inbox?view=callbacks".to_owned(),
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
-async fn accounts_page(State(state): State<InboxState>, owner: Owner) -> Response {
-    if let Err(refused) = allowed(&owner, Action::ManageAccounts) {
-        return *refused;
-    }
-    match state.store.accounts().await {
-        Ok(accounts) => Html(html::accounts(&accounts, owner.csrf(), None)).into_response(),
-        Err(e) => storage_error(e),
-    }
+async fn accounts_page(
+    State(state): State<InboxState>,
+    owner: Owner,
+) -> Result<Response, InboxError> {
+    allowed(&owner, Action::ManageAccounts)?;
+    let accounts = state.store.accounts().await?;
+    Ok(Html(html::accounts(&accounts, owner.csrf(), None)).into_response())
 }
 
 /// The form that adds an account.
@@ -1512,63 +1341,47 @@ pub struct NewAccountForm {
     password: String,
 }
 
+owner_form!(NewAccountForm, needs ManageAccounts);
+
 /// The accounts page again with `error`, as a 400 (or 409 for a taken email).
 async fn accounts_error(
     state: &InboxState,
     owner: &Owner,
     status: StatusCode,
-    error: &str,
-) -> Response {
+    error: impl ToString,
+) -> InboxError {
     match state.store.accounts().await {
-        Ok(accounts) => (
+        Ok(accounts) => InboxError::AccountsForm {
             status,
-            Html(html::accounts(&accounts, owner.csrf(), Some(error))),
-        )
-            .into_response(),
-        Err(e) => storage_error(e),
+            error: error.to_string(),
+            accounts,
+            csrf: owner.csrf().to_owned(),
+        },
+        Err(e) => e.into(),
     }
 }
 
 async fn add_account(
     State(state): State<InboxState>,
-    owner: Owner,
-    Form(form): Form<NewAccountForm>,
-) -> Response {
-    if let Err(refused) = allowed(&owner, Action::ManageAccounts) {
-        return *refused;
-    }
-    if !owner.csrf_ok(&form.csrf) {
-        return form_expired(&owner);
-    }
+    Signed { owner, form, .. }: Signed<NewAccountForm>,
+) -> Result<Response, InboxError> {
     let new = match crate::users::new_account(&form.email, &form.name, &form.role, &form.password)
         .await
     {
         Ok(new) => new,
-        Err(e) => {
-            return accounts_error(&state, &owner, StatusCode::BAD_REQUEST, &e.to_string()).await
-        }
+        Err(e) => return Err(accounts_error(&state, &owner, StatusCode::BAD_REQUEST, e).await),
     };
-    match state.store.create_account(new).await {
-        Ok(Some(a)) => {
-            tracing::info!(
-                account = a.id,
-                role = a.role.as_str(),
-                by = owner.name(),
-                "account added"
-            );
-            Redirect::to("/inbox/accounts").into_response()
-        }
-        Ok(None) => {
-            accounts_error(
-                &state,
-                &owner,
-                StatusCode::CONFLICT,
-                &team::AccountError::EmailTaken.to_string(),
-            )
-            .await
-        }
-        Err(e) => storage_error(e),
-    }
+    let Some(a) = state.store.create_account(new).await? else {
+        let taken = team::AccountError::EmailTaken;
+        return Err(accounts_error(&state, &owner, StatusCode::CONFLICT, taken).await);
+    };
+    tracing::info!(
+        account = a.id,
+        role = a.role.as_str(),
+        by = owner.name(),
+        "account added"
+    );
+    Ok(Redirect::to("/inbox/accounts").into_response())
 }
 
 /// The form that changes an account.
@@ -1585,86 +1398,54 @@ pub struct AccountForm {
     password: String,
 }
 
+owner_form!(AccountForm, needs ManageAccounts);
+
 async fn change_account(
     State(state): State<InboxState>,
-    owner: Owner,
     Path(id): Path<String>,
-    Form(form): Form<AccountForm>,
-) -> Response {
+    Signed { owner, form, .. }: Signed<AccountForm>,
+) -> Result<Response, InboxError> {
     use crate::store::accounts::{AccountChange, Changed};
-    if let Err(refused) = allowed(&owner, Action::ManageAccounts) {
-        return *refused;
-    }
-    if !owner.csrf_ok(&form.csrf) {
-        return form_expired(&owner);
-    }
     let Ok(id) = id.parse::<i64>() else {
-        return page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No such account.",
-            &owner,
-        );
+        return Err(InboxError::no_such_account(&owner));
     };
+    let bad = StatusCode::BAD_REQUEST;
     let change = match form.action.as_str() {
         "disable" => AccountChange::Disable,
         "enable" => AccountChange::Enable,
         "role" => match form.role.parse() {
             Ok(role) => AccountChange::Role(role),
-            Err(e) => {
-                return accounts_error(&state, &owner, StatusCode::BAD_REQUEST, &format!("{e}"))
-                    .await
-            }
+            Err(e) => return Err(accounts_error(&state, &owner, bad, e).await),
         },
         "password" => match crate::users::hash_new_password(form.password).await {
             Ok(hash) => AccountChange::Password(hash),
-            Err(e) => {
-                return accounts_error(&state, &owner, StatusCode::BAD_REQUEST, &e.to_string())
-                    .await
-            }
+            Err(e) => return Err(accounts_error(&state, &owner, bad, e).await),
         },
         other => {
-            return accounts_error(
-                &state,
-                &owner,
-                StatusCode::BAD_REQUEST,
-                &format!("unknown action `{other}`"),
-            )
-            .await
+            let why = format!("unknown action `{other}`");
+            return Err(accounts_error(&state, &owner, bad, why).await);
         }
     };
-    match state.store.change_account(id, change).await {
-        Ok(Changed::Done(a)) => {
-            tracing::info!(
-                account = a.id,
-                action = form.action,
-                by = owner.name(),
-                "account changed"
-            );
-            // Disabling oneself or changing one's own password ends this session too.
-            let own = owner.account().is_some_and(|me| me.id == a.id);
-            if own && matches!(form.action.as_str(), "disable" | "password") {
-                return logged_out();
-            }
-            Redirect::to("/inbox/accounts").into_response()
+    let a = match state.store.change_account(id, change).await? {
+        Changed::Done(a) => a,
+        Changed::NotFound => return Err(InboxError::no_such_account(&owner)),
+        Changed::LastOwner => {
+            let last = team::AccountError::LastOwner;
+            return Err(accounts_error(&state, &owner, StatusCode::CONFLICT, last).await);
         }
-        Ok(Changed::NotFound) => page_error(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "No such account.",
-            &owner,
-        ),
-        Ok(Changed::LastOwner) => {
-            accounts_error(
-                &state,
-                &owner,
-                StatusCode::CONFLICT,
-                &team::AccountError::LastOwner.to_string(),
-            )
-            .await
-        }
-        Err(e) => storage_error(e),
+    };
+    tracing::info!(
+        account = a.id,
+        action = form.action,
+        by = owner.name(),
+        "account changed"
+    );
+    // Disabling oneself or changing one's own password ends this session too.
+    let own = owner.account().is_some_and(|me| me.id == a.id);
+    if own && matches!(form.action.as_str(), "disable" | "password") {
+        return Ok(logged_out());
     }
+    Ok(Redirect::to("/inbox/accounts").into_response())
 }
 
 #[cfg(test)]

@@ -309,6 +309,8 @@ pub const MAX_DAYS: i64 = 3660;
 
 impl InsightsQuery {
     /// Checks the query; the error says which value is wrong and how to write it.
+    // The message is the sentence a 400 page shows (see `InboxError::bad_input`), never matched
+    // on; its words are tested.
     pub fn scope(&self) -> Result<Scope, String> {
         let day = |name: &str, v: &str| {
             Date::parse(v.trim()).ok_or_else(|| format!("`{name}` must be a date like 2026-11-23"))
@@ -334,6 +336,7 @@ impl InsightsQuery {
                 ))
             }
         };
+        // Its message joins `scope`'s (a 400 page's sentence).
         let text = |v: &str, max: usize, name: &str| -> Result<Option<String>, String> {
             let v = v.trim();
             if v.chars().count() > max {

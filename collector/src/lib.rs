@@ -58,6 +58,7 @@ pub mod tls;
 pub mod users;
 pub mod visitor_mail;
 pub mod visitor_page;
+pub mod visitor_status;
 pub mod visitor_text;
 pub mod webhook;
 
@@ -166,8 +167,8 @@ pub fn app(
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// A setting is wrong or half given; the message names the flag.
-    #[error("{0}")]
-    Config(String),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
     /// `--site` is not a directory.
     #[error("--site {0}: not a readable directory")]
     Site(String),
@@ -251,11 +252,8 @@ impl Collector {
                 return Err(StartError::Site(site.display().to_string()));
             }
         }
-        let mail = config.mail().map_err(StartError::Config)?;
-        let visitor_mail = config
-            .visitor_mail()
-            .map_err(StartError::Config)?
-            .map(Arc::new);
+        let mail = config.mail()?;
+        let visitor_mail = config.visitor_mail()?.map(Arc::new);
         if mail.is_some() && visitor_mail.is_none() {
             tracing::info!(
                 "no --public-url: no emails to visitors (they link to the visitor's status page)"
@@ -264,7 +262,7 @@ impl Collector {
         if config.digest && mail.is_none() {
             return Err(StartError::DigestWithoutMail);
         }
-        let webhook_tls = config.webhook_tls().map_err(StartError::Config)?;
+        let webhook_tls = config.webhook_tls()?;
         // The socket first: a port in use is then reported before the database file is
         // created or migrated.
         let listener = tokio::net::TcpListener::bind(config.listen)

@@ -44,6 +44,7 @@ pub struct MailSettings {
 
 /// Checks an email address for the command line and for headers: `local@domain`, printable
 /// ASCII without spaces, angle brackets or other characters that would need quoting.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 pub fn parse_address(s: &str) -> Result<String, String> {
     let s = s.trim();
     let ok = s.len() <= 254

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
 }
 
 /// `allo-collector backup OUT`: one line on stdout naming the copy, for logs and scripts.
+// The message is printed on stderr before exit code 1, never matched on.
 fn backup(database: &DatabaseUrl, out: &std::path::Path) -> Result<(), String> {
     let DatabaseUrl::Sqlite(db) = database else {
         return Err(

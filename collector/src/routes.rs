@@ -23,15 +23,12 @@ use axum::{Json, Router};
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use allo_core::i18n::Lang;
-use allo_core::status::{AttemptView, MissedCall, Next, PromiseView, StatusAnswer};
+use allo_core::status::StatusAnswer;
 
-use crate::attempts::Outcome;
 use crate::error::ApiError;
 use crate::intake::{self, BODY_LIMIT};
 use crate::limits::{Limited, Limits, StatusRequests, Submissions};
 use crate::mail::MailSettings;
-use crate::owner_zone::Zone;
 use crate::ratelimit;
 use crate::status_token::StatusKey;
 use crate::store::{Inserted, Record, Store};
@@ -83,65 +80,6 @@ pub struct Receipt {
     /// The secret that reads this submission's status (see [`crate::status_token`]); the
     /// same on a repeat, since it is derived from the id.
     pub status_token: String,
-}
-
-/// The last missed call of `record` at `now`, if the visitor should hear about one; `zone` is
-/// the owner's, used when the record names no shop zone.
-pub fn attempt_view(record: &Record, now: &str, zone: &Zone) -> Option<AttemptView> {
-    let outcome: Outcome = record.last_outcome.as_deref()?.parse().ok()?;
-    let planned = record.retry_at.is_some();
-    if !record.is_callback() || !record.status.is_open() || !outcome.failed() {
-        return None;
-    }
-    // A new promised time set after the call replaced the retry: that is the news now.
-    if !planned && !record.other_channel {
-        return None;
-    }
-    let next = match (planned, &record.visitor_email) {
-        (true, _) => Next::Call,
-        (false, Some(_)) => Next::Email,
-        (false, None) => Next::Nothing,
-    };
-    let missed = MissedCall {
-        tried_at: record.last_attempt_at.clone()?,
-        wrong_number: outcome == Outcome::WrongNumber,
-        retry_at: record.retry_at.clone(),
-        next,
-    };
-    let zone = record
-        .callback_timezone
-        .as_deref()
-        .and_then(|name| Zone::named(name).ok())
-        .unwrap_or_else(|| zone.clone());
-    let lang = Lang::from_tag(&record.locale).unwrap_or(Lang::En);
-    let text = crate::visitor_text::missed_call(&missed, lang, now, &zone);
-    Some(AttemptView {
-        outcome: outcome.as_str().to_owned(),
-        tried_at: missed.tried_at,
-        retry_at: missed.retry_at,
-        next,
-        text,
-    })
-}
-
-/// The status endpoint's answer for a record at `now` (the type the widget reads too); `zone`
-/// is the owner's (see [`attempt_view`]).
-pub fn visitor_status(record: &Record, now: &str, zone: &Zone) -> StatusAnswer {
-    StatusAnswer {
-        status: record.status,
-        message: record.visitor_message.clone().filter(|m| !m.is_empty()),
-        promise: match (&record.callback_promise_text, record.due_by()) {
-            (Some(text), Some(due)) if record.is_callback() => Some(PromiseView {
-                text: text.clone(),
-                due_by: due.to_owned(),
-            }),
-            _ => None,
-        },
-        overdue: record.is_overdue(now),
-        updated_at: record.updated_at().to_owned(),
-        attempt: attempt_view(record, now, zone),
-        answered_at: record.answered_at.clone(),
-    }
 }
 
 /// The answer of `/healthz`.
@@ -307,7 +245,7 @@ async fn status(
         .map(str::to_owned)
         .or_else(|| query.ok().and_then(|Query(q)| q.token));
     let record = visitor_record(&state, &id, token, limited.ip).await?;
-    Ok(Json(visitor_status(
+    Ok(Json(crate::visitor_status::of(
         &record,
         &crate::time::now_rfc3339(),
         &state.webhooks.zone,

@@ -4,7 +4,7 @@
 //! `LOGIN`, dot-stuffing, the answers' codes); this module only turns the collector's flags
 //! into one [`Sender`] built at start and maps lettre's errors to the line the inbox shows
 //! as a delivery's last error. Messages arrive here already rendered (headers and body, see
-//! [`crate::mail`] and [`crate::visitor_mail`]) and are sent as they are, so every retry
+//! the `mail` and `visitor_mail` modules) and are sent as they are, so every retry
 //! from the outbox sends the same bytes with the same `Message-ID`.
 //!
 //! TLS is rustls on the `ring` provider (no OpenSSL) with Mozilla's roots bundled, plus an
@@ -146,6 +146,8 @@ impl Sender {
 
     /// Sends `message` (headers and body, CRLF line ends) from `from` to `to`. The error is
     /// one line for the inbox: the step that failed and the server's answer when it gave one.
+    // The error is only ever the words stored as the delivery's `last_error` (shown in the inbox
+    // and retried by the outbox), never matched on: a `String` is what it is used as.
     pub async fn send(&self, from: &str, to: &str, message: &str) -> Result<(), String> {
         let envelope = Envelope::new(
             Some(

@@ -24,7 +24,31 @@ use crate::insights::InsightRow;
 use crate::status::Status;
 
 pub use accounts::{AccountStore, Assigned};
-pub(crate) use columns::{insert_sql, insert_values, record_from, Cells, Value, COLUMNS};
+pub(crate) use columns::{
+    delivery_from, insert_sql, insert_values, record_from, reply_from, Cells, Value, COLUMNS,
+};
+
+/// Refuses a `queue_once` key without [`ONCE_PREFIX`] (it would not be told from the other
+/// keys of the outbox).
+pub(crate) fn check_once_key(key: &str) -> Result<(), StoreError> {
+    if key.starts_with(ONCE_PREFIX) {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(format!(
+        "queue_once key `{key}` lacks {ONCE_PREFIX}"
+    )))
+}
+
+/// The health check's verdict on what the database answered to `SELECT 1`.
+pub(crate) fn answered_one(one: i64) -> Result<(), StoreError> {
+    if one == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(
+            "SELECT 1 returned something else".into(),
+        ))
+    }
+}
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -127,6 +151,32 @@ fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::
 }
 
 impl Record {
+    /// The text this record is found by in the inbox's search ([`crate::search`]): its
+    /// reference (with and without its dash), id, name, email, message, reason, the owner's
+    /// context values, and its phone numbers.
+    pub fn search_text(&self) -> String {
+        let mut texts: Vec<String> = vec![
+            self.reference.clone(),
+            self.reference.replace('-', ""),
+            self.id.clone(),
+        ];
+        let fields = [
+            &self.visitor_name,
+            &self.visitor_email,
+            &self.feedback_message,
+            &self.callback_reason,
+        ];
+        texts.extend(fields.into_iter().flatten().cloned());
+        // The owner's context values (an order number finds its feedback).
+        texts.extend(self.context.0.values().cloned());
+        let phones: Vec<&str> = [&self.visitor_phone, &self.callback_phone_e164]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        crate::search::index_text(texts, &phones, self.callback_phone_e164.as_deref())
+    }
+
     /// Flattens a validated submission into its row (status `new`).
     ///
     /// Free-text columns lose any NUL character (`\u0000` is valid JSON): PostgreSQL's text
@@ -453,7 +503,7 @@ pub type RecordStream = tokio::sync::mpsc::Receiver<Result<Record, StoreError>>;
 pub const EXPORT_AHEAD: usize = 64;
 
 /// A storage failure; its `Display` is one line fit for the log (never for a client: see
-/// [`crate::error::ApiError::Storage`]).
+/// `ApiError::Storage` in the `error` module, which answers it).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// SQLite refused a statement.
@@ -1099,5 +1149,42 @@ pub(crate) mod fixtures {
         .unwrap();
         let received = created_at.replace(":00.000Z", ":01.000Z");
         Record::new(&sub, String::new(), received)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_found_by_each_of_its_fields() {
+        let mut r = fixtures::callback("2026-11-24T10:00:00.000Z", "2026-11-24T10:15:00.000Z");
+        r.visitor_phone = Some("06 12 34 56 78".into());
+        r.visitor_email = Some("Noor@Example.com".into());
+        r.callback_reason = Some("Ma commande n°42 est arrivée cassée".into());
+        let text = r.search_text();
+        let found = |q: &str| {
+            crate::search::terms(q)
+                .iter()
+                .all(|t| text.contains(t.as_str()))
+        };
+        for q in [
+            "noor",
+            "NOOR",
+            "noor@example",
+            "06 12 34 56 78",
+            "+33612345678",
+            "+33 6 12 34 56 78",
+            "0612345678",
+            "arrivee cassée",
+            &r.reference,
+            &r.reference.replace('-', ""),
+            &r.id[..8],
+        ] {
+            assert!(found(q), "{q} should find it in {text}");
+        }
+        for q in ["noor smith", "0699999999", "livraison"] {
+            assert!(!found(q), "{q} should not find it");
+        }
     }
 }

@@ -127,6 +127,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
 
 /// Parses a human duration: a number followed by `ms`, `s`, `m`, `h` or `d` (`10m`, `90s`);
 /// a bare number is seconds. Used by the command line.
+// A clap value parser: clap prints its `String` after the flag's name, as a typed error would.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());

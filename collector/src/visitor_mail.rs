@@ -195,7 +195,7 @@ impl VisitorMail {
     /// was recorded (its last attempt, retry time, other channel).
     pub fn missed_call(&self, r: &Record, now: &str, key: &StatusKey) -> Option<Rendered> {
         let to = Self::recipient(r)?;
-        let attempt = crate::routes::attempt_view(r, now, &self.zone)?;
+        let attempt = crate::visitor_status::attempt_view(r, now, &self.zone)?;
         let lang = Self::lang(r);
         let s = self.strings(lang);
         let body = format!("{}\n\n", attempt.text);

@@ -180,7 +180,7 @@ async fn status_page(
     let s = strings(&state, lang);
     let now = crate::time::now_rfc3339();
     let zone = visitor_text::shop_zone(&record, &state.webhooks.zone);
-    let view = routes::visitor_status(&record, &now, &state.webhooks.zone);
+    let view = crate::visitor_status::of(&record, &now, &state.webhooks.zone);
     let (headline, detail) = visitor_text::describe(&(&view).into(), lang, &now, &zone);
     let mut lines: Vec<String> = detail.into_iter().collect();
     if let Some(at) = &record.answered_at {

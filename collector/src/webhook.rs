@@ -2,13 +2,13 @@
 //! Webhooks (<https://www.standardwebhooks.com/>), from a durable outbox.
 //!
 //! The submission and its deliveries are written in one transaction (see `store`), so a
-//! delivery can be late but never lost: the [`crate::forwarder::Forwarder`] task claims due
+//! delivery can be late but never lost: the `Forwarder` (module `forwarder`) task claims due
 //! rows, sends them and records the outcome; a failure is retried with exponential backoff, also after a
 //! restart. Receivers may see a message twice (at-least-once) and deduplicate by the
 //! `webhook-id` header, which stays the same across retries.
 //!
 //! The same outbox carries the owner's email notifications (`DeliveryKind::Email`, see
-//! `mail`): [`crate::forwarder::Forwarder`] sends each row by its kind, with the same leases,
+//! `mail`): `Forwarder` (module `forwarder`) sends each row by its kind, with the same leases,
 //! backoff and bookkeeping; this module only knows webhooks.
 //!
 //! Receivers are reached over http or https (Slack's incoming webhooks are https only).
@@ -59,6 +59,7 @@ impl fmt::Debug for WebhookSecret {
 }
 
 impl FromStr for WebhookSecret {
+    // Parsed by clap (`--webhook-secret`): the `String` is printed after the flag.
     type Err = String;
 
     fn from_str(s: &str) -> Result<WebhookSecret, String> {
@@ -228,6 +229,8 @@ impl Webhooks {
     }
 
     /// POSTs one outbox row, signed; an answer other than 2xx is an error for the log.
+    // The error is only ever the words stored as the delivery's `last_error` (shown in the inbox
+    // and retried by the outbox), never matched on: a `String` is what it is used as.
     pub(crate) async fn send(&self, item: &OutboxItem) -> Result<(), String> {
         let timestamp = time::now_millis() / 1000;
         let mut request = axum::http::Request::post(&item.url)

@@ -330,13 +330,7 @@ fn owners_manage_accounts_in_the_inbox_and_revoke_sessions(backend: Backend) {
     // Bo logs in with the password the owner chose.
     let r = login(&server, "bo@shop.example", "bo's long password");
     assert_eq!(r.status, 303);
-    let bo = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let bo = r.cookie();
     assert_eq!(server.get("/inbox", &[("Cookie", &bo)]).status, 200);
     let id_after = |email: &str| {
         // The first form after an account's email names its id.
@@ -367,12 +361,7 @@ fn owners_manage_accounts_in_the_inbox_and_revoke_sessions(backend: Backend) {
     let bo = {
         let r = login(&server, "bo@shop.example", "a new long password");
         assert_eq!(r.status, 303);
-        r.header("set-cookie")
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
+        r.cookie()
     };
     // Promoted, Bo may export; disabled, Bo is logged out and cannot log in.
     assert_eq!(

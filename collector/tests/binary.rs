@@ -1,55 +1,11 @@
 //! Tests of the real `allo-collector` executable: exit codes, stderr, the start-up line, signals.
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn collector() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_allo-collector"));
-    // The tests decide every setting; none may leak in from the environment.
-    for var in [
-        "ALLO_LISTEN",
-        "ALLO_DB",
-        "ALLO_SITE",
-        "ALLO_ALLOW_ORIGINS",
-        "ALLO_LOG",
-        "ALLO_DATABASE_URL",
-        "DATABASE_URL",
-        "ALLO_RATE_LIMIT",
-        "ALLO_RATE_BURST",
-        "ALLO_TRUST_PROXY",
-        "ALLO_PHONE_LIMIT",
-        "ALLO_DUPLICATE_WINDOW",
-        "ALLO_INBOX_TOKEN",
-        "ALLO_WEBHOOK_URLS",
-        "ALLO_WEBHOOK_SECRET",
-        "ALLO_WEBHOOK_FORMAT",
-        "ALLO_WEBHOOK_RETRY",
-        "ALLO_WEBHOOK_CA_FILE",
-        "ALLO_STATUS_RATE_LIMIT",
-        "ALLO_AUTH_FAILURE_LIMIT",
-        "ALLO_HEADER_TIMEOUT",
-        "ALLO_BODY_TIMEOUT",
-        "ALLO_IDLE_TIMEOUT",
-        "ALLO_MAX_CONNECTIONS_PER_IP",
-        "ALLO_SMTP_HOST",
-        "ALLO_SMTP_PORT",
-        "ALLO_SMTP_FROM",
-        "ALLO_SMTP_TO",
-        "ALLO_SMTP_USERNAME",
-        "ALLO_SMTP_PASSWORD",
-        "ALLO_SMTP_STARTTLS",
-        "ALLO_SMTP_CA_FILE",
-        "ALLO_SMTP_RETRY",
-        "ALLO_PUBLIC_URL",
-        "ALLO_TIMEZONE",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
+use common::{collector_command as collector, listening, Process};
 
 /// Runs to completion and checks exit code 2 with one clear error line on stderr.
 fn expect_config_error(args: &[&str], expected: &str) -> String {
@@ -190,16 +146,11 @@ fn serves_prints_the_bound_port_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let rest = line
-        .strip_prefix("Allo collector listening on http://")
-        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
-    let (addr, db_part) = rest.split_once("/ (database: ").unwrap();
+    let (addr, line) = listening(&mut child);
+    let rest = line.strip_prefix(common::LISTENING).unwrap();
+    let (addr_part, db_part) = rest.split_once("/ (database: ").unwrap();
     assert_eq!(db_part.trim_end(), format!("{})", db.display()));
-    let addr: SocketAddr = addr.parse().unwrap();
+    assert_eq!(addr_part.parse::<SocketAddr>().unwrap(), addr);
     assert_ne!(addr.port(), 0);
 
     let r = common::send(addr, "GET", "/healthz", &[], b"");
@@ -217,26 +168,13 @@ fn serves_prints_the_bound_port_and_stops_on_sigterm() {
     );
     assert_eq!(r.header("cache-control"), Some("no-store"));
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(
-                status.success(),
-                "graceful shutdown exits 0, got {status:?}"
-            );
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("no exit within 20 s of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut server = Process { child, addr };
+    server.terminate();
+    let status = server.wait(Duration::from_secs(20));
+    assert!(
+        status.success(),
+        "graceful shutdown exits 0, got {status:?}"
+    );
 }
 
 #[test]
@@ -369,15 +307,7 @@ fn sigterm_lets_a_request_in_flight_finish() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .strip_prefix("Allo collector listening on http://")
-        .and_then(|rest| rest.split_once('/'))
-        .map(|(a, _)| a.parse().unwrap())
-        .unwrap();
+    let (addr, _) = listening(&mut child);
     let id = common::uuid(4242);
     let body = serde_json::to_vec(&common::feedback(&id)).unwrap();
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
@@ -392,26 +322,16 @@ fn sigterm_lets_a_request_in_flight_finish() {
     stream.write_all(&body[..body.len() / 2]).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     // Stop while the request is half sent; it must still be answered and stored.
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let mut server = Process { child, addr };
+    server.terminate();
     std::thread::sleep(Duration::from_millis(300));
     stream.write_all(&body[body.len() / 2..]).unwrap();
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(Instant::now() < deadline, "no exit after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let status = server.wait(Duration::from_secs(20));
+    assert!(status.success(), "{status:?}");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let n: i64 = conn
         .query_row(
@@ -435,15 +355,7 @@ fn wrong_credentials_are_logged_with_the_address_never_the_token() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .strip_prefix("Allo collector listening on http://")
-        .and_then(|rest| rest.split_once('/'))
-        .map(|(addr, _)| addr.parse().unwrap())
-        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    let (addr, _) = listening(&mut child);
     let guesses: Vec<String> = (0..15).map(|n| format!("secret-guess-{n:04}")).collect();
     let statuses: Vec<u16> = guesses
         .iter()
@@ -502,15 +414,7 @@ fn out_of_file_descriptors_it_keeps_accepting() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .strip_prefix("Allo collector listening on http://")
-        .and_then(|rest| rest.split_once('/'))
-        .map(|(addr, _)| addr.parse().unwrap())
-        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    let (addr, _) = listening(&mut child);
     // Far more idle sockets than descriptors (the kernel queues what is not accepted).
     let idle: Vec<std::net::TcpStream> = (0..60)
         .filter_map(|_| std::net::TcpStream::connect(addr).ok())

@@ -16,7 +16,6 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,29 +24,21 @@ use std::time::{Duration, Instant};
 
 use common::pg::{query_strings, Schema};
 use common::smtp::SmtpServer;
-use common::{feedback, post_form, send_raw, uuid, wait_for, Backend, Receiver};
+use common::{
+    collector_command, feedback, post_form, send_raw, uuid, wait_for, Backend, Process, Receiver,
+};
 
 const TOKEN: &str = "test-inbox-token-0123456789";
 const HALF: u64 = 1000;
 /// Deliveries one collector has in flight at most (the outbox worker's batch).
 const IN_FLIGHT: usize = 16;
 
-/// One collector process.
-struct Node {
-    child: Child,
-    addr: SocketAddr,
-}
+/// One collector of the cluster.
+type Node = Process;
 
 fn start(url: &str, hook: &str, smtp_port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_allo-collector"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--log",
-            "warn",
-            "--rate-limit",
-            "0",
-        ])
+    collector_command()
+        .args(common::UNLIMITED)
         .args(["--database-url", url, "--inbox-token", TOKEN])
         .args(["--webhook-url", hook, "--webhook-retry", "200ms"])
         .args([
@@ -63,33 +54,10 @@ fn start(url: &str, hook: &str, smtp_port: u16) -> Child {
             "owner@shop.example",
         ])
         .args(["--smtp-retry", "200ms", "--phone-limit", "0"])
-        .env_remove("ALLO_DB")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap()
-}
-
-fn ready(mut child: Child) -> Node {
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .strip_prefix("Allo collector listening on http://")
-        .and_then(|rest| rest.split_once('/'))
-        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"))
-        .0
-        .parse()
-        .unwrap();
-    Node { child, addr }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// POSTs one submission to `addr`: the status, or `None` when the connection failed.
@@ -217,7 +185,7 @@ fn three_collectors_on_one_postgres_lose_and_double_nothing() {
     let children: Vec<Child> = (0..3)
         .map(|_| start(&url, &hook.url(), smtp.port))
         .collect();
-    let mut nodes: Vec<Node> = children.into_iter().map(ready).collect();
+    let mut nodes: Vec<Node> = children.into_iter().map(Process::ready).collect();
     assert_eq!(
         count(&url, "SELECT COUNT(*) FROM allo_schema_version"),
         1,
@@ -265,7 +233,7 @@ fn three_collectors_on_one_postgres_lose_and_double_nothing() {
                 .unwrap();
             let _ = b.child.wait();
             let old = b.addr;
-            let restarted = ready(start(&url, &hook_url, smtp_port));
+            let restarted = Process::ready(start(&url, &hook_url, smtp_port));
             let mut list = addrs.lock().unwrap();
             for a in list.iter_mut() {
                 if *a == old {
@@ -342,13 +310,7 @@ fn three_collectors_on_one_postgres_lose_and_double_nothing() {
         ],
     );
     assert_eq!(r.status, 303, "{r:?}");
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = r.cookie();
     for node in &nodes {
         let r = common::send(node.addr, "GET", "/inbox", &[("Cookie", &cookie)], b"");
         assert_eq!(r.status, 200, "{}", node.addr);

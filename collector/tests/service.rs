@@ -6,86 +6,25 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// The binary with an empty environment: the tests decide every setting.
-fn collector() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_allo-collector"));
-    cmd.env_clear();
-    cmd
-}
+use common::{collector_command as collector, Process};
 
-/// A running collector and the address it printed.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Running {
-    fn start(db: &Path, extra: &[&str]) -> Running {
-        let mut child = collector()
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--log",
-                "warn",
-                "--rate-limit",
-                "0",
-            ])
+/// A running collector on the SQLite file `db`, with `extra` flags.
+fn start(db: &Path, extra: &[&str]) -> Process {
+    Process::spawn(
+        collector()
+            .args(common::UNLIMITED)
             .arg("--db")
             .arg(db)
             .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .strip_prefix("Allo collector listening on http://")
-            .and_then(|rest| rest.split_once('/'))
-            .map(|(a, _)| a.parse().unwrap())
-            .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
-        Running { child, addr }
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the exit (at most `limit`) and returns whether it was a success.
-    fn wait(&mut self, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.success();
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("no exit within {limit:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+            .stderr(Stdio::inherit()),
+    )
 }
 
 /// Visitors submitting feedback from several threads, each on fresh connections, until
@@ -318,7 +257,7 @@ fn sigterm_under_load_finishes_every_acknowledged_request_and_the_outbox_batch()
     let dir = common::TempDir::new("sigterm-load");
     let db = dir.path().join("load.sqlite");
     let receiver = SlowReceiver::start();
-    let mut server = Running::start(&db, &["--webhook-url", &receiver.url()]);
+    let mut server = start(&db, &["--webhook-url", &receiver.url()]);
     let load = Load::start(server.addr, 6);
     load.wait_for(60);
     common::wait_for(Duration::from_secs(10), "a delivery in flight", || {
@@ -326,7 +265,7 @@ fn sigterm_under_load_finishes_every_acknowledged_request_and_the_outbox_batch()
     });
     server.terminate();
     assert!(
-        server.wait(Duration::from_secs(30)),
+        server.wait(Duration::from_secs(30)).success(),
         "SIGTERM under load exits 0"
     );
     let acked = load.finish();
@@ -366,7 +305,7 @@ fn sigterm_under_load_finishes_every_acknowledged_request_and_the_outbox_batch()
 fn backup_under_load_restores_to_a_sound_database_with_every_acknowledged_submission() {
     let dir = common::TempDir::new("backup-load");
     let db = dir.path().join("live.sqlite");
-    let mut server = Running::start(&db, &[]);
+    let mut server = start(&db, &[]);
     let load = Load::start(server.addr, 4);
     load.wait_for(40);
     let before = load.acked();
@@ -392,7 +331,7 @@ fn backup_under_load_restores_to_a_sound_database_with_every_acknowledged_submis
     load.wait_for(before.len() + 20);
     let acked = load.finish();
     server.terminate();
-    assert!(server.wait(Duration::from_secs(30)));
+    assert!(server.wait(Duration::from_secs(30)).success());
 
     // Restore: the copy becomes a collector's database.
     let restored = dir.path().join("restored.sqlite");
@@ -413,7 +352,7 @@ fn backup_under_load_restores_to_a_sound_database_with_every_acknowledged_submis
         in_copy.len() < acked.len(),
         "a snapshot: the submissions after it are not in it"
     );
-    let again = Running::start(&restored, &[]);
+    let again = start(&restored, &[]);
     let r = common::send(again.addr, "GET", "/healthz", &[], b"");
     assert_eq!(r.status, 200);
     let id = common::uuid(9_999_999);
@@ -461,9 +400,9 @@ fn backup_refuses_what_it_cannot_do_safely() {
     assert!(!absent.exists(), "never creates the source");
 
     // A real database, then a copy into a directory (named by the time), then no overwrite.
-    let mut server = Running::start(&db, &[]);
+    let mut server = start(&db, &[]);
     server.terminate();
-    assert!(server.wait(Duration::from_secs(20)));
+    assert!(server.wait(Duration::from_secs(20)).success());
     let backups = dir.path().join("backups");
     std::fs::create_dir(&backups).unwrap();
     // --db after the subcommand works as well as ALLO_DB (the other tests).
@@ -514,8 +453,11 @@ fn sigterm_right_after_start_is_still_graceful() {
     let dir = common::TempDir::new("sigterm-early");
     let db = dir.path().join("early.sqlite");
     for round in 0..6 {
-        let mut server = Running::start(&db, &[]);
+        let mut server = start(&db, &[]);
         server.terminate();
-        assert!(server.wait(Duration::from_secs(20)), "round {round}");
+        assert!(
+            server.wait(Duration::from_secs(20)).success(),
+            "round {round}"
+        );
     }
 }

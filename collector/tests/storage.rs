@@ -42,6 +42,11 @@ fn record(json: serde_json::Value, received_at: &str) -> Record {
     Record::new(&sub, body, received_at.to_owned())
 }
 
+/// Inserts `r` under `guard` with nothing for the outbox.
+async fn insert(store: &Arc<dyn Store>, r: Record, guard: Guard) -> Inserted {
+    store.insert(r, guard, vec![]).await.unwrap()
+}
+
 fn guard(dup_since: &str, limit_since: &str, max: u32) -> Guard {
     Guard {
         duplicate_since: Some(dup_since.to_owned()),
@@ -60,17 +65,11 @@ fn inserts_are_idempotent_and_durable(backend: Backend) {
         store.ping().await.unwrap();
         let r = record(feedback(&uuid(1)), "2026-11-23T18:00:00.000Z");
         assert_eq!(
-            store
-                .insert(r.clone(), Guard::default(), vec![])
-                .await
-                .unwrap(),
+            insert(&store, r.clone(), Guard::default()).await,
             Inserted::New
         );
         assert_eq!(
-            store
-                .insert(r.clone(), Guard::default(), vec![])
-                .await
-                .unwrap(),
+            insert(&store, r.clone(), Guard::default()).await,
             Inserted::Duplicate {
                 body: r.body.clone()
             }
@@ -96,39 +95,27 @@ fn the_callback_guard_refuses_duplicates_and_floods(backend: Backend) {
         let first = record(callback_for(&uuid(10), phone, false, due), &at(0));
         let g = guard(&at(0), &at(0), 3);
         assert_eq!(
-            store
-                .insert(first.clone(), g.clone(), vec![])
-                .await
-                .unwrap(),
+            insert(&store, first.clone(), g.clone()).await,
             Inserted::New
         );
         // Same number within the window while open: refused with the waiting reference.
         let second = record(callback_for(&uuid(11), phone, false, due), &at(5));
         assert_eq!(
-            store
-                .insert(second.clone(), guard(&at(0), &at(0), 3), vec![])
-                .await
-                .unwrap(),
+            insert(&store, second.clone(), guard(&at(0), &at(0), 3)).await,
             Inserted::OpenCallback {
                 reference: first.reference.clone()
             }
         );
         // The same id is a retry before anything else.
         assert_eq!(
-            store
-                .insert(first.clone(), g.clone(), vec![])
-                .await
-                .unwrap(),
+            insert(&store, first.clone(), g.clone()).await,
             Inserted::Duplicate {
                 body: first.body.clone()
             }
         );
         // Outside the duplicate window it passes.
         assert_eq!(
-            store
-                .insert(second, guard(&at(1), &at(0), 3), vec![])
-                .await
-                .unwrap(),
+            insert(&store, second, guard(&at(1), &at(0), 3)).await,
             Inserted::New
         );
         // Closed statuses do not count as open.
@@ -145,43 +132,28 @@ fn the_callback_guard_refuses_duplicates_and_floods(backend: Backend) {
         }
         let third = record(callback_for(&uuid(12), phone, false, due), &at(7));
         assert_eq!(
-            store
-                .insert(third, guard(&at(0), &at(0), 3), vec![])
-                .await
-                .unwrap(),
+            insert(&store, third, guard(&at(0), &at(0), 3)).await,
             Inserted::New
         );
         // Three in the hour: the fourth is limited, with the oldest counted.
         let fourth = record(callback_for(&uuid(13), phone, false, due), &at(8));
         assert_eq!(
-            store
-                .insert(fourth.clone(), guard(&at(8), &at(0), 3), vec![])
-                .await
-                .unwrap(),
+            insert(&store, fourth.clone(), guard(&at(8), &at(0), 3)).await,
             Inserted::PhoneLimited { oldest: at(0) }
         );
         // Another number, feedback and an unguarded insert pass.
         let other = record(callback_for(&uuid(14), "+33699999999", false, due), &at(8));
         assert_eq!(
-            store
-                .insert(other, guard(&at(0), &at(0), 3), vec![])
-                .await
-                .unwrap(),
+            insert(&store, other, guard(&at(0), &at(0), 3)).await,
             Inserted::New
         );
         let fb = record(feedback(&uuid(15)), &at(8));
         assert_eq!(
-            store
-                .insert(fb, guard(&at(0), &at(0), 0), vec![])
-                .await
-                .unwrap(),
+            insert(&store, fb, guard(&at(0), &at(0), 0)).await,
             Inserted::New
         );
         assert_eq!(
-            store
-                .insert(fourth, Guard::default(), vec![])
-                .await
-                .unwrap(),
+            insert(&store, fourth, Guard::default()).await,
             Inserted::New
         );
     });
@@ -208,10 +180,7 @@ fn listing_filters_and_orders(backend: Backend) {
         ];
         for r in &rows {
             assert_eq!(
-                store
-                    .insert(r.clone(), Guard::default(), vec![])
-                    .await
-                    .unwrap(),
+                insert(&store, r.clone(), Guard::default()).await,
                 Inserted::New
             );
         }

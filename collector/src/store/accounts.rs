@@ -3,7 +3,7 @@
 //!
 //! Everything here is in the database, not in a process, so a restart logs nobody out and
 //! several collectors sharing one database accept each other's sessions and count the same
-//! login failures. Session ids are never stored: only their SHA-256 (see `crate::auth`).
+//! login failures. Session ids are never stored: only their SHA-256 (see the `auth` module).
 use async_trait::async_trait;
 
 use super::StoreError;

@@ -3,7 +3,7 @@
 //!
 //! The backends differ only in how a placeholder is spelled and how a driver hands over one
 //! cell; each implements [`Cells`] (a few lines) and binds [`Value`]s with its own `ToSql`.
-use super::Record;
+use super::{Delivery, DeliveryKind, Record, ReplyRow};
 
 /// The columns of `submissions` for `SELECT`s, in the order [`record_from`] reads them (not
 /// the struct's field order): the inserted ones, then those only the owner's changes write.
@@ -75,7 +75,7 @@ pub(crate) fn insert_sql(ph: impl Fn(usize) -> String) -> String {
 }
 
 /// The values [`insert_sql`] binds for `r`, in [`INSERT_COLUMNS`] order; `search_text` is
-/// the folded text of [`crate::search::index_text`], `context` the stored context
+/// the folded text of [`Record::search_text`], `context` the stored context
 /// ([`crate::context::column`]).
 pub(crate) fn insert_values<'a>(
     r: &'a Record,
@@ -135,6 +135,39 @@ pub(crate) trait Cells {
     fn opt_flag(&self, i: usize) -> Result<Option<bool>, Self::Error>;
     /// A cell that was read but does not hold a value this build knows.
     fn invalid(&self, i: usize, problem: String) -> Self::Error;
+}
+
+/// A count column (attempts); a value out of `u32`'s range reads as 0.
+fn count<E>(n: Result<Option<i32>, E>) -> Result<u32, E> {
+    Ok(n?.and_then(|n| u32::try_from(n).ok()).unwrap_or(0))
+}
+
+/// Reads a delivery from a row of `DELIVERIES_SELECT` (kind, target, attempts, next attempt,
+/// delivered, failed, last error).
+pub(crate) fn delivery_from<R: Cells>(row: &R) -> Result<Delivery, R::Error> {
+    Ok(Delivery {
+        kind: DeliveryKind::parse(&row.text(0)?),
+        target: row.text(1)?,
+        attempts: count(row.opt_int(2))?,
+        next_attempt_at: row.text(3)?,
+        delivered_at: row.opt_text(4)?,
+        failed_at: row.opt_text(5)?,
+        last_error: row.opt_text(6)?,
+    })
+}
+
+/// Reads a reply from a row of `replies_sql` (at, by, body, then its email's attempts,
+/// delivered, failed, last error).
+pub(crate) fn reply_from<R: Cells>(row: &R) -> Result<ReplyRow, R::Error> {
+    Ok(ReplyRow {
+        at: row.text(0)?,
+        by: row.text(1)?,
+        body: row.text(2)?,
+        attempts: count(row.opt_int(3))?,
+        delivered_at: row.opt_text(4)?,
+        failed_at: row.opt_text(5)?,
+        last_error: row.opt_text(6)?,
+    })
 }
 
 /// Reads a record from a row of [`COLUMNS`].

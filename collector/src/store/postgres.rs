@@ -27,7 +27,7 @@ use super::{
     StatusEvent, Store, StoreError, CALL_STATE_SELECT, COLUMNS, EXPORT_AHEAD,
 };
 use super::{insert_values, record_from, Cells, Value};
-use super::{insight_sql, migrations, queue_once_sql, InsightRow, ONCE_PREFIX};
+use super::{insight_sql, migrations, queue_once_sql, InsightRow};
 use crate::attempts;
 use crate::status::Status;
 
@@ -142,7 +142,7 @@ impl PgStore {
                 client
                     .execute(
                         "UPDATE submissions SET search_text = $2 WHERE id = $1",
-                        &[&r.id, &crate::search::index_text(&r)],
+                        &[&r.id, &r.search_text()],
                     )
                     .await?;
             }
@@ -189,6 +189,26 @@ impl PgStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The status of submission `id`, its row locked (`FOR UPDATE`) until `tx` ends; `None`
+/// when no submission has this id.
+async fn locked_status(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    let row = tx
+        .query_opt(
+            "SELECT status FROM submissions WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// A list of ids as the parameters of an `IN (…)` query.
+fn as_params(ids: &[String]) -> Vec<&(dyn ToSql + Sync)> {
+    ids.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
 }
 
 fn placeholder(n: usize) -> String {
@@ -283,7 +303,7 @@ impl Store for PgStore {
                 return Ok(refused);
             }
         }
-        let search_text = crate::search::index_text(&r);
+        let search_text = r.search_text();
         let context = crate::context::column(&r.context);
         let values = insert_values(&r, &search_text, context.as_deref());
         let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(bind).collect();
@@ -322,13 +342,7 @@ impl Store for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
         let client = self.pool.get().await?;
         let one: i32 = client.query_one("SELECT 1", &[]).await?.try_get(0)?;
-        if one == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Invalid(
-                "SELECT 1 returned something else".into(),
-            ))
-        }
+        super::answered_one(i64::from(one))
     }
 
     async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError> {
@@ -418,17 +432,10 @@ impl Store for PgStore {
     async fn change_status(&self, id: String, change: StatusChange) -> Result<bool, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        // FOR UPDATE: two owners changing the same item get a consistent "from" each.
-        let Some(row) = tx
-            .query_opt(
-                "SELECT status FROM submissions WHERE id = $1 FOR UPDATE",
-                &[&id],
-            )
-            .await?
-        else {
+        // Locked: two owners changing the same item get a consistent "from" each.
+        let Some(from) = locked_status(&tx, &id).await? else {
             return Ok(false);
         };
-        let from: String = row.try_get(0)?;
         let to = change.status.as_str();
         let set_message = change.visitor_message.is_some();
         let set_due = change.due_by.is_some();
@@ -683,19 +690,7 @@ impl Store for PgStore {
             )
             .await?
             .iter()
-            .map(|row| {
-                let kind: String = row.try_get(0)?;
-                let attempts: i32 = row.try_get(2)?;
-                Ok(Delivery {
-                    kind: DeliveryKind::parse(&kind),
-                    target: row.try_get(1)?,
-                    attempts: u32::try_from(attempts).unwrap_or(0),
-                    next_attempt_at: row.try_get(3)?,
-                    delivered_at: row.try_get(4)?,
-                    failed_at: row.try_get(5)?,
-                    last_error: row.try_get(6)?,
-                })
-            })
+            .map(super::delivery_from)
             .collect()
     }
 
@@ -704,10 +699,11 @@ impl Store for PgStore {
             return Ok(Vec::new());
         }
         let client = self.pool.get().await?;
-        let params: Vec<&(dyn ToSql + Sync)> =
-            ids.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         client
-            .query(&delivery_problems_sql(ids.len(), placeholder), &params)
+            .query(
+                &delivery_problems_sql(ids.len(), placeholder),
+                &as_params(&ids),
+            )
             .await?
             .iter()
             .map(|row| Ok((row.try_get(0)?, row.try_get::<_, i32>(1)? != 0)))
@@ -819,18 +815,7 @@ impl Store for PgStore {
             .query(&super::replies_sql(placeholder), &[&id])
             .await?
             .iter()
-            .map(|row| {
-                let attempts: i32 = row.try_get(3)?;
-                Ok(ReplyRow {
-                    at: row.try_get(0)?,
-                    by: row.try_get(1)?,
-                    body: row.try_get(2)?,
-                    attempts: u32::try_from(attempts).unwrap_or(0),
-                    delivered_at: row.try_get(4)?,
-                    failed_at: row.try_get(5)?,
-                    last_error: row.try_get(6)?,
-                })
-            })
+            .map(super::reply_from)
             .collect()
     }
 
@@ -884,11 +869,7 @@ impl Store for PgStore {
         at: String,
         outbox: Vec<OutboxMessage>,
     ) -> Result<bool, StoreError> {
-        if !key.starts_with(ONCE_PREFIX) {
-            return Err(StoreError::Invalid(format!(
-                "queue_once key `{key}` lacks {ONCE_PREFIX}"
-            )));
-        }
+        super::check_once_key(&key)?;
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         let sql = queue_once_sql(placeholder);

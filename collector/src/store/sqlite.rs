@@ -22,7 +22,7 @@ use super::{
     StatusEvent, Store, StoreError, CALL_STATE_SELECT, EXPORT_AHEAD,
 };
 use super::{insert_values, record_from, Cells, Value};
-use super::{insight_sql, migrations, queue_once_sql, InsightRow, ONCE_PREFIX};
+use super::{insight_sql, migrations, queue_once_sql, InsightRow};
 use crate::attempts;
 use crate::status::Status;
 
@@ -153,11 +153,19 @@ fn backfill_search(conn: &Connection) -> Result<(), StoreError> {
         conn.execute_batch("BEGIN IMMEDIATE")?;
         for r in &records {
             conn.prepare_cached("UPDATE submissions SET search_text = ?2 WHERE id = ?1")?
-                .execute(params![r.id, crate::search::index_text(r)])?;
+                .execute(params![r.id, r.search_text()])?;
         }
         conn.execute_batch("COMMIT")?;
         tracing::info!(rows = records.len(), "search text written for older rows");
     }
+}
+
+/// The status of submission `id` as `tx` sees it (an IMMEDIATE transaction: it holds the
+/// write lock already); `None` when no submission has this id.
+fn status_of(tx: &rusqlite::Transaction<'_>, id: &str) -> rusqlite::Result<Option<String>> {
+    tx.prepare_cached("SELECT status FROM submissions WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()
 }
 
 fn placeholder(n: usize) -> String {
@@ -237,7 +245,7 @@ fn insert_tx(
             return Ok(refused);
         }
     }
-    let search_text = crate::search::index_text(r);
+    let search_text = r.search_text();
     let context = crate::context::column(&r.context);
     let values = insert_values(r, &search_text, context.as_deref());
     tx.prepare_cached(&insert_sql(placeholder))?
@@ -278,13 +286,7 @@ impl Store for SqliteStore {
         let one: i64 = self
             .run(|conn| Ok(conn.query_row("SELECT 1", [], |row| row.get(0))?))
             .await?;
-        if one == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Invalid(
-                "SELECT 1 returned something else".into(),
-            ))
-        }
+        super::answered_one(one)
     }
 
     async fn list(&self, filter: Filter) -> Result<Vec<Record>, StoreError> {
@@ -365,11 +367,7 @@ impl Store for SqliteStore {
     async fn change_status(&self, id: String, change: StatusChange) -> Result<bool, StoreError> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let from: Option<String> = tx
-                .prepare_cached("SELECT status FROM submissions WHERE id = ?1")?
-                .query_row([&id], |row| row.get(0))
-                .optional()?;
-            let Some(from) = from else {
+            let Some(from) = status_of(&tx, &id)? else {
                 return Ok(false);
             };
             tx.prepare_cached(&super::update_status_sql(placeholder))?
@@ -604,17 +602,7 @@ impl Store for SqliteStore {
                 "{} WHERE submission_id = ?1 ORDER BY id",
                 super::DELIVERIES_SELECT
             ))?;
-            let rows = stmt.query_map([&submission_id], |row| {
-                Ok(Delivery {
-                    kind: DeliveryKind::parse(&row.get::<_, String>(0)?),
-                    target: row.get(1)?,
-                    attempts: row.get(2)?,
-                    next_attempt_at: row.get(3)?,
-                    delivered_at: row.get(4)?,
-                    failed_at: row.get(5)?,
-                    last_error: row.get(6)?,
-                })
-            })?;
+            let rows = stmt.query_map([&submission_id], |row| super::delivery_from(row))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
@@ -728,17 +716,7 @@ impl Store for SqliteStore {
     async fn replies(&self, id: String) -> Result<Vec<ReplyRow>, StoreError> {
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(&super::replies_sql(placeholder))?;
-            let rows = stmt.query_map([&id], |row| {
-                Ok(ReplyRow {
-                    at: row.get(0)?,
-                    by: row.get(1)?,
-                    body: row.get(2)?,
-                    attempts: row.get(3)?,
-                    delivered_at: row.get(4)?,
-                    failed_at: row.get(5)?,
-                    last_error: row.get(6)?,
-                })
-            })?;
+            let rows = stmt.query_map([&id], |row| super::reply_from(row))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
@@ -797,11 +775,7 @@ impl Store for SqliteStore {
         at: String,
         outbox: Vec<OutboxMessage>,
     ) -> Result<bool, StoreError> {
-        if !key.starts_with(ONCE_PREFIX) {
-            return Err(StoreError::Invalid(format!(
-                "queue_once key `{key}` lacks {ONCE_PREFIX}"
-            )));
-        }
+        super::check_once_key(&key)?;
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut queued = 0;

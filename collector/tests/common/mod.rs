@@ -8,9 +8,10 @@
 //! skipped with a message on stderr that `cargo test` does not swallow.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -268,6 +269,12 @@ impl Response {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The `name=value` of the cookie the answer sets (its attributes cut off).
+    pub fn cookie(&self) -> String {
+        let set = self.header("set-cookie").expect("a Set-Cookie header");
+        set.split(';').next().unwrap().to_owned()
     }
 
     pub fn has_header(&self, name: &str) -> bool {
@@ -620,4 +627,97 @@ pub fn callback_for(id: &str, phone: &str, urgent: bool, due_by: &str) -> serde_
     c["callback"]["urgent"] = serde_json::json!(urgent);
     c["callback"]["promise"]["due_by"] = serde_json::json!(due_by);
     c
+}
+
+/// The collector binary with an empty environment: the tests decide every setting, none may
+/// leak in from the environment.
+pub fn collector_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_allo-collector"));
+    cmd.env_clear();
+    cmd
+}
+
+/// The flags of a collector under load from one address: any free port, warnings only, no
+/// per-address rate limit.
+pub const UNLIMITED: [&str; 6] = [
+    "--listen",
+    "127.0.0.1:0",
+    "--log",
+    "warn",
+    "--rate-limit",
+    "0",
+];
+
+/// How the collector's start-up line begins; the address and `/ (database: …)` follow.
+pub const LISTENING: &str = "Allo collector listening on http://";
+
+/// Reads the start-up line of `child` (its stdout piped): the address it serves, and the line.
+pub fn listening(child: &mut Child) -> (SocketAddr, String) {
+    let mut line = String::new();
+    BufReader::new(
+        child
+            .stdout
+            .take()
+            .expect("the collector's stdout is piped"),
+    )
+    .read_line(&mut line)
+    .unwrap();
+    let addr = line
+        .strip_prefix(LISTENING)
+        .and_then(|rest| rest.split_once('/'))
+        .map(|(addr, _)| addr.parse().unwrap())
+        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    (addr, line)
+}
+
+/// A collector process and the address it printed; killed when dropped.
+pub struct Process {
+    /// The process.
+    pub child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+}
+
+impl Process {
+    /// Starts `cmd` with its stdout piped and waits for its start-up line.
+    pub fn spawn(cmd: &mut Command) -> Process {
+        Process::ready(cmd.stdout(Stdio::piped()).spawn().unwrap())
+    }
+
+    /// Waits for the start-up line of `child`, started with its stdout piped.
+    pub fn ready(mut child: Child) -> Process {
+        let (addr, _) = listening(&mut child);
+        Process { child, addr }
+    }
+
+    /// Sends SIGTERM, as a service manager stops it.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit, at most `limit` (then kills it and panics).
+    pub fn wait(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("no exit within {limit:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -2,10 +2,9 @@
 //! last-owner check counts under the migration namespace's account lock, so two owners
 //! demoting each other at once through two collectors cannot both succeed.
 use async_trait::async_trait;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
-use super::{placeholder, PgStore, LOCK_NAMESPACE};
+use super::{as_params, placeholder, PgStore, LOCK_NAMESPACE};
 use crate::accounts::{Account, Tally};
 use crate::store::accounts::{
     account_from, assignees_sql, ends_sessions, removes_an_owner, sql, AccountChange, AccountStore,
@@ -202,16 +201,9 @@ impl AccountStore for PgStore {
     ) -> Result<bool, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let Some(row) = tx
-            .query_opt(
-                "SELECT status FROM submissions WHERE id = $1 FOR UPDATE",
-                &[&id],
-            )
-            .await?
-        else {
+        let Some(status) = super::locked_status(&tx, &id).await? else {
             return Ok(false);
         };
-        let status: String = row.try_get(0)?;
         tx.execute(sql::ASSIGN, &[&id, &to]).await?;
         tx.execute(sql::ASSIGN_HISTORY, &[&id, &at, &by, &status, &note])
             .await?;
@@ -224,10 +216,8 @@ impl AccountStore for PgStore {
             return Ok(Vec::new());
         }
         let client = self.pool.get().await?;
-        let params: Vec<&(dyn ToSql + Sync)> =
-            ids.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         client
-            .query(&assignees_sql(ids.len(), placeholder), &params)
+            .query(&assignees_sql(ids.len(), placeholder), &as_params(&ids))
             .await?
             .iter()
             .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))

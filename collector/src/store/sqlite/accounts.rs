@@ -199,12 +199,7 @@ impl AccountStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let status: Option<String> = tx
-                .query_row("SELECT status FROM submissions WHERE id = ?1", [&id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            let Some(status) = status else {
+            let Some(status) = super::status_of(&tx, &id)? else {
                 return Ok(false);
             };
             tx.execute(&q(sql::ASSIGN), params![id, to])?;
