@@ -188,7 +188,13 @@ impl Settings {
                 Some(t) => s.outbox_ttl_ms = t,
                 None => warn(
                     OUTBOX_TTL.key,
-                    format!("{v} is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\"); using 7 days", v = crate::quoted::q(&v)),
+                    // The entry's words, so the README's row and this warning cannot drift.
+                    format!(
+                        "{} {}; {}",
+                        crate::quoted::q(&v),
+                        OUTBOX_TTL.problem,
+                        OUTBOX_TTL.fallback
+                    ),
                 ),
             }
         }
@@ -409,6 +415,15 @@ mod tests {
             let (s, w) = parse(raw.clone());
             assert_eq!((s, w.len()), (want, 0), "{raw}");
         }
+    }
+
+    #[test]
+    fn outbox_ttl_warning_says_the_range_and_the_default() {
+        let (_, w) = parse(json!({"outboxTtl": "forever"}));
+        assert_eq!(
+            w[0].1,
+            "\"forever\" is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\"); using 7 days"
+        );
     }
 
     #[test]

@@ -15,10 +15,9 @@
 //! life only, so on a later page of the same visit it may show again (the privacy promise
 //! wins over the cap there; `docs/embedding.md` says so).
 use crate::json::{FromJson, Map, Obj, ToJson, Value};
-use crate::settings::{DEFAULT_CAP_DAYS, MAX_CAP_DAYS};
 use crate::settings::{
-    PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS, PROMPT_ON_EXIT, PROMPT_PATH,
-    PROMPT_QUESTION,
+    DEFAULT_CAP_DAYS, MAX_CAP_DAYS, PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS,
+    PROMPT_ON_EXIT, PROMPT_PATH, PROMPT_QUESTION,
 };
 
 /// Longest `promptAfterSeconds` (an hour: a page left open longer is not being read).
