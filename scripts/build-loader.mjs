@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shorten } from './wasm-names.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = process.argv[2] || path.join(process.env.TRUNK_STAGING_DIR || path.join(root, 'dist'), 'allo.js');
@@ -73,7 +74,12 @@ if (!process.argv[2]) {
       process.exit(1);
     }
   }
-  const code = generated + '\n' + readFileSync(path.join(root, 'loader', 'glue-start.js'), 'utf8');
+  // Short import and export names in the wasm and the glue alike (scripts/wasm-names.mjs says why).
+  const wasmFile = path.join(path.dirname(out), 'allo-widget_bg.wasm');
+  const named = shorten(readFileSync(wasmFile), generated);
+  writeFileSync(wasmFile, named.wasm);
+  console.log(`wasm names: ${named.imports} imports and ${named.exports} exports shortened`);
+  const code = named.glue + '\n' + readFileSync(path.join(root, 'loader', 'glue-start.js'), 'utf8');
   const min = await minify(code, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true });
   writeFileSync(glue, min.code + '\n');
   console.log(`glue: ${code.length} → ${min.code.length} bytes (${path.relative(root, glue) || glue})`);
