@@ -24,8 +24,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const KB = 1024;
-// Budgets from docs/product.md (gzip bytes).
-const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
+// Budgets from docs/product.md (gzip bytes), and issue 22's step towards the widget's: 150 KB
+// with every feature kept.
+const BUDGETS = { loader: 3 * KB, widget: 80 * KB, issue22: 150 * KB };
 // Widget ceiling (gzip bytes): the size measured when it was last set plus 2 %, rounded up.
 // 190,861 B on 2026-12-01: LTO on the final link (bundle/; 235,402 → 212,163 B), no float
 // parsing/printing from core (allo_core::number; → 195,226), messages quoted without `{:?}`
@@ -42,7 +43,9 @@ const BUDGETS = { loader: 3 * KB, widget: 80 * KB };
 // place to cut.
 // 183,866 B on 2026-12-01 (session 6): the views as plain functions where they own no hooks
 // (−9,976 B), talc, no libm pow, small Vecs for maps, one key array for the strings (−8,749 B).
-const WIDGET_CEILING = 187_543;
+// 175,948 B on 2026-12-02 (session 7): the wasm's import and export names shortened in the
+// module and the glue alike (scripts/wasm-names.mjs; 183,905 → 175,948 B).
+const WIDGET_CEILING = 179_467;
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -89,6 +92,7 @@ const loader = rows.find((r) => r.part === 'loader').gzip;
 const verdicts = [
   ['loader before first use', loader, BUDGETS.loader, true],
   ['widget (glue + wasm, CSS inside), ceiling', widget, WIDGET_CEILING, true],
+  ['widget (glue + wasm, CSS inside), issue 22', widget, BUDGETS.issue22, false],
   ['widget (glue + wasm, CSS inside), target', widget, BUDGETS.widget, false],
 ];
 let over = [];
