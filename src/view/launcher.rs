@@ -22,7 +22,7 @@ pub fn launcher(ctx: &Ctx, launcher_ref: &NodeRef, expanded: bool, onclick: &Cal
     };
     let onclick = onclick.reform(|_: MouseEvent| ());
     html! {
-        <button type="button" ref={launcher_ref.clone()} {class} {onclick}
+        <button type="button" ref={launcher_ref.clone()} ~className={class} {onclick}
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}
             aria-haspopup="dialog" aria-expanded={if expanded { "true" } else { "false" }}
             aria-controls={expanded.then_some("allo-panel")}>

@@ -76,7 +76,7 @@ pub fn rating(
     html! {
         <fieldset class="allo-field" aria-describedby={described}>
             <legend class="allo-legend">{ question }</legend>
-            <div {class}>
+            <div ~className={class}>
                 { for options.into_iter().map(|(score, name)| {
                     let onchange = onchange.reform(move |_: Event| score);
                     let shown = match metric {
