@@ -196,9 +196,9 @@
     if (c.saveData || /2g/.test(c.effectiveType)) return;
     // A submission still in the outbox (the visitor's own, from an earlier page) is intent
     // enough: the app starts to deliver it (docs/delivery.md); so are a prompt setting and an
-    // `Allo.ask` call (loader/glue-start.js, `queued`). Else compile only. (Not cancelled by
-    // destroy(): it then does nothing.)
-    var idle = () => dead || compile().then((g) => g && g.queued(own, queue) && load()), later = () => {
+    // `Allo.ask` call, also one made later (loader/glue-start.js, `queued`). Else compile only.
+    // (Not cancelled by destroy(): it then does nothing.)
+    var idle = () => dead || compile().then((g) => g && g.queued(own, queue, load)), later = () => {
       w.requestIdleCallback ? requestIdleCallback(idle, { timeout: 4000 }) : setTimeout(idle, 2000);
     };
     if (d.readyState == 'complete') later(); else on(w, 'load', later);
