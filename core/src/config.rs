@@ -773,7 +773,7 @@ mod tests {
         );
         assert_eq!(
             c.strings,
-            // Keys come sorted (`json::Map` is a BTreeMap), so the order is stable.
+            // Keys come sorted (`json::Map` keeps them so), so the order is stable.
             [
                 ("fr".to_owned(), "send".to_owned(), "Valider".to_owned()),
                 (
