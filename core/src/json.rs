@@ -13,17 +13,28 @@
 use std::fmt::{self, Write};
 
 /// A JSON object: its members sorted by key, so what is written is stable (tests, storage).
-///
-/// A sorted `Vec` rather than a `BTreeMap`: the widget's objects have a handful of members, and
-/// the B-tree's insert, search, iteration and drop code for `(String, Value)` was ~3 KB of raw
-/// wasm, 1,756 B gzip (issue 22); here a binary search and the `Vec`'s own code do.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Map(Vec<(String, Value)>);
+pub type Map = SortedMap<Value>;
 
-impl Map {
-    /// An empty object.
-    pub const fn new() -> Map {
-        Map(Vec::new())
+/// Text keys with values, sorted by key: [`Map`] (a JSON object) and the owner's context
+/// ([`crate::owner_context::Context`]).
+///
+/// A sorted `Vec` rather than a `BTreeMap`: these maps have a handful of members, and the
+/// B-tree's insert, search, iteration and drop code, once per value type, was ~3 KB of raw
+/// wasm for `Value` alone, 1,756 B gzip (issue 22); here a binary search and the `Vec`'s own
+/// code do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortedMap<V>(Vec<(String, V)>);
+
+impl<V> Default for SortedMap<V> {
+    fn default() -> Self {
+        SortedMap(Vec::new())
+    }
+}
+
+impl<V> SortedMap<V> {
+    /// An empty map.
+    pub const fn new() -> SortedMap<V> {
+        SortedMap(Vec::new())
     }
 
     /// Where `key` is, or where it would go.
@@ -31,21 +42,28 @@ impl Map {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
-    /// The member `key`.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
         self.find(key).ok().map(|i| &self.0[i].1)
     }
 
     /// Sets `key` to `value` (a key given twice keeps its last value, as in JavaScript).
-    pub fn insert(&mut self, key: String, value: Value) {
+    pub fn insert(&mut self, key: String, value: V) {
         match self.find(&key) {
             Ok(i) => self.0[i].1 = value,
             Err(i) => self.0.insert(i, (key, value)),
         }
     }
 
-    /// The members, sorted by key.
-    pub fn iter(&self) -> std::slice::Iter<'_, (String, Value)> {
+    /// Removes `key`, if it is there.
+    pub fn remove(&mut self, key: &str) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
+
+    /// The entries, sorted by key.
+    pub fn iter(&self) -> std::slice::Iter<'_, (String, V)> {
         self.0.iter()
     }
 
@@ -54,7 +72,12 @@ impl Map {
         self.0.iter().map(|(k, _)| k)
     }
 
-    /// How many members there are.
+    /// The values, in the keys' order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// How many entries there are.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -65,21 +88,44 @@ impl Map {
     }
 }
 
-impl<'a> IntoIterator for &'a Map {
-    type Item = &'a (String, Value);
-    type IntoIter = std::slice::Iter<'a, (String, Value)>;
+impl<'a, V> IntoIterator for &'a SortedMap<V> {
+    type Item = &'a (String, V);
+    type IntoIter = std::slice::Iter<'a, (String, V)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
 }
 
-impl FromIterator<(String, Value)> for Map {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(items: I) -> Map {
-        let mut m = Map::new();
+impl<V> FromIterator<(String, V)> for SortedMap<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(items: I) -> SortedMap<V> {
+        let mut m = SortedMap::new();
         for (k, v) in items {
             m.insert(k, v);
         }
         m
+    }
+}
+
+impl<V, const N: usize> From<[(String, V); N]> for SortedMap<V> {
+    fn from(items: [(String, V); N]) -> SortedMap<V> {
+        items.into_iter().collect()
+    }
+}
+
+/// The collector's form of a map is serde's map (what a `BTreeMap` writes and reads: sorted
+/// keys, a repeated key keeping its last value).
+#[cfg(feature = "serde")]
+impl<V: serde::Serialize> serde::Serialize for SortedMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for SortedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<String, V>::deserialize(d)?;
+        Ok(SortedMap(map.into_iter().collect()))
     }
 }
 
