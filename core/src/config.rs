@@ -372,7 +372,7 @@ impl Config {
         }
         if let Some(v) = map.get(STRINGS.key) {
             match v.as_object() {
-                Some(obj) => overrides(obj, &mut strings, &mut r.push()),
+                Some(obj) => overrides(obj, &mut strings, &mut r),
                 None => r.warnings.push(Warning {
                     setting: STRINGS.key.to_owned(),
                     detail: "must be an object such as { fr: { launcher_label: \"…\" } }; ignored"
@@ -419,7 +419,7 @@ impl Config {
         let delivery = crate::delivery::Settings::parse(&mut r);
         // Prompts and context (issue 21): read in their own modules, like delivery.
         let prompt = crate::prompt::Settings::parse(&mut r);
-        let context = crate::owner_context::from_setting(map.get(CONTEXT.key), &mut r.push());
+        let context = crate::owner_context::from_setting(&mut r);
         let config = Config {
             callback,
             endpoint,
@@ -451,11 +451,7 @@ impl Config {
 }
 
 /// Reads `strings`: `{ "fr": { "key": "text" } }` per language, or `{ "key": "text" }` for all.
-fn overrides(
-    obj: &Map,
-    out: &mut Vec<(String, String, String)>,
-    warn: &mut impl FnMut(&str, String),
-) {
+fn overrides(obj: &Map, out: &mut Vec<(String, String, String)>, r: &mut Reader) {
     use crate::i18n::{Lang, Strings};
     for (k, v) in obj {
         match v {
@@ -465,11 +461,11 @@ fn overrides(
                 for (key, text) in per {
                     match (Strings::KEYS.contains(&key.as_str()), text.as_str()) {
                         (true, Some(t)) => out.push((lang.into(), key.clone(), t.to_owned())),
-                        _ => warn("strings", format!("{k}.{key} is not a known string key with a text value; ignored")),
+                        _ => r.note(&STRINGS, format!("{k}.{key} is not a known string key with a text value; ignored")),
                     }
                 }
             }
-            _ => warn("strings", format!("{k} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored", k = crate::quoted::q(&k))),
+            _ => r.note(&STRINGS, format!("{k} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored", k = crate::quoted::q(&k))),
         }
     }
 }

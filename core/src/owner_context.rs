@@ -10,7 +10,7 @@
 //! number and writes it as text (`orderId: 1042` is what owners write); on the wire every
 //! value is a string.
 use crate::json::{Map, Obj, SortedMap, ToJson, Value};
-use crate::settings::CONTEXT;
+use crate::settings::{Reader, CONTEXT};
 
 /// Most keys a context may hold.
 pub const MAX_KEYS: usize = 20;
@@ -194,30 +194,27 @@ impl crate::json::FromJson for Context {
 
 /// The `context` setting (an object, or JSON text of one in a `data-context` attribute);
 /// a bad one is a warning and no context.
-pub fn from_setting(v: Option<&Value>, warn: &mut impl FnMut(&str, String)) -> Context {
+pub fn from_setting(r: &mut Reader) -> Context {
     let parsed;
-    let v = match v {
+    let v = match r.raw(&CONTEXT) {
         None | Some(Value::Null) => return Context::default(),
         Some(Value::String(s)) if s.trim().is_empty() => return Context::default(),
         Some(Value::String(s)) => match Value::parse(s) {
             Ok(p) => {
                 parsed = p;
-                &parsed
+                Ok(&parsed)
             }
-            Err(_) => {
-                warn(
-                    CONTEXT.key,
-                    format!("{}; no context is sent", ContextError::NotAnObject),
-                );
-                return Context::default();
-            }
+            Err(_) => Err(ContextError::NotAnObject),
         },
-        Some(other) => other,
+        Some(other) => Ok(other),
     };
-    Context::default().merged(v).unwrap_or_else(|e| {
-        warn(CONTEXT.key, format!("{e}; no context is sent"));
-        Context::default()
-    })
+    match v.and_then(|v| Context::default().merged(v)) {
+        Ok(c) => c,
+        Err(e) => {
+            r.note(&CONTEXT, format!("{e}; no context is sent"));
+            Context::default()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -350,8 +347,14 @@ mod tests {
 
     #[test]
     fn setting() {
-        let mut warned = Vec::new();
-        let mut warn = |k: &str, d: String| warned.push(format!("{k}: {d}"));
+        let mut warned = 0;
+        let mut read = |raw: Option<Value>| {
+            let settings: Map = raw.map(|v| ("context".to_owned(), v)).into_iter().collect();
+            let mut r = Reader::new(&settings);
+            let c = from_setting(&mut r);
+            warned += r.warnings.len();
+            c
+        };
         let cases = [
             (json!({ "orderId": "1042" }), ctx(&[("orderId", "1042")])),
             (json!("{\"plan\":\"pro\"}"), ctx(&[("plan", "pro")])),
@@ -360,9 +363,9 @@ mod tests {
             (json!({ "a b": "1" }), ctx(&[])),
         ];
         for (raw, want) in cases {
-            assert_eq!(from_setting(Some(&raw), &mut warn), want, "{raw}");
+            assert_eq!(read(Some(raw.clone())), want, "{raw}");
         }
-        assert_eq!(from_setting(None, &mut warn), ctx(&[]));
-        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert_eq!(read(None), ctx(&[]));
+        assert_eq!(warned, 2);
     }
 }

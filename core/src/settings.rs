@@ -182,16 +182,6 @@ impl<'a> Reader<'a> {
         self.map.get(s.key).and_then(text).filter(|v| !v.is_empty())
     }
 
-    /// A `warn(setting, detail)` for readers outside this module.
-    pub fn push(&mut self) -> impl FnMut(&str, String) + '_ {
-        |setting: &str, detail: String| {
-            self.warnings.push(Warning {
-                setting: setting.to_owned(),
-                detail,
-            })
-        }
-    }
-
     /// Warns that `v`, the value of `s`, is refused because it `problem`, with the entry's
     /// fallback.
     #[inline(never)]
