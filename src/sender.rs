@@ -442,26 +442,27 @@ fn refusal_detail(e: &TransportError) -> String {
 /// the next page (or tab) takes over.
 fn on_page_hide() {
     let now = now();
-    let items = read_all();
     let mut sized = Vec::new();
-    for item in &items {
+    for item in read_all() {
         let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) else {
             continue;
         };
         let body = transport::body(&route.target, &item.submission);
-        sized.push((item, body.len(), route, body));
+        sized.push((item, route, body));
     }
-    let pairs: Vec<(&Item, usize)> = sized.iter().map(|(i, n, _, _)| (*i, *n)).collect();
+    let pairs: Vec<(&Item, usize)> = sized.iter().map(|(i, _, b)| (i, b.len())).collect();
     let batch = outbox::exit_batch(&pairs, now, served_ttl);
-    for (item, _, route, body) in &sized {
+    // The items read are this function's own: each one sent is claimed in place (a clone of
+    // the submission was code of its own in the wasm; issue 22).
+    for (mut item, route, body) in sized {
         if !batch.contains(&item.submission.id) {
             continue;
         }
         let key = item.key();
-        let mut claimed = (*item).clone();
-        claimed.claim(&claimant(), now, route.exit_lease_ms());
-        let _ = storage::try_save(&key, &claimed);
-        let Some(request) = transport::send_keepalive(&route.target, &item.submission, body) else {
+        item.claim(&claimant(), now, route.exit_lease_ms());
+        let _ = storage::try_save(&key, &item);
+        let Some(request) = transport::send_keepalive(&route.target, &item.submission, &body)
+        else {
             continue;
         };
         // If the page survives (back/forward cache), learn the answer; otherwise the next
@@ -483,25 +484,34 @@ fn on_page_hide() {
 /// (4xx other than 408/429) removes it and is reported ([`Outcome::Failed`]). When the outbox
 /// cannot be written (storage disabled or full) nothing can be promised for later, so a
 /// failure is reported as [`Outcome::Failed`] instead of `Queued`.
-pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
+///
+/// The submission is handed back with the outcome: it is the outbox item's while it is being
+/// sent, so it is never cloned (the clone was code of its own in the wasm; issue 22).
+pub async fn deliver(endpoint: &str, sub: Submission) -> (Outcome, Submission) {
     let route = route(endpoint);
-    let key = outbox::key(&sub.id);
     let me = claimant();
-    let mut item = Item::new(endpoint, sub.clone(), now(), &me, route.lease_ms());
+    let mut item = Item::new(endpoint, sub, now(), &me, route.lease_ms());
+    let outcome = attempt(&route, &me, &mut item).await;
+    (outcome, item.submission)
+}
+
+/// [`deliver`]'s attempts, on the item it made.
+async fn attempt(route: &Route, me: &str, item: &mut Item) -> Outcome {
+    let key = item.key();
     // Write before send: from here on the message survives a crash, a closed tab, a reload.
-    let saved = storage::try_save(&key, &item).is_ok();
-    let _lock = lock::acquire(&lock::name(&sub.id), true).await;
+    let saved = storage::try_save(&key, &*item).is_ok();
+    let _lock = lock::acquire(&lock::name(&item.submission.id), true).await;
 
     if saved && !online() {
         item.lease = None;
-        let _ = storage::try_save(&key, &item);
+        let _ = storage::try_save(&key, &*item);
         schedule();
         return Outcome::Queued;
     }
 
     let mut quick_retry_used = false;
     loop {
-        let err = match transport::send(&route.target, sub).await {
+        let err = match transport::send(&route.target, &item.submission).await {
             Ok(receipt) => {
                 storage::remove(&key);
                 return Outcome::Delivered(receipt.status_token);
@@ -521,16 +531,16 @@ pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
             quick_retry_used = true;
             item.attempts += 1;
             // Keep the claim through the wait and the next attempt.
-            item.claim(&me, now(), delay + route.lease_ms());
+            item.claim(me, now(), delay + route.lease_ms());
             if saved {
-                let _ = storage::try_save(&key, &item);
+                let _ = storage::try_save(&key, &*item);
             }
             TimeoutFuture::new(delay as u32).await;
             continue;
         }
         let asked = failure.honours_retry_after() && retry_after.is_some();
         item.record_failure(now(), decision, asked);
-        if saved && storage::try_save(&key, &item).is_ok() {
+        if saved && storage::try_save(&key, &*item).is_ok() {
             schedule();
             return Outcome::Queued;
         }
