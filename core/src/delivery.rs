@@ -145,25 +145,31 @@ impl Settings {
     /// Reads the delivery settings out of the raw settings through `r`, which collects a
     /// warning for each value ignored in favour of its default.
     pub fn parse(r: &mut Reader) -> Settings {
-        let mut s = Settings::default();
-        s.format = r.choice(&FORMAT, &[Format::Json, Format::Form]);
-        match r.raw(&HEADERS) {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(h)) => s.headers = headers(h, r),
-            Some(_) => r.note(
-                &HEADERS,
-                "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
-                    .to_owned(),
-            ),
-        }
+        let format = r.choice(&FORMAT, &[Format::Json, Format::Form]);
+        let headers = match r.raw(&HEADERS) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(h)) => headers(h, r),
+            Some(_) => {
+                r.note(
+                    &HEADERS,
+                    "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
+                        .to_owned(),
+                );
+                Vec::new()
+            }
+        };
         let in_range = |t: &u64| (MIN_OUTBOX_TTL_MS..=MAX_OUTBOX_TTL_MS).contains(t);
-        if let Some(t) = r.checked(&OUTBOX_TTL, |v| parse_ttl(v).filter(in_range)) {
-            s.outbox_ttl_ms = t;
-        }
+        let outbox_ttl_ms = r
+            .checked(&OUTBOX_TTL, |v| parse_ttl(v).filter(in_range))
+            .unwrap_or(DEFAULT_OUTBOX_TTL_MS);
         // Within u32 and u64: the entries' limits are checked by `number`.
-        s.timeout_ms = r.number(&TIMEOUT_MS) as u32;
-        s.retry_base_ms = r.number(&RETRY_BASE_MS) as u64;
-        s
+        Settings {
+            format,
+            headers,
+            outbox_ttl_ms,
+            timeout_ms: r.number(&TIMEOUT_MS) as u32,
+            retry_base_ms: r.number(&RETRY_BASE_MS) as u64,
+        }
     }
 }
 
