@@ -278,7 +278,7 @@ fn duration(ms: u64) -> String {
 }
 
 fn reference(item: &Item) -> String {
-    allo_core::id::reference(&item.submission.id)
+    allo_core::id::reference(item.id())
 }
 
 /// Sets the timer for the next pass from what the outbox holds now, keeping an earlier timer.
@@ -329,12 +329,12 @@ async fn flush() {
             min_gap(),
         );
         for id in &plan.expired {
-            if let Some(item) = items.iter().find(|i| &i.submission.id == id) {
+            if let Some(item) = items.iter().find(|i| i.id() == id) {
                 storage::remove(&item.key());
                 let ttl = served_ttl(&item.endpoint).unwrap_or(DEFAULT_OUTBOX_TTL_MS);
                 browser::warn(&format!(
                     "Allo: a message saved on {} (reference {}) could not be delivered to {} within {} and was discarded (outboxTtl).",
-                    item.submission.created_at,
+                    item.created_at(),
                     reference(item),
                     item.endpoint,
                     duration(ttl),
@@ -342,7 +342,7 @@ async fn flush() {
             }
         }
         for id in &plan.due {
-            let Some(item) = items.iter().find(|i| &i.submission.id == id) else {
+            let Some(item) = items.iter().find(|i| i.id() == id) else {
                 continue;
             };
             if let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) {
@@ -387,13 +387,13 @@ async fn send_saved(route: &Route, id: &str) {
     if !still_mine {
         return;
     }
-    let result = transport::send(&route.target, &item.submission).await;
+    let body = transport::body(&route.target, &item.submission);
+    let result = transport::send(&route.target, id, &body).await;
     match result {
         Ok(receipt) => {
             storage::remove(&key);
             // Nobody is waiting on this send, so the status token is recorded here or lost.
-            let sub = &item.submission;
-            visitor::follow_delivered(&item.endpoint, &sub.id, sub.kind, receipt.status_token);
+            visitor::follow_delivered(&item.endpoint, id, item.kind(), receipt.status_token);
         }
         Err(e) => {
             let (failure, retry_after) = e.retry_input();
@@ -455,14 +455,13 @@ fn on_page_hide() {
     // The items read are this function's own: each one sent is claimed in place (a clone of
     // the submission was code of its own in the wasm; issue 22).
     for (mut item, route, body) in sized {
-        if !batch.contains(&item.submission.id) {
+        if !batch.iter().any(|id| id == item.id()) {
             continue;
         }
         let key = item.key();
         item.claim(&claimant(), now, route.exit_lease_ms());
         let _ = storage::try_save(&key, &item);
-        let Some(request) = transport::send_keepalive(&route.target, &item.submission, &body)
-        else {
+        let Some(request) = transport::send_keepalive(&route.target, item.id(), &body) else {
             continue;
         };
         // If the page survives (back/forward cache), learn the answer; otherwise the next
@@ -484,34 +483,27 @@ fn on_page_hide() {
 /// (4xx other than 408/429) removes it and is reported ([`Outcome::Failed`]). When the outbox
 /// cannot be written (storage disabled or full) nothing can be promised for later, so a
 /// failure is reported as [`Outcome::Failed`] instead of `Queued`.
-///
-/// The submission is handed back with the outcome: it is the outbox item's while it is being
-/// sent, so it is never cloned (the clone was code of its own in the wasm; issue 22).
-pub async fn deliver(endpoint: &str, sub: Submission) -> (Outcome, Submission) {
+pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
     let route = route(endpoint);
     let me = claimant();
     let mut item = Item::new(endpoint, sub, now(), &me, route.lease_ms());
-    let outcome = attempt(&route, &me, &mut item).await;
-    (outcome, item.submission)
-}
-
-/// [`deliver`]'s attempts, on the item it made.
-async fn attempt(route: &Route, me: &str, item: &mut Item) -> Outcome {
     let key = item.key();
+    // Encoded once: every attempt sends the same bytes.
+    let body = transport::body(&route.target, &item.submission);
     // Write before send: from here on the message survives a crash, a closed tab, a reload.
-    let saved = storage::try_save(&key, &*item).is_ok();
-    let _lock = lock::acquire(&lock::name(&item.submission.id), true).await;
+    let saved = storage::try_save(&key, &item).is_ok();
+    let _lock = lock::acquire(&lock::name(&sub.id), true).await;
 
     if saved && !online() {
         item.lease = None;
-        let _ = storage::try_save(&key, &*item);
+        let _ = storage::try_save(&key, &item);
         schedule();
         return Outcome::Queued;
     }
 
     let mut quick_retry_used = false;
     loop {
-        let err = match transport::send(&route.target, &item.submission).await {
+        let err = match transport::send(&route.target, &sub.id, &body).await {
             Ok(receipt) => {
                 storage::remove(&key);
                 return Outcome::Delivered(receipt.status_token);
@@ -531,16 +523,16 @@ async fn attempt(route: &Route, me: &str, item: &mut Item) -> Outcome {
             quick_retry_used = true;
             item.attempts += 1;
             // Keep the claim through the wait and the next attempt.
-            item.claim(me, now(), delay + route.lease_ms());
+            item.claim(&me, now(), delay + route.lease_ms());
             if saved {
-                let _ = storage::try_save(&key, &*item);
+                let _ = storage::try_save(&key, &item);
             }
             TimeoutFuture::new(delay as u32).await;
             continue;
         }
         let asked = failure.honours_retry_after() && retry_after.is_some();
         item.record_failure(now(), decision, asked);
-        if saved && storage::try_save(&key, &*item).is_ok() {
+        if saved && storage::try_save(&key, &item).is_ok() {
             schedule();
             return Outcome::Queued;
         }

@@ -10,7 +10,6 @@ use allo_core::delivery::{self, Format, Settings};
 use allo_core::form::SendFailure;
 use allo_core::json::Value;
 use allo_core::retry::Failure;
-use allo_core::submission::Submission;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -109,12 +108,14 @@ impl TransportError {
     }
 }
 
-/// The encoded body of `sub` for `target` (its size decides what fits a `keepalive` batch).
-pub fn body(target: &Target, sub: &Submission) -> String {
-    delivery::body(sub, target.format)
+/// The encoded body for `target` of the submission whose JSON is `doc` (its size decides what
+/// fits a `keepalive` batch).
+pub fn body(target: &Target, doc: &Value) -> String {
+    delivery::encode(doc, target.format)
 }
 
-fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit, TransportError> {
+/// The POST of `body`, the submission `id`'s encoded body.
+fn request(target: &Target, id: &str, body: &str) -> Result<RequestInit, TransportError> {
     let headers = Headers::new().map_err(|_| TransportError::Setup)?;
     // The owner's headers first, so Allo's own always win (they were validated not to clash).
     for (name, value) in &target.headers {
@@ -124,7 +125,7 @@ fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit,
         .set("Content-Type", target.format.content_type())
         .map_err(|_| TransportError::Setup)?;
     headers
-        .set("Idempotency-Key", &sub.id)
+        .set("Idempotency-Key", id)
         .map_err(|_| TransportError::Setup)?;
     let init = RequestInit::new();
     init.set_method("POST");
@@ -136,10 +137,10 @@ fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit,
     Ok(init)
 }
 
-/// Sends `sub` to `target` once, aborting after the target's timeout.
-pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, TransportError> {
-    let body = body(target, sub);
-    let init = request(target, sub, &body)?;
+/// Sends `body` (see [`body`]), the submission `id`, to `target` once, aborting after the
+/// target's timeout.
+pub async fn send(target: &Target, id: &str, body: &str) -> Result<Receipt, TransportError> {
+    let init = request(target, id, body)?;
     let answer = fetch(&target.endpoint, &init, target.timeout_ms).await?;
     let response = &answer.response;
     if response.ok() {
@@ -214,9 +215,9 @@ async fn json(response: &Response) -> Option<Value> {
 /// Fires a last-chance `keepalive` request that outlives the page (used on `pagehide`;
 /// `sendBeacon` cannot carry the `Idempotency-Key` header). Returns the fetch promise so a
 /// page that survives (back/forward cache) can still learn the answer.
-pub fn send_keepalive(target: &Target, sub: &Submission, body: &str) -> Option<js_sys::Promise> {
+pub fn send_keepalive(target: &Target, id: &str, body: &str) -> Option<js_sys::Promise> {
     let window = web_sys::window()?;
-    let init = request(target, sub, body).ok()?;
+    let init = request(target, id, body).ok()?;
     // Not in web-sys's RequestInit yet; a plain property on the init dictionary.
     js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE).ok()?;
     Some(window.fetch_with_str_and_init(&target.endpoint, &init))

@@ -105,7 +105,7 @@ async fn the_outbox_is_written_before_the_first_attempt_and_kept_when_it_fails()
         let outcome = outcome.clone();
         // Port 9 on loopback: nothing listens, every attempt is refused.
         wasm_bindgen_futures::spawn_local(async move {
-            *outcome.borrow_mut() = Some(deliver("http://127.0.0.1:9/v1/submissions", sub).await.0);
+            *outcome.borrow_mut() = Some(deliver("http://127.0.0.1:9/v1/submissions", &sub).await);
         });
     }
     // Let the delivery task run up to its first pause (it takes the item's Web Lock before
@@ -124,7 +124,10 @@ async fn the_outbox_is_written_before_the_first_attempt_and_kept_when_it_fails()
     assert_eq!(outcome.borrow().clone(), Some(Outcome::Queued));
     let item = stored(id).expect("kept for later");
     assert_eq!((item.attempts, item.lease), (2, None));
-    assert_eq!(item.submission.feedback.unwrap().message, "refused");
+    assert_eq!(
+        item.submission["feedback"]["message"].as_str(),
+        Some("refused")
+    );
     local().remove_item(&format!("allo:outbox:{id}")).unwrap();
 }
 
@@ -132,7 +135,7 @@ async fn the_outbox_is_written_before_the_first_attempt_and_kept_when_it_fails()
 async fn a_permanent_refusal_clears_the_outbox() {
     let id = "33333333-2222-4333-8444-555555555555";
     // The test server answers 404 for a path it does not have: a refusal for good.
-    let (outcome, _) = deliver("/allo-no-such-endpoint", submission(id, "rejected")).await;
+    let outcome = deliver("/allo-no-such-endpoint", &submission(id, "rejected")).await;
     assert!(
         matches!(outcome, Outcome::Failed(SendFailure::Rejected(_))),
         "{outcome:?}"
@@ -144,9 +147,7 @@ async fn a_permanent_refusal_clears_the_outbox() {
 async fn a_2xx_clears_the_outbox() {
     let id = "44444444-2222-4333-8444-555555555555";
     // A data: URL answers 200 to any method: an endpoint without a server.
-    let (outcome, sub) = deliver("data:application/json,{}", submission(id, "accepted")).await;
-    // The submission comes back as it went.
-    assert_eq!(sub.id, id);
+    let outcome = deliver("data:application/json,{}", &submission(id, "accepted")).await;
     assert!(matches!(outcome, Outcome::Delivered(_)), "{outcome:?}");
     assert!(stored(id).is_none());
 }
@@ -164,7 +165,7 @@ const TOKEN_ENDPOINT: &str =
 fn leave_in_outbox(endpoint: &str, sub: Submission) {
     let mut item = Item::new(
         endpoint,
-        sub,
+        &sub,
         js_sys::Date::now() as u64,
         "an-earlier-page",
         0,
@@ -182,9 +183,9 @@ fn leave_in_outbox(endpoint: &str, sub: Submission) {
 async fn deliver_in_background(sub: Submission) {
     let id = sub.id.clone();
     // A foreground send registers the endpoint's route (a booted widget would, with `start`).
-    let (first, _) = deliver(
+    let first = deliver(
         TOKEN_ENDPOINT,
-        submission("55555555-0000-4333-8444-555555555555", "route"),
+        &submission("55555555-0000-4333-8444-555555555555", "route"),
     )
     .await;
     assert_eq!(first, Outcome::Delivered(Some(TOKEN.to_owned())));

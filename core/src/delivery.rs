@@ -271,9 +271,19 @@ pub fn urlencode(pairs: &[(String, String)]) -> String {
 
 /// The body of one POST in `format`.
 pub fn body(sub: &Submission, format: Format) -> String {
+    encode(&sub.to_json(), format)
+}
+
+/// The body of one POST of the submission whose JSON is `doc` (as the outbox keeps it), in
+/// `format`: byte for byte [`body`] of that submission.
+pub fn encode(doc: &Value, format: Format) -> String {
     match format {
-        Format::Json => sub.to_json().to_string(),
-        Format::Form => urlencode(&form_pairs(sub)),
+        Format::Json => doc.to_string(),
+        Format::Form => {
+            let mut pairs = Vec::new();
+            flatten("", doc, &mut pairs);
+            urlencode(&pairs)
+        }
     }
 }
 

@@ -81,7 +81,7 @@ impl Sender {
         let full_events = ctx.config.events == EventDetail::Full;
         let sender = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let (outcome, sub) = deliver(&endpoint, sub).await;
+            let outcome = deliver(&endpoint, &sub).await;
             events::after_send(&sub, &outcome, full_events);
             if !matches!(outcome, Outcome::Failed(_)) {
                 sender.pending_id.borrow_mut().take();
