@@ -653,16 +653,22 @@ impl Obj {
     }
 
     /// Sets `key`.
-    pub fn set(self, key: &str, value: impl ToJson) -> Obj {
-        self.put(key, value.to_json())
+    pub fn set(mut self, key: &str, value: impl ToJson) -> Obj {
+        self.put(key, value.to_json());
+        self
+    }
+
+    /// Sets `key` in place: what the derived `to_json` writes, member by member (moving the
+    /// object through every `set` was code at every member; issue 22).
+    pub fn add(&mut self, key: &str, value: impl ToJson) {
+        self.put(key, value.to_json());
     }
 
     // The part of `set` that does not depend on the value's type, out of line: inlined, its
     // key copy and map insert were repeated at every member of every `to_json` (issue 22).
     #[inline(never)]
-    fn put(mut self, key: &str, value: Value) -> Obj {
+    fn put(&mut self, key: &str, value: Value) {
         self.0.insert(key.to_owned(), value);
-        self
     }
 
     /// Sets `key` when there is a value.
