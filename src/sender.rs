@@ -278,7 +278,7 @@ fn duration(ms: u64) -> String {
 }
 
 fn reference(item: &Item) -> String {
-    allo_core::id::reference(&item.submission.id)
+    allo_core::id::reference(item.id())
 }
 
 /// Sets the timer for the next pass from what the outbox holds now, keeping an earlier timer.
@@ -329,12 +329,12 @@ async fn flush() {
             min_gap(),
         );
         for id in &plan.expired {
-            if let Some(item) = items.iter().find(|i| &i.submission.id == id) {
+            if let Some(item) = items.iter().find(|i| i.id() == id) {
                 storage::remove(&item.key());
                 let ttl = served_ttl(&item.endpoint).unwrap_or(DEFAULT_OUTBOX_TTL_MS);
                 browser::warn(&format!(
                     "Allo: a message saved on {} (reference {}) could not be delivered to {} within {} and was discarded (outboxTtl).",
-                    item.submission.created_at,
+                    item.created_at(),
                     reference(item),
                     item.endpoint,
                     duration(ttl),
@@ -342,7 +342,7 @@ async fn flush() {
             }
         }
         for id in &plan.due {
-            let Some(item) = items.iter().find(|i| &i.submission.id == id) else {
+            let Some(item) = items.iter().find(|i| i.id() == id) else {
                 continue;
             };
             if let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) {
@@ -387,13 +387,13 @@ async fn send_saved(route: &Route, id: &str) {
     if !still_mine {
         return;
     }
-    let result = transport::send(&route.target, &item.submission).await;
+    let body = transport::body(&route.target, &item.submission);
+    let result = transport::send(&route.target, id, &body).await;
     match result {
         Ok(receipt) => {
             storage::remove(&key);
             // Nobody is waiting on this send, so the status token is recorded here or lost.
-            let sub = &item.submission;
-            visitor::follow_delivered(&item.endpoint, &sub.id, sub.kind, receipt.status_token);
+            visitor::follow_delivered(&item.endpoint, id, item.kind(), receipt.status_token);
         }
         Err(e) => {
             let (failure, retry_after) = e.retry_input();
@@ -442,26 +442,26 @@ fn refusal_detail(e: &TransportError) -> String {
 /// the next page (or tab) takes over.
 fn on_page_hide() {
     let now = now();
-    let items = read_all();
     let mut sized = Vec::new();
-    for item in &items {
+    for item in read_all() {
         let Some(route) = WORKER.with(|w| w.borrow().routes.get(&item.endpoint).cloned()) else {
             continue;
         };
         let body = transport::body(&route.target, &item.submission);
-        sized.push((item, body.len(), route, body));
+        sized.push((item, route, body));
     }
-    let pairs: Vec<(&Item, usize)> = sized.iter().map(|(i, n, _, _)| (*i, *n)).collect();
+    let pairs: Vec<(&Item, usize)> = sized.iter().map(|(i, _, b)| (i, b.len())).collect();
     let batch = outbox::exit_batch(&pairs, now, served_ttl);
-    for (item, _, route, body) in &sized {
-        if !batch.contains(&item.submission.id) {
+    // The items read are this function's own: each one sent is claimed in place (a clone of
+    // the submission was code of its own in the wasm; issue 22).
+    for (mut item, route, body) in sized {
+        if !batch.iter().any(|id| id == item.id()) {
             continue;
         }
         let key = item.key();
-        let mut claimed = (*item).clone();
-        claimed.claim(&claimant(), now, route.exit_lease_ms());
-        let _ = storage::try_save(&key, &claimed);
-        let Some(request) = transport::send_keepalive(&route.target, &item.submission, body) else {
+        item.claim(&claimant(), now, route.exit_lease_ms());
+        let _ = storage::try_save(&key, &item);
+        let Some(request) = transport::send_keepalive(&route.target, item.id(), &body) else {
             continue;
         };
         // If the page survives (back/forward cache), learn the answer; otherwise the next
@@ -485,9 +485,11 @@ fn on_page_hide() {
 /// failure is reported as [`Outcome::Failed`] instead of `Queued`.
 pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
     let route = route(endpoint);
-    let key = outbox::key(&sub.id);
     let me = claimant();
-    let mut item = Item::new(endpoint, sub.clone(), now(), &me, route.lease_ms());
+    let mut item = Item::new(endpoint, sub, now(), &me, route.lease_ms());
+    let key = item.key();
+    // Encoded once: every attempt sends the same bytes.
+    let body = transport::body(&route.target, &item.submission);
     // Write before send: from here on the message survives a crash, a closed tab, a reload.
     let saved = storage::try_save(&key, &item).is_ok();
     let _lock = lock::acquire(&lock::name(&sub.id), true).await;
@@ -501,7 +503,7 @@ pub async fn deliver(endpoint: &str, sub: &Submission) -> Outcome {
 
     let mut quick_retry_used = false;
     loop {
-        let err = match transport::send(&route.target, sub).await {
+        let err = match transport::send(&route.target, &sub.id, &body).await {
             Ok(receipt) => {
                 storage::remove(&key);
                 return Outcome::Delivered(receipt.status_token);

@@ -10,7 +10,6 @@ use allo_core::delivery::{self, Format, Settings};
 use allo_core::form::SendFailure;
 use allo_core::json::Value;
 use allo_core::retry::Failure;
-use allo_core::submission::Submission;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -109,12 +108,14 @@ impl TransportError {
     }
 }
 
-/// The encoded body of `sub` for `target` (its size decides what fits a `keepalive` batch).
-pub fn body(target: &Target, sub: &Submission) -> String {
-    delivery::body(sub, target.format)
+/// The encoded body for `target` of the submission whose JSON is `doc` (its size decides what
+/// fits a `keepalive` batch).
+pub fn body(target: &Target, doc: &Value) -> String {
+    delivery::encode(doc, target.format)
 }
 
-fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit, TransportError> {
+/// The POST of `body`, the submission `id`'s encoded body.
+fn request(target: &Target, id: &str, body: &str) -> Result<RequestInit, TransportError> {
     let headers = Headers::new().map_err(|_| TransportError::Setup)?;
     // The owner's headers first, so Allo's own always win (they were validated not to clash).
     for (name, value) in &target.headers {
@@ -124,7 +125,7 @@ fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit,
         .set("Content-Type", target.format.content_type())
         .map_err(|_| TransportError::Setup)?;
     headers
-        .set("Idempotency-Key", &sub.id)
+        .set("Idempotency-Key", id)
         .map_err(|_| TransportError::Setup)?;
     let init = RequestInit::new();
     init.set_method("POST");
@@ -136,36 +137,15 @@ fn request(target: &Target, sub: &Submission, body: &str) -> Result<RequestInit,
     Ok(init)
 }
 
-/// Sends `sub` to `target` once, aborting after the target's timeout.
-pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, TransportError> {
-    let body = body(target, sub);
-    let window = web_sys::window().ok_or(TransportError::Setup)?;
-    let init = request(target, sub, &body)?;
-    let controller = AbortController::new().ok();
-    if let Some(c) = &controller {
-        init.set_signal(Some(&c.signal()));
-    }
-    // Dropping the timer (when this function returns) cancels it.
-    let _deadline = controller.map(|c| Timeout::new(target.timeout_ms, move || c.abort()));
-
-    let response =
-        match JsFuture::from(window.fetch_with_str_and_init(&target.endpoint, &init)).await {
-            Ok(r) => r.unchecked_into::<Response>(),
-            Err(e) => {
-                let aborted = e
-                    .dyn_ref::<web_sys::DomException>()
-                    .is_some_and(|d| d.name() == "AbortError");
-                return Err(if aborted {
-                    TransportError::Timeout
-                } else {
-                    TransportError::Network
-                });
-            }
-        };
-    let status = response.status();
+/// Sends `body` (see [`body`]), the submission `id`, to `target` once, aborting after the
+/// target's timeout.
+pub async fn send(target: &Target, id: &str, body: &str) -> Result<Receipt, TransportError> {
+    let init = request(target, id, body)?;
+    let answer = fetch(&target.endpoint, &init, target.timeout_ms).await?;
+    let response = &answer.response;
     if response.ok() {
         return Ok(Receipt {
-            status_token: status_token(&response).await,
+            status_token: json(response).await.as_ref().and_then(status_token),
         });
     }
     let retry_after_ms = response
@@ -175,18 +155,69 @@ pub async fn send(target: &Target, sub: &Submission) -> Result<Receipt, Transpor
         .flatten()
         .and_then(|v| parse_retry_after(&v, crate::browser::now_ms()));
     Err(TransportError::Http {
-        status,
-        message: error_message(&response).await,
+        status: response.status(),
+        message: json(response).await.as_ref().and_then(error_message),
         retry_after_ms,
     })
+}
+
+/// An answer, with the deadline that still runs while its body is read.
+struct Answer {
+    response: Response,
+    /// Aborts the request, body included, when it fires; dropping it cancels it.
+    _deadline: Option<Timeout>,
+}
+
+/// One `fetch` of `url` with `init`, aborted after `timeout_ms` (then [`TransportError::Timeout`]).
+/// The one copy of the fetch-and-abort steps for the POST and the GETs (issue 22: each was its
+/// own async state machine in the wasm).
+async fn fetch(url: &str, init: &RequestInit, timeout_ms: u32) -> Result<Answer, TransportError> {
+    let window = web_sys::window().ok_or(TransportError::Setup)?;
+    let controller = AbortController::new().ok();
+    if let Some(c) = &controller {
+        init.set_signal(Some(&c.signal()));
+    }
+    let deadline = controller.map(|c| Timeout::new(timeout_ms, move || c.abort()));
+    match JsFuture::from(window.fetch_with_str_and_init(url, init)).await {
+        Ok(r) => Ok(Answer {
+            response: r.unchecked_into(),
+            _deadline: deadline,
+        }),
+        Err(e) => {
+            let aborted = e
+                .dyn_ref::<web_sys::DomException>()
+                .is_some_and(|d| d.name() == "AbortError");
+            Err(if aborted {
+                TransportError::Timeout
+            } else {
+                TransportError::Network
+            })
+        }
+    }
+}
+
+/// The whole body as text; one that breaks off mid-way is a network failure.
+async fn text(response: &Response) -> Result<String, TransportError> {
+    Ok(
+        JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
+            .await
+            .map_err(|_| TransportError::Network)?
+            .as_string()
+            .unwrap_or_default(),
+    )
+}
+
+/// The body as JSON, if it is JSON.
+async fn json(response: &Response) -> Option<Value> {
+    Value::parse(&text(response).await.ok()?).ok()
 }
 
 /// Fires a last-chance `keepalive` request that outlives the page (used on `pagehide`;
 /// `sendBeacon` cannot carry the `Idempotency-Key` header). Returns the fetch promise so a
 /// page that survives (back/forward cache) can still learn the answer.
-pub fn send_keepalive(target: &Target, sub: &Submission, body: &str) -> Option<js_sys::Promise> {
+pub fn send_keepalive(target: &Target, id: &str, body: &str) -> Option<js_sys::Promise> {
     let window = web_sys::window()?;
-    let init = request(target, sub, body).ok()?;
+    let init = request(target, id, body).ok()?;
     // Not in web-sys's RequestInit yet; a plain property on the init dictionary.
     js_sys::Reflect::set(&init, &JsValue::from_str("keepalive"), &JsValue::TRUE).ok()?;
     Some(window.fetch_with_str_and_init(&target.endpoint, &init))
@@ -208,24 +239,14 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
 }
 
 /// The `message` field of a JSON error body, if there is one.
-async fn error_message(response: &Response) -> Option<String> {
-    let text = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    let v = Value::parse(&text).ok()?;
+fn error_message(v: &Value) -> Option<String> {
     let msg = v.get("message")?.as_str()?.trim();
     // An endpoint's message is shown to the visitor: keep it to one short line.
     (!msg.is_empty()).then(|| msg.chars().take(200).collect())
 }
 
 /// The `status_token` of a JSON success body, if there is one.
-async fn status_token(response: &Response) -> Option<String> {
-    let text = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    let v = Value::parse(&text).ok()?;
+fn status_token(v: &Value) -> Option<String> {
     let token = v.get("status_token")?.as_str()?;
     // A token is opaque but short and URL-safe; anything else is not one.
     let ok = (16..=200).contains(&token.len())
@@ -249,7 +270,6 @@ pub async fn get_text(
     timeout_ms: u32,
     integrity: Option<&str>,
 ) -> Result<String, TransportError> {
-    let window = web_sys::window().ok_or(TransportError::Setup)?;
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_mode(RequestMode::Cors);
@@ -257,29 +277,14 @@ pub async fn get_text(
     if let Some(integrity) = integrity {
         init.set_integrity(integrity);
     }
-    let controller = AbortController::new().ok();
-    if let Some(c) = &controller {
-        init.set_signal(Some(&c.signal()));
-    }
-    let _deadline = controller.map(|c| Timeout::new(timeout_ms, move || c.abort()));
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(|_| TransportError::Network)?
-        .unchecked_into::<Response>();
-    if !response.ok() {
+    let answer = fetch(url, &init, timeout_ms).await?;
+    if !answer.response.ok() {
         return Err(TransportError::Http {
-            status: response.status(),
+            status: answer.response.status(),
             message: None,
             retry_after_ms: None,
         });
     }
-    // A body that breaks off mid-way is a network failure; one that arrives whole but is not
-    // JSON is the endpoint's.
-    Ok(
-        JsFuture::from(response.text().map_err(|_| TransportError::Network)?)
-            .await
-            .map_err(|_| TransportError::Network)?
-            .as_string()
-            .unwrap_or_default(),
-    )
+    // One that arrives whole but is not JSON is the endpoint's.
+    text(&answer.response).await
 }

@@ -103,7 +103,9 @@ impl CssLength {
 
 // A form's rule lives with the forms; the settings name it.
 pub use crate::form::FieldRule;
-// The table of settings this module reads (its own module, so the group readers share it).
+// The table of settings this module reads (its own module, so the group readers share it),
+// and its reader.
+pub use crate::settings::Warning;
 use crate::settings::*;
 
 /// Who the owner says the visitor is (a logged-in customer): prefills the forms.
@@ -243,72 +245,6 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// A setting that was ignored in favour of its default.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// The setting's name as the owner wrote it.
-    pub setting: String,
-    /// What was wrong and what is used instead.
-    pub detail: String,
-}
-
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Allo: setting {}: {}",
-            crate::quoted::q(&self.setting),
-            self.detail
-        )
-    }
-}
-
-impl Setting {
-    /// The warning for the refused value `v`: what is wrong, then what is used instead.
-    pub fn warning(&self, v: &str, problem: &str) -> Warning {
-        let fallback = if self.fallback.is_empty() {
-            format!("using {}", self.default)
-        } else {
-            self.fallback.to_owned()
-        };
-        Warning {
-            setting: self.key.to_owned(),
-            detail: format!("{} {problem}; {fallback}", crate::quoted::q(v)),
-        }
-    }
-
-    /// What is wrong with a value of this shape that did not read.
-    fn problem(&self) -> String {
-        match self.shape {
-            Shape::Choice(words) => {
-                let words: Vec<&str> = words
-                    .iter()
-                    .map(|w| w.split('|').next().unwrap_or(w))
-                    .collect();
-                match words.split_last() {
-                    Some((last, [])) => format!("is not {last}"),
-                    Some((last, rest)) => format!("is not {} or {last}", rest.join(", ")),
-                    None => "is not allowed".to_owned(),
-                }
-            }
-            Shape::Number { min, max, .. } => format!("is not a whole number from {min} to {max}"),
-            _ => self.problem.to_owned(),
-        }
-    }
-}
-
-/// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
-/// with commas (so `kinds: ["feedback"]` and `data-kinds="feedback"` read the same).
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(crate::number::to_string(*n)),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Array(items) => Some(items.iter().filter_map(text).collect::<Vec<_>>().join(",")),
-        _ => None,
-    }
-}
-
 fn is_endpoint(s: &str) -> bool {
     if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
@@ -328,103 +264,6 @@ fn is_endpoint(s: &str) -> bool {
         || (s.starts_with('/') && !s.starts_with("//"))
 }
 
-/// Reads settings through their entries, collecting the warnings.
-struct Reader<'a> {
-    map: &'a Map,
-    warnings: Vec<Warning>,
-}
-
-impl Reader<'_> {
-    /// The value as non-empty text.
-    #[inline(never)]
-    fn get(&self, s: &Setting) -> Option<String> {
-        self.map.get(s.key).and_then(text).filter(|v| !v.is_empty())
-    }
-
-    /// A `warn(setting, detail)` for readers outside this module.
-    fn push(&mut self) -> impl FnMut(&str, String) + '_ {
-        |setting: &str, detail: String| {
-            self.warnings.push(Warning {
-                setting: setting.to_owned(),
-                detail,
-            })
-        }
-    }
-
-    #[inline(never)]
-    fn warn(&mut self, s: &Setting, v: &str, problem: &str) {
-        self.warnings.push(s.warning(v, problem));
-    }
-
-    /// A [`Shape::Choice`]: `values[i]` for the `i`-th word, the first for anything else.
-    fn choice<T: Copy>(&mut self, s: &Setting, values: &[T]) -> T {
-        values[self.choice_index(s)]
-    }
-
-    /// The index of the word `s`'s value is, 0 (with a warning) for anything else. Not
-    /// generic and out of line: `choice` is called with nine value types, and each copy of this
-    /// body inlined into `Config::parse` cost wasm bytes (issue 22).
-    #[inline(never)]
-    fn choice_index(&mut self, s: &Setting) -> usize {
-        let Shape::Choice(words) = s.shape else {
-            unreachable!("{} is a choice", s.key)
-        };
-        let Some(v) = self.get(s) else {
-            return 0;
-        };
-        match words.iter().position(|w| w.split('|').any(|w| w == v)) {
-            Some(i) => i,
-            None => {
-                self.warn(s, &v, &s.problem());
-                0
-            }
-        }
-    }
-
-    /// A [`Shape::Number`], within its limits.
-    #[inline(never)]
-    fn number(&mut self, s: &Setting) -> i64 {
-        let Shape::Number { min, max, default } = s.shape else {
-            unreachable!("{} is a number", s.key)
-        };
-        let Some(v) = self.get(s) else { return default };
-        match v.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => n,
-            _ => {
-                self.warn(s, &v, &s.problem());
-                default
-            }
-        }
-    }
-
-    /// A [`Shape::Text`] that `read` accepts; `None` (with the entry's warning) otherwise.
-    fn checked<T>(&mut self, s: &Setting, read: impl FnOnce(&str) -> Option<T>) -> Option<T> {
-        let v = self.get(s)?;
-        let out = read(&v);
-        if out.is_none() {
-            self.warn(s, &v, s.problem);
-        }
-        out
-    }
-
-    /// A [`Shape::Text`] whose reader explains what is wrong (`Err(problem)`).
-    fn explained<T, E: std::fmt::Display>(
-        &mut self,
-        s: &Setting,
-        read: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Option<T> {
-        let v = self.get(s)?;
-        read(&v)
-            .map_err(|e| {
-                self.warnings.push(Warning {
-                    setting: s.key.to_owned(),
-                    detail: format!("{e}; {}", s.fallback),
-                })
-            })
-            .ok()
-    }
-}
-
 impl Config {
     /// Parses the merged raw settings. Returns the config and the warnings to log.
     pub fn parse(raw: &Value) -> Result<(Config, Vec<Warning>), ConfigError> {
@@ -434,10 +273,7 @@ impl Config {
             Value::Null => &empty,
             _ => return Err(ConfigError::NotAnObject),
         };
-        let mut r = Reader {
-            map,
-            warnings: Vec::new(),
-        };
+        let mut r = Reader::new(map);
         for key in map.keys() {
             if !SETTINGS.iter().any(|s| s.key == key) {
                 let list: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
@@ -536,7 +372,7 @@ impl Config {
         }
         if let Some(v) = map.get(STRINGS.key) {
             match v.as_object() {
-                Some(obj) => overrides(obj, &mut strings, &mut r.push()),
+                Some(obj) => overrides(obj, &mut strings, &mut r),
                 None => r.warnings.push(Warning {
                     setting: STRINGS.key.to_owned(),
                     detail: "must be an object such as { fr: { launcher_label: \"…\" } }; ignored"
@@ -580,10 +416,10 @@ impl Config {
         let events = r.choice(&EVENTS, &[EventDetail::Ids, EventDetail::Full]);
         let nonce = r.get(&NONCE);
         let locale = r.get(&LOCALE);
-        let delivery = crate::delivery::Settings::parse(map, &mut r.push());
+        let delivery = crate::delivery::Settings::parse(&mut r);
         // Prompts and context (issue 21): read in their own modules, like delivery.
-        let prompt = crate::prompt::Settings::parse(map, &mut r.push());
-        let context = crate::owner_context::from_setting(map.get(CONTEXT.key), &mut r.push());
+        let prompt = crate::prompt::Settings::parse(&mut r);
+        let context = crate::owner_context::from_setting(&mut r);
         let config = Config {
             callback,
             endpoint,
@@ -615,11 +451,7 @@ impl Config {
 }
 
 /// Reads `strings`: `{ "fr": { "key": "text" } }` per language, or `{ "key": "text" }` for all.
-fn overrides(
-    obj: &Map,
-    out: &mut Vec<(String, String, String)>,
-    warn: &mut impl FnMut(&str, String),
-) {
+fn overrides(obj: &Map, out: &mut Vec<(String, String, String)>, r: &mut Reader) {
     use crate::i18n::{Lang, Strings};
     for (k, v) in obj {
         match v {
@@ -629,11 +461,11 @@ fn overrides(
                 for (key, text) in per {
                     match (Strings::KEYS.contains(&key.as_str()), text.as_str()) {
                         (true, Some(t)) => out.push((lang.into(), key.clone(), t.to_owned())),
-                        _ => warn("strings", format!("{k}.{key} is not a known string key with a text value; ignored")),
+                        _ => r.note(&STRINGS, format!("{k}.{key} is not a known string key with a text value; ignored")),
                     }
                 }
             }
-            _ => warn("strings", format!("{k} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored", k = crate::quoted::q(&k))),
+            _ => r.note(&STRINGS, format!("{k} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored", k = crate::quoted::q(&k))),
         }
     }
 }
@@ -773,7 +605,7 @@ mod tests {
         );
         assert_eq!(
             c.strings,
-            // Keys come sorted (`json::Map` is a BTreeMap), so the order is stable.
+            // Keys come sorted (`json::Map` keeps them so), so the order is stable.
             [
                 ("fr".to_owned(), "send".to_owned(), "Valider".to_owned()),
                 (

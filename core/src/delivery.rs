@@ -6,8 +6,7 @@
 //! every other optional setting.
 use crate::json::{Map, ToJson, Value};
 use crate::settings::{
-    DEFAULT_TIMEOUT_MS, FORMAT, HEADERS, OUTBOX_TTL, RETRY_BASE_MS, RETRY_BASE_RANGE_MS,
-    TIMEOUT_MS, TIMEOUT_RANGE_MS,
+    text, Reader, DEFAULT_TIMEOUT_MS, FORMAT, HEADERS, OUTBOX_TTL, RETRY_BASE_MS, TIMEOUT_MS,
 };
 
 use crate::submission::Submission;
@@ -72,15 +71,6 @@ impl Default for Settings {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             retry_base_ms: crate::retry::BASE_DELAY_MS,
         }
-    }
-}
-
-/// A scalar setting as trimmed text (strings as they are, numbers printed).
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(crate::number::to_string(*n)),
-        _ => None,
     }
 }
 
@@ -152,84 +142,39 @@ pub fn parse_ttl(s: &str) -> Option<u64> {
 }
 
 impl Settings {
-    /// Reads the delivery settings out of the raw settings object; `warn(setting, detail)`
-    /// is called for each value ignored in favour of its default.
-    pub fn parse(map: &Map, warn: &mut impl FnMut(&str, String)) -> Settings {
-        let mut s = Settings::default();
-        let get = |k: &str| map.get(k).and_then(scalar).filter(|v| !v.is_empty());
-
-        s.format = match get(FORMAT.key).as_deref() {
-            None | Some("json") => Format::Json,
-            Some("form") => Format::Form,
-            Some(other) => {
-                warn(
-                    FORMAT.key,
-                    format!(
-                        "{other} is not json or form; using json",
-                        other = crate::quoted::q(&other)
-                    ),
+    /// Reads the delivery settings out of the raw settings through `r`, which collects a
+    /// warning for each value ignored in favour of its default.
+    pub fn parse(r: &mut Reader) -> Settings {
+        let format = r.choice(&FORMAT, &[Format::Json, Format::Form]);
+        let headers = match r.raw(&HEADERS) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(h)) => headers(h, r),
+            Some(_) => {
+                r.note(
+                    &HEADERS,
+                    "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
+                        .to_owned(),
                 );
-                Format::Json
+                Vec::new()
             }
         };
-
-        match map.get(HEADERS.key) {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(h)) => s.headers = headers(h, warn),
-            Some(_) => warn(
-                HEADERS.key,
-                "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
-                    .to_owned(),
-            ),
+        let in_range = |t: &u64| (MIN_OUTBOX_TTL_MS..=MAX_OUTBOX_TTL_MS).contains(t);
+        let outbox_ttl_ms = r
+            .checked(&OUTBOX_TTL, |v| parse_ttl(v).filter(in_range))
+            .unwrap_or(DEFAULT_OUTBOX_TTL_MS);
+        // Within u32 and u64: the entries' limits are checked by `number`.
+        Settings {
+            format,
+            headers,
+            outbox_ttl_ms,
+            timeout_ms: r.number(&TIMEOUT_MS) as u32,
+            retry_base_ms: r.number(&RETRY_BASE_MS) as u64,
         }
-
-        if let Some(v) = get(OUTBOX_TTL.key) {
-            match parse_ttl(&v).filter(|t| (MIN_OUTBOX_TTL_MS..=MAX_OUTBOX_TTL_MS).contains(t)) {
-                Some(t) => s.outbox_ttl_ms = t,
-                None => warn(
-                    OUTBOX_TTL.key,
-                    // The entry's words, so the README's row and this warning cannot drift.
-                    format!(
-                        "{} {}; {}",
-                        crate::quoted::q(&v),
-                        OUTBOX_TTL.problem,
-                        OUTBOX_TTL.fallback
-                    ),
-                ),
-            }
-        }
-
-        if let Some(v) = get(TIMEOUT_MS.key) {
-            let (lo, hi) = TIMEOUT_RANGE_MS;
-            match v.parse::<u32>().ok().filter(|t| (lo..=hi).contains(t)) {
-                Some(t) => s.timeout_ms = t,
-                None => warn(
-                    TIMEOUT_MS.key,
-                    format!("{v} is not a whole number of milliseconds between {lo} and {hi}; using {DEFAULT_TIMEOUT_MS}", v = crate::quoted::q(&v)),
-                ),
-            }
-        }
-
-        if let Some(v) = get(RETRY_BASE_MS.key) {
-            let (lo, hi) = RETRY_BASE_RANGE_MS;
-            match v.parse::<u64>().ok().filter(|t| (lo..=hi).contains(t)) {
-                Some(t) => s.retry_base_ms = t,
-                None => warn(
-                    RETRY_BASE_MS.key,
-                    format!(
-                        "{v} is not a whole number of milliseconds between {lo} and {hi}; using {}",
-                        crate::retry::BASE_DELAY_MS,
-                        v = crate::quoted::q(&v)
-                    ),
-                ),
-            }
-        }
-        s
     }
 }
 
 /// Validates the `headers` object: each bad entry is dropped with a warning naming it.
-fn headers(obj: &Map, warn: &mut impl FnMut(&str, String)) -> Vec<(String, String)> {
+fn headers(obj: &Map, r: &mut Reader) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, value) in obj {
         let name = name.trim();
@@ -242,7 +187,11 @@ fn headers(obj: &Map, warn: &mut impl FnMut(&str, String)) -> Vec<(String, Strin
         } else if out.len() == MAX_HEADERS {
             Some(format!("is one header too many (at most {MAX_HEADERS})"))
         } else {
-            match scalar(value) {
+            let text = match value {
+                Value::String(_) | Value::Number(_) => text(value),
+                _ => None,
+            };
+            match text {
                 None => Some("must have a text value".to_owned()),
                 Some(v) if !is_header_value(&v) => Some(format!(
                     "has a value with line breaks, characters outside Latin-1, or over {MAX_HEADER_VALUE} characters"
@@ -254,10 +203,7 @@ fn headers(obj: &Map, warn: &mut impl FnMut(&str, String)) -> Vec<(String, Strin
             }
         };
         if let Some(p) = problem {
-            warn(
-                HEADERS.key,
-                format!("{name} {p}; dropped", name = crate::quoted::q(&name)),
-            );
+            r.note(&HEADERS, format!("{} {p}; dropped", crate::quoted::q(name)));
         }
     }
     out
@@ -325,9 +271,19 @@ pub fn urlencode(pairs: &[(String, String)]) -> String {
 
 /// The body of one POST in `format`.
 pub fn body(sub: &Submission, format: Format) -> String {
+    encode(&sub.to_json(), format)
+}
+
+/// The body of one POST of the submission whose JSON is `doc` (as the outbox keeps it), in
+/// `format`: byte for byte [`body`] of that submission.
+pub fn encode(doc: &Value, format: Format) -> String {
     match format {
-        Format::Json => sub.to_json().to_string(),
-        Format::Form => urlencode(&form_pairs(sub)),
+        Format::Json => doc.to_string(),
+        Format::Form => {
+            let mut pairs = Vec::new();
+            flatten("", doc, &mut pairs);
+            urlencode(&pairs)
+        }
     }
 }
 
@@ -338,10 +294,13 @@ mod tests {
     use crate::submission::{Feedback, Kind, Metric, Page, Visitor, SCHEMA};
 
     fn parse(v: Value) -> (Settings, Vec<(String, String)>) {
-        let mut warnings = Vec::new();
-        let s = Settings::parse(v.as_object().unwrap(), &mut |k: &str, d: String| {
-            warnings.push((k.to_owned(), d))
-        });
+        let mut r = Reader::new(v.as_object().unwrap());
+        let s = Settings::parse(&mut r);
+        let warnings = r
+            .warnings
+            .into_iter()
+            .map(|w| (w.setting, w.detail))
+            .collect();
         (s, warnings)
     }
 
@@ -354,6 +313,21 @@ mod tests {
         assert_eq!(
             (s.timeout_ms, s.retry_base_ms, s.format),
             (15_000, 1_000, Format::Json)
+        );
+    }
+
+    #[test]
+    fn warnings_are_the_entries_words() {
+        let (s, w) = parse(json!({ "timeoutMs": "fast", "retryBaseMs": 5, "format": "xml" }));
+        assert_eq!(s, Settings::default());
+        let details: Vec<&str> = w.iter().map(|(_, d)| d.as_str()).collect();
+        assert_eq!(
+            details,
+            [
+                "\"xml\" is not json or form; using json",
+                "\"fast\" is not a whole number from 500 to 120000; using 15000",
+                "\"5\" is not a whole number from 10 to 60000; using 1000",
+            ]
         );
     }
 

@@ -10,11 +10,124 @@
 //! not matter). The conversions of the wire types are derived (`#[derive(Json)]`, crate
 //! `allo-core-derive`) from the same `#[serde]` attributes serde reads, and a host test checks
 //! that both encode a submission the same way.
-use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
-/// A JSON object. Sorted keys make what is written stable (tests, storage).
-pub type Map = BTreeMap<String, Value>;
+/// A JSON object: its members sorted by key, so what is written is stable (tests, storage).
+pub type Map = SortedMap<Value>;
+
+/// Text keys with values, sorted by key: [`Map`] (a JSON object) and the owner's context
+/// ([`crate::owner_context::Context`]).
+///
+/// A sorted `Vec` rather than a `BTreeMap`: these maps have a handful of members, and the
+/// B-tree's insert, search, iteration and drop code, once per value type, was ~3 KB of raw
+/// wasm for `Value` alone, 1,756 B gzip (issue 22); here a binary search and the `Vec`'s own
+/// code do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortedMap<V>(Vec<(String, V)>);
+
+impl<V> Default for SortedMap<V> {
+    fn default() -> Self {
+        SortedMap(Vec::new())
+    }
+}
+
+impl<V> SortedMap<V> {
+    /// An empty map.
+    pub const fn new() -> SortedMap<V> {
+        SortedMap(Vec::new())
+    }
+
+    /// Where `key` is, or where it would go.
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Sets `key` to `value` (a key given twice keeps its last value, as in JavaScript).
+    pub fn insert(&mut self, key: String, value: V) {
+        match self.find(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    /// Removes `key`, if it is there.
+    pub fn remove(&mut self, key: &str) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
+
+    /// The entries, sorted by key.
+    pub fn iter(&self) -> std::slice::Iter<'_, (String, V)> {
+        self.0.iter()
+    }
+
+    /// The keys, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values, in the keys' order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a SortedMap<V> {
+    type Item = &'a (String, V);
+    type IntoIter = std::slice::Iter<'a, (String, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<V> FromIterator<(String, V)> for SortedMap<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(items: I) -> SortedMap<V> {
+        let mut m = SortedMap::new();
+        for (k, v) in items {
+            m.insert(k, v);
+        }
+        m
+    }
+}
+
+impl<V, const N: usize> From<[(String, V); N]> for SortedMap<V> {
+    fn from(items: [(String, V); N]) -> SortedMap<V> {
+        items.into_iter().collect()
+    }
+}
+
+/// The collector's form of a map is serde's map (what a `BTreeMap` writes and reads: sorted
+/// keys, a repeated key keeping its last value).
+#[cfg(feature = "serde")]
+impl<V: serde::Serialize> serde::Serialize for SortedMap<V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for SortedMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = std::collections::BTreeMap::<String, V>::deserialize(d)?;
+        Ok(SortedMap(map.into_iter().collect()))
+    }
+}
 
 /// Any JSON value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -540,16 +653,22 @@ impl Obj {
     }
 
     /// Sets `key`.
-    pub fn set(self, key: &str, value: impl ToJson) -> Obj {
-        self.put(key, value.to_json())
+    pub fn set(mut self, key: &str, value: impl ToJson) -> Obj {
+        self.put(key, value.to_json());
+        self
+    }
+
+    /// Sets `key` in place: what the derived `to_json` writes, member by member (moving the
+    /// object through every `set` was code at every member; issue 22).
+    pub fn add(&mut self, key: &str, value: impl ToJson) {
+        self.put(key, value.to_json());
     }
 
     // The part of `set` that does not depend on the value's type, out of line: inlined, its
     // key copy and map insert were repeated at every member of every `to_json` (issue 22).
     #[inline(never)]
-    fn put(mut self, key: &str, value: Value) -> Obj {
+    fn put(&mut self, key: &str, value: Value) {
         self.0.insert(key.to_owned(), value);
-        self
     }
 
     /// Sets `key` when there is a value.

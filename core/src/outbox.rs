@@ -10,7 +10,7 @@
 
 use crate::json::{FromJson, Obj, ToJson, Value};
 use crate::retry::Decision;
-use crate::submission::Submission;
+use crate::submission::{Kind, Submission};
 
 /// Storage key prefix of outbox items (after the storage module's own `allo:`).
 pub const KEY_PREFIX: &str = "outbox:";
@@ -53,8 +53,12 @@ pub struct Item {
     pub v: u8,
     /// The endpoint it is for; only a page configured with the same endpoint sends it.
     pub endpoint: String,
-    /// The submission itself, exactly as it will be sent (same id on every attempt).
-    pub submission: Submission,
+    /// The submission itself as the JSON it is sent as (same id on every attempt). Kept as
+    /// JSON, not read back into a [`Submission`]: the outbox only sends it, and the typed
+    /// reading of every part of a submission was ~3.5 KB of the wasm for nothing (issue 22).
+    /// [`Item::from_json`] checks the members the outbox itself reads ([`Item::id`],
+    /// [`Item::kind`], [`Item::created_at`]).
+    pub submission: Value,
     /// When it was saved (ms since the epoch); expiry counts from here.
     pub created_ms: u64,
     /// Failed attempts so far (the retry policy's `attempt` for the next failure).
@@ -78,7 +82,7 @@ impl Item {
     /// `lease_ms`, so no other tab picks it up during the first attempt.
     pub fn new(
         endpoint: &str,
-        submission: Submission,
+        submission: &Submission,
         now_ms: u64,
         owner: &str,
         lease_ms: u64,
@@ -86,7 +90,7 @@ impl Item {
         Item {
             v: VERSION,
             endpoint: endpoint.to_owned(),
-            submission,
+            submission: submission.to_json(),
             created_ms: now_ms,
             attempts: 0,
             next_at_ms: now_ms,
@@ -98,9 +102,24 @@ impl Item {
         }
     }
 
+    /// The submission's id.
+    pub fn id(&self) -> &str {
+        self.submission["id"].as_str().unwrap_or_default()
+    }
+
+    /// The submission's kind.
+    pub fn kind(&self) -> Kind {
+        self.submission.field("kind").unwrap_or(Kind::Feedback)
+    }
+
+    /// When the visitor sent it (the submission's `created_at`).
+    pub fn created_at(&self) -> &str {
+        self.submission["created_at"].as_str().unwrap_or_default()
+    }
+
     /// This item's storage key.
     pub fn key(&self) -> String {
-        key(&self.submission.id)
+        key(self.id())
     }
 
     /// The instant it expires, `ttl_ms` after it was saved.
@@ -182,7 +201,7 @@ pub fn plan(
         let served = served_ttl(&item.endpoint);
         let ttl_ms = served.unwrap_or(other_ttl_ms);
         if item.expired(now_ms, ttl_ms) {
-            plan.expired.push(item.submission.id.clone());
+            plan.expired.push(item.id().to_owned());
             continue;
         }
         if served.is_none() {
@@ -198,8 +217,8 @@ pub fn plan(
         let at = item.next_at_ms.max(lease_end).min(item.expires_at(ttl_ms));
         wake = Some(wake.map_or(at, |w| w.min(at)));
     }
-    due.sort_by(|a, b| (a.created_ms, &a.submission.id).cmp(&(b.created_ms, &b.submission.id)));
-    plan.due = due.into_iter().map(|i| i.submission.id.clone()).collect();
+    due.sort_by(|a, b| (a.created_ms, a.id()).cmp(&(b.created_ms, b.id())));
+    plan.due = due.into_iter().map(|i| i.id().to_owned()).collect();
     plan.wake_at_ms = wake.map(|w| w.max(now_ms.saturating_add(min_gap_ms)));
     plan
 }
@@ -223,16 +242,14 @@ pub fn exit_batch(
                 && !(i.asked_to_wait && i.next_at_ms > now_ms)
         })
         .collect();
-    candidates.sort_by(|(a, _), (b, _)| {
-        (a.created_ms, &a.submission.id).cmp(&(b.created_ms, &b.submission.id))
-    });
+    candidates.sort_by(|(a, _), (b, _)| (a.created_ms, a.id()).cmp(&(b.created_ms, b.id())));
     let mut used = 0usize;
     let mut out = Vec::new();
     for (item, size) in candidates {
         // Skip one that does not fit and keep filling with smaller ones.
         if used + size <= KEEPALIVE_BUDGET {
             used += size;
-            out.push(item.submission.id.clone());
+            out.push(item.id().to_owned());
         }
     }
     out
@@ -278,7 +295,14 @@ impl FromJson for Item {
         Some(Item {
             v: v.field("v")?,
             endpoint: v.field("endpoint")?,
-            submission: v.field("submission")?,
+            submission: v
+                .get("submission")
+                .filter(|s| {
+                    s["id"].as_str().is_some()
+                        && s["created_at"].as_str().is_some()
+                        && s.field::<Kind>("kind").is_some()
+                })?
+                .clone(),
             created_ms: v.field("created_ms")?,
             attempts: v.field("attempts")?,
             next_at_ms: v.field("next_at_ms")?,
@@ -314,7 +338,7 @@ mod tests {
 
     /// An unleased item saved at `created`, due at `next`.
     fn item(id: &str, created: u64, next: u64) -> Item {
-        let mut i = Item::new("/e", sub(id), created, "t", 0);
+        let mut i = Item::new("/e", &sub(id), created, "t", 0);
         i.lease = None;
         i.next_at_ms = next;
         i
@@ -340,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_new_item_is_leased_by_its_sender() {
-        let i = Item::new("/e", sub("a"), 1_000, "me", 500);
+        let i = Item::new("/e", &sub("a"), 1_000, "me", 500);
         assert_eq!(i.key(), "outbox:a");
         assert!(i.sendable_by("me", 1_000));
         assert!(!i.sendable_by("other", 1_499));
@@ -358,7 +382,28 @@ mod tests {
             "submission":{"schema":"allo.submission/1","id":"x","kind":"feedback",
             "created_at":"t","locale":"en"}}"#;
         let i = Item::from_json(&Value::parse(old).unwrap()).unwrap();
-        assert_eq!((i.asked_to_wait, i.lease), (false, None));
+        assert_eq!((i.asked_to_wait, &i.lease), (false, &None));
+        assert_eq!(
+            (i.id(), i.kind(), i.created_at()),
+            ("x", Kind::Feedback, "t")
+        );
+        // A record whose submission lacks what the outbox reads is not an item.
+        for bad in [
+            r#"{"id":"x","kind":"feedback"}"#,
+            r#"{"id":"x","kind":"chat","created_at":"t"}"#,
+            r#""x""#,
+        ] {
+            let text = old.replace(
+                r#"{"schema":"allo.submission/1","id":"x","kind":"feedback",
+            "created_at":"t","locale":"en"}"#,
+                bad,
+            );
+            assert_eq!(
+                Item::from_json(&Value::parse(&text).unwrap()),
+                None,
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -382,7 +427,7 @@ mod tests {
 
     #[test]
     fn failures_push_the_next_attempt_back_or_drop_the_item() {
-        let mut i = Item::new("/e", sub("a"), 0, "me", 100);
+        let mut i = Item::new("/e", &sub("a"), 0, "me", 100);
         assert!(i.record_failure(50, Decision::RetryAfter(1_000), true));
         assert_eq!(
             (i.attempts, i.next_at_ms, i.asked_to_wait, &i.lease),

@@ -9,10 +9,8 @@
 //! control characters (an empty value removes the key). The widget also takes a finite
 //! number and writes it as text (`orderId: 1042` is what owners write); on the wire every
 //! value is a string.
-use std::collections::BTreeMap;
-
-use crate::json::{Map, Obj, ToJson, Value};
-use crate::settings::CONTEXT;
+use crate::json::{Map, Obj, SortedMap, ToJson, Value};
+use crate::settings::{Reader, CONTEXT};
 
 /// Most keys a context may hold.
 pub const MAX_KEYS: usize = 20;
@@ -21,15 +19,15 @@ pub const KEY_MAX: usize = 40;
 /// Longest value, in characters.
 pub const VALUE_MAX: usize = 200;
 
-/// The owner's context: keys in sorted order (a `BTreeMap`), so two sends of the same map
-/// are byte for byte the same JSON.
+/// The owner's context: keys in sorted order (a [`SortedMap`]; serde's form is a map, as a
+/// `BTreeMap`'s), so two sends of the same map are byte for byte the same JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
     serde(transparent)
 )]
-pub struct Context(pub BTreeMap<String, String>);
+pub struct Context(pub SortedMap<String>);
 
 /// Why a context (or one of its entries) is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -151,21 +149,14 @@ impl Context {
     /// `changes` applied on top of this context: each key given replaces this one's, a
     /// removal removes it; refused (nothing changes) when the result has too many keys.
     pub fn apply(&self, changes: &Changes) -> Result<Context, ContextError> {
-        // Built anew rather than edited with `insert`/`remove`: collecting sorts once, and the
-        // map's node-balancing code for removals stays out of the wasm (issue 22). Of a key
-        // given twice in `changes`, the last change counts.
-        let changes = &changes.0;
-        let changed = |k: &String| changes.iter().any(|(c, _)| c == k);
-        let kept = self.0.iter().filter(|(k, _)| !changed(k));
-        let set = changes.iter().enumerate().filter_map(|(i, (k, v))| {
-            let last = !changes[i + 1..].iter().any(|(c, _)| c == k);
-            Some((k, v.as_ref().filter(|_| last)?))
-        });
-        let out = Context(
-            kept.chain(set)
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        );
+        // In order, so of a key given twice in `changes` the last change counts.
+        let mut out = self.clone();
+        for (k, v) in &changes.0 {
+            match v {
+                Some(v) => out.0.insert(k.clone(), v.clone()),
+                None => out.0.remove(k),
+            }
+        }
         if out.0.len() > MAX_KEYS {
             return Err(ContextError::TooManyKeys(out.0.len()));
         }
@@ -203,30 +194,27 @@ impl crate::json::FromJson for Context {
 
 /// The `context` setting (an object, or JSON text of one in a `data-context` attribute);
 /// a bad one is a warning and no context.
-pub fn from_setting(v: Option<&Value>, warn: &mut impl FnMut(&str, String)) -> Context {
+pub fn from_setting(r: &mut Reader) -> Context {
     let parsed;
-    let v = match v {
+    let v = match r.raw(&CONTEXT) {
         None | Some(Value::Null) => return Context::default(),
         Some(Value::String(s)) if s.trim().is_empty() => return Context::default(),
         Some(Value::String(s)) => match Value::parse(s) {
             Ok(p) => {
                 parsed = p;
-                &parsed
+                Ok(&parsed)
             }
-            Err(_) => {
-                warn(
-                    CONTEXT.key,
-                    format!("{}; no context is sent", ContextError::NotAnObject),
-                );
-                return Context::default();
-            }
+            Err(_) => Err(ContextError::NotAnObject),
         },
-        Some(other) => other,
+        Some(other) => Ok(other),
     };
-    Context::default().merged(v).unwrap_or_else(|e| {
-        warn(CONTEXT.key, format!("{e}; no context is sent"));
-        Context::default()
-    })
+    match v.and_then(|v| Context::default().merged(v)) {
+        Ok(c) => c,
+        Err(e) => {
+            r.note(&CONTEXT, format!("{e}; no context is sent"));
+            Context::default()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -359,8 +347,14 @@ mod tests {
 
     #[test]
     fn setting() {
-        let mut warned = Vec::new();
-        let mut warn = |k: &str, d: String| warned.push(format!("{k}: {d}"));
+        let mut warned = 0;
+        let mut read = |raw: Option<Value>| {
+            let settings: Map = raw.map(|v| ("context".to_owned(), v)).into_iter().collect();
+            let mut r = Reader::new(&settings);
+            let c = from_setting(&mut r);
+            warned += r.warnings.len();
+            c
+        };
         let cases = [
             (json!({ "orderId": "1042" }), ctx(&[("orderId", "1042")])),
             (json!("{\"plan\":\"pro\"}"), ctx(&[("plan", "pro")])),
@@ -369,9 +363,9 @@ mod tests {
             (json!({ "a b": "1" }), ctx(&[])),
         ];
         for (raw, want) in cases {
-            assert_eq!(from_setting(Some(&raw), &mut warn), want, "{raw}");
+            assert_eq!(read(Some(raw.clone())), want, "{raw}");
         }
-        assert_eq!(from_setting(None, &mut warn), ctx(&[]));
-        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert_eq!(read(None), ctx(&[]));
+        assert_eq!(warned, 2);
     }
 }

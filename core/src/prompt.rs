@@ -14,9 +14,9 @@
 //! (answered, dismissed, sent); a prompt shown and ignored is capped in memory for the page's
 //! life only, so on a later page of the same visit it may show again (the privacy promise
 //! wins over the cap there; `docs/embedding.md` says so).
-use crate::json::{FromJson, Map, Obj, ToJson, Value};
+use crate::json::{FromJson, Obj, ToJson, Value};
 use crate::settings::{
-    DEFAULT_CAP_DAYS, MAX_CAP_DAYS, PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS,
+    Reader, Setting, DEFAULT_CAP_DAYS, PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS,
     PROMPT_ON_EXIT, PROMPT_PATH, PROMPT_QUESTION,
 };
 
@@ -93,77 +93,43 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads the prompt settings; `warn(setting, detail)` for each value ignored.
-    pub fn parse(map: &Map, warn: &mut impl FnMut(&str, String)) -> Settings {
+    /// Reads the prompt settings through `r`, which collects a warning for each value ignored.
+    pub fn parse(r: &mut Reader) -> Settings {
         let mut s = Settings::default();
-        let get = |k: &str| {
-            map.get(k)
-                .and_then(|v| match v {
-                    Value::String(t) => Some(t.trim().to_owned()),
-                    Value::Number(n) => Some(crate::number::to_string(*n)),
-                    Value::Bool(b) => Some(b.to_string()),
-                    _ => None,
-                })
-                .filter(|t| !t.is_empty())
-        };
-        let mut count = |k: &str, max: u32| {
-            let v = get(k)?;
-            match v.parse::<u32>() {
-                Ok(n) if n <= max => Some(n),
-                _ => {
-                    warn(
-                        k,
-                        format!(
-                            "{} is not a whole number from 0 to {max}; ignored",
-                            crate::quoted::q(&v)
-                        ),
-                    );
-                    None
-                }
+        let count = |r: &mut Reader, setting: &Setting, max: u32| {
+            let v = r.get(setting)?;
+            let n = v.parse::<u32>().ok().filter(|n| *n <= max);
+            if n.is_none() {
+                r.warn(
+                    setting,
+                    &v,
+                    &format!("is not a whole number from 0 to {max}"),
+                );
             }
+            n
         };
-        s.after_seconds = count(PROMPT_AFTER_SECONDS.key, MAX_AFTER_SECONDS);
-        s.after_views = count(PROMPT_AFTER_VIEWS.key, MAX_AFTER_VIEWS);
-        if let Some(days) = count(PROMPT_CAP_DAYS.key, MAX_CAP_DAYS) {
-            s.cap_days = days;
-        }
-        s.question = get(PROMPT_QUESTION.key).map(|q| {
+        s.after_seconds = count(r, &PROMPT_AFTER_SECONDS, MAX_AFTER_SECONDS);
+        s.after_views = count(r, &PROMPT_AFTER_VIEWS, MAX_AFTER_VIEWS);
+        s.cap_days = r.number(&PROMPT_CAP_DAYS) as u32;
+        s.question = r.get(&PROMPT_QUESTION).map(|q| {
             if q.chars().count() > QUESTION_MAX {
-                warn(
-                    PROMPT_QUESTION.key,
+                r.note(
+                    &PROMPT_QUESTION,
                     format!("longer than {QUESTION_MAX} characters; cut"),
                 );
             }
             q.chars().take(QUESTION_MAX).collect()
         });
-        for p in get(PROMPT_PATH.key).iter().flat_map(|l| l.split(',')) {
+        for p in r.get(&PROMPT_PATH).iter().flat_map(|l| l.split(',')) {
             match PathPattern::parse(p) {
                 Some(pattern) => s.paths.push(pattern),
                 None if p.trim().is_empty() => {}
-                None => warn(
-                    PROMPT_PATH.key,
-                    format!(
-                        "{} is not a path starting with \"/\" (use * for any characters); ignored",
-                        crate::quoted::q(p.trim())
-                    ),
-                ),
+                None => r.warn(&PROMPT_PATH, p.trim(), PROMPT_PATH.problem),
             }
         }
-        s.on_exit = match get(PROMPT_ON_EXIT.key).as_deref() {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
-                warn(
-                    PROMPT_ON_EXIT.key,
-                    format!("{} is not true or false; ignored", crate::quoted::q(other)),
-                );
-                false
-            }
-        };
         // `data-prompt-on-exit` with no value reads as "" (set but empty): it means yes.
-        if map.get(PROMPT_ON_EXIT.key).and_then(Value::as_str) == Some("") {
-            s.on_exit = true;
-        }
+        s.on_exit = r.raw(&PROMPT_ON_EXIT).and_then(Value::as_str) == Some("")
+            || r.choice(&PROMPT_ON_EXIT, &[false, true]);
         s
     }
 
@@ -362,11 +328,31 @@ mod tests {
     const NOW: f64 = 1_795_456_800_000.0;
 
     fn parse(raw: Value) -> (Settings, Vec<String>) {
-        let mut warned = Vec::new();
-        let s = Settings::parse(raw.as_object().unwrap(), &mut |k: &str, d: String| {
-            warned.push(format!("{k}: {d}"))
-        });
+        let mut r = Reader::new(raw.as_object().unwrap());
+        let s = Settings::parse(&mut r);
+        let warned = r
+            .warnings
+            .into_iter()
+            .map(|w| format!("{}: {}", w.setting, w.detail))
+            .collect();
         (s, warned)
+    }
+
+    #[test]
+    fn warnings_are_the_entries_words() {
+        let (s, w) = parse(json!({
+            "promptAfterViews": "many", "promptCapDays": -1, "promptOnExit": "maybe", "promptPath": "thanks",
+        }));
+        assert_eq!(s, Settings::default());
+        assert_eq!(
+            w,
+            [
+                "promptAfterViews: \"many\" is not a whole number from 0 to 1000; ignored",
+                "promptCapDays: \"-1\" is not a whole number from 0 to 3650; using 30",
+                "promptPath: \"thanks\" is not a path starting with \"/\" (use * for any characters); ignored",
+                "promptOnExit: \"maybe\" is not false or true; using false",
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! the unknown-setting warning lists [`SETTINGS`], and the README's settings table has one row
 //! per entry (`core/tests/settings_table.rs` compares). It imports none of its readers (the
 //! limits they check live here), so each of them can name its keys from here without a cycle.
+//! The [`Reader`] that reads each value through its entry, and the [`Warning`] it writes, are
+//! here for the same reason.
+use crate::json::{Map, Value};
+use crate::quoted::q;
 
 /// The launcher's and panel's default stacking order: above nearly anything a shop has.
 pub const DEFAULT_Z_INDEX: i32 = 2_147_483_000;
@@ -76,6 +80,181 @@ impl Setting {
             problem,
             fallback,
         }
+    }
+}
+
+/// A setting that was ignored in favour of its default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The setting's name as the owner wrote it.
+    pub setting: String,
+    /// What was wrong and what is used instead.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Allo: setting {}: {}", q(&self.setting), self.detail)
+    }
+}
+
+impl Setting {
+    /// The warning for the refused value `v`: what is wrong, then what is used instead.
+    pub fn warning(&self, v: &str, problem: &str) -> Warning {
+        let fallback = if self.fallback.is_empty() {
+            format!("using {}", self.default)
+        } else {
+            self.fallback.to_owned()
+        };
+        Warning {
+            setting: self.key.to_owned(),
+            detail: format!("{} {problem}; {fallback}", q(v)),
+        }
+    }
+
+    /// What is wrong with a value of this shape that did not read.
+    pub fn problem(&self) -> String {
+        match self.shape {
+            Shape::Choice(words) => {
+                let words: Vec<&str> = words
+                    .iter()
+                    .map(|w| w.split('|').next().unwrap_or(w))
+                    .collect();
+                match words.split_last() {
+                    Some((last, [])) => format!("is not {last}"),
+                    Some((last, rest)) => format!("is not {} or {last}", rest.join(", ")),
+                    None => "is not allowed".to_owned(),
+                }
+            }
+            Shape::Number { min, max, .. } => format!("is not a whole number from {min} to {max}"),
+            _ => self.problem.to_owned(),
+        }
+    }
+}
+
+/// A setting's value as text: strings as they are, numbers and booleans printed, arrays joined
+/// with commas (so `kinds: ["feedback"]` and `data-kinds="feedback"` read the same).
+pub fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(crate::number::to_string(*n)),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => Some(items.iter().filter_map(text).collect::<Vec<_>>().join(",")),
+        _ => None,
+    }
+}
+
+/// Reads settings through their entries, collecting the warnings: the one reader of
+/// [`crate::config::Config::parse`] and of the groups it hands on ([`crate::delivery`],
+/// [`crate::prompt`]), so a value's text, its range check and its warning are one copy of code
+/// in the wasm, not one per module (issue 22).
+pub struct Reader<'a> {
+    map: &'a Map,
+    /// The warnings so far, in the order the settings were read.
+    pub warnings: Vec<Warning>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader of the raw settings object `map`.
+    pub fn new(map: &'a Map) -> Reader<'a> {
+        Reader {
+            map,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The raw value, if the setting is there at all.
+    pub fn raw(&self, s: &Setting) -> Option<&'a Value> {
+        self.map.get(s.key)
+    }
+
+    /// Warns about `s` with a detail of its own (not the entry's "value problem; fallback").
+    pub fn note(&mut self, s: &Setting, detail: String) {
+        self.warnings.push(Warning {
+            setting: s.key.to_owned(),
+            detail,
+        });
+    }
+
+    /// The value as non-empty text.
+    #[inline(never)]
+    pub fn get(&self, s: &Setting) -> Option<String> {
+        self.map.get(s.key).and_then(text).filter(|v| !v.is_empty())
+    }
+
+    /// Warns that `v`, the value of `s`, is refused because it `problem`, with the entry's
+    /// fallback.
+    #[inline(never)]
+    pub fn warn(&mut self, s: &Setting, v: &str, problem: &str) {
+        self.warnings.push(s.warning(v, problem));
+    }
+
+    /// A [`Shape::Choice`]: `values[i]` for the `i`-th word, the first for anything else.
+    pub fn choice<T: Copy>(&mut self, s: &Setting, values: &[T]) -> T {
+        values[self.choice_index(s)]
+    }
+
+    /// The index of the word `s`'s value is, 0 (with a warning) for anything else. Not
+    /// generic and out of line: `choice` is called with nine value types, and each copy of this
+    /// body inlined into `Config::parse` cost wasm bytes (issue 22).
+    #[inline(never)]
+    pub fn choice_index(&mut self, s: &Setting) -> usize {
+        let Shape::Choice(words) = s.shape else {
+            unreachable!("{} is a choice", s.key)
+        };
+        let Some(v) = self.get(s) else {
+            return 0;
+        };
+        match words.iter().position(|w| w.split('|').any(|w| w == v)) {
+            Some(i) => i,
+            None => {
+                self.warn(s, &v, &s.problem());
+                0
+            }
+        }
+    }
+
+    /// A [`Shape::Number`], within its limits.
+    #[inline(never)]
+    pub fn number(&mut self, s: &Setting) -> i64 {
+        let Shape::Number { min, max, default } = s.shape else {
+            unreachable!("{} is a number", s.key)
+        };
+        let Some(v) = self.get(s) else { return default };
+        match v.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                self.warn(s, &v, &s.problem());
+                default
+            }
+        }
+    }
+
+    /// A [`Shape::Text`] that `read` accepts; `None` (with the entry's warning) otherwise.
+    pub fn checked<T>(&mut self, s: &Setting, read: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        let v = self.get(s)?;
+        let out = read(&v);
+        if out.is_none() {
+            self.warn(s, &v, s.problem);
+        }
+        out
+    }
+
+    /// A [`Shape::Text`] whose reader explains what is wrong (`Err(problem)`).
+    pub fn explained<T, E: std::fmt::Display>(
+        &mut self,
+        s: &Setting,
+        read: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = self.get(s)?;
+        read(&v)
+            .map_err(|e| {
+                self.warnings.push(Warning {
+                    setting: s.key.to_owned(),
+                    detail: format!("{e}; {}", s.fallback),
+                })
+            })
+            .ok()
     }
 }
 
@@ -307,11 +486,21 @@ pub const RETRY_BASE_MS: Setting = Setting::new(
 /// `promptQuestion` (read by [`crate::prompt::Settings::parse`], like the other `prompt…`).
 pub const PROMPT_QUESTION: Setting = Setting::new("promptQuestion", Shape::Text, "— (no prompt)");
 /// `promptPath`.
-pub const PROMPT_PATH: Setting = Setting::new("promptPath", Shape::List, "—");
+pub const PROMPT_PATH: Setting = Setting {
+    problem: "is not a path starting with \"/\" (use * for any characters)",
+    fallback: "ignored",
+    ..Setting::new("promptPath", Shape::List, "—")
+};
 /// `promptAfterSeconds`.
-pub const PROMPT_AFTER_SECONDS: Setting = Setting::new("promptAfterSeconds", Shape::Text, "—");
+pub const PROMPT_AFTER_SECONDS: Setting = Setting {
+    fallback: "ignored",
+    ..Setting::new("promptAfterSeconds", Shape::Text, "—")
+};
 /// `promptAfterViews`.
-pub const PROMPT_AFTER_VIEWS: Setting = Setting::new("promptAfterViews", Shape::Text, "—");
+pub const PROMPT_AFTER_VIEWS: Setting = Setting {
+    key: "promptAfterViews",
+    ..PROMPT_AFTER_SECONDS
+};
 /// `promptOnExit`.
 pub const PROMPT_ON_EXIT: Setting =
     Setting::new("promptOnExit", Shape::Choice(&["false", "true"]), "false");

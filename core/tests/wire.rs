@@ -3,7 +3,7 @@
 //! fixtures in `tests/fixtures/` recorded from the hand-written encoders these derives
 //! replaced. Each fixture also reads back into the same value through both readers.
 //!
-//! The widget writes object keys sorted (`json::Map` is a `BTreeMap`), serde in declaration
+//! The widget writes object keys sorted (`json::Map` keeps them so), serde in declaration
 //! order: two byte sequences for one JSON value, each fixed here.
 use allo_core::json::{FromJson, ToJson, Value};
 use allo_core::status::{AttemptView, Next, PromiseView, RequestStatus, Status, StatusAnswer};

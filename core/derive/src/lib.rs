@@ -126,8 +126,8 @@ fn members(
         let key = ident.to_string();
         let value = bind(ident);
         let set = match &a.with {
-            Some(m) => quote! { o = o.set(#key, #m::to_json(#value)); },
-            None => quote! { o = o.set(#key, #value); },
+            Some(m) => quote! { o.add(#key, #m::to_json(#value)); },
+            None => quote! { o.add(#key, #value); },
         };
         writes.push(match &a.skip_if {
             Some(pred) => quote! { if !#pred(#value) { #set } },

@@ -505,7 +505,7 @@ impl Strings {
         }
         let mut strings = EN;
         for (key, slot) in Self::KEYS.iter().zip(strings.slots()) {
-            let text = map.get(*key).ok_or(CatalogError::Missing(key))?;
+            let text = map.get(key).ok_or(CatalogError::Missing(key))?;
             *slot = leak(text.as_str().ok_or(CatalogError::NotStrings)?.to_owned());
         }
         Ok(strings)
