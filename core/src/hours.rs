@@ -146,10 +146,6 @@ impl OpeningHours {
             .collect()
     }
 
-    /// Every opening starting on the `days` shop-local dates from `first`, as UTC instants
-    /// `(from, to)` in order of start, computed lazily (a caller looking for the next opening
-    /// stops after a day or two, and each conversion costs `Intl` calls in the browser).
-    /// Openings that a DST change makes empty are dropped.
     /// The first instant at or after `at_utc_ms` when the shop is open, looking a year ahead;
     /// `None` when it never opens in that time. Used to plan a call back inside the hours
     /// ("try again in 30 minutes" at closing time means the next opening).
@@ -161,25 +157,70 @@ impl OpeningHours {
             .map(|(from, _)| from.max(at_utc_ms))
     }
 
+    /// Every opening starting on the `days` shop-local dates from `first`, as UTC instants
+    /// `(from, to)` in order of start, computed lazily (a caller looking for the next opening
+    /// stops after a day or two, and each conversion costs `Intl` calls in the browser).
+    /// Openings that a DST change makes empty are dropped.
     pub(crate) fn openings_utc<'a>(
         &'a self,
         closed: &'a ClosedDates,
         zone: &'a dyn Zone,
         first: Date,
         days: i64,
-    ) -> impl Iterator<Item = (i64, i64)> + 'a {
-        (0..days).flat_map(move |n| {
-            let date = first.add_days(n);
-            let mut day: Vec<(i64, i64)> = self
-                .on(date, closed)
-                .into_iter()
-                .map(|iv| iv.to_utc(date, zone))
-                .filter(|(from, to)| to > from)
-                .collect();
+    ) -> Openings<'a> {
+        Openings {
+            hours: self,
+            closed,
+            zone,
+            next: first,
+            left: days,
+            day: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+/// The iterator of [`OpeningHours::openings_utc`]: one day's openings at a time, a plain loop
+/// rather than `flat_map`, whose front and back buffers were some 1 KB of code (−256 B gzip).
+pub(crate) struct Openings<'a> {
+    hours: &'a OpeningHours,
+    closed: &'a ClosedDates,
+    zone: &'a dyn Zone,
+    /// The next date to compute.
+    next: Date,
+    /// Dates left to compute.
+    left: i64,
+    /// The current date's openings, and the next one to give.
+    day: Vec<(i64, i64)>,
+    at: usize,
+}
+
+impl Iterator for Openings<'_> {
+    type Item = (i64, i64);
+
+    fn next(&mut self) -> Option<(i64, i64)> {
+        loop {
+            if let Some(&opening) = self.day.get(self.at) {
+                self.at += 1;
+                return Some(opening);
+            }
+            if self.left <= 0 {
+                return None;
+            }
+            let date = self.next;
+            self.next = date.add_days(1);
+            self.left -= 1;
+            self.at = 0;
+            self.day.clear();
+            for iv in self.hours.on(date, self.closed) {
+                let (from, to) = iv.to_utc(date, self.zone);
+                if to > from {
+                    self.day.push((from, to));
+                }
+            }
             // Already in order, except for an opening placed in a DST gap.
-            day.sort_by_key(|&(from, _)| from);
-            day
-        })
+            self.day.sort_by_key(|&(from, _)| from);
+        }
     }
 }
 
