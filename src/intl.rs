@@ -111,6 +111,16 @@ impl Zone for IanaZone {
 /// The visitor's own zone.
 pub struct VisitorZone;
 
+/// The name of the visitor's zone (`Europe/Paris`), "UTC" when the browser does not say.
+/// Through [`date_format`] and [`call`], which the widget has anyway, rather than bindings of
+/// its own for `DateTimeFormat` and `resolvedOptions` (−41 B gzip).
+pub fn visitor_zone_name() -> String {
+    date_format("en-US", &[])
+        .and_then(|f| call(&f, "resolvedOptions", &JsValue::UNDEFINED))
+        .and_then(|o| Reflect::get(&o, &"timeZone".into()).ok()?.as_string())
+        .unwrap_or_else(|| "UTC".into())
+}
+
 impl Zone for VisitorZone {
     fn offset_minutes(&self, utc_ms: i64) -> i32 {
         -(Date::new(&JsValue::from_f64(utc_ms as f64)).get_timezone_offset() as i32)

@@ -37,26 +37,10 @@ impl ShopClock {
             }
             browser::warn(&format!("Allo: setting \"timezone\": {tz} is not a time zone this browser knows; using the visitor's.", tz = allo_core::quoted::q(&tz)));
         }
-        let name = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-            .resolved_options()
-            .pipe_time_zone();
         ShopClock {
             zone: Box::new(VisitorZone),
-            name,
+            name: intl::visitor_zone_name(),
         }
-    }
-}
-
-trait TimeZoneName {
-    fn pipe_time_zone(self) -> String;
-}
-
-impl TimeZoneName for js_sys::Object {
-    fn pipe_time_zone(self) -> String {
-        js_sys::Reflect::get(&self, &"timeZone".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_else(|| "UTC".into())
     }
 }
 
