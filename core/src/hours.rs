@@ -215,11 +215,14 @@ impl Iterator for Openings<'_> {
             for iv in self.hours.on(date, self.closed) {
                 let (from, to) = iv.to_utc(date, self.zone);
                 if to > from {
-                    self.day.push((from, to));
+                    // In order of start: they come so, except for an opening placed in a DST
+                    // gap. Inserted in place rather than sorted after (a stable sort is some
+                    // 400 B of code per element type; with the two other sorts of the callback
+                    // area, −482 B gzip).
+                    let at = self.day.partition_point(|&(f, _)| f <= from);
+                    self.day.insert(at, (from, to));
                 }
             }
-            // Already in order, except for an opening placed in a DST gap.
-            self.day.sort_by_key(|&(from, _)| from);
         }
     }
 }
@@ -275,9 +278,10 @@ fn parse_times(text: &str) -> Result<Vec<Interval>, HoursProblem> {
             return Err(HoursProblem::EmptyRange(range.to_owned()));
         }
         let end = if end < start { end + DAY_MINUTES } else { end };
-        parsed.push((Interval { start, end }, range));
+        // In order of start, inserted in place (as in `Openings::next`).
+        let at = parsed.partition_point(|(iv, _)| iv.start <= start);
+        parsed.insert(at, (Interval { start, end }, range));
     }
-    parsed.sort_by_key(|(iv, _)| iv.start);
     for pair in parsed.windows(2) {
         if pair[1].0.start < pair[0].0.end {
             return Err(HoursProblem::Overlap(

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use allo_core::callback::{Action, CallbackForm, WhenChoice};
 use allo_core::form::Status;
-use allo_core::phone::{default_country, COUNTRIES};
+use allo_core::phone::{default_country, Country, COUNTRIES};
 use allo_core::promise::{promise, say, Promise, Request};
 use allo_core::slots::{slots, Slot, SlotOptions};
 use allo_core::submission::{self as sub, Kind, Visitor};
@@ -92,14 +92,23 @@ fn group_by_day(slots: &[Slot], fmt: &Formatter) -> SlotDays {
 /// The country choices for `locale`, each label written once.
 fn country_choices(locale: &str) -> Vec<(&'static str, AttrValue)> {
     let names = CountryNames::new(locale);
-    let mut list: Vec<(&'static str, String, &'static str)> = COUNTRIES
-        .iter()
-        .map(|c| (c.iso, names.name(c.iso), c.calling_code))
-        .collect();
-    // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
-    list.sort_by(|a, b| intl::collate(locale, &a.1, &b.1));
+    let mut list: Vec<(String, &'static Country)> = Vec::with_capacity(COUNTRIES.len());
+    for c in COUNTRIES {
+        let name = names.name(c.iso);
+        // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern"),
+        // inserted in place after any equal name, as a stable sort would place it (the sort
+        // was some 500 B of code of its own).
+        let at = list.partition_point(|(n, _)| intl::collate(locale, n, &name).is_le());
+        list.insert(at, (name, c));
+    }
+    // Each label written once, not on every render.
     list.into_iter()
-        .map(|(iso, name, code)| (iso, AttrValue::from(format!("{name} (+{code})"))))
+        .map(|(name, c)| {
+            (
+                c.iso,
+                AttrValue::from(format!("{name} (+{})", c.calling_code)),
+            )
+        })
         .collect()
 }
 
