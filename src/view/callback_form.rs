@@ -168,7 +168,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                 <div class="allo-phone">
                     <label class="allo-visually-hidden" for="allo-country">{ s.country_label }</label>
                     <select id="allo-country" class="allo-input allo-select allo-phone__country" onchange={oncountry} autocomplete="tel-country-code">
-                        { for view.setup.countries.iter().map(|(iso, label)| option(AttrValue::Static(iso), form.country == *iso, label.clone())) }
+                        { for view.setup.countries.iter().map(|c| option(AttrValue::Static(c.iso), form.country == c.iso, c.label.clone())) }
                     </select>
                     <input id="allo-phone" class="allo-input allo-phone__number" type="tel" autocomplete="tel" inputmode="tel"
                         value={form.phone.clone()} readonly={sending} required=true
