@@ -284,12 +284,12 @@ fn check_len(c: &Country, national: &str) -> Result<(), PhoneError> {
 /// the main country of its language (`de` → DE, `en` → US). Tags are tried one by one rather
 /// than "first region anywhere" so that `["de", "en-US"]`, a German speaker with English as a
 /// fallback, gets DE and not US. Nothing usable gives "US".
-pub fn default_country(owner: Option<&str>, locale_tags: &[&str]) -> &'static str {
+pub fn default_country<S: AsRef<str>>(owner: Option<&str>, locale_tags: &[S]) -> &'static str {
     if let Some(c) = owner.and_then(country) {
         return c.iso;
     }
     for tag in locale_tags {
-        let mut subtags = tag.trim().split(['-', '_']);
+        let mut subtags = tag.as_ref().trim().split(['-', '_']);
         let language = subtags.next().unwrap_or("").to_ascii_lowercase();
         // The region is the first two-letter subtag after the language (a script subtag such
         // as `Latn` has four letters, a UN M.49 region such as `419` has digits).
