@@ -8,9 +8,9 @@ use allo_core::validate::SHORT_MAX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
-use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request};
-use crate::hooks::use_form_focus::use_form_focus;
+use crate::context::{use_app_ctx, AppContext};
+use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request, CallbackView};
+use crate::hooks::use_form_focus::{use_form_focus, FormFocus};
 use crate::intl;
 use crate::state::make_callback;
 use crate::view::announcer::announcer;
@@ -42,20 +42,28 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Some(s.callback_thanks_title),
         focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = announcer(said);
-    if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
-        let onagain = make_callback(&form, |()| Action::Reset);
-        let queued = matches!(form.status, Status::Queued { .. });
-        return html! {
-            <>
-            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
-                title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
-                tracked={(*view.sender.tracked).clone()} />
-            { announcer }
-            </>
-        };
-    }
+    let body = match &form.status {
+        Status::Sent { reference } | Status::Queued { reference } => {
+            let onagain = make_callback(&form, |()| Action::Reset);
+            let queued = matches!(form.status, Status::Queued { .. });
+            html! {
+                <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
+                    title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
+                    tracked={(*view.sender.tracked).clone()} />
+            }
+        }
+        _ => fields(&ctx, &view, focus),
+    };
+    // One fragment for both states: the live region stays in place when the thank-you
+    // message replaces the form, and one copy of the fragment code (−78 B gzip).
+    html! { <>{ body }{ announcer(said) }</> }
+}
 
+/// The form itself: a plain function of the component's hooks (the component keeps only
+/// what must be a hook).
+fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
+    let s = &ctx.strings;
+    let form = view.form.clone();
     let sending = form.status == Status::Sending;
     let send = |f: fn(String) -> Action| {
         let form = form.clone();
@@ -161,7 +169,6 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     });
     let when_error = error(fields::WHEN);
     html! {
-        <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
             <div class="allo-field" data-field={fields::PHONE}>
                 <label class="allo-label" for="allo-phone">{ s.phone_label }</label>
@@ -231,8 +238,6 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             }
             { send_button(s, s.callback_send, &form.status) }
         </form>
-        { announcer }
-        </>
     }
 }
 
