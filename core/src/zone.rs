@@ -230,24 +230,23 @@ impl Date {
 /// The instant of an RFC 3339 UTC timestamp as the widget and the collector write it
 /// (`2026-11-24T10:05:00.000Z`), in milliseconds since the epoch; `None` for anything else.
 pub fn instant_ms(iso: &str) -> Option<i64> {
-    if !crate::validate::is_utc_timestamp(iso) {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
-    let date = Date::parse(iso.get(0..10)?)?;
-    let millis = match iso.get(19..iso.len() - 1)? {
-        "" => 0,
-        f => {
-            // The first three digits of the fraction, right-padded: `.1` is 100 ms.
-            let digits: String = f[1..].chars().chain("00".chars()).take(3).collect();
-            digits.parse::<i64>().ok()?
-        }
+    // The fields the check read already, rather than a second parse of the text (−232 B
+    // gzip).
+    let ([year, month, day, hour, minute, second], fraction) = crate::validate::utc_fields(iso)?;
+    // The first three digits of the fraction, right-padded: `.1` is 100 ms.
+    let digit = |i: usize| {
+        fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |b| i64::from(b - b'0'))
     };
-    Some(
-        date.midnight_ms()
-            + ((num(11..13)? * 60 + num(14..16)?) * 60 + num(17..19)?) * 1000
-            + millis,
-    )
+    let date = Date {
+        year: i32::try_from(year).ok()?,
+        month: u8::try_from(month).ok()?,
+        day: u8::try_from(day).ok()?,
+    };
+    let seconds = (i64::from(hour) * 60 + i64::from(minute)) * 60 + i64::from(second);
+    Some(date.midnight_ms() + seconds * 1000 + digit(0) * 100 + digit(1) * 10 + digit(2))
 }
 
 impl std::fmt::Display for Date {
