@@ -153,7 +153,6 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
         }
         _ => None,
     };
-    let days = slot_mode.then(|| view.setup.days());
     let cb = &ctx.config.callback;
     let privacy = cb
         .privacy_url
@@ -211,7 +210,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
                         aria-invalid={when_error.is_some().then_some("true")}
                         aria-describedby={when_error.is_some().then_some("allo-slot-error")}>
                         { option(AttrValue::Static(""), chosen.is_none(), AttrValue::Static(s.slot_label)) }
-                        { for days.iter().flat_map(|d| d.iter()).map(|(day, items)| html! {
+                        { for view.setup.days().iter().map(|(day, items)| html! {
                             <optgroup label={day.clone()}>
                                 { for items.iter().map(|(i, label)| option(AttrValue::from(i.to_string()), chosen == Some(*i), label.clone())) }
                             </optgroup>
