@@ -142,18 +142,27 @@ impl OpeningHours {
     /// A closed date has none. When the *next* date is closed, an opening crossing midnight is
     /// cut at midnight: "closed on the 25th" means closed all that day, whoever's shift it is.
     pub fn on(&self, date: Date, closed: &ClosedDates) -> Vec<Interval> {
+        let mut out = Vec::new();
+        self.each_on(date, closed, |iv| out.push(iv));
+        out
+    }
+
+    /// Calls `f` with each opening of [`OpeningHours::on`], in order: the openings iterator
+    /// takes them as they come, without a list of their own for each day (−219 B gzip).
+    fn each_on(&self, date: Date, closed: &ClosedDates, mut f: impl FnMut(Interval)) {
         if closed.contains(date) {
-            return Vec::new();
+            return;
         }
         let cut = closed.contains(date.add_days(1));
-        self.weekday(date.weekday())
-            .iter()
-            .map(|iv| Interval {
-                start: iv.start,
-                end: if cut { iv.end.min(DAY_MINUTES) } else { iv.end },
-            })
-            .filter(|iv| iv.end > iv.start)
-            .collect()
+        for iv in self.weekday(date.weekday()) {
+            let end = if cut { iv.end.min(DAY_MINUTES) } else { iv.end };
+            if end > iv.start {
+                f(Interval {
+                    start: iv.start,
+                    end,
+                });
+            }
+        }
     }
 
     /// The first instant at or after `at_utc_ms` when the shop is open, looking a year ahead;
@@ -221,18 +230,19 @@ impl Iterator for Openings<'_> {
             self.next = date.add_days(1);
             self.left -= 1;
             self.at = 0;
-            self.day.clear();
-            for iv in self.hours.on(date, self.closed) {
-                let (from, to) = iv.to_utc(date, self.zone);
+            let (day, zone) = (&mut self.day, self.zone);
+            day.clear();
+            self.hours.each_on(date, self.closed, |iv| {
+                let (from, to) = iv.to_utc(date, zone);
                 if to > from {
                     // In order of start: they come so, except for an opening placed in a DST
                     // gap. Inserted in place rather than sorted after (a stable sort is some
                     // 400 B of code per element type; with the two other sorts of the callback
                     // area, −482 B gzip).
-                    let at = self.day.partition_point(|&(f, _)| f <= from);
-                    self.day.insert(at, (from, to));
+                    let at = day.partition_point(|&(f, _)| f <= from);
+                    day.insert(at, (from, to));
                 }
-            }
+            });
         }
     }
 }
