@@ -133,7 +133,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
             });
         })
     };
-    let error = |field: &str| field::problem_text(&ctx, &form.problems, field);
+    let error = |field: &str| field::problem_text(ctx, &form.problems, field);
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => AttrValue::Static(s.err_too_fast),
