@@ -51,7 +51,7 @@ fn format_with(fmt: &Object, ms: i64) -> Option<String> {
 
 /// An IANA zone, answered by `Intl`.
 pub struct IanaZone {
-    parts: Object,
+    format: Object,
 }
 
 impl IanaZone {
@@ -67,38 +67,35 @@ impl IanaZone {
             ("minute", "numeric"),
             ("second", "numeric"),
         ];
-        date_format("en-US", &opts).map(|parts| IanaZone { parts })
+        date_format("en-US", &opts).map(|format| IanaZone { format })
     }
 
+    /// The zone's wall clock at `utc_ms`, read as if it were UTC. `en-US` with these options
+    /// writes `11/23/2026, 18:05:09`: the six numbers in the order month, day, year, hour,
+    /// minute, second. Read from `format` as digit runs rather than from `formatToParts`, whose
+    /// parts each cost two property reads and a name match (−591 B gzip).
     fn local_ms(&self, utc_ms: i64) -> Option<f64> {
-        let parts = call(&self.parts, "formatToParts", &date(utc_ms))?
-            .dyn_into::<Array>()
-            .ok()?;
+        let text = format_with(&self.format, utc_ms)?;
         let mut v = [0f64; 6];
-        for p in parts.iter() {
-            let kind = Reflect::get(&p, &"type".into()).ok()?.as_string()?;
-            // Whole numbers ("2026", "08"): read as integers, which keeps core's float
-            // parser out of the wasm.
-            let value = Reflect::get(&p, &"value".into())
-                .ok()?
-                .as_string()?
-                .parse::<i32>()
-                .map_or(0.0, f64::from);
-            let i = match kind.as_str() {
-                "year" => 0,
-                "month" => 1,
-                "day" => 2,
-                "hour" => 3,
-                "minute" => 4,
-                "second" => 5,
-                _ => continue,
-            };
-            v[i] = value;
+        let mut i = 0;
+        let mut run: Option<u32> = None;
+        // A trailing space ends the last run like any other separator.
+        for c in text.chars().chain([' ']) {
+            match (c.to_digit(10), run) {
+                (Some(d), _) => run = Some(run.unwrap_or(0) * 10 + d),
+                (None, Some(n)) => {
+                    *v.get_mut(i)? = f64::from(n);
+                    i += 1;
+                    run = None;
+                }
+                (None, None) => {}
+            }
         }
-        Some(
-            Date::utc(v[0], v[1] - 1.0)
-                + ((v[2] - 1.0) * 86_400.0 + v[3] * 3_600.0 + v[4] * 60.0 + v[5]) * 1_000.0,
-        )
+        let [month, day, year, hour, minute, second] = v;
+        (i == 6).then(|| {
+            Date::utc(year, month - 1.0)
+                + ((day - 1.0) * 86_400.0 + hour * 3_600.0 + minute * 60.0 + second) * 1_000.0
+        })
     }
 }
 
@@ -113,6 +110,16 @@ impl Zone for IanaZone {
 
 /// The visitor's own zone.
 pub struct VisitorZone;
+
+/// The name of the visitor's zone (`Europe/Paris`), "UTC" when the browser does not say.
+/// Through [`date_format`] and [`call`], which the widget has anyway, rather than bindings of
+/// its own for `DateTimeFormat` and `resolvedOptions` (−41 B gzip).
+pub fn visitor_zone_name() -> String {
+    date_format("en-US", &[])
+        .and_then(|f| call(&f, "resolvedOptions", &JsValue::UNDEFINED))
+        .and_then(|o| Reflect::get(&o, &"timeZone".into()).ok()?.as_string())
+        .unwrap_or_else(|| "UTC".into())
+}
 
 impl Zone for VisitorZone {
     fn offset_minutes(&self, utc_ms: i64) -> i32 {

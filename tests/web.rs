@@ -507,3 +507,35 @@ async fn callback_form_has_labelled_phone_country_and_consent_and_reports_every_
         "Please enter your phone number."
     );
 }
+
+#[wasm_bindgen_test]
+fn a_shop_zone_tells_its_offset_through_intl() {
+    use allo_core::zone::Zone;
+    use allo_widget::intl::IanaZone;
+    // 2026-01-15 12:00:00.250 UTC and 2026-07-15 12:00:00.250 UTC: winter and summer, with a
+    // fraction of a second (Intl works in whole seconds).
+    let (winter, summer) = (1_768_478_400_250, 1_784_116_800_250);
+    let cases = [
+        ("Europe/Paris", 60, 120),
+        ("America/New_York", -300, -240),
+        ("America/St_Johns", -210, -150),
+        ("Asia/Kolkata", 330, 330),
+        ("Australia/Sydney", 660, 600),
+        ("UTC", 0, 0),
+    ];
+    for (name, want_winter, want_summer) in cases {
+        let zone = IanaZone::new(name).unwrap();
+        assert_eq!(
+            zone.offset_minutes(winter),
+            want_winter,
+            "{name} in January"
+        );
+        assert_eq!(zone.offset_minutes(summer), want_summer, "{name} in July");
+    }
+    // Just before and after Paris's spring change (2026-03-29 01:00 UTC).
+    let paris = IanaZone::new("Europe/Paris").unwrap();
+    let change = 1_774_746_000_000;
+    assert_eq!(paris.offset_minutes(change - 1), 60);
+    assert_eq!(paris.offset_minutes(change), 120);
+    assert!(IanaZone::new("Not/AZone").is_none());
+}

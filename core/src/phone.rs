@@ -198,7 +198,7 @@ pub fn normalize(raw: &str, country_iso: &str) -> Result<E164, PhoneError> {
     // Where a parenthesised lone zero ("+44 (0)20") stood, in `digits`: it means "omit when
     // calling from abroad", which only matters once we know the number is international.
     let mut bracket_zero: Option<usize> = None;
-    let mut chars = rest.chars().peekable();
+    let mut chars = rest.chars();
     while let Some(ch) = chars.next() {
         if ch.is_ascii_digit() {
             digits.push(ch);
@@ -234,30 +234,31 @@ pub fn normalize(raw: &str, country_iso: &str) -> Result<E164, PhoneError> {
         }
     }
 
-    let e164_digits = if international {
+    // The calling code and the national number, joined once at the end (one `concat` rather
+    // than three `format!`s; with the plain `Chars` above, −38 B gzip).
+    let (code, national) = if international {
         // Known calling code: drop a stray trunk digit and check the national length.
         match by_calling_code(&digits) {
             Some(c) => {
-                let national = &digits[c.calling_code.len()..];
-                let national = strip_trunk(c, national);
+                let national = strip_trunk(c, &digits[c.calling_code.len()..]);
                 check_len(c, national)?;
-                format!("{}{national}", c.calling_code)
+                (c.calling_code, national)
             }
-            None => digits,
+            None => ("", digits.as_str()),
         }
     } else {
         let c = country(country_iso).ok_or(PhoneError::UnknownCountry)?;
         let national = strip_trunk(c, &digits);
         check_len(c, national)?;
-        format!("{}{national}", c.calling_code)
+        (c.calling_code, national)
     };
 
-    match e164_digits.len() {
+    match code.len() + national.len() {
         n if n < 7 => Err(PhoneError::TooShort),
         n if n > 15 => Err(PhoneError::TooLong),
         // A calling code never starts with 0 (e.g. "+0612…" is a national number typed with +).
-        _ if e164_digits.starts_with('0') => Err(PhoneError::InvalidCharacters),
-        _ => Ok(E164(format!("+{e164_digits}"))),
+        _ if code.is_empty() && national.starts_with('0') => Err(PhoneError::InvalidCharacters),
+        _ => Ok(E164(["+", code, national].concat())),
     }
 }
 
@@ -283,12 +284,12 @@ fn check_len(c: &Country, national: &str) -> Result<(), PhoneError> {
 /// the main country of its language (`de` → DE, `en` → US). Tags are tried one by one rather
 /// than "first region anywhere" so that `["de", "en-US"]`, a German speaker with English as a
 /// fallback, gets DE and not US. Nothing usable gives "US".
-pub fn default_country(owner: Option<&str>, locale_tags: &[&str]) -> &'static str {
+pub fn default_country<S: AsRef<str>>(owner: Option<&str>, locale_tags: &[S]) -> &'static str {
     if let Some(c) = owner.and_then(country) {
         return c.iso;
     }
     for tag in locale_tags {
-        let mut subtags = tag.trim().split(['-', '_']);
+        let mut subtags = tag.as_ref().trim().split(['-', '_']);
         let language = subtags.next().unwrap_or("").to_ascii_lowercase();
         // The region is the first two-letter subtag after the language (a script subtag such
         // as `Latn` has four letters, a UN M.49 region such as `419` has digits).

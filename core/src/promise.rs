@@ -234,10 +234,13 @@ pub struct Wording {
 /// A wording's sentence in `s`, each placeholder filled with what `show` makes of its
 /// [`Fill`] (the widget formats with `Intl`, the collector in the shop's zone).
 pub fn say(s: &Strings, w: &Wording, show: &dyn Fn(Fill) -> String) -> String {
-    let template = s.get(w.key).unwrap_or_default();
-    let values: Vec<(&str, String)> = w.fills.iter().map(|(k, f)| (*k, show(*f))).collect();
-    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    fill(template, &pairs)
+    // One placeholder at a time (`fill` replaces them in turn anyway), rather than two lists
+    // collected to pass them all at once (−179 B gzip).
+    let mut out = s.get(w.key).unwrap_or_default().to_owned();
+    for &(key, f) in &w.fills {
+        out = fill(&out, &[(key, &show(f))]);
+    }
+    out
 }
 
 /// Picks the sentence for `promise`, with `day` the [`relative_day`] of

@@ -140,7 +140,7 @@ pub fn is_utc_timestamp(s: &str) -> bool {
 
 /// The fields of a timestamp [`is_utc_timestamp`] accepts: year, month, day, hour, minute,
 /// second, and the fraction's digits (possibly empty).
-fn utc_fields(s: &str) -> Option<([u32; 6], &str)> {
+pub(crate) fn utc_fields(s: &str) -> Option<([u32; 6], &str)> {
     let b = s.as_bytes();
     // ASCII only: the checks below slice by byte, and a timestamp is never anything else.
     if !s.is_ascii() || b.len() < 20 || b[b.len() - 1] != b'Z' {

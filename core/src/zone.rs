@@ -111,14 +111,14 @@ pub fn local_to_utc(zone: &dyn Zone, local_ms: i64) -> i64 {
     // change; zones do not change twice in two days.
     let before = offset_ms(local_ms - DAY_MS);
     let after = offset_ms(local_ms + DAY_MS);
-    let mut best: Option<i64> = None;
-    let distinct = if before == after { 1 } else { 2 };
-    for offset in [before, after].into_iter().take(distinct) {
-        let utc = local_ms - offset;
-        if offset_ms(utc) == offset && best.is_none_or(|b| utc < b) {
-            best = Some(utc);
-        }
-    }
+    // The instant an offset gives, when the zone has that offset then; the earlier of two
+    // (no array iterator taken one or two: −42 B gzip).
+    let fits = |offset: i64| Some(local_ms - offset).filter(|&utc| offset_ms(utc) == offset);
+    let first = fits(before);
+    let best = match (before != after).then(|| fits(after)).flatten() {
+        Some(b) => Some(first.map_or(b, |a| a.min(b))),
+        None => first,
+    };
     // No offset fits: the time is in a gap. With the offset from before the change it lands
     // after the change, `gap` later on the new wall clock.
     best.unwrap_or(local_ms - before)
@@ -159,19 +159,22 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = &s[r];
-            // `parse` alone would accept a sign.
-            part.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| part.parse().ok())?
-        };
-        let year = i32::try_from(num(0..4)?).ok()?;
-        Date::new(
-            year,
-            u8::try_from(num(5..7)?).ok()?,
-            u8::try_from(num(8..10)?).ok()?,
-        )
+        // Digits read by hand into year, month and day, in one loop rather than three
+        // `parse`s each checked first (which alone would accept a sign): −82 B gzip.
+        let mut n = [0u32; 3];
+        for (i, &c) in b.iter().enumerate() {
+            if i == 4 || i == 7 {
+                continue;
+            }
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            let k = usize::from(i > 4) + usize::from(i > 7);
+            n[k] = n[k] * 10 + u32::from(c - b'0');
+        }
+        let [year, month, day] = n;
+        // At most 9999, 99 and 99: every cast keeps the value.
+        Date::new(year as i32, month as u8, day as u8)
     }
 
     /// Days since 1970-01-01 (negative before).
@@ -230,24 +233,23 @@ impl Date {
 /// The instant of an RFC 3339 UTC timestamp as the widget and the collector write it
 /// (`2026-11-24T10:05:00.000Z`), in milliseconds since the epoch; `None` for anything else.
 pub fn instant_ms(iso: &str) -> Option<i64> {
-    if !crate::validate::is_utc_timestamp(iso) {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
-    let date = Date::parse(iso.get(0..10)?)?;
-    let millis = match iso.get(19..iso.len() - 1)? {
-        "" => 0,
-        f => {
-            // The first three digits of the fraction, right-padded: `.1` is 100 ms.
-            let digits: String = f[1..].chars().chain("00".chars()).take(3).collect();
-            digits.parse::<i64>().ok()?
-        }
+    // The fields the check read already, rather than a second parse of the text (−232 B
+    // gzip).
+    let ([year, month, day, hour, minute, second], fraction) = crate::validate::utc_fields(iso)?;
+    // The first three digits of the fraction, right-padded: `.1` is 100 ms.
+    let digit = |i: usize| {
+        fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |b| i64::from(b - b'0'))
     };
-    Some(
-        date.midnight_ms()
-            + ((num(11..13)? * 60 + num(14..16)?) * 60 + num(17..19)?) * 1000
-            + millis,
-    )
+    let date = Date {
+        year: i32::try_from(year).ok()?,
+        month: u8::try_from(month).ok()?,
+        day: u8::try_from(day).ok()?,
+    };
+    let seconds = (i64::from(hour) * 60 + i64::from(minute)) * 60 + i64::from(second);
+    Some(date.midnight_ms() + seconds * 1000 + digit(0) * 100 + digit(1) * 10 + digit(2))
 }
 
 impl std::fmt::Display for Date {

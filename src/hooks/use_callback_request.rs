@@ -1,9 +1,10 @@
 //! `use_callback_request`: the callback form's state, its honest promise, and what it sends.
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use allo_core::callback::{Action, CallbackForm, WhenChoice};
 use allo_core::form::Status;
-use allo_core::phone::default_country;
+use allo_core::phone::{default_country, COUNTRIES};
 use allo_core::promise::{promise, say, Promise, Request};
 use allo_core::slots::{slots, Slot, SlotOptions};
 use allo_core::submission::{self as sub, Kind, Visitor};
@@ -12,7 +13,7 @@ use yew::prelude::*;
 
 use crate::context::{use_app_ctx, AppContext};
 use crate::hooks::use_send::{use_send, Finished, Sender, Who};
-use crate::intl::{self, Formatter, IanaZone, VisitorZone};
+use crate::intl::{self, CountryNames, Formatter, IanaZone, VisitorZone};
 use crate::state::CallbackState;
 use crate::{browser, storage, visitor};
 
@@ -36,37 +37,97 @@ impl ShopClock {
             }
             browser::warn(&format!("Allo: setting \"timezone\": {tz} is not a time zone this browser knows; using the visitor's.", tz = allo_core::quoted::q(&tz)));
         }
-        let name = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-            .resolved_options()
-            .pipe_time_zone();
         ShopClock {
             zone: Box::new(VisitorZone),
-            name,
+            name: intl::visitor_zone_name(),
         }
     }
 }
 
-trait TimeZoneName {
-    fn pipe_time_zone(self) -> String;
-}
+/// Slots grouped by the visitor's day: the day's name, then each slot's index and label.
+pub type SlotDays = Vec<(AttrValue, Vec<(usize, AttrValue)>)>;
 
-impl TimeZoneName for js_sys::Object {
-    fn pipe_time_zone(self) -> String {
-        js_sys::Reflect::get(&self, &"timeZone".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_else(|| "UTC".into())
-    }
-}
-
-/// What the form works out once, when it is first shown: one memo rather than three, since
-/// each hook instance is code of its own.
+/// What the form works out once, when it is first shown: one memo rather than one hook per
+/// item, since each hook instance is code of its own (the country list and the slot labels
+/// had a memo and a ref of their own: −290 B gzip).
 pub struct Setup {
     clock: ShopClock,
     /// Formats slot labels.
     pub formatter: Formatter,
     /// Slots offered, in the visitor's zone for display.
     pub slots: Vec<Slot>,
+    /// The country choices, ISO code and label ("France (+33)"), in the visitor's
+    /// alphabetical order.
+    pub countries: Vec<CountryChoice>,
+    /// The slots grouped by day, labelled when first asked for.
+    days: OnceCell<SlotDays>,
+}
+
+impl Setup {
+    /// The slots grouped by the visitor's day, labelled once: only when the visitor first asks
+    /// for a time (a week of half-hour slots is some 300 `Intl` calls), then reused.
+    pub fn days(&self) -> &SlotDays {
+        self.days
+            .get_or_init(|| group_by_day(&self.slots, &self.formatter))
+    }
+}
+
+fn group_by_day(slots: &[Slot], fmt: &Formatter) -> SlotDays {
+    let mut days: SlotDays = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let day = fmt.date(slot.from_utc_ms);
+        // "09:00 – 09:30", grown from the start's time rather than `format!`ted (−27 B gzip).
+        let mut label = fmt.time(slot.from_utc_ms);
+        label.push_str(" – ");
+        label.push_str(&fmt.time(slot.to_utc_ms));
+        let label = AttrValue::from(label);
+        match days.last_mut() {
+            Some((d, items)) if **d == *day => items.push((i, label)),
+            _ => days.push((AttrValue::from(day), vec![(i, label)])),
+        }
+    }
+    days
+}
+
+/// One choice of the country list.
+pub struct CountryChoice {
+    /// The ISO code, the option's value.
+    pub iso: &'static str,
+    /// "France (+33)", in the visitor's language.
+    pub label: AttrValue,
+    /// How much of `label` is the country's name (what the list is sorted by).
+    name_len: usize,
+}
+
+/// The country choices for `locale`, each label written once.
+fn country_choices(locale: &str) -> Vec<CountryChoice> {
+    let names = CountryNames::new(locale);
+    let mut list: Vec<CountryChoice> = Vec::with_capacity(COUNTRIES.len());
+    for c in COUNTRIES {
+        // The label grows from the name, without `format!`, and is kept as it is shown: no
+        // second pass over the list (−98 B gzip).
+        let mut label = names.name(c.iso);
+        let name_len = label.len();
+        label.push_str(" (+");
+        label.push_str(c.calling_code);
+        label.push(')');
+        let label = AttrValue::from(label);
+        // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern"),
+        // inserted in place after any equal name, as a stable sort would place it (the sort
+        // was some 500 B of code of its own).
+        let at = list.partition_point(|o| {
+            intl::collate(locale, &o.label[..o.name_len], &label[..name_len]).is_le()
+        });
+        list.insert(
+            at,
+            CountryChoice {
+                iso: c.iso,
+                label,
+                name_len,
+            },
+        );
+    }
+    list
 }
 
 /// Everything the callback form shows besides its fields.
@@ -128,18 +189,20 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
             );
             Setup {
                 formatter: Formatter::new(&ctx.locale),
+                countries: country_choices(&ctx.locale),
                 clock,
                 slots,
+                days: OnceCell::new(),
             }
         }
     });
     let form = {
         let ctx = ctx.clone();
         use_reducer(move || {
-            let langs = browser::language_candidates();
-            let tags: Vec<&str> = std::iter::once(ctx.locale.as_str())
-                .chain(langs.iter().map(String::as_str))
-                .collect();
+            // The widget's language first, then the page's and the browser's: one list of
+            // `String`s rather than a chain of borrowed tags collected anew (−137 B gzip).
+            let mut tags = browser::language_candidates();
+            tags.insert(0, ctx.locale.clone());
             let mut f = CallbackForm::new(default_country(
                 ctx.config.callback.country.as_deref(),
                 &tags,

@@ -1,47 +1,23 @@
 //! The callback form: phone with country, name, reason, urgency, when (ASAP or a slot inside
 //! opening hours), consent — and, before sending, the honest promise of when the call comes.
-use std::rc::Rc;
-
 use allo_core::callback::{fields, Action, Notice, WhenChoice};
 use allo_core::config::FieldRule;
 use allo_core::form::Status;
 use allo_core::i18n::fill;
-use allo_core::phone::COUNTRIES;
-use allo_core::slots::Slot;
 use allo_core::validate::SHORT_MAX;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::context::use_app_ctx;
-use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request};
-use crate::hooks::use_form_focus::use_form_focus;
-use crate::intl::{self, CountryNames, Formatter};
+use crate::context::{use_app_ctx, AppContext};
+use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request, CallbackView};
+use crate::hooks::use_form_focus::{use_form_focus, FormFocus};
+use crate::intl;
 use crate::state::make_callback;
 use crate::view::announcer::announcer;
 use crate::view::checkbox::{checkbox, Check};
 use crate::view::field::{self, option, text, Shape, Text};
 use crate::view::send_status::{announcement, failure_text, send_button};
 use crate::view::thanks::Thanks;
-
-/// Slots grouped by the visitor's day: the day's name, then each slot's index and label.
-type SlotDays = Vec<(AttrValue, Vec<(usize, AttrValue)>)>;
-
-fn group_by_day(slots: &[Slot], fmt: &Formatter) -> SlotDays {
-    let mut days: SlotDays = Vec::new();
-    for (i, slot) in slots.iter().enumerate() {
-        let day = fmt.date(slot.from_utc_ms);
-        let label = AttrValue::from(format!(
-            "{} – {}",
-            fmt.time(slot.from_utc_ms),
-            fmt.time(slot.to_utc_ms)
-        ));
-        match days.last_mut() {
-            Some((d, items)) if **d == *day => items.push((i, label)),
-            _ => days.push((AttrValue::from(day), vec![(i, label)])),
-        }
-    }
-    days
-}
 
 /// Props of [`CallbackForm`].
 #[derive(Properties, PartialEq)]
@@ -66,38 +42,28 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Some(s.callback_thanks_title),
         focus.spoken(!form.problems.is_empty()),
     );
-    let announcer = announcer(said);
-    let day_labels = use_mut_ref(|| None::<Rc<SlotDays>>);
-    let countries = use_memo((), {
-        let locale = ctx.locale.clone();
-        move |_| {
-            let names = CountryNames::new(&locale);
-            let mut list: Vec<(&'static str, String, &'static str)> = COUNTRIES
-                .iter()
-                .map(|c| (c.iso, names.name(c.iso), c.calling_code))
-                .collect();
-            // In the visitor's alphabetical order ("Österreich" among the Os, not after "Zypern").
-            list.sort_by(|a, b| intl::collate(&locale, &a.1, &b.1));
-            // Each label written once, not on every render.
-            list.into_iter()
-                .map(|(iso, name, code)| (iso, AttrValue::from(format!("{name} (+{code})"))))
-                .collect::<Vec<_>>()
+    let body = match &form.status {
+        Status::Sent { reference } | Status::Queued { reference } => {
+            let onagain = make_callback(&form, |()| Action::Reset);
+            let queued = matches!(form.status, Status::Queued { .. });
+            html! {
+                <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
+                    title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
+                    tracked={(*view.sender.tracked).clone()} />
+            }
         }
-    });
+        _ => fields(&ctx, &view, focus),
+    };
+    // One fragment for both states: the live region stays in place when the thank-you
+    // message replaces the form, and one copy of the fragment code (−78 B gzip).
+    html! { <>{ body }{ announcer(said) }</> }
+}
 
-    if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
-        let onagain = make_callback(&form, |()| Action::Reset);
-        let queued = matches!(form.status, Status::Queued { .. });
-        return html! {
-            <>
-            <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
-                title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
-                tracked={(*view.sender.tracked).clone()} />
-            { announcer }
-            </>
-        };
-    }
-
+/// The form itself: a plain function of the component's hooks (the component keeps only
+/// what must be a hook).
+fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
+    let s = &ctx.strings;
+    let form = view.form.clone();
     let sending = form.status == Status::Sending;
     let send = |f: fn(String) -> Action| {
         let form = form.clone();
@@ -167,7 +133,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             });
         })
     };
-    let error = |field: &str| field::problem_text(&ctx, &form.problems, field);
+    let error = |field: &str| field::problem_text(ctx, &form.problems, field);
     let phone_error = error(fields::PHONE);
     let notice = form.notice.map(|n| match n {
         Notice::TooFast => AttrValue::Static(s.err_too_fast),
@@ -187,14 +153,6 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         }
         _ => None,
     };
-    // Slots grouped by the visitor's day, labelled once: only when the visitor first asks for a
-    // time (a week of half-hour slots is some 300 `Intl` calls), then reused on every render.
-    let days = slot_mode.then(|| {
-        day_labels
-            .borrow_mut()
-            .get_or_insert_with(|| Rc::new(group_by_day(&view.setup.slots, &view.setup.formatter)))
-            .clone()
-    });
     let cb = &ctx.config.callback;
     let privacy = cb
         .privacy_url
@@ -210,14 +168,13 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     });
     let when_error = error(fields::WHEN);
     html! {
-        <>
         <form class="allo-form" ref={form_ref} novalidate=true {onsubmit} aria-busy={sending.then_some("true")}>
             <div class="allo-field" data-field={fields::PHONE}>
                 <label class="allo-label" for="allo-phone">{ s.phone_label }</label>
                 <div class="allo-phone">
                     <label class="allo-visually-hidden" for="allo-country">{ s.country_label }</label>
                     <select id="allo-country" class="allo-input allo-select allo-phone__country" onchange={oncountry} autocomplete="tel-country-code">
-                        { for countries.iter().map(|(iso, label)| option(AttrValue::Static(iso), form.country == *iso, label.clone())) }
+                        { for view.setup.countries.iter().map(|c| option(AttrValue::Static(c.iso), form.country == c.iso, c.label.clone())) }
                     </select>
                     <input id="allo-phone" class="allo-input allo-phone__number" type="tel" autocomplete="tel" inputmode="tel"
                         value={form.phone.clone()} readonly={sending} required=true
@@ -253,7 +210,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
                         aria-invalid={when_error.is_some().then_some("true")}
                         aria-describedby={when_error.is_some().then_some("allo-slot-error")}>
                         { option(AttrValue::Static(""), chosen.is_none(), AttrValue::Static(s.slot_label)) }
-                        { for days.iter().flat_map(|d| d.iter()).map(|(day, items)| html! {
+                        { for view.setup.days().iter().map(|(day, items)| html! {
                             <optgroup label={day.clone()}>
                                 { for items.iter().map(|(i, label)| option(AttrValue::from(i.to_string()), chosen == Some(*i), label.clone())) }
                             </optgroup>
@@ -280,8 +237,6 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
             }
             { send_button(s, s.callback_send, &form.status) }
         </form>
-        { announcer }
-        </>
     }
 }
 
