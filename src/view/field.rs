@@ -129,5 +129,5 @@ pub fn option(value: AttrValue, selected: bool, text: AttrValue) -> Html {
 /// `<p id class>text</p>`: a field's problem, the id its control's `aria-describedby` names.
 #[inline(never)]
 pub fn error(id: AttrValue, class: &'static str, text: AttrValue) -> Html {
-    html! { <p {id} {class}>{ text }</p> }
+    html! { <p {id} ~className={class}>{ text }</p> }
 }

@@ -3,6 +3,12 @@
 //! panel, the forms, the thank-you state, a status card); the rest are plain functions that
 //! return `Html`, because each component type costs its own copy of Yew's lifecycle code
 //! (`view::field`, docs/performance.md, Size).
+//!
+//! A class chosen at run time is set as the `className` property (`~className={class}`), not
+//! as `class={class}`: Yew's macro turns every non-literal `class` into its `Classes` set (an
+//! `IndexSet` with its hasher, split on spaces on every render), which was in the wasm only for
+//! the few elements that pick one of two or three fixed class strings. The DOM is the same: the
+//! property is the `class` attribute. Never on an SVG element, whose `className` is not a string.
 pub mod announcer;
 pub mod app;
 pub mod callback_form;

@@ -243,7 +243,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
     let close = props.onclose.reform(|_: MouseEvent| ());
     html! {
-        <div id="allo-panel" ref={panel_ref} {class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
+        <div id="allo-panel" ref={panel_ref} ~className={class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
             <div class="allo-panel__header">
                 <h2 id="allo-title" class="allo-panel__title">{ ctx.strings.panel_title }</h2>

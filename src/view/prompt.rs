@@ -38,7 +38,7 @@ pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html 
                 Metric::Ces => "allo-prompt__scale allo-prompt__scale--ces",
             };
             html! {
-                <div class={scale_class}
+                <div ~className={scale_class}
                     role="group" aria-labelledby="allo-prompt-q">
                     { for options.into_iter().map(|(score, name)| html! {
                         <button type="button" class="allo-prompt__score" aria-label={name}
@@ -56,13 +56,14 @@ pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html 
             </button>
         },
     };
-    // Written out rather than formatted: one static string per position.
+    // Written out rather than formatted: one static string per position, set as the property
+    // (`view`, on `className`).
     let class = match ctx.config.position {
         Position::BottomRight => "allo-prompt allo-prompt--bottom-right",
         Position::BottomLeft => "allo-prompt allo-prompt--bottom-left",
     };
     html! {
-        <aside {class} aria-labelledby="allo-prompt-q" lang={ctx.locale.clone()} dir={ctx.lang.dir()}>
+        <aside ~className={class} aria-labelledby="allo-prompt-q" lang={ctx.locale.clone()} dir={ctx.lang.dir()}>
             <div class="allo-prompt__header">
                 <p id="allo-prompt-q" class="allo-prompt__question">{ question(ctx, shown) }</p>
                 <button type="button" class="allo-prompt__close" aria-label={AttrValue::Static(s.prompt_dismiss)}
