@@ -144,53 +144,56 @@ fn set_locale(
 pub fn App(props: &AppProps) -> Html {
     let state = {
         let ctx = props.ctx.clone();
-        use_reducer(move || AppState {
-            ctx,
-            open: false,
-            request: None,
-            ask: None,
-            score: None,
+        use_reducer(move || {
+            // Once, during the first render (before the launcher is in the DOM, in the same
+            // task): the reducer's initial state is made exactly then.
+            js_api::retire_facade();
+            AppState {
+                ctx,
+                open: false,
+                request: None,
+                ask: None,
+                score: None,
+            }
         })
     };
     let (prompt, reply) = use_prompt(&state.ctx, state.ask.clone(), state.open);
     let launcher_ref = use_node_ref();
-    // Once, during the first render (before the launcher is in the DOM, in the same task).
-    use_state(js_api::retire_facade);
     // The language shown, and how many `setLocale` calls were made: read by the API's sink,
     // which outlives this render.
     let speaking = use_mut_ref(|| (state.ctx.lang, 0u32));
     speaking.borrow_mut().0 = state.ctx.lang;
-    // First render done: replace the loader's stand-in launcher, then take the owner's calls
-    // (including those queued before the wasm was ready).
+    // Whether the panel was open at the last run of the effect below; `None` before its first.
+    let was_open = use_mut_ref(|| None::<bool>);
+    // One effect, keyed on the panel being open (each effect is its own copy of Yew's effect
+    // code): its first run follows the first render, with the panel closed.
     {
         let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
-        use_effect_with((), move |_| {
-            if js_api::take_over() {
-                crate::view::focus(&launcher_ref);
-            }
-            js_api::connect(Callback::from(move |cmd| match cmd {
-                Command::SetLocale(tag) => set_locale(&dispatcher, &speaking, tag),
-                cmd => {
-                    dispatcher.dispatch(AppAction::Api(cmd, browser::language_candidates().into()))
-                }
-            }));
-        });
-    }
-    // Focus goes back to the launcher when the panel closes, but never on first render:
-    // stealing focus from the shop's page on load would be rude and confusing.
-    let was_open = use_mut_ref(|| false);
-    {
-        let launcher_ref = launcher_ref.clone();
         let kind = state.request.map_or(state.ctx.config.kinds[0], |(k, _)| k);
         use_effect_with(state.open, move |open| {
-            let was = *was_open.borrow();
-            if *open && !was {
-                events::opened(kind);
-            } else if !*open && was {
-                crate::view::focus(&launcher_ref);
-                events::closed();
+            let was = was_open.borrow_mut().replace(*open);
+            match was {
+                // First render done: replace the loader's stand-in launcher, then take the
+                // owner's calls (including those queued before the wasm was ready).
+                None => {
+                    if js_api::take_over() {
+                        crate::view::focus(&launcher_ref);
+                    }
+                    js_api::connect(Callback::from(move |cmd| match cmd {
+                        Command::SetLocale(tag) => set_locale(&dispatcher, &speaking, tag),
+                        cmd => dispatcher
+                            .dispatch(AppAction::Api(cmd, browser::language_candidates().into())),
+                    }));
+                }
+                Some(false) if *open => events::opened(kind),
+                // Focus goes back to the launcher when the panel closes, but never on first
+                // render: stealing focus from the shop's page on load would be rude.
+                Some(true) if !*open => {
+                    crate::view::focus(&launcher_ref);
+                    events::closed();
+                }
+                Some(_) => {}
             }
-            *was_open.borrow_mut() = *open;
         });
     }
     let toggle = make_callback(&state, |()| AppAction::Toggle);

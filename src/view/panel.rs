@@ -16,7 +16,7 @@ use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
 use crate::context::use_app_ctx;
-use crate::hooks::use_keyboard_inset::use_keyboard_inset;
+use crate::hooks::use_keyboard_inset::follow_visual_viewport;
 use crate::hooks::use_visitor::{use_followed_requests, use_greeting};
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
@@ -37,6 +37,15 @@ pub struct PanelProps {
     /// The score chosen in the prompt card, for the feedback form (issue 21).
     #[prop_or_default]
     pub score: Option<u8>,
+}
+
+/// The panel's own state: which form is in view, and what a low rating carried over.
+#[derive(Clone, PartialEq)]
+struct Tabs {
+    /// The form in view.
+    active: Kind,
+    /// A message carried from a low rating into the callback form's reason.
+    carried: Option<String>,
 }
 
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -67,10 +76,11 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 pub fn Panel(props: &PanelProps) -> Html {
     let ctx = use_app_ctx();
     let panel_ref = use_node_ref();
-    use_keyboard_inset(panel_ref.clone());
+    // One effect for everything the panel does on mount and undoes on unmount.
     {
         let panel_ref = panel_ref.clone();
         use_effect_with((), move |_| {
+            let unfollow = follow_visual_viewport(panel_ref.clone());
             // Who had focus in the page before: a button of the shop's own that opened the
             // panel (with or without Allo's launcher) gets it back on close. When it was the
             // launcher, the page's active element is the widget's host, and the app refocuses
@@ -99,6 +109,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 }
             }
             move || {
+                unfollow();
                 if let Some(opener) = opener.filter(|o| o.is_connected()) {
                     let _ = opener.focus();
                 }
@@ -141,47 +152,54 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
     let kinds = ctx.config.kinds.clone();
     let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
-    let active = use_state(|| requested.unwrap_or(kinds[0]));
+    // The form in view, and a message carried from a low rating into the callback form's
+    // reason: one state, not two (each state type is its own copy of Yew's hook code).
+    let tab_state = use_state(|| Tabs {
+        active: requested.unwrap_or(kinds[0]),
+        carried: None,
+    });
+    let active = tab_state.active;
     // The forms shown so far in this panel, in order; written during render, which is
     // idempotent: the active kind is added once and never removed.
     let shown = use_mut_ref(Vec::<Kind>::new);
-    if !shown.borrow().contains(&*active) {
-        shown.borrow_mut().push(*active);
+    if !shown.borrow().contains(&active) {
+        shown.borrow_mut().push(active);
     }
-    // A message carried from a low rating into the callback form's reason.
-    let carried = use_state(|| None::<String>);
     let greeting = use_greeting(ctx.config.prefill.name.clone());
     let requests = use_followed_requests();
     let tab_refs = [use_node_ref(), use_node_ref()];
 
+    // Shows `kind`'s form, focusing its tab when asked (keyboard, or the switch from a low
+    // rating), and carrying a message into the callback form when one is given.
     let select = {
-        let active = active.clone();
+        let tab_state = tab_state.clone();
         let tab_refs = tab_refs.clone();
         let kinds = kinds.clone();
-        Callback::from(move |(kind, focus): (Kind, bool)| {
-            active.set(kind);
-            if focus {
-                if let Some(i) = kinds.iter().position(|k| *k == kind) {
-                    crate::view::focus(&tab_refs[i]);
+        Callback::from(
+            move |(kind, focus, carried): (Kind, bool, Option<String>)| {
+                tab_state.set(Tabs {
+                    active: kind,
+                    carried: carried.or_else(|| tab_state.carried.clone()),
+                });
+                if focus {
+                    if let Some(i) = kinds.iter().position(|k| *k == kind) {
+                        crate::view::focus(&tab_refs[i]);
+                    }
                 }
-            }
-        })
+            },
+        )
     };
     {
         let select = select.clone();
         use_effect_with(props.request, move |request| {
             if let Some((kind, _)) = request.filter(|(k, _)| Some(*k) == requested) {
-                select.emit((kind, false));
+                select.emit((kind, false, None));
             }
         });
     }
-    let onswitch = kinds.contains(&Kind::Callback).then(|| {
-        let (carried, select) = (carried.clone(), select.clone());
-        Callback::from(move |message: String| {
-            carried.set(Some(message));
-            select.emit((Kind::Callback, true));
-        })
-    });
+    let onswitch = kinds
+        .contains(&Kind::Callback)
+        .then(|| select.reform(|message: String| (Kind::Callback, true, Some(message))));
     let tab_label = |k: Kind| match k {
         Kind::Feedback => ctx.strings.feedback_tab,
         Kind::Callback => ctx.strings.callback_tab,
@@ -193,7 +211,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
     let tabs = (kinds.len() > 1).then(|| {
         let onkeydown = {
-            let (select, kinds, active) = (select.clone(), kinds.clone(), *active);
+            let (select, kinds) = (select.clone(), kinds.clone());
             move |e: KeyboardEvent| {
                 let i = kinds.iter().position(|k| *k == active).unwrap_or(0);
                 let next = match e.key().as_str() {
@@ -204,14 +222,14 @@ pub fn Panel(props: &PanelProps) -> Html {
                     _ => return,
                 };
                 e.prevent_default();
-                select.emit((kinds[next], true));
+                select.emit((kinds[next], true, None));
             }
         };
         html! {
             <div class="allo-tabs" role="tablist" aria-label={AttrValue::Static(ctx.strings.panel_title)} {onkeydown}>
                 { for kinds.iter().enumerate().map(|(i, k)| {
-                    let selected = *active == *k;
-                    let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false) });
+                    let selected = active == *k;
+                    let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false, None) });
                     let (tab_id, panel_id) = ids(*k);
                     html! {
                         <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
@@ -227,7 +245,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     });
     let has_tabs = tabs.is_some();
     let section = |k: Kind, body: Html| {
-        let hidden = *active != k;
+        let hidden = active != k;
         let (tab_id, panel_id) = ids(k);
         html! {
             <div id={panel_id} class="allo-tabpanel" hidden={hidden}
@@ -260,7 +278,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 { for kinds.iter().map(|k| section(*k, match k {
                     _ if !shown.borrow().contains(k) => html! {},
                     Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
-                    Kind::Callback => html! { <CallbackForm reason={(*carried).clone()} /> },
+                    Kind::Callback => html! { <CallbackForm reason={tab_state.carried.clone()} /> },
                 })) }
             </div>
         </div>

@@ -43,17 +43,13 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     let show_status = use_state(|| false);
     let status_list = use_node_ref();
     {
-        let heading = heading.clone();
-        use_effect_with((), move |_| crate::view::focus(&heading));
-    }
-    {
-        // The "show the status" button goes away when pressed: focus moves to what replaced it,
-        // rather than falling out of the dialog.
-        let status_list = status_list.clone();
+        // On mount the heading takes focus. The "show the status" button goes away when
+        // pressed: focus moves to what replaced it, rather than falling out of the dialog. One
+        // effect for both (it first runs with the status hidden, and once shown the status
+        // stays until the next mount): each effect is its own copy of Yew's effect code.
+        let (heading, status_list) = (heading.clone(), status_list.clone());
         use_effect_with(*show_status, move |shown| {
-            if *shown {
-                crate::view::focus(&status_list);
-            }
+            crate::view::focus(if *shown { &status_list } else { &heading })
         });
     }
     // Read out with the heading when it takes focus: what happens next, and the reference.
