@@ -10,9 +10,10 @@ use crate::visitor::{self, Tracked};
 
 /// Where a request stands: `None` while loading, `Some(None)` when the endpoint could not
 /// say, `Some(Some(status))` once loaded. Fetched fresh when the card mounts; a finished
-/// request is shown this once, then forgotten.
+/// request is shown this once, then forgotten. The handle, not a copy: cloning the status on
+/// every render was its own inlined code.
 #[hook]
-pub fn use_request_status(tracked: Tracked) -> Option<Option<RequestStatus>> {
+pub fn use_request_status(tracked: Tracked) -> UseStateHandle<Option<Option<RequestStatus>>> {
     let state = use_state(|| None::<Option<RequestStatus>>);
     {
         let state = state.clone();
@@ -26,7 +27,7 @@ pub fn use_request_status(tracked: Tracked) -> Option<Option<RequestStatus>> {
             });
         });
     }
-    (*state).clone()
+    state
 }
 
 /// The requests the visitor follows on this device, read once when the list mounts.

@@ -27,7 +27,7 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
     } else {
         &s.kind_feedback
     };
-    let body = match &state {
+    let body = match &*state {
         None => html! { <p class="allo-status">{ s.status_loading }</p> },
         Some(None) => html! { <p class="allo-status">{ s.status_unavailable }</p> },
         Some(Some(st)) => {
