@@ -82,29 +82,31 @@ fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
 pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFocus {
     let form_ref = use_node_ref();
     let attempts = use_state(Attempts::default);
+    // The attempt count and `done` as the effect last saw them; no count yet before its first
+    // run, so that run looks for a problem as every new attempt does.
+    let seen = use_mut_ref(|| (None::<u32>, done));
+    // One effect for both moves (each effect is its own copy of Yew's effect code).
     {
         let form_ref = form_ref.clone();
-        use_effect_with(attempts.count, move |_| {
-            let selectors = match first_problem {
-                Some(fields::SCORE) => vec![
-                    "input[name='allo-score']:checked".to_owned(),
-                    "input[name='allo-score']".to_owned(),
-                ],
-                // The control marked invalid first (the phone number, not the country beside it).
-                Some(field) => vec![
-                    format!("[data-field='{field}'] [aria-invalid='true']"),
-                    format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
-                ],
-                None => return,
-            };
-            focus_in(&form_ref, &selectors);
-        });
-    }
-    let was = use_mut_ref(|| done);
-    {
-        let form_ref = form_ref.clone();
-        use_effect_with(done, move |done| {
-            if *was.borrow() && !*done {
+        use_effect_with((attempts.count, done), move |&(count, done)| {
+            let (last_count, was_done) = seen.replace((Some(count), done));
+            if last_count != Some(count) {
+                let selectors = match first_problem {
+                    Some(fields::SCORE) => vec![
+                        "input[name='allo-score']:checked".to_owned(),
+                        "input[name='allo-score']".to_owned(),
+                    ],
+                    // The control marked invalid first (the phone number, not the country
+                    // beside it).
+                    Some(field) => vec![
+                        format!("[data-field='{field}'] [aria-invalid='true']"),
+                        format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
+                    ],
+                    None => Vec::new(),
+                };
+                focus_in(&form_ref, &selectors);
+            }
+            if was_done && !done {
                 focus_in(
                     &form_ref,
                     &[
@@ -113,7 +115,6 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
                     ],
                 );
             }
-            *was.borrow_mut() = *done;
         });
     }
     FormFocus { form_ref, attempts }

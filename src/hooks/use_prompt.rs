@@ -123,7 +123,7 @@ pub fn use_prompt(
     ctx: &AppContext,
     ask: Option<(Ask, u32)>,
     panel_open: bool,
-) -> (Option<Shown>, Callback<Reply>) {
+) -> (UseStateHandle<Option<Shown>>, Callback<Reply>) {
     let shown = use_state(|| None::<Shown>);
     let session = use_mut_ref(Session::default);
     let open = use_mut_ref(|| panel_open);
@@ -243,5 +243,6 @@ pub fn use_prompt(
             move || drop(listener)
         });
     }
-    ((*shown).clone(), reply)
+    // The handle, not a copy of the prompt: cloning it on every render was its own code.
+    (shown, reply)
 }

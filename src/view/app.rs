@@ -201,7 +201,7 @@ pub fn App(props: &AppProps) -> Html {
     let onreply = {
         let (dispatcher, prompt) = (state.dispatcher(), prompt.clone());
         Callback::from(move |r: Reply| {
-            if let (Reply::Answered(score), Some(p)) = (r, &prompt) {
+            if let (Reply::Answered(score), Some(p)) = (r, &*prompt) {
                 dispatcher.dispatch(AppAction::Answer(
                     p.kind,
                     score,
@@ -223,8 +223,8 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppContext> context={state.ctx.clone()}>
             { launcher(&state.ctx, &launcher_ref, state.open, &toggle) }
-            if let Some(shown) = prompt.filter(|_| !state.open) {
-                { prompt::card(&state.ctx, &shown, &onreply) }
+            if let Some(shown) = prompt.as_ref().filter(|_| !state.open) {
+                { prompt::card(&state.ctx, shown, &onreply) }
             }
             // Only where a prompt can appear (configured, or asked for from code): an empty
             // region at the root would be one more element a hostile page's direction reaches.
