@@ -8,6 +8,8 @@
 //! the callback form's country list, time zones and slots wait until its tab is chosen.
 //! It carries the widget's `lang` and `dir`, so a screen reader pronounces it in the right
 //! language and an RTL page does not mirror it.
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -17,11 +19,11 @@ use allo_core::submission::Kind;
 
 use crate::context::use_app_ctx;
 use crate::hooks::use_keyboard_inset::follow_visual_viewport;
-use crate::hooks::use_visitor::{use_followed_requests, use_greeting};
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::close_icon;
 use crate::view::requests::your_requests;
+use crate::visitor::{self, Tracked};
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -39,13 +41,20 @@ pub struct PanelProps {
     pub score: Option<u8>,
 }
 
-/// The panel's own state: which form is in view, and what a low rating carried over.
+/// The panel's own state: which form is in view, what a low rating carried over, and what the
+/// panel reads of the remembered visitor when it opens (their name, the requests they follow).
+/// One state rather than two states and two memos: each hook type is its own copy of Yew's hook
+/// code.
 #[derive(Clone, PartialEq)]
-struct Tabs {
+struct PanelState {
     /// The form in view.
     active: Kind,
     /// A message carried from a low rating into the callback form's reason.
     carried: Option<String>,
+    /// The name of a visitor who asked to be remembered, read when the panel opens.
+    remembered: Option<String>,
+    /// The requests the visitor follows on this device, read when the panel opens.
+    requests: Rc<Vec<Tracked>>,
 }
 
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -150,39 +159,48 @@ pub fn Panel(props: &PanelProps) -> Html {
             _ => {}
         }
     };
-    let kinds = ctx.config.kinds.clone();
+    let kinds = &ctx.config.kinds;
     let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
-    // The form in view, and a message carried from a low rating into the callback form's
-    // reason: one state, not two (each state type is its own copy of Yew's hook code).
-    let tab_state = use_state(|| Tabs {
+    let state = use_state(|| PanelState {
         active: requested.unwrap_or(kinds[0]),
         carried: None,
+        remembered: visitor::load().map(|r| r.name),
+        requests: Rc::new(visitor::list()),
     });
-    let active = tab_state.active;
+    let active = state.active;
     // The forms shown so far in this panel, in order; written during render, which is
     // idempotent: the active kind is added once and never removed.
     let shown = use_mut_ref(Vec::<Kind>::new);
     if !shown.borrow().contains(&active) {
         shown.borrow_mut().push(active);
     }
-    let greeting = use_greeting(ctx.config.prefill.name.clone());
-    let requests = use_followed_requests();
+    // The owner's `identify` (or visitor setting) first, then a visitor who asked to be
+    // remembered. The owner's name can only be added while the panel is open, never removed,
+    // so the remembered one, read on opening, is the one a later read would find.
+    let greeting = ctx
+        .config
+        .prefill
+        .name
+        .clone()
+        .or_else(|| state.remembered.clone())
+        .filter(|n| !n.is_empty());
     let tab_refs = [use_node_ref(), use_node_ref()];
 
     // Shows `kind`'s form, focusing its tab when asked (keyboard, or the switch from a low
     // rating), and carrying a message into the callback form when one is given.
     let select = {
-        let tab_state = tab_state.clone();
-        let tab_refs = tab_refs.clone();
-        let kinds = kinds.clone();
+        let state = state.clone();
+        let (tab_refs, ctx) = (tab_refs.clone(), ctx.clone());
         Callback::from(
             move |(kind, focus, carried): (Kind, bool, Option<String>)| {
-                tab_state.set(Tabs {
+                state.set(PanelState {
                     active: kind,
-                    carried: carried.or_else(|| tab_state.carried.clone()),
+                    carried: carried.or_else(|| state.carried.clone()),
+                    remembered: state.remembered.clone(),
+                    requests: state.requests.clone(),
                 });
                 if focus {
-                    if let Some(i) = kinds.iter().position(|k| *k == kind) {
+                    if let Some(i) = ctx.config.kinds.iter().position(|k| *k == kind) {
                         crate::view::focus(&tab_refs[i]);
                     }
                 }
@@ -211,8 +229,9 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
     let tabs = (kinds.len() > 1).then(|| {
         let onkeydown = {
-            let (select, kinds) = (select.clone(), kinds.clone());
+            let (select, ctx) = (select.clone(), ctx.clone());
             move |e: KeyboardEvent| {
+                let kinds = &ctx.config.kinds;
                 let i = kinds.iter().position(|k| *k == active).unwrap_or(0);
                 let next = match e.key().as_str() {
                     "ArrowRight" | "ArrowDown" => (i + 1) % kinds.len(),
@@ -270,15 +289,15 @@ pub fn Panel(props: &PanelProps) -> Html {
                 </button>
             </div>
             <div class="allo-panel__body">
-                if let Some(name) = &*greeting {
+                if let Some(name) = &greeting {
                     <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
-                { your_requests(&ctx.strings, &requests) }
+                { your_requests(&ctx.strings, &state.requests) }
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| section(*k, match k {
                     _ if !shown.borrow().contains(k) => html! {},
                     Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
-                    Kind::Callback => html! { <CallbackForm reason={tab_state.carried.clone()} /> },
+                    Kind::Callback => html! { <CallbackForm reason={state.carried.clone()} /> },
                 })) }
             </div>
         </div>
