@@ -104,6 +104,14 @@ fn visit() -> Visit {
     }
 }
 
+/// What the hook keeps about this page between renders.
+struct Page {
+    /// The prompts of this page so far (`allo_core::prompt`'s caps read it).
+    session: Session,
+    /// The panel is open: no prompt then.
+    panel_open: bool,
+}
+
 /// Starts the quiet period (the visitor interacted: storage may be written now).
 fn remember(why: Why) {
     let h = History {
@@ -125,23 +133,28 @@ pub fn use_prompt(
     panel_open: bool,
 ) -> (UseStateHandle<Option<Shown>>, Callback<Reply>) {
     let shown = use_state(|| None::<Shown>);
-    let session = use_mut_ref(Session::default);
-    let open = use_mut_ref(|| panel_open);
-    *open.borrow_mut() = panel_open;
+    // This page's prompts so far, and whether the panel is open: one cell rather than two
+    // (each cell type is its own copy of Yew's hook code).
+    let page = use_mut_ref(|| Page {
+        session: Session::default(),
+        panel_open,
+    });
+    page.borrow_mut().panel_open = panel_open;
     // Shows `s` unless the panel is open or (without `force`) a cap holds.
     let show: Rc<dyn Fn(Shown, bool) -> Result<(), Option<Blocked>>> = {
-        let (setter, session, open) = (shown.setter(), session.clone(), open.clone());
+        let (setter, page) = (shown.setter(), page.clone());
         let cap_days = ctx.config.prompt.cap_days;
         Rc::new(move |s, force| {
-            if *open.borrow() {
+            let mut page = page.borrow_mut();
+            if page.panel_open {
                 return Err(None);
             }
-            let mut sess = session.borrow_mut();
             if !force {
                 let history = storage::load::<History>(KEY).unwrap_or_default();
-                prompt::caps(cap_days, &history, &sess, browser::now_ms()).map_err(Some)?;
+                prompt::caps(cap_days, &history, &page.session, browser::now_ms()).map_err(Some)?;
             }
-            sess.prompted = true;
+            page.session.prompted = true;
+            drop(page);
             setter.set(Some(s));
             Ok(())
         })
@@ -149,11 +162,11 @@ pub fn use_prompt(
 
     // The owner's triggers, armed once; every send starts the quiet period.
     {
-        let (show, session) = (show.clone(), session.clone());
+        let (show, page) = (show.clone(), page.clone());
         let settings = ctx.config.prompt.clone();
         use_effect_with((), move |_| {
             let here = visit();
-            session.borrow_mut().views = here.views;
+            page.borrow_mut().session.views = here.views;
             let plan = prompt::plan(&settings, &here);
             let fire = Rc::new(RefCell::new(Some(move || {
                 let _ = show(

@@ -1,5 +1,6 @@
 //! The root component: launcher, panel, who has focus when the panel opens and closes, and
 //! what the public API (`window.Allo`, see `crate::js_api`) asks for.
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use allo_core::api::Command;
@@ -116,23 +117,30 @@ impl Reducible for AppState {
     }
 }
 
+/// What the app keeps between renders besides its state, in one cell (each cell type is its
+/// own copy of Yew's hook code).
+struct Kept {
+    /// The language shown: read by the API's sink, which outlives a render.
+    lang: allo_core::i18n::Lang,
+    /// How many `setLocale` calls were made (the last one wins).
+    locale_calls: u32,
+    /// Whether the panel was open at the last run of the app's effect; `None` before its first.
+    was_open: Option<bool>,
+}
+
 /// `Allo.setLocale(tag)`: switches once the language's catalog is in memory (fetched the first
 /// time, `crate::catalog`), so the widget never shows half a language; when it cannot be
 /// loaded the widget stays as it is. Of several calls in flight, the last one wins.
-fn set_locale(
-    dispatcher: &UseReducerDispatcher<AppState>,
-    speaking: &Rc<std::cell::RefCell<(allo_core::i18n::Lang, u32)>>,
-    tag: String,
-) {
+fn set_locale(dispatcher: &UseReducerDispatcher<AppState>, kept: &Rc<RefCell<Kept>>, tag: String) {
     let (lang, _) = Ctx::language(Some(&tag), &browser::language_candidates());
     let (current, call) = {
-        let mut s = speaking.borrow_mut();
-        s.1 = s.1.wrapping_add(1);
-        *s
+        let mut k = kept.borrow_mut();
+        k.locale_calls = k.locale_calls.wrapping_add(1);
+        (k.lang, k.locale_calls)
     };
-    let (dispatcher, speaking) = (dispatcher.clone(), speaking.clone());
+    let (dispatcher, kept) = (dispatcher.clone(), kept.clone());
     wasm_bindgen_futures::spawn_local(async move {
-        if crate::catalog::ensure(lang, current).await && speaking.borrow().1 == call {
+        if crate::catalog::ensure(lang, current).await && kept.borrow().locale_calls == call {
             let candidates = browser::language_candidates().into();
             dispatcher.dispatch(AppAction::Api(Command::SetLocale(tag), candidates));
         }
@@ -159,19 +167,19 @@ pub fn App(props: &AppProps) -> Html {
     };
     let (prompt, reply) = use_prompt(&state.ctx, state.ask.clone(), state.open);
     let launcher_ref = use_node_ref();
-    // The language shown, and how many `setLocale` calls were made: read by the API's sink,
-    // which outlives this render.
-    let speaking = use_mut_ref(|| (state.ctx.lang, 0u32));
-    speaking.borrow_mut().0 = state.ctx.lang;
-    // Whether the panel was open at the last run of the effect below; `None` before its first.
-    let was_open = use_mut_ref(|| None::<bool>);
+    let kept = use_mut_ref(|| Kept {
+        lang: state.ctx.lang,
+        locale_calls: 0,
+        was_open: None,
+    });
+    kept.borrow_mut().lang = state.ctx.lang;
     // One effect, keyed on the panel being open (each effect is its own copy of Yew's effect
     // code): its first run follows the first render, with the panel closed.
     {
         let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
         let kind = state.request.map_or(state.ctx.config.kinds[0], |(k, _)| k);
         use_effect_with(state.open, move |open| {
-            let was = was_open.borrow_mut().replace(*open);
+            let was = kept.borrow_mut().was_open.replace(*open);
             match was {
                 // First render done: replace the loader's stand-in launcher, then take the
                 // owner's calls (including those queued before the wasm was ready).
@@ -180,7 +188,7 @@ pub fn App(props: &AppProps) -> Html {
                         crate::view::focus(&launcher_ref);
                     }
                     js_api::connect(Callback::from(move |cmd| match cmd {
-                        Command::SetLocale(tag) => set_locale(&dispatcher, &speaking, tag),
+                        Command::SetLocale(tag) => set_locale(&dispatcher, &kept, tag),
                         cmd => dispatcher
                             .dispatch(AppAction::Api(cmd, browser::language_candidates().into())),
                     }));
