@@ -122,17 +122,21 @@ fn remember(why: Why) {
     }
 }
 
-/// The prompt to show (if any) and the callback for the visitor's reply. `ctx` is the app's
-/// (the hook runs in the root component, which provides the context rather than reads it);
-/// `ask` is the last `Allo.ask` with a counter that changes on every call; `panel_open` keeps
-/// prompts away while the panel is open.
+/// When the prompt shows, and the callback for the visitor's reply. `ctx` is the app's (the
+/// hook runs in the root component, which provides the context rather than reads it); `ask`
+/// is the last `Allo.ask` with a counter that changes on every call; `panel_open` keeps
+/// prompts away while the panel is open. The prompt on screen is the app's state (one reducer
+/// rather than a state of its own here: each state type is its own copy of Yew's hook code):
+/// `showing` says whether there is one, and the hook puts one up or takes it down through
+/// `set_shown`.
 #[hook]
 pub fn use_prompt(
     ctx: &AppContext,
     ask: Option<(Ask, u32)>,
     panel_open: bool,
-) -> (UseStateHandle<Option<Shown>>, Callback<Reply>) {
-    let shown = use_state(|| None::<Shown>);
+    showing: bool,
+    set_shown: Callback<Option<Shown>>,
+) -> Callback<Reply> {
     // This page's prompts so far, and whether the panel is open: one cell rather than two
     // (each cell type is its own copy of Yew's hook code).
     let page = use_mut_ref(|| Page {
@@ -142,7 +146,7 @@ pub fn use_prompt(
     page.borrow_mut().panel_open = panel_open;
     // Shows `s` unless the panel is open or (without `force`) a cap holds.
     let show: Rc<dyn Fn(Shown, bool) -> Result<(), Option<Blocked>>> = {
-        let (setter, page) = (shown.setter(), page.clone());
+        let (set_shown, page) = (set_shown.clone(), page.clone());
         let cap_days = ctx.config.prompt.cap_days;
         Rc::new(move |s, force| {
             let mut page = page.borrow_mut();
@@ -155,7 +159,7 @@ pub fn use_prompt(
             }
             page.session.prompted = true;
             drop(page);
-            setter.set(Some(s));
+            set_shown.emit(Some(s));
             Ok(())
         })
     };
@@ -228,9 +232,8 @@ pub fn use_prompt(
     }
 
     let reply = {
-        let setter = shown.setter();
         Callback::from(move |r: Reply| {
-            setter.set(None);
+            set_shown.emit(None);
             remember(match r {
                 Reply::Answered(_) => Why::Answered,
                 Reply::Dismissed => Why::Dismissed,
@@ -242,7 +245,7 @@ pub fn use_prompt(
     // may come from the page), unless the page already handled the key.
     {
         let reply = reply.clone();
-        use_effect_with(shown.is_some(), move |on| {
+        use_effect_with(showing, move |on| {
             let listener = on.then(browser::document).flatten().map(|doc| {
                 Listener::new(doc, "keydown", move |e| {
                     let esc = e
@@ -256,6 +259,5 @@ pub fn use_prompt(
             move || drop(listener)
         });
     }
-    // The handle, not a copy of the prompt: cloning it on every render was its own code.
-    (shown, reply)
+    reply
 }

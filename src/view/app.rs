@@ -8,7 +8,7 @@ use allo_core::submission::Kind;
 use yew::prelude::*;
 
 use crate::context::{AppContext, Ctx};
-use crate::hooks::use_prompt::{use_prompt, Reply};
+use crate::hooks::use_prompt::{use_prompt, Reply, Shown};
 use crate::state::make_callback;
 use crate::view::announcer::announcer;
 use crate::view::launcher::launcher;
@@ -34,6 +34,8 @@ struct AppState {
     request: Option<(Kind, u32)>,
     /// The last `Allo.ask`, with a counter (see `use_prompt`).
     ask: Option<(allo_core::prompt::Ask, u32)>,
+    /// The prompt on screen (`use_prompt` decides when).
+    shown: Option<Shown>,
     /// The score the visitor chose in the prompt, kept when the panel opens.
     score: Option<u8>,
 }
@@ -47,14 +49,12 @@ enum AppAction {
     /// came (`identify` and `setLocale` rebuild the context from them; reading them here keeps
     /// the reducer free of DOM reads).
     Api(Command, Rc<[String]>),
-    /// The visitor answered the prompt: open its form, with the score and `Allo.ask`'s context
-    /// (and the page's language candidates, read when it came, as for `Api`).
-    Answer(
-        Kind,
-        Option<u8>,
-        allo_core::owner_context::Changes,
-        Rc<[String]>,
-    ),
+    /// `use_prompt` puts a prompt up, or takes it down.
+    Prompt(Option<Shown>),
+    /// The visitor answered the prompt on screen: open its form, with the score and
+    /// `Allo.ask`'s context (and the page's language candidates, read when it came, as for
+    /// `Api`).
+    Answer(Option<u8>, Rc<[String]>),
 }
 
 impl Reducible for AppState {
@@ -104,13 +104,16 @@ impl Reducible for AppState {
             AppAction::Api(Command::Ask(ask), _) => {
                 s.ask = Some((ask, s.ask.as_ref().map_or(0, |(_, n)| n.wrapping_add(1))));
             }
-            AppAction::Answer(kind, score, changes, candidates) => {
-                if let Ok(context) = s.ctx.config.context.apply(&changes) {
-                    s.ctx = with_config(&|c| c.context = context.clone(), &candidates);
+            AppAction::Prompt(shown) => s.shown = shown,
+            AppAction::Answer(score, candidates) => {
+                if let Some(p) = s.shown.take() {
+                    if let Ok(context) = s.ctx.config.context.apply(&p.context) {
+                        s.ctx = with_config(&|c| c.context = context.clone(), &candidates);
+                    }
+                    s.open = true;
+                    s.score = score;
+                    s.request = Some((p.kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
                 }
-                s.open = true;
-                s.score = score;
-                s.request = Some((kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
             }
         }
         Rc::new(s)
@@ -161,11 +164,18 @@ pub fn App(props: &AppProps) -> Html {
                 open: false,
                 request: None,
                 ask: None,
+                shown: None,
                 score: None,
             }
         })
     };
-    let (prompt, reply) = use_prompt(&state.ctx, state.ask.clone(), state.open);
+    let reply = use_prompt(
+        &state.ctx,
+        state.ask.clone(),
+        state.open,
+        state.shown.is_some(),
+        make_callback(&state, AppAction::Prompt),
+    );
     let launcher_ref = use_node_ref();
     let kept = use_mut_ref(|| Kept {
         lang: state.ctx.lang,
@@ -207,21 +217,17 @@ pub fn App(props: &AppProps) -> Html {
     let toggle = make_callback(&state, |()| AppAction::Toggle);
     let close = make_callback(&state, |()| AppAction::Close);
     let onreply = {
-        let (dispatcher, prompt) = (state.dispatcher(), prompt.clone());
+        let dispatcher = state.dispatcher();
         Callback::from(move |r: Reply| {
-            if let (Reply::Answered(score), Some(p)) = (r, &*prompt) {
-                dispatcher.dispatch(AppAction::Answer(
-                    p.kind,
-                    score,
-                    p.context.clone(),
-                    browser::language_candidates().into(),
-                ));
+            if let Reply::Answered(score) = r {
+                let candidates = browser::language_candidates().into();
+                dispatcher.dispatch(AppAction::Answer(score, candidates));
             }
             reply.emit(r);
         })
     };
     // Said once when a prompt appears (a polite live region, mounted before it speaks).
-    let announced = prompt.as_ref().map_or(String::new(), |p| {
+    let announced = state.shown.as_ref().map_or(String::new(), |p| {
         format!(
             "{} {}",
             state.ctx.strings.prompt_announce,
@@ -231,7 +237,7 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppContext> context={state.ctx.clone()}>
             { launcher(&state.ctx, &launcher_ref, state.open, &toggle) }
-            if let Some(shown) = prompt.as_ref().filter(|_| !state.open) {
+            if let Some(shown) = state.shown.as_ref().filter(|_| !state.open) {
                 { prompt::card(&state.ctx, shown, &onreply) }
             }
             // Only where a prompt can appear (configured, or asked for from code): an empty
