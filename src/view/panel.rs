@@ -43,18 +43,38 @@ pub struct PanelProps {
 
 /// The panel's own state: which form is in view, what a low rating carried over, and what the
 /// panel reads of the remembered visitor when it opens (their name, the requests they follow).
-/// One state rather than two states and two memos: each hook type is its own copy of Yew's hook
-/// code.
+/// One reducer rather than two states, a cell and two memos: each hook type is its own copy of
+/// Yew's hook code.
 #[derive(Clone, PartialEq)]
 struct PanelState {
     /// The form in view.
     active: Kind,
+    /// The forms shown so far in this panel: each is mounted the first time it is shown and
+    /// then stays mounted.
+    shown: Vec<Kind>,
     /// A message carried from a low rating into the callback form's reason.
     carried: Option<String>,
     /// The name of a visitor who asked to be remembered, read when the panel opens.
     remembered: Option<String>,
     /// The requests the visitor follows on this device, read when the panel opens.
     requests: Rc<Vec<Tracked>>,
+}
+
+impl Reducible for PanelState {
+    /// Show this kind's form, carrying this message into the callback form when there is one.
+    type Action = (Kind, Option<String>);
+
+    fn reduce(self: Rc<Self>, (kind, carried): (Kind, Option<String>)) -> Rc<Self> {
+        let mut s = (*self).clone();
+        s.active = kind;
+        if !s.shown.contains(&kind) {
+            s.shown.push(kind);
+        }
+        if carried.is_some() {
+            s.carried = carried;
+        }
+        Rc::new(s)
+    }
 }
 
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -161,19 +181,14 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
     let kinds = &ctx.config.kinds;
     let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
-    let state = use_state(|| PanelState {
+    let state = use_reducer(|| PanelState {
         active: requested.unwrap_or(kinds[0]),
+        shown: vec![requested.unwrap_or(kinds[0])],
         carried: None,
         remembered: visitor::load().map(|r| r.name),
         requests: Rc::new(visitor::list()),
     });
     let active = state.active;
-    // The forms shown so far in this panel, in order; written during render, which is
-    // idempotent: the active kind is added once and never removed.
-    let shown = use_mut_ref(Vec::<Kind>::new);
-    if !shown.borrow().contains(&active) {
-        shown.borrow_mut().push(active);
-    }
     // The owner's `identify` (or visitor setting) first, then a visitor who asked to be
     // remembered. The owner's name can only be added while the panel is open, never removed,
     // so the remembered one, read on opening, is the one a later read would find.
@@ -193,12 +208,7 @@ pub fn Panel(props: &PanelProps) -> Html {
         let (tab_refs, ctx) = (tab_refs.clone(), ctx.clone());
         Callback::from(
             move |(kind, focus, carried): (Kind, bool, Option<String>)| {
-                state.set(PanelState {
-                    active: kind,
-                    carried: carried.or_else(|| state.carried.clone()),
-                    remembered: state.remembered.clone(),
-                    requests: state.requests.clone(),
-                });
+                state.dispatch((kind, carried));
                 if focus {
                     if let Some(i) = ctx.config.kinds.iter().position(|k| *k == kind) {
                         crate::view::focus(&tab_refs[i]);
@@ -295,7 +305,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 { your_requests(&ctx.strings, &state.requests) }
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| section(*k, match k {
-                    _ if !shown.borrow().contains(k) => html! {},
+                    _ if !state.shown.contains(k) => html! {},
                     Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
                     Kind::Callback => html! { <CallbackForm reason={state.carried.clone()} /> },
                 })) }
