@@ -21,7 +21,7 @@ pub fn launcher(ctx: &Ctx, launcher_ref: &NodeRef, expanded: bool, onclick: &Cal
         Position::BottomRight => "allo-launcher allo-launcher--bottom-right",
         Position::BottomLeft => "allo-launcher allo-launcher--bottom-left",
     };
-    let onclick = onclick.reform(|_: MouseEvent| ());
+    let onclick = crate::view::on_click(onclick);
     html! {
         <button type="button" ref={launcher_ref.clone()} ~className={class} {onclick}
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}

@@ -288,7 +288,7 @@ pub fn Panel(props: &PanelProps) -> Html {
         Position::BottomRight => "allo-panel allo-panel--bottom-right",
         Position::BottomLeft => "allo-panel allo-panel--bottom-left",
     };
-    let close = props.onclose.reform(|_: MouseEvent| ());
+    let close = crate::view::on_click(&props.onclose);
     html! {
         <div id="allo-panel" ref={panel_ref} ~className={class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>

@@ -90,7 +90,7 @@ pub fn Thanks(props: &ThanksProps) -> Html {
                     </button>
                 }
             }
-            <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
+            <button type="button" class="allo-button allo-button--quiet" onclick={crate::view::on_click(&props.onagain)}>
                 { s.send_another }
             </button>
         </div>
