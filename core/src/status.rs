@@ -359,38 +359,33 @@ impl RequestStatus {
             .iter()
             .map(|w| say(s, w, show))
             .collect();
-        let with_message = |line: Option<String>| match (line, &self.message) {
-            (Some(l), Some(m)) => Some(format!("{l} {m}")),
-            (l, m) => l.or_else(|| m.clone()),
-        };
-        if let [tried, rest @ ..] = missed.as_slice() {
-            return if self.is_overdue(now_iso) {
-                (
-                    s.status_overdue.to_string(),
-                    with_message(Some(tried.clone())),
-                )
-            } else {
-                (tried.clone(), with_message(rest.first().cloned()))
-            };
-        }
-        if self.is_overdue(now_iso) {
-            return (s.status_overdue.to_string(), self.message.clone());
-        }
-        let headline = match self.stage {
-            Status::New => &s.status_received,
-            Status::Scheduled => &s.status_scheduled,
-            Status::CalledBack => &s.status_called_back,
-            Status::Handled => &s.status_handled,
-            Status::Delayed => &s.status_delayed,
-        };
-        let detail = match self.stage {
-            Status::Delayed => self.message.clone(),
-            Status::New | Status::Scheduled => {
-                self.message.clone().or_else(|| self.promise_text.clone())
+        let overdue = self.is_overdue(now_iso);
+        // The headline, the line the shop's message follows, and whether the promise stands
+        // in for a missing message. One shape for every case, so the texts are picked here and
+        // joined once below (each case cloning its own was most of this function's code).
+        let (headline, line, promise) = match missed.as_slice() {
+            [tried, ..] if overdue => (s.status_overdue.to_owned(), Some(tried.as_str()), false),
+            [tried, rest @ ..] => (tried.clone(), rest.first().map(String::as_str), false),
+            [] if overdue => (s.status_overdue.to_owned(), None, false),
+            [] => {
+                let (headline, promise) = match self.stage {
+                    Status::New => (s.status_received, true),
+                    Status::Scheduled => (s.status_scheduled, true),
+                    Status::CalledBack => (s.status_called_back, false),
+                    Status::Handled => (s.status_handled, false),
+                    Status::Delayed => (s.status_delayed, false),
+                };
+                (headline.to_owned(), None, promise)
             }
-            Status::CalledBack | Status::Handled => self.message.clone(),
         };
-        (headline.to_string(), detail)
+        let detail = match (line, self.message.as_deref()) {
+            (Some(l), Some(m)) => Some(format!("{l} {m}")),
+            (l, m) => l
+                .or(m)
+                .or(self.promise_text.as_deref().filter(|_| promise))
+                .map(str::to_owned),
+        };
+        (headline, detail)
     }
 }
 

@@ -4,7 +4,7 @@ use allo_core::json::{FromJson, Obj, ToJson, Value};
 use allo_core::submission::Kind;
 use yew::prelude::*;
 
-use crate::context::{use_app_ctx, AppContext};
+use crate::context::AppContext;
 use crate::hooks::use_send::{use_send, Finished, Sender, Who};
 use crate::state::{make_callback, FeedbackState};
 use crate::{browser, storage, visitor};
@@ -92,10 +92,11 @@ fn initial(ctx: &AppContext) -> FeedbackForm {
 
 /// The form's state and dispatcher, and its sender (whose `tracked` is the request to follow
 /// once it is sent, when the endpoint offers status). Dispatching `Action::Submit` validates;
-/// a valid form moves to `Sending`, which this hook turns into one send.
+/// a valid form moves to `Sending`, which this hook turns into one send. `ctx` is the form's
+/// (read once by the form rather than twice).
 #[hook]
-pub fn use_feedback() -> (UseReducerHandle<FeedbackState>, Sender) {
-    let ctx = use_app_ctx();
+pub fn use_feedback(ctx: &AppContext) -> (UseReducerHandle<FeedbackState>, Sender) {
+    let ctx = ctx.clone();
     let state = {
         let ctx = ctx.clone();
         use_reducer(move || FeedbackState(initial(&ctx)))

@@ -38,26 +38,39 @@ impl Attempts {
     }
 }
 
+/// What the hook keeps between renders, in one cell (each state or cell type is its own copy
+/// of Yew's hook code, and the attempts need no render of their own: see
+/// [`FormFocus::submitted`]).
+struct Kept {
+    /// The submits so far.
+    attempts: Attempts,
+    /// The attempt count as the effect last saw it; `None` before its first run.
+    seen_count: Option<u32>,
+    /// The thank-you state as the effect last saw it.
+    was_done: bool,
+}
+
 /// A form's ref and its attempts.
 pub struct FormFocus {
     /// Goes on the `<form>`.
     pub form_ref: NodeRef,
-    /// The submits so far.
-    pub attempts: UseStateHandle<Attempts>,
+    kept: std::rc::Rc<std::cell::RefCell<Kept>>,
 }
 
 impl FormFocus {
     /// Records a submit that finds `problems` (the reducer validates the same state, so these
-    /// are the problems it will show).
+    /// are the problems it will show). Call it just before dispatching the submit to the form's
+    /// reducer: that dispatch renders the form, which then shows and focuses what this
+    /// recorded (a cell, not a state, so the submit renders once, not twice).
     pub fn submitted(&self, ctx: &AppContext, problems: &[Problem]) {
         let messages: Vec<String> = problems.iter().map(|p| ctx.problem_message(p)).collect();
-        self.attempts
-            .set(self.attempts.next(&ctx.strings, &messages));
+        let mut kept = self.kept.borrow_mut();
+        kept.attempts = kept.attempts.next(&ctx.strings, &messages);
     }
 
     /// What the live region says about the last submit while `problems_left`.
     pub fn spoken(&self, problems_left: bool) -> String {
-        self.attempts.spoken(problems_left)
+        self.kept.borrow().attempts.spoken(problems_left)
     }
 }
 
@@ -81,30 +94,41 @@ fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
 #[hook]
 pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFocus {
     let form_ref = use_node_ref();
-    let attempts = use_state(Attempts::default);
+    // No count seen before the effect's first run, so that run looks for a problem as every
+    // new attempt does.
+    let kept = use_mut_ref(|| Kept {
+        attempts: Attempts::default(),
+        seen_count: None,
+        was_done: done,
+    });
+    // One effect for both moves (each effect is its own copy of Yew's effect code).
     {
-        let form_ref = form_ref.clone();
-        use_effect_with(attempts.count, move |_| {
-            let selectors = match first_problem {
-                Some(fields::SCORE) => vec![
-                    "input[name='allo-score']:checked".to_owned(),
-                    "input[name='allo-score']".to_owned(),
-                ],
-                // The control marked invalid first (the phone number, not the country beside it).
-                Some(field) => vec![
-                    format!("[data-field='{field}'] [aria-invalid='true']"),
-                    format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
-                ],
-                None => return,
+        let (form_ref, cell) = (form_ref.clone(), kept.clone());
+        let count = kept.borrow().attempts.count;
+        use_effect_with((count, done), move |&(count, done)| {
+            let (last_count, was_done) = {
+                let mut k = cell.borrow_mut();
+                let last = (k.seen_count.replace(count), k.was_done);
+                k.was_done = done;
+                last
             };
-            focus_in(&form_ref, &selectors);
-        });
-    }
-    let was = use_mut_ref(|| done);
-    {
-        let form_ref = form_ref.clone();
-        use_effect_with(done, move |done| {
-            if *was.borrow() && !*done {
+            if last_count != Some(count) {
+                let selectors = match first_problem {
+                    Some(fields::SCORE) => vec![
+                        "input[name='allo-score']:checked".to_owned(),
+                        "input[name='allo-score']".to_owned(),
+                    ],
+                    // The control marked invalid first (the phone number, not the country
+                    // beside it).
+                    Some(field) => vec![
+                        format!("[data-field='{field}'] [aria-invalid='true']"),
+                        format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
+                    ],
+                    None => Vec::new(),
+                };
+                focus_in(&form_ref, &selectors);
+            }
+            if was_done && !done {
                 focus_in(
                     &form_ref,
                     &[
@@ -113,8 +137,7 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
                     ],
                 );
             }
-            *was.borrow_mut() = *done;
         });
     }
-    FormFocus { form_ref, attempts }
+    FormFocus { form_ref, kept }
 }

@@ -104,6 +104,14 @@ fn visit() -> Visit {
     }
 }
 
+/// What the hook keeps about this page between renders.
+struct Page {
+    /// The prompts of this page so far (`allo_core::prompt`'s caps read it).
+    session: Session,
+    /// The panel is open: no prompt then.
+    panel_open: bool,
+}
+
 /// Starts the quiet period (the visitor interacted: storage may be written now).
 fn remember(why: Why) {
     let h = History {
@@ -114,46 +122,55 @@ fn remember(why: Why) {
     }
 }
 
-/// The prompt to show (if any) and the callback for the visitor's reply. `ctx` is the app's
-/// (the hook runs in the root component, which provides the context rather than reads it);
-/// `ask` is the last `Allo.ask` with a counter that changes on every call; `panel_open` keeps
-/// prompts away while the panel is open.
+/// When the prompt shows, and the callback for the visitor's reply. `ctx` is the app's (the
+/// hook runs in the root component, which provides the context rather than reads it); `ask`
+/// is the last `Allo.ask` with a counter that changes on every call; `panel_open` keeps
+/// prompts away while the panel is open. The prompt on screen is the app's state (one reducer
+/// rather than a state of its own here: each state type is its own copy of Yew's hook code):
+/// `showing` says whether there is one, and the hook puts one up or takes it down through
+/// `set_shown`.
 #[hook]
 pub fn use_prompt(
     ctx: &AppContext,
     ask: Option<(Ask, u32)>,
     panel_open: bool,
-) -> (Option<Shown>, Callback<Reply>) {
-    let shown = use_state(|| None::<Shown>);
-    let session = use_mut_ref(Session::default);
-    let open = use_mut_ref(|| panel_open);
-    *open.borrow_mut() = panel_open;
+    showing: bool,
+    set_shown: Callback<Option<Shown>>,
+) -> Callback<Reply> {
+    // This page's prompts so far, and whether the panel is open: one cell rather than two
+    // (each cell type is its own copy of Yew's hook code).
+    let page = use_mut_ref(|| Page {
+        session: Session::default(),
+        panel_open,
+    });
+    page.borrow_mut().panel_open = panel_open;
     // Shows `s` unless the panel is open or (without `force`) a cap holds.
     let show: Rc<dyn Fn(Shown, bool) -> Result<(), Option<Blocked>>> = {
-        let (setter, session, open) = (shown.setter(), session.clone(), open.clone());
+        let (set_shown, page) = (set_shown.clone(), page.clone());
         let cap_days = ctx.config.prompt.cap_days;
         Rc::new(move |s, force| {
-            if *open.borrow() {
+            let mut page = page.borrow_mut();
+            if page.panel_open {
                 return Err(None);
             }
-            let mut sess = session.borrow_mut();
             if !force {
                 let history = storage::load::<History>(KEY).unwrap_or_default();
-                prompt::caps(cap_days, &history, &sess, browser::now_ms()).map_err(Some)?;
+                prompt::caps(cap_days, &history, &page.session, browser::now_ms()).map_err(Some)?;
             }
-            sess.prompted = true;
-            setter.set(Some(s));
+            page.session.prompted = true;
+            drop(page);
+            set_shown.emit(Some(s));
             Ok(())
         })
     };
 
     // The owner's triggers, armed once; every send starts the quiet period.
     {
-        let (show, session) = (show.clone(), session.clone());
+        let (show, page) = (show.clone(), page.clone());
         let settings = ctx.config.prompt.clone();
         use_effect_with((), move |_| {
             let here = visit();
-            session.borrow_mut().views = here.views;
+            page.borrow_mut().session.views = here.views;
             let plan = prompt::plan(&settings, &here);
             let fire = Rc::new(RefCell::new(Some(move || {
                 let _ = show(
@@ -215,9 +232,8 @@ pub fn use_prompt(
     }
 
     let reply = {
-        let setter = shown.setter();
         Callback::from(move |r: Reply| {
-            setter.set(None);
+            set_shown.emit(None);
             remember(match r {
                 Reply::Answered(_) => Why::Answered,
                 Reply::Dismissed => Why::Dismissed,
@@ -229,7 +245,7 @@ pub fn use_prompt(
     // may come from the page), unless the page already handled the key.
     {
         let reply = reply.clone();
-        use_effect_with(shown.is_some(), move |on| {
+        use_effect_with(showing, move |on| {
             let listener = on.then(browser::document).flatten().map(|doc| {
                 Listener::new(doc, "keydown", move |e| {
                     let esc = e
@@ -243,5 +259,5 @@ pub fn use_prompt(
             move || drop(listener)
         });
     }
-    ((*shown).clone(), reply)
+    reply
 }

@@ -1,8 +1,7 @@
-//! Hooks over the remembered visitor (`crate::visitor`): the greeting, the requests they
-//! follow, and where one request stands. Components render what these return; the reads,
-//! fetches and storage writes happen here.
-use std::rc::Rc;
-
+//! The hook over one request the remembered visitor (`crate::visitor`) follows: where it
+//! stands. The card renders what it returns; the fetch and the storage write happen here. (The
+//! greeting and the list of followed requests are read once with the panel's own state,
+//! `view::panel`.)
 use allo_core::status::RequestStatus;
 use yew::prelude::*;
 
@@ -10,9 +9,10 @@ use crate::visitor::{self, Tracked};
 
 /// Where a request stands: `None` while loading, `Some(None)` when the endpoint could not
 /// say, `Some(Some(status))` once loaded. Fetched fresh when the card mounts; a finished
-/// request is shown this once, then forgotten.
+/// request is shown this once, then forgotten. The handle, not a copy: cloning the status on
+/// every render was its own inlined code.
 #[hook]
-pub fn use_request_status(tracked: Tracked) -> Option<Option<RequestStatus>> {
+pub fn use_request_status(tracked: Tracked) -> UseStateHandle<Option<Option<RequestStatus>>> {
     let state = use_state(|| None::<Option<RequestStatus>>);
     {
         let state = state.clone();
@@ -26,22 +26,5 @@ pub fn use_request_status(tracked: Tracked) -> Option<Option<RequestStatus>> {
             });
         });
     }
-    (*state).clone()
-}
-
-/// The requests the visitor follows on this device, read once when the list mounts.
-#[hook]
-pub fn use_followed_requests() -> Rc<Vec<Tracked>> {
-    use_memo((), |_| visitor::list())
-}
-
-/// The name to greet the visitor with: the owner's `identify` (or visitor setting) first,
-/// then a visitor who asked to be remembered.
-#[hook]
-pub fn use_greeting(prefill_name: Option<String>) -> Rc<Option<String>> {
-    use_memo(prefill_name, |name| {
-        name.clone()
-            .or_else(|| visitor::load().map(|r| r.name))
-            .filter(|n| !n.is_empty())
-    })
+    state
 }

@@ -1,5 +1,6 @@
 //! The root component: launcher, panel, who has focus when the panel opens and closes, and
 //! what the public API (`window.Allo`, see `crate::js_api`) asks for.
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use allo_core::api::Command;
@@ -7,7 +8,7 @@ use allo_core::submission::Kind;
 use yew::prelude::*;
 
 use crate::context::{AppContext, Ctx};
-use crate::hooks::use_prompt::{use_prompt, Reply};
+use crate::hooks::use_prompt::{use_prompt, Reply, Shown};
 use crate::state::make_callback;
 use crate::view::announcer::announcer;
 use crate::view::launcher::launcher;
@@ -33,6 +34,8 @@ struct AppState {
     request: Option<(Kind, u32)>,
     /// The last `Allo.ask`, with a counter (see `use_prompt`).
     ask: Option<(allo_core::prompt::Ask, u32)>,
+    /// The prompt on screen (`use_prompt` decides when).
+    shown: Option<Shown>,
     /// The score the visitor chose in the prompt, kept when the panel opens.
     score: Option<u8>,
 }
@@ -46,14 +49,12 @@ enum AppAction {
     /// came (`identify` and `setLocale` rebuild the context from them; reading them here keeps
     /// the reducer free of DOM reads).
     Api(Command, Rc<[String]>),
-    /// The visitor answered the prompt: open its form, with the score and `Allo.ask`'s context
-    /// (and the page's language candidates, read when it came, as for `Api`).
-    Answer(
-        Kind,
-        Option<u8>,
-        allo_core::owner_context::Changes,
-        Rc<[String]>,
-    ),
+    /// `use_prompt` puts a prompt up, or takes it down.
+    Prompt(Option<Shown>),
+    /// The visitor answered the prompt on screen: open its form, with the score and
+    /// `Allo.ask`'s context (and the page's language candidates, read when it came, as for
+    /// `Api`).
+    Answer(Option<u8>, Rc<[String]>),
 }
 
 impl Reducible for AppState {
@@ -103,36 +104,46 @@ impl Reducible for AppState {
             AppAction::Api(Command::Ask(ask), _) => {
                 s.ask = Some((ask, s.ask.as_ref().map_or(0, |(_, n)| n.wrapping_add(1))));
             }
-            AppAction::Answer(kind, score, changes, candidates) => {
-                if let Ok(context) = s.ctx.config.context.apply(&changes) {
-                    s.ctx = with_config(&|c| c.context = context.clone(), &candidates);
+            AppAction::Prompt(shown) => s.shown = shown,
+            AppAction::Answer(score, candidates) => {
+                if let Some(p) = s.shown.take() {
+                    if let Ok(context) = s.ctx.config.context.apply(&p.context) {
+                        s.ctx = with_config(&|c| c.context = context.clone(), &candidates);
+                    }
+                    s.open = true;
+                    s.score = score;
+                    s.request = Some((p.kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
                 }
-                s.open = true;
-                s.score = score;
-                s.request = Some((kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
             }
         }
         Rc::new(s)
     }
 }
 
+/// What the app keeps between renders besides its state, in one cell (each cell type is its
+/// own copy of Yew's hook code).
+struct Kept {
+    /// The language shown: read by the API's sink, which outlives a render.
+    lang: allo_core::i18n::Lang,
+    /// How many `setLocale` calls were made (the last one wins).
+    locale_calls: u32,
+    /// Whether the panel was open at the last run of the app's effect; `None` before its first.
+    was_open: Option<bool>,
+}
+
 /// `Allo.setLocale(tag)`: switches once the language's catalog is in memory (fetched the first
 /// time, `crate::catalog`), so the widget never shows half a language; when it cannot be
 /// loaded the widget stays as it is. Of several calls in flight, the last one wins.
-fn set_locale(
-    dispatcher: &UseReducerDispatcher<AppState>,
-    speaking: &Rc<std::cell::RefCell<(allo_core::i18n::Lang, u32)>>,
-    tag: String,
-) {
+fn set_locale(dispatcher: &UseReducerDispatcher<AppState>, kept: &Rc<RefCell<Kept>>, tag: String) {
     let (lang, _) = Ctx::language(Some(&tag), &browser::language_candidates());
     let (current, call) = {
-        let mut s = speaking.borrow_mut();
-        s.1 = s.1.wrapping_add(1);
-        *s
+        let mut k = kept.borrow_mut();
+        k.locale_calls = k.locale_calls.wrapping_add(1);
+        (k.lang, k.locale_calls)
     };
-    let (dispatcher, speaking) = (dispatcher.clone(), speaking.clone());
+    let (dispatcher, kept) = (dispatcher.clone(), kept.clone());
     wasm_bindgen_futures::spawn_local(async move {
-        if crate::catalog::ensure(lang, current).await && speaking.borrow().1 == call {
+        if crate::catalog::ensure(lang, current).await && kept.borrow().locale_calls == call {
             let candidates = browser::language_candidates().into();
             dispatcher.dispatch(AppAction::Api(Command::SetLocale(tag), candidates));
         }
@@ -144,73 +155,79 @@ fn set_locale(
 pub fn App(props: &AppProps) -> Html {
     let state = {
         let ctx = props.ctx.clone();
-        use_reducer(move || AppState {
-            ctx,
-            open: false,
-            request: None,
-            ask: None,
-            score: None,
+        use_reducer(move || {
+            // Once, during the first render (before the launcher is in the DOM, in the same
+            // task): the reducer's initial state is made exactly then.
+            js_api::retire_facade();
+            AppState {
+                ctx,
+                open: false,
+                request: None,
+                ask: None,
+                shown: None,
+                score: None,
+            }
         })
     };
-    let (prompt, reply) = use_prompt(&state.ctx, state.ask.clone(), state.open);
+    let reply = use_prompt(
+        &state.ctx,
+        state.ask.clone(),
+        state.open,
+        state.shown.is_some(),
+        make_callback(&state, AppAction::Prompt),
+    );
     let launcher_ref = use_node_ref();
-    // Once, during the first render (before the launcher is in the DOM, in the same task).
-    use_state(js_api::retire_facade);
-    // The language shown, and how many `setLocale` calls were made: read by the API's sink,
-    // which outlives this render.
-    let speaking = use_mut_ref(|| (state.ctx.lang, 0u32));
-    speaking.borrow_mut().0 = state.ctx.lang;
-    // First render done: replace the loader's stand-in launcher, then take the owner's calls
-    // (including those queued before the wasm was ready).
+    let kept = use_mut_ref(|| Kept {
+        lang: state.ctx.lang,
+        locale_calls: 0,
+        was_open: None,
+    });
+    kept.borrow_mut().lang = state.ctx.lang;
+    // One effect, keyed on the panel being open (each effect is its own copy of Yew's effect
+    // code): its first run follows the first render, with the panel closed.
     {
         let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
-        use_effect_with((), move |_| {
-            if js_api::take_over() {
-                crate::view::focus(&launcher_ref);
-            }
-            js_api::connect(Callback::from(move |cmd| match cmd {
-                Command::SetLocale(tag) => set_locale(&dispatcher, &speaking, tag),
-                cmd => {
-                    dispatcher.dispatch(AppAction::Api(cmd, browser::language_candidates().into()))
-                }
-            }));
-        });
-    }
-    // Focus goes back to the launcher when the panel closes, but never on first render:
-    // stealing focus from the shop's page on load would be rude and confusing.
-    let was_open = use_mut_ref(|| false);
-    {
-        let launcher_ref = launcher_ref.clone();
         let kind = state.request.map_or(state.ctx.config.kinds[0], |(k, _)| k);
         use_effect_with(state.open, move |open| {
-            let was = *was_open.borrow();
-            if *open && !was {
-                events::opened(kind);
-            } else if !*open && was {
-                crate::view::focus(&launcher_ref);
-                events::closed();
+            let was = kept.borrow_mut().was_open.replace(*open);
+            match was {
+                // First render done: replace the loader's stand-in launcher, then take the
+                // owner's calls (including those queued before the wasm was ready).
+                None => {
+                    if js_api::take_over() {
+                        crate::view::focus(&launcher_ref);
+                    }
+                    js_api::connect(Callback::from(move |cmd| match cmd {
+                        Command::SetLocale(tag) => set_locale(&dispatcher, &kept, tag),
+                        cmd => dispatcher
+                            .dispatch(AppAction::Api(cmd, browser::language_candidates().into())),
+                    }));
+                }
+                Some(false) if *open => events::opened(kind),
+                // Focus goes back to the launcher when the panel closes, but never on first
+                // render: stealing focus from the shop's page on load would be rude.
+                Some(true) if !*open => {
+                    crate::view::focus(&launcher_ref);
+                    events::closed();
+                }
+                Some(_) => {}
             }
-            *was_open.borrow_mut() = *open;
         });
     }
     let toggle = make_callback(&state, |()| AppAction::Toggle);
     let close = make_callback(&state, |()| AppAction::Close);
     let onreply = {
-        let (dispatcher, prompt) = (state.dispatcher(), prompt.clone());
+        let dispatcher = state.dispatcher();
         Callback::from(move |r: Reply| {
-            if let (Reply::Answered(score), Some(p)) = (r, &prompt) {
-                dispatcher.dispatch(AppAction::Answer(
-                    p.kind,
-                    score,
-                    p.context.clone(),
-                    browser::language_candidates().into(),
-                ));
+            if let Reply::Answered(score) = r {
+                let candidates = browser::language_candidates().into();
+                dispatcher.dispatch(AppAction::Answer(score, candidates));
             }
             reply.emit(r);
         })
     };
     // Said once when a prompt appears (a polite live region, mounted before it speaks).
-    let announced = prompt.as_ref().map_or(String::new(), |p| {
+    let announced = state.shown.as_ref().map_or(String::new(), |p| {
         format!(
             "{} {}",
             state.ctx.strings.prompt_announce,
@@ -220,8 +237,8 @@ pub fn App(props: &AppProps) -> Html {
     html! {
         <ContextProvider<AppContext> context={state.ctx.clone()}>
             { launcher(&state.ctx, &launcher_ref, state.open, &toggle) }
-            if let Some(shown) = prompt.filter(|_| !state.open) {
-                { prompt::card(&state.ctx, &shown, &onreply) }
+            if let Some(shown) = state.shown.as_ref().filter(|_| !state.open) {
+                { prompt::card(&state.ctx, shown, &onreply) }
             }
             // Only where a prompt can appear (configured, or asked for from code): an empty
             // region at the root would be one more element a hostile page's direction reaches.

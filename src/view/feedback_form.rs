@@ -39,7 +39,7 @@ pub struct FeedbackFormProps {
 pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let ctx = use_app_ctx();
     let s = &ctx.strings;
-    let (form, sender) = use_feedback();
+    let (form, sender) = use_feedback(&ctx);
     {
         let form = form.clone();
         use_effect_with(props.score, move |score| {

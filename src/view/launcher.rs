@@ -15,12 +15,13 @@ pub fn launcher(ctx: &Ctx, launcher_ref: &NodeRef, expanded: bool, onclick: &Cal
     if ctx.config.launcher == LauncherMode::Hidden {
         return html! {};
     }
-    // Written out rather than formatted: one static string per position.
+    // Written out rather than formatted: one static string per position, set as the property
+    // (`view`, on `className`).
     let class = match ctx.config.position {
         Position::BottomRight => "allo-launcher allo-launcher--bottom-right",
         Position::BottomLeft => "allo-launcher allo-launcher--bottom-left",
     };
-    let onclick = onclick.reform(|_: MouseEvent| ());
+    let onclick = crate::view::on_click(onclick);
     html! {
         <button type="button" ref={launcher_ref.clone()} ~className={class} {onclick}
             lang={ctx.locale.clone()} dir={ctx.lang.dir()}

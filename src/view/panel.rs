@@ -8,6 +8,8 @@
 //! the callback form's country list, time zones and slots wait until its tab is chosen.
 //! It carries the widget's `lang` and `dir`, so a screen reader pronounces it in the right
 //! language and an RTL page does not mirror it.
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -16,12 +18,12 @@ use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
 use crate::context::use_app_ctx;
-use crate::hooks::use_keyboard_inset::use_keyboard_inset;
-use crate::hooks::use_visitor::{use_followed_requests, use_greeting};
+use crate::hooks::use_keyboard_inset::follow_visual_viewport;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::close_icon;
 use crate::view::requests::your_requests;
+use crate::visitor::{self, Tracked};
 
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
@@ -37,6 +39,42 @@ pub struct PanelProps {
     /// The score chosen in the prompt card, for the feedback form (issue 21).
     #[prop_or_default]
     pub score: Option<u8>,
+}
+
+/// The panel's own state: which form is in view, what a low rating carried over, and what the
+/// panel reads of the remembered visitor when it opens (their name, the requests they follow).
+/// One reducer rather than two states, a cell and two memos: each hook type is its own copy of
+/// Yew's hook code.
+#[derive(Clone, PartialEq)]
+struct PanelState {
+    /// The form in view.
+    active: Kind,
+    /// The forms shown so far in this panel: each is mounted the first time it is shown and
+    /// then stays mounted.
+    shown: Vec<Kind>,
+    /// A message carried from a low rating into the callback form's reason.
+    carried: Option<String>,
+    /// The name of a visitor who asked to be remembered, read when the panel opens.
+    remembered: Option<String>,
+    /// The requests the visitor follows on this device, read when the panel opens.
+    requests: Rc<Vec<Tracked>>,
+}
+
+impl Reducible for PanelState {
+    /// Show this kind's form, carrying this message into the callback form when there is one.
+    type Action = (Kind, Option<String>);
+
+    fn reduce(self: Rc<Self>, (kind, carried): (Kind, Option<String>)) -> Rc<Self> {
+        let mut s = (*self).clone();
+        s.active = kind;
+        if !s.shown.contains(&kind) {
+            s.shown.push(kind);
+        }
+        if carried.is_some() {
+            s.carried = carried;
+        }
+        Rc::new(s)
+    }
 }
 
 fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
@@ -67,10 +105,11 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 pub fn Panel(props: &PanelProps) -> Html {
     let ctx = use_app_ctx();
     let panel_ref = use_node_ref();
-    use_keyboard_inset(panel_ref.clone());
+    // One effect for everything the panel does on mount and undoes on unmount.
     {
         let panel_ref = panel_ref.clone();
         use_effect_with((), move |_| {
+            let unfollow = follow_visual_viewport(panel_ref.clone());
             // Who had focus in the page before: a button of the shop's own that opened the
             // panel (with or without Allo's launcher) gets it back on close. When it was the
             // launcher, the page's active element is the widget's host, and the app refocuses
@@ -99,6 +138,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 }
             }
             move || {
+                unfollow();
                 if let Some(opener) = opener.filter(|o| o.is_connected()) {
                     let _ = opener.focus();
                 }
@@ -139,49 +179,55 @@ pub fn Panel(props: &PanelProps) -> Html {
             _ => {}
         }
     };
-    let kinds = ctx.config.kinds.clone();
+    let kinds = &ctx.config.kinds;
     let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
-    let active = use_state(|| requested.unwrap_or(kinds[0]));
-    // The forms shown so far in this panel, in order; written during render, which is
-    // idempotent: the active kind is added once and never removed.
-    let shown = use_mut_ref(Vec::<Kind>::new);
-    if !shown.borrow().contains(&*active) {
-        shown.borrow_mut().push(*active);
-    }
-    // A message carried from a low rating into the callback form's reason.
-    let carried = use_state(|| None::<String>);
-    let greeting = use_greeting(ctx.config.prefill.name.clone());
-    let requests = use_followed_requests();
+    let state = use_reducer(|| PanelState {
+        active: requested.unwrap_or(kinds[0]),
+        shown: vec![requested.unwrap_or(kinds[0])],
+        carried: None,
+        remembered: visitor::load().map(|r| r.name),
+        requests: Rc::new(visitor::list()),
+    });
+    let active = state.active;
+    // The owner's `identify` (or visitor setting) first, then a visitor who asked to be
+    // remembered. The owner's name can only be added while the panel is open, never removed,
+    // so the remembered one, read on opening, is the one a later read would find.
+    let greeting = ctx
+        .config
+        .prefill
+        .name
+        .clone()
+        .or_else(|| state.remembered.clone())
+        .filter(|n| !n.is_empty());
     let tab_refs = [use_node_ref(), use_node_ref()];
 
+    // Shows `kind`'s form, focusing its tab when asked (keyboard, or the switch from a low
+    // rating), and carrying a message into the callback form when one is given.
     let select = {
-        let active = active.clone();
-        let tab_refs = tab_refs.clone();
-        let kinds = kinds.clone();
-        Callback::from(move |(kind, focus): (Kind, bool)| {
-            active.set(kind);
-            if focus {
-                if let Some(i) = kinds.iter().position(|k| *k == kind) {
-                    crate::view::focus(&tab_refs[i]);
+        let state = state.clone();
+        let (tab_refs, ctx) = (tab_refs.clone(), ctx.clone());
+        Callback::from(
+            move |(kind, focus, carried): (Kind, bool, Option<String>)| {
+                state.dispatch((kind, carried));
+                if focus {
+                    if let Some(i) = ctx.config.kinds.iter().position(|k| *k == kind) {
+                        crate::view::focus(&tab_refs[i]);
+                    }
                 }
-            }
-        })
+            },
+        )
     };
     {
         let select = select.clone();
         use_effect_with(props.request, move |request| {
             if let Some((kind, _)) = request.filter(|(k, _)| Some(*k) == requested) {
-                select.emit((kind, false));
+                select.emit((kind, false, None));
             }
         });
     }
-    let onswitch = kinds.contains(&Kind::Callback).then(|| {
-        let (carried, select) = (carried.clone(), select.clone());
-        Callback::from(move |message: String| {
-            carried.set(Some(message));
-            select.emit((Kind::Callback, true));
-        })
-    });
+    let onswitch = kinds
+        .contains(&Kind::Callback)
+        .then(|| select.reform(|message: String| (Kind::Callback, true, Some(message))));
     let tab_label = |k: Kind| match k {
         Kind::Feedback => ctx.strings.feedback_tab,
         Kind::Callback => ctx.strings.callback_tab,
@@ -193,8 +239,9 @@ pub fn Panel(props: &PanelProps) -> Html {
     };
     let tabs = (kinds.len() > 1).then(|| {
         let onkeydown = {
-            let (select, kinds, active) = (select.clone(), kinds.clone(), *active);
+            let (select, ctx) = (select.clone(), ctx.clone());
             move |e: KeyboardEvent| {
+                let kinds = &ctx.config.kinds;
                 let i = kinds.iter().position(|k| *k == active).unwrap_or(0);
                 let next = match e.key().as_str() {
                     "ArrowRight" | "ArrowDown" => (i + 1) % kinds.len(),
@@ -204,14 +251,14 @@ pub fn Panel(props: &PanelProps) -> Html {
                     _ => return,
                 };
                 e.prevent_default();
-                select.emit((kinds[next], true));
+                select.emit((kinds[next], true, None));
             }
         };
         html! {
             <div class="allo-tabs" role="tablist" aria-label={AttrValue::Static(ctx.strings.panel_title)} {onkeydown}>
                 { for kinds.iter().enumerate().map(|(i, k)| {
-                    let selected = *active == *k;
-                    let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false) });
+                    let selected = active == *k;
+                    let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false, None) });
                     let (tab_id, panel_id) = ids(*k);
                     html! {
                         <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
@@ -227,7 +274,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     });
     let has_tabs = tabs.is_some();
     let section = |k: Kind, body: Html| {
-        let hidden = *active != k;
+        let hidden = active != k;
         let (tab_id, panel_id) = ids(k);
         html! {
             <div id={panel_id} class="allo-tabpanel" hidden={hidden}
@@ -241,7 +288,7 @@ pub fn Panel(props: &PanelProps) -> Html {
         Position::BottomRight => "allo-panel allo-panel--bottom-right",
         Position::BottomLeft => "allo-panel allo-panel--bottom-left",
     };
-    let close = props.onclose.reform(|_: MouseEvent| ());
+    let close = crate::view::on_click(&props.onclose);
     html! {
         <div id="allo-panel" ref={panel_ref} ~className={class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
@@ -252,15 +299,15 @@ pub fn Panel(props: &PanelProps) -> Html {
                 </button>
             </div>
             <div class="allo-panel__body">
-                if let Some(name) = &*greeting {
+                if let Some(name) = &greeting {
                     <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
-                { your_requests(&ctx.strings, &requests) }
+                { your_requests(&ctx.strings, &state.requests) }
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| section(*k, match k {
-                    _ if !shown.borrow().contains(k) => html! {},
+                    _ if !state.shown.contains(k) => html! {},
                     Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
-                    Kind::Callback => html! { <CallbackForm reason={(*carried).clone()} /> },
+                    Kind::Callback => html! { <CallbackForm reason={state.carried.clone()} /> },
                 })) }
             </div>
         </div>

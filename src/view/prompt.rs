@@ -29,6 +29,9 @@ pub fn question(ctx: &AppContext, shown: &Shown) -> String {
 pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html {
     let s = &ctx.strings;
     let metric = ctx.config.metric;
+    // Every button of the card replies with a value fixed when it is drawn: one closure type
+    // for all of them.
+    let reply = |r: Reply| onreply.reform(move |_: MouseEvent| r);
     let answer = match shown.kind {
         Kind::Feedback => {
             let (_, options, _) = crate::view::rating::scale(metric, s);
@@ -42,7 +45,7 @@ pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html 
                     role="group" aria-labelledby="allo-prompt-q">
                     { for options.into_iter().map(|(score, name)| html! {
                         <button type="button" class="allo-prompt__score" aria-label={name}
-                            onclick={onreply.reform(move |_: MouseEvent| Reply::Answered(Some(score)))}>
+                            onclick={reply(Reply::Answered(Some(score)))}>
                             if metric == Metric::Csat { { face(score) } } else { { score } }
                         </button>
                     }) }
@@ -51,12 +54,13 @@ pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html 
         }
         Kind::Callback => html! {
             <button type="button" class="allo-prompt__action"
-                onclick={onreply.reform(|_: MouseEvent| Reply::Answered(None))}>
+                onclick={reply(Reply::Answered(None))}>
                 { s.prompt_callback }
             </button>
         },
     };
-    // Written out rather than formatted: one static string per position.
+    // Written out rather than formatted: one static string per position, set as the property
+    // (`view`, on `className`).
     let class = match ctx.config.position {
         Position::BottomRight => "allo-prompt allo-prompt--bottom-right",
         Position::BottomLeft => "allo-prompt allo-prompt--bottom-left",
@@ -66,7 +70,7 @@ pub fn card(ctx: &AppContext, shown: &Shown, onreply: &Callback<Reply>) -> Html 
             <div class="allo-prompt__header">
                 <p id="allo-prompt-q" class="allo-prompt__question">{ question(ctx, shown) }</p>
                 <button type="button" class="allo-prompt__close" aria-label={AttrValue::Static(s.prompt_dismiss)}
-                    onclick={onreply.reform(|_: MouseEvent| Reply::Dismissed)}>
+                    onclick={reply(Reply::Dismissed)}>
                     { close_icon() }
                 </button>
             </div>

@@ -67,7 +67,8 @@ pub fn rating(
     let (question, options, [low, high]) = scale(metric, &ctx.strings);
     let described = error.as_ref().map(|_| "allo-score-error");
     let invalid = error.is_some().then_some("true");
-    // Written out rather than formatted: one static string per metric.
+    // Written out rather than formatted: one static string per metric, set as the property
+    // (`view`, on `className`).
     let class = match metric {
         Metric::Csat => "allo-rating allo-rating--csat",
         Metric::Nps => "allo-rating allo-rating--nps",

@@ -27,7 +27,7 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
     } else {
         &s.kind_feedback
     };
-    let body = match &state {
+    let body = match &*state {
         None => html! { <p class="allo-status">{ s.status_loading }</p> },
         Some(None) => html! { <p class="allo-status">{ s.status_unavailable }</p> },
         Some(Some(st)) => {
@@ -64,7 +64,7 @@ pub fn StatusCard(props: &StatusCardProps) -> Html {
     }
 }
 
-/// The visitor's remembered `requests` (`use_followed_requests`, called by the panel), shown
+/// The visitor's remembered `requests` (read by the panel when it opens), shown
 /// at the top of the panel when there are any. A plain function, for the reason given in
 /// `view::field`.
 pub fn your_requests(s: &Strings, requests: &[Tracked]) -> Html {

@@ -40,20 +40,19 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     let ctx = use_app_ctx();
     let s = &ctx.strings;
     let heading = use_node_ref();
-    let show_status = use_state(|| false);
+    // The request whose status the visitor asked to see; none until they ask. The request
+    // rather than a flag: `use_send` already keeps a state of this type, and each state type
+    // is its own copy of Yew's hook code.
+    let status_shown = use_state(|| None::<Tracked>);
     let status_list = use_node_ref();
     {
-        let heading = heading.clone();
-        use_effect_with((), move |_| crate::view::focus(&heading));
-    }
-    {
-        // The "show the status" button goes away when pressed: focus moves to what replaced it,
-        // rather than falling out of the dialog.
-        let status_list = status_list.clone();
-        use_effect_with(*show_status, move |shown| {
-            if *shown {
-                crate::view::focus(&status_list);
-            }
+        // On mount the heading takes focus. The "show the status" button goes away when
+        // pressed: focus moves to what replaced it, rather than falling out of the dialog. One
+        // effect for both (it first runs with the status hidden, and once shown the status
+        // stays until the next mount): each effect is its own copy of Yew's effect code.
+        let (heading, status_list) = (heading.clone(), status_list.clone());
+        use_effect_with(status_shown.is_some(), move |shown| {
+            crate::view::focus(if *shown { &status_list } else { &heading })
         });
     }
     // Read out with the heading when it takes focus: what happens next, and the reference.
@@ -82,16 +81,16 @@ pub fn Thanks(props: &ThanksProps) -> Html {
                 <p id={ref_id} class="allo-thanks__ref">{ fill(s.thanks_reference, &[("ref", &props.reference)]) }</p>
             }
             if let Some(t) = &props.tracked {
-                if *show_status {
+                if status_shown.is_some() {
                     <ul class="allo-thanks__status" tabindex="-1" ref={status_list} aria-label={AttrValue::Static(s.status_title)}><StatusCard tracked={t.clone()} /></ul>
                 } else {
                     <button type="button" class="allo-button allo-button--quiet"
-                        onclick={ let show = show_status.clone(); move |_: MouseEvent| show.set(true) }>
+                        onclick={ let (shown, t) = (status_shown.clone(), t.clone()); move |_: MouseEvent| shown.set(Some(t.clone())) }>
                         { s.status_show }
                     </button>
                 }
             }
-            <button type="button" class="allo-button allo-button--quiet" onclick={props.onagain.reform(|_: MouseEvent| ())}>
+            <button type="button" class="allo-button allo-button--quiet" onclick={crate::view::on_click(&props.onagain)}>
                 { s.send_another }
             </button>
         </div>
