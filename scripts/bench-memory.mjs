@@ -60,7 +60,9 @@ await page.addInitScript(() => {
   // Records the widget's wasm instance; arguments and results pass through untouched.
   const keep = (result) => {
     const instance = result instanceof WebAssembly.Instance ? result : result && result.instance;
-    if (instance && instance.exports.memory) window.__alloWasm = instance;
+    // Its memory by type, not by name: the build shortens export names (scripts/wasm-names.mjs).
+    const memory = instance && Object.values(instance.exports).find((v) => v instanceof WebAssembly.Memory);
+    if (memory) window.__alloWasm = memory;
     return result;
   };
   for (const name of ['instantiate', 'instantiateStreaming']) {
@@ -74,7 +76,7 @@ async function measure(cycle) {
   await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
-  const wasm = await page.evaluate(() => window.__alloWasm.exports.memory.buffer.byteLength);
+  const wasm = await page.evaluate(() => window.__alloWasm.buffer.byteLength);
   const dom = await page.evaluate(() => document.querySelector('allo-widget').shadowRoot.querySelectorAll('*').length);
   return { cycle, jsUsed: heap.usedSize, jsTotal: heap.totalSize, wasm, shadowNodes: dom };
 }
