@@ -124,13 +124,12 @@ export function shorten(wasm, glue) {
         body.push(...name(modules.get(module)), ...name(imports.get(field)), ...bytes.subarray(r, typeEnd));
         p = typeEnd;
       } else {
+        // An export: its name, then its kind (one byte) and index, copied as they are.
         const [field, q] = readName(bytes, p);
-        const kind = bytes[q];
         const [, indexEnd] = leb(bytes, q + 1);
         exports.set(field, short(exports.size));
         body.push(...name(exports.get(field)), ...bytes.subarray(q, indexEnd));
         p = indexEnd;
-        void kind;
       }
     }
     if (p !== end) throw new Error(`wasm-names: section ${id} did not end where its size says`);

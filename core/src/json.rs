@@ -718,6 +718,25 @@ mod tests {
     }
 
     #[test]
+    fn a_sorted_map_keeps_one_entry_per_key_in_order() {
+        let mut m = SortedMap::new();
+        for (k, v) in [("b", 1), ("a", 2), ("c", 3), ("a", 4)] {
+            m.insert(k.to_owned(), v);
+        }
+        let pairs = |m: &SortedMap<i32>| m.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>();
+        assert_eq!(
+            pairs(&m),
+            [("a".into(), 4), ("b".into(), 1), ("c".into(), 3)]
+        );
+        assert_eq!((m.get("b"), m.get("z"), m.len()), (Some(&1), None, 3));
+        m.remove("b");
+        m.remove("z");
+        assert_eq!(m.keys().cloned().collect::<Vec<_>>(), ["a", "c"]);
+        // A member given twice in a document keeps its last value, as in JavaScript.
+        assert_eq!(round(r#"{"a":1,"a":2}"#), r#"{"a":2}"#);
+    }
+
+    #[test]
     fn parses_and_writes_every_kind_of_value() {
         assert_eq!(
             round(r#" {"b":[1,-2.5,true,false,null],"a":"x"} "#),
