@@ -57,12 +57,13 @@ pub async fn ensure(lang: Lang, current: Lang) -> bool {
     };
     let url = beside_glue(file);
     match transport::get_text(&url, TIMEOUT_MS, Some(integrity)).await {
-        Ok(text) => match Strings::from_json(&text) {
-            Ok(strings) => {
+        Ok(text) => match browser::parse_json(&text).map(|v| Strings::from_value(&v)) {
+            Some(Ok(strings)) => {
                 keep(lang, Box::leak(Box::new(strings)));
                 return true;
             }
-            Err(e) => failed(lang, current, &url, &e.to_string()),
+            Some(Err(e)) => failed(lang, current, &url, &e.to_string()),
+            None => failed(lang, current, &url, "not JSON"),
         },
         Err(e) => failed(lang, current, &url, &why(&e)),
     }

@@ -54,7 +54,7 @@ use crate::view::app::{App, AppProps};
 /// (`catalog`, fetched once); if it cannot be loaded the widget starts in English.
 #[wasm_bindgen]
 pub async fn boot(raw: JsValue, root: ShadowRoot) -> bool {
-    let config = match Config::parse(&browser::to_json(&raw)) {
+    let config = match Config::parse_with(&browser::to_json(&raw), browser::parse_json) {
         Ok((config, warnings)) => {
             for w in warnings {
                 browser::warn(&w.to_string());

@@ -50,7 +50,7 @@ fn raw(key: &str) -> Option<String> {
 // (`inline(never)`: LTO otherwise inlines them into every instance, ~1 KB each).
 #[inline(never)]
 fn load_value(key: &str) -> Option<Value> {
-    Value::parse(&raw(key)?).ok()
+    crate::browser::parse_json(&raw(key)?)
 }
 
 #[inline(never)]

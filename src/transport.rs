@@ -209,7 +209,7 @@ async fn text(response: &Response) -> Result<String, TransportError> {
 
 /// The body as JSON, if it is JSON.
 async fn json(response: &Response) -> Option<Value> {
-    Value::parse(&text(response).await.ok()?).ok()
+    crate::browser::parse_json(&text(response).await.ok()?)
 }
 
 /// Fires a last-chance `keepalive` request that outlives the page (used on `pagehide`;
@@ -260,7 +260,7 @@ fn status_token(v: &Value) -> Option<String> {
 /// cookies), aborting after `timeout_ms`.
 pub async fn get_json(url: &str, timeout_ms: u32) -> Result<Value, TransportError> {
     let text = get_text(url, timeout_ms, None).await?;
-    Value::parse(&text).map_err(|_| TransportError::Unreadable)
+    crate::browser::parse_json(&text).ok_or(TransportError::Unreadable)
 }
 
 /// The body of a plain GET as [`get_json`] makes it. With `integrity` (Subresource Integrity,

@@ -539,3 +539,32 @@ fn a_shop_zone_tells_its_offset_through_intl() {
     assert_eq!(paris.offset_minutes(change), 120);
     assert!(IanaZone::new("Not/AZone").is_none());
 }
+
+/// The widget reads JSON with the browser's `JSON.parse` (`browser::parse_json`); it must read
+/// every shape the same as `allo_core::json`, the host's parser, and refuse what that refuses.
+#[wasm_bindgen_test]
+fn the_browsers_json_reads_as_the_hosts_parser_does() {
+    use allo_core::json::{Value, MAX_DEPTH};
+    use allo_widget::browser::parse_json;
+    for text in [
+        r#"{"b":[1,-2.5,1e3,true,false,null,"x\u00e9\n\"",{}],"a":{"c":"d","a":[]},"":0}"#,
+        r#"  [ ]  "#,
+        r#""Ça va ? 🙂""#,
+        "12345678901234",
+        r#"{"k":1,"k":2}"#,
+        "-0",
+    ] {
+        assert_eq!(parse_json(text), Value::parse(text).ok(), "{text}");
+    }
+    for text in ["", "{", "[1,]", "nul", "{'a':1}", "1 2", "<html>"] {
+        assert_eq!(parse_json(text), None, "{text}");
+        assert!(Value::parse(text).is_err(), "{text}");
+    }
+    let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let deepest = nested(MAX_DEPTH as usize);
+    assert_eq!(parse_json(&deepest), Value::parse(&deepest).ok());
+    assert!(parse_json(&deepest).is_some());
+    let too_deep = nested(MAX_DEPTH as usize + 1);
+    assert_eq!(parse_json(&too_deep), None);
+    assert!(Value::parse(&too_deep).is_err());
+}

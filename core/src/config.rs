@@ -267,13 +267,22 @@ fn is_endpoint(s: &str) -> bool {
 impl Config {
     /// Parses the merged raw settings. Returns the config and the warnings to log.
     pub fn parse(raw: &Value) -> Result<(Config, Vec<Warning>), ConfigError> {
+        Config::parse_with(raw, crate::settings::parse_text)
+    }
+
+    /// [`Config::parse`], reading JSON text in a setting with `json` (the widget passes the
+    /// browser's `JSON.parse`, so its wasm holds no JSON parser).
+    pub fn parse_with(
+        raw: &Value,
+        json: crate::settings::JsonText,
+    ) -> Result<(Config, Vec<Warning>), ConfigError> {
         let empty = Map::new();
         let map = match raw {
             Value::Object(m) => m,
             Value::Null => &empty,
             _ => return Err(ConfigError::NotAnObject),
         };
-        let mut r = Reader::new(map);
+        let mut r = Reader::with_json(map, json);
         for key in map.keys() {
             if !SETTINGS.iter().any(|s| s.key == key) {
                 let list: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();

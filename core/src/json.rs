@@ -332,8 +332,8 @@ fn write_str(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 }
 
 /// Deeper nesting than this is refused rather than risking the stack: nothing Allo reads is
-/// more than a few levels deep.
-const MAX_DEPTH: u32 = 64;
+/// more than a few levels deep. (The widget's reader of `JSON.parse`'s values refuses the same.)
+pub const MAX_DEPTH: u32 = 64;
 
 struct Parser<'a> {
     s: &'a [u8],

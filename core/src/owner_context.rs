@@ -199,12 +199,12 @@ pub fn from_setting(r: &mut Reader) -> Context {
     let v = match r.raw(&CONTEXT) {
         None | Some(Value::Null) => return Context::default(),
         Some(Value::String(s)) if s.trim().is_empty() => return Context::default(),
-        Some(Value::String(s)) => match Value::parse(s) {
-            Ok(p) => {
+        Some(Value::String(s)) => match (r.json)(s) {
+            Some(p) => {
                 parsed = p;
                 Ok(&parsed)
             }
-            Err(_) => Err(ContextError::NotAnObject),
+            None => Err(ContextError::NotAnObject),
         },
         Some(other) => Ok(other),
     };

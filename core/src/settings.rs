@@ -152,14 +152,31 @@ pub struct Reader<'a> {
     map: &'a Map,
     /// The warnings so far, in the order the settings were read.
     pub warnings: Vec<Warning>,
+    /// Reads JSON text in a setting (`data-context='{"plan":"pro"}'`).
+    pub json: JsonText,
+}
+
+/// A reader of JSON text: [`Value::parse`] on the host; the browser's `JSON.parse` in the
+/// widget, which then links no JSON parser of its own (issue 22).
+pub type JsonText = fn(&str) -> Option<Value>;
+
+/// [`JsonText`] by [`Value::parse`].
+pub fn parse_text(text: &str) -> Option<Value> {
+    Value::parse(text).ok()
 }
 
 impl<'a> Reader<'a> {
-    /// A reader of the raw settings object `map`.
+    /// A reader of the raw settings object `map`, reading JSON text with [`Value::parse`].
     pub fn new(map: &'a Map) -> Reader<'a> {
+        Reader::with_json(map, parse_text)
+    }
+
+    /// A reader of the raw settings object `map`, reading JSON text with `json`.
+    pub fn with_json(map: &'a Map, json: JsonText) -> Reader<'a> {
         Reader {
             map,
             warnings: Vec::new(),
+            json,
         }
     }
 

@@ -498,7 +498,12 @@ impl Strings {
     /// A catalog read back from [`Strings::to_json`]'s form: every key, nothing else. Its texts
     /// are leaked (see `leak`): the widget reads each language at most once per page.
     pub fn from_json(text: &str) -> Result<Strings, CatalogError> {
-        let value = Value::parse(text).map_err(CatalogError::Json)?;
+        Strings::from_value(&Value::parse(text).map_err(CatalogError::Json)?)
+    }
+
+    /// [`Strings::from_json`] of text already parsed (the widget parses with the browser's
+    /// `JSON.parse`).
+    pub fn from_value(value: &Value) -> Result<Strings, CatalogError> {
         let map = value.as_object().ok_or(CatalogError::NotStrings)?;
         if let Some(key) = map.keys().find(|k| !Self::KEYS.contains(&k.as_str())) {
             return Err(CatalogError::Unknown(key.clone()));
