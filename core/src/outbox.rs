@@ -195,7 +195,7 @@ pub fn plan(
     min_gap_ms: u64,
 ) -> Plan {
     let mut plan = Plan::default();
-    let mut due: Vec<&Item> = Vec::new();
+    let mut due: Vec<(&Item, usize)> = Vec::new();
     let mut wake: Option<u64> = None;
     for item in items {
         let served = served_ttl(&item.endpoint);
@@ -208,7 +208,7 @@ pub fn plan(
             continue;
         }
         if item.sendable_by(me, now_ms) {
-            due.push(item);
+            due.push((item, 0));
             continue;
         }
         // Wait for whichever comes last: the backoff or another tab's claim (and never past
@@ -217,10 +217,17 @@ pub fn plan(
         let at = item.next_at_ms.max(lease_end).min(item.expires_at(ttl_ms));
         wake = Some(wake.map_or(at, |w| w.min(at)));
     }
-    due.sort_by(|a, b| (a.created_ms, a.id()).cmp(&(b.created_ms, b.id())));
-    plan.due = due.into_iter().map(|i| i.id().to_owned()).collect();
+    oldest_first(&mut due);
+    plan.due = due.into_iter().map(|(i, _)| i.id().to_owned()).collect();
     plan.wake_at_ms = wake.map(|w| w.max(now_ms.saturating_add(min_gap_ms)));
     plan
+}
+
+/// Sorts oldest first, then by id (so every tab agrees). One sort for [`plan`] and
+/// [`exit_batch`] (with a size of 0 in `plan`): a `sort_by` per element and closure type was
+/// a ~400 B copy of the merge sort each in the wasm (issue 22).
+fn oldest_first(items: &mut [(&Item, usize)]) {
+    items.sort_by(|(a, _), (b, _)| (a.created_ms, a.id()).cmp(&(b.created_ms, b.id())));
 }
 
 /// The last-chance batch sent with `keepalive` while the page is being hidden: items for
@@ -234,15 +241,16 @@ pub fn exit_batch(
     now_ms: u64,
     served_ttl: impl Fn(&str) -> Option<u64>,
 ) -> Vec<String> {
-    let mut candidates: Vec<&(&Item, usize)> = sized
+    let mut candidates: Vec<(&Item, usize)> = sized
         .iter()
+        .copied()
         .filter(|(i, _)| {
             served_ttl(&i.endpoint).is_some_and(|ttl| !i.expired(now_ms, ttl))
                 && i.live_lease(now_ms).is_none()
                 && !(i.asked_to_wait && i.next_at_ms > now_ms)
         })
         .collect();
-    candidates.sort_by(|(a, _), (b, _)| (a.created_ms, a.id()).cmp(&(b.created_ms, b.id())));
+    oldest_first(&mut candidates);
     let mut used = 0usize;
     let mut out = Vec::new();
     for (item, size) in candidates {
