@@ -131,12 +131,9 @@ fn claimant() -> String {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.tab.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            w.tab = browser::random_bytes()[..6]
-                .iter()
-                .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-                .map(char::from)
-                .collect();
+            for b in &browser::random_bytes()[..6] {
+                allo_core::id::push_hex(&mut w.tab, *b);
+            }
         }
         w.claims += 1;
         format!("{}-{}", w.tab, w.claims)

@@ -17,12 +17,10 @@ pub const LIGHT_TEXT: Rgb = Rgb(0xff, 0xff, 0xff);
 impl Rgb {
     /// Parses `#rgb` or `#rrggbb` (case-insensitive, surrounding spaces ignored).
     pub fn parse_hex(s: &str) -> Option<Rgb> {
-        let hex = s.trim().strip_prefix('#')?;
-        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let nib = |i: usize| u8::from_str_radix(&hex[i..i + 1], 16).ok();
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        let hex = s.trim().strip_prefix('#')?.as_bytes();
+        // `to_digit` rather than `u8::from_str_radix`: no general radix parser in the wasm.
+        let nib = |i: usize| char::from(hex[i]).to_digit(16).map(|d| d as u8);
+        let byte = |i: usize| Some(nib(i)? * 16 + nib(i + 1)?);
         match hex.len() {
             3 => Some(Rgb(nib(0)? * 17, nib(1)? * 17, nib(2)? * 17)),
             6 => Some(Rgb(byte(0)?, byte(2)?, byte(4)?)),
@@ -32,7 +30,11 @@ impl Rgb {
 
     /// `#rrggbb`, as CSS wants it.
     pub fn to_hex(self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+        let mut out = String::from("#");
+        for c in [self.0, self.1, self.2] {
+            crate::id::push_hex(&mut out, c);
+        }
+        out
     }
 
     /// Relative luminance as defined by WCAG 2.x.
@@ -215,11 +217,15 @@ mod tests {
             ("#ffff", None),
             ("#ggg", None),
             ("#ééé", None),
+            ("#+1+2+3", None),
+            ("#a0F", Some(Rgb(0xaa, 0x00, 0xff))),
             ("", None),
         ];
         for (input, want) in cases {
             assert_eq!(Rgb::parse_hex(input), want, "input {input:?}");
         }
+        assert_eq!(Rgb(0x1d, 0x4e, 0x08).to_hex(), "#1d4e08");
+        assert_eq!(Rgb(0, 255, 16).to_hex(), "#00ff10");
     }
 
     #[test]

@@ -12,14 +12,17 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
         if matches!(i, 4 | 6 | 8 | 10) {
             out.push('-');
         }
-        out.push(hex_digit(b >> 4));
-        out.push(hex_digit(b & 0x0f));
+        push_hex(&mut out, *b);
     }
     out
 }
 
-fn hex_digit(n: u8) -> char {
-    char::from(b"0123456789abcdef"[usize::from(n & 0x0f)])
+/// Appends `b` as two lowercase hex digits: the one hex printer of ids, colours and the
+/// outbox's tab ids (`{:02x}` brought `fmt`'s padding code into the wasm; issue 22).
+pub fn push_hex(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 0x0f)]));
 }
 
 /// True when `s` is a lowercase or uppercase hyphenated UUID of version 4.
