@@ -17,8 +17,16 @@ use web_sys::{CssStyleSheet, ShadowRoot};
 /// Every stylesheet under `styles/`, in cascade order, minified by `build.rs`.
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/allo.css"));
 
+/// Appends `--allo-NAME:VALUE;` to `css`. Every declaration is written by this one function
+/// (a `format!` per declaration was ~1 KB of wasm; issue 22).
+fn var(css: &mut String, name: &str, value: &str) {
+    for part in ["--allo-", name, ":", value, ";"] {
+        css.push_str(part);
+    }
+}
+
 /// One palette, with the accent made readable on it, as custom property declarations.
-fn palette(p: &Palette, config: &Config) -> String {
+fn palette(css: &mut String, p: &Palette, config: &Config) {
     let vars = [
         ("bg", p.bg),
         ("fg", p.fg),
@@ -32,12 +40,10 @@ fn palette(p: &Palette, config: &Config) -> String {
         ("focus", p.focus),
         ("accent-ink", p.accent_ink(config.accent)),
     ];
-    let mut css: String = vars
-        .iter()
-        .map(|(name, c)| format!("--allo-{name}:{};", c.to_hex()))
-        .collect();
-    css.push_str(&format!("--allo-color-scheme:{};", p.name));
-    css
+    for (name, c) in vars {
+        var(css, name, &c.to_hex());
+    }
+    var(css, "color-scheme", p.name);
 }
 
 /// The owner's theme as custom properties on `:host`.
@@ -47,20 +53,18 @@ pub fn theme(config: &Config) -> String {
     } else {
         &LIGHT
     };
-    let mut css = format!(
-        ":host{{{}--allo-accent:{};--allo-on-accent:{};--allo-z:{};--allo-offset-x:{};--allo-offset-y:{};}}",
-        palette(base, config),
-        config.accent.to_hex(),
-        text_on(config.accent).to_hex(),
-        config.z_index,
-        config.offset_x.as_str(),
-        config.offset_y.as_str(),
-    );
+    let mut css = String::from(":host{");
+    palette(&mut css, base, config);
+    var(&mut css, "accent", &config.accent.to_hex());
+    var(&mut css, "on-accent", &text_on(config.accent).to_hex());
+    var(&mut css, "z", &config.z_index.to_string());
+    var(&mut css, "offset-x", config.offset_x.as_str());
+    var(&mut css, "offset-y", config.offset_y.as_str());
+    css.push('}');
     if config.scheme == Scheme::System {
-        css.push_str(&format!(
-            "@media (prefers-color-scheme: dark){{:host{{{}}}}}",
-            palette(&DARK, config)
-        ));
+        css.push_str("@media (prefers-color-scheme: dark){:host{");
+        palette(&mut css, &DARK, config);
+        css.push_str("}}");
     }
     css
 }
