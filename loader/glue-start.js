@@ -3,7 +3,8 @@
  * by scripts/build-loader.mjs. Why here and not in allo.js: allo.js is loaded with every page
  * of the shop and has a 3 KB gzip budget, while this code is needed only once the browser is
  * idle or the visitor shows intent, which is when the loader imports the glue anyway. It runs
- * in the glue's own module scope, so it can call wasm-bindgen's `__wbg_init` and `boot`
+ * in the glue's own module scope, so it can call wasm-bindgen's `__wbg_get_imports`,
+ * `__wbg_finalize_init` and `boot`
  * (wasm-bindgen is pinned exactly in Cargo.toml; the build fails if those names change).
  */
 let compiled;
@@ -45,10 +46,15 @@ function verify(url, bytes) {
   }));
 }
 
-/** On intent: instantiates the compiled module and, unless `stopped()` says the owner
- * destroyed Allo meanwhile, boots the app in `root`. Resolves to whether it booted. */
+let instantiated;
+
+/** On intent: instantiates the compiled module (once, with the glue's imports:
+ * `__wbg_get_imports` and `__wbg_finalize_init` are wasm-bindgen's, what its `__wbg_init` does
+ * after fetching) and, unless `stopped()` says the owner destroyed Allo meanwhile, boots the
+ * app in `root`. Resolves to whether it booted. */
 export function start(settings, root, stopped) {
-  return prepare().then((module) => stopped() || __wbg_init({ module_or_path: module }))
+  return prepare().then((module) => stopped() || (instantiated = instantiated || WebAssembly.instantiate(module, __wbg_get_imports())
+    .then((instance) => __wbg_finalize_init(instance, module), (e) => { instantiated = null; throw e; })))
     .then(() => !stopped() && boot(settings, root));
 }
 

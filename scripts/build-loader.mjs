@@ -67,13 +67,19 @@ console.log(`loader: ${source.length} → ${result.code.length} bytes (${path.re
 // loaded anyway, and every byte of it kept out of allo.js is a byte of the loader's budget.
 if (!process.argv[2]) {
   const glue = path.join(path.dirname(out), 'allo-widget.js');
-  const generated = readFileSync(glue, 'utf8');
-  for (const name of ['async function __wbg_init(', 'export function boot(']) {
+  // The glue's own start-up (`__wbg_init`, `initSync`: a URL, a fetch, streaming with its
+  // fallbacks) is not used: glue-start.js compiles the wasm itself and instantiates the module
+  // with the glue's imports. Without their export those functions are dead, and terser drops
+  // them (−~600 B gzip, docs/performance.md, Size, session 8).
+  const unused = 'export { initSync, __wbg_init as default };';
+  let generated = readFileSync(glue, 'utf8');
+  for (const name of ['function __wbg_get_imports(', 'function __wbg_finalize_init(instance, module)', unused, 'export function boot(']) {
     if (!generated.includes(name)) {
       console.error(`build-loader: the wasm-bindgen glue has no \`${name}\` any more; loader/glue-start.js needs it`);
       process.exit(1);
     }
   }
+  generated = generated.replace(unused, '');
   // Short import and export names in the wasm and the glue alike (scripts/wasm-names.mjs says why).
   const wasmFile = path.join(path.dirname(out), 'allo-widget_bg.wasm');
   const named = shorten(readFileSync(wasmFile), generated);
