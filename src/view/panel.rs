@@ -19,6 +19,7 @@ use allo_core::submission::Kind;
 
 use crate::context::use_app_ctx;
 use crate::hooks::use_keyboard_inset::follow_visual_viewport;
+use crate::hooks::use_visitor::use_request_statuses;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::close_icon;
@@ -189,6 +190,7 @@ pub fn Panel(props: &PanelProps) -> Html {
         requests: Rc::new(visitor::list()),
     });
     let active = state.active;
+    let statuses = use_request_statuses(state.requests.clone());
     // The owner's `identify` (or visitor setting) first, then a visitor who asked to be
     // remembered. The owner's name can only be added while the panel is open, never removed,
     // so the remembered one, read on opening, is the one a later read would find.
@@ -302,7 +304,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 if let Some(name) = &greeting {
                     <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
-                { your_requests(&ctx.strings, &state.requests) }
+                { your_requests(&ctx, &state.requests, &statuses) }
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| section(*k, match k {
                     _ if !state.shown.contains(k) => html! {},

@@ -1,10 +1,13 @@
 //! The thank-you state: what happened (delivered, or saved to go out later), a reference to
 //! quote, and what happens next.
+use std::rc::Rc;
+
 use allo_core::i18n::fill;
 use yew::prelude::*;
 
 use crate::context::use_app_ctx;
-use crate::view::requests::StatusCard;
+use crate::hooks::use_visitor::use_request_statuses;
+use crate::view::requests::status_card;
 use crate::visitor::Tracked;
 
 /// Props of [`Thanks`].
@@ -44,6 +47,8 @@ pub fn Thanks(props: &ThanksProps) -> Html {
     // rather than a flag: `use_send` already keeps a state of this type, and each state type
     // is its own copy of Yew's hook code.
     let status_shown = use_state(|| None::<Tracked>);
+    // Its status, fetched once shown (the panel's list uses the same hook).
+    let statuses = use_request_statuses(Rc::new(status_shown.iter().cloned().collect()));
     let status_list = use_node_ref();
     {
         // On mount the heading takes focus. The "show the status" button goes away when
@@ -81,8 +86,10 @@ pub fn Thanks(props: &ThanksProps) -> Html {
                 <p id={ref_id} class="allo-thanks__ref">{ fill(s.thanks_reference, &[("ref", &props.reference)]) }</p>
             }
             if let Some(t) = &props.tracked {
-                if status_shown.is_some() {
-                    <ul class="allo-thanks__status" tabindex="-1" ref={status_list} aria-label={AttrValue::Static(s.status_title)}><StatusCard tracked={t.clone()} /></ul>
+                if let Some(shown) = &*status_shown {
+                    <ul class="allo-thanks__status" tabindex="-1" ref={status_list} aria-label={AttrValue::Static(s.status_title)}>
+                        { status_card(&ctx, shown, statuses.borrow().first().unwrap_or(&None)) }
+                    </ul>
                 } else {
                     <button type="button" class="allo-button allo-button--quiet"
                         onclick={ let (shown, t) = (status_shown.clone(), t.clone()); move |_: MouseEvent| shown.set(Some(t.clone())) }>
