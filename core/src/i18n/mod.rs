@@ -445,23 +445,32 @@ impl Strings {
         catalog: &Strings,
         overrides: &[(String, String, String)],
     ) -> Strings {
-        let applying: Overrides = ["*", lang.code()]
-            .iter()
-            .flat_map(|scope| overrides.iter().filter(move |(l, ..)| l == scope))
-            .cloned()
-            .collect();
+        // Borrowed, in the order they apply: a plain loop per scope, not an iterator chain
+        // collected into clones (the cache below copies them only the first time).
+        let mut applying: Vec<&(String, String, String)> = Vec::new();
+        for scope in ["*", lang.code()] {
+            for o in overrides {
+                if o.0 == scope {
+                    applying.push(o);
+                }
+            }
+        }
         if applying.is_empty() {
             return *catalog;
         }
         LOCALIZED.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some((.., done)) = cache.iter().find(|(l, o, _)| *l == lang && *o == applying) {
+            if let Some((.., done)) = cache
+                .iter()
+                .find(|(l, o, _)| *l == lang && o.iter().eq(applying.iter().copied()))
+            {
                 return *done;
             }
             let mut strings = *catalog;
             for (_, key, text) in &applying {
                 strings.set(key, text.clone());
             }
+            let applying = applying.into_iter().cloned().collect();
             cache.push((lang, applying, strings));
             strings
         })
