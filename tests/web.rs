@@ -346,10 +346,9 @@ fn Opened(props: &OpenedProps) -> Html {
         let open = open.clone();
         Callback::from(move |()| open.set(false))
     };
+    allo_widget::context::provide(&props.ctx);
     html! {
-        <ContextProvider<AppContext> context={props.ctx.clone()}>
-            if *open { <Panel {onclose} /> }
-        </ContextProvider<AppContext>>
+        if *open { <Panel {onclose} /> }
     }
 }
 

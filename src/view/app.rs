@@ -19,7 +19,7 @@ use crate::{browser, events, js_api};
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
-    /// Config and strings, provided to every component as context.
+    /// Config and strings, provided to every component as context (`context::provide`).
     pub ctx: AppContext,
 }
 
@@ -226,6 +226,8 @@ pub fn App(props: &AppProps) -> Html {
             reply.emit(r);
         })
     };
+    // Before the children render: the context they read (`use_app_ctx`).
+    crate::context::provide(&state.ctx);
     // Said once when a prompt appears (a polite live region, mounted before it speaks).
     let announced = state.shown.as_ref().map_or(String::new(), |p| {
         format!(
@@ -235,7 +237,7 @@ pub fn App(props: &AppProps) -> Html {
         )
     });
     html! {
-        <ContextProvider<AppContext> context={state.ctx.clone()}>
+        <>
             { launcher(&state.ctx, &launcher_ref, state.open, &toggle) }
             if let Some(shown) = state.shown.as_ref().filter(|_| !state.open) {
                 { prompt::card(&state.ctx, shown, &onreply) }
@@ -248,6 +250,6 @@ pub fn App(props: &AppProps) -> Html {
             if state.open {
                 <Panel onclose={close} request={state.request} score={state.score} />
             }
-        </ContextProvider<AppContext>>
+        </>
     }
 }
