@@ -10,12 +10,24 @@ use yew::prelude::*;
 
 use crate::visitor::{self, Tracked};
 
-/// Where each request stands, in the order the hook was given them: `None` while loading,
-/// `Some(None)` when the endpoint could not say, `Some(Some(status))` once loaded.
-pub type Statuses = Rc<RefCell<Vec<Option<Option<RequestStatus>>>>>;
+/// Where each request stands, in the order the hook was given them, beside its id: `None` while
+/// loading, `Some(None)` when the endpoint could not say, `Some(Some(status))` once loaded.
+pub type Statuses = Rc<RefCell<Vec<(String, Option<Option<RequestStatus>>)>>>;
 
-/// Where each of `requests` stands, fetched fresh (all at once) when the list first has them;
-/// a finished request is shown this once, then forgotten. The panel's list and the thank-you
+/// The status at position `i` of `statuses`: loading until the hook's effect has run.
+pub fn status_at(
+    statuses: &Statuses,
+    i: usize,
+) -> std::cell::Ref<'_, Option<Option<RequestStatus>>> {
+    std::cell::Ref::map(statuses.borrow(), |all| {
+        all.get(i).map_or(&None, |(_, st)| st)
+    })
+}
+
+/// Where each of `requests` stands, fetched fresh (all at once) whenever the list changes: the
+/// app's is empty while the panel is closed and read anew on each opening, the thank-you
+/// state's has its one request once the visitor asks. A finished request is shown this once,
+/// then forgotten. The panel's list and the thank-you
 /// state's one request share this hook, so neither needs a component per card: the statuses
 /// are one cell and the render that shows an answer is asked for (`use_force_update`), where
 /// a card of its own was a component type and a state type (Yew's lifecycle and hook code
@@ -28,9 +40,7 @@ pub fn use_request_statuses(requests: Rc<Vec<Tracked>>) -> Statuses {
         let statuses = statuses.clone();
         // Compared by content: the thank-you state builds its one-request list on every render.
         use_effect_with(requests, move |requests| {
-            let mut all = statuses.borrow_mut();
-            all.clear();
-            all.resize_with(requests.len(), || None);
+            *statuses.borrow_mut() = requests.iter().map(|t| (t.id.clone(), None)).collect();
             for (i, tracked) in requests.iter().cloned().enumerate() {
                 let (statuses, rerender) = (statuses.clone(), rerender.clone());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -38,11 +48,12 @@ pub fn use_request_statuses(requests: Rc<Vec<Tracked>>) -> Statuses {
                     if status.as_ref().is_some_and(|st| !st.stage.is_open()) {
                         visitor::forget(Some(&tracked.id));
                     }
-                    // The list only ever grows from none to its requests while a view is
-                    // mounted (the panel reads it once, the thank-you state shows its one), so
-                    // position `i` is this request's.
-                    if let Some(slot) = statuses.borrow_mut().get_mut(i) {
-                        *slot = Some(status);
+                    // Still this request's place: the list may have changed meanwhile (the panel
+                    // closed, or closed and opened again).
+                    if let Some((id, slot)) = statuses.borrow_mut().get_mut(i) {
+                        if *id == tracked.id {
+                            *slot = Some(status);
+                        }
                     }
                     rerender.force_update();
                 });

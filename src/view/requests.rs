@@ -5,7 +5,7 @@ use allo_core::status::RequestStatus;
 use yew::prelude::*;
 
 use crate::context::Ctx;
-use crate::hooks::use_visitor::Statuses;
+use crate::hooks::use_visitor::{status_at, Statuses};
 use crate::intl::{Formatter, VisitorZone};
 use crate::visitor::Tracked;
 
@@ -63,13 +63,11 @@ pub fn your_requests(ctx: &Ctx, requests: &[Tracked], statuses: &Statuses) -> Ht
     if requests.is_empty() {
         return html! {};
     }
-    // Before the hook's effect has run, no status is known: each card says it is loading.
-    let all = statuses.borrow();
     html! {
         <section class="allo-requests" aria-labelledby="allo-requests-title">
             <h3 id="allo-requests-title" class="allo-requests__title">{ ctx.strings.status_title }</h3>
             <ul class="allo-requests__list">
-                { for requests.iter().enumerate().map(|(i, t)| status_card(ctx, t, all.get(i).unwrap_or(&None))) }
+                { for requests.iter().enumerate().map(|(i, t)| status_card(ctx, t, &status_at(statuses, i))) }
             </ul>
         </section>
     }

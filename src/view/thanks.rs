@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::context::Ctx;
 use crate::hooks::use_form_focus::ThanksState;
+use crate::hooks::use_visitor::status_at;
 use crate::view::requests::status_card;
 use crate::visitor::Tracked;
 
@@ -80,7 +81,7 @@ pub fn thanks(ctx: &Ctx, state: &ThanksState, t: Thanks) -> Html {
             if let Some(tracked) = t.tracked {
                 if let Some(shown) = &*state.shown {
                     <ul class="allo-thanks__status" tabindex="-1" ref={state.status_list.clone()} aria-label={AttrValue::Static(s.status_title)}>
-                        { status_card(ctx, shown, state.statuses.borrow().first().unwrap_or(&None)) }
+                        { status_card(ctx, shown, &status_at(&state.statuses, 0)) }
                     </ul>
                 } else {
                     <button type="button" class="allo-button allo-button--quiet"
