@@ -1,4 +1,11 @@
 //! Read-only, app-wide data every component may need: the config and the visitor's strings.
+//!
+//! The app hands it down through [`provide`] and [`use_app_ctx`] rather than Yew's
+//! `ContextProvider`: that provider is a component type of its own, and its lookup and
+//! subscription code is generic over the context's type (together ~5 KB of wasm before
+//! wasm-opt, docs/performance.md, Size, session 8). One widget runs per page (`js_api` keeps one
+//! running app too), so the context is the page's, not a subtree's.
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use allo_core::config::Config;
@@ -83,9 +90,69 @@ impl std::ops::Deref for AppContext {
     }
 }
 
+/// The context the app last rendered with, and the re-render of every component that reads it.
+#[derive(Default)]
+struct Shared {
+    ctx: Option<AppContext>,
+    readers: Vec<(u32, UseForceUpdateHandle)>,
+    /// The number the next reader gets.
+    next: u32,
+}
+
+thread_local! {
+    static SHARED: RefCell<Shared> = RefCell::default();
+}
+
+/// Makes `ctx` the context [`use_app_ctx`] returns. The app calls it on every render (its
+/// children render after it): when `ctx` is a new one (`identify`, `setLocale`, `setContext`),
+/// every component that reads the context renders again, as Yew's context provider did.
+pub fn provide(ctx: &AppContext) {
+    let readers = SHARED.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.ctx.as_ref() == Some(ctx) {
+            return Vec::new();
+        }
+        s.ctx = Some(ctx.clone());
+        std::mem::take(&mut s.readers)
+    });
+    // Outside the borrow: a re-render is scheduled, but nothing here may reach `SHARED` again.
+    for (_, r) in &readers {
+        r.force_update();
+    }
+    SHARED.with(|s| {
+        let mut s = s.borrow_mut();
+        let added = std::mem::replace(&mut s.readers, readers);
+        s.readers.extend(added);
+    });
+}
+
+/// A component's subscription to the context: renders it again when the context changes, for
+/// as long as the component lives (Yew drops a component's hook states when it unmounts).
+struct Reader(u32);
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        SHARED.with(|s| s.borrow_mut().readers.retain(|(id, _)| *id != self.0));
+    }
+}
+
 /// The app-wide context every component below [`crate::view::app::App`] reads. `App` always
-/// provides it, so its absence is a programming error, not a state to render.
+/// provides it before they render, so its absence is a programming error, not a state to
+/// render.
 #[hook]
 pub fn use_app_ctx() -> AppContext {
-    use_context::<AppContext>().expect("AppContext is provided by App")
+    let rerender = use_force_update();
+    // Subscribed during the first render, as Yew's `use_context` does.
+    use_mut_ref(move || {
+        SHARED.with(|s| {
+            let mut s = s.borrow_mut();
+            let id = s.next;
+            s.next = id.wrapping_add(1);
+            s.readers.push((id, rerender));
+            Reader(id)
+        })
+    });
+    SHARED
+        .with(|s| s.borrow().ctx.clone())
+        .expect("AppContext is provided by App")
 }

@@ -2,16 +2,10 @@
 //! shadow root, let Yew render, and assert on the DOM a visitor and a screen reader get.
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
-
-use allo_core::config::Config;
 use allo_widget::boot;
-use allo_widget::context::{AppContext, Ctx};
-use allo_widget::view::panel::Panel;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
-use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -333,26 +327,6 @@ async fn a_hidden_launcher_renders_nothing() {
     assert!(root.query_selector("[role=dialog]").unwrap().is_none());
 }
 
-#[derive(Properties, PartialEq)]
-struct OpenedProps {
-    ctx: AppContext,
-}
-
-/// What the owner's own button does with the launcher hidden: the panel, open, and closed by it.
-#[component]
-fn Opened(props: &OpenedProps) -> Html {
-    let open = use_state(|| true);
-    let onclose = {
-        let open = open.clone();
-        Callback::from(move |()| open.set(false))
-    };
-    html! {
-        <ContextProvider<AppContext> context={props.ctx.clone()}>
-            if *open { <Panel {onclose} /> }
-        </ContextProvider<AppContext>>
-    }
-}
-
 #[wasm_bindgen_test]
 async fn without_a_launcher_the_panel_works_and_gives_focus_back_to_the_owners_button() {
     let own = document().create_element("button").unwrap();
@@ -360,18 +334,9 @@ async fn without_a_launcher_the_panel_works_and_gives_focus_back_to_the_owners_b
     document().body().unwrap().append_child(&own).unwrap();
     own.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
 
-    let root = fresh_root();
-    let config = Config::parse(
-        &allo_core::json::Value::parse(r#"{ "endpoint": "/e", "launcher": "hidden" }"#).unwrap(),
-    )
-    .unwrap()
-    .0;
-    allo_widget::styles::apply(&root, &config);
-    let mount = document().create_element("div").unwrap();
-    mount.set_class_name("allo");
-    root.append_child(&mount).unwrap();
-    let ctx: AppContext = Rc::new(Ctx::new(config, &[])).into();
-    yew::Renderer::<Opened>::with_root_and_props(mount, OpenedProps { ctx }).render();
+    // What the owner's own button does with the launcher hidden: `Allo.open()`.
+    let root = booted(r#"{ "endpoint": "/e", "launcher": "hidden" }"#).await;
+    allo_widget::js_api::command("open", JsValue::UNDEFINED, JsValue::UNDEFINED);
     yew::scheduler::flush().await;
 
     // Focus moved into the dialog (the first rating option).

@@ -1,12 +1,17 @@
 //! `use_form_focus`: where focus goes and what the live region says across a form's submit
-//! attempts — the first field with a problem after each submit, the form's first control when
-//! the thank-you state gives way to a fresh form.
+//! attempts — the first field with a problem after each submit, the thank-you state's heading
+//! when it replaces the form (and its status list when the visitor asks for it), the form's
+//! first control when the thank-you state gives way to a fresh form.
+use std::rc::Rc;
+
 use allo_core::form::fields;
 use allo_core::i18n::{problems_summary, Strings};
 use allo_core::validate::Problem;
 use yew::prelude::*;
 
 use crate::context::AppContext;
+use crate::hooks::use_visitor::{use_request_statuses, Statuses};
+use crate::visitor::Tracked;
 
 /// Submits so far and what the live region said about the last one: the form's own record,
 /// so a repeated submit with the same problems is announced and focused again.
@@ -50,11 +55,28 @@ struct Kept {
     was_done: bool,
 }
 
-/// A form's ref and its attempts.
+/// What the form's thank-you state (`view::thanks`, a plain function) keeps while it shows.
+pub struct ThanksState {
+    /// Goes on its heading, which takes focus when it appears.
+    pub heading: NodeRef,
+    /// Goes on the status list, which takes focus when the visitor asks for it (the button
+    /// they pressed is gone).
+    pub status_list: NodeRef,
+    /// The request whose status the visitor asked to see; none until they ask, and none again
+    /// once the form is back. The request rather than a flag: `use_send` already keeps a
+    /// state of this type, and each state type is its own copy of Yew's hook code.
+    pub shown: UseStateHandle<Option<Tracked>>,
+    /// Its status (`use_request_statuses`, shared with the panel's list).
+    pub statuses: Statuses,
+}
+
+/// A form's ref, its attempts, and its thank-you state's.
 pub struct FormFocus {
     /// Goes on the `<form>`.
     pub form_ref: NodeRef,
     kept: std::rc::Rc<std::cell::RefCell<Kept>>,
+    /// What the thank-you state keeps.
+    pub thanks: ThanksState,
 }
 
 impl FormFocus {
@@ -90,10 +112,20 @@ fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
 /// `first_problem`'s field — keyed on the attempt, not on the field, since fixing a field must
 /// never pull focus away mid-typing. When `done` (the thank-you state) gives way to a fresh
 /// form ("Send another message"), focus goes to the form's first control: the button that had
-/// it is gone, and focus left on nothing would escape the dialog at the next Tab.
+/// it is gone, and focus left on nothing would escape the dialog at the next Tab. When `done`
+/// begins, the thank-you heading takes focus, and the status list when it is shown.
 #[hook]
 pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFocus {
     let form_ref = use_node_ref();
+    let shown = use_state(|| None::<Tracked>);
+    // Fetched once shown; the list is empty again when the form comes back.
+    let statuses = use_request_statuses(Rc::new(shown.iter().cloned().collect()));
+    let thanks = ThanksState {
+        heading: use_node_ref(),
+        status_list: use_node_ref(),
+        shown,
+        statuses,
+    };
     // No count seen before the effect's first run, so that run looks for a problem as every
     // new attempt does.
     let kept = use_mut_ref(|| Kept {
@@ -104,16 +136,23 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
     // One effect for both moves (each effect is its own copy of Yew's effect code).
     {
         let (form_ref, cell) = (form_ref.clone(), kept.clone());
+        let (heading, status_list, shown) = (
+            thanks.heading.clone(),
+            thanks.status_list.clone(),
+            thanks.shown.clone(),
+        );
         let count = kept.borrow().attempts.count;
-        use_effect_with((count, done), move |&(count, done)| {
-            let (last_count, was_done) = {
-                let mut k = cell.borrow_mut();
-                let last = (k.seen_count.replace(count), k.was_done);
-                k.was_done = done;
-                last
-            };
-            if last_count != Some(count) {
-                let selectors = match first_problem {
+        use_effect_with(
+            (count, done, shown.is_some()),
+            move |&(count, done, status)| {
+                let (last_count, was_done) = {
+                    let mut k = cell.borrow_mut();
+                    let last = (k.seen_count.replace(count), k.was_done);
+                    k.was_done = done;
+                    last
+                };
+                if last_count != Some(count) {
+                    let selectors = match first_problem {
                     Some(fields::SCORE) => vec![
                         "input[name='allo-score']:checked".to_owned(),
                         "input[name='allo-score']".to_owned(),
@@ -126,18 +165,33 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
                     ],
                     None => Vec::new(),
                 };
-                focus_in(&form_ref, &selectors);
-            }
-            if was_done && !done {
-                focus_in(
+                    focus_in(&form_ref, &selectors);
+                }
+                if done && !was_done {
+                    crate::view::focus(&heading);
+                }
+                // Once shown, the status stays until the form comes back.
+                if done && status {
+                    crate::view::focus(&status_list);
+                }
+                if was_done && !done {
+                    if status {
+                        shown.set(None);
+                    }
+                    focus_in(
                     &form_ref,
                     &[
                         "input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"
                             .to_owned(),
                     ],
                 );
-            }
-        });
+                }
+            },
+        );
     }
-    FormFocus { form_ref, kept }
+    FormFocus {
+        form_ref,
+        kept,
+        thanks,
+    }
 }

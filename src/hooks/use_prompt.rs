@@ -6,7 +6,6 @@
 //! Esc while the card shows, and notes every `allo:submit`. Storage (`allo:prompt`, one
 //! timestamp and its reason) is written only when the visitor answers, dismisses or sends:
 //! a prompt that was shown and ignored is capped in this page's memory only.
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use allo_core::owner_context::Changes;
@@ -172,22 +171,20 @@ pub fn use_prompt(
             let here = visit();
             page.borrow_mut().session.views = here.views;
             let plan = prompt::plan(&settings, &here);
-            let fire = Rc::new(RefCell::new(Some(move || {
-                let _ = show(
-                    Shown {
-                        kind: Kind::Feedback,
-                        question: settings.question.clone(),
-                        context: Changes::default(),
-                    },
-                    false,
-                );
-            })));
-            let once = move || {
-                if let Some(f) = fire.borrow_mut().take() {
-                    f();
+            // The timer and the exit intent share one trigger, which fires at most once.
+            let fired = std::cell::Cell::new(false);
+            let once = Rc::new(move || {
+                if !fired.replace(true) {
+                    let _ = show(
+                        Shown {
+                            kind: Kind::Feedback,
+                            question: settings.question.clone(),
+                            context: Changes::default(),
+                        },
+                        false,
+                    );
                 }
-            };
-            let once = Rc::new(once);
+            });
             let timer = plan.and_then(|p| p.delay_ms).map(|ms| {
                 let once = once.clone();
                 Timeout::new(ms, move || once())

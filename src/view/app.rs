@@ -9,17 +9,18 @@ use yew::prelude::*;
 
 use crate::context::{AppContext, Ctx};
 use crate::hooks::use_prompt::{use_prompt, Reply, Shown};
+use crate::hooks::use_visitor::use_request_statuses;
 use crate::state::make_callback;
 use crate::view::announcer::announcer;
 use crate::view::launcher::launcher;
-use crate::view::panel::Panel;
+use crate::view::panel::{self, OpenPanel, PanelRefs, PanelState};
 use crate::view::prompt;
 use crate::{browser, events, js_api};
 
 /// Props of [`App`].
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
-    /// Config and strings, provided to every component as context.
+    /// Config and strings, provided to every component as context (`context::provide`).
     pub ctx: AppContext,
 }
 
@@ -28,10 +29,11 @@ pub struct AppProps {
 struct AppState {
     /// Replaced (never mutated) by `identify` and `setLocale`, so every component re-renders.
     ctx: AppContext,
-    open: bool,
-    /// The form the last `Allo.open(kind)` asked for, with a counter: asking again for the same
-    /// form switches back to it even if the visitor changed tabs in between.
-    request: Option<(Kind, u32)>,
+    /// The panel's state while it is open; `None` while closed.
+    panel: Option<PanelState>,
+    /// The form the last `Allo.open(kind)` or answered prompt asked for (the `open` event
+    /// names it); `None` when the visitor opened the panel.
+    request: Option<Kind>,
     /// The last `Allo.ask`, with a counter (see `use_prompt`).
     ask: Option<(allo_core::prompt::Ask, u32)>,
     /// The prompt on screen (`use_prompt` decides when).
@@ -51,10 +53,33 @@ enum AppAction {
     Api(Command, Rc<[String]>),
     /// `use_prompt` puts a prompt up, or takes it down.
     Prompt(Option<Shown>),
+    /// The panel shows this form (a tab, the switch from a low rating), carrying this message
+    /// into the callback form when there is one.
+    Show(Kind, Option<String>),
     /// The visitor answered the prompt on screen: open its form, with the score and
     /// `Allo.ask`'s context (and the page's language candidates, read when it came, as for
     /// `Api`).
     Answer(Option<u8>, Rc<[String]>),
+}
+
+impl AppState {
+    /// Whether the panel is open.
+    fn open(&self) -> bool {
+        self.panel.is_some()
+    }
+
+    /// Opens the panel on `kind`'s form, or switches the open panel to it (asking again for a
+    /// form switches back to it even if the visitor changed tabs in between); a kind the owner
+    /// does not offer opens the first form, or leaves the open panel as it is.
+    fn open_on(&mut self, kind: Option<Kind>) {
+        let kinds = &self.ctx.config.kinds;
+        self.request = kind;
+        match (&mut self.panel, kind) {
+            (Some(p), Some(k)) if kinds.contains(&k) => p.show(k, None),
+            (Some(_), _) => {}
+            (None, _) => self.panel = Some(PanelState::opened(kinds, kind)),
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -68,22 +93,13 @@ impl Reducible for AppState {
             AppContext::from(Rc::new(Ctx::new(config, candidates)))
         };
         match action {
-            AppAction::Toggle if !s.open => {
-                s.open = true;
-                s.request = None;
-            }
+            AppAction::Toggle if !s.open() => s.open_on(None),
             AppAction::Toggle | AppAction::Close | AppAction::Api(Command::Close, _) => {
-                s.open = false
+                s.panel = None
             }
-            AppAction::Api(Command::Open(None), _) if !s.open => {
-                s.open = true;
-                s.request = None;
-            }
+            AppAction::Api(Command::Open(None), _) if !s.open() => s.open_on(None),
             AppAction::Api(Command::Open(None), _) => {}
-            AppAction::Api(Command::Open(Some(kind)), _) => {
-                s.open = true;
-                s.request = Some((kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
-            }
+            AppAction::Api(Command::Open(Some(kind)), _) => s.open_on(Some(kind)),
             AppAction::Api(Command::Identify(who), candidates) => {
                 s.ctx = with_config(&|c| c.prefill = c.prefill.merged(&who), &candidates);
             }
@@ -105,14 +121,18 @@ impl Reducible for AppState {
                 s.ask = Some((ask, s.ask.as_ref().map_or(0, |(_, n)| n.wrapping_add(1))));
             }
             AppAction::Prompt(shown) => s.shown = shown,
+            AppAction::Show(kind, carried) => {
+                if let Some(p) = &mut s.panel {
+                    p.show(kind, carried);
+                }
+            }
             AppAction::Answer(score, candidates) => {
                 if let Some(p) = s.shown.take() {
                     if let Ok(context) = s.ctx.config.context.apply(&p.context) {
                         s.ctx = with_config(&|c| c.context = context.clone(), &candidates);
                     }
-                    s.open = true;
                     s.score = score;
-                    s.request = Some((p.kind, s.request.map_or(0, |(_, n)| n.wrapping_add(1))));
+                    s.open_on(Some(p.kind));
                 }
             }
         }
@@ -129,6 +149,8 @@ struct Kept {
     locale_calls: u32,
     /// Whether the panel was open at the last run of the app's effect; `None` before its first.
     was_open: Option<bool>,
+    /// What the open panel set up, undone when it closes.
+    panel: Option<OpenPanel>,
 }
 
 /// `Allo.setLocale(tag)`: switches once the language's catalog is in memory (fetched the first
@@ -161,7 +183,7 @@ pub fn App(props: &AppProps) -> Html {
             js_api::retire_facade();
             AppState {
                 ctx,
-                open: false,
+                panel: None,
                 request: None,
                 ask: None,
                 shown: None,
@@ -172,23 +194,37 @@ pub fn App(props: &AppProps) -> Html {
     let reply = use_prompt(
         &state.ctx,
         state.ask.clone(),
-        state.open,
+        state.open(),
         state.shown.is_some(),
         make_callback(&state, AppAction::Prompt),
     );
     let launcher_ref = use_node_ref();
+    let panel_refs = PanelRefs {
+        panel: use_node_ref(),
+        tabs: [use_node_ref(), use_node_ref()],
+    };
+    // The followed requests' statuses, fetched each time the panel opens (closed, the list is
+    // empty).
+    let statuses = use_request_statuses(
+        state
+            .panel
+            .as_ref()
+            .map_or_else(Default::default, |p| p.requests.clone()),
+    );
     let kept = use_mut_ref(|| Kept {
         lang: state.ctx.lang,
         locale_calls: 0,
         was_open: None,
+        panel: None,
     });
     kept.borrow_mut().lang = state.ctx.lang;
     // One effect, keyed on the panel being open (each effect is its own copy of Yew's effect
     // code): its first run follows the first render, with the panel closed.
     {
         let (dispatcher, launcher_ref) = (state.dispatcher(), launcher_ref.clone());
-        let kind = state.request.map_or(state.ctx.config.kinds[0], |(k, _)| k);
-        use_effect_with(state.open, move |open| {
+        let panel_refs = panel_refs.clone();
+        let kind = state.request.unwrap_or(state.ctx.config.kinds[0]);
+        use_effect_with(state.open(), move |open| {
             let was = kept.borrow_mut().was_open.replace(*open);
             match was {
                 // First render done: replace the loader's stand-in launcher, then take the
@@ -203,10 +239,17 @@ pub fn App(props: &AppProps) -> Html {
                             .dispatch(AppAction::Api(cmd, browser::language_candidates().into())),
                     }));
                 }
-                Some(false) if *open => events::opened(kind),
+                Some(false) if *open => {
+                    kept.borrow_mut().panel = Some(OpenPanel::new(&panel_refs));
+                    events::opened(kind);
+                }
                 // Focus goes back to the launcher when the panel closes, but never on first
-                // render: stealing focus from the shop's page on load would be rude.
+                // render: stealing focus from the shop's page on load would be rude. Before
+                // that, the panel undoes what it set up (its opener, a button of the shop's
+                // own, gets focus first, as when the panel was a component unmounting).
                 Some(true) if !*open => {
+                    let panel = kept.borrow_mut().panel.take();
+                    drop(panel);
                     crate::view::focus(&launcher_ref);
                     events::closed();
                 }
@@ -216,6 +259,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     let toggle = make_callback(&state, |()| AppAction::Toggle);
     let close = make_callback(&state, |()| AppAction::Close);
+    let show = make_callback(&state, |(kind, carried)| AppAction::Show(kind, carried));
     let onreply = {
         let dispatcher = state.dispatcher();
         Callback::from(move |r: Reply| {
@@ -226,6 +270,8 @@ pub fn App(props: &AppProps) -> Html {
             reply.emit(r);
         })
     };
+    // Before the children render: the context they read (`use_app_ctx`).
+    crate::context::provide(&state.ctx);
     // Said once when a prompt appears (a polite live region, mounted before it speaks).
     let announced = state.shown.as_ref().map_or(String::new(), |p| {
         format!(
@@ -235,9 +281,9 @@ pub fn App(props: &AppProps) -> Html {
         )
     });
     html! {
-        <ContextProvider<AppContext> context={state.ctx.clone()}>
-            { launcher(&state.ctx, &launcher_ref, state.open, &toggle) }
-            if let Some(shown) = state.shown.as_ref().filter(|_| !state.open) {
+        <>
+            { launcher(&state.ctx, &launcher_ref, state.open(), &toggle) }
+            if let Some(shown) = state.shown.as_ref().filter(|_| !state.open()) {
                 { prompt::card(&state.ctx, shown, &onreply) }
             }
             // Only where a prompt can appear (configured, or asked for from code): an empty
@@ -245,9 +291,9 @@ pub fn App(props: &AppProps) -> Html {
             if state.ctx.config.prompt.configured() || state.ask.is_some() {
                 { announcer(AttrValue::from(announced)) }
             }
-            if state.open {
-                <Panel onclose={close} request={state.request} score={state.score} />
+            if let Some(p) = &state.panel {
+                { panel::panel(&state.ctx, p, &panel_refs, &statuses, state.score, &close, &show) }
             }
-        </ContextProvider<AppContext>>
+        </>
     }
 }

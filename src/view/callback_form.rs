@@ -17,7 +17,7 @@ use crate::view::announcer::announcer;
 use crate::view::checkbox::{checkbox, Check};
 use crate::view::field::{self, option, text, Shape, Text};
 use crate::view::send_status::{announcement, failure_text, send_button};
-use crate::view::thanks::Thanks;
+use crate::view::thanks::{thanks, Thanks, CALLBACK_IDS};
 
 /// Props of [`CallbackForm`].
 #[derive(Properties, PartialEq)]
@@ -46,11 +46,16 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
         Status::Sent { reference } | Status::Queued { reference } => {
             let onagain = make_callback(&form, |()| Action::Reset);
             let queued = matches!(form.status, Status::Queued { .. });
-            html! {
-                <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
-                    title={AttrValue::Static(s.callback_thanks_title)} next={AttrValue::from(view.promise.clone())}
-                    tracked={(*view.sender.tracked).clone()} />
-            }
+            let t = Thanks {
+                reference,
+                queued,
+                title: Some(s.callback_thanks_title),
+                next: Some(&view.promise),
+                tracked: view.sender.tracked.as_ref(),
+                onagain: &onagain,
+                ids: CALLBACK_IDS,
+            };
+            thanks(&ctx, &focus.thanks, t)
         }
         _ => fields(&ctx, &view, focus),
     };

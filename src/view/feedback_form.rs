@@ -17,7 +17,7 @@ use crate::view::checkbox::{checkbox, Check};
 use crate::view::field::{self, text, Shape, Text};
 use crate::view::rating::rating;
 use crate::view::send_status::{announcement, failure_text, send_button};
-use crate::view::thanks::Thanks;
+use crate::view::thanks::{thanks, Thanks, FEEDBACK_IDS};
 
 /// The counter appears this close to the limit: earlier it is only noise.
 const COUNTER_FROM: usize = 400;
@@ -61,7 +61,16 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     if let Status::Sent { reference } | Status::Queued { reference } = &form.status {
         let onagain = make_callback(&form, |()| Action::Reset);
         let queued = matches!(form.status, Status::Queued { .. });
-        return html! { <><Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} tracked={(*sender.tracked).clone()} />{ announcer }</> };
+        let t = Thanks {
+            reference,
+            queued,
+            title: None,
+            next: None,
+            tracked: sender.tracked.as_ref(),
+            onagain: &onagain,
+            ids: FEEDBACK_IDS,
+        };
+        return html! { <>{ thanks(&ctx, &focus.thanks, t) }{ announcer }</> };
     }
 
     let sending = form.status == Status::Sending;

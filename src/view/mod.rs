@@ -1,8 +1,9 @@
 //! The views, one per file. They render props and context and report through callbacks;
-//! side effects live in `crate::hooks`. Only views that own hooks are components (the app, the
-//! panel, the forms, the thank-you state, a status card); the rest are plain functions that
-//! return `Html`, because each component type costs its own copy of Yew's lifecycle code
-//! (`view::field`, docs/performance.md, Size).
+//! side effects live in `crate::hooks`. Only the app and the two forms are components (each
+//! owns hooks whose state must live and die with it); the rest, the panel, the thank-you state
+//! and the status cards included, are plain functions that return `Html`, their state kept by
+//! their component's hooks, because each component type costs its own copy of Yew's lifecycle
+//! code (`view::field`, docs/performance.md, Size).
 //!
 //! A class chosen at run time is set as the `className` property (`~className={class}`), not
 //! as `class={class}`: Yew's macro turns every non-literal `class` into its `Classes` set (an

@@ -1,5 +1,11 @@
 //! The panel: a modal dialog with a title, a close button, and the form.
 //!
+//! A plain function of the app (`view::app`), not a component: a component type is its own
+//! copy of Yew's lifecycle code (docs/performance.md, Size, session 8). What it keeps while
+//! open is [`PanelState`], part of the app's state, built when it opens and dropped when it
+//! closes; what it does on opening and undoes on closing is [`OpenPanel`], run by the app's
+//! open effect.
+//!
 //! Focus moves into it on open, Tab and Shift+Tab cycle inside it, Esc closes it (the app
 //! then returns focus to the launcher; opened from a button of the shop's own, focus goes back
 //! to that button). With both kinds enabled it shows two tabs. A form is mounted the first
@@ -17,8 +23,9 @@ use allo_core::config::Position;
 use allo_core::i18n::fill;
 use allo_core::submission::Kind;
 
-use crate::context::use_app_ctx;
+use crate::context::AppContext;
 use crate::hooks::use_keyboard_inset::follow_visual_viewport;
+use crate::hooks::use_visitor::Statuses;
 use crate::view::callback_form::CallbackForm;
 use crate::view::feedback_form::FeedbackForm;
 use crate::view::icons::close_icon;
@@ -28,25 +35,11 @@ use crate::visitor::{self, Tracked};
 /// What counts as focusable for the focus trap.
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]):not([type='hidden']), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
 
-/// Props of [`Panel`].
-#[derive(Properties, PartialEq)]
-pub struct PanelProps {
-    /// Called when the visitor closes the panel (button or Esc).
-    pub onclose: Callback<()>,
-    /// The form `Allo.open(kind)` asked for, with a counter that changes on every such call.
-    #[prop_or_default]
-    pub request: Option<(Kind, u32)>,
-    /// The score chosen in the prompt card, for the feedback form (issue 21).
-    #[prop_or_default]
-    pub score: Option<u8>,
-}
-
-/// The panel's own state: which form is in view, what a low rating carried over, and what the
-/// panel reads of the remembered visitor when it opens (their name, the requests they follow).
-/// One reducer rather than two states, a cell and two memos: each hook type is its own copy of
-/// Yew's hook code.
+/// The panel's own state while open: which form is in view, what a low rating carried over,
+/// and what the panel reads of the remembered visitor when it opens (their name, the requests
+/// they follow). Part of the app's reducer: each state type is its own copy of Yew's hook code.
 #[derive(Clone, PartialEq)]
-struct PanelState {
+pub struct PanelState {
     /// The form in view.
     active: Kind,
     /// The forms shown so far in this panel: each is mounted the first time it is shown and
@@ -57,23 +50,99 @@ struct PanelState {
     /// The name of a visitor who asked to be remembered, read when the panel opens.
     remembered: Option<String>,
     /// The requests the visitor follows on this device, read when the panel opens.
-    requests: Rc<Vec<Tracked>>,
+    pub requests: Rc<Vec<Tracked>>,
 }
 
-impl Reducible for PanelState {
-    /// Show this kind's form, carrying this message into the callback form when there is one.
-    type Action = (Kind, Option<String>);
+impl PanelState {
+    /// The panel as it opens on `requested`'s form (when the owner offers it), else the first.
+    pub fn opened(kinds: &[Kind], requested: Option<Kind>) -> PanelState {
+        let active = requested.filter(|k| kinds.contains(k)).unwrap_or(kinds[0]);
+        PanelState {
+            active,
+            shown: vec![active],
+            carried: None,
+            remembered: visitor::load().map(|r| r.name),
+            requests: Rc::new(visitor::list()),
+        }
+    }
 
-    fn reduce(self: Rc<Self>, (kind, carried): (Kind, Option<String>)) -> Rc<Self> {
-        let mut s = (*self).clone();
-        s.active = kind;
-        if !s.shown.contains(&kind) {
-            s.shown.push(kind);
+    /// Shows `kind`'s form, carrying this message into the callback form when there is one.
+    pub fn show(&mut self, kind: Kind, carried: Option<String>) {
+        self.active = kind;
+        if !self.shown.contains(&kind) {
+            self.shown.push(kind);
         }
         if carried.is_some() {
-            s.carried = carried;
+            self.carried = carried;
         }
-        Rc::new(s)
+    }
+}
+
+/// The panel's element and its tabs', for focus.
+#[derive(Clone, Default)]
+pub struct PanelRefs {
+    /// The dialog.
+    pub panel: NodeRef,
+    /// The tabs, in the order of the owner's kinds.
+    pub tabs: [NodeRef; 2],
+}
+
+/// What the panel set up on opening, undone when dropped (when it closes, or when the owner
+/// destroys the widget with the panel open): the visual-viewport follower, and the shop's own
+/// button that opened it, which gets focus back.
+pub struct OpenPanel {
+    unfollow: Option<Box<dyn FnOnce()>>,
+    opener: Option<web_sys::HtmlElement>,
+}
+
+impl OpenPanel {
+    /// Runs once the open panel is in the DOM: follows the visual viewport, notes who had
+    /// focus, and moves focus into the visible form.
+    pub fn new(refs: &PanelRefs) -> OpenPanel {
+        let panel_ref = &refs.panel;
+        let unfollow = follow_visual_viewport(panel_ref.clone());
+        // Who had focus in the page before: a button of the shop's own that opened the
+        // panel (with or without Allo's launcher) gets it back on close. When it was the
+        // launcher, the page's active element is the widget's host, and the app refocuses
+        // the launcher itself.
+        let host = panel_ref
+            .cast::<web_sys::Node>()
+            .and_then(|p| p.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok())
+            .map(|r| r.host());
+        let opener = crate::browser::document()
+            .and_then(|d| d.active_element())
+            .filter(|a| host.as_ref() != Some(a))
+            .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|a| crate::browser::document().and_then(|d| d.body()).as_ref() != Some(a));
+        if let Some(panel) = panel_ref.cast::<web_sys::Element>() {
+            // Start in the visible form (past the tabs): the fastest path for everyone.
+            let body = [".allo-tabpanel:not([hidden])", ".allo-panel__body"]
+                .iter()
+                .find_map(|c| panel.query_selector(c).ok().flatten())
+                .unwrap_or(panel.clone());
+            if let Some(first) = focusables(&body)
+                .into_iter()
+                .next()
+                .or_else(|| focusables(&panel).into_iter().next())
+            {
+                let _ = first.focus();
+            }
+        }
+        OpenPanel {
+            unfollow: Some(Box::new(unfollow)),
+            opener,
+        }
+    }
+}
+
+impl Drop for OpenPanel {
+    fn drop(&mut self) {
+        if let Some(unfollow) = self.unfollow.take() {
+            unfollow();
+        }
+        if let Some(opener) = self.opener.take().filter(|o| o.is_connected()) {
+            let _ = opener.focus();
+        }
     }
 }
 
@@ -100,53 +169,20 @@ fn focusables(root: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
         .collect()
 }
 
-/// The dialog.
-#[component]
-pub fn Panel(props: &PanelProps) -> Html {
-    let ctx = use_app_ctx();
-    let panel_ref = use_node_ref();
-    // One effect for everything the panel does on mount and undoes on unmount.
-    {
-        let panel_ref = panel_ref.clone();
-        use_effect_with((), move |_| {
-            let unfollow = follow_visual_viewport(panel_ref.clone());
-            // Who had focus in the page before: a button of the shop's own that opened the
-            // panel (with or without Allo's launcher) gets it back on close. When it was the
-            // launcher, the page's active element is the widget's host, and the app refocuses
-            // the launcher itself.
-            let host = panel_ref
-                .cast::<web_sys::Node>()
-                .and_then(|p| p.get_root_node().dyn_into::<web_sys::ShadowRoot>().ok())
-                .map(|r| r.host());
-            let opener = crate::browser::document()
-                .and_then(|d| d.active_element())
-                .filter(|a| host.as_ref() != Some(a))
-                .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
-                .filter(|a| crate::browser::document().and_then(|d| d.body()).as_ref() != Some(a));
-            if let Some(panel) = panel_ref.cast::<web_sys::Element>() {
-                // Start in the visible form (past the tabs): the fastest path for everyone.
-                let body = [".allo-tabpanel:not([hidden])", ".allo-panel__body"]
-                    .iter()
-                    .find_map(|c| panel.query_selector(c).ok().flatten())
-                    .unwrap_or(panel.clone());
-                if let Some(first) = focusables(&body)
-                    .into_iter()
-                    .next()
-                    .or_else(|| focusables(&panel).into_iter().next())
-                {
-                    let _ = first.focus();
-                }
-            }
-            move || {
-                unfollow();
-                if let Some(opener) = opener.filter(|o| o.is_connected()) {
-                    let _ = opener.focus();
-                }
-            }
-        });
-    }
+/// The dialog, for the app's open `state`. `onshow` shows a form (with a message carried into
+/// the callback form); `score` is the one chosen in the prompt card, for the feedback form.
+pub fn panel(
+    ctx: &AppContext,
+    state: &PanelState,
+    refs: &PanelRefs,
+    statuses: &Statuses,
+    score: Option<u8>,
+    onclose: &Callback<()>,
+    onshow: &Callback<(Kind, Option<String>)>,
+) -> Html {
+    let panel_ref = refs.panel.clone();
     let onkeydown = {
-        let onclose = props.onclose.clone();
+        let onclose = onclose.clone();
         let panel_ref = panel_ref.clone();
         move |e: KeyboardEvent| match e.key().as_str() {
             "Escape" => {
@@ -180,14 +216,6 @@ pub fn Panel(props: &PanelProps) -> Html {
         }
     };
     let kinds = &ctx.config.kinds;
-    let requested = props.request.map(|(k, _)| k).filter(|k| kinds.contains(k));
-    let state = use_reducer(|| PanelState {
-        active: requested.unwrap_or(kinds[0]),
-        shown: vec![requested.unwrap_or(kinds[0])],
-        carried: None,
-        remembered: visitor::load().map(|r| r.name),
-        requests: Rc::new(visitor::list()),
-    });
     let active = state.active;
     // The owner's `identify` (or visitor setting) first, then a visitor who asked to be
     // remembered. The owner's name can only be added while the panel is open, never removed,
@@ -199,16 +227,14 @@ pub fn Panel(props: &PanelProps) -> Html {
         .clone()
         .or_else(|| state.remembered.clone())
         .filter(|n| !n.is_empty());
-    let tab_refs = [use_node_ref(), use_node_ref()];
 
     // Shows `kind`'s form, focusing its tab when asked (keyboard, or the switch from a low
     // rating), and carrying a message into the callback form when one is given.
     let select = {
-        let state = state.clone();
-        let (tab_refs, ctx) = (tab_refs.clone(), ctx.clone());
+        let (onshow, tab_refs, ctx) = (onshow.clone(), refs.tabs.clone(), ctx.clone());
         Callback::from(
             move |(kind, focus, carried): (Kind, bool, Option<String>)| {
-                state.dispatch((kind, carried));
+                onshow.emit((kind, carried));
                 if focus {
                     if let Some(i) = ctx.config.kinds.iter().position(|k| *k == kind) {
                         crate::view::focus(&tab_refs[i]);
@@ -217,14 +243,6 @@ pub fn Panel(props: &PanelProps) -> Html {
             },
         )
     };
-    {
-        let select = select.clone();
-        use_effect_with(props.request, move |request| {
-            if let Some((kind, _)) = request.filter(|(k, _)| Some(*k) == requested) {
-                select.emit((kind, false, None));
-            }
-        });
-    }
     let onswitch = kinds
         .contains(&Kind::Callback)
         .then(|| select.reform(|message: String| (Kind::Callback, true, Some(message))));
@@ -261,7 +279,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                     let onclick = select.reform({ let k = *k; move |_: MouseEvent| (k, false, None) });
                     let (tab_id, panel_id) = ids(*k);
                     html! {
-                        <button type="button" role="tab" class="allo-tab" ref={tab_refs[i].clone()}
+                        <button type="button" role="tab" class="allo-tab" ref={refs.tabs[i].clone()}
                             id={tab_id} aria-selected={if selected { "true" } else { "false" }}
                             aria-controls={panel_id}
                             tabindex={if selected { "0" } else { "-1" }} {onclick}>
@@ -288,7 +306,7 @@ pub fn Panel(props: &PanelProps) -> Html {
         Position::BottomRight => "allo-panel allo-panel--bottom-right",
         Position::BottomLeft => "allo-panel allo-panel--bottom-left",
     };
-    let close = crate::view::on_click(&props.onclose);
+    let close = crate::view::on_click(onclose);
     html! {
         <div id="allo-panel" ref={panel_ref} ~className={class} role="dialog" aria-modal="true" aria-labelledby="allo-title"
             lang={ctx.locale.clone()} dir={ctx.lang.dir()} {onkeydown}>
@@ -302,11 +320,11 @@ pub fn Panel(props: &PanelProps) -> Html {
                 if let Some(name) = &greeting {
                     <p class="allo-greeting">{ fill(ctx.strings.greeting, &[("name", name)]) }</p>
                 }
-                { your_requests(&ctx.strings, &state.requests) }
+                { your_requests(ctx, &state.requests, statuses) }
                 { tabs.unwrap_or_default() }
                 { for kinds.iter().map(|k| section(*k, match k {
                     _ if !state.shown.contains(k) => html! {},
-                    Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} score={props.score} /> },
+                    Kind::Feedback => html! { <FeedbackForm onswitch={onswitch.clone()} {score} /> },
                     Kind::Callback => html! { <CallbackForm reason={state.carried.clone()} /> },
                 })) }
             </div>

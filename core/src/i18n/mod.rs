@@ -104,37 +104,51 @@ impl Lang {
 macro_rules! catalog {
     ($( $(#[$doc:meta])* $field:ident ),* $(,)?) => {
         /// Every visible string of the widget in one language.
+        ///
+        /// `repr(C)`: its fields, all `&'static str`, are laid out in declaration order with
+        /// nothing between them, so the catalog is also an array of its texts in `KEYS` order
+        /// (`texts`, `texts_mut`).
         #[derive(Clone, Copy, Debug, PartialEq)]
+        #[repr(C)]
         pub struct Strings {
             $( $(#[$doc])* pub $field: &'static str, )*
         }
 
         const COUNT: usize = [$(stringify!($field)),*].len();
 
-        // `set` and `get` find the key's position in KEYS, then index the fields in the same
+        // What `texts` relies on, checked at compile time: exactly COUNT texts, no padding.
+        const _: () = assert!(
+            std::mem::size_of::<Strings>() == COUNT * std::mem::size_of::<&'static str>()
+                && std::mem::align_of::<Strings>() == std::mem::align_of::<&'static str>()
+        );
+
+        // `set` and `get` find the key's position in KEYS, then index the texts in the same
         // order: one loop instead of a match with a string comparison per key, which cost
         // ~8 KB of wasm code for `set` alone.
         impl Strings {
             /// The keys owners may override, as they write them in their settings.
             pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
 
-            // Out of line, each: the array is one store per key (117 of them), and LTO
-            // inlined a copy into every caller (`localized_from`, `from_json`, `get`; issue 22).
-            #[inline(never)]
-            fn slots(&mut self) -> [&mut &'static str; COUNT] {
-                [$(&mut self.$field),*]
+            // The texts as an array, viewed in place: no code at all, where an array built
+            // field by field (`[&mut self.a, &mut self.b, …]`) was one store per key, 1.4 KB of
+            // wasm for 117 keys (issue 22).
+            fn texts_mut(&mut self) -> &mut [&'static str; COUNT] {
+                // SAFETY: `Strings` is `repr(C)` with COUNT fields of type `&'static str` and
+                // the size and alignment of `[&'static str; COUNT]` (asserted above), so it
+                // has that array's layout, field i at index i; the borrow is `self`'s.
+                unsafe { &mut *(self as *mut Strings).cast::<[&'static str; COUNT]>() }
             }
 
-            #[inline(never)]
-            fn values(&self) -> [&'static str; COUNT] {
-                [$(self.$field),*]
+            fn texts(&self) -> &[&'static str; COUNT] {
+                // SAFETY: as in `texts_mut`.
+                unsafe { &*(self as *const Strings).cast::<[&'static str; COUNT]>() }
             }
 
             /// Replaces the string named `key`; false when no such key exists.
             pub fn set(&mut self, key: &str, value: impl Into<String>) -> bool {
                 match Self::KEYS.iter().position(|k| *k == key) {
                     Some(i) => {
-                        *self.slots()[i] = leak(value.into());
+                        self.texts_mut()[i] = leak(value.into());
                         true
                     }
                     None => false,
@@ -144,11 +158,7 @@ macro_rules! catalog {
             /// The string named `key`, if it exists.
             pub fn get(&self, key: &str) -> Option<&'static str> {
                 let i = Self::KEYS.iter().position(|k| *k == key)?;
-                // Read through `slots` of a copy (a few hundred bytes, copied once per call)
-                // rather than `values`: the widget then needs one of the two arrays' code, not
-                // both (`values` is ~1.8 KB of wasm; only the build's `to_json` uses it).
-                let mut copy = *self;
-                Some(*copy.slots()[i])
+                Some(self.texts()[i])
             }
         }
     };
@@ -435,23 +445,32 @@ impl Strings {
         catalog: &Strings,
         overrides: &[(String, String, String)],
     ) -> Strings {
-        let applying: Overrides = ["*", lang.code()]
-            .iter()
-            .flat_map(|scope| overrides.iter().filter(move |(l, ..)| l == scope))
-            .cloned()
-            .collect();
+        // Borrowed, in the order they apply: a plain loop per scope, not an iterator chain
+        // collected into clones (the cache below copies them only the first time).
+        let mut applying: Vec<&(String, String, String)> = Vec::new();
+        for scope in ["*", lang.code()] {
+            for o in overrides {
+                if o.0 == scope {
+                    applying.push(o);
+                }
+            }
+        }
         if applying.is_empty() {
             return *catalog;
         }
         LOCALIZED.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some((.., done)) = cache.iter().find(|(l, o, _)| *l == lang && *o == applying) {
+            if let Some((.., done)) = cache
+                .iter()
+                .find(|(l, o, _)| *l == lang && o.iter().eq(applying.iter().copied()))
+            {
                 return *done;
             }
             let mut strings = *catalog;
             for (_, key, text) in &applying {
                 strings.set(key, text.clone());
             }
+            let applying = applying.into_iter().cloned().collect();
             cache.push((lang, applying, strings));
             strings
         })
@@ -489,7 +508,7 @@ impl Strings {
     pub fn to_json(&self) -> String {
         Self::KEYS
             .iter()
-            .zip(self.values())
+            .zip(self.texts())
             .fold(Obj::new(), |o, (key, text)| o.set(key, text))
             .build()
             .to_string()
@@ -509,7 +528,7 @@ impl Strings {
             return Err(CatalogError::Unknown(key.clone()));
         }
         let mut strings = EN;
-        for (key, slot) in Self::KEYS.iter().zip(strings.slots()) {
+        for (key, slot) in Self::KEYS.iter().zip(strings.texts_mut()) {
             let text = map.get(key).ok_or(CatalogError::Missing(key))?;
             *slot = leak(text.as_str().ok_or(CatalogError::NotStrings)?.to_owned());
         }
