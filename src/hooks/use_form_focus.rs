@@ -74,7 +74,7 @@ impl FormFocus {
     }
 }
 
-fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
+fn focus_in(form_ref: &NodeRef, selectors: &[&str]) -> bool {
     let Some(form) = form_ref.cast::<web_sys::Element>() else {
         return false;
     };
@@ -113,28 +113,31 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
                 last
             };
             if last_count != Some(count) {
-                let selectors = match first_problem {
-                    Some(fields::SCORE) => vec![
-                        "input[name='allo-score']:checked".to_owned(),
-                        "input[name='allo-score']".to_owned(),
-                    ],
+                // Static selectors passed as they are, not copied into `String`s.
+                match first_problem {
+                    Some(fields::SCORE) => focus_in(
+                        &form_ref,
+                        &[
+                            "input[name='allo-score']:checked",
+                            "input[name='allo-score']",
+                        ],
+                    ),
                     // The control marked invalid first (the phone number, not the country
                     // beside it).
-                    Some(field) => vec![
-                        format!("[data-field='{field}'] [aria-invalid='true']"),
-                        format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
-                    ],
-                    None => Vec::new(),
+                    Some(field) => focus_in(
+                        &form_ref,
+                        &[
+                            &format!("[data-field='{field}'] [aria-invalid='true']"),
+                            &format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
+                        ],
+                    ),
+                    None => false,
                 };
-                focus_in(&form_ref, &selectors);
             }
             if was_done && !done {
                 focus_in(
                     &form_ref,
-                    &[
-                        "input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"
-                            .to_owned(),
-                    ],
+                    &["input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"],
                 );
             }
         });
