@@ -73,29 +73,23 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
         })
     };
     let toggle = |f: fn(bool) -> Action| make_callback(&form, f);
-    let onconsent = {
-        let form = form.clone();
-        Callback::from(move |on: bool| {
-            form.dispatch(Action::Consent(on.then(|| intl::iso(intl::now_ms()))))
-        })
-    };
-    let oncountry = {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            form.dispatch(Action::Country(
-                e.target_unchecked_into::<HtmlSelectElement>().value(),
-            ))
-        })
-    };
+    // Plain functions through `make_callback`: the callbacks of one event type share one
+    // closure body instead of one closure type each.
+    let onconsent = make_callback(&form, |on: bool| {
+        Action::Consent(on.then(|| intl::iso(intl::now_ms())))
+    });
+    let oncountry = make_callback(&form, |e: Event| {
+        Action::Country(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
     let onmode = |slot: bool| {
-        let form = form.clone();
-        Callback::from(move |_: Event| {
-            form.dispatch(Action::When(if slot {
-                WhenChoice::Slot(None)
+        make_callback(
+            &form,
+            if slot {
+                |_: Event| Action::When(WhenChoice::Slot(None))
             } else {
-                WhenChoice::Asap
-            }))
-        })
+                |_: Event| Action::When(WhenChoice::Asap)
+            },
+        )
     };
     let onslot = {
         let (form, setup) = (form.clone(), view.setup.clone());
@@ -111,14 +105,9 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
     };
-    let onhoneypot = {
-        let form = form.clone();
-        Callback::from(move |e: InputEvent| {
-            form.dispatch(Action::Honeypot(
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            ))
-        })
-    };
+    let onhoneypot = make_callback(&form, |e: InputEvent| {
+        Action::Honeypot(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
     let form_ref = focus.form_ref.clone();
     let onsubmit = {
         let (form, ctx) = (form.clone(), ctx.clone());
