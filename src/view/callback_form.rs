@@ -5,7 +5,6 @@ use allo_core::config::FieldRule;
 use allo_core::form::Status;
 use allo_core::i18n::fill;
 use allo_core::validate::SHORT_MAX;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::context::{use_app_ctx, AppContext};
@@ -78,9 +77,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
     let onconsent = make_callback(&form, |on: bool| {
         Action::Consent(on.then(|| intl::iso(intl::now_ms())))
     });
-    let oncountry = make_callback(&form, |e: Event| {
-        Action::Country(e.target_unchecked_into::<HtmlSelectElement>().value())
-    });
+    let oncountry = make_callback(&form, |e: Event| Action::Country(field::value_of(&e)));
     let onmode = |slot: bool| {
         make_callback(
             &form,
@@ -94,20 +91,14 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
     let onslot = {
         let (form, setup) = (form.clone(), view.setup.clone());
         Callback::from(move |e: Event| {
-            let i: Option<usize> = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .ok();
+            let i: Option<usize> = field::value_of(&e).parse().ok();
             let chosen = i
                 .and_then(|i| setup.slots.get(i))
                 .map(|s| (s.from_utc_ms, s.to_utc_ms));
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
     };
-    let onhoneypot = make_callback(&form, |e: InputEvent| {
-        Action::Honeypot(e.target_unchecked_into::<HtmlInputElement>().value())
-    });
+    let onhoneypot = make_callback(&form, |e: InputEvent| Action::Honeypot(field::value_of(&e)));
     let form_ref = focus.form_ref.clone();
     let onsubmit = {
         let (form, ctx) = (form.clone(), ctx.clone());
@@ -168,7 +159,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
                     <input id="allo-phone" class="allo-input allo-phone__number" type="tel" autocomplete="tel" inputmode="tel"
                         value={form.phone.clone()} readonly={sending} required=true
                         aria-invalid={phone_error.is_some().then_some("true")} aria-describedby={phone_described}
-                        oninput={send(Action::Phone).reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value())} />
+                        oninput={send(Action::Phone).reform(|e: InputEvent| field::value_of(&e))} />
                 </div>
                 if let Some(err) = phone_error {
                     { field::error(AttrValue::Static("allo-phone-error"), "allo-error", err) }
