@@ -131,6 +131,7 @@ fn country_choices(locale: &str) -> Vec<CountryChoice> {
 }
 
 /// Everything the callback form shows besides its fields.
+#[derive(Clone)]
 pub struct CallbackView {
     /// The form state and dispatcher.
     pub form: UseReducerHandle<CallbackState>,
@@ -232,15 +233,6 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
         });
     }
     let sender = use_send();
-    {
-        let sending = form.status == Status::Sending;
-        let (form, ctx, setup, sender) = (form.clone(), ctx.clone(), setup.clone(), sender.clone());
-        use_effect_with(sending, move |sending| {
-            if *sending {
-                send(&ctx, &setup.clock, &setup.formatter, &form, &sender);
-            }
-        });
-    }
     let (_, promise) = promise_for(
         &ctx,
         &setup.clock,
@@ -257,8 +249,29 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
 }
 
 /// When this browser last asked for a callback, for the cooldown.
-pub fn last_sent_ms() -> Option<i64> {
+fn last_sent_ms() -> Option<i64> {
     storage::load(LAST_SENT_KEY)
+}
+
+impl CallbackView {
+    /// Send pressed: the reducer checks the form, and a submit it lets through (the state is
+    /// now `Sending`) is sent at once. No effect watches for `Sending`: the dispatch has run the
+    /// reducer by the time it returns, and the handle reads the state it left; each effect is
+    /// its own copy of Yew's effect code.
+    pub fn submit(&self, ctx: &AppContext) {
+        let form = &self.form;
+        // A submit while sending leaves the state `Sending`; that one must not send again.
+        let was_sending = form.status == Status::Sending;
+        form.dispatch(Action::Submit {
+            now_ms: intl::now_ms(),
+            last_sent_ms: last_sent_ms(),
+            cooldown_ms: i64::from(ctx.config.callback.cooldown_minutes) * 60_000,
+        });
+        if !was_sending && form.status == Status::Sending {
+            let setup = &self.setup;
+            send(ctx, &setup.clock, &setup.formatter, form, &self.sender);
+        }
+    }
 }
 
 fn send(

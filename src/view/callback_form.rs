@@ -8,7 +8,7 @@ use allo_core::validate::SHORT_MAX;
 use yew::prelude::*;
 
 use crate::context::{use_app_ctx, AppContext};
-use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request, CallbackView};
+use crate::hooks::use_callback_request::{use_callback_request, CallbackView};
 use crate::hooks::use_form_focus::{use_form_focus, FormFocus};
 use crate::intl;
 use crate::state::make_callback;
@@ -101,16 +101,11 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
     let onhoneypot = make_callback(&form, |e: InputEvent| Action::Honeypot(field::value_of(&e)));
     let form_ref = focus.form_ref.clone();
     let onsubmit = {
-        let (form, ctx) = (form.clone(), ctx.clone());
-        let cooldown_ms = i64::from(ctx.config.callback.cooldown_minutes) * 60_000;
+        let (view, ctx) = (view.clone(), ctx.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            focus.submitted(&ctx, &form.validate());
-            form.dispatch(Action::Submit {
-                now_ms: intl::now_ms(),
-                last_sent_ms: last_sent_ms(),
-                cooldown_ms,
-            });
+            focus.submitted(&ctx, &view.form.validate());
+            view.submit(&ctx);
         })
     };
     let error = |field: &str| field::problem_text(ctx, &form.problems, field);
