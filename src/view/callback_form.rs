@@ -32,7 +32,8 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let ctx = use_app_ctx();
     let s = &ctx.strings;
     let view = use_callback_request(props.reason.clone());
-    let form = view.form.clone();
+    // Borrowed, not cloned: each handle clone is an allocation and its drop.
+    let form = &view.form;
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
     let focus = use_form_focus(form.problems.first().map(|p| p.field), done);
     let said = announcement(
@@ -43,7 +44,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     );
     let body = match &form.status {
         Status::Sent { reference } | Status::Queued { reference } => {
-            let onagain = make_callback(&form, |()| Action::Reset);
+            let onagain = make_callback(form, |()| Action::Reset);
             let queued = matches!(form.status, Status::Queued { .. });
             html! {
                 <Thanks reference={AttrValue::from(reference.clone())} {queued} {onagain} ids={&["allo-cb-thanks-next", "allo-cb-thanks-ref", "allo-cb-thanks-next allo-cb-thanks-ref"]}
@@ -62,22 +63,22 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
 /// what must be a hook).
 fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
     let s = &ctx.strings;
-    let form = view.form.clone();
+    let form = &view.form;
     let sending = form.status == Status::Sending;
     let send = |f: fn(String) -> Action| {
-        let form = form.clone();
+        let form = form.dispatcher();
         Callback::from(move |v: String| {
             form.dispatch(Action::Touch(intl::now_ms()));
             form.dispatch(f(v));
         })
     };
-    let toggle = |f: fn(bool) -> Action| make_callback(&form, f);
+    let toggle = |f: fn(bool) -> Action| make_callback(form, f);
     // Plain functions through `make_callback`: the callbacks of one event type share one
     // closure body instead of one closure type each.
-    let onconsent = make_callback(&form, |on: bool| {
+    let onconsent = make_callback(form, |on: bool| {
         Action::Consent(on.then(|| intl::iso(intl::now_ms())))
     });
-    let oncountry = make_callback(&form, |e: Event| Action::Country(field::value_of(&e)));
+    let oncountry = make_callback(form, |e: Event| Action::Country(field::value_of(&e)));
     let onmode = |slot: bool| {
         make_callback(
             &form,
@@ -89,7 +90,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
         )
     };
     let onslot = {
-        let (form, setup) = (form.clone(), view.setup.clone());
+        let (form, setup) = (form.dispatcher(), view.setup.clone());
         Callback::from(move |e: Event| {
             let i: Option<usize> = field::value_of(&e).parse().ok();
             let chosen = i
@@ -98,7 +99,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
     };
-    let onhoneypot = make_callback(&form, |e: InputEvent| Action::Honeypot(field::value_of(&e)));
+    let onhoneypot = make_callback(form, |e: InputEvent| Action::Honeypot(field::value_of(&e)));
     let form_ref = focus.form_ref.clone();
     let onsubmit = {
         let (view, ctx) = (view.clone(), ctx.clone());
