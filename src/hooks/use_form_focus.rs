@@ -78,12 +78,16 @@ fn focus_in(form_ref: &NodeRef, selectors: &[&str]) -> bool {
     let Some(form) = form_ref.cast::<web_sys::Element>() else {
         return false;
     };
-    selectors
-        .iter()
-        .filter_map(|sel| form.query_selector(sel).ok().flatten())
-        .filter_map(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        .next()
-        .is_some_and(|el| el.focus().is_ok())
+    // The first selector that finds an element decides (a plain loop, not a chain of
+    // `filter_map`s).
+    for sel in selectors {
+        if let Ok(Some(el)) = form.query_selector(sel) {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                return el.focus().is_ok();
+            }
+        }
+    }
+    false
 }
 
 /// The form's focus across attempts: after each submit that found problems, focus moves to
