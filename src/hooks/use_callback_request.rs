@@ -172,54 +172,50 @@ fn promise_for(
 #[hook]
 pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
     let ctx = use_app_ctx();
-    let setup = use_memo((), {
-        let ctx = ctx.clone();
-        move |_| {
-            let clock = ShopClock::new(&ctx);
-            let cb = &ctx.config.callback;
-            let options = SlotOptions {
-                days_ahead: cb.slot_days,
-                ..SlotOptions::default()
-            };
-            let slots = slots(
-                &cb.hours,
-                &cb.closed,
-                clock.zone.as_ref(),
-                intl::now_ms(),
-                options,
-            );
-            Setup {
-                formatter: Formatter::new(&ctx.locale),
-                countries: country_choices(&ctx.locale),
-                clock,
-                slots,
-                days: OnceCell::new(),
-            }
+    // The memo's and the reducer's first-run closures borrow the context (they run inside this
+    // call): no clone of it to make and drop.
+    let setup = use_memo((), |_| {
+        let clock = ShopClock::new(&ctx);
+        let cb = &ctx.config.callback;
+        let options = SlotOptions {
+            days_ahead: cb.slot_days,
+            ..SlotOptions::default()
+        };
+        let slots = slots(
+            &cb.hours,
+            &cb.closed,
+            clock.zone.as_ref(),
+            intl::now_ms(),
+            options,
+        );
+        Setup {
+            formatter: Formatter::new(&ctx.locale),
+            countries: country_choices(&ctx.locale),
+            clock,
+            slots,
+            days: OnceCell::new(),
         }
     });
-    let form = {
-        let ctx = ctx.clone();
-        use_reducer(move || {
-            // The widget's language first, then the page's and the browser's: one list of
-            // `String`s rather than a chain of borrowed tags collected anew (−137 B gzip).
-            let mut tags = browser::language_candidates();
-            tags.insert(0, ctx.locale.clone());
-            let mut f = CallbackForm::new(default_country(
-                ctx.config.callback.country.as_deref(),
-                &tags,
-            ));
-            let remembered = visitor::load();
-            f.remember = remembered.is_some();
-            let r = remembered.unwrap_or_default();
-            f.name = ctx.config.prefill.name.clone().unwrap_or(r.name);
-            f.phone = ctx.config.prefill.phone.clone().unwrap_or(r.phone);
-            f.email_rule = ctx.config.callback.email;
-            if f.email_rule != allo_core::config::FieldRule::Hidden {
-                f.email = ctx.config.prefill.email.clone().unwrap_or(r.email);
-            }
-            CallbackState(f)
-        })
-    };
+    let form = use_reducer(|| {
+        // The widget's language first, then the page's and the browser's: one list of
+        // `String`s rather than a chain of borrowed tags collected anew (−137 B gzip).
+        let mut tags = browser::language_candidates();
+        tags.insert(0, ctx.locale.clone());
+        let mut f = CallbackForm::new(default_country(
+            ctx.config.callback.country.as_deref(),
+            &tags,
+        ));
+        let remembered = visitor::load();
+        f.remember = remembered.is_some();
+        let r = remembered.unwrap_or_default();
+        f.name = ctx.config.prefill.name.clone().unwrap_or(r.name);
+        f.phone = ctx.config.prefill.phone.clone().unwrap_or(r.phone);
+        f.email_rule = ctx.config.callback.email;
+        if f.email_rule != allo_core::config::FieldRule::Hidden {
+            f.email = ctx.config.prefill.email.clone().unwrap_or(r.email);
+        }
+        CallbackState(f)
+    });
     // A message carried over from a low rating becomes the reason (if the visitor has not
     // written one yet).
     {
