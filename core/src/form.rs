@@ -196,12 +196,14 @@ fn check_text(
 
 impl FeedbackForm {
     /// A fresh form on the given scale with the owner's field rules.
+    #[allow(clippy::field_reassign_with_default)] // on purpose: see below
     pub fn new(metric: Metric, rules: Rules) -> Self {
-        FeedbackForm {
-            metric,
-            rules,
-            ..Default::default()
-        }
+        // Built in place and then given its settings, as `CallbackForm::new` is: struct-update
+        // syntax builds a whole second form to move fields out of.
+        let mut form = FeedbackForm::default();
+        form.metric = metric;
+        form.rules = rules;
+        form
     }
 
     /// Every problem with what has been entered so far, in the order the fields are shown.
@@ -343,12 +345,11 @@ impl FeedbackForm {
 
     /// A fresh form that still knows who the visitor is.
     fn cleared(&self) -> Self {
-        FeedbackForm {
-            name: self.name.clone(),
-            email: self.email.clone(),
-            remember: self.remember,
-            ..FeedbackForm::new(self.metric, self.rules)
-        }
+        let mut form = FeedbackForm::new(self.metric, self.rules);
+        form.name.clone_from(&self.name);
+        form.email.clone_from(&self.email);
+        form.remember = self.remember;
+        form
     }
 }
 

@@ -83,27 +83,26 @@ impl Problem {
     /// [`message`](Problem::message) with limits written by `number` (the widget passes the
     /// browser's `Intl`, so German reads "4.000 Zeichen" and French "4 000 caractères").
     pub fn message_with(&self, s: &Strings, number: &dyn Fn(usize) -> String) -> String {
-        let max = |max: usize| number(max);
-        match (self.field, self.code) {
-            ("feedback.score", _) => s.err_rating_required.to_string(),
-            ("feedback.message", Code::TooLong { max: m }) => {
-                fill(s.err_message_too_long, &[("max", &max(m))])
-            }
-            ("feedback.message", _) => s.err_message_required.to_string(),
-            ("visitor.name", Code::TooLong { max: m }) => {
-                fill(s.err_name_too_long, &[("max", &max(m))])
-            }
-            ("visitor.name", _) => s.err_name_required.to_string(),
-            ("visitor.email", Code::Required) => s.err_email_required.to_string(),
-            ("visitor.email", _) => s.err_email_invalid.to_string(),
-            ("callback.phone_raw", Code::Required) => s.err_phone_required.to_string(),
-            ("callback.phone_raw" | "callback.phone_e164", _) => s.err_phone_invalid.to_string(),
-            ("callback.when", _) => s.err_slot_required.to_string(),
-            ("consent", _) => s.err_consent_required.to_string(),
-            ("callback.reason", Code::TooLong { max: m }) => {
-                fill(s.err_reason_too_long, &[("max", &max(m))])
-            }
-            _ => fill(s.err_rejected, &[("detail", &self.describe())]),
+        // The text and, for a length limit, its maximum: picked in one match, then filled or
+        // copied once (one `fill` and one copy instead of one per message).
+        let (text, max) = match (self.field, self.code) {
+            ("feedback.score", _) => (s.err_rating_required, None),
+            ("feedback.message", Code::TooLong { max }) => (s.err_message_too_long, Some(max)),
+            ("feedback.message", _) => (s.err_message_required, None),
+            ("visitor.name", Code::TooLong { max }) => (s.err_name_too_long, Some(max)),
+            ("visitor.name", _) => (s.err_name_required, None),
+            ("visitor.email", Code::Required) => (s.err_email_required, None),
+            ("visitor.email", _) => (s.err_email_invalid, None),
+            ("callback.phone_raw", Code::Required) => (s.err_phone_required, None),
+            ("callback.phone_raw" | "callback.phone_e164", _) => (s.err_phone_invalid, None),
+            ("callback.when", _) => (s.err_slot_required, None),
+            ("consent", _) => (s.err_consent_required, None),
+            ("callback.reason", Code::TooLong { max }) => (s.err_reason_too_long, Some(max)),
+            _ => return fill(s.err_rejected, &[("detail", &self.describe())]),
+        };
+        match max {
+            Some(max) => fill(text, &[("max", &number(max))]),
+            None => text.to_owned(),
         }
     }
 }

@@ -131,6 +131,7 @@ fn country_choices(locale: &str) -> Vec<CountryChoice> {
 }
 
 /// Everything the callback form shows besides its fields.
+#[derive(Clone)]
 pub struct CallbackView {
     /// The form state and dispatcher.
     pub form: UseReducerHandle<CallbackState>,
@@ -171,54 +172,50 @@ fn promise_for(
 #[hook]
 pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
     let ctx = use_app_ctx();
-    let setup = use_memo((), {
-        let ctx = ctx.clone();
-        move |_| {
-            let clock = ShopClock::new(&ctx);
-            let cb = &ctx.config.callback;
-            let options = SlotOptions {
-                days_ahead: cb.slot_days,
-                ..SlotOptions::default()
-            };
-            let slots = slots(
-                &cb.hours,
-                &cb.closed,
-                clock.zone.as_ref(),
-                intl::now_ms(),
-                options,
-            );
-            Setup {
-                formatter: Formatter::new(&ctx.locale),
-                countries: country_choices(&ctx.locale),
-                clock,
-                slots,
-                days: OnceCell::new(),
-            }
+    // The memo's and the reducer's first-run closures borrow the context (they run inside this
+    // call): no clone of it to make and drop.
+    let setup = use_memo((), |_| {
+        let clock = ShopClock::new(&ctx);
+        let cb = &ctx.config.callback;
+        let options = SlotOptions {
+            days_ahead: cb.slot_days,
+            ..SlotOptions::default()
+        };
+        let slots = slots(
+            &cb.hours,
+            &cb.closed,
+            clock.zone.as_ref(),
+            intl::now_ms(),
+            options,
+        );
+        Setup {
+            formatter: Formatter::new(&ctx.locale),
+            countries: country_choices(&ctx.locale),
+            clock,
+            slots,
+            days: OnceCell::new(),
         }
     });
-    let form = {
-        let ctx = ctx.clone();
-        use_reducer(move || {
-            // The widget's language first, then the page's and the browser's: one list of
-            // `String`s rather than a chain of borrowed tags collected anew (−137 B gzip).
-            let mut tags = browser::language_candidates();
-            tags.insert(0, ctx.locale.clone());
-            let mut f = CallbackForm::new(default_country(
-                ctx.config.callback.country.as_deref(),
-                &tags,
-            ));
-            let remembered = visitor::load();
-            f.remember = remembered.is_some();
-            let r = remembered.unwrap_or_default();
-            f.name = ctx.config.prefill.name.clone().unwrap_or(r.name);
-            f.phone = ctx.config.prefill.phone.clone().unwrap_or(r.phone);
-            f.email_rule = ctx.config.callback.email;
-            if f.email_rule != allo_core::config::FieldRule::Hidden {
-                f.email = ctx.config.prefill.email.clone().unwrap_or(r.email);
-            }
-            CallbackState(f)
-        })
-    };
+    let form = use_reducer(|| {
+        // The widget's language first, then the page's and the browser's: one list of
+        // `String`s rather than a chain of borrowed tags collected anew (−137 B gzip).
+        let mut tags = browser::language_candidates();
+        tags.insert(0, ctx.locale.clone());
+        let mut f = CallbackForm::new(default_country(
+            ctx.config.callback.country.as_deref(),
+            &tags,
+        ));
+        let remembered = visitor::load();
+        f.remember = remembered.is_some();
+        let r = remembered.unwrap_or_default();
+        f.name = ctx.config.prefill.name.clone().unwrap_or(r.name);
+        f.phone = ctx.config.prefill.phone.clone().unwrap_or(r.phone);
+        f.email_rule = ctx.config.callback.email;
+        if f.email_rule != allo_core::config::FieldRule::Hidden {
+            f.email = ctx.config.prefill.email.clone().unwrap_or(r.email);
+        }
+        CallbackState(f)
+    });
     // A message carried over from a low rating becomes the reason (if the visitor has not
     // written one yet).
     {
@@ -232,15 +229,6 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
         });
     }
     let sender = use_send();
-    {
-        let sending = form.status == Status::Sending;
-        let (form, ctx, setup, sender) = (form.clone(), ctx.clone(), setup.clone(), sender.clone());
-        use_effect_with(sending, move |sending| {
-            if *sending {
-                send(&ctx, &setup.clock, &setup.formatter, &form, &sender);
-            }
-        });
-    }
     let (_, promise) = promise_for(
         &ctx,
         &setup.clock,
@@ -257,8 +245,29 @@ pub fn use_callback_request(carried_reason: Option<String>) -> CallbackView {
 }
 
 /// When this browser last asked for a callback, for the cooldown.
-pub fn last_sent_ms() -> Option<i64> {
+fn last_sent_ms() -> Option<i64> {
     storage::load(LAST_SENT_KEY)
+}
+
+impl CallbackView {
+    /// Send pressed: the reducer checks the form, and a submit it lets through (the state is
+    /// now `Sending`) is sent at once. No effect watches for `Sending`: the dispatch has run the
+    /// reducer by the time it returns, and the handle reads the state it left; each effect is
+    /// its own copy of Yew's effect code.
+    pub fn submit(&self, ctx: &AppContext) {
+        let form = &self.form;
+        // A submit while sending leaves the state `Sending`; that one must not send again.
+        let was_sending = form.status == Status::Sending;
+        form.dispatch(Action::Submit {
+            now_ms: intl::now_ms(),
+            last_sent_ms: last_sent_ms(),
+            cooldown_ms: i64::from(ctx.config.callback.cooldown_minutes) * 60_000,
+        });
+        if !was_sending && form.status == Status::Sending {
+            let setup = &self.setup;
+            send(ctx, &setup.clock, &setup.formatter, form, &self.sender);
+        }
+    }
 }
 
 fn send(

@@ -96,16 +96,20 @@ impl FormFocus {
     }
 }
 
-fn focus_in(form_ref: &NodeRef, selectors: &[String]) -> bool {
+fn focus_in(form_ref: &NodeRef, selectors: &[&str]) -> bool {
     let Some(form) = form_ref.cast::<web_sys::Element>() else {
         return false;
     };
-    selectors
-        .iter()
-        .filter_map(|sel| form.query_selector(sel).ok().flatten())
-        .filter_map(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        .next()
-        .is_some_and(|el| el.focus().is_ok())
+    // The first selector that finds an element decides (a plain loop, not a chain of
+    // `filter_map`s).
+    for sel in selectors {
+        if let Ok(Some(el)) = form.query_selector(sel) {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                return el.focus().is_ok();
+            }
+        }
+    }
+    false
 }
 
 /// The form's focus across attempts: after each submit that found problems, focus moves to
@@ -152,20 +156,26 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
                     last
                 };
                 if last_count != Some(count) {
-                    let selectors = match first_problem {
-                    Some(fields::SCORE) => vec![
-                        "input[name='allo-score']:checked".to_owned(),
-                        "input[name='allo-score']".to_owned(),
-                    ],
-                    // The control marked invalid first (the phone number, not the country
-                    // beside it).
-                    Some(field) => vec![
-                        format!("[data-field='{field}'] [aria-invalid='true']"),
-                        format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
-                    ],
-                    None => Vec::new(),
-                };
-                    focus_in(&form_ref, &selectors);
+                    // Static selectors passed as they are, not copied into `String`s.
+                    match first_problem {
+                        Some(fields::SCORE) => focus_in(
+                            &form_ref,
+                            &[
+                                "input[name='allo-score']:checked",
+                                "input[name='allo-score']",
+                            ],
+                        ),
+                        // The control marked invalid first (the phone number, not the country
+                        // beside it).
+                        Some(field) => focus_in(
+                            &form_ref,
+                            &[
+                                &format!("[data-field='{field}'] [aria-invalid='true']"),
+                                &format!("[data-field='{field}'] input, [data-field='{field}'] textarea, [data-field='{field}'] select"),
+                            ],
+                        ),
+                        None => false,
+                    };
                 }
                 if done && !was_done {
                     crate::view::focus(&heading);
@@ -179,12 +189,9 @@ pub fn use_form_focus(first_problem: Option<&'static str>, done: bool) -> FormFo
                         shown.set(None);
                     }
                     focus_in(
-                    &form_ref,
-                    &[
-                        "input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"
-                            .to_owned(),
-                    ],
-                );
+                        &form_ref,
+                        &["input:not([type='hidden']):not([tabindex='-1']), textarea, select, button"],
+                    );
                 }
             },
         );

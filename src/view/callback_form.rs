@@ -5,11 +5,10 @@ use allo_core::config::FieldRule;
 use allo_core::form::Status;
 use allo_core::i18n::fill;
 use allo_core::validate::SHORT_MAX;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::context::{use_app_ctx, AppContext};
-use crate::hooks::use_callback_request::{last_sent_ms, use_callback_request, CallbackView};
+use crate::hooks::use_callback_request::{use_callback_request, CallbackView};
 use crate::hooks::use_form_focus::{use_form_focus, FormFocus};
 use crate::intl;
 use crate::state::make_callback;
@@ -33,7 +32,8 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     let ctx = use_app_ctx();
     let s = &ctx.strings;
     let view = use_callback_request(props.reason.clone());
-    let form = view.form.clone();
+    // Borrowed, not cloned: each handle clone is an allocation and its drop.
+    let form = &view.form;
     let done = matches!(form.status, Status::Sent { .. } | Status::Queued { .. });
     let focus = use_form_focus(form.problems.first().map(|p| p.field), done);
     let said = announcement(
@@ -44,7 +44,7 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
     );
     let body = match &form.status {
         Status::Sent { reference } | Status::Queued { reference } => {
-            let onagain = make_callback(&form, |()| Action::Reset);
+            let onagain = make_callback(form, |()| Action::Reset);
             let queued = matches!(form.status, Status::Queued { .. });
             let t = Thanks {
                 reference,
@@ -68,74 +68,50 @@ pub fn CallbackForm(props: &CallbackFormProps) -> Html {
 /// what must be a hook).
 fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
     let s = &ctx.strings;
-    let form = view.form.clone();
+    let form = &view.form;
     let sending = form.status == Status::Sending;
     let send = |f: fn(String) -> Action| {
-        let form = form.clone();
+        let form = form.dispatcher();
         Callback::from(move |v: String| {
             form.dispatch(Action::Touch(intl::now_ms()));
             form.dispatch(f(v));
         })
     };
-    let toggle = |f: fn(bool) -> Action| make_callback(&form, f);
-    let onconsent = {
-        let form = form.clone();
-        Callback::from(move |on: bool| {
-            form.dispatch(Action::Consent(on.then(|| intl::iso(intl::now_ms()))))
-        })
-    };
-    let oncountry = {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            form.dispatch(Action::Country(
-                e.target_unchecked_into::<HtmlSelectElement>().value(),
-            ))
-        })
-    };
+    let toggle = |f: fn(bool) -> Action| make_callback(form, f);
+    // Plain functions through `make_callback`: the callbacks of one event type share one
+    // closure body instead of one closure type each.
+    let onconsent = make_callback(form, |on: bool| {
+        Action::Consent(on.then(|| intl::iso(intl::now_ms())))
+    });
+    let oncountry = make_callback(form, |e: Event| Action::Country(field::value_of(&e)));
     let onmode = |slot: bool| {
-        let form = form.clone();
-        Callback::from(move |_: Event| {
-            form.dispatch(Action::When(if slot {
-                WhenChoice::Slot(None)
+        make_callback(
+            form,
+            if slot {
+                |_: Event| Action::When(WhenChoice::Slot(None))
             } else {
-                WhenChoice::Asap
-            }))
-        })
+                |_: Event| Action::When(WhenChoice::Asap)
+            },
+        )
     };
     let onslot = {
-        let (form, setup) = (form.clone(), view.setup.clone());
+        let (form, setup) = (form.dispatcher(), view.setup.clone());
         Callback::from(move |e: Event| {
-            let i: Option<usize> = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .ok();
+            let i: Option<usize> = field::value_of(&e).parse().ok();
             let chosen = i
                 .and_then(|i| setup.slots.get(i))
                 .map(|s| (s.from_utc_ms, s.to_utc_ms));
             form.dispatch(Action::When(WhenChoice::Slot(chosen)));
         })
     };
-    let onhoneypot = {
-        let form = form.clone();
-        Callback::from(move |e: InputEvent| {
-            form.dispatch(Action::Honeypot(
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            ))
-        })
-    };
+    let onhoneypot = make_callback(form, |e: InputEvent| Action::Honeypot(field::value_of(&e)));
     let form_ref = focus.form_ref.clone();
     let onsubmit = {
-        let (form, ctx) = (form.clone(), ctx.clone());
-        let cooldown_ms = i64::from(ctx.config.callback.cooldown_minutes) * 60_000;
+        let (view, ctx) = (view.clone(), ctx.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            focus.submitted(&ctx, &form.validate());
-            form.dispatch(Action::Submit {
-                now_ms: intl::now_ms(),
-                last_sent_ms: last_sent_ms(),
-                cooldown_ms,
-            });
+            focus.submitted(&ctx, &view.form.validate());
+            view.submit(&ctx);
         })
     };
     let error = |field: &str| field::problem_text(ctx, &form.problems, field);
@@ -184,7 +160,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
                     <input id="allo-phone" class="allo-input allo-phone__number" type="tel" autocomplete="tel" inputmode="tel"
                         value={form.phone.clone()} readonly={sending} required=true
                         aria-invalid={phone_error.is_some().then_some("true")} aria-describedby={phone_described}
-                        oninput={send(Action::Phone).reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value())} />
+                        oninput={send(Action::Phone).reform(|e: InputEvent| field::value_of(&e))} />
                 </div>
                 if let Some(err) = phone_error {
                     { field::error(AttrValue::Static("allo-phone-error"), "allo-error", err) }

@@ -2,10 +2,9 @@
 //! the owner's own names shown as given). A plain function, for the reason given in
 //! `view::field`.
 use allo_core::i18n::Strings;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::view::field::option;
+use crate::view::field::{self, option};
 
 /// The visible label of a category value.
 pub fn label<'a>(s: &'a Strings, value: &'a str) -> &'a str {
@@ -28,7 +27,7 @@ pub fn category(
     onchange: Callback<Option<String>>,
 ) -> Html {
     let onchange = onchange.reform(|e: Event| {
-        let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+        let v = field::value_of(&e);
         (!v.is_empty()).then_some(v)
     });
     html! {

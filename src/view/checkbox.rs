@@ -49,7 +49,7 @@ pub fn checkbox(c: Check) -> Html {
     let onchange = c
         .onchange
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
-    let error_id = c.error.is_some().then(|| format!("{}-error", c.id));
+    let error_id = c.error.is_some().then(|| [c.id, "-error"].concat());
     html! {
         <div class="allo-check">
             <input id={c.id} type="checkbox" class="allo-check__box" checked={c.checked} {onchange}

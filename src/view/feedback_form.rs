@@ -41,7 +41,7 @@ pub fn FeedbackForm(props: &FeedbackFormProps) -> Html {
     let s = &ctx.strings;
     let (form, sender) = use_feedback(&ctx);
     {
-        let form = form.clone();
+        let form = form.dispatcher();
         use_effect_with(props.score, move |score| {
             if let Some(score) = score {
                 form.dispatch(Action::Score(*score));

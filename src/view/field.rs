@@ -8,10 +8,28 @@
 //! the same as when these were components.
 use allo_core::i18n::Strings;
 use allo_core::validate::Problem;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use wasm_bindgen::prelude::wasm_bindgen;
 use yew::prelude::*;
 
 use crate::context::Ctx;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An `<input>`, `<textarea>` or `<select>`: each is read through the same `value`
+    /// property, so one getter (one import, one closure per use) serves them all instead of
+    /// web-sys's one per element type.
+    #[wasm_bindgen(extends = web_sys::EventTarget)]
+    type Control;
+
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &Control) -> String;
+}
+
+/// The value of the form control `e` happened on.
+#[inline(never)]
+pub fn value_of(e: &Event) -> String {
+    e.target_unchecked_into::<Control>().value()
+}
 
 /// What kind of control a [`Text`] is.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,29 +74,26 @@ pub struct Text<'a> {
 /// The field, inside its `data-field` wrapper.
 #[inline(never)]
 pub fn text(f: Text<'_>) -> Html {
-    let error_id = format!("{}-error", f.id);
-    let hint_id = format!("{}-hint", f.id);
+    // The ids grown by hand, not `format!`ted: one allocation each and no formatting code.
+    let error_id = [f.id, "-error"].concat();
+    let hint_id = [f.id, "-hint"].concat();
     let described = match (f.error.is_some(), f.hint.is_some()) {
-        (true, true) => Some(format!("{error_id} {hint_id}")),
+        (true, true) => Some([error_id.as_str(), " ", hint_id.as_str()].concat()),
         (true, false) => Some(error_id.clone()),
         (false, true) => Some(hint_id.clone()),
         (false, false) => None,
     };
     let invalid = f.error.is_some().then_some("true");
     let value = AttrValue::from(f.value.to_owned());
+    // One listener for either control.
+    let oninput = f.oninput.reform(|e: InputEvent| value_of(&e));
     let input = if f.shape == Shape::Multiline {
-        let oninput = f
-            .oninput
-            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
         html! {
             <textarea id={f.id} class="allo-textarea" {value} {oninput}
                 readonly={f.readonly} required={f.required} aria-invalid={invalid}
                 aria-describedby={described} autocomplete={f.autocomplete} />
         }
     } else {
-        let oninput = f
-            .oninput
-            .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
         let kind = if f.shape == Shape::Email {
             "email"
         } else {

@@ -15,42 +15,43 @@ pub(crate) fn scale(
     metric: Metric,
     s: &Strings,
 ) -> (&'static str, Vec<(u8, AttrValue)>, [&'static str; 2]) {
-    match metric {
-        Metric::Csat => {
-            let names = [s.csat_1, s.csat_2, s.csat_3, s.csat_4, s.csat_5];
-            let options = (1..=5)
-                .zip(names)
-                .map(|(n, name)| (n, AttrValue::Static(name)))
-                .collect();
-            (s.csat_question, options, [s.csat_1, s.csat_5])
-        }
-        Metric::Nps => {
-            let options = (0..=10)
-                .map(|n| {
-                    let mut name = fill(s.nps_option, &[("n", &n.to_string())]);
-                    // The ends carry their meaning in the name too, for screen-reader users.
-                    for (end, label) in [(0, s.nps_low), (10, s.nps_high)] {
-                        if n == end {
-                            name.push_str(", ");
-                            name.push_str(label);
-                        }
+    let (question, first, ends) = match metric {
+        Metric::Csat => (s.csat_question, 1, [s.csat_1, s.csat_5]),
+        Metric::Nps => (s.nps_question, 0, [s.nps_low, s.nps_high]),
+        Metric::Ces => (s.ces_question, 1, [s.ces_1, s.ces_7]),
+    };
+    let csat = [s.csat_1, s.csat_2, s.csat_3, s.csat_4, s.csat_5];
+    let ces = [
+        s.ces_1, s.ces_2, s.ces_3, s.ces_4, s.ces_5, s.ces_6, s.ces_7,
+    ];
+    let last = match metric {
+        Metric::Csat => 5,
+        Metric::Nps => 10,
+        Metric::Ces => 7,
+    };
+    // One loop for the three scales, not an iterator chain collected per metric (each chain
+    // was a `collect` of its own).
+    let mut options = Vec::new();
+    for n in first..=last {
+        let i = usize::from(n).saturating_sub(1);
+        let name = match metric {
+            Metric::Csat => AttrValue::Static(csat[i]),
+            Metric::Nps => {
+                let mut name = fill(s.nps_option, &[("n", &n.to_string())]);
+                // The ends carry their meaning in the name too, for screen-reader users.
+                for (end, label) in [(0, s.nps_low), (10, s.nps_high)] {
+                    if n == end {
+                        name.push_str(", ");
+                        name.push_str(label);
                     }
-                    (n, AttrValue::from(name))
-                })
-                .collect();
-            (s.nps_question, options, [s.nps_low, s.nps_high])
-        }
-        Metric::Ces => {
-            let names = [
-                s.ces_1, s.ces_2, s.ces_3, s.ces_4, s.ces_5, s.ces_6, s.ces_7,
-            ];
-            let options = (1..=7)
-                .zip(names)
-                .map(|(n, name)| (n, AttrValue::from(format!("{n}, {name}"))))
-                .collect();
-            (s.ces_question, options, [s.ces_1, s.ces_7])
-        }
+                }
+                AttrValue::from(name)
+            }
+            Metric::Ces => AttrValue::from(format!("{n}, {}", ces[i])),
+        };
+        options.push((n, name));
     }
+    (question, options, ends)
 }
 
 /// The rating group for the widget's metric: `value` chosen, `onchange` called with the newly
