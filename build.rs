@@ -7,10 +7,7 @@
 //!   profile's target folder (beside the wasm; scripts/fingerprint.mjs copies them into the
 //!   build), and their names and integrity values in `OUT_DIR/catalogs.rs`, which
 //!   `src/catalog.rs` compiles in. English stays in the wasm: it is the fallback. Why files:
-//!   a visitor needs one language, and the five others were ~9 KB gzip of every download;
-//! - the console messages' texts (`allo_core::msg`) as `allo-messages-HASH.json` in the same
-//!   folder, named and checked the same way; `src/messages.rs` fetches it with the first
-//!   message (its name and integrity in `OUT_DIR/messages.rs`).
+//!   a visitor needs one language, and the five others were ~9 KB gzip of every download.
 use std::fmt::Write;
 use std::path::Path;
 
@@ -66,20 +63,5 @@ fn catalogs(out: &Path) {
         writeln!(rust, "    (Lang::{variant}, {file:?}, {integrity:?}),").unwrap();
     }
     rust.push_str("];\n");
-    // The console messages' texts (`allo_core::msg`), in the same folder and the same way.
-    let json = allo_core::msg::texts_json();
-    let digest = Sha256::digest(json.as_bytes());
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let file = format!("allo-messages-{hex}.json");
-    let integrity = format!(
-        "sha256-{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    );
-    std::fs::write(dir.join(&file), &json).expect("the target folder is writable");
     std::fs::write(out.join("catalogs.rs"), rust).expect("OUT_DIR is writable");
-    let rust = format!(
-        "/// The console messages' texts: the file (beside the glue) and its integrity value.\n\
-         const TEXTS_FILE: (&str, &str) = ({file:?}, {integrity:?});\n"
-    );
-    std::fs::write(out.join("messages.rs"), rust).expect("OUT_DIR is writable");
 }

@@ -22,8 +22,7 @@
 //
 // It also copies in the catalogs of the languages other than English, which are already named
 // by their content (build.rs writes them beside the wasm's artifact, and their names and
-// integrity values into the wasm, src/catalog.rs), and lists them in the manifest; and the
-// console messages' texts (`allo-messages-HASH.json`, src/messages.rs), listed as `messages`.
+// integrity values into the wasm, src/catalog.rs), and lists them in the manifest.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -108,10 +107,5 @@ for (const name of catalogs) {
   const bytes = readFileSync(path.join(dir, name));
   manifest.catalogs[name.split('-')[1]] = { file: name, integrity: `sha256-${digest('sha256', bytes).toString('base64')}` };
 }
-// The console messages' texts (allo_core::msg), written and named by build.rs the same way.
-const texts = existsSync(catalogDir) ? readdirSync(catalogDir).filter((n) => /^allo-messages-[\da-f]{16}\.json$/.test(n)) : [];
-if (texts.length !== 1) die(`expected one allo-messages-HASH.json in ${catalogDir} (build.rs writes it), found ${texts.length}`);
-copyFileSync(path.join(catalogDir, texts[0]), path.join(dir, texts[0]));
-manifest.messages = { file: texts[0], integrity: `sha256-${digest('sha256', readFileSync(path.join(dir, texts[0]))).toString('base64')}` };
 writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`fingerprint: ${glue} → ${glueName}, ${wasm} → ${wasmName}; ${loader} ${manifest.loader.integrity}`);

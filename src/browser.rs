@@ -10,20 +10,14 @@ pub fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// The glue's own URL (`import.meta.url`): the files the build puts beside it (catalogs,
-    /// the console messages' texts) are fetched from there.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: JsValue;
+/// Logs an error to the console.
+pub fn error(msg: &str) {
+    web_sys::console::error_1(&JsValue::from_str(msg));
 }
 
-/// `file`'s URL in the glue's folder.
-pub fn beside_glue(file: &str) -> String {
-    let glue = GLUE_URL.with(JsValue::as_string).unwrap_or_default();
-    let glue = glue.split(['?', '#']).next().unwrap_or_default();
-    let folder = glue.rfind('/').map_or("", |i| &glue[..=i]);
-    format!("{folder}{file}")
+/// Logs a warning to the console.
+pub fn warn(msg: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(msg));
 }
 
 /// A JS value as JSON (`null` when it cannot be represented, e.g. `undefined`).

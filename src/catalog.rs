@@ -7,15 +7,22 @@
 use std::cell::RefCell;
 
 use allo_core::i18n::{Lang, Strings, EN};
-use allo_core::msg::{Code, Msg};
+use wasm_bindgen::prelude::*;
 
+use crate::browser;
 use crate::transport::{self, TransportError};
-use crate::{browser, messages};
 
 include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
 
 /// How long a catalog may take to arrive before the widget goes on without it.
 const TIMEOUT_MS: u32 = 15_000;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The glue's own URL (`import.meta.url`): the catalog files are beside it.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: JsValue;
+}
 
 thread_local! {
     /// The catalogs fetched so far (never English).
@@ -48,7 +55,7 @@ pub async fn ensure(lang: Lang, current: Lang) -> bool {
     let Some((_, file, integrity)) = FILES.iter().find(|(l, ..)| *l == lang) else {
         return false;
     };
-    let url = browser::beside_glue(file);
+    let url = beside_glue(file);
     match transport::get_text(&url, TIMEOUT_MS, Some(integrity)).await {
         Ok(text) => match Strings::from_json(&text) {
             Ok(strings) => {
@@ -63,14 +70,10 @@ pub async fn ensure(lang: Lang, current: Lang) -> bool {
 }
 
 fn failed(lang: Lang, current: Lang, url: &str, why: &str) {
-    messages::error(Msg::new(
-        Code::CatalogFailed,
-        vec![
-            lang.code().to_owned(),
-            url.to_owned(),
-            why.to_owned(),
-            current.code().to_owned(),
-        ],
+    browser::error(&format!(
+        "Allo: could not load the texts in \"{}\" ({url}: {why}); the widget goes on in \"{}\".",
+        lang.code(),
+        current.code()
     ));
 }
 
@@ -81,4 +84,12 @@ fn why(e: &TransportError) -> String {
         // A different file under the catalog's name fails its integrity check here too.
         _ => "offline, blocked, or not the file this widget was built with".into(),
     }
+}
+
+/// `file`'s URL in the glue's folder.
+fn beside_glue(file: &str) -> String {
+    let glue = GLUE_URL.with(JsValue::as_string).unwrap_or_default();
+    let glue = glue.split(['?', '#']).next().unwrap_or_default();
+    let folder = glue.rfind('/').map_or("", |i| &glue[..=i]);
+    format!("{folder}{file}")
 }

@@ -17,7 +17,6 @@ pub mod events;
 pub mod hooks;
 pub mod intl;
 pub mod js_api;
-pub mod messages;
 pub mod sender;
 pub mod state;
 pub mod storage;
@@ -37,7 +36,6 @@ use std::rc::Rc;
 
 use allo_core::config::Config;
 use allo_core::i18n::Lang;
-use allo_core::msg::{Code, Msg};
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
@@ -59,17 +57,17 @@ pub async fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     let config = match Config::parse(&browser::to_json(&raw)) {
         Ok((config, warnings)) => {
             for w in warnings {
-                messages::warn(w.msg);
+                browser::warn(&w.to_string());
             }
             config
         }
         Err(e) => {
-            messages::error(e.msg());
+            browser::error(&e.to_string());
             return false;
         }
     };
     let Some(mount) = mount_point(&root) else {
-        messages::error(Msg::new(Code::NoElements, vec![]));
+        browser::error("Allo: could not create the widget's elements; it is not shown.");
         return false;
     };
     styles::apply(&root, &config);

@@ -10,7 +10,6 @@
 //! number and writes it as text (`orderId: 1042` is what owners write); on the wire every
 //! value is a string.
 use crate::json::{Map, Obj, SortedMap, ToJson, Value};
-use crate::msg::Code;
 use crate::settings::{Reader, CONTEXT};
 
 /// Most keys a context may hold.
@@ -212,7 +211,7 @@ pub fn from_setting(r: &mut Reader) -> Context {
     match v.and_then(|v| Context::default().merged(v)) {
         Ok(c) => c,
         Err(e) => {
-            r.note(&CONTEXT, Code::ContextRefused, vec![e.to_string()]);
+            r.note(&CONTEXT, format!("{e}; no context is sent"));
             Context::default()
         }
     }

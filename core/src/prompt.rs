@@ -15,7 +15,6 @@
 //! life only, so on a later page of the same visit it may show again (the privacy promise
 //! wins over the cap there; `docs/embedding.md` says so).
 use crate::json::{FromJson, Obj, ToJson, Value};
-use crate::msg::Code;
 use crate::settings::{
     Reader, Setting, DEFAULT_CAP_DAYS, PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS,
     PROMPT_ON_EXIT, PROMPT_PATH, PROMPT_QUESTION,
@@ -116,8 +115,7 @@ impl Settings {
             if q.chars().count() > QUESTION_MAX {
                 r.note(
                     &PROMPT_QUESTION,
-                    Code::QuestionCut,
-                    vec![QUESTION_MAX.to_string()],
+                    format!("longer than {QUESTION_MAX} characters; cut"),
                 );
             }
             q.chars().take(QUESTION_MAX).collect()
@@ -335,7 +333,7 @@ mod tests {
         let warned = r
             .warnings
             .into_iter()
-            .map(|w| format!("{}: {}", w.setting, w.detail()))
+            .map(|w| format!("{}: {}", w.setting, w.detail))
             .collect();
         (s, warned)
     }

@@ -35,10 +35,7 @@ impl ShopClock {
                     name: tz.clone(),
                 };
             }
-            crate::messages::warn(allo_core::msg::Msg::new(
-                allo_core::msg::Code::TimezoneUnknown,
-                vec![allo_core::quoted::q(&tz).to_string()],
-            ));
+            browser::warn(&format!("Allo: setting \"timezone\": {tz} is not a time zone this browser knows; using the visitor's.", tz = allo_core::quoted::q(&tz)));
         }
         ShopClock {
             zone: Box::new(VisitorZone),
