@@ -79,7 +79,8 @@ if (!process.argv[2]) {
   const named = shorten(readFileSync(wasmFile), generated);
   writeFileSync(wasmFile, named.wasm);
   console.log(`wasm names: ${named.imports} imports and ${named.exports} exports shortened`);
-  const code = named.glue + '\n' + readFileSync(path.join(root, 'loader', 'glue-start.js'), 'utf8');
+  // And the console's `alloSay` (loader/glue-console.js), which the wasm imports by that name.
+  const code = [named.glue, ...['glue-start.js', 'glue-console.js'].map((f) => readFileSync(path.join(root, 'loader', f), 'utf8'))].join('\n');
   const min = await minify(code, { module: true, ecma: 2020, compress: { passes: 2 }, mangle: true });
   writeFileSync(glue, min.code + '\n');
   console.log(`glue: ${code.length} → ${min.code.length} bytes (${path.relative(root, glue) || glue})`);

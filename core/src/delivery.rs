@@ -5,6 +5,7 @@
 //! transport and outbox read the result. Every bad value is a warning and its default, like
 //! every other optional setting.
 use crate::json::{Map, ToJson, Value};
+use crate::msg::Code;
 use crate::settings::{
     text, Reader, DEFAULT_TIMEOUT_MS, FORMAT, HEADERS, OUTBOX_TTL, RETRY_BASE_MS, TIMEOUT_MS,
 };
@@ -150,11 +151,7 @@ impl Settings {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Object(h)) => headers(h, r),
             Some(_) => {
-                r.note(
-                    &HEADERS,
-                    "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
-                        .to_owned(),
-                );
+                r.note(&HEADERS, Code::HeadersNotObject, vec![]);
                 Vec::new()
             }
         };
@@ -203,7 +200,11 @@ fn headers(obj: &Map, r: &mut Reader) -> Vec<(String, String)> {
             }
         };
         if let Some(p) = problem {
-            r.note(&HEADERS, format!("{} {p}; dropped", crate::quoted::q(name)));
+            r.note(
+                &HEADERS,
+                Code::HeaderDropped,
+                vec![crate::quoted::q(name).to_string(), p],
+            );
         }
     }
     out
@@ -299,7 +300,7 @@ mod tests {
         let warnings = r
             .warnings
             .into_iter()
-            .map(|w| (w.setting, w.detail))
+            .map(|w| (w.setting.clone(), w.detail()))
             .collect();
         (s, warnings)
     }

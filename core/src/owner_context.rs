@@ -10,6 +10,7 @@
 //! number and writes it as text (`orderId: 1042` is what owners write); on the wire every
 //! value is a string.
 use crate::json::{Map, Obj, SortedMap, ToJson, Value};
+use crate::msg::Code;
 use crate::settings::{Reader, CONTEXT};
 
 /// Most keys a context may hold.
@@ -211,7 +212,7 @@ pub fn from_setting(r: &mut Reader) -> Context {
     match v.and_then(|v| Context::default().merged(v)) {
         Ok(c) => c,
         Err(e) => {
-            r.note(&CONTEXT, format!("{e}; no context is sent"));
+            r.note(&CONTEXT, Code::ContextRefused, vec![e.to_string()]);
             Context::default()
         }
     }

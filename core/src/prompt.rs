@@ -15,6 +15,7 @@
 //! life only, so on a later page of the same visit it may show again (the privacy promise
 //! wins over the cap there; `docs/embedding.md` says so).
 use crate::json::{FromJson, Obj, ToJson, Value};
+use crate::msg::Code;
 use crate::settings::{
     Reader, Setting, DEFAULT_CAP_DAYS, PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS,
     PROMPT_ON_EXIT, PROMPT_PATH, PROMPT_QUESTION,
@@ -115,7 +116,8 @@ impl Settings {
             if q.chars().count() > QUESTION_MAX {
                 r.note(
                     &PROMPT_QUESTION,
-                    format!("longer than {QUESTION_MAX} characters; cut"),
+                    Code::QuestionCut,
+                    vec![QUESTION_MAX.to_string()],
                 );
             }
             q.chars().take(QUESTION_MAX).collect()
@@ -333,7 +335,7 @@ mod tests {
         let warned = r
             .warnings
             .into_iter()
-            .map(|w| format!("{}: {}", w.setting, w.detail))
+            .map(|w| format!("{}: {}", w.setting, w.detail()))
             .collect();
         (s, warned)
     }

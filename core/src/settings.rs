@@ -8,6 +8,7 @@
 //! The [`Reader`] that reads each value through its entry, and the [`Warning`] it writes, are
 //! here for the same reason.
 use crate::json::{Map, Value};
+use crate::msg::{Code, Msg};
 use crate::quoted::q;
 
 /// The launcher's and panel's default stacking order: above nearly anything a shop has.
@@ -83,33 +84,55 @@ impl Setting {
     }
 }
 
-/// A setting that was ignored in favour of its default.
+/// A setting that was ignored in favour of its default: a console warning whose first
+/// argument is the setting's name in quotes (every setting template starts
+/// `Allo: setting {0}: `, [`crate::msg`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
     /// The setting's name as the owner wrote it.
     pub setting: String,
-    /// What was wrong and what is used instead.
-    pub detail: String,
+    /// The message, its first argument the quoted name.
+    pub msg: Msg,
 }
 
+impl Warning {
+    /// The warning `code` about `setting`, with the arguments after its name.
+    pub fn new(setting: &str, code: Code, mut args: Vec<String>) -> Warning {
+        args.insert(0, q(setting).to_string());
+        Warning {
+            setting: setting.to_owned(),
+            msg: Msg::new(code, args),
+        }
+    }
+
+    /// What was wrong and what is used instead: the text after `Allo: setting "NAME": `.
+    pub fn detail(&self) -> String {
+        let text = self.msg.to_string();
+        let prefix = format!("Allo: setting {}: ", q(&self.setting));
+        text.strip_prefix(&prefix).unwrap_or(&text).to_owned()
+    }
+}
+
+/// The console line, as the warning's [`Msg`] with its text.
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Allo: setting {}: {}", q(&self.setting), self.detail)
+        self.msg.fmt(f)
     }
 }
 
 impl Setting {
     /// The warning for the refused value `v`: what is wrong, then what is used instead.
     pub fn warning(&self, v: &str, problem: &str) -> Warning {
-        let fallback = if self.fallback.is_empty() {
-            format!("using {}", self.default)
+        let (code, fallback) = if self.fallback.is_empty() {
+            (Code::SettingUsing, self.default)
         } else {
-            self.fallback.to_owned()
+            (Code::SettingBad, self.fallback)
         };
-        Warning {
-            setting: self.key.to_owned(),
-            detail: format!("{} {problem}; {fallback}", q(v)),
-        }
+        Warning::new(
+            self.key,
+            code,
+            vec![q(v).to_string(), problem.to_owned(), fallback.to_owned()],
+        )
     }
 
     /// What is wrong with a value of this shape that did not read.
@@ -168,12 +191,10 @@ impl<'a> Reader<'a> {
         self.map.get(s.key)
     }
 
-    /// Warns about `s` with a detail of its own (not the entry's "value problem; fallback").
-    pub fn note(&mut self, s: &Setting, detail: String) {
-        self.warnings.push(Warning {
-            setting: s.key.to_owned(),
-            detail,
-        });
+    /// Warns about `s` with a message of its own (not the entry's "value problem; fallback"):
+    /// `code` with `args` after the setting's name.
+    pub fn note(&mut self, s: &Setting, code: Code, args: Vec<String>) {
+        self.warnings.push(Warning::new(s.key, code, args));
     }
 
     /// The value as non-empty text.
@@ -249,10 +270,11 @@ impl<'a> Reader<'a> {
         let v = self.get(s)?;
         read(&v)
             .map_err(|e| {
-                self.warnings.push(Warning {
-                    setting: s.key.to_owned(),
-                    detail: format!("{e}; {}", s.fallback),
-                })
+                self.note(
+                    s,
+                    Code::SettingExplained,
+                    vec![e.to_string(), s.fallback.to_owned()],
+                )
             })
             .ok()
     }
