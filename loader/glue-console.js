@@ -5,17 +5,18 @@
  * named and checked by its content, fetched once with the first message. Every message waits
  * on that one fetch, so they print in the order they were said, each at its own level. A page
  * that cannot load the file (offline, blocked, or not this build's file) gets
- * `Allo: message N ARGUMENTS`, and N is in messages.md (docs/messages.md in the repository).
+ * `Allo: message N ["argument", …]`, and N is in messages.md (docs/messages.md in the
+ * repository). The fetch is made once: a page that was offline for it keeps the short form.
  */
 let texts;
 
 /** Prints message `code` (`console.error`, `warn` or `info` for `level` 0, 1, 2) with its
  * arguments `args`, joined by NUL characters, filling the template's `{0}`, `{1}`, … */
 function alloSay(level, code, args) {
-  const a = args.split('\0');
+  const a = args ? args.split('\0') : [];
   texts = texts || fetch(new URL('allo-messages.json', import.meta.url), { integrity: '@ALLO_MESSAGES_SRI@', credentials: 'omit', signal: AbortSignal.timeout(15000) })
     .then((r) => r.ok && r.json()).catch(() => 0);
   texts.then((t) => console[['error', 'warn', 'info'][level]](t && typeof t[code] == 'string'
     ? t[code].replace(/\{(\d)\}/g, (h, i) => a[i] ?? h)
-    : `Allo: message ${code}${args && ' ' + a.join(' ')} (its text could not be loaded; see messages.md in the Allo package)`));
+    : `Allo: message ${code} ${JSON.stringify(a)} (its text could not be loaded; see messages.md in the Allo package)`));
 }
