@@ -16,7 +16,14 @@ function alloSay(level, code, args) {
   const a = args ? args.split('\0') : [];
   texts = texts || fetch(new URL('allo-messages.json', import.meta.url), { integrity: '@ALLO_MESSAGES_SRI@', credentials: 'omit', signal: AbortSignal.timeout(15000) })
     .then((r) => r.ok && r.json()).catch(() => 0);
-  texts.then((t) => console[['error', 'warn', 'info'][level]](t && typeof t[code] == 'string'
-    ? t[code].replace(/\{(\d)\}/g, (h, i) => a[i] ?? h)
+  texts.then((t) => console[['error', 'warn', 'info'][level]](t
+    ? fill(t, code, a)
     : `Allo: message ${code} ${JSON.stringify(a)} (its text could not be loaded; see messages.md in the Allo package)`));
+}
+
+/** Template `code` of the texts `t` with each `{i}` replaced by `a[i]`; an argument that starts
+ * with U+0001 is itself a message: its number, then its arguments, each after a U+0002. */
+function fill(t, code, a) {
+  return String(t[code]).replace(/\{(\d)\}/g, (h, i) => a[i] == null ? h
+    : a[i][0] == '\x01' ? fill(t, ...(([c, ...b]) => [c, b])(a[i].slice(1).split('\x02'))) : a[i]);
 }

@@ -71,9 +71,10 @@ impl ApiError {
             ApiError::IdentifyNotText(k) => (Code::IdentifyNotText, vec![k.clone()]),
             ApiError::IdentifyBadEmail(v) => (Code::IdentifyBadEmail, vec![q(v).to_string()]),
             ApiError::BadLocale(v) => (Code::BadLocale, vec![v.clone()]),
-            ApiError::Context(call, e) => {
-                (Code::CallContext, vec![(*call).to_owned(), e.to_string()])
-            }
+            ApiError::Context(call, e) => (
+                Code::CallContext,
+                vec![(*call).to_owned(), crate::msg::Said::msg(e).nested()],
+            ),
             ApiError::AskBadOptions(why) => (Code::AskBadOptions, vec![why.clone()]),
         };
         Msg::new(code, args)

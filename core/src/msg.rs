@@ -139,6 +139,53 @@ table! {
     /// `Allo.ask()` held back by the caps: why.
     AskNotShown / 1 = "Allo.ask(): not shown: {0}; pass { force: true } to ask anyway.",
 
+    // ---- parts of other messages (an argument that is itself a message, [`Msg::nested`]).
+    // Opening hours and closed dates (`hours::HoursError`): {0} is the rule or date quoted.
+    /// A day name that is not one: the name quoted.
+    HoursUnknownDay / 2 = "{0}: unknown day {1} (use Mo Tu We Th Fr Sa Su)",
+    /// Days without times.
+    HoursMissingTimes / 1 = "{0}: no opening times (expected e.g. \"Mo-Fr 09:00-18:00\", or \"Su off\")",
+    /// Not `start-end`: the part quoted.
+    HoursBadRange / 2 = "{0}: {1} is not a time range (expected start-end, e.g. 09:00-18:00)",
+    /// Not a time: the part quoted.
+    HoursBadTime / 2 = "{0}: {1} is not a time (expected HH:MM from 00:00 to 24:00)",
+    /// A range that closes when it opens, quoted.
+    HoursEmptyRange / 2 = "{0}: {1} closes when it opens (the end must differ from the start)",
+    /// A range starting at 24:00, quoted.
+    HoursStartsAt24 / 2 = "{0}: {1} starts at 24:00 (start at 00:00 instead)",
+    /// Two ranges that overlap, quoted.
+    HoursOverlap / 3 = "{0}: {1} and {2} overlap (merge them into one range)",
+    /// Words after `off`, quoted.
+    HoursAfterOff / 2 = "{0}: unexpected {1} after \"off\" (give a day either times or off, not both)",
+    /// Not a `YYYY-MM-DD` date.
+    HoursBadDate / 1 = "{0}: not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)",
+    // The owner's context (`owner_context::ContextError`).
+    /// Not a flat object.
+    ContextNotAnObject / 0 = "the context must be an object of short texts, such as { orderId: \"1042\", plan: \"pro\" }",
+    /// Too many keys: how many, the most kept.
+    ContextTooManyKeys / 2 = "the context has {0} keys; at most {1} are kept",
+    /// A bad key, quoted; the longest key.
+    ContextBadKey / 2 = "the context key {0} is not 1 to {1} letters, digits, _, - or ., starting with a letter",
+    /// A value that is not text: its key.
+    ContextNotText / 1 = "the context value of {0} must be text (or a number)",
+    /// A value too long: its key, the longest value.
+    ContextTooLong / 2 = "the context value of {0} is longer than {1} characters",
+    /// An empty value: its key.
+    ContextEmpty / 1 = "the context value of {0} is empty; leave the key out instead",
+    /// A control character: its key.
+    ContextControl / 1 = "the context value of {0} holds a line break or another control character",
+    // Why a prompt was not shown (`prompt::Blocked`).
+    /// One prompt per session.
+    BlockedThisSession / 0 = "a prompt was already shown in this session",
+    /// Not on the visit's first page.
+    BlockedFirstView / 0 = "this is the visit's first page view",
+    /// The quiet days after an answer: how many.
+    QuietAnswered / 1 = "the visitor answered a prompt {0} days ago or less",
+    /// … after a dismissal.
+    QuietDismissed / 1 = "the visitor dismissed a prompt {0} days ago or less",
+    /// … after a send.
+    QuietSent / 1 = "the visitor sent a message {0} days ago or less",
+
     // ---- files (`src/catalog.rs`).
     /// A catalog not loaded: the language, the URL, why, the language kept.
     CatalogFailed / 4 = "Allo: could not load the texts in \"{0}\" ({1}: {2}); the widget goes on in \"{3}\".",
@@ -159,6 +206,24 @@ impl Msg {
         debug_assert_eq!(args.len(), code.arity(), "{code:?}'s arguments");
         Msg { code, args }
     }
+
+    /// This message as an argument of another: `\u{1}`, its number, then each argument after
+    /// a `\u{2}` (one level: a nested message's arguments are text). [`fill`] and the glue's
+    /// `alloSay` write its text in the hole.
+    pub fn nested(&self) -> String {
+        let mut s = format!("\u{1}{}", self.code as u8);
+        for a in &self.args {
+            s.push('\u{2}');
+            s.push_str(a);
+        }
+        s
+    }
+}
+
+/// What can say itself as a console message (an error that is part of one).
+pub trait Said {
+    /// The message.
+    fn msg(&self) -> Msg;
 }
 
 /// `template` with each `{i}` replaced by `args[i]` (a hole with no argument stays as it is).
@@ -170,7 +235,11 @@ pub fn fill(template: &str, args: &[String]) -> String {
         let after = &rest[i + 1..];
         match (after.as_bytes().first(), after.as_bytes().get(1)) {
             (Some(d @ b'0'..=b'9'), Some(b'}')) if usize::from(d - b'0') < args.len() => {
-                out.push_str(&args[usize::from(d - b'0')]);
+                let arg = &args[usize::from(d - b'0')];
+                match arg.strip_prefix('\u{1}') {
+                    Some(inner) => out.push_str(&unnest(inner)),
+                    None => out.push_str(arg),
+                }
                 rest = &after[2..];
             }
             _ => {
@@ -181,6 +250,17 @@ pub fn fill(template: &str, args: &[String]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The text of a [`Msg::nested`] argument (after its `\u{1}`).
+fn unnest(inner: &str) -> String {
+    let mut parts = inner.split('\u{2}');
+    let code = parts.next().and_then(|n| n.parse::<usize>().ok());
+    let args: Vec<String> = parts.map(str::to_owned).collect();
+    match code.and_then(|n| Code::ALL.get(n)) {
+        Some(c) => fill(c.template(), &args),
+        None => inner.to_owned(),
+    }
 }
 
 impl fmt::Display for Msg {
@@ -209,7 +289,8 @@ pub fn markdown() -> String {
          The widget prints these in the console, each filled with its arguments. It fetches \
          their texts beside the wasm with the first message; when that file cannot be loaded \
          it prints `Allo: message N ARGUMENTS` instead: N is the number below, and the \
-         arguments fill the holes `{0}`, `{1}`, … in order.\n\n\
+         arguments fill the holes `{0}`, `{1}`, … in order. An argument written \
+         `\\u0001N\\u0002a\\u0002b` is itself message N, with the arguments a and b.\n\n\
          | N | text |\n|---|---|\n",
     );
     for c in Code::ALL {
@@ -240,8 +321,18 @@ mod tests {
             let args: Vec<String> = (0..c.arity()).map(|i| format!("<{i}>")).collect();
             let out = fill(t, &args);
             assert!(!(0..10).any(|i| out.contains(&format!("{{{i}}}"))), "{out}");
-            assert!(out.starts_with("Allo"), "{c:?}: {out}");
+            assert!(!out.contains('\u{1}'), "{c:?}: {out}");
         }
+    }
+
+    #[test]
+    fn a_nested_message_fills_its_hole() {
+        let inner = Msg::new(Code::ContextNotText, vec!["\"plan\"".into()]);
+        let outer = Msg::new(Code::CallContext, vec!["setContext".into(), inner.nested()]);
+        assert_eq!(
+            outer.to_string(),
+            "Allo: Allo.setContext(): the context value of \"plan\" must be text (or a number); the call was ignored."
+        );
     }
 
     #[test]

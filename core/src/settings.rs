@@ -8,7 +8,7 @@
 //! The [`Reader`] that reads each value through its entry, and the [`Warning`] it writes, are
 //! here for the same reason.
 use crate::json::{Map, Value};
-use crate::msg::{Code, Msg};
+use crate::msg::{Code, Msg, Said};
 use crate::quoted::q;
 
 /// The launcher's and panel's default stacking order: above nearly anything a shop has.
@@ -262,7 +262,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A [`Shape::Text`] whose reader explains what is wrong (`Err(problem)`).
-    pub fn explained<T, E: std::fmt::Display>(
+    pub fn explained<T, E: Said>(
         &mut self,
         s: &Setting,
         read: impl FnOnce(&str) -> Result<T, E>,
@@ -273,7 +273,7 @@ impl<'a> Reader<'a> {
                 self.note(
                     s,
                     Code::SettingExplained,
-                    vec![e.to_string(), s.fallback.to_owned()],
+                    vec![e.msg().nested(), s.fallback.to_owned()],
                 )
             })
             .ok()

@@ -229,7 +229,7 @@ pub fn use_prompt(
                     )),
                     Err(Some(why)) => crate::messages::info(allo_core::msg::Msg::new(
                         allo_core::msg::Code::AskNotShown,
-                        vec![why.to_string()],
+                        vec![allo_core::msg::Said::msg(&why).nested()],
                     )),
                 }
             }

@@ -98,7 +98,7 @@ impl Reducible for AppState {
                     }
                     Err(e) => crate::messages::error(allo_core::msg::Msg::new(
                         allo_core::msg::Code::SetContextRefused,
-                        vec![e.to_string()],
+                        vec![allo_core::msg::Said::msg(&e).nested()],
                     )),
                 }
             }
