@@ -309,7 +309,7 @@ impl Config {
         if let Some(list) = r.get(&KINDS) {
             for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 let Some(&(_, kind)) = Kind::NAMES.iter().find(|(n, _)| *n == item) else {
-                    r.warn(&KINDS, item, KINDS.problem);
+                    r.warn(&KINDS, item, "");
                     continue;
                 };
                 if !kinds.contains(&kind) {

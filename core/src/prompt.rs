@@ -126,7 +126,7 @@ impl Settings {
             match PathPattern::parse(p) {
                 Some(pattern) => s.paths.push(pattern),
                 None if p.trim().is_empty() => {}
-                None => r.warn(&PROMPT_PATH, p.trim(), PROMPT_PATH.problem),
+                None => r.warn(&PROMPT_PATH, p.trim(), ""),
             }
         }
         // `data-prompt-on-exit` with no value reads as "" (set but empty): it means yes.

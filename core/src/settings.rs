@@ -51,10 +51,12 @@ pub struct Setting {
     pub shape: Shape,
     /// The default, as the README writes it.
     pub default: &'static str,
-    /// For [`Shape::Text`]: what is wrong with a value its reader refused ("is not …").
-    pub problem: &'static str,
-    /// What happens instead of a refused value; empty for "using" the default.
-    pub fallback: &'static str,
+    /// The warning for a refused value ([`crate::msg`]): for a [`Shape::Text`] its template
+    /// says what is wrong; each says what happens instead ("using" the default unless it
+    /// says otherwise). Its arguments are the setting's name, the value (or the reader's
+    /// explanation), what is wrong with a choice or number, and the default, each quoted where
+    /// the text wants it; a template may leave some out.
+    pub says: Code,
 }
 
 impl Setting {
@@ -63,23 +65,16 @@ impl Setting {
             key,
             shape,
             default,
-            problem: "",
-            fallback: "",
+            says: Code::SettingUsing,
         }
     }
 
-    const fn text(
-        key: &'static str,
-        default: &'static str,
-        problem: &'static str,
-        fallback: &'static str,
-    ) -> Setting {
+    const fn text(key: &'static str, default: &'static str, says: Code) -> Setting {
         Setting {
             key,
             shape: Shape::Text,
             default,
-            problem,
-            fallback,
+            says,
         }
     }
 }
@@ -123,15 +118,14 @@ impl std::fmt::Display for Warning {
 impl Setting {
     /// The warning for the refused value `v`: what is wrong, then what is used instead.
     pub fn warning(&self, v: &str, problem: &str) -> Warning {
-        let (code, fallback) = if self.fallback.is_empty() {
-            (Code::SettingUsing, self.default)
-        } else {
-            (Code::SettingBad, self.fallback)
-        };
         Warning::new(
             self.key,
-            code,
-            vec![q(v).to_string(), problem.to_owned(), fallback.to_owned()],
+            self.says,
+            vec![
+                q(v).to_string(),
+                problem.to_owned(),
+                self.default.to_owned(),
+            ],
         )
     }
 
@@ -150,7 +144,8 @@ impl Setting {
                 }
             }
             Shape::Number { min, max, .. } => format!("is not a whole number from {min} to {max}"),
-            _ => self.problem.to_owned(),
+            // A text's reader knows; its entry's template says it.
+            _ => String::new(),
         }
     }
 }
@@ -256,7 +251,7 @@ impl<'a> Reader<'a> {
         let v = self.get(s)?;
         let out = read(&v);
         if out.is_none() {
-            self.warn(s, &v, s.problem);
+            self.warn(s, &v, "");
         }
         out
     }
@@ -272,8 +267,8 @@ impl<'a> Reader<'a> {
             .map_err(|e| {
                 self.note(
                     s,
-                    Code::SettingExplained,
-                    vec![e.msg().nested(), s.fallback.to_owned()],
+                    s.says,
+                    vec![e.msg().nested(), String::new(), s.default.to_owned()],
                 )
             })
             .ok()
@@ -325,11 +320,10 @@ pub const POSITION: Setting = Setting::new(
     "bottom-right",
 );
 /// `accent`.
-pub const ACCENT: Setting =
-    Setting::text("accent", "#1d4ed8", "is not a #rgb or #rrggbb colour", "");
+pub const ACCENT: Setting = Setting::text("accent", "#1d4ed8", Code::AccentRefused);
 /// `scheme`.
 pub const SCHEME: Setting = Setting {
-    fallback: "following the visitor's system",
+    says: Code::SchemeRefused,
     ..Setting::new(
         "scheme",
         Shape::Choice(&["system|auto", "light", "dark"]),
@@ -353,24 +347,14 @@ pub const Z_INDEX: Setting = Setting::new(
     "2147483000",
 );
 /// `offsetX`.
-pub const OFFSET_X: Setting = Setting::text(
-    "offsetX",
-    DEFAULT_OFFSET,
-    "is not a length such as 24px, 1.5rem or 5vw",
-    "",
-);
+pub const OFFSET_X: Setting = Setting::text("offsetX", DEFAULT_OFFSET, Code::OffsetRefused);
 /// `offsetY`.
 pub const OFFSET_Y: Setting = Setting {
     key: "offsetY",
     ..OFFSET_X
 };
 /// `kinds`.
-pub const KINDS: Setting = Setting::text(
-    "kinds",
-    "feedback,callback",
-    "is not feedback or callback",
-    "ignored",
-);
+pub const KINDS: Setting = Setting::text("kinds", "feedback,callback", Code::KindsRefused);
 /// `metric`.
 pub const METRIC: Setting = Setting::new("metric", Shape::Choice(&["csat", "nps", "ces"]), "csat");
 /// `categories`.
@@ -397,7 +381,7 @@ pub const VISITOR_PHONE: Setting = Setting::new("visitorPhone", Shape::Text, "�
 pub const STRINGS: Setting = Setting::new("strings", Shape::Object, "—");
 /// `metadata`.
 pub const METADATA: Setting = Setting {
-    fallback: "capturing metadata",
+    says: Code::MetadataRefused,
     ..Setting::new(
         "metadata",
         Shape::Choice(&["true|on|yes", "false|off|no"]),
@@ -405,16 +389,12 @@ pub const METADATA: Setting = Setting {
     )
 };
 /// `hours`.
-pub const HOURS: Setting = Setting::text(
-    "hours",
-    "— (no promises with a time)",
-    "",
-    "promises will not name a time until this is fixed",
-);
+pub const HOURS: Setting =
+    Setting::text("hours", "— (no promises with a time)", Code::HoursRefused);
 /// `timezone`.
 pub const TIMEZONE: Setting = Setting::new("timezone", Shape::Text, "the visitor's");
 /// `closed`.
-pub const CLOSED: Setting = Setting::text("closed", "—", "", "ignored");
+pub const CLOSED: Setting = Setting::text("closed", "—", Code::ClosedRefused);
 /// `callbackWithin`.
 pub const CALLBACK_WITHIN: Setting = Setting::new(
     "callbackWithin",
@@ -436,24 +416,14 @@ pub const SLOT_DAYS: Setting = Setting::new(
     "7",
 );
 /// `country`.
-pub const COUNTRY: Setting = Setting::text(
-    "country",
-    "from the locale",
-    "is not a country Allo knows",
-    "using the visitor's",
-);
+pub const COUNTRY: Setting = Setting::text("country", "from the locale", Code::CountryRefused);
 /// `consentText`.
 pub const CONSENT_TEXT: Setting = Setting::new("consentText", Shape::Text, "built-in text");
 /// `consentVersion`.
 pub const CONSENT_VERSION: Setting =
     Setting::new("consentVersion", Shape::Text, DEFAULT_CONSENT_VERSION);
 /// `privacyUrl`.
-pub const PRIVACY_URL: Setting = Setting::text(
-    "privacyUrl",
-    "—",
-    "is not an http(s) URL or a path",
-    "no link shown",
-);
+pub const PRIVACY_URL: Setting = Setting::text("privacyUrl", "—", Code::PrivacyUrlRefused);
 /// `cooldownMinutes`.
 pub const COOLDOWN_MINUTES: Setting = Setting::new(
     "cooldownMinutes",
@@ -468,7 +438,7 @@ pub const COOLDOWN_MINUTES: Setting = Setting::new(
 pub const CALLBACK_EMAIL: Setting = Setting::new("callbackEmail", FIELD, "optional");
 /// `events`.
 pub const EVENTS: Setting = Setting {
-    fallback: "events carry ids only",
+    says: Code::EventsRefused,
     ..Setting::new("events", Shape::Choice(&["ids", "full"]), "ids")
 };
 /// `nonce`.
@@ -478,12 +448,7 @@ pub const FORMAT: Setting = Setting::new("format", Shape::Choice(&["json", "form
 /// `headers` (read by [`crate::delivery::Settings::parse`]).
 pub const HEADERS: Setting = Setting::new("headers", Shape::Object, "—");
 /// `outboxTtl` (read by [`crate::delivery::Settings::parse`]).
-pub const OUTBOX_TTL: Setting = Setting::text(
-    "outboxTtl",
-    "7d",
-    "is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\")",
-    "using 7 days",
-);
+pub const OUTBOX_TTL: Setting = Setting::text("outboxTtl", "7d", Code::OutboxTtlRefused);
 /// `timeoutMs` (read by [`crate::delivery::Settings::parse`]).
 pub const TIMEOUT_MS: Setting = Setting::new(
     "timeoutMs",
@@ -509,13 +474,12 @@ pub const RETRY_BASE_MS: Setting = Setting::new(
 pub const PROMPT_QUESTION: Setting = Setting::new("promptQuestion", Shape::Text, "— (no prompt)");
 /// `promptPath`.
 pub const PROMPT_PATH: Setting = Setting {
-    problem: "is not a path starting with \"/\" (use * for any characters)",
-    fallback: "ignored",
+    says: Code::PromptPathRefused,
     ..Setting::new("promptPath", Shape::List, "—")
 };
 /// `promptAfterSeconds`.
 pub const PROMPT_AFTER_SECONDS: Setting = Setting {
-    fallback: "ignored",
+    says: Code::PromptCountRefused,
     ..Setting::new("promptAfterSeconds", Shape::Text, "—")
 };
 /// `promptAfterViews`.
