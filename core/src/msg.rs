@@ -184,6 +184,21 @@ table! {
     HoursAfterOff / 2 = "{0}: unexpected {1} after \"off\" (give a day either times or off, not both)",
     /// Not a `YYYY-MM-DD` date.
     HoursBadDate / 1 = "{0}: not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)",
+    // What is wrong with one of the owner's `headers` (`delivery`).
+    /// Not an HTTP token.
+    HeaderBadName / 0 = "is not a valid header name",
+    /// A header the browser owns.
+    HeaderByBrowser / 0 = "is controlled by the browser and cannot be set by a page",
+    /// A header Allo sets.
+    HeaderByAllo / 0 = "is set by Allo itself",
+    /// Given twice.
+    HeaderTwice / 0 = "is given twice",
+    /// Past the most: the most.
+    HeaderTooMany / 1 = "is one header too many (at most {0})",
+    /// Not text.
+    HeaderNoText / 0 = "must have a text value",
+    /// A bad value: the longest.
+    HeaderBadValue / 1 = "has a value with line breaks, characters outside Latin-1, or over {0} characters",
     // The owner's context (`owner_context::ContextError`).
     /// Not a flat object.
     ContextNotAnObject / 0 = "the context must be an object of short texts, such as { orderId: \"1042\", plan: \"pro\" }",
