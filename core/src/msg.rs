@@ -10,7 +10,7 @@
 //! (`allo-messages-HASH.json`), which the glue's `alloSay` (loader/glue-console.js) fetches
 //! with the first message and fills; and `docs/messages.md` lists every code with its text
 //! ([`markdown`], checked by a host test), for the line the glue prints instead when that
-//! file cannot be loaded (`Allo: message N ARGUMENTS`). The wasm never calls
+//! file cannot be loaded (`Allo: message N ["argument", …]`). The wasm never calls
 //! [`Code::template`], so the linker leaves the texts out (check with `strings`).
 //!
 //! A template's holes are `{0}`, `{1}`, …: each argument in order, each exactly the number
@@ -328,8 +328,8 @@ pub fn markdown() -> String {
          `cargo run -p allo-core --example messages_doc > docs/messages.md`. -->\n\n\
          The widget prints these in the console, each filled with its arguments. It fetches \
          their texts beside the wasm with the first message; when that file cannot be loaded \
-         it prints `Allo: message N ARGUMENTS` instead: N is the number below, and the \
-         arguments fill the holes `{0}`, `{1}`, … in order. An argument written \
+         it prints `Allo: message N [\"argument\", …]` instead: N is the number below, \
+         and the arguments fill the holes `{0}`, `{1}`, … in order. An argument written \
          `\\u0001N\\u0002a\\u0002b` is itself message N, with the arguments a and b.\n\n\
          | N | text |\n|---|---|\n",
     );
