@@ -7,7 +7,10 @@
 //!   profile's target folder (beside the wasm; scripts/fingerprint.mjs copies them into the
 //!   build), and their names and integrity values in `OUT_DIR/catalogs.rs`, which
 //!   `src/catalog.rs` compiles in. English stays in the wasm: it is the fallback. Why files:
-//!   a visitor needs one language, and the five others were ~9 KB gzip of every download.
+//!   a visitor needs one language, and the five others were ~9 KB gzip of every download;
+//! - the console messages' texts (`allo_core::msg`) as `allo-messages-HASH.json` in the same
+//!   folder, named the same way; scripts/fingerprint.mjs writes its name and integrity into
+//!   the glue, whose `alloSay` (loader/glue-console.js) fetches it with the first message.
 use std::fmt::Write;
 use std::path::Path;
 
@@ -63,5 +66,11 @@ fn catalogs(out: &Path) {
         writeln!(rust, "    (Lang::{variant}, {file:?}, {integrity:?}),").unwrap();
     }
     rust.push_str("];\n");
+    // The console messages' texts (`allo_core::msg`), in the same folder and the same way.
+    let json = allo_core::msg::texts_json();
+    let digest = Sha256::digest(json.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let file = format!("allo-messages-{hex}.json");
+    std::fs::write(dir.join(&file), &json).expect("the target folder is writable");
     std::fs::write(out.join("catalogs.rs"), rust).expect("OUT_DIR is writable");
 }

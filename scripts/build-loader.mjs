@@ -85,7 +85,8 @@ if (!process.argv[2]) {
   const named = shorten(readFileSync(wasmFile), generated);
   writeFileSync(wasmFile, named.wasm);
   console.log(`wasm names: ${named.imports} imports and ${named.exports} exports shortened`);
-  const code = named.glue + '\n' + readFileSync(path.join(root, 'loader', 'glue-start.js'), 'utf8');
+  // And the console's `alloSay` (loader/glue-console.js), which the wasm imports by that name.
+  const code = [named.glue, ...['glue-start.js', 'glue-console.js'].map((f) => readFileSync(path.join(root, 'loader', f), 'utf8'))].join('\n');
   // `unsafe_methods` writes the import object's `key: function (…) {…}` as `key(…) {…}`: safe
   // here, the wasm only calls them and never constructs one (−71 B gzip, session 8).
   const min = await minify(code, { module: true, ecma: 2020, compress: { passes: 2, unsafe_methods: true }, mangle: true });

@@ -22,7 +22,9 @@
 //
 // It also copies in the catalogs of the languages other than English, which are already named
 // by their content (build.rs writes them beside the wasm's artifact, and their names and
-// integrity values into the wasm, src/catalog.rs), and lists them in the manifest.
+// integrity values into the wasm, src/catalog.rs), and lists them in the manifest; and the
+// console messages' texts (`allo-messages-HASH.json`: its name and digest go into the glue,
+// which fetches it, loader/glue-console.js), listed as `messages`.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +36,8 @@ const dir = process.argv[2] || process.env.TRUNK_STAGING_DIR || path.join(root, 
 const GLUE_SRI = '@ALLO_GLUE_SRI@';
 const WASM_SHA384 = '@ALLO_WASM_SHA384@';
 const MANIFEST = 'allo-manifest.json';
+const TEXTS = 'allo-messages.json';
+const TEXTS_SRI = '@ALLO_MESSAGES_SRI@';
 
 const die = (msg) => {
   console.error(`fingerprint: ${msg}`);
@@ -78,6 +82,18 @@ let n;
 [glueText, n] = rename(glueText, wasm, wasmName);
 if (n === 0) die(`${glue} names ${wasm} only unquoted; cannot point it at ${wasmName}`);
 glueText = fill(glueText, WASM_SHA384, wasmDigest.toString('base64'), glue);
+// The console messages' texts (allo_core::msg), named by their content by build.rs beside the
+// catalogs: the glue's `alloSay` (loader/glue-console.js) fetches them by this name and digest.
+const profile = process.env.TRUNK_PROFILE || 'release';
+const catalogDir = path.join(root, 'target', 'wasm32-unknown-unknown', profile, 'allo-catalogs');
+const texts = existsSync(catalogDir) ? readdirSync(catalogDir).filter((n) => /^allo-messages-[\da-f]{16}\.json$/.test(n)) : [];
+if (texts.length !== 1) die(`expected one allo-messages-HASH.json in ${catalogDir} (build.rs writes it), found ${texts.length}`);
+const [textsName] = texts;
+copyFileSync(path.join(catalogDir, textsName), path.join(dir, textsName));
+const textsSri = `sha256-${digest('sha256', readFileSync(path.join(dir, textsName))).toString('base64')}`;
+[glueText, n] = rename(glueText, TEXTS, textsName);
+if (n !== 1) die(`${glue} should name ${TEXTS} once, names it ${n} times`);
+glueText = fill(glueText, TEXTS_SRI, textsSri, glue);
 const glueDigest = sha384(glueText);
 const glueName = hashedName(glue, glueDigest);
 const glueSri = `sha256-${digest('sha256', glueText).toString('base64')}`;
@@ -97,8 +113,6 @@ const manifest = {
   glue: { file: glueName, integrity: glueSri },
   wasm: { file: wasmName, integrity: `sha384-${wasmDigest.toString('base64')}` },
 };
-const profile = process.env.TRUNK_PROFILE || 'release';
-const catalogDir = path.join(root, 'target', 'wasm32-unknown-unknown', profile, 'allo-catalogs');
 const catalogs = existsSync(catalogDir) ? readdirSync(catalogDir).filter((n) => /^allo-[a-z]{2}-[\da-f]{16}\.json$/.test(n)).sort() : [];
 if (catalogs.length === 0) die(`no catalog files in ${catalogDir} (build.rs writes them)`);
 manifest.catalogs = {};
@@ -107,5 +121,6 @@ for (const name of catalogs) {
   const bytes = readFileSync(path.join(dir, name));
   manifest.catalogs[name.split('-')[1]] = { file: name, integrity: `sha256-${digest('sha256', bytes).toString('base64')}` };
 }
+manifest.messages = { file: textsName, integrity: textsSri };
 writeFileSync(path.join(dir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`fingerprint: ${glue} → ${glueName}, ${wasm} → ${wasmName}; ${loader} ${manifest.loader.integrity}`);

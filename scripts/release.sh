@@ -44,12 +44,16 @@ manifest() { node -e 'const m = require(process.argv[1]); console.log(m[process.
 glue=$(manifest glue file) wasm=$(manifest wasm file) integrity=$(manifest loader integrity)
 # The catalogs of the languages other than English, fetched by the wasm (src/catalog.rs).
 catalogs=$(node -e 'const m = require(process.argv[1]); console.log(Object.values(m.catalogs).map((c) => c.file).join(" "))' "$ALLO_ROOT/dist/allo-manifest.json")
+# And the console messages' texts, fetched by the wasm with its first message (src/messages.rs);
+# shipped with the catalogs, and their table beside them for the line printed without it.
+catalogs="$catalogs $(manifest messages file)"
 
 pkg="$out/allo-widget-$version"
 rm -rf "$pkg" "$out/allo-widget-$version.tgz"
 mkdir -p "$pkg"
 cp dist/allo.js "dist/$glue" "dist/$wasm" $(printf 'dist/%s ' $catalogs) "$pkg/"
 cp docs/submission.schema.json "$pkg/submission.schema.json"
+cp docs/messages.md "$pkg/messages.md"
 
 # package.json: `files` lists exactly what ships (npm adds package.json and README.md itself);
 # `browser`, `unpkg` and `jsdelivr` point CDNs' bare URLs at the loader.
@@ -64,7 +68,7 @@ const pkg = {
   browser: 'allo.js',
   unpkg: 'allo.js',
   jsdelivr: 'allo.js',
-  files: ['allo.js', glue, wasm, ...catalogs, 'submission.schema.json'],
+  files: ['allo.js', glue, wasm, ...catalogs, 'messages.md', 'submission.schema.json'],
 };
 require('node:fs').writeFileSync(require('node:path').join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 EOF
@@ -81,6 +85,8 @@ install; the files here are the whole widget.
 | \`$glue\` | the app's JavaScript glue, loaded by \`allo.js\` once the browser is idle |
 | \`$wasm\` | the app, loaded by the glue |
 | \`allo-LANG-….json\` | the texts of each language but English (built in), fetched by the app when a visitor needs them |
+| \`allo-messages-….json\` | the texts of the console messages, fetched by the app with its first one |
+| \`messages.md\` | every console message by number, for the line printed when that file cannot be loaded |
 | \`submission.schema.json\` | the JSON Schema of what the widget POSTs to your endpoint (\`allo.submission/1\`) |
 
 The glue and the wasm have content-hashed names and never change under them: serve them as

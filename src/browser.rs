@@ -1,5 +1,5 @@
 //! Small, infallible reads of the browser environment: time, randomness, page and client
-//! metadata, console output. Each returns a sensible value instead of failing, because a
+//! metadata (console output is `messages`). Each returns a sensible value instead of failing, because a
 //! missing API (old browser, sandboxed iframe) must never stop a visitor from sending.
 use allo_core::json::Value;
 use allo_core::submission::{Client, Page};
@@ -8,16 +8,6 @@ use wasm_bindgen::{JsCast, JsValue};
 /// The page's document, if there is one.
 pub fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
-}
-
-/// Logs an error to the console.
-pub fn error(msg: &str) {
-    web_sys::console::error_1(&JsValue::from_str(msg));
-}
-
-/// Logs a warning to the console.
-pub fn warn(msg: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(msg));
 }
 
 /// A JS value as JSON (`null` when it cannot be represented, e.g. `undefined`): what

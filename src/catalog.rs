@@ -7,9 +7,9 @@
 use std::cell::RefCell;
 
 use allo_core::i18n::{Lang, Strings, EN};
+use allo_core::msg::{Code, Msg};
 use wasm_bindgen::prelude::*;
 
-use crate::browser;
 use crate::transport::{self, TransportError};
 
 include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
@@ -57,7 +57,7 @@ pub async fn ensure(lang: Lang, current: Lang) -> bool {
     };
     let url = beside_glue(file);
     match transport::get_text(&url, TIMEOUT_MS, Some(integrity)).await {
-        Ok(text) => match browser::parse_json(&text).map(|v| Strings::from_value(&v)) {
+        Ok(text) => match crate::browser::parse_json(&text).map(|v| Strings::from_value(&v)) {
             Some(Ok(strings)) => {
                 keep(lang, Box::leak(Box::new(strings)));
                 return true;
@@ -71,10 +71,14 @@ pub async fn ensure(lang: Lang, current: Lang) -> bool {
 }
 
 fn failed(lang: Lang, current: Lang, url: &str, why: &str) {
-    browser::error(&format!(
-        "Allo: could not load the texts in \"{}\" ({url}: {why}); the widget goes on in \"{}\".",
-        lang.code(),
-        current.code()
+    crate::messages::error(Msg::new(
+        Code::CatalogFailed,
+        vec![
+            lang.code().to_owned(),
+            url.to_owned(),
+            why.to_owned(),
+            current.code().to_owned(),
+        ],
     ));
 }
 

@@ -80,7 +80,7 @@ pub fn command(name: &str, arg: JsValue, more: JsValue) {
     };
     let cmd = match parse(name, &browser::to_json(&arg), &kinds) {
         Ok(cmd) => cmd,
-        Err(e) => return browser::error(&format!("Allo: {e}")),
+        Err(e) => return crate::messages::error(e.msg()),
     };
     // Emitted outside the borrow: the app's handler may call back into this module. The
     // command is moved, never cloned (a `Command` clone was code of its own in the wasm).

@@ -17,6 +17,7 @@ pub mod events;
 pub mod hooks;
 pub mod intl;
 pub mod js_api;
+pub mod messages;
 pub mod sender;
 pub mod state;
 pub mod storage;
@@ -36,6 +37,7 @@ use std::rc::Rc;
 
 use allo_core::config::Config;
 use allo_core::i18n::Lang;
+use allo_core::msg::{Code, Msg};
 use wasm_bindgen::prelude::*;
 use web_sys::ShadowRoot;
 
@@ -57,17 +59,17 @@ pub async fn boot(raw: JsValue, root: ShadowRoot) -> bool {
     let config = match Config::parse_with(&browser::to_json(&raw), browser::parse_json) {
         Ok((config, warnings)) => {
             for w in warnings {
-                browser::warn(&w.to_string());
+                messages::warn(w.msg);
             }
             config
         }
         Err(e) => {
-            browser::error(&e.to_string());
+            messages::error(e.msg());
             return false;
         }
     };
     let Some(mount) = mount_point(&root) else {
-        browser::error("Allo: could not create the widget's elements; it is not shown.");
+        messages::error(Msg::new(Code::NoElements, vec![]));
         return false;
     };
     styles::apply(&root, &config);

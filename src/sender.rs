@@ -253,8 +253,9 @@ fn read_all() -> Vec<Item> {
             Some(item) => out.push(item),
             None if storage::contains(&key) => {
                 storage::remove(&key);
-                browser::warn(&format!(
-                    "Allo: an unreadable saved message (allo:{key}) was discarded."
+                crate::messages::warn(allo_core::msg::Msg::new(
+                    allo_core::msg::Code::OutboxUnreadable,
+                    vec![key],
                 ));
             }
             None => {}
@@ -329,12 +330,14 @@ async fn flush() {
             if let Some(item) = items.iter().find(|i| i.id() == id) {
                 storage::remove(&item.key());
                 let ttl = served_ttl(&item.endpoint).unwrap_or(DEFAULT_OUTBOX_TTL_MS);
-                browser::warn(&format!(
-                    "Allo: a message saved on {} (reference {}) could not be delivered to {} within {} and was discarded (outboxTtl).",
-                    item.created_at(),
-                    reference(item),
-                    item.endpoint,
-                    duration(ttl),
+                crate::messages::warn(allo_core::msg::Msg::new(
+                    allo_core::msg::Code::OutboxExpired,
+                    vec![
+                        item.created_at().to_string(),
+                        reference(item),
+                        item.endpoint.clone(),
+                        duration(ttl),
+                    ],
                 ));
             }
         }
@@ -409,11 +412,9 @@ async fn send_saved(route: &Route, id: &str) {
                 let _ = storage::try_save(&key, &item);
             } else {
                 storage::remove(&key);
-                browser::warn(&format!(
-                    "Allo: {} refused the saved message (reference {}){}; it was discarded.",
-                    item.endpoint,
-                    reference(&item),
-                    refusal_detail(&e),
+                crate::messages::warn(allo_core::msg::Msg::new(
+                    allo_core::msg::Code::OutboxRefused,
+                    vec![item.endpoint.clone(), reference(&item), refusal_detail(&e)],
                 ));
             }
         }

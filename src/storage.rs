@@ -6,6 +6,7 @@
 //! was not kept, and carries on, while the outbox uses [`try_save`] because it must know whether a submission
 //! is really safe before telling the visitor "saved".
 use allo_core::json::{FromJson, ToJson, Value};
+use allo_core::msg::{Code, Msg};
 
 const PREFIX: &str = "allo:";
 
@@ -91,13 +92,14 @@ pub enum Kept {
 
 impl Kept {
     /// The console warning for a failed write of this value.
-    pub fn warning(self) -> &'static str {
-        match self {
-            Kept::Draft => "Allo: browser storage is unavailable; your draft will not survive a reload.",
-            Kept::Visitor => "Allo: browser storage is unavailable; your details will not be remembered on your next visit.",
-            Kept::Requests => "Allo: browser storage is unavailable; \"Your requests\" will not show this request after a reload.",
-            Kept::Cooldown => "Allo: browser storage is unavailable; the wait between two callback requests will not survive a reload.",
-        }
+    pub fn warning(self) -> Msg {
+        let code = match self {
+            Kept::Draft => Code::NoStorageDraft,
+            Kept::Visitor => Code::NoStorageVisitor,
+            Kept::Requests => Code::NoStorageRequests,
+            Kept::Cooldown => Code::NoStorageCooldown,
+        };
+        Msg::new(code, vec![])
     }
 }
 
@@ -109,7 +111,7 @@ pub fn save<T: ToJson>(key: &str, value: &T, what: Kept) {
 
 fn save_or_warn(key: &str, value: Value, what: Kept) {
     if save_value(key, value).is_err() {
-        crate::browser::warn(what.warning());
+        crate::messages::warn(what.warning());
     }
 }
 

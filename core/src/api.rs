@@ -6,6 +6,8 @@
 //! and what to pass instead: the widget logs it and carries on, it never throws into the
 //! caller's code.
 use crate::json::{Map, Value};
+use crate::msg::{Code, Msg};
+use crate::quoted::q;
 
 use crate::config::Prefill;
 use crate::i18n::Lang;
@@ -57,46 +59,32 @@ pub enum ApiError {
     AskBadOptions(String),
 }
 
+impl ApiError {
+    /// The console message (its text is in [`crate::msg`], not in the wasm).
+    pub fn msg(&self) -> Msg {
+        let (code, args) = match self {
+            ApiError::UnknownCall(name) => (Code::UnknownCall, vec![name.clone()]),
+            ApiError::BadKind(v) => (Code::BadKind, vec![v.clone()]),
+            ApiError::KindNotOffered(k) => (Code::KindNotOffered, vec![k.as_str().to_owned()]),
+            ApiError::IdentifyNotAnObject => (Code::IdentifyNotAnObject, vec![]),
+            ApiError::IdentifyUnknownKey(k) => (Code::IdentifyUnknownKey, vec![q(k).to_string()]),
+            ApiError::IdentifyNotText(k) => (Code::IdentifyNotText, vec![k.clone()]),
+            ApiError::IdentifyBadEmail(v) => (Code::IdentifyBadEmail, vec![q(v).to_string()]),
+            ApiError::BadLocale(v) => (Code::BadLocale, vec![v.clone()]),
+            ApiError::Context(call, e) => (
+                Code::CallContext,
+                vec![(*call).to_owned(), crate::msg::Said::msg(e).nested()],
+            ),
+            ApiError::AskBadOptions(why) => (Code::AskBadOptions, vec![why.clone()]),
+        };
+        Msg::new(code, args)
+    }
+}
+
+/// The console line, as [`ApiError::msg`] with its text.
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApiError::UnknownCall(name) => write!(
-                f,
-                "Allo.{name}() does not exist; the calls are open(kind), close(), identify({{ name, email, phone }}), setLocale(tag), setContext({{ key: \"text\" }}), ask(kind, {{ question, context, force }}) and destroy()."
-            ),
-            ApiError::BadKind(v) => write!(
-                f,
-                "Allo.open({v}): the form must be \"feedback\" or \"callback\" (or nothing, for the first one); nothing was opened."
-            ),
-            ApiError::KindNotOffered(k) => write!(
-                f,
-                "Allo.open(\"{}\"): this widget does not offer that form (see the kinds setting); nothing was opened.",
-                k.as_str()
-            ),
-            ApiError::IdentifyNotAnObject => write!(
-                f,
-                "Allo.identify() needs an object such as {{ name: \"Ana\", email: \"ana@example.com\", phone: \"+33 6 12 34 56 78\" }}; ignored."
-            ),
-            ApiError::IdentifyUnknownKey(k) => write!(
-                f,
-                "Allo.identify(): {k} is not name, email or phone; the call was ignored.", k = crate::quoted::q(&k)),
-            ApiError::IdentifyNotText(k) => write!(
-                f,
-                "Allo.identify(): {k} must be text; the call was ignored."
-            ),
-            ApiError::IdentifyBadEmail(v) => write!(
-                f,
-                "Allo.identify(): {v} is not an email address; the call was ignored.", v = crate::quoted::q(&v)),
-            ApiError::BadLocale(v) => write!(
-                f,
-                "Allo.setLocale({v}): Allo speaks en, fr, de, es, it and nl (regions such as \"fr-CA\" are fine); the language was not changed."
-            ),
-            ApiError::Context(call, e) => write!(f, "Allo.{call}(): {e}; the call was ignored."),
-            ApiError::AskBadOptions(why) => write!(
-                f,
-                "Allo.ask(kind, {{ question, context, force }}): {why}; nothing was asked."
-            ),
-        }
+        self.msg().fmt(f)
     }
 }
 
@@ -396,7 +384,7 @@ mod tests {
         );
         assert_eq!(
             ApiError::Context("setContext", ContextError::NotText("a".into())).to_string(),
-            "Allo.setContext(): the context value of a must be text (or a number); the call was ignored."
+            "Allo: Allo.setContext(): the context value of a must be text (or a number); the call was ignored."
         );
     }
 

@@ -8,6 +8,8 @@
 use crate::json::{Map, Value};
 
 use crate::color::{Rgb, DEFAULT_ACCENT};
+use crate::msg::{Code, Msg};
+use crate::quoted::q;
 use crate::submission::{Kind, Metric};
 
 /// Which corner the launcher sits in.
@@ -225,21 +227,21 @@ pub enum ConfigError {
     BadEndpoint(String),
 }
 
+impl ConfigError {
+    /// The console error (its text is in [`crate::msg`], not in the wasm).
+    pub fn msg(&self) -> Msg {
+        match self {
+            ConfigError::NotAnObject => Msg::new(Code::NotAnObject, vec![]),
+            ConfigError::MissingEndpoint => Msg::new(Code::MissingEndpoint, vec![]),
+            ConfigError::BadEndpoint(v) => Msg::new(Code::BadEndpoint, vec![q(v).to_string()]),
+        }
+    }
+}
+
+/// The console error, as [`ConfigError::msg`] with its text.
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConfigError::NotAnObject => write!(
-                f,
-                "Allo: window.alloSettings must be an object, e.g. {{ endpoint: \"https://your-shop.example/api/allo\" }}. The widget is not shown."
-            ),
-            ConfigError::MissingEndpoint => write!(
-                f,
-                "Allo: the endpoint setting is missing. Add data-endpoint=\"https://your-shop.example/api/allo\" to the Allo <script> tag (or set window.alloSettings.endpoint). The widget is not shown."
-            ),
-            ConfigError::BadEndpoint(v) => write!(
-                f,
-                "Allo: data-endpoint {v} is not an http(s) URL or a path starting with \"/\". Use e.g. data-endpoint=\"https://your-shop.example/api/allo\". The widget is not shown.", v = crate::quoted::q(&v)),
-        }
+        self.msg().fmt(f)
     }
 }
 
@@ -286,13 +288,11 @@ impl Config {
         for key in map.keys() {
             if !SETTINGS.iter().any(|s| s.key == key) {
                 let list: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
-                r.warnings.push(Warning {
-                    setting: key.clone(),
-                    detail: format!(
-                        "unknown setting, ignored (known settings: {})",
-                        list.join(", ")
-                    ),
-                });
+                r.warnings.push(Warning::new(
+                    key,
+                    Code::SettingUnknown,
+                    vec![list.join(", ")],
+                ));
             }
         }
 
@@ -318,7 +318,7 @@ impl Config {
         if let Some(list) = r.get(&KINDS) {
             for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                 let Some(&(_, kind)) = Kind::NAMES.iter().find(|(n, _)| *n == item) else {
-                    r.warn(&KINDS, item, KINDS.problem);
+                    r.warn(&KINDS, item, "");
                     continue;
                 };
                 if !kinds.contains(&kind) {
@@ -326,10 +326,7 @@ impl Config {
                 }
             }
             if kinds.is_empty() {
-                r.warnings.push(Warning {
-                    setting: KINDS.key.to_owned(),
-                    detail: "no usable kind given; offering feedback and callback".to_owned(),
-                });
+                r.note(&KINDS, Code::KindsNone, vec![]);
             }
         }
         if kinds.is_empty() {
@@ -382,11 +379,7 @@ impl Config {
         if let Some(v) = map.get(STRINGS.key) {
             match v.as_object() {
                 Some(obj) => overrides(obj, &mut strings, &mut r),
-                None => r.warnings.push(Warning {
-                    setting: STRINGS.key.to_owned(),
-                    detail: "must be an object such as { fr: { launcher_label: \"…\" } }; ignored"
-                        .to_owned(),
-                }),
+                None => r.note(&STRINGS, Code::StringsNotObject, vec![]),
             }
         }
 
@@ -464,17 +457,23 @@ fn overrides(obj: &Map, out: &mut Vec<(String, String, String)>, r: &mut Reader)
     use crate::i18n::{Lang, Strings};
     for (k, v) in obj {
         match v {
-            Value::String(text) if Strings::KEYS.contains(&k.as_str()) => out.push(("*".into(), k.clone(), text.clone())),
+            Value::String(text) if Strings::KEYS.contains(&k.as_str()) => {
+                out.push(("*".into(), k.clone(), text.clone()))
+            }
             Value::Object(per) if Lang::from_tag(k).is_some() => {
                 let lang = Lang::from_tag(k).map(Lang::code).unwrap_or("en");
                 for (key, text) in per {
                     match (Strings::KEYS.contains(&key.as_str()), text.as_str()) {
                         (true, Some(t)) => out.push((lang.into(), key.clone(), t.to_owned())),
-                        _ => r.note(&STRINGS, format!("{k}.{key} is not a known string key with a text value; ignored")),
+                        _ => r.note(&STRINGS, Code::StringsBadKey, vec![k.clone(), key.clone()]),
                     }
                 }
             }
-            _ => r.note(&STRINGS, format!("{k} is neither a language (en, fr, de, es, it, nl) nor a known string key; ignored", k = crate::quoted::q(&k))),
+            _ => r.note(
+                &STRINGS,
+                Code::StringsBadEntry,
+                vec![crate::quoted::q(&k).to_string()],
+            ),
         }
     }
 }
@@ -667,7 +666,7 @@ mod tests {
         let mut named: Vec<_> = w.iter().map(|w| w.setting.as_str()).collect();
         named.sort();
         assert_eq!(named, ["callbackWithin", "country", "hours", "privacyUrl"]);
-        assert!(w.iter().any(|w| w.detail.contains("Fx")), "{w:?}");
+        assert!(w.iter().any(|w| w.detail().contains("Fx")), "{w:?}");
     }
 
     #[test]
@@ -798,7 +797,7 @@ mod tests {
             Config::parse(&json!({ "endpoint": "/e", "position": "top" }))
                 .unwrap()
                 .1[0]
-                .detail,
+                .detail(),
             "\"top\" is not bottom-right or bottom-left; using bottom-right"
         );
     }

@@ -5,6 +5,7 @@
 //! transport and outbox read the result. Every bad value is a warning and its default, like
 //! every other optional setting.
 use crate::json::{Map, ToJson, Value};
+use crate::msg::{Code, Msg};
 use crate::settings::{
     text, Reader, DEFAULT_TIMEOUT_MS, FORMAT, HEADERS, OUTBOX_TTL, RETRY_BASE_MS, TIMEOUT_MS,
 };
@@ -75,7 +76,7 @@ impl Default for Settings {
 }
 
 /// Header names the browser will not let a page set, or that Allo sets itself.
-fn reserved(name: &str) -> Option<&'static str> {
+fn reserved(name: &str) -> Option<Code> {
     const BROWSER: &[&str] = &[
         "accept-charset",
         "accept-encoding",
@@ -104,12 +105,12 @@ fn reserved(name: &str) -> Option<&'static str> {
     ];
     let lower = name.to_ascii_lowercase();
     if lower == "content-type" || lower == "idempotency-key" {
-        Some("is set by Allo itself")
+        Some(Code::HeaderByAllo)
     } else if BROWSER.contains(&lower.as_str())
         || lower.starts_with("proxy-")
         || lower.starts_with("sec-")
     {
-        Some("is controlled by the browser and cannot be set by a page")
+        Some(Code::HeaderByBrowser)
     } else {
         None
     }
@@ -150,11 +151,7 @@ impl Settings {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Object(h)) => headers(h, r),
             Some(_) => {
-                r.note(
-                    &HEADERS,
-                    "must be an object in window.alloSettings, e.g. { \"X-Api-Key\": \"…\" }; ignored"
-                        .to_owned(),
-                );
+                r.note(&HEADERS, Code::HeadersNotObject, vec![]);
                 Vec::new()
             }
         };
@@ -179,22 +176,23 @@ fn headers(obj: &Map, r: &mut Reader) -> Vec<(String, String)> {
     for (name, value) in obj {
         let name = name.trim();
         let problem = if !is_token(name) {
-            Some("is not a valid header name".to_owned())
+            Some(Msg::new(Code::HeaderBadName, vec![]))
         } else if let Some(why) = reserved(name) {
-            Some(why.to_owned())
+            Some(Msg::new(why, vec![]))
         } else if out.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
-            Some("is given twice".to_owned())
+            Some(Msg::new(Code::HeaderTwice, vec![]))
         } else if out.len() == MAX_HEADERS {
-            Some(format!("is one header too many (at most {MAX_HEADERS})"))
+            Some(Msg::new(Code::HeaderTooMany, vec![MAX_HEADERS.to_string()]))
         } else {
             let text = match value {
                 Value::String(_) | Value::Number(_) => text(value),
                 _ => None,
             };
             match text {
-                None => Some("must have a text value".to_owned()),
-                Some(v) if !is_header_value(&v) => Some(format!(
-                    "has a value with line breaks, characters outside Latin-1, or over {MAX_HEADER_VALUE} characters"
+                None => Some(Msg::new(Code::HeaderNoText, vec![])),
+                Some(v) if !is_header_value(&v) => Some(Msg::new(
+                    Code::HeaderBadValue,
+                    vec![MAX_HEADER_VALUE.to_string()],
                 )),
                 Some(v) => {
                     out.push((name.to_owned(), v));
@@ -203,7 +201,11 @@ fn headers(obj: &Map, r: &mut Reader) -> Vec<(String, String)> {
             }
         };
         if let Some(p) = problem {
-            r.note(&HEADERS, format!("{} {p}; dropped", crate::quoted::q(name)));
+            r.note(
+                &HEADERS,
+                Code::HeaderDropped,
+                vec![crate::quoted::q(name).to_string(), p.nested()],
+            );
         }
     }
     out
@@ -299,7 +301,7 @@ mod tests {
         let warnings = r
             .warnings
             .into_iter()
-            .map(|w| (w.setting, w.detail))
+            .map(|w| (w.setting.clone(), w.detail()))
             .collect();
         (s, warnings)
     }

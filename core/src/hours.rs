@@ -395,7 +395,7 @@ pub struct HoursError {
     pub problem: HoursProblem,
 }
 
-/// What is wrong with a rule or date; `Display` says what was expected.
+/// What is wrong with a rule or date; its message ([`crate::msg`]) says what was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HoursProblem {
     /// A day name that is not one of `Mo Tu We Th Fr Sa Su`.
@@ -418,68 +418,31 @@ pub enum HoursProblem {
     BadDate,
 }
 
-impl std::fmt::Display for HoursProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HoursProblem::UnknownDay(d) => {
-                write!(
-                    f,
-                    "unknown day {d} (use {})",
-                    DAYS.join(" "),
-                    d = crate::quoted::q(&d)
-                )
-            }
-            HoursProblem::MissingTimes => write!(
-                f,
-                "no opening times (expected e.g. \"Mo-Fr 09:00-18:00\", or \"Su off\")"
-            ),
-            HoursProblem::BadRange(r) => write!(
-                f,
-                "{r} is not a time range (expected start-end, e.g. 09:00-18:00)",
-                r = crate::quoted::q(&r)
-            ),
-            HoursProblem::BadTime(t) => write!(
-                f,
-                "{t} is not a time (expected HH:MM from 00:00 to 24:00)",
-                t = crate::quoted::q(&t)
-            ),
-            HoursProblem::EmptyRange(r) => {
-                write!(
-                    f,
-                    "{r} closes when it opens (the end must differ from the start)",
-                    r = crate::quoted::q(&r)
-                )
-            }
-            HoursProblem::StartsAt24(r) => {
-                write!(
-                    f,
-                    "{r} starts at 24:00 (start at 00:00 instead)",
-                    r = crate::quoted::q(&r)
-                )
-            }
-            HoursProblem::Overlap(a, b) => {
-                write!(
-                    f,
-                    "{a} and {b} overlap (merge them into one range)",
-                    a = crate::quoted::q(&a),
-                    b = crate::quoted::q(&b)
-                )
-            }
-            HoursProblem::AfterOff(rest) => write!(
-                f,
-                "unexpected {rest} after \"off\" (give a day either times or off, not both)",
-                rest = crate::quoted::q(&rest)
-            ),
-            HoursProblem::BadDate => {
-                write!(f, "not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)")
-            }
-        }
+impl crate::msg::Said for HoursError {
+    /// The rule (or date) and what is wrong with it, as a part of the setting's warning.
+    fn msg(&self) -> crate::msg::Msg {
+        use crate::msg::Code;
+        let q = |s: &str| crate::quoted::q(s).to_string();
+        let (code, mut args) = match &self.problem {
+            HoursProblem::UnknownDay(d) => (Code::HoursUnknownDay, vec![q(d)]),
+            HoursProblem::MissingTimes => (Code::HoursMissingTimes, vec![]),
+            HoursProblem::BadRange(r) => (Code::HoursBadRange, vec![q(r)]),
+            HoursProblem::BadTime(t) => (Code::HoursBadTime, vec![q(t)]),
+            HoursProblem::EmptyRange(r) => (Code::HoursEmptyRange, vec![q(r)]),
+            HoursProblem::StartsAt24(r) => (Code::HoursStartsAt24, vec![q(r)]),
+            HoursProblem::Overlap(a, b) => (Code::HoursOverlap, vec![q(a), q(b)]),
+            HoursProblem::AfterOff(rest) => (Code::HoursAfterOff, vec![q(rest)]),
+            HoursProblem::BadDate => (Code::HoursBadDate, vec![]),
+        };
+        args.insert(0, q(&self.part));
+        crate::msg::Msg::new(code, args)
     }
 }
 
+/// The text of [`crate::msg::Said::msg`].
 impl std::fmt::Display for HoursError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", crate::quoted::q(&self.part), self.problem)
+        crate::msg::Said::msg(self).fmt(f)
     }
 }
 

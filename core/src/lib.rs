@@ -19,6 +19,7 @@ pub mod id;
 pub mod json;
 #[cfg(feature = "mail")]
 pub mod mail_text;
+pub mod msg;
 pub mod number;
 pub mod outbox;
 pub mod owner_context;

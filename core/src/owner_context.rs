@@ -10,6 +10,7 @@
 //! number and writes it as text (`orderId: 1042` is what owners write); on the wire every
 //! value is a string.
 use crate::json::{Map, Obj, SortedMap, ToJson, Value};
+use crate::msg::{Code, Msg, Said};
 use crate::settings::{Reader, CONTEXT};
 
 /// Most keys a context may hold.
@@ -30,30 +31,56 @@ pub const VALUE_MAX: usize = 200;
 pub struct Context(pub SortedMap<String>);
 
 /// Why a context (or one of its entries) is refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextError {
     /// Not a flat object.
-    #[error("the context must be an object of short texts, such as {{ orderId: \"1042\", plan: \"pro\" }}")]
     NotAnObject,
     /// More than [`MAX_KEYS`] keys.
-    #[error("the context has {0} keys; at most {MAX_KEYS} are kept")]
     TooManyKeys(usize),
     /// A key outside the allowed shape.
-    #[error("the context key {} is not 1 to {KEY_MAX} letters, digits, _, - or ., starting with a letter", crate::quoted::q(.0))]
     BadKey(String),
     /// A value that is not text (or a number).
-    #[error("the context value of {0} must be text (or a number)")]
     NotText(String),
     /// A value longer than [`VALUE_MAX`].
-    #[error("the context value of {0} is longer than {VALUE_MAX} characters")]
     TooLong(String),
     /// An empty value on the wire (the widget removes the key instead).
-    #[error("the context value of {0} is empty; leave the key out instead")]
     Empty(String),
     /// A value with a line break or another control character.
-    #[error("the context value of {0} holds a line break or another control character")]
     Control(String),
 }
+
+impl Said for ContextError {
+    /// What is wrong, as a part of the call's or the setting's message ([`crate::msg`]).
+    fn msg(&self) -> Msg {
+        let (code, args) = match self {
+            ContextError::NotAnObject => (Code::ContextNotAnObject, vec![]),
+            ContextError::TooManyKeys(n) => (
+                Code::ContextTooManyKeys,
+                vec![n.to_string(), MAX_KEYS.to_string()],
+            ),
+            ContextError::BadKey(k) => (
+                Code::ContextBadKey,
+                vec![crate::quoted::q(k).to_string(), KEY_MAX.to_string()],
+            ),
+            ContextError::NotText(k) => (Code::ContextNotText, vec![k.clone()]),
+            ContextError::TooLong(k) => {
+                (Code::ContextTooLong, vec![k.clone(), VALUE_MAX.to_string()])
+            }
+            ContextError::Empty(k) => (Code::ContextEmpty, vec![k.clone()]),
+            ContextError::Control(k) => (Code::ContextControl, vec![k.clone()]),
+        };
+        Msg::new(code, args)
+    }
+}
+
+/// The text of [`Said::msg`].
+impl std::fmt::Display for ContextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.msg().fmt(f)
+    }
+}
+
+impl std::error::Error for ContextError {}
 
 impl ContextError {
     /// The stable code the collector returns (the codes of `validate::Code`).
@@ -211,7 +238,7 @@ pub fn from_setting(r: &mut Reader) -> Context {
     match v.and_then(|v| Context::default().merged(v)) {
         Ok(c) => c,
         Err(e) => {
-            r.note(&CONTEXT, format!("{e}; no context is sent"));
+            r.note(&CONTEXT, Code::ContextRefused, vec![e.msg().nested()]);
             Context::default()
         }
     }

@@ -15,6 +15,7 @@
 //! life only, so on a later page of the same visit it may show again (the privacy promise
 //! wins over the cap there; `docs/embedding.md` says so).
 use crate::json::{FromJson, Obj, ToJson, Value};
+use crate::msg::{Code, Msg};
 use crate::settings::{
     Reader, Setting, DEFAULT_CAP_DAYS, PROMPT_AFTER_SECONDS, PROMPT_AFTER_VIEWS, PROMPT_CAP_DAYS,
     PROMPT_ON_EXIT, PROMPT_PATH, PROMPT_QUESTION,
@@ -115,7 +116,8 @@ impl Settings {
             if q.chars().count() > QUESTION_MAX {
                 r.note(
                     &PROMPT_QUESTION,
-                    format!("longer than {QUESTION_MAX} characters; cut"),
+                    Code::QuestionCut,
+                    vec![QUESTION_MAX.to_string()],
                 );
             }
             q.chars().take(QUESTION_MAX).collect()
@@ -124,7 +126,7 @@ impl Settings {
             match PathPattern::parse(p) {
                 Some(pattern) => s.paths.push(pattern),
                 None if p.trim().is_empty() => {}
-                None => r.warn(&PROMPT_PATH, p.trim(), PROMPT_PATH.problem),
+                None => r.warn(&PROMPT_PATH, p.trim(), ""),
             }
         }
         // `data-prompt-on-exit` with no value reads as "" (set but empty): it means yes.
@@ -276,16 +278,13 @@ pub struct Session {
 }
 
 /// Why no prompt may be shown now.
-#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Blocked {
     /// One was shown in this session already.
-    #[error("a prompt was already shown in this session")]
     ThisSession,
     /// The first page view of a visit.
-    #[error("this is the visit's first page view")]
     FirstView,
     /// Within the quiet period after an answer, a dismissal or a send.
-    #[error("the visitor {} {days} days ago or less", match why { Why::Answered => "answered a prompt", Why::Dismissed => "dismissed a prompt", Why::Sent => "sent a message" })]
     Quiet {
         /// The quiet period's length.
         days: u32,
@@ -293,6 +292,34 @@ pub enum Blocked {
         why: Why,
     },
 }
+
+impl crate::msg::Said for Blocked {
+    /// Why, as a part of `Allo.ask()`'s console line ([`crate::msg`]).
+    fn msg(&self) -> Msg {
+        let (code, args) = match self {
+            Blocked::ThisSession => (Code::BlockedThisSession, vec![]),
+            Blocked::FirstView => (Code::BlockedFirstView, vec![]),
+            Blocked::Quiet { days, why } => (
+                match why {
+                    Why::Answered => Code::QuietAnswered,
+                    Why::Dismissed => Code::QuietDismissed,
+                    Why::Sent => Code::QuietSent,
+                },
+                vec![days.to_string()],
+            ),
+        };
+        Msg::new(code, args)
+    }
+}
+
+/// The text of [`crate::msg::Said::msg`].
+impl std::fmt::Display for Blocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::msg::Said::msg(self).fmt(f)
+    }
+}
+
+impl std::error::Error for Blocked {}
 
 /// The frequency caps (see the module's documentation), at `now_ms`.
 pub fn caps(
@@ -333,7 +360,7 @@ mod tests {
         let warned = r
             .warnings
             .into_iter()
-            .map(|w| format!("{}: {}", w.setting, w.detail))
+            .map(|w| format!("{}: {}", w.setting, w.detail()))
             .collect();
         (s, warned)
     }

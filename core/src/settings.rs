@@ -8,6 +8,7 @@
 //! The [`Reader`] that reads each value through its entry, and the [`Warning`] it writes, are
 //! here for the same reason.
 use crate::json::{Map, Value};
+use crate::msg::{Code, Msg, Said};
 use crate::quoted::q;
 
 /// The launcher's and panel's default stacking order: above nearly anything a shop has.
@@ -50,10 +51,12 @@ pub struct Setting {
     pub shape: Shape,
     /// The default, as the README writes it.
     pub default: &'static str,
-    /// For [`Shape::Text`]: what is wrong with a value its reader refused ("is not …").
-    pub problem: &'static str,
-    /// What happens instead of a refused value; empty for "using" the default.
-    pub fallback: &'static str,
+    /// The warning for a refused value ([`crate::msg`]): for a [`Shape::Text`] its template
+    /// says what is wrong; each says what happens instead ("using" the default unless it
+    /// says otherwise). Its arguments are the setting's name, the value (or the reader's
+    /// explanation), what is wrong with a choice or number, and the default, each quoted where
+    /// the text wants it; a template may leave some out.
+    pub says: Code,
 }
 
 impl Setting {
@@ -62,54 +65,68 @@ impl Setting {
             key,
             shape,
             default,
-            problem: "",
-            fallback: "",
+            says: Code::SettingUsing,
         }
     }
 
-    const fn text(
-        key: &'static str,
-        default: &'static str,
-        problem: &'static str,
-        fallback: &'static str,
-    ) -> Setting {
+    const fn text(key: &'static str, default: &'static str, says: Code) -> Setting {
         Setting {
             key,
             shape: Shape::Text,
             default,
-            problem,
-            fallback,
+            says,
         }
     }
 }
 
-/// A setting that was ignored in favour of its default.
+/// A setting that was ignored in favour of its default: a console warning whose first
+/// argument is the setting's name in quotes (every setting template starts
+/// `Allo: setting {0}: `, [`crate::msg`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
     /// The setting's name as the owner wrote it.
     pub setting: String,
-    /// What was wrong and what is used instead.
-    pub detail: String,
+    /// The message, its first argument the quoted name.
+    pub msg: Msg,
 }
 
+impl Warning {
+    /// The warning `code` about `setting`, with the arguments after its name.
+    pub fn new(setting: &str, code: Code, mut args: Vec<String>) -> Warning {
+        args.insert(0, q(setting).to_string());
+        Warning {
+            setting: setting.to_owned(),
+            msg: Msg::new(code, args),
+        }
+    }
+
+    /// What was wrong and what is used instead: the text after `Allo: setting "NAME": `.
+    pub fn detail(&self) -> String {
+        let text = self.msg.to_string();
+        let prefix = format!("Allo: setting {}: ", q(&self.setting));
+        text.strip_prefix(&prefix).unwrap_or(&text).to_owned()
+    }
+}
+
+/// The console line, as the warning's [`Msg`] with its text.
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Allo: setting {}: {}", q(&self.setting), self.detail)
+        self.msg.fmt(f)
     }
 }
 
 impl Setting {
     /// The warning for the refused value `v`: what is wrong, then what is used instead.
     pub fn warning(&self, v: &str, problem: &str) -> Warning {
-        let fallback = if self.fallback.is_empty() {
-            format!("using {}", self.default)
-        } else {
-            self.fallback.to_owned()
-        };
-        Warning {
-            setting: self.key.to_owned(),
-            detail: format!("{} {problem}; {fallback}", q(v)),
-        }
+        Warning::new(
+            self.key,
+            self.says,
+            vec![
+                q(v).to_string(),
+                problem.to_owned(),
+                self.default.to_owned(),
+            ],
+        )
     }
 
     /// What is wrong with a value of this shape that did not read.
@@ -127,7 +144,8 @@ impl Setting {
                 }
             }
             Shape::Number { min, max, .. } => format!("is not a whole number from {min} to {max}"),
-            _ => self.problem.to_owned(),
+            // A text's reader knows; its entry's template says it.
+            _ => String::new(),
         }
     }
 }
@@ -185,12 +203,10 @@ impl<'a> Reader<'a> {
         self.map.get(s.key)
     }
 
-    /// Warns about `s` with a detail of its own (not the entry's "value problem; fallback").
-    pub fn note(&mut self, s: &Setting, detail: String) {
-        self.warnings.push(Warning {
-            setting: s.key.to_owned(),
-            detail,
-        });
+    /// Warns about `s` with a message of its own (not the entry's "value problem; fallback"):
+    /// `code` with `args` after the setting's name.
+    pub fn note(&mut self, s: &Setting, code: Code, args: Vec<String>) {
+        self.warnings.push(Warning::new(s.key, code, args));
     }
 
     /// The value as non-empty text.
@@ -252,13 +268,13 @@ impl<'a> Reader<'a> {
         let v = self.get(s)?;
         let out = read(&v);
         if out.is_none() {
-            self.warn(s, &v, s.problem);
+            self.warn(s, &v, "");
         }
         out
     }
 
     /// A [`Shape::Text`] whose reader explains what is wrong (`Err(problem)`).
-    pub fn explained<T, E: std::fmt::Display>(
+    pub fn explained<T, E: Said>(
         &mut self,
         s: &Setting,
         read: impl FnOnce(&str) -> Result<T, E>,
@@ -266,10 +282,11 @@ impl<'a> Reader<'a> {
         let v = self.get(s)?;
         read(&v)
             .map_err(|e| {
-                self.warnings.push(Warning {
-                    setting: s.key.to_owned(),
-                    detail: format!("{e}; {}", s.fallback),
-                })
+                self.note(
+                    s,
+                    s.says,
+                    vec![e.msg().nested(), String::new(), s.default.to_owned()],
+                )
             })
             .ok()
     }
@@ -320,11 +337,10 @@ pub const POSITION: Setting = Setting::new(
     "bottom-right",
 );
 /// `accent`.
-pub const ACCENT: Setting =
-    Setting::text("accent", "#1d4ed8", "is not a #rgb or #rrggbb colour", "");
+pub const ACCENT: Setting = Setting::text("accent", "#1d4ed8", Code::AccentRefused);
 /// `scheme`.
 pub const SCHEME: Setting = Setting {
-    fallback: "following the visitor's system",
+    says: Code::SchemeRefused,
     ..Setting::new(
         "scheme",
         Shape::Choice(&["system|auto", "light", "dark"]),
@@ -348,24 +364,14 @@ pub const Z_INDEX: Setting = Setting::new(
     "2147483000",
 );
 /// `offsetX`.
-pub const OFFSET_X: Setting = Setting::text(
-    "offsetX",
-    DEFAULT_OFFSET,
-    "is not a length such as 24px, 1.5rem or 5vw",
-    "",
-);
+pub const OFFSET_X: Setting = Setting::text("offsetX", DEFAULT_OFFSET, Code::OffsetRefused);
 /// `offsetY`.
 pub const OFFSET_Y: Setting = Setting {
     key: "offsetY",
     ..OFFSET_X
 };
 /// `kinds`.
-pub const KINDS: Setting = Setting::text(
-    "kinds",
-    "feedback,callback",
-    "is not feedback or callback",
-    "ignored",
-);
+pub const KINDS: Setting = Setting::text("kinds", "feedback,callback", Code::KindsRefused);
 /// `metric`.
 pub const METRIC: Setting = Setting::new("metric", Shape::Choice(&["csat", "nps", "ces"]), "csat");
 /// `categories`.
@@ -392,7 +398,7 @@ pub const VISITOR_PHONE: Setting = Setting::new("visitorPhone", Shape::Text, "�
 pub const STRINGS: Setting = Setting::new("strings", Shape::Object, "—");
 /// `metadata`.
 pub const METADATA: Setting = Setting {
-    fallback: "capturing metadata",
+    says: Code::MetadataRefused,
     ..Setting::new(
         "metadata",
         Shape::Choice(&["true|on|yes", "false|off|no"]),
@@ -400,16 +406,12 @@ pub const METADATA: Setting = Setting {
     )
 };
 /// `hours`.
-pub const HOURS: Setting = Setting::text(
-    "hours",
-    "— (no promises with a time)",
-    "",
-    "promises will not name a time until this is fixed",
-);
+pub const HOURS: Setting =
+    Setting::text("hours", "— (no promises with a time)", Code::HoursRefused);
 /// `timezone`.
 pub const TIMEZONE: Setting = Setting::new("timezone", Shape::Text, "the visitor's");
 /// `closed`.
-pub const CLOSED: Setting = Setting::text("closed", "—", "", "ignored");
+pub const CLOSED: Setting = Setting::text("closed", "—", Code::ClosedRefused);
 /// `callbackWithin`.
 pub const CALLBACK_WITHIN: Setting = Setting::new(
     "callbackWithin",
@@ -431,24 +433,14 @@ pub const SLOT_DAYS: Setting = Setting::new(
     "7",
 );
 /// `country`.
-pub const COUNTRY: Setting = Setting::text(
-    "country",
-    "from the locale",
-    "is not a country Allo knows",
-    "using the visitor's",
-);
+pub const COUNTRY: Setting = Setting::text("country", "from the locale", Code::CountryRefused);
 /// `consentText`.
 pub const CONSENT_TEXT: Setting = Setting::new("consentText", Shape::Text, "built-in text");
 /// `consentVersion`.
 pub const CONSENT_VERSION: Setting =
     Setting::new("consentVersion", Shape::Text, DEFAULT_CONSENT_VERSION);
 /// `privacyUrl`.
-pub const PRIVACY_URL: Setting = Setting::text(
-    "privacyUrl",
-    "—",
-    "is not an http(s) URL or a path",
-    "no link shown",
-);
+pub const PRIVACY_URL: Setting = Setting::text("privacyUrl", "—", Code::PrivacyUrlRefused);
 /// `cooldownMinutes`.
 pub const COOLDOWN_MINUTES: Setting = Setting::new(
     "cooldownMinutes",
@@ -463,7 +455,7 @@ pub const COOLDOWN_MINUTES: Setting = Setting::new(
 pub const CALLBACK_EMAIL: Setting = Setting::new("callbackEmail", FIELD, "optional");
 /// `events`.
 pub const EVENTS: Setting = Setting {
-    fallback: "events carry ids only",
+    says: Code::EventsRefused,
     ..Setting::new("events", Shape::Choice(&["ids", "full"]), "ids")
 };
 /// `nonce`.
@@ -473,12 +465,7 @@ pub const FORMAT: Setting = Setting::new("format", Shape::Choice(&["json", "form
 /// `headers` (read by [`crate::delivery::Settings::parse`]).
 pub const HEADERS: Setting = Setting::new("headers", Shape::Object, "—");
 /// `outboxTtl` (read by [`crate::delivery::Settings::parse`]).
-pub const OUTBOX_TTL: Setting = Setting::text(
-    "outboxTtl",
-    "7d",
-    "is not a duration between \"1h\" and \"30d\" (e.g. \"36h\" or \"7d\")",
-    "using 7 days",
-);
+pub const OUTBOX_TTL: Setting = Setting::text("outboxTtl", "7d", Code::OutboxTtlRefused);
 /// `timeoutMs` (read by [`crate::delivery::Settings::parse`]).
 pub const TIMEOUT_MS: Setting = Setting::new(
     "timeoutMs",
@@ -504,13 +491,12 @@ pub const RETRY_BASE_MS: Setting = Setting::new(
 pub const PROMPT_QUESTION: Setting = Setting::new("promptQuestion", Shape::Text, "— (no prompt)");
 /// `promptPath`.
 pub const PROMPT_PATH: Setting = Setting {
-    problem: "is not a path starting with \"/\" (use * for any characters)",
-    fallback: "ignored",
+    says: Code::PromptPathRefused,
     ..Setting::new("promptPath", Shape::List, "—")
 };
 /// `promptAfterSeconds`.
 pub const PROMPT_AFTER_SECONDS: Setting = Setting {
-    fallback: "ignored",
+    says: Code::PromptCountRefused,
     ..Setting::new("promptAfterSeconds", Shape::Text, "—")
 };
 /// `promptAfterViews`.

@@ -254,7 +254,7 @@ test('data-format="form": a form-encoded body with dotted keys, the owner\'s hea
     assert.equal(form.get('page.url'), s.url);
     assert.equal(req.headers['x-api-key'], 'k-123');
     assert.equal(req.headers.cookie, undefined);
-    assert.ok(log.warnings.some((w) => w.includes('"Bad Header"')), log.warnings.join('\n'));
+    await until(() => log.warnings.some((w) => w.includes('"Bad Header"')), { what: 'the header warning' });
     assert.equal(s.rows().length, 0, 'answered by the form endpoint, not the collector');
     assert.deepEqual(await outbox(page), []);
   } finally {

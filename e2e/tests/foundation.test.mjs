@@ -130,6 +130,62 @@ test('missing data-endpoint: one clear console error, no launcher, the page keep
   }
 });
 
+test('bad settings: each warning arrives whole, in order, from the texts file beside the wasm', async () => {
+  const shop = await startStatic();
+  const page = await browser.newPage();
+  const log = watch(page);
+  const texts = [];
+  page.on('request', (r) => { if (/\/allo-messages-[\da-f]{16}\.json$/.test(r.url())) texts.push(r.url()); });
+  try {
+    const url = shop.page('/bad-settings.html', shopPage({
+      loader: '/cdn/allo/allo.js',
+      attrs: 'data-endpoint="/v1/submissions" data-position="middle" data-metric="stars" data-z-index="high"',
+    }));
+    await page.goto(url);
+    await openWidget(page);
+    await until(() => log.warnings.length >= 3, { what: 'three warnings' });
+    assert.deepEqual(log.warnings, [
+      'Allo: setting "position": "middle" is not bottom-right or bottom-left; using bottom-right',
+      'Allo: setting "zIndex": "high" is not a whole number from -2147483648 to 2147483647; using 2147483000',
+      'Allo: setting "metric": "stars" is not csat, nps or ces; using csat',
+    ]);
+    // A later message uses the texts already there: one fetch for the page.
+    await page.evaluate(() => Allo.open('chat'));
+    await until(() => log.errors.length, { what: 'the API error' });
+    assert.match(log.errors[0], /^Allo: Allo\.open\("chat"\): the form must be "feedback" or "callback"/);
+    assert.equal(texts.length, 1, texts.join('\n'));
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await page.close();
+    await shop.stop();
+  }
+});
+
+test('texts file blocked: each message still prints, as its number and arguments', async () => {
+  const shop = await startStatic();
+  const page = await browser.newPage();
+  const log = watch(page);
+  await page.route('**/allo-messages-*.json', (route) => route.abort('blockedbyclient'));
+  try {
+    const url = shop.page('/blocked-texts.html', shopPage({
+      loader: '/cdn/allo/allo.js',
+      attrs: 'data-endpoint="/v1/submissions" data-position="middle"',
+    }));
+    await page.goto(url);
+    await openWidget(page);
+    await until(() => log.warnings.length, { what: 'the warning' });
+    assert.deepEqual(log.warnings, [
+      'Allo: message 0 ["\\"position\\"","\\"middle\\"","is not bottom-right or bottom-left","bottom-right"] (its text could not be loaded; see messages.md in the Allo package)',
+    ]);
+    // The widget works as before.
+    await page.getByRole('radio', { name: 'Satisfied', exact: true }).check();
+    assert.deepEqual(log.pageErrors, []);
+  } finally {
+    await page.close();
+    await shop.stop();
+  }
+});
+
 test('any host, any endpoint: loader under a sub-path, endpoint on another origin (CORS)', async () => {
   const shop = await startStatic();
   const collector = await startCollector({ site: null, allowOrigins: [shop.url] });

@@ -217,11 +217,13 @@ test('only the visitor\'s language is downloaded; setLocale fetches another once
   await p.evaluate(() => Allo.setLocale('de-AT'));
   await p.getByRole('dialog', { name: 'Wie können wir helfen?' }).waitFor();
   assert.deepEqual(seen, ['fr', 'de']);
-  // One that was never loaded cannot be: one clear error, and the widget stays in German.
+  // One that was never loaded cannot be: one error, and the widget stays in German. Offline,
+  // the console messages' texts cannot be fetched either: the error is the message's number
+  // and its arguments (docs/messages.md).
   await p.evaluate(() => Allo.setLocale('es'));
   await until(() => allo(log).length, { what: 'the error for the Spanish catalog' });
   assert.equal(allo(log).length, 1, allo(log).join('\n'));
-  assert.match(allo(log)[0], /^Allo: could not load the texts in "es" \(.*allo-es-[\da-f]{16}\.json: .*\); the widget goes on in "de"\.$/);
+  assert.match(allo(log)[0], /^Allo: message \d+ \["es",".*allo-es-[\da-f]{16}\.json",".*","de"\] \(its text could not be loaded; see messages\.md in the Allo package\)$/);
   await p.getByRole('tab', { name: 'Feedback geben' }).click();
   await p.getByRole('radio', { name: 'Zufrieden', exact: true }).check();
   await p.getByRole('dialog', { name: 'Wie können wir helfen?' }).waitFor();
@@ -236,6 +238,7 @@ test('a catalog that cannot be loaded at start: one clear error, and the widget 
   await p.getByRole('button', { name: 'Contattaci' }).click();
   await p.getByRole('dialog', { name: 'How can we help?' }).waitFor();
   assert.deepEqual(seen, ['it']);
+  await until(() => allo(log).length, { what: 'the error for the Italian catalog' });
   assert.equal(allo(log).length, 1, allo(log).join('\n'));
   assert.match(allo(log)[0], /^Allo: could not load the texts in "it" \(.*allo-it-[\da-f]{16}\.json: offline, blocked, or not the file this widget was built with\); the widget goes on in "en"\.$/);
   // It still takes a message.

@@ -64,7 +64,7 @@ test('the widget package: exactly its files, served from a plain static server u
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: folder, encoding: 'utf8' }));
   const catalogs = Object.values(manifest.catalogs).map((c) => c.file);
   assert.equal(catalogs.length, 5, 'one catalog file per language but English');
-  const expected = ['README.md', 'allo.js', manifest.glue.file, manifest.wasm.file, ...catalogs, 'package.json', 'submission.schema.json'];
+  const expected = ['README.md', 'allo.js', manifest.glue.file, manifest.wasm.file, ...catalogs, manifest.messages.file, 'messages.md', 'package.json', 'submission.schema.json'];
   assert.deepEqual(packed.files.map((f) => f.path).sort(), expected.sort());
   assert.equal(packed.name, 'allo-widget');
   assert.equal(packed.version, version);

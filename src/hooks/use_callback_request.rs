@@ -35,7 +35,10 @@ impl ShopClock {
                     name: tz.clone(),
                 };
             }
-            browser::warn(&format!("Allo: setting \"timezone\": {tz} is not a time zone this browser knows; using the visitor's.", tz = allo_core::quoted::q(&tz)));
+            crate::messages::warn(allo_core::msg::Msg::new(
+                allo_core::msg::Code::TimezoneUnknown,
+                vec![allo_core::quoted::q(&tz).to_string()],
+            ));
         }
         ShopClock {
             zone: Box::new(VisitorZone),

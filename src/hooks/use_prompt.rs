@@ -117,7 +117,10 @@ fn remember(why: Why) {
         last: Some((browser::now_ms(), why)),
     };
     if storage::try_save(KEY, &h).is_err() {
-        browser::warn("Allo: browser storage is unavailable; the pause between two questions will not survive a reload.");
+        crate::messages::warn(allo_core::msg::Msg::new(
+            allo_core::msg::Code::NoStoragePrompt,
+            vec![],
+        ));
     }
 }
 
@@ -217,12 +220,14 @@ pub fn use_prompt(
                 };
                 match show(s, a.force) {
                     Ok(()) => {}
-                    Err(None) => web_sys::console::info_1(&JsValue::from_str(
-                        "Allo.ask(): not shown while the panel is open.",
+                    Err(None) => crate::messages::info(allo_core::msg::Msg::new(
+                        allo_core::msg::Code::AskPanelOpen,
+                        vec![],
                     )),
-                    Err(Some(why)) => web_sys::console::info_1(&JsValue::from_str(&format!(
-                        "Allo.ask(): not shown: {why}; pass {{ force: true }} to ask anyway."
-                    ))),
+                    Err(Some(why)) => crate::messages::info(allo_core::msg::Msg::new(
+                        allo_core::msg::Code::AskNotShown,
+                        vec![allo_core::msg::Said::msg(&why).nested()],
+                    )),
                 }
             }
         });

@@ -112,9 +112,10 @@ impl Reducible for AppState {
                     Ok(context) => {
                         s.ctx = with_config(&|c| c.context = context.clone(), &candidates)
                     }
-                    Err(e) => {
-                        browser::error(&format!("Allo.setContext(): {e}; the call was ignored."))
-                    }
+                    Err(e) => crate::messages::error(allo_core::msg::Msg::new(
+                        allo_core::msg::Code::SetContextRefused,
+                        vec![allo_core::msg::Said::msg(&e).nested()],
+                    )),
                 }
             }
             AppAction::Api(Command::Ask(ask), _) => {
