@@ -241,7 +241,10 @@ pub fn App(props: &AppProps) -> Html {
                     }));
                 }
                 Some(false) if *open => {
-                    kept.borrow_mut().panel = Some(OpenPanel::new(&panel_refs));
+                    // Made before the cell is borrowed: it moves focus, which runs the page's
+                    // handlers.
+                    let panel = OpenPanel::new(&panel_refs);
+                    kept.borrow_mut().panel = Some(panel);
                     events::opened(kind);
                 }
                 // Focus goes back to the launcher when the panel closes, but never on first
@@ -249,6 +252,7 @@ pub fn App(props: &AppProps) -> Html {
                 // that, the panel undoes what it set up (its opener, a button of the shop's
                 // own, gets focus first, as when the panel was a component unmounting).
                 Some(true) if !*open => {
+                    // Out of the cell first: dropping it moves focus too.
                     let panel = kept.borrow_mut().panel.take();
                     drop(panel);
                     crate::view::focus(&launcher_ref);
