@@ -81,7 +81,7 @@ fn fields(ctx: &AppContext, view: &CallbackView, focus: FormFocus) -> Html {
     let oncountry = make_callback(form, |e: Event| Action::Country(field::value_of(&e)));
     let onmode = |slot: bool| {
         make_callback(
-            &form,
+            form,
             if slot {
                 |_: Event| Action::When(WhenChoice::Slot(None))
             } else {
