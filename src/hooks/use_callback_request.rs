@@ -280,49 +280,52 @@ fn send(
     form: &UseReducerHandle<CallbackState>,
     sender: &Sender,
 ) {
-    let Some(e164) = form.e164() else { return };
+    // The state read once through the handle (each read through it is a call).
+    let f: &CallbackForm = form;
+    let Some(e164) = f.e164() else { return };
     let now = intl::now_ms();
-    let (p, text) = promise_for(ctx, clock, fmt, form.when, now);
+    let (p, text) = promise_for(ctx, clock, fmt, f.when, now);
     let cb = &ctx.config.callback;
-    let when = match form.when {
+    let when = match f.when {
         WhenChoice::Slot(Some((from, to))) => sub::When::Slot {
             from: intl::iso(from),
             to: intl::iso(to),
         },
         _ => sub::When::Asap {},
     };
-    let email_shown = form.email_rule != allo_core::config::FieldRule::Hidden;
+    let email_shown = f.email_rule != allo_core::config::FieldRule::Hidden;
+    let phone = f.phone.trim().to_owned();
     let mut submission = sender.submission(ctx, Kind::Callback, intl::iso(now));
     submission.visitor = Visitor {
-        name: Some(form.name.trim().to_owned()),
+        name: Some(f.name.trim().to_owned()),
         email: email_shown
-            .then(|| form.email.trim().to_owned())
+            .then(|| f.email.trim().to_owned())
             .filter(|e| !e.is_empty()),
-        phone: Some(form.phone.trim().to_owned()),
+        phone: Some(phone.clone()),
     };
     submission.callback = Some(sub::Callback {
         phone_e164: e164.into_string(),
-        phone_raw: form.phone.trim().to_owned(),
-        country: form.country.clone(),
+        phone_raw: phone,
+        country: f.country.clone(),
         when,
         timezone: clock.name.clone(),
-        reason: form.reason.trim().to_owned(),
-        urgent: form.urgent,
+        reason: f.reason.trim().to_owned(),
+        urgent: f.urgent,
         promise: sub::Promise {
             text,
             due_by: intl::iso(p.due_by_ms()),
         },
     });
-    submission.consent = form.consent_at.clone().map(|given_at| sub::Consent {
+    submission.consent = f.consent_at.clone().map(|given_at| sub::Consent {
         given_at,
         text: ctx.strings.consent_text.to_owned(),
         version: cb.consent_version.clone(),
     });
     let who = Who {
-        remember: form.remember,
-        name: form.name.clone(),
-        email: form.email.clone(),
-        phone: form.phone.clone(),
+        remember: f.remember,
+        name: f.name.clone(),
+        email: f.email.clone(),
+        phone: f.phone.clone(),
     };
     let dispatcher = form.dispatcher();
     let done = Callback::from(move |f: Finished| {
