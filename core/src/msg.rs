@@ -184,6 +184,17 @@ table! {
     HoursAfterOff / 2 = "{0}: unexpected {1} after \"off\" (give a day either times or off, not both)",
     /// Not a `YYYY-MM-DD` date.
     HoursBadDate / 1 = "{0}: not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)",
+    // What is wrong with `Allo.ask`'s arguments (`api::ApiError::AskBadOptions`).
+    /// Not a kind: the argument.
+    AskKindBad / 1 = "the kind {0} is not \"feedback\" or \"callback\"",
+    /// A kind not offered: its name.
+    AskKindNotOffered / 1 = "this widget does not offer the {0} form (see the kinds setting)",
+    /// Options that are not an object: the argument.
+    AskNotAnObject / 1 = "{0} is not an object",
+    /// An option of the wrong type: its name, its value.
+    AskOptionBad / 2 = "{0} cannot be {1}",
+    /// An option Allo does not know, quoted.
+    AskOptionUnknown / 1 = "{0} is not question, context or force",
     // What is wrong with one of the owner's `headers` (`delivery`).
     /// Not an HTTP token.
     HeaderBadName / 0 = "is not a valid header name",
