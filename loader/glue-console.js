@@ -14,7 +14,7 @@ let texts;
  * arguments `args`, joined by NUL characters, filling the template's `{0}`, `{1}`, … */
 function alloSay(level, code, args) {
   const a = args ? args.split('\0') : [];
-  texts = texts || fetch(new URL('allo-messages.json', import.meta.url), { integrity: '@ALLO_MESSAGES_SRI@', credentials: 'omit', signal: AbortSignal.timeout(15000) })
+  texts = texts || fetch(new URL('allo-messages.json', import.meta.url), { integrity: '@ALLO_MESSAGES_SRI@', credentials: 'omit', signal: AbortSignal.timeout && AbortSignal.timeout(15000) })
     .then((r) => r.ok && r.json()).catch(() => 0);
   texts.then((t) => console[['error', 'warn', 'info'][level]](t
     ? fill(t, code, a)

@@ -1,9 +1,10 @@
 //! The console: every line the widget prints is an [`allo_core::msg::Msg`], a code and its
 //! arguments, handed to the glue's `alloSay` (loader/glue-console.js), which fetches the
 //! English texts beside the glue with the first message and prints each message, in order, at
-//! its level. The texts are not in the wasm (issue 22: ~1.1 KB gzip of it for lines most
-//! visitors never cause); a page that cannot load them gets the code and the arguments, which
-//! docs/messages.md explains.
+//! its level, a moment after it was said. The texts are not in the wasm (issue 22: 1.4 KB
+//! gzip net, docs/performance.md); a page that cannot load them gets the code and the
+//! arguments, which docs/messages.md explains. Done in Rust (a future, a queue, a JSON read)
+//! this cost more wasm than the texts it moved out.
 use allo_core::msg::Msg;
 use wasm_bindgen::prelude::*;
 

@@ -55,8 +55,8 @@ pub enum ApiError {
     BadLocale(String),
     /// `setContext` or `ask`'s `context` refused (the call names which).
     Context(&'static str, crate::owner_context::ContextError),
-    /// `ask` with options that are not `{ question, context, force }`.
-    AskBadOptions(String),
+    /// `ask` with options that are not `{ question, context, force }`: what is wrong.
+    AskBadOptions(Msg),
 }
 
 impl ApiError {
@@ -75,7 +75,7 @@ impl ApiError {
                 Code::CallContext,
                 vec![(*call).to_owned(), crate::msg::Said::msg(e).nested()],
             ),
-            ApiError::AskBadOptions(why) => (Code::AskBadOptions, vec![why.clone()]),
+            ApiError::AskBadOptions(why) => (Code::AskBadOptions, vec![why.nested()]),
         };
         Msg::new(code, args)
     }
@@ -134,6 +134,11 @@ pub fn parse(name: &str, arg: &Value, kinds: &[Kind]) -> Result<Command, ApiErro
     }
 }
 
+/// `ask`'s options refused: `code` says what is wrong.
+fn bad_options(code: Code, args: Vec<String>) -> ApiError {
+    ApiError::AskBadOptions(Msg::new(code, args))
+}
+
 /// `Allo.ask(kind, options)`: the loader passes `[kind, options]`.
 fn ask(arg: &Value, kinds: &[Kind]) -> Result<crate::prompt::Ask, ApiError> {
     let none = Value::Null;
@@ -146,18 +151,13 @@ fn ask(arg: &Value, kinds: &[Kind]) -> Result<crate::prompt::Ask, ApiError> {
         Value::Null => kinds[0],
         Value::String(s) if s == "feedback" => Kind::Feedback,
         Value::String(s) if s == "callback" => Kind::Callback,
-        other => {
-            return Err(ApiError::AskBadOptions(format!(
-                "the kind {} is not \"feedback\" or \"callback\"",
-                shown(other)
-            )))
-        }
+        other => return Err(bad_options(Code::AskKindBad, vec![shown(other)])),
     };
     if !kinds.contains(&kind) {
-        return Err(ApiError::AskBadOptions(format!(
-            "this widget does not offer the {} form (see the kinds setting)",
-            kind.as_str()
-        )));
+        return Err(bad_options(
+            Code::AskKindNotOffered,
+            vec![kind.as_str().to_owned()],
+        ));
     }
     let mut out = crate::prompt::Ask {
         kind,
@@ -168,12 +168,7 @@ fn ask(arg: &Value, kinds: &[Kind]) -> Result<crate::prompt::Ask, ApiError> {
     let options = match options {
         Value::Null => return Ok(out),
         Value::Object(m) => m,
-        other => {
-            return Err(ApiError::AskBadOptions(format!(
-                "{} is not an object",
-                shown(other)
-            )))
-        }
+        other => return Err(bad_options(Code::AskNotAnObject, vec![shown(other)])),
     };
     for (key, value) in options {
         match (key.as_str(), value) {
@@ -188,16 +183,13 @@ fn ask(arg: &Value, kinds: &[Kind]) -> Result<crate::prompt::Ask, ApiError> {
             }
             ("force", Value::Bool(b)) => out.force = *b,
             ("question" | "force", v) => {
-                return Err(ApiError::AskBadOptions(format!(
-                    "{key} cannot be {}",
-                    shown(v)
-                )))
+                return Err(bad_options(Code::AskOptionBad, vec![key.clone(), shown(v)]))
             }
             (other, _) => {
-                return Err(ApiError::AskBadOptions(format!(
-                    "{} is not question, context or force",
-                    crate::quoted::q(other)
-                )))
+                return Err(bad_options(
+                    Code::AskOptionUnknown,
+                    vec![q(other).to_string()],
+                ))
             }
         }
     }
@@ -341,26 +333,25 @@ mod tests {
             (
                 "ask",
                 json!(["chat"]),
-                Err(ApiError::AskBadOptions(
-                    "the kind \"chat\" is not \"feedback\" or \"callback\"".into(),
-                )),
+                Err(bad_options(Code::AskKindBad, vec!["\"chat\"".into()])),
             ),
             (
                 "ask",
                 json!(["feedback", "now"]),
-                Err(ApiError::AskBadOptions("\"now\" is not an object".into())),
+                Err(bad_options(Code::AskNotAnObject, vec!["\"now\"".into()])),
             ),
             (
                 "ask",
                 json!(["feedback", { "force": "yes" }]),
-                Err(ApiError::AskBadOptions("force cannot be \"yes\"".into())),
+                Err(bad_options(
+                    Code::AskOptionBad,
+                    vec!["force".into(), "\"yes\"".into()],
+                )),
             ),
             (
                 "ask",
                 json!(["feedback", { "when": 1 }]),
-                Err(ApiError::AskBadOptions(
-                    "\"when\" is not question, context or force".into(),
-                )),
+                Err(bad_options(Code::AskOptionUnknown, vec!["\"when\"".into()])),
             ),
             (
                 "ask",
@@ -378,9 +369,21 @@ mod tests {
         }
         assert_eq!(
             parse("ask", &json!(["callback"]), &[Kind::Feedback]),
-            Err(ApiError::AskBadOptions(
-                "this widget does not offer the callback form (see the kinds setting)".into()
+            Err(bad_options(
+                Code::AskKindNotOffered,
+                vec!["callback".into()]
             ))
+        );
+        // The texts, as the console shows them.
+        assert_eq!(
+            parse("ask", &json!(["feedback", { "when": 1 }]), BOTH)
+                .unwrap_err()
+                .to_string(),
+            "Allo: Allo.ask(kind, { question, context, force }): \"when\" is not question, context or force; nothing was asked."
+        );
+        assert_eq!(
+            bad_options(Code::AskKindNotOffered, vec!["callback".into()]).to_string(),
+            "Allo: Allo.ask(kind, { question, context, force }): this widget does not offer the callback form (see the kinds setting); nothing was asked."
         );
         assert_eq!(
             ApiError::Context("setContext", ContextError::NotText("a".into())).to_string(),

@@ -1,8 +1,9 @@
 //! Console messages as a [`Code`] plus its arguments: the one table of their texts.
 //!
 //! The widget prints what an owner must fix (a bad setting, a wrong `Allo.*` call, a file it
-//! could not load) in the console. Its English texts were ~1.7 KB gzip of the wasm for lines
-//! most visitors never cause (issue 22), so the wasm holds only a message's code and its
+//! could not load) in the console. Its English texts were wasm bytes every visitor downloads
+//! for lines most never cause (issue 22: moving them out saved 1.4 KB gzip net, measured in
+//! docs/performance.md, Session 8), so the wasm holds only a message's code and its
 //! arguments (the setting's name, the value the owner gave: text it has anyway). The texts
 //! live here, in [`table!`]'s one list: the host (tests, the collector) formats a [`Msg`]
 //! with [`Code::template`] through `Display`; the widget's build (`build.rs`) writes the
@@ -13,8 +14,10 @@
 //! file cannot be loaded (`Allo: message N ["argument", …]`). The wasm never calls
 //! [`Code::template`], so the linker leaves the texts out (check with `strings`).
 //!
-//! A template's holes are `{0}`, `{1}`, …: each argument in order, each exactly the number
-//! the code declares ([`Code::arity`]; a host test checks every template).
+//! A template's holes are `{0}`, `{1}`, …: each argument in order, as many as the code
+//! declares ([`Code::arity`]); every hole has its argument and every argument its hole, but
+//! for a settings entry's refusal, which gets the same four and may leave some out (a host
+//! test checks every template). An argument may itself be a message ([`Msg::nested`]).
 use std::fmt;
 
 /// Declares [`Code`], each message with its number of arguments and its English template.
@@ -184,6 +187,17 @@ table! {
     HoursAfterOff / 2 = "{0}: unexpected {1} after \"off\" (give a day either times or off, not both)",
     /// Not a `YYYY-MM-DD` date.
     HoursBadDate / 1 = "{0}: not a valid date (expected YYYY-MM-DD, e.g. 2026-12-25)",
+    // What is wrong with `Allo.ask`'s arguments (`api::ApiError::AskBadOptions`).
+    /// Not a kind: the argument.
+    AskKindBad / 1 = "the kind {0} is not \"feedback\" or \"callback\"",
+    /// A kind not offered: its name.
+    AskKindNotOffered / 1 = "this widget does not offer the {0} form (see the kinds setting)",
+    /// Options that are not an object: the argument.
+    AskNotAnObject / 1 = "{0} is not an object",
+    /// An option of the wrong type: its name, its value.
+    AskOptionBad / 2 = "{0} cannot be {1}",
+    /// An option Allo does not know, quoted.
+    AskOptionUnknown / 1 = "{0} is not question, context or force",
     // What is wrong with one of the owner's `headers` (`delivery`).
     /// Not an HTTP token.
     HeaderBadName / 0 = "is not a valid header name",
