@@ -70,7 +70,7 @@ if (!process.argv[2]) {
   // The glue's own start-up (`__wbg_init`, `initSync`: a URL, a fetch, streaming with its
   // fallbacks) is not used: glue-start.js compiles the wasm itself and instantiates the module
   // with the glue's imports. Without their export those functions are dead, and terser drops
-  // them (−~600 B gzip, docs/performance.md, Size, session 8).
+  // them (−521 B gzip, docs/performance.md, Size, session 8).
   const unused = 'export { initSync, __wbg_init as default };';
   let generated = readFileSync(glue, 'utf8');
   for (const name of ['function __wbg_get_imports(', 'function __wbg_finalize_init(instance, module)', unused, 'export function boot(']) {

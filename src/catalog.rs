@@ -10,6 +10,7 @@ use allo_core::i18n::{Lang, Strings, EN};
 use allo_core::msg::{Code, Msg};
 use wasm_bindgen::prelude::*;
 
+use crate::browser;
 use crate::transport::{self, TransportError};
 
 include!(concat!(env!("OUT_DIR"), "/catalogs.rs"));
@@ -57,7 +58,7 @@ pub async fn ensure(lang: Lang, current: Lang) -> bool {
     };
     let url = beside_glue(file);
     match transport::get_text(&url, TIMEOUT_MS, Some(integrity)).await {
-        Ok(text) => match crate::browser::parse_json(&text).map(|v| Strings::from_value(&v)) {
+        Ok(text) => match browser::parse_json(&text).map(|v| Strings::from_value(&v)) {
             Some(Ok(strings)) => {
                 keep(lang, Box::leak(Box::new(strings)));
                 return true;

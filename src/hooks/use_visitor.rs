@@ -27,11 +27,10 @@ pub fn status_at(
 /// Where each of `requests` stands, fetched fresh (all at once) whenever the list changes: the
 /// app's is empty while the panel is closed and read anew on each opening, the thank-you
 /// state's has its one request once the visitor asks. A finished request is shown this once,
-/// then forgotten. The panel's list and the thank-you
-/// state's one request share this hook, so neither needs a component per card: the statuses
-/// are one cell and the render that shows an answer is asked for (`use_force_update`), where
-/// a card of its own was a component type and a state type (Yew's lifecycle and hook code
-/// for each; docs/performance.md, session 8).
+/// then forgotten. The panel's list and the thank-you state's one request share this hook, so
+/// neither needs a component per card: the statuses are one cell and the render that shows an
+/// answer is asked for (`use_force_update`), where a card of its own was a component type and
+/// a state type (Yew's lifecycle and hook code for each; docs/performance.md, session 8).
 #[hook]
 pub fn use_request_statuses(requests: Rc<Vec<Tracked>>) -> Statuses {
     let statuses = use_mut_ref(Vec::new);
